@@ -1,0 +1,84 @@
+package dev.graft.tensor;
+
+import java.util.SplittableRandom;
+
+/**
+ * A seeded random generator. Every random value in Graft (tensor factories, initializers,
+ * shuffling, dropout) comes from an {@code Rng}, so one seed makes a whole run reproducible.
+ *
+ * <p>The process-wide generator is {@link #global()}; {@link #seed(long)} resets it. An {@code Rng}
+ * is not thread-safe; {@link #split()} gives an independent one for another thread.
+ */
+public final class Rng {
+  private static volatile Rng global = new Rng(System.nanoTime());
+
+  private SplittableRandom random;
+
+  /** A generator with the given seed. */
+  public Rng(long seed) {
+    this.random = new SplittableRandom(seed);
+  }
+
+  private Rng(SplittableRandom random) {
+    this.random = random;
+  }
+
+  /** The process-wide generator used when none is given. */
+  public static Rng global() {
+    return global;
+  }
+
+  /** Resets the process-wide generator to the given seed. */
+  public static void seed(long seed) {
+    global = new Rng(seed);
+  }
+
+  /** An independent generator derived from this one. */
+  public synchronized Rng split() {
+    return new Rng(random.split());
+  }
+
+  /** A uniform float in {@code [0, 1)}. */
+  public synchronized float nextFloat() {
+    return (float) ((random.nextLong() >>> 40) * 0x1.0p-24);
+  }
+
+  /** A uniform float in {@code [lo, hi)}. */
+  public synchronized float uniform(float lo, float hi) {
+    return lo + (hi - lo) * nextFloat();
+  }
+
+  /** A standard normal value. */
+  public synchronized double nextGaussian() {
+    // Marsaglia polar method: SplittableRandom has no nextGaussian on Java 17.
+    double u;
+    double v;
+    double s;
+    do {
+      u = 2 * random.nextDouble() - 1;
+      v = 2 * random.nextDouble() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s == 0);
+    return u * Math.sqrt(-2 * Math.log(s) / s);
+  }
+
+  /** A uniform int in {@code [lo, hi)}. */
+  public synchronized int nextInt(int lo, int hi) {
+    return random.nextInt(lo, hi);
+  }
+
+  /** A uniform long. */
+  public synchronized long nextLong() {
+    return random.nextLong();
+  }
+
+  /** Shuffles {@code indices} in place (Fisher-Yates). */
+  public synchronized void shuffle(int[] indices) {
+    for (int i = indices.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = indices[i];
+      indices[i] = indices[j];
+      indices[j] = t;
+    }
+  }
+}
