@@ -1,0 +1,123 @@
+package dev.graft.tensor;
+
+/**
+ * NumPy broadcasting: the result shape of two operands, and reducing a broadcast gradient back to
+ * an operand's shape.
+ *
+ * <p>Shapes are aligned from the right; a dimension of size 1 (or a missing leading dimension)
+ * stretches to match the other. {@code (3, 1)} and {@code (1, 4)} give {@code (3, 4)}; {@code (2,
+ * 3, 4)} and {@code (4,)} give {@code (2, 3, 4)}.
+ */
+public final class Broadcast {
+  private Broadcast() {}
+
+  /**
+   * The shape both operands broadcast to.
+   *
+   * @throws IllegalArgumentException if some aligned dimensions differ and neither is 1
+   */
+  public static Shape broadcastShape(Shape a, Shape b) {
+    return broadcastShape("broadcast", a, b);
+  }
+
+  /** {@link #broadcastShape(Shape, Shape)} with {@code op} named in the error message. */
+  static Shape broadcastShape(String op, Shape a, Shape b) {
+    if (a.equals(b)) {
+      return a;
+    }
+    int rank = Math.max(a.rank(), b.rank());
+    int[] d = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      d[i] = broadcastDim(op, a, b, i, rank);
+    }
+    return Shape.of(d);
+  }
+
+  /** The broadcast dimension at axis {@code i} of a result of rank {@code rank}. */
+  private static int broadcastDim(String op, Shape a, Shape b, int i, int rank) {
+    int da = alignedDim(a, i, rank);
+    int db = alignedDim(b, i, rank);
+    if (da == db || db == 1) {
+      return da;
+    }
+    if (da == 1) {
+      return db;
+    }
+    throw new IllegalArgumentException(
+        op
+            + ": shapes "
+            + a
+            + " and "
+            + b
+            + " cannot broadcast (axis "
+            + i
+            + ": "
+            + da
+            + " vs "
+            + db
+            + ")");
+  }
+
+  /** The dimension of {@code s} at axis {@code i} when right-aligned to {@code rank} axes. */
+  static int alignedDim(Shape s, int i, int rank) {
+    int j = i - (rank - s.rank());
+    return j < 0 ? 1 : s.dim(j);
+  }
+
+  /**
+   * Checks without allocating that {@code out} has the broadcast shape of {@code a} and {@code b}.
+   */
+  static void checkOut(String op, Shape a, Shape b, Tensor out) {
+    Shape o = out.shape();
+    int rank = Math.max(a.rank(), b.rank());
+    boolean ok = o.rank() == rank;
+    for (int i = 0; ok && i < rank; i++) {
+      ok = o.dim(i) == broadcastDim(op, a, b, i, rank);
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          op
+              + ": out has shape "
+              + o
+              + " but shapes "
+              + a
+              + " and "
+              + b
+              + " broadcast to "
+              + broadcastShape(op, a, b));
+    }
+  }
+
+  /**
+   * Sums {@code grad} over the axes along which an operand of shape {@code out.shape()} was
+   * broadcast, so that {@code out} is the gradient of that operand: {@code out[j] = sum of grad[i]}
+   * over every {@code i} that broadcasting maps to {@code j}. Returns {@code out}.
+   *
+   * @throws IllegalArgumentException if {@code out.shape()} does not broadcast to {@code
+   *     grad.shape()}
+   */
+  public static Tensor sumToShape(Tensor grad, Shape targetShape, Tensor out) {
+    if (!out.shape().equals(targetShape)) {
+      throw new IllegalArgumentException(
+          "sumToShape: out has shape " + out.shape() + ", expected " + targetShape);
+    }
+    Shape g = grad.shape();
+    boolean ok = targetShape.rank() <= g.rank();
+    for (int i = 0; ok && i < g.rank(); i++) {
+      int t = alignedDim(targetShape, i, g.rank());
+      ok = t == 1 || t == g.dim(i);
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "sumToShape: shape " + targetShape + " does not broadcast to gradient shape " + g);
+    }
+    Walk w = Walk.get().broadcast(g, g, targetShape);
+    Reduce.accumulate(Reduce.SUM, grad, out, w);
+    return out;
+  }
+
+  /** {@link #sumToShape(Tensor, Shape, Tensor)} into a new tensor. */
+  public static Tensor sumToShape(Tensor grad, Shape targetShape) {
+    return sumToShape(grad, targetShape, Tensor.zeros(targetShape));
+  }
+}
