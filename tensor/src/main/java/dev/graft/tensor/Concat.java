@@ -127,4 +127,68 @@ public final class Concat {
       throw new IllegalArgumentException(op + ": needs at least one part");
     }
   }
+
+  /**
+   * Copies {@code x[..., start:start+n, ...]} along {@code axis} into {@code out}, where {@code n}
+   * is {@code out}'s dimension at {@code axis}. Returns {@code out}.
+   *
+   * @throws IllegalArgumentException if the range or a shape does not fit
+   */
+  public static Tensor slice(Tensor x, int axis, int start, Tensor out) {
+    int a = checkSlice("slice", x, axis, start, out);
+    window(false, x, a, start, out);
+    return out;
+  }
+
+  /**
+   * Copies {@code part} into {@code whole[..., start:start+n, ...]} along {@code axis}, leaving the
+   * rest of {@code whole} as it was: the inverse of {@link #slice}. Returns {@code whole}.
+   *
+   * @throws IllegalArgumentException if the range or a shape does not fit
+   */
+  public static Tensor unslice(Tensor part, int axis, int start, Tensor whole) {
+    int a = checkSlice("unslice", whole, axis, start, part);
+    window(true, whole, a, start, part);
+    return whole;
+  }
+
+  private static void window(boolean intoWhole, Tensor whole, int axis, int start, Tensor part) {
+    Shape s = whole.shape();
+    int outer = s.sizeTo(axis);
+    int inner = s.sizeFrom(axis + 1);
+    int wholeBlock = s.sizeFrom(axis);
+    int block = part.shape().dim(axis) * inner;
+    for (int p = 0; p < outer; p++) {
+      int wo = whole.offset() + p * wholeBlock + start * inner;
+      int po = part.offset() + p * block;
+      if (intoWhole) {
+        System.arraycopy(part.array(), po, whole.array(), wo, block);
+      } else {
+        System.arraycopy(whole.array(), wo, part.array(), po, block);
+      }
+    }
+  }
+
+  private static int checkSlice(String op, Tensor whole, int axis, int start, Tensor part) {
+    Shape ws = whole.shape();
+    Shape ps = part.shape();
+    int a = Checks.axis(op, ws, axis);
+    boolean ok = ps.rank() == ws.rank() && start >= 0 && start + ps.dim(a) <= ws.dim(a);
+    for (int i = 0; ok && i < ws.rank(); i++) {
+      ok = i == a || ps.dim(i) == ws.dim(i);
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          op
+              + ": a part of shape "
+              + ps
+              + " at "
+              + start
+              + " along axis "
+              + axis
+              + " does not fit in "
+              + ws);
+    }
+    return a;
+  }
 }

@@ -1,0 +1,65 @@
+package dev.graft.autograd;
+
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Tensor;
+
+/**
+ * What a plan hands an op's {@link Op#forward} for one node: its input and output tensors (views
+ * into the plan's memory, made once when the plan is compiled), workspaces, and the run's mode.
+ */
+public final class Args {
+  final Tensor[] inputs;
+  final Tensor[] inputWorkspaces;
+  Tensor output;
+  Tensor workspace;
+  final RunState state;
+
+  Args(Tensor[] inputs, Tensor[] inputWorkspaces, Tensor output, Tensor workspace, RunState state) {
+    this.inputs = inputs;
+    this.inputWorkspaces = inputWorkspaces;
+    this.output = output;
+    this.workspace = workspace;
+    this.state = state;
+  }
+
+  /** Input {@code i}. */
+  public Tensor input(int i) {
+    return inputs[i];
+  }
+
+  /** The number of inputs. */
+  public int inputCount() {
+    return inputs.length;
+  }
+
+  /** The output buffer to write. */
+  public Tensor output() {
+    return output;
+  }
+
+  /** This node's workspace, or {@code null} if its op asked for none. */
+  public Tensor workspace() {
+    return workspace;
+  }
+
+  /** The workspace of the node producing input {@code i} (e.g. a forward op's saved gates). */
+  public Tensor inputWorkspace(int i) {
+    return inputWorkspaces[i];
+  }
+
+  /** True in training mode (dropout active, batch statistics used). */
+  public boolean training() {
+    return state.training;
+  }
+
+  /** The plan's random generator (dropout masks, augmentation). */
+  public Rng rng() {
+    return state.rng;
+  }
+
+  /** Mutable per-run state shared by all nodes of a plan. */
+  static final class RunState {
+    boolean training;
+    Rng rng;
+  }
+}

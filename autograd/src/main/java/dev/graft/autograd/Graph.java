@@ -1,0 +1,84 @@
+package dev.graft.autograd;
+
+import dev.graft.autograd.ops.Constant;
+import dev.graft.autograd.ops.Placeholder;
+import dev.graft.autograd.ops.Read;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A graph of {@link Node}s: the IR that models compile into and that plans execute. Nodes are
+ * appended in creation order, which is always a valid topological order. A graph is built by one
+ * thread; once built it may be planned from many.
+ */
+public final class Graph {
+  private final List<Node> nodes = new ArrayList<>();
+  private final Map<Variable, Node> reads = new IdentityHashMap<>();
+
+  /**
+   * Applies {@code op} to {@code inputs}, inferring the output shape now.
+   *
+   * @throws IllegalArgumentException if an input belongs to another graph or the shapes do not fit
+   *     the op
+   */
+  public Node apply(Op op, Node... inputs) {
+    List<Shape> shapes = new ArrayList<>(inputs.length);
+    for (Node in : inputs) {
+      if (in.graph() != this) {
+        throw new IllegalArgumentException(
+            op.kind() + ": input " + in + " belongs to another graph");
+      }
+      shapes.add(in.shape());
+    }
+    Shape out = op.outputShape(shapes);
+    Node n = new Node(this, nodes.size(), op, List.of(inputs), out);
+    nodes.add(n);
+    return n;
+  }
+
+  /** A model input of the given shape ({@link Shape#UNKNOWN} for the batch). */
+  public Node placeholder(String name, Shape shape) {
+    return apply(new Placeholder(name, shape));
+  }
+
+  /** The node reading {@code v}; one per variable per graph. */
+  public Node read(Variable v) {
+    return reads.computeIfAbsent(v, k -> apply(new Read(k)));
+  }
+
+  /** A constant (the tensor is not copied; do not change it afterwards). */
+  public Node constant(Tensor value) {
+    return apply(new Constant(value));
+  }
+
+  /** All nodes in creation (topological) order. */
+  public List<Node> nodes() {
+    return Collections.unmodifiableList(nodes);
+  }
+
+  /** The number of nodes. */
+  public int size() {
+    return nodes.size();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    for (Node n : nodes) {
+      sb.append(n);
+      if (!n.inputs().isEmpty()) {
+        sb.append(" <-");
+        for (Node in : n.inputs()) {
+          sb.append(" %").append(in.id());
+        }
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+}

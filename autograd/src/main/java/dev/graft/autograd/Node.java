@@ -1,0 +1,60 @@
+package dev.graft.autograd;
+
+import dev.graft.tensor.Shape;
+import java.util.List;
+
+/**
+ * A node of the graph IR: one application of an {@link Op} to input nodes, with its static output
+ * shape (the batch dimension may be unknown until a plan fixes it). Nodes are immutable and created
+ * through {@link Graph#apply}.
+ */
+public final class Node {
+  private final Graph graph;
+  private final int id;
+  private final Op op;
+  private final List<Node> inputs;
+  private final Shape shape;
+
+  Node(Graph graph, int id, Op op, List<Node> inputs, Shape shape) {
+    this.graph = graph;
+    this.id = id;
+    this.op = op;
+    this.inputs = inputs;
+    this.shape = shape;
+  }
+
+  /** The graph this node belongs to. */
+  public Graph graph() {
+    return graph;
+  }
+
+  /** Its position in creation order (unique within the graph). */
+  public int id() {
+    return id;
+  }
+
+  /** The op it applies. */
+  public Op op() {
+    return op;
+  }
+
+  /** Its inputs, in op order. */
+  public List<Node> inputs() {
+    return inputs;
+  }
+
+  /** Input {@code i}. */
+  public Node input(int i) {
+    return inputs.get(i);
+  }
+
+  /** The static output shape. */
+  public Shape shape() {
+    return shape;
+  }
+
+  @Override
+  public String toString() {
+    return "%" + id + " = " + op + " " + shape;
+  }
+}

@@ -1,0 +1,398 @@
+package dev.graft.autograd;
+
+import dev.graft.autograd.internal.MemoryPlanner;
+import dev.graft.autograd.ops.Constant;
+import dev.graft.autograd.ops.Leaf;
+import dev.graft.autograd.ops.Placeholder;
+import dev.graft.autograd.ops.Read;
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A program compiled for one batch size: the nodes it needs in execution order (dead nodes dropped,
+ * side effects last), every intermediate tensor placed in one float arena by a liveness analysis
+ * (buffers of dead values are reused, element-wise ops run in place when their input dies there),
+ * and tensor views made once. {@link #run} then executes the ops with no allocation.
+ *
+ * <p>Not thread-safe: one thread runs a plan at a time (see {@link Program}).
+ */
+public final class Plan {
+  private final int batch;
+  private final Node[] order;
+  private final Args[] args;
+  private final Map<String, Tensor> inputs;
+  private final List<Node> placeholders;
+  private final Tensor[] outputs;
+  private final long arenaFloats;
+  private final long unsharedFloats;
+  private final Args.RunState state = new Args.RunState();
+
+  private Plan(
+      int batch,
+      Node[] order,
+      Args[] args,
+      Map<String, Tensor> inputs,
+      List<Node> placeholders,
+      Tensor[] outputs,
+      long arenaFloats,
+      long unsharedFloats) {
+    this.batch = batch;
+    this.order = order;
+    this.args = args;
+    this.inputs = inputs;
+    this.placeholders = placeholders;
+    this.outputs = outputs;
+    this.arenaFloats = arenaFloats;
+    this.unsharedFloats = unsharedFloats;
+    this.state.rng = Rng.global().split();
+  }
+
+  static Plan compile(List<Node> outputs, List<Node> effects, int batch) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1; got " + batch);
+    }
+    List<Node> roots = new ArrayList<>(outputs);
+    roots.addAll(effects);
+    Node[] order = schedule(roots);
+    int n = order.length;
+    Map<Node, Integer> pos = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      pos.put(order[i], i);
+    }
+    Shape[] shapes = concreteShapes(order, pos, batch);
+    int[] lastUse = new int[n];
+    for (int i = 0; i < n; i++) {
+      lastUse[i] = i;
+      for (Node in : order[i].inputs()) {
+        int j = pos.get(in);
+        lastUse[j] = Math.max(lastUse[j], i);
+      }
+    }
+    BitSet pinned = new BitSet(n);
+    for (Node o : outputs) {
+      pinned.set(pos.get(o));
+    }
+    int[] outSize = new int[n];
+    int[] wsSize = new int[n];
+    Shape[] wsShape = new Shape[n];
+    for (int i = 0; i < n; i++) {
+      if (!(order[i].op() instanceof Leaf) || order[i].op() instanceof Placeholder) {
+        outSize[i] = shapes[i].size();
+        wsShape[i] = workspace(order[i], shapes, pos, i);
+        wsSize[i] = wsShape[i] == null ? 0 : wsShape[i].size();
+      }
+    }
+    // Placeholders are written before the run starts: give them slots first.
+    MemoryPlanner mem = new MemoryPlanner();
+    int[] offset = new int[n];
+    long unshared = 0;
+    for (int i = 0; i < n; i++) {
+      if (order[i].op() instanceof Placeholder) {
+        offset[i] = mem.allocate(outSize[i]);
+        unshared += outSize[i];
+      }
+    }
+    int[] owner = new int[n]; // whose allocation a node's buffer is (itself, or an in-place input)
+    List<List<Integer>> freeAt = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      owner[i] = i;
+      freeAt.add(new ArrayList<>());
+    }
+    int[] ownerLastUse = lastUse.clone();
+    for (int i = 0; i < n; i++) {
+      Node node = order[i];
+      if (node.op() instanceof Leaf) {
+        if (node.op() instanceof Placeholder && !pinned.get(i)) {
+          freeAt.get(lastUse[i]).add(i);
+        }
+        continue;
+      }
+      unshared += outSize[i] + wsSize[i];
+      int inPlace = inPlaceInput(node, i, pos, owner, ownerLastUse, pinned, outSize, wsSize);
+      if (inPlace >= 0) {
+        int o = owner[inPlace];
+        owner[i] = o;
+        offset[i] = offset[o];
+        freeAt.get(ownerLastUse[o]).remove(Integer.valueOf(o));
+        ownerLastUse[o] = Math.max(ownerLastUse[o], lastUse[i]);
+        if (pinned.get(i)) {
+          pinned.set(o);
+        } else {
+          freeAt.get(ownerLastUse[o]).add(o);
+        }
+      } else {
+        offset[i] = mem.allocate(outSize[i] + wsSize[i]);
+        if (!pinned.get(i)) {
+          freeAt.get(lastUse[i]).add(i);
+        }
+      }
+      for (int dead : freeAt.get(i)) {
+        mem.release(offset[dead], outSize[dead] + wsSize[dead]);
+      }
+    }
+    float[] arena = new float[Math.max(1, mem.peak())];
+    Tensor[] out = new Tensor[n];
+    Tensor[] ws = new Tensor[n];
+    for (int i = 0; i < n; i++) {
+      Op op = order[i].op();
+      if (op instanceof Read r) {
+        out[i] = r.variable().value();
+      } else if (op instanceof Constant c) {
+        out[i] = c.value();
+      } else {
+        out[i] = Tensor.wrap(arena, offset[i], shapes[i]);
+        if (wsShape[i] != null) {
+          ws[i] = Tensor.wrap(arena, offset[i] + outSize[i], wsShape[i]);
+        }
+      }
+    }
+    return build(batch, order, pos, out, ws, outputs, arena.length, unshared);
+  }
+
+  private static Plan build(
+      int batch,
+      Node[] order,
+      Map<Node, Integer> pos,
+      Tensor[] out,
+      Tensor[] ws,
+      List<Node> outputs,
+      long arena,
+      long unshared) {
+    int n = order.length;
+    Args[] args = new Args[n];
+    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    List<Node> placeholders = new ArrayList<>();
+    Tensor[] outs = new Tensor[outputs.size()];
+    for (int k = 0; k < outs.length; k++) {
+      outs[k] = out[pos.get(outputs.get(k))];
+    }
+    for (int i = 0; i < n; i++) {
+      if (order[i].op() instanceof Placeholder p) {
+        if (inputs.put(p.name(), out[i]) != null) {
+          throw new IllegalArgumentException("Two inputs are named \"" + p.name() + "\"");
+        }
+        placeholders.add(order[i]);
+      }
+    }
+    Plan plan =
+        new Plan(batch, order, args, inputs, placeholders, outs, arena, Math.max(unshared, 1));
+    for (int i = 0; i < n; i++) {
+      List<Node> ins = order[i].inputs();
+      Tensor[] it = new Tensor[ins.size()];
+      Tensor[] iw = new Tensor[ins.size()];
+      for (int k = 0; k < it.length; k++) {
+        int j = pos.get(ins.get(k));
+        it[k] = out[j];
+        iw[k] = ws[j];
+      }
+      args[i] = new Args(it, iw, out[i], ws[i], plan.state);
+    }
+    return plan;
+  }
+
+  private static Shape workspace(Node node, Shape[] shapes, Map<Node, Integer> pos, int i) {
+    List<Shape> in = new ArrayList<>();
+    for (Node x : node.inputs()) {
+      in.add(shapes[pos.get(x)]);
+    }
+    return node.op().workspaceShape(in, shapes[i]);
+  }
+
+  private static int inPlaceInput(
+      Node node,
+      int i,
+      Map<Node, Integer> pos,
+      int[] owner,
+      int[] ownerLastUse,
+      BitSet pinned,
+      int[] outSize,
+      int[] wsSize) {
+    if (wsSize[i] > 0) {
+      return -1;
+    }
+    for (int k = 0; k < node.inputs().size(); k++) {
+      if (!node.op().canRunInPlace(k)) {
+        continue;
+      }
+      Node in = node.input(k);
+      int j = pos.get(in);
+      if (in.op() instanceof Leaf || owner[j] < 0) {
+        continue;
+      }
+      int o = owner[j];
+      boolean onlyOtherUseIsHere = true;
+      for (int m = 0; m < node.inputs().size(); m++) {
+        if (m != k && owner[pos.get(node.input(m))] == o && !(node.input(m).op() instanceof Leaf)) {
+          onlyOtherUseIsHere = false;
+        }
+      }
+      if (ownerLastUse[o] == i
+          && !pinned.get(o)
+          && wsSize[o] == 0
+          && outSize[o] == outSize[i]
+          && onlyOtherUseIsHere) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  /** Execution order: every node needed by the roots, by id, with side-effect nodes last. */
+  private static Node[] schedule(List<Node> roots) {
+    Graph g = roots.get(0).graph();
+    BitSet needed = new BitSet(g.size());
+    List<Node> stack = new ArrayList<>(roots);
+    while (!stack.isEmpty()) {
+      Node x = stack.remove(stack.size() - 1);
+      if (x.graph() != g) {
+        throw new IllegalArgumentException(x + " belongs to another graph");
+      }
+      if (!needed.get(x.id())) {
+        needed.set(x.id());
+        stack.addAll(x.inputs());
+      }
+    }
+    List<Node> pure = new ArrayList<>();
+    List<Node> effects = new ArrayList<>();
+    for (int id = needed.nextSetBit(0); id >= 0; id = needed.nextSetBit(id + 1)) {
+      Node x = g.nodes().get(id);
+      (x.op().hasSideEffects() ? effects : pure).add(x);
+    }
+    pure.addAll(effects);
+    return pure.toArray(new Node[0]);
+  }
+
+  private static Shape[] concreteShapes(Node[] order, Map<Node, Integer> pos, int batch) {
+    Shape[] shapes = new Shape[order.length];
+    for (int i = 0; i < order.length; i++) {
+      Node node = order[i];
+      if (node.op() instanceof Placeholder p) {
+        Shape s = node.shape();
+        if (s.rank() > 0 && s.dim(0) == Shape.UNKNOWN) {
+          s = s.withBatch(batch);
+        }
+        if (!s.isFullyDefined()) {
+          throw new IllegalArgumentException(
+              "Input \"" + p.name() + "\" has an unknown non-batch dimension: " + node.shape());
+        }
+        shapes[i] = s;
+        continue;
+      }
+      List<Shape> in = new ArrayList<>();
+      for (Node x : node.inputs()) {
+        in.add(shapes[pos.get(x)]);
+      }
+      shapes[i] = node.op().outputShape(in);
+      // The batch (axis 0) is the only dimension left unknown in a graph; ops whose shape comes
+      // from an attribute (a gradient broadcast back to an input's shape) learn it here.
+      if (shapes[i].rank() > 0 && shapes[i].dim(0) == Shape.UNKNOWN) {
+        shapes[i] = shapes[i].withBatch(batch);
+      }
+      if (!shapes[i].isFullyDefined()) {
+        throw new IllegalStateException(
+            node.op().kind()
+                + " gave shape "
+                + shapes[i]
+                + " for inputs "
+                + in
+                + " at batch "
+                + batch);
+      }
+    }
+    return shapes;
+  }
+
+  /**
+   * Runs every op once. Inputs must have been written into {@link #input} tensors first; outputs
+   * are then in {@link #output} tensors until the next run.
+   *
+   * @param training whether layers behave as in training (dropout on, batch statistics)
+   */
+  public void run(boolean training) {
+    state.training = training;
+    for (int i = 0; i < order.length; i++) {
+      order[i].op().forward(args[i]);
+    }
+  }
+
+  /** The batch size this plan was compiled for. */
+  public int batch() {
+    return batch;
+  }
+
+  /**
+   * The buffer of the input called {@code name}: write the batch into it before {@link #run}.
+   *
+   * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
+   */
+  public Tensor input(String name) {
+    Tensor t = inputs.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException(
+          "No input named \"" + name + "\"; this plan's inputs are " + inputs.keySet());
+    }
+    return t;
+  }
+
+  /** The input buffers, by name, in graph order. */
+  public Map<String, Tensor> inputs() {
+    return Collections.unmodifiableMap(inputs);
+  }
+
+  /** The placeholder nodes this plan reads. */
+  public List<Node> placeholders() {
+    return Collections.unmodifiableList(placeholders);
+  }
+
+  /** The buffer holding requested output {@code i} after a run (overwritten by the next run). */
+  public Tensor output(int i) {
+    return outputs[i];
+  }
+
+  /** The number of requested outputs. */
+  public int outputCount() {
+    return outputs.length;
+  }
+
+  /** Planned memory for inputs, intermediates and workspaces, in bytes. */
+  public long plannedBytes() {
+    return arenaFloats * Float.BYTES;
+  }
+
+  /** The memory one buffer per node would need, in bytes (what the planner saves against). */
+  public long unsharedBytes() {
+    return unsharedFloats * Float.BYTES;
+  }
+
+  /** The executed ops in order, one line each: {@code %id = kind(attrs) shape}. */
+  public List<String> opList() {
+    List<String> lines = new ArrayList<>();
+    for (Node x : order) {
+      if (!(x.op() instanceof Leaf)) {
+        lines.add(x.toString());
+      }
+    }
+    return lines;
+  }
+
+  @Override
+  public String toString() {
+    return "Plan(batch="
+        + batch
+        + ", ops="
+        + opList().size()
+        + ", planned="
+        + plannedBytes()
+        + " B, unshared="
+        + unsharedBytes()
+        + " B)\n"
+        + String.join("\n", opList());
+  }
+}

@@ -1,0 +1,112 @@
+package dev.graft.autograd.optim;
+
+import java.util.Map;
+
+/**
+ * Adam as Keras 3 applies it: {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g²}, {@code w
+ * -= lr sqrt(1-b2^t)/(1-b1^t) · m / (sqrt(v) + eps)} ("epsilon hat"). {@link
+ * #epsilonOnCorrectedMoments(boolean)} switches to the textbook / TensorFlow.js / PyTorch rule
+ * {@code w -= lr · m̂ / (sqrt(v̂) + eps)}. With {@code weightDecay > 0} this is AdamW (decoupled:
+ * {@code w -= lr · wd · w} first).
+ */
+public class Adam extends Optimizer {
+  private final float beta1;
+  private final float beta2;
+  private final float epsilon;
+  private final float weightDecay;
+  private boolean textbookEpsilon;
+
+  /** Keras's defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
+  public Adam() {
+    this(0.001f, 0.9f, 0.999f, 1e-7f, 0f);
+  }
+
+  /**
+   * Adam with explicit hyper-parameters.
+   *
+   * @throws IllegalArgumentException if a beta is outside {@code [0, 1)} or epsilon is negative
+   */
+  public Adam(float learningRate, float beta1, float beta2, float epsilon, float weightDecay) {
+    super(learningRate);
+    check("beta_1", beta1);
+    check("beta_2", beta2);
+    if (!(epsilon >= 0f)) {
+      throw new IllegalArgumentException(name() + ": epsilon must be >= 0; got " + epsilon);
+    }
+    if (!(weightDecay >= 0f)) {
+      throw new IllegalArgumentException(
+          name() + ": weight_decay must be >= 0; got " + weightDecay);
+    }
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    this.weightDecay = weightDecay;
+  }
+
+  private void check(String what, float beta) {
+    if (!(beta >= 0f && beta < 1f)) {
+      throw new IllegalArgumentException(name() + ": " + what + " must be in [0, 1); got " + beta);
+    }
+  }
+
+  /**
+   * Whether epsilon is added to {@code sqrt(v̂)} (textbook, TensorFlow.js, PyTorch) rather than to
+   * {@code sqrt(v)} (Keras, the default); returns this.
+   */
+  public Adam epsilonOnCorrectedMoments(boolean textbook) {
+    this.textbookEpsilon = textbook;
+    return this;
+  }
+
+  @Override
+  public String name() {
+    return weightDecay > 0 ? "AdamW" : "Adam";
+  }
+
+  @Override
+  protected int slotCount() {
+    return 2;
+  }
+
+  @Override
+  protected void apply(
+      float[] w, int wo, float[] g, int go, float[][] s, int so, int n, float lr, long step) {
+    float[] m = s[0];
+    float[] v = s[1];
+    double c1 = 1 - Math.pow(beta1, step);
+    double c2 = 1 - Math.pow(beta2, step);
+    float alpha;
+    float eps;
+    if (textbookEpsilon) {
+      alpha = (float) (lr * Math.sqrt(c2) / c1);
+      eps = (float) (epsilon * Math.sqrt(c2));
+    } else {
+      alpha = (float) (lr * Math.sqrt(c2) / c1);
+      eps = epsilon;
+    }
+    float b1 = beta1;
+    float b2 = beta2;
+    float decay = 1f - lr * weightDecay;
+    for (int i = 0; i < n; i++) {
+      float gi = g[go + i];
+      float mi = m[so + i] + (gi - m[so + i]) * (1f - b1);
+      float vi = v[so + i] + (gi * gi - v[so + i]) * (1f - b2);
+      m[so + i] = mi;
+      v[so + i] = vi;
+      float wi = weightDecay > 0 ? w[wo + i] * decay : w[wo + i];
+      w[wo + i] = wi - alpha * mi / ((float) Math.sqrt(vi) + eps);
+    }
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("beta_1", beta1);
+    c.put("beta_2", beta2);
+    c.put("epsilon", epsilon);
+    if (weightDecay > 0) {
+      c.put("weight_decay", weightDecay);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,172 @@
+package dev.graft.autograd.optim;
+
+import dev.graft.autograd.Node;
+import dev.graft.autograd.Variable;
+import dev.graft.tensor.Tensor;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A gradient-descent rule applied as fused in-place kernels, one update node per variable in the
+ * training plan. The optimizer owns its per-variable state (moments, accumulators), so plans for
+ * different batch sizes share it. Call {@link #beginStep()} once before each training step.
+ *
+ * <p>Not thread-safe: a model trains on one thread at a time.
+ */
+public abstract class Optimizer {
+  private float learningRate;
+  private LearningRateSchedule schedule;
+  private float clipNorm;
+  private float clipValue;
+  private long iterations;
+  private float currentLearningRate;
+  private final Map<Variable, Tensor[]> slots = new IdentityHashMap<>();
+
+  /** An optimizer with the given learning rate. */
+  protected Optimizer(float learningRate) {
+    learningRate(learningRate);
+  }
+
+  /** Keras's name of the algorithm, e.g. {@code Adam}. */
+  public abstract String name();
+
+  /** The number of state tensors per variable (moments, accumulators). */
+  protected abstract int slotCount();
+
+  /** The initial value of the state tensors. */
+  protected float initialSlotValue() {
+    return 0f;
+  }
+
+  /**
+   * Updates {@code n} weights {@code w[wo..]} in place from gradients {@code g[go..]}, with state
+   * {@code slots[k][so..]}, at the current step.
+   */
+  protected abstract void apply(
+      float[] w, int wo, float[] g, int go, float[][] slots, int so, int n, float lr, long step);
+
+  /** Creates the update node of {@code v} from its gradient node. */
+  public Node update(Variable v, Node grad) {
+    if (!grad.shape().isCompatibleWith(v.shape())) {
+      throw new IllegalArgumentException(
+          name() + ": gradient of shape " + grad.shape() + " for variable " + v);
+    }
+    return grad.graph().apply(new ApplyUpdate(this, v), grad.graph().read(v), grad);
+  }
+
+  /** Creates the update nodes of all variables with a gradient. */
+  public List<Node> updates(Map<Variable, Node> gradients) {
+    return gradients.entrySet().stream()
+        .filter(e -> e.getValue() != null)
+        .map(e -> update(e.getKey(), e.getValue()))
+        .toList();
+  }
+
+  /** Advances the step counter and fixes this step's learning rate; call before each step. */
+  public void beginStep() {
+    currentLearningRate = schedule == null ? learningRate : schedule.at(iterations);
+    iterations++;
+  }
+
+  /** The learning rate of the step in progress. */
+  public float currentLearningRate() {
+    return currentLearningRate;
+  }
+
+  /** Steps taken so far (Keras's {@code iterations}). */
+  public long iterations() {
+    return iterations;
+  }
+
+  /** Sets the step counter (when restoring a saved optimizer). */
+  public void iterations(long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("iterations must be >= 0; got " + value);
+    }
+    iterations = value;
+  }
+
+  /** The base learning rate. */
+  public float learningRate() {
+    return learningRate;
+  }
+
+  /** Sets the base learning rate (a schedule, if any, takes precedence); returns this. */
+  public Optimizer learningRate(float lr) {
+    if (!(lr >= 0f) || Float.isInfinite(lr)) {
+      throw new IllegalArgumentException(name() + ": learning_rate must be >= 0; got " + lr);
+    }
+    this.learningRate = lr;
+    return this;
+  }
+
+  /** Uses a schedule for the learning rate; returns this. */
+  public Optimizer learningRate(LearningRateSchedule schedule) {
+    this.schedule = schedule;
+    return this;
+  }
+
+  /** The schedule, or {@code null}. */
+  public LearningRateSchedule schedule() {
+    return schedule;
+  }
+
+  /** Clips each variable's gradient to this L2 norm (0 = off); returns this. */
+  public Optimizer clipNorm(float norm) {
+    if (!(norm >= 0f)) {
+      throw new IllegalArgumentException(name() + ": clipnorm must be >= 0; got " + norm);
+    }
+    this.clipNorm = norm;
+    return this;
+  }
+
+  /** Clips each gradient element to {@code [-value, value]} (0 = off); returns this. */
+  public Optimizer clipValue(float value) {
+    if (!(value >= 0f)) {
+      throw new IllegalArgumentException(name() + ": clipvalue must be >= 0; got " + value);
+    }
+    this.clipValue = value;
+    return this;
+  }
+
+  float clipNorm() {
+    return clipNorm;
+  }
+
+  float clipValue() {
+    return clipValue;
+  }
+
+  /** The state tensors of {@code v}, created (with the initial value) on first use. */
+  public synchronized Tensor[] slots(Variable v) {
+    return slots.computeIfAbsent(
+        v,
+        k -> {
+          Tensor[] s = new Tensor[slotCount()];
+          for (int i = 0; i < s.length; i++) {
+            s[i] = Tensor.zeros(k.shape()).fill(initialSlotValue());
+          }
+          return s;
+        });
+  }
+
+  /** The variables that have state, in no particular order. */
+  public synchronized java.util.Set<Variable> variablesWithState() {
+    return java.util.Collections.unmodifiableSet(slots.keySet());
+  }
+
+  /** Keras-style config values (e.g. {@code learning_rate}). */
+  public Map<String, Object> config() {
+    Map<String, Object> c = new java.util.LinkedHashMap<>();
+    c.put("name", name().toLowerCase(java.util.Locale.ROOT));
+    c.put("learning_rate", learningRate);
+    if (clipNorm > 0) {
+      c.put("clipnorm", clipNorm);
+    }
+    if (clipValue > 0) {
+      c.put("clipvalue", clipValue);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,186 @@
+package dev.graft.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.autograd.ops.Add;
+import dev.graft.autograd.ops.Loss;
+import dev.graft.autograd.ops.MatMul;
+import dev.graft.autograd.ops.Reduction;
+import dev.graft.autograd.ops.Relu;
+import dev.graft.autograd.ops.Sigmoid;
+import dev.graft.autograd.optim.Adam;
+import dev.graft.autograd.optim.Optimizer;
+import dev.graft.tensor.Losses;
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlanTest {
+  /** A 10-layer MLP with a BCE loss and Adam updates, built directly in IR. */
+  static final class Mlp {
+    final Graph g = new Graph();
+    final Node x = g.placeholder("x", Shape.batched(16));
+    final Node y = g.placeholder("y", Shape.batched(1));
+    final List<Variable> vars = new ArrayList<>();
+    final Node prediction;
+    final Node loss;
+    final Program train;
+    final Optimizer adam = new Adam(0.01f, 0.9f, 0.999f, 1e-7f, 0f);
+
+    Mlp(int layers, int width) {
+      Rng rng = new Rng(1);
+      Node h = x;
+      int in = 16;
+      for (int l = 0; l < layers; l++) {
+        int out = l == layers - 1 ? 1 : width;
+        float lim = (float) Math.sqrt(6.0 / (in + out));
+        Variable w = new Variable("w" + l, Tensor.uniform(rng, -lim, lim, in, out), true);
+        Variable b = new Variable("b" + l, Tensor.zeros(out), true);
+        vars.add(w);
+        vars.add(b);
+        h = Add.of(MatMul.of(h, g.read(w)), g.read(b));
+        h = l == layers - 1 ? Sigmoid.of(h) : Relu.of(h);
+        in = out;
+      }
+      prediction = h;
+      loss = Reduction.mean(Loss.of(Losses.Kind.BINARY_CROSSENTROPY, prediction, y), false);
+      Map<Variable, Node> grads = Gradients.of(loss, vars);
+      train = new Program(List.of(loss), adam.updates(grads));
+    }
+
+    float step(Plan plan) {
+      adam.beginStep();
+      plan.run(true);
+      return plan.output(0).item();
+    }
+  }
+
+  /** Points inside vs outside a sphere: learnable, not linearly separable. */
+  static void fill(Plan plan, long seed) {
+    Rng rng = new Rng(seed);
+    Tensor x = plan.input("x");
+    Tensor y = plan.input("y");
+    int n = plan.batch();
+    for (int i = 0; i < n; i++) {
+      double r2 = 0;
+      for (int j = 0; j < 16; j++) {
+        float v = rng.uniform(-1f, 1f);
+        x.set(v, i, j);
+        r2 += v * v;
+      }
+      y.set(r2 < 16 / 3.0 ? 1f : 0f, i, 0);
+    }
+  }
+
+  @Test
+  void mlpLearns() {
+    Mlp m = new Mlp(3, 32);
+    Plan plan = m.train.plan(64);
+    fill(plan, 0);
+    float first = m.step(plan);
+    float last = first;
+    for (int s = 1; s < 300; s++) {
+      fill(plan, s % 20);
+      last = m.step(plan);
+    }
+    assertTrue(first > 0.6f, "initial loss " + first);
+    assertTrue(last < 0.35f, "loss fell only from " + first + " to " + last);
+  }
+
+  @Test
+  void memoryPlanSharesBuffers() {
+    Mlp m = new Mlp(10, 64);
+    Plan plan = m.train.plan(32);
+    assertTrue(
+        plan.plannedBytes() < plan.unsharedBytes(),
+        "planned " + plan.plannedBytes() + " B vs unshared " + plan.unsharedBytes() + " B");
+    assertTrue(plan.opList().size() > 40, plan.toString());
+  }
+
+  @Test
+  void trainingStepAllocatesAlmostNothing() {
+    Mlp m = new Mlp(10, 64);
+    Plan plan = m.train.plan(32);
+    fill(plan, 1);
+    for (int i = 0; i < 50; i++) {
+      m.step(plan);
+    }
+    com.sun.management.ThreadMXBean bean =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    long before = bean.getThreadAllocatedBytes(tid);
+    int steps = 20;
+    for (int i = 0; i < steps; i++) {
+      m.step(plan);
+    }
+    long perStep = (bean.getThreadAllocatedBytes(tid) - before) / steps;
+    assertTrue(perStep < 1024, "allocated " + perStep + " bytes per training step");
+  }
+
+  @Test
+  void plansAreCachedPerBatchSize() {
+    Mlp m = new Mlp(2, 8);
+    assertSame(m.train.plan(4), m.train.plan(4));
+    assertNotSame(m.train.plan(4), m.train.plan(5));
+    assertEquals(5, m.train.plan(5).input("x").shape().dim(0));
+  }
+
+  @Test
+  void deadNodesAreNotRun() {
+    Graph g = new Graph();
+    Node x = g.placeholder("x", Shape.batched(3));
+    Node used = Relu.of(x);
+    Sigmoid.of(x); // never requested
+    Plan p = new Program(List.of(used)).plan(2);
+    assertEquals(1, p.opList().size(), p.opList().toString());
+  }
+
+  @Test
+  void shapeErrorsNameBothShapes() {
+    Graph g = new Graph();
+    Node a = g.placeholder("a", Shape.batched(3));
+    Node b = g.placeholder("b", Shape.batched(4));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Add.of(a, b));
+    assertTrue(
+        e.getMessage().contains("(None, 3)") && e.getMessage().contains("(None, 4)"),
+        e.getMessage());
+    Node w = g.constant(Tensor.zeros(5, 2));
+    e = assertThrows(IllegalArgumentException.class, () -> MatMul.of(a, w));
+    assertTrue(
+        e.getMessage().contains("matmul") && e.getMessage().contains("(5, 2)"), e.getMessage());
+  }
+
+  @Test
+  void unknownInputNameListsTheKnownOnes() {
+    Mlp m = new Mlp(1, 4);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> m.train.plan(2).input("z"));
+    assertTrue(e.getMessage().contains("[x, y]"), e.getMessage());
+  }
+
+  @Test
+  void frozenVariablesGetNoGradientAndStayPut() {
+    Mlp m = new Mlp(2, 8);
+    Variable frozen = m.vars.get(0).trainable(false);
+    Tensor before = frozen.value().copy();
+    Map<Variable, Node> grads = Gradients.of(m.loss, m.vars);
+    assertTrue(!grads.containsKey(frozen));
+    Program p = new Program(List.of(m.loss), m.adam.updates(grads));
+    Plan plan = p.plan(8);
+    fill(plan, 3);
+    for (int i = 0; i < 5; i++) {
+      m.step(plan);
+    }
+    assertTrue(before.allClose(frozen.value(), 0, 0));
+    assertTrue(!m.vars.get(2).value().allClose(new Mlp(2, 8).vars.get(2).value(), 0, 0));
+  }
+}
