@@ -24,7 +24,9 @@ public final class Pointwise {
     /** {@code x / (1 + |x|)}. */
     SOFTSIGN,
     /** {@code exp(x)}. */
-    EXPONENTIAL
+    EXPONENTIAL,
+    /** {@code |x|}, for L1 penalties (derivative: the sign). */
+    ABS
   }
 
   private static final double SELU_ALPHA = 1.6732632423543772848170429916717;
@@ -75,6 +77,7 @@ public final class Pointwise {
       case SOFTPLUS -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
       case SOFTSIGN -> x / (1 + Math.abs(x));
       case EXPONENTIAL -> Math.exp(x);
+      case ABS -> Math.abs(x);
     };
   }
 
@@ -93,6 +96,7 @@ public final class Pointwise {
       case SOFTPLUS -> sigmoid(x);
       case SOFTSIGN -> 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x)));
       case EXPONENTIAL -> Math.exp(x);
+      case ABS -> Math.signum(x);
     };
   }
 

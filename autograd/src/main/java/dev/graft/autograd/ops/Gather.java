@@ -13,11 +13,21 @@ import java.util.List;
  * table's gradient is a scatter-add, so repeated indices accumulate.
  */
 public final class Gather extends Op {
-  private static final Gather INSTANCE = new Gather();
+  private static final Gather INSTANCE = new Gather(null);
+  private final String label;
+
+  private Gather(String label) {
+    this.label = label;
+  }
 
   /** {@code table[indices]}. */
   public static Node of(Node table, Node indices) {
     return table.graph().apply(INSTANCE, table, indices);
+  }
+
+  /** {@code table[indices]}, naming {@code label} (e.g. the layer) in index errors. */
+  public static Node of(Node table, Node indices, String label) {
+    return table.graph().apply(new Gather(label), table, indices);
   }
 
   @Override
@@ -39,7 +49,14 @@ public final class Gather extends Op {
 
   @Override
   public void forward(Args a) {
-    dev.graft.tensor.Gather.gather(a.input(0), a.input(1), a.output());
+    try {
+      dev.graft.tensor.Gather.gather(a.input(0), a.input(1), a.output());
+    } catch (IllegalArgumentException e) {
+      if (label == null) {
+        throw e;
+      }
+      throw new IllegalArgumentException("Layer \"" + label + "\": " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -1,0 +1,189 @@
+package dev.graft.dsl;
+
+import dev.graft.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Options of {@link Model#fit}, built fluently: {@code
+ * epochs(5).batchSize(64).validationSplit(0.2).callbacks(earlyStopping("val_loss", 3))}.
+ */
+public final class FitOptions {
+  private int epochs = 1;
+  private int batchSize = 32;
+  private boolean shuffle = true;
+  private Long seed;
+  private double validationSplit;
+  private List<Tensor> validationX;
+  private List<Tensor> validationY;
+  private int initialEpoch;
+  private Tensor sampleWeight;
+  private Map<Integer, Float> classWeight;
+  private final List<Callback> callbacks = new ArrayList<>();
+  private int verbose = -1;
+
+  private FitOptions() {}
+
+  /**
+   * Options training for {@code n} epochs.
+   *
+   * @throws IllegalArgumentException if {@code n < 1}
+   */
+  public static FitOptions epochs(int n) {
+    return new FitOptions().withEpochs(n);
+  }
+
+  private FitOptions withEpochs(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("fit: epochs must be >= 1; Received: epochs=" + n);
+    }
+    this.epochs = n;
+    return this;
+  }
+
+  /** Samples per gradient step (default 32); returns this. */
+  public FitOptions batchSize(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("fit: batch_size must be >= 1; Received: batch_size=" + n);
+    }
+    this.batchSize = n;
+    return this;
+  }
+
+  /** Whether to shuffle the training samples each epoch (default true); returns this. */
+  public FitOptions shuffle(boolean value) {
+    this.shuffle = value;
+    return this;
+  }
+
+  /** Seeds the shuffling (default: the global generator, see {@code Graft.seed}); returns this. */
+  public FitOptions seed(long value) {
+    this.seed = value;
+    return this;
+  }
+
+  /**
+   * Holds out the last {@code fraction} of the samples (before shuffling) for validation, as Keras
+   * does; returns this.
+   */
+  public FitOptions validationSplit(double fraction) {
+    if (!(fraction >= 0 && fraction < 1)) {
+      throw new IllegalArgumentException(
+          "fit: validation_split must be in [0, 1); Received: validation_split=" + fraction);
+    }
+    this.validationSplit = fraction;
+    return this;
+  }
+
+  /** Validates on this data after each epoch; returns this. */
+  public FitOptions validationData(Tensor x, Tensor y) {
+    return validationData(List.of(x), List.of(y));
+  }
+
+  /** Validates on this data (several inputs or outputs) after each epoch; returns this. */
+  public FitOptions validationData(List<Tensor> x, List<Tensor> y) {
+    this.validationX = List.copyOf(x);
+    this.validationY = List.copyOf(y);
+    return this;
+  }
+
+  /** The epoch to start counting from, to resume training (default 0); returns this. */
+  public FitOptions initialEpoch(int epoch) {
+    if (epoch < 0) {
+      throw new IllegalArgumentException("fit: initial_epoch must be >= 0; Received: " + epoch);
+    }
+    this.initialEpoch = epoch;
+    return this;
+  }
+
+  /** Weights each sample's loss ({@code (N,)}); returns this. */
+  public FitOptions sampleWeight(Tensor weights) {
+    this.sampleWeight = weights;
+    return this;
+  }
+
+  /** Weights each sample's loss by its class (integer labels); returns this. */
+  public FitOptions classWeight(Map<Integer, Float> weights) {
+    this.classWeight = Map.copyOf(weights);
+    return this;
+  }
+
+  /** Adds callbacks; returns this. */
+  public FitOptions callbacks(Callback... cbs) {
+    callbacks.addAll(List.of(cbs));
+    return this;
+  }
+
+  /**
+   * 0 = silent, 1 = progress bar, 2 = one line per epoch; by default a bar on a terminal and one
+   * line per epoch otherwise. Returns this.
+   */
+  public FitOptions verbose(int level) {
+    if (level < 0 || level > 2) {
+      throw new IllegalArgumentException("fit: verbose must be 0, 1 or 2; Received: " + level);
+    }
+    this.verbose = level;
+    return this;
+  }
+
+  /** The number of epochs. */
+  public int epochs() {
+    return epochs;
+  }
+
+  /** The batch size. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** Whether samples are shuffled. */
+  public boolean shuffle() {
+    return shuffle;
+  }
+
+  /** The shuffle seed, or {@code null}. */
+  public Long seed() {
+    return seed;
+  }
+
+  /** The validation fraction. */
+  public double validationSplit() {
+    return validationSplit;
+  }
+
+  /** Validation inputs, or {@code null}. */
+  public List<Tensor> validationX() {
+    return validationX;
+  }
+
+  /** Validation targets, or {@code null}. */
+  public List<Tensor> validationY() {
+    return validationY;
+  }
+
+  /** The first epoch. */
+  public int initialEpoch() {
+    return initialEpoch;
+  }
+
+  /** Per-sample weights, or {@code null}. */
+  public Tensor sampleWeight() {
+    return sampleWeight;
+  }
+
+  /** Per-class weights, or {@code null}. */
+  public Map<Integer, Float> classWeight() {
+    return classWeight;
+  }
+
+  /** The callbacks. */
+  public List<Callback> callbacks() {
+    return List.copyOf(callbacks);
+  }
+
+  /** The verbosity, or -1 for automatic. */
+  public int verbose() {
+    return verbose;
+  }
+}

@@ -1,0 +1,22 @@
+package dev.graft.dsl;
+
+import dev.graft.tensor.Tensor;
+
+/**
+ * A training metric accumulated over batches ({@code reset}, {@code update} per batch, {@code
+ * result}). Metrics run on the batch predictions in Java, outside the graph. Build them with {@link
+ * Metrics} or by name ({@code "accuracy"}, {@code "auc"}, ...).
+ */
+public interface Metric {
+  /** The name shown in logs and history, e.g. {@code accuracy}. */
+  String name();
+
+  /** Forgets what was accumulated. */
+  void reset();
+
+  /** Adds one batch: targets and predictions of the same number of samples. */
+  void update(Tensor yTrue, Tensor yPred);
+
+  /** The value over everything since the last reset. */
+  double result();
+}

@@ -1,0 +1,500 @@
+package dev.graft.dsl;
+
+import dev.graft.autograd.Node;
+import dev.graft.autograd.Variable;
+import dev.graft.autograd.optim.Optimizer;
+import dev.graft.dsl.internal.FunctionalGraph;
+import dev.graft.dsl.internal.Predictor;
+import dev.graft.dsl.internal.Summary;
+import dev.graft.dsl.internal.Trainer;
+import dev.graft.layers.CallContext;
+import dev.graft.layers.InputLayer;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model: a graph of layer calls from inputs to outputs that trains, evaluates and predicts. A
+ * model is also a layer: {@code model.on(x)} uses it (and its weights) as a block of a bigger
+ * model.
+ *
+ * <p>Three ways to make one: {@code Graft.model(inputs, outputs)} (functional), {@code
+ * Graft.sequential(layers...)}, or a subclass overriding {@link #call(List)}, traced once into the
+ * same graph on first use (or by {@link #build(Shape...)}).
+ *
+ * <pre>{@code
+ * jshell> var in = input(10);
+ * jshell> Model m = model(in, dense(1).activation("sigmoid").on(dense(8).on(in)));
+ * jshell> m.compile(adam(), "binary_crossentropy", "accuracy");
+ * jshell> m.fit(Tensor.rand(64, 10), Tensor.randint(0, 2, 64, 1), epochs(3).verbose(0));
+ * }</pre>
+ */
+public class Model extends Layer {
+  private FunctionalGraph graph;
+  private Trainer trainer;
+  private volatile Predictor predictor;
+
+  /** For subclasses: the graph is traced from {@link #call(List)} on first use. */
+  protected Model() {}
+
+  /** A functional model from inputs to outputs (see {@code Graft.model}). */
+  protected Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+    this.graph = new FunctionalGraph(inputs, outputs);
+    ensureBuilt(inputShapes());
+  }
+
+  /** Sets the functional graph (for {@link Sequential}, which grows layer by layer). */
+  void define(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+    this.graph = new FunctionalGraph(inputs, outputs);
+    this.predictor = null;
+    if (trainer != null) {
+      trainer.invalidate();
+    }
+  }
+
+  @Override
+  public String className() {
+    return isSubclassed() ? getClass().getSimpleName() : "Functional";
+  }
+
+  private boolean isSubclassed() {
+    return getClass() != Model.class && !(this instanceof Sequential);
+  }
+
+  /**
+   * The subclass's forward pass on symbolic inputs, traced once into the graph. Functional models
+   * do not override it.
+   */
+  public SymbolicTensor call(List<SymbolicTensor> inputs) {
+    throw new UnsupportedOperationException(
+        "Model \"" + name() + "\" has no graph: subclasses override call(List<SymbolicTensor>)");
+  }
+
+  /**
+   * Traces a subclassed model for inputs of these shapes (without the batch), so that {@link
+   * #summary()} shows real shapes. Returns this.
+   */
+  public Model build(Shape... sampleShapes) {
+    List<Shape> shapes = new ArrayList<>();
+    for (Shape s : sampleShapes) {
+      shapes.add(s.prepend(Shape.UNKNOWN));
+    }
+    ensureBuilt(shapes);
+    return this;
+  }
+
+  @Override
+  protected void build(List<Shape> inputShapes) {
+    if (graph == null) {
+      trace(inputShapes);
+    }
+  }
+
+  private void trace(List<Shape> shapes) {
+    List<SymbolicTensor> ins = new ArrayList<>();
+    for (Shape s : shapes) {
+      ins.add(new InputLayer(s.withBatch(Shape.UNKNOWN), null).output());
+    }
+    SymbolicTensor out = call(ins);
+    if (out == null) {
+      throw new IllegalStateException("call(...) of model \"" + name() + "\" returned null");
+    }
+    graph = new FunctionalGraph(ins, List.of(out));
+  }
+
+  /** True once the model has a graph (functional, or a traced subclass). */
+  public boolean hasGraph() {
+    return graph != null;
+  }
+
+  /** The model's graph. */
+  FunctionalGraph graph() {
+    if (graph == null) {
+      throw new IllegalStateException(
+          "Model \"" + name() + "\" is not built yet: call build(shapes...), fit or predict first");
+    }
+    return graph;
+  }
+
+  /** The model's input tensors. */
+  public List<SymbolicTensor> inputs() {
+    return graph().inputs();
+  }
+
+  /** The model's output tensors. */
+  public List<SymbolicTensor> outputs() {
+    return graph().outputs();
+  }
+
+  /** The input shapes, batch ({@code None}) included. */
+  public List<Shape> inputShapes() {
+    List<Shape> s = new ArrayList<>();
+    for (SymbolicTensor t : inputs()) {
+      s.add(t.shape());
+    }
+    return s;
+  }
+
+  /** The input names, in order. */
+  public List<String> inputNames() {
+    List<String> s = new ArrayList<>();
+    for (SymbolicTensor t : inputs()) {
+      s.add(t.producer().layer().name());
+    }
+    return s;
+  }
+
+  /** The distinct layers, inputs first, in call order (nested models count as one layer). */
+  public List<Layer> layers() {
+    if (graph == null) {
+      return trackedFields();
+    }
+    return graph.layers();
+  }
+
+  /** Layers held in fields of a subclass (tracked before the model is traced). */
+  private List<Layer> trackedFields() {
+    List<Layer> out = new ArrayList<>();
+    for (Class<?> k = getClass(); k != Model.class && k != null; k = k.getSuperclass()) {
+      for (Field f : k.getDeclaredFields()) {
+        if (Modifier.isStatic(f.getModifiers()) || !Layer.class.isAssignableFrom(f.getType())) {
+          continue;
+        }
+        try {
+          f.setAccessible(true);
+          Object v = f.get(this);
+          if (v instanceof Layer l && !out.contains(l)) {
+            out.add(l);
+          }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          // An inaccessible field is not ours to track.
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The layer with this name; a path {@code "outer/inner"} reaches into nested models.
+   *
+   * @throws IllegalArgumentException naming the known layers if there is none
+   */
+  public Layer getLayer(String path) {
+    String[] parts = path.split("/", 2);
+    for (Layer l : layers()) {
+      if (l.name().equals(parts[0])) {
+        if (parts.length == 1) {
+          return l;
+        }
+        if (l instanceof Model m) {
+          return m.getLayer(parts[1]);
+        }
+        throw new IllegalArgumentException(
+            "Layer \"" + parts[0] + "\" of model \"" + name() + "\" is not a model: no " + path);
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (Layer l : layers()) {
+      names.add(l.name());
+    }
+    throw new IllegalArgumentException(
+        "Model \"" + name() + "\" has no layer \"" + parts[0] + "\"; its layers are " + names);
+  }
+
+  @Override
+  public Layer trainable(boolean value) {
+    super.trainable(value);
+    for (Layer l : layers()) {
+      l.trainable(value);
+    }
+    if (trainer != null) {
+      trainer.invalidate();
+    }
+    return this;
+  }
+
+  @Override
+  public List<Variable> weights() {
+    Set<Variable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Variable> out = new ArrayList<>();
+    for (Layer l : layers()) {
+      for (Variable v : l.weights()) {
+        if (seen.add(v)) {
+          out.add(v);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void setWeights(List<Tensor> values) {
+    List<Variable> vs = weights();
+    if (values.size() != vs.size()) {
+      throw new IllegalArgumentException(
+          "Model \"" + name() + "\" has " + vs.size() + " weights; got " + values.size());
+    }
+    for (int i = 0; i < vs.size(); i++) {
+      if (!vs.get(i).shape().equals(values.get(i).shape())) {
+        throw new IllegalArgumentException(
+            "Model \""
+                + name()
+                + "\": weight "
+                + vs.get(i).name()
+                + " has shape "
+                + vs.get(i).shape()
+                + ", the value "
+                + values.get(i).shape());
+      }
+    }
+    for (int i = 0; i < vs.size(); i++) {
+      vs.get(i).assign(values.get(i));
+    }
+  }
+
+  @Override
+  public List<Shape> outputShapes(List<Shape> in) {
+    List<Shape> want = inputShapes();
+    if (in.size() != want.size()) {
+      throw new IllegalArgumentException(
+          "Model \""
+              + name()
+              + "\" expects "
+              + want.size()
+              + " input(s) "
+              + want
+              + "; got "
+              + in.size()
+              + " "
+              + in);
+    }
+    for (int i = 0; i < in.size(); i++) {
+      if (!in.get(i).isCompatibleWith(want.get(i))) {
+        throw incompatible(i, "shape " + want.get(i), in.get(i));
+      }
+    }
+    List<Shape> out = new ArrayList<>();
+    for (SymbolicTensor t : outputs()) {
+      out.add(t.shape().rank() > 0 ? t.shape().withBatch(in.get(0).dim(0)) : t.shape());
+    }
+    return out;
+  }
+
+  /** Emits the model's whole graph (nested models inlined, shared layers sharing variables). */
+  @Override
+  public List<Node> call(CallContext ctx, List<Node> inputs) {
+    Map<SymbolicTensor, Node> env = new IdentityHashMap<>();
+    List<SymbolicTensor> ins = inputs();
+    for (int i = 0; i < ins.size(); i++) {
+      env.put(ins.get(i), inputs.get(i));
+    }
+    for (LayerCall c : graph().order()) {
+      List<Node> args = new ArrayList<>();
+      for (SymbolicTensor t : c.inputs()) {
+        args.add(env.get(t));
+      }
+      List<Node> outs = c.layer().call(ctx, args);
+      for (int j = 0; j < outs.size(); j++) {
+        env.put(c.outputs().get(j), outs.get(j));
+      }
+    }
+    List<Node> result = new ArrayList<>();
+    for (SymbolicTensor t : outputs()) {
+      result.add(env.get(t));
+    }
+    return result;
+  }
+
+  // ---- training API ----
+
+  /** Configures training with an optimizer, a loss and metrics, each an object or Keras name. */
+  public Model compile(Object optimizer, Object loss, Object... metrics) {
+    this.trainer = Trainer.compile(this, optimizer, List.of(loss), List.of(metrics));
+    return this;
+  }
+
+  /** Configures training with one loss per output. */
+  public Model compile(Object optimizer, List<?> losses, List<?> metrics) {
+    this.trainer = Trainer.compile(this, optimizer, losses, metrics);
+    return this;
+  }
+
+  private Trainer trainer() {
+    if (trainer == null) {
+      throw new IllegalStateException(
+          "You must call compile() before using model \"" + name() + "\" for training");
+    }
+    return trainer;
+  }
+
+  /** The optimizer given to {@link #compile}, or {@code null}. */
+  public Optimizer optimizer() {
+    return trainer == null ? null : trainer.optimizer();
+  }
+
+  /** Trains for {@code epochs} epochs with batch size 32. */
+  public History fit(Tensor x, Tensor y, int epochs) {
+    return fit(List.of(x), List.of(y), FitOptions.epochs(epochs));
+  }
+
+  /** Trains a multi-input model for {@code epochs} epochs. */
+  public History fit(List<Tensor> x, Tensor y, int epochs) {
+    return fit(x, List.of(y), FitOptions.epochs(epochs));
+  }
+
+  /** Trains with options ({@code epochs(5).batchSize(64).validationSplit(0.2)}). */
+  public History fit(Tensor x, Tensor y, FitOptions options) {
+    return fit(List.of(x), List.of(y), options);
+  }
+
+  /** Trains a multi-input model with options. */
+  public History fit(List<Tensor> x, Tensor y, FitOptions options) {
+    return fit(x, List.of(y), options);
+  }
+
+  /** Trains a model with several inputs and outputs. */
+  public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
+    ensureTraced(x);
+    return trainer().fit(x, y, options);
+  }
+
+  /** Trains a model whose inputs are given by name. */
+  public History fit(Map<String, Tensor> x, Tensor y, FitOptions options) {
+    return fit(byName(x), List.of(y), options);
+  }
+
+  /** The loss (and metrics) on data; returns {@code [loss, metric...]}. */
+  public double[] evaluate(Tensor x, Tensor y) {
+    return evaluate(List.of(x), List.of(y));
+  }
+
+  /** The loss (and metrics) of a multi-input model. */
+  public double[] evaluate(List<Tensor> x, Tensor y) {
+    return evaluate(x, List.of(y));
+  }
+
+  /** The loss (and metrics) of a model with several inputs and outputs. */
+  public double[] evaluate(List<Tensor> x, List<Tensor> y) {
+    ensureTraced(x);
+    return trainer().evaluate(x, y, 32);
+  }
+
+  /** The named results of {@link #evaluate}: {@code loss}, then each metric. */
+  public List<String> metricsNames() {
+    return trainer().metricNames();
+  }
+
+  /** Predictions for {@code x}, in batches of 32. */
+  public Tensor predict(Tensor x) {
+    return predict(List.of(x)).get(0);
+  }
+
+  /** Predictions of a multi-input model (first output). */
+  public Tensor predict(Tensor... x) {
+    return predict(List.of(x)).get(0);
+  }
+
+  /** Predictions of every output. Safe to call from several threads at once. */
+  public List<Tensor> predict(List<Tensor> x) {
+    return predict(x, 32);
+  }
+
+  /** Predictions of every output, in batches of {@code batchSize}. */
+  public List<Tensor> predict(List<Tensor> x, int batchSize) {
+    ensureTraced(x);
+    return predictor().predict(x, batchSize);
+  }
+
+  private Predictor predictor() {
+    Predictor p = predictor;
+    if (p == null) {
+      synchronized (this) {
+        if (predictor == null) {
+          predictor = new Predictor(this);
+        }
+        p = predictor;
+      }
+    }
+    return p;
+  }
+
+  /** Predictions of a model whose inputs are given by name. */
+  public List<Tensor> predict(Map<String, Tensor> x) {
+    return predict(byName(x));
+  }
+
+  /** One training step on one batch; returns {@code [loss, metric...]}. */
+  public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
+    ensureTraced(x);
+    return trainer().trainOnBatch(x, y);
+  }
+
+  /** One training step on one batch of a single-input, single-output model. */
+  public double[] trainOnBatch(Tensor x, Tensor y) {
+    return trainOnBatch(List.of(x), List.of(y));
+  }
+
+  /** Predictions for one batch. */
+  public List<Tensor> predictOnBatch(List<Tensor> x) {
+    return predict(x, x.get(0).shape().dim(0));
+  }
+
+  private void ensureTraced(List<Tensor> x) {
+    if (graph == null) {
+      List<Shape> shapes = new ArrayList<>();
+      for (Tensor t : x) {
+        shapes.add(t.shape().withBatch(Shape.UNKNOWN));
+      }
+      ensureBuilt(shapes);
+    }
+  }
+
+  private List<Tensor> byName(Map<String, Tensor> x) {
+    List<String> names = inputNames();
+    Set<String> unknown = new LinkedHashSet<>(x.keySet());
+    unknown.removeAll(names);
+    Set<String> missing = new LinkedHashSet<>(names);
+    missing.removeAll(x.keySet());
+    if (!unknown.isEmpty() || !missing.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Model \""
+              + name()
+              + "\" expects inputs named "
+              + names
+              + "; received "
+              + x.keySet()
+              + (missing.isEmpty() ? "" : "; missing " + missing)
+              + (unknown.isEmpty() ? "" : "; unknown " + unknown));
+    }
+    List<Tensor> out = new ArrayList<>();
+    for (String n : names) {
+      out.add(x.get(n));
+    }
+    return out;
+  }
+
+  // ---- summary ----
+
+  /** Prints Keras's summary table to standard output. */
+  public void summary() {
+    System.out.print(summaryText(false));
+  }
+
+  /** Prints the summary; with {@code expandNested}, nested models' layers too. */
+  public void summary(boolean expandNested) {
+    System.out.print(summaryText(expandNested));
+  }
+
+  /** The summary table as text. */
+  public String summaryText(boolean expandNested) {
+    return Summary.of(this, expandNested);
+  }
+}

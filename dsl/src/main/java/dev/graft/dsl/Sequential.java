@@ -1,0 +1,75 @@
+package dev.graft.dsl;
+
+import dev.graft.layers.InputLayer;
+import dev.graft.tensor.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A plain stack of layers, each feeding the next. The input shape comes from the first layer's
+ * {@code inputShape(...)} or a leading {@code input(...)}; layers can be added with {@link #add}.
+ */
+public final class Sequential extends Model {
+  private final List<Layer> stack = new ArrayList<>();
+  private SymbolicTensor input;
+  private SymbolicTensor output;
+
+  /** An empty stack (add layers with {@link #add}). */
+  public Sequential() {}
+
+  /** A stack of these layers. */
+  public Sequential(List<Layer> layers) {
+    layers.forEach(this::add);
+  }
+
+  /** A stack starting at {@code input} (from {@code input(...)}). */
+  public Sequential(SymbolicTensor input, List<Layer> layers) {
+    start(input);
+    layers.forEach(this::add);
+  }
+
+  private void start(SymbolicTensor in) {
+    if (!(in.producer().layer() instanceof InputLayer)) {
+      throw new IllegalArgumentException("A Sequential model starts from input(...); got " + in);
+    }
+    this.input = in;
+    this.output = in;
+  }
+
+  @Override
+  public String className() {
+    return "Sequential";
+  }
+
+  /**
+   * Adds a layer on top; returns this.
+   *
+   * @throws IllegalArgumentException if it is the first layer and has no input shape, or its input
+   *     does not fit
+   */
+  public Sequential add(Layer layer) {
+    if (input == null) {
+      Shape s = layer.declaredInputShape();
+      if (s == null) {
+        throw new IllegalArgumentException(
+            "The first layer of a Sequential model needs an input shape: call"
+                + " .inputShape(...) on layer \""
+                + layer.name()
+                + "\" or start with input(...)");
+      }
+      start(new InputLayer(s, null).output());
+    }
+    output = layer.on(output);
+    stack.add(layer);
+    define(List.of(input), List.of(output));
+    if (!built()) {
+      ensureBuilt(List.of(input.shape()));
+    }
+    return this;
+  }
+
+  /** The layers in order (the input layer not included). */
+  public List<Layer> stack() {
+    return List.copyOf(stack);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.graft.dsl.internal;
+
+import dev.graft.autograd.Gradients;
+import dev.graft.autograd.Graph;
+import dev.graft.autograd.Node;
+import dev.graft.autograd.Program;
+import dev.graft.autograd.Variable;
+import dev.graft.autograd.ops.Add;
+import dev.graft.autograd.ops.Loss;
+import dev.graft.autograd.ops.Mul;
+import dev.graft.autograd.ops.Reduction;
+import dev.graft.autograd.ops.Scale;
+import dev.graft.autograd.optim.Optimizer;
+import dev.graft.dsl.Model;
+import dev.graft.layers.CallContext;
+import dev.graft.tensor.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A model compiled to IR once: the forward graph on placeholders named after the inputs, the loss
+ * (per output: per-sample loss times sample weight, averaged, times the loss weight, plus the
+ * layers' penalties), and the programs for training (with gradients and optimizer updates) and
+ * evaluation. Outputs of both programs: {@code [total loss, prediction 0, ...]}.
+ */
+final class Programs {
+  final Program train;
+  final Program evaluate;
+  final List<String> inputNames;
+  final List<String> targetNames = new ArrayList<>();
+  final List<String> weightNames = new ArrayList<>();
+
+  Programs(
+      Model model,
+      List<dev.graft.dsl.Loss> losses,
+      List<Float> lossWeights,
+      List<Shape> targetShapes,
+      Optimizer optimizer) {
+    Graph g = new Graph();
+    CallContext ctx = new CallContext(g);
+    inputNames = model.inputNames();
+    List<Node> ins = new ArrayList<>();
+    List<Shape> shapes = model.inputShapes();
+    for (int i = 0; i < shapes.size(); i++) {
+      ins.add(g.placeholder(inputNames.get(i), shapes.get(i)));
+    }
+    List<Node> outs = model.call(ctx, ins);
+    Node total = null;
+    for (int k = 0; k < outs.size(); k++) {
+      String tn = "__target_" + k;
+      String wn = "__sample_weight_" + k;
+      targetNames.add(tn);
+      weightNames.add(wn);
+      Node target = g.placeholder(tn, targetShapes.get(k).withBatch(Shape.UNKNOWN));
+      Node weight = g.placeholder(wn, Shape.batched());
+      Node perSample = Loss.of(losses.get(k).kind(), outs.get(k), target, losses.get(k).delta());
+      if (perSample.shape().rank() > 1) {
+        int[] rest = new int[perSample.shape().rank() - 1];
+        for (int a = 0; a < rest.length; a++) {
+          rest[a] = a + 1;
+        }
+        perSample = Reduction.mean(perSample, false, rest);
+      }
+      Node lossK = Reduction.mean(Mul.of(perSample, weight), false);
+      if (lossWeights.get(k) != 1f) {
+        lossK = Scale.of(lossK, lossWeights.get(k));
+      }
+      total = total == null ? lossK : Add.of(total, lossK);
+    }
+    for (Node penalty : ctx.losses()) {
+      total = Add.of(total, penalty);
+    }
+    List<Node> results = new ArrayList<>();
+    results.add(total);
+    results.addAll(outs);
+    List<Variable> trainable = new ArrayList<>();
+    for (Variable v : model.weights()) {
+      if (v.trainable()) {
+        trainable.add(v);
+      }
+    }
+    this.evaluate = new Program(results);
+    List<Node> updates = optimizer.updates(Gradients.of(total, trainable));
+    this.train = new Program(results, updates);
+  }
+}

@@ -1,0 +1,446 @@
+package dev.graft.dsl.internal;
+
+import dev.graft.autograd.Plan;
+import dev.graft.autograd.Variable;
+import dev.graft.autograd.optim.Adagrad;
+import dev.graft.autograd.optim.Adam;
+import dev.graft.autograd.optim.AdamW;
+import dev.graft.autograd.optim.Optimizer;
+import dev.graft.autograd.optim.RmsProp;
+import dev.graft.autograd.optim.Sgd;
+import dev.graft.dsl.Callback;
+import dev.graft.dsl.FitOptions;
+import dev.graft.dsl.History;
+import dev.graft.dsl.Loss;
+import dev.graft.dsl.Metric;
+import dev.graft.dsl.Metrics;
+import dev.graft.dsl.Model;
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A compiled model's training machinery: the optimizer, losses and metrics from {@code compile},
+ * the training and evaluation programs (built on first use, rebuilt when freezing changes), and the
+ * loops of {@code fit}, {@code evaluate} and {@code trainOnBatch}.
+ */
+public final class Trainer {
+  private final Model model;
+  private final Optimizer optimizer;
+  private final List<Loss> losses;
+  private final List<Float> lossWeights;
+  private final List<List<Metric>> metrics;
+  private Programs programs;
+  private List<Shape> programTargetShapes;
+
+  private Trainer(
+      Model model,
+      Optimizer optimizer,
+      List<Loss> losses,
+      List<Float> lossWeights,
+      List<List<Metric>> metrics) {
+    this.model = model;
+    this.optimizer = optimizer;
+    this.losses = losses;
+    this.lossWeights = lossWeights;
+    this.metrics = metrics;
+  }
+
+  /** Resolves compile arguments (objects or Keras names). */
+  public static Trainer compile(Model model, Object optimizer, List<?> losses, List<?> metricArgs) {
+    Optimizer opt = optimizer(optimizer);
+    if (losses.isEmpty()) {
+      throw new IllegalArgumentException("compile: a loss is required");
+    }
+    List<Loss> ls = new ArrayList<>();
+    List<Float> weights = new ArrayList<>();
+    for (Object o : losses) {
+      ls.add(loss(o));
+      weights.add(1f);
+    }
+    int outputs = model.hasGraph() ? model.outputs().size() : 1;
+    if (ls.size() == 1 && outputs > 1) {
+      for (int k = 1; k < outputs; k++) {
+        ls.add(ls.get(0));
+        weights.add(1f);
+      }
+    }
+    if (model.hasGraph() && ls.size() != outputs) {
+      throw new IllegalArgumentException(
+          "compile: the model has " + outputs + " outputs but " + ls.size() + " losses were given");
+    }
+    List<List<Metric>> ms = new ArrayList<>();
+    for (int k = 0; k < ls.size(); k++) {
+      List<Metric> m = new ArrayList<>();
+      for (Object a : metricArgs) {
+        m.add(metric(a, ls.get(k)));
+      }
+      ms.add(m);
+    }
+    return new Trainer(model, opt, ls, weights, ms);
+  }
+
+  /** Sets per-output loss weights (Keras's {@code loss_weights}). */
+  public void lossWeights(List<Float> w) {
+    if (w.size() != losses.size()) {
+      throw new IllegalArgumentException(
+          "compile: " + w.size() + " loss weights for " + losses.size() + " losses");
+    }
+    lossWeights.clear();
+    lossWeights.addAll(w);
+    invalidate();
+  }
+
+  private static Optimizer optimizer(Object o) {
+    if (o instanceof Optimizer opt) {
+      return opt;
+    }
+    if (o instanceof String s) {
+      return switch (s.toLowerCase(Locale.ROOT)) {
+        case "adam" -> new Adam();
+        case "adamw" -> new AdamW();
+        case "sgd" -> new Sgd();
+        case "rmsprop" -> new RmsProp();
+        case "adagrad" -> new Adagrad();
+        default ->
+            throw new IllegalArgumentException(
+                "Unknown optimizer \"" + s + "\"; expected adam, adamw, sgd, rmsprop or adagrad");
+      };
+    }
+    throw new IllegalArgumentException(
+        "compile: the optimizer must be an Optimizer or a name; Received: " + o);
+  }
+
+  private static Loss loss(Object o) {
+    if (o instanceof Loss l) {
+      return l;
+    }
+    if (o instanceof String s) {
+      return Loss.of(s);
+    }
+    throw new IllegalArgumentException("compile: a loss must be a Loss or a name; Received: " + o);
+  }
+
+  private static Metric metric(Object o, Loss loss) {
+    if (o instanceof String s) {
+      return Metrics.of(s, loss);
+    }
+    if (o instanceof Metric m) {
+      return m.name().equals("accuracy") && m.getClass().getSimpleName().equals("Deferred")
+          ? Metrics.of("accuracy", loss)
+          : m;
+    }
+    throw new IllegalArgumentException(
+        "compile: a metric must be a Metric or a name; Received: " + o);
+  }
+
+  /** The optimizer. */
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** Forces the programs to be rebuilt (after freezing or unfreezing layers). */
+  public void invalidate() {
+    programs = null;
+  }
+
+  /** {@code loss}, then each metric (prefixed by the output's name when there are several). */
+  public List<String> metricNames() {
+    List<String> names = new ArrayList<>();
+    names.add("loss");
+    for (int k = 0; k < metrics.size(); k++) {
+      for (Metric m : metrics.get(k)) {
+        names.add(prefix(k) + m.name());
+      }
+    }
+    return names;
+  }
+
+  private String prefix(int k) {
+    return metrics.size() > 1 ? model.outputs().get(k).name() + "_" : "";
+  }
+
+  private Programs programs(List<Tensor> y) {
+    List<Shape> shapes = new ArrayList<>();
+    for (Tensor t : y) {
+      shapes.add(t.shape().withBatch(Shape.UNKNOWN));
+    }
+    if (programs == null || !shapes.equals(programTargetShapes)) {
+      if (losses.size() != model.outputs().size()) {
+        throw new IllegalArgumentException(
+            "The model has "
+                + model.outputs().size()
+                + " outputs but was compiled with "
+                + losses.size()
+                + " losses");
+      }
+      programs = new Programs(model, losses, lossWeights, shapes, optimizer);
+      programTargetShapes = shapes;
+    }
+    return programs;
+  }
+
+  private List<Shape> outputShapes() {
+    List<Shape> s = new ArrayList<>();
+    model.outputs().forEach(t -> s.add(t.shape()));
+    return s;
+  }
+
+  private int check(List<Tensor> x, List<Tensor> y) {
+    int n = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), x);
+    DataChecks.targets(n, outputShapes(), losses, y);
+    return n;
+  }
+
+  /** Keras's {@code fit}. */
+  public History fit(List<Tensor> x, List<Tensor> y, FitOptions o) {
+    int n = check(x, y);
+    List<Tensor> vx = o.validationX();
+    List<Tensor> vy = o.validationY();
+    if (o.validationSplit() > 0) {
+      int nVal = (int) Math.floor(n * o.validationSplit());
+      if (nVal == 0 || nVal == n) {
+        throw new IllegalArgumentException(
+            "validation_split "
+                + o.validationSplit()
+                + " of "
+                + n
+                + " samples leaves an empty set");
+      }
+      vx = rows(x, n - nVal, n);
+      vy = rows(y, n - nVal, n);
+      x = rows(x, 0, n - nVal);
+      y = rows(y, 0, n - nVal);
+      n -= nVal;
+    } else if (vx != null) {
+      int nv = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), vx);
+      DataChecks.targets(nv, outputShapes(), losses, vy);
+    }
+    Tensor weights = sampleWeights(o, y.get(0), n);
+    Rng rng = o.seed() == null ? Rng.global().split() : new Rng(o.seed());
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    History history = new History();
+    Run run = new Run();
+    Progress progress = new Progress(o.verbose(), o.epochs());
+    List<Callback> cbs = o.callbacks();
+    cbs.forEach(cb -> cb.onTrainBegin(run));
+    int steps = (n + o.batchSize() - 1) / o.batchSize();
+    for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
+      run.snapshot = model.getWeights();
+      for (Callback cb : cbs) {
+        cb.onEpochBegin(run, epoch);
+      }
+      if (o.shuffle()) {
+        rng.shuffle(order);
+      }
+      resetMetrics();
+      progress.epochBegin(epoch, steps);
+      double lossSum = 0;
+      int seen = 0;
+      for (int s = 0; s < steps; s++) {
+        int from = s * o.batchSize();
+        int b = Math.min(o.batchSize(), n - from);
+        double loss = step(x, y, weights, order, from, b);
+        lossSum += loss * b;
+        seen += b;
+        Map<String, Double> logs = logs(lossSum / seen);
+        progress.batchEnd(s + 1, logs);
+        for (Callback cb : cbs) {
+          cb.onBatchEnd(run, s, logs);
+        }
+      }
+      Map<String, Double> logs = logs(lossSum / seen);
+      if (vx != null) {
+        double[] v = evaluate(vx, vy, o.batchSize());
+        List<String> names = metricNames();
+        for (int i = 0; i < v.length; i++) {
+          logs.put("val_" + names.get(i), v[i]);
+        }
+      }
+      progress.epochEnd(logs);
+      history.record(epoch, logs);
+      for (Callback cb : cbs) {
+        cb.onEpochEnd(run, epoch, logs);
+      }
+    }
+    cbs.forEach(cb -> cb.onTrainEnd(run));
+    return history;
+  }
+
+  private Tensor sampleWeights(FitOptions o, Tensor y, int n) {
+    Tensor w = Tensor.ones(n);
+    if (o.sampleWeight() != null) {
+      if (o.sampleWeight().size() < n) {
+        throw new IllegalArgumentException(
+            "sample_weight has shape " + o.sampleWeight().shape() + " for " + n + " samples");
+      }
+      DataChecks.finite("sample_weight", o.sampleWeight());
+      System.arraycopy(o.sampleWeight().array(), o.sampleWeight().offset(), w.array(), 0, n);
+    }
+    if (o.classWeight() != null) {
+      int per = y.size() / y.shape().dim(0);
+      for (int i = 0; i < n; i++) {
+        int cls = per == 1 ? (int) y.getFlat(i) : argmax(y, i * per, per);
+        Float cw = o.classWeight().get(cls);
+        if (cw == null) {
+          throw new IllegalArgumentException(
+              "class_weight has no weight for class "
+                  + cls
+                  + "; it covers "
+                  + o.classWeight().keySet());
+        }
+        w.setFlat(i, w.getFlat(i) * cw);
+      }
+    }
+    return w;
+  }
+
+  private static int argmax(Tensor t, int from, int c) {
+    int best = 0;
+    for (int j = 1; j < c; j++) {
+      if (t.getFlat(from + j) > t.getFlat(from + best)) {
+        best = j;
+      }
+    }
+    return best;
+  }
+
+  private static List<Tensor> rows(List<Tensor> ts, int from, int to) {
+    List<Tensor> out = new ArrayList<>();
+    for (Tensor t : ts) {
+      out.add(t.slice(from, to));
+    }
+    return out;
+  }
+
+  /** One training step on rows {@code order[from .. from+b)}; returns the batch loss. */
+  private double step(List<Tensor> x, List<Tensor> y, Tensor w, int[] order, int from, int b) {
+    Programs p = programs(y);
+    Plan plan = p.train.plan(b);
+    for (int i = 0; i < x.size(); i++) {
+      Batches.gather(x.get(i), order, from, plan.input(p.inputNames.get(i)));
+    }
+    for (int k = 0; k < y.size(); k++) {
+      Batches.gather(y.get(k), order, from, plan.input(p.targetNames.get(k)));
+      Batches.gather(
+          w.reshape(w.size(), 1), order, from, plan.input(p.weightNames.get(k)).reshape(b, 1));
+    }
+    long before = optimizer.iterations();
+    optimizer.beginStep();
+    try {
+      plan.run(true);
+    } catch (RuntimeException e) {
+      optimizer.iterations(before);
+      throw e;
+    }
+    for (int k = 0; k < y.size(); k++) {
+      for (Metric m : metrics.get(k)) {
+        m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
+      }
+    }
+    return plan.output(0).item();
+  }
+
+  /** Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics. */
+  public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
+    int n = check(x, y);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    resetMetrics();
+    double loss = step(x, y, Tensor.ones(n), order, 0, n);
+    return values(loss);
+  }
+
+  /** Keras's {@code evaluate}: mean loss and metrics over batches. */
+  public double[] evaluate(List<Tensor> x, List<Tensor> y, int batchSize) {
+    int n = check(x, y);
+    Programs p = programs(y);
+    resetMetrics();
+    double lossSum = 0;
+    for (int from = 0; from < n; from += batchSize) {
+      int b = Math.min(batchSize, n - from);
+      Plan plan = p.evaluate.plan(b);
+      for (int i = 0; i < x.size(); i++) {
+        Batches.slice(x.get(i), from, plan.input(p.inputNames.get(i)));
+      }
+      for (int k = 0; k < y.size(); k++) {
+        Batches.slice(y.get(k), from, plan.input(p.targetNames.get(k)));
+        plan.input(p.weightNames.get(k)).fill(1f);
+      }
+      plan.run(false);
+      lossSum += plan.output(0).item() * b;
+      for (int k = 0; k < y.size(); k++) {
+        for (Metric m : metrics.get(k)) {
+          m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
+        }
+      }
+    }
+    return values(lossSum / n);
+  }
+
+  private double[] values(double loss) {
+    Map<String, Double> logs = logs(loss);
+    double[] v = new double[logs.size()];
+    int i = 0;
+    for (double d : logs.values()) {
+      v[i++] = d;
+    }
+    return v;
+  }
+
+  private void resetMetrics() {
+    metrics.forEach(ms -> ms.forEach(Metric::reset));
+  }
+
+  private Map<String, Double> logs(double loss) {
+    Map<String, Double> logs = new LinkedHashMap<>();
+    logs.put("loss", loss);
+    for (int k = 0; k < metrics.size(); k++) {
+      for (Metric m : metrics.get(k)) {
+        logs.put(prefix(k) + m.name(), m.result());
+      }
+    }
+    return logs;
+  }
+
+  /** The callback view of a running fit. */
+  private final class Run implements Callback.Training {
+    boolean stop;
+    List<Tensor> snapshot;
+
+    @Override
+    public Model model() {
+      return model;
+    }
+
+    @Override
+    public void stopTraining() {
+      stop = true;
+    }
+
+    @Override
+    public boolean stopRequested() {
+      return stop;
+    }
+
+    @Override
+    public List<Tensor> weightsAtEpochStart() {
+      return snapshot;
+    }
+  }
+
+  /** Variables a step may change (for callers that need to restore them). */
+  public List<Variable> variables() {
+    return model.weights();
+  }
+}

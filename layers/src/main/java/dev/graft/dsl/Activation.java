@@ -1,0 +1,87 @@
+package dev.graft.dsl;
+
+import dev.graft.autograd.Node;
+import dev.graft.autograd.ops.Relu;
+import dev.graft.autograd.ops.Sigmoid;
+import dev.graft.autograd.ops.Softmax;
+import dev.graft.autograd.ops.Tanh;
+import dev.graft.tensor.Pointwise;
+import java.util.Locale;
+
+/**
+ * Keras's activation functions, the typed alternative to their names: {@code
+ * dense(64).activation(Activation.RELU)} is {@code dense(64).activation("relu")}.
+ */
+public enum Activation {
+  /** The identity (Keras's {@code linear}, the default). */
+  LINEAR,
+  /** {@code max(x, 0)}. */
+  RELU,
+  /** {@code 1 / (1 + exp(-x))}. */
+  SIGMOID,
+  /** {@code tanh(x)}. */
+  TANH,
+  /** Softmax over the last axis. */
+  SOFTMAX,
+  /** Exponential linear unit. */
+  ELU,
+  /** Scaled exponential linear unit. */
+  SELU,
+  /** Gaussian error linear unit (exact). */
+  GELU,
+  /** {@code x · sigmoid(x)}, also called swish. */
+  SILU,
+  /** {@code x > 0 ? x : 0.2 x}. */
+  LEAKY_RELU,
+  /** {@code relu6(x + 3) / 6}. */
+  HARD_SIGMOID,
+  /** {@code log(1 + exp(x))}. */
+  SOFTPLUS,
+  /** {@code x / (1 + |x|)}. */
+  SOFTSIGN,
+  /** {@code exp(x)}. */
+  EXPONENTIAL;
+
+  /** Keras's name, e.g. {@code relu}. */
+  public String kerasName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The activation with Keras's name ({@code "relu"}, {@code "swish"}, ...; {@code null} or {@code
+   * "linear"} for none).
+   *
+   * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
+   */
+  public static Activation of(String name) {
+    if (name == null) {
+      return LINEAR;
+    }
+    String n = name.toLowerCase(Locale.ROOT);
+    if (n.equals("swish")) {
+      return SILU;
+    }
+    for (Activation a : values()) {
+      if (a.kerasName().equals(n)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException(
+        "Unknown activation \""
+            + name
+            + "\"; expected one of linear, relu, sigmoid, tanh, softmax, elu, selu, gelu, silu"
+            + " (swish), leaky_relu, hard_sigmoid, softplus, softsign, exponential");
+  }
+
+  /** Applies this activation to {@code x} in the graph. */
+  public Node apply(Node x) {
+    return switch (this) {
+      case LINEAR -> x;
+      case RELU -> Relu.of(x);
+      case SIGMOID -> Sigmoid.of(x);
+      case TANH -> Tanh.of(x);
+      case SOFTMAX -> Softmax.of(x, -1);
+      default -> dev.graft.autograd.ops.Activation.of(Pointwise.Fn.valueOf(name()), x);
+    };
+  }
+}

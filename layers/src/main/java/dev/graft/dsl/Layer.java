@@ -1,0 +1,345 @@
+package dev.graft.dsl;
+
+import dev.graft.autograd.Node;
+import dev.graft.autograd.Variable;
+import dev.graft.layers.CallContext;
+import dev.graft.layers.Initializer;
+import dev.graft.layers.NameScope;
+import dev.graft.layers.Regularizer;
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Keras layer: validates its arguments when constructed, creates its weights in {@link #build}
+ * the first time it is called, infers output shapes in {@link #outputShapes}, and emits graph IR in
+ * {@link #call}. Calling it on symbolic tensors with {@link #on} records a {@link LayerCall};
+ * calling the same layer object again shares its weights.
+ *
+ * <pre>{@code
+ * jshell> var x = input(16);
+ * jshell> dense(8).activation("relu").on(x)
+ * $2 ==> <SymbolicTensor shape=(None, 8), name=dense>
+ * }</pre>
+ *
+ * <p>This class is declared by the {@code layers} module in the {@code dev.graft.dsl} package so
+ * that every layer class can extend it and users find it with one import beside the DSL.
+ */
+public abstract class Layer {
+  private String name;
+  private boolean trainable = true;
+  private boolean built;
+  private List<Shape> builtShapes;
+  private Shape declaredInputShape;
+  private final List<Weight> weights = new ArrayList<>();
+  private final List<LayerCall> calls = new ArrayList<>();
+
+  /** A weight of this layer and how it was declared. */
+  public record Weight(Variable variable, boolean trainableByDesign, Regularizer regularizer) {}
+
+  /** Keras's class name, e.g. {@code Dense} (used in summaries and saved configs). */
+  public String className() {
+    return getClass().getSimpleName();
+  }
+
+  /** The name, given or automatic ({@code dense}, {@code dense_1}, ...). */
+  public String name() {
+    if (name == null) {
+      name = NameScope.unique(NameScope.snakeCase(className()));
+    }
+    return name;
+  }
+
+  /**
+   * Names this layer; returns this.
+   *
+   * @throws IllegalStateException once the layer has weights (they are named after it)
+   */
+  public Layer name(String newName) {
+    if (newName == null || newName.isBlank() || newName.contains("/")) {
+      throw new IllegalArgumentException(
+          "A layer name must be non-empty and contain no '/'; Received: name=" + newName);
+    }
+    if (built && !weights.isEmpty() && !newName.equals(name)) {
+      throw new IllegalStateException(
+          "Layer \"" + name() + "\" is built: rename it before its first call");
+    }
+    this.name = newName;
+    return this;
+  }
+
+  /** Whether {@code fit} updates this layer's weights. */
+  public boolean trainable() {
+    return trainable;
+  }
+
+  /**
+   * Freezes ({@code false}) or unfreezes this layer's weights; weights that are never trainable
+   * (moving statistics) stay frozen. Returns this.
+   */
+  public Layer trainable(boolean value) {
+    this.trainable = value;
+    for (Weight w : weights) {
+      w.variable().trainable(value && w.trainableByDesign());
+    }
+    return this;
+  }
+
+  /** Declares the input shape without the batch, as Keras's {@code input_shape}; returns this. */
+  public Layer inputShape(int... dims) {
+    this.declaredInputShape = Shape.batched(dims);
+    return this;
+  }
+
+  /** The declared input shape with the batch ({@code None}), or {@code null}. */
+  public Shape declaredInputShape() {
+    return declaredInputShape;
+  }
+
+  /** Calls this layer on one or more inputs; returns its single output. */
+  public final SymbolicTensor on(SymbolicTensor... inputs) {
+    return single(onAll(List.of(inputs)));
+  }
+
+  /** Calls this layer on a list of inputs; returns its single output. */
+  public final SymbolicTensor on(List<SymbolicTensor> inputs) {
+    return single(onAll(inputs));
+  }
+
+  private SymbolicTensor single(List<SymbolicTensor> outs) {
+    if (outs.size() != 1) {
+      throw new IllegalStateException(
+          "Layer \"" + name() + "\" has " + outs.size() + " outputs; use onAll(...) to get them");
+    }
+    return outs.get(0);
+  }
+
+  /** Calls this layer; returns all its outputs (e.g. an LSTM's sequence and states). */
+  public final List<SymbolicTensor> onAll(List<SymbolicTensor> inputs) {
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException("Layer \"" + name() + "\" was called with no inputs");
+    }
+    return record(inputs);
+  }
+
+  /** Records this layer's call with no inputs: how an input layer makes its tensor. */
+  protected final SymbolicTensor sourceOutput() {
+    return single(record(List.of()));
+  }
+
+  private List<SymbolicTensor> record(List<SymbolicTensor> inputs) {
+    List<Shape> shapes = new ArrayList<>();
+    for (SymbolicTensor t : inputs) {
+      shapes.add(t.shape());
+    }
+    ensureBuilt(shapes);
+    List<Shape> outs = outputShapes(shapes);
+    LayerCall call = new LayerCall(this, inputs, outs, calls.size());
+    calls.add(call);
+    return call.outputs();
+  }
+
+  /** Builds this layer for the given input shapes if it is not built yet. */
+  public final void ensureBuilt(List<Shape> inputShapes) {
+    if (!built) {
+      checkInputs(inputShapes);
+      build(inputShapes);
+      built = true;
+      builtShapes = List.copyOf(inputShapes);
+    }
+  }
+
+  /**
+   * Fails if the layer is built: settings that shape its weights must come before its first call.
+   */
+  protected final void requireUnbuilt(String setting) {
+    if (built) {
+      throw new IllegalStateException(
+          "Layer \"" + name() + "\" is already built; set " + setting + " before calling it");
+    }
+  }
+
+  /** True once the layer has created its weights. */
+  public boolean built() {
+    return built;
+  }
+
+  /** The input shapes the layer was built for, or {@code null}. */
+  public List<Shape> builtInputShapes() {
+    return builtShapes;
+  }
+
+  /** The recorded calls of this layer (Keras's inbound nodes), oldest first. */
+  public List<LayerCall> calls() {
+    return Collections.unmodifiableList(calls);
+  }
+
+  /**
+   * Checks the input shapes before building; the message names the layer and the shapes (see {@link
+   * #incompatible}). The default accepts anything.
+   */
+  protected void checkInputs(List<Shape> inputShapes) {}
+
+  /** Creates the weights for these input shapes with {@link #addWeight}. */
+  protected void build(List<Shape> inputShapes) {}
+
+  /**
+   * The output shapes for these input shapes, checking them against the built weights.
+   *
+   * @throws IllegalArgumentException naming the layer and the shapes when they are incompatible
+   */
+  public abstract List<Shape> outputShapes(List<Shape> inputShapes);
+
+  /** Emits this layer's computation into {@code ctx}'s graph; returns one node per output. */
+  public abstract List<Node> call(CallContext ctx, List<Node> inputs);
+
+  /**
+   * Creates a weight named {@code <layer>/<weightName>} with a value from {@code init}.
+   *
+   * @param trainable false for statistics that gradients never update (moving mean, ...)
+   */
+  protected final Variable addWeight(
+      String weightName, Shape shape, Initializer init, boolean trainable, Regularizer reg) {
+    Tensor value = init.create(shape, Rng.global());
+    Variable v = new Variable(name() + "/" + weightName, value, trainable && this.trainable);
+    weights.add(new Weight(v, trainable, reg));
+    return v;
+  }
+
+  /** Reads weight {@code v} and adds its penalty, if it has a regularizer, to the loss. */
+  protected final Node read(CallContext ctx, Variable v) {
+    Node n = ctx.read(v);
+    for (Weight w : weights) {
+      if (w.variable() == v && w.regularizer() != null) {
+        ctx.addLoss(w.regularizer().penalty(n));
+      }
+    }
+    return n;
+  }
+
+  /** All weights in creation order (Keras's {@code weights}). */
+  public List<Variable> weights() {
+    List<Variable> out = new ArrayList<>();
+    for (Weight w : weights) {
+      out.add(w.variable());
+    }
+    return out;
+  }
+
+  /** The weights with their declarations. */
+  public List<Weight> weightDeclarations() {
+    return Collections.unmodifiableList(weights);
+  }
+
+  /** The weights that {@code fit} updates. */
+  public List<Variable> trainableWeights() {
+    return weights().stream().filter(Variable::trainable).toList();
+  }
+
+  /** The weights that {@code fit} leaves alone. */
+  public List<Variable> nonTrainableWeights() {
+    return weights().stream().filter(v -> !v.trainable()).toList();
+  }
+
+  /** The number of scalars in all weights. */
+  public long countParams() {
+    long n = 0;
+    for (Variable v : weights()) {
+      n += v.shape().size();
+    }
+    return n;
+  }
+
+  /** Copies of the weight values, in {@link #weights()} order (Keras's {@code get_weights}). */
+  public List<Tensor> getWeights() {
+    return weights().stream().map(v -> v.value().copy()).toList();
+  }
+
+  /**
+   * Sets the weight values, in {@link #weights()} order; nothing changes unless all fit.
+   *
+   * @throws IllegalArgumentException naming the weight and both shapes on a mismatch
+   */
+  public void setWeights(List<Tensor> values) {
+    List<Variable> vs = weights();
+    if (values.size() != vs.size()) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name()
+              + "\" has "
+              + vs.size()
+              + " weights but "
+              + values.size()
+              + " values were given");
+    }
+    for (int i = 0; i < vs.size(); i++) {
+      if (!values.get(i).shape().equals(vs.get(i).shape())) {
+        throw new IllegalArgumentException(
+            "Layer \""
+                + name()
+                + "\": weight "
+                + vs.get(i).name()
+                + " has shape "
+                + vs.get(i).shape()
+                + " but the value has shape "
+                + values.get(i).shape());
+      }
+    }
+    for (int i = 0; i < vs.size(); i++) {
+      vs.get(i).assign(values.get(i));
+    }
+  }
+
+  /** Keras's {@code get_config()}: the arguments that rebuild this layer. */
+  public Map<String, Object> config() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("name", name());
+    c.put("trainable", trainable);
+    c.put("dtype", "float32");
+    return c;
+  }
+
+  /**
+   * The error for an incompatible input: {@code Input 0 of layer "dense_2" is incompatible:
+   * expected last axis 128, got shape (None, 64)}.
+   */
+  protected IllegalArgumentException incompatible(int input, String expected, Shape got) {
+    return new IllegalArgumentException(
+        "Input "
+            + input
+            + " of layer \""
+            + name()
+            + "\" is incompatible: expected "
+            + expected
+            + ", got shape "
+            + got);
+  }
+
+  /**
+   * Checks a constructor argument: {@code Invalid value for argument units of Dense: Received:
+   * units=-1}.
+   */
+  protected static void checkArgument(boolean ok, String layer, String argument, Object value) {
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "Invalid value for argument "
+              + argument
+              + " of "
+              + layer
+              + ". Received: "
+              + argument
+              + "="
+              + value);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "<" + className() + " name=" + name() + ", built=" + built + ">";
+  }
+}

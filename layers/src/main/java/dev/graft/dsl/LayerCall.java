@@ -1,0 +1,54 @@
+package dev.graft.dsl;
+
+import java.util.List;
+
+/**
+ * One call of a layer on symbolic tensors (Keras's "node"): which layer, on which inputs, giving
+ * which outputs. Models are graphs of layer calls.
+ */
+public final class LayerCall {
+  private final Layer layer;
+  private final List<SymbolicTensor> inputs;
+  private final List<SymbolicTensor> outputs;
+  private final int index;
+
+  LayerCall(
+      Layer layer,
+      List<SymbolicTensor> inputs,
+      List<dev.graft.tensor.Shape> outputShapes,
+      int index) {
+    this.layer = layer;
+    this.inputs = List.copyOf(inputs);
+    SymbolicTensor[] outs = new SymbolicTensor[outputShapes.size()];
+    for (int i = 0; i < outs.length; i++) {
+      outs[i] = new SymbolicTensor(outputShapes.get(i), this, i);
+    }
+    this.outputs = List.of(outs);
+    this.index = index;
+  }
+
+  /** The layer called. */
+  public Layer layer() {
+    return layer;
+  }
+
+  /** The inputs of the call. */
+  public List<SymbolicTensor> inputs() {
+    return inputs;
+  }
+
+  /** The outputs of the call. */
+  public List<SymbolicTensor> outputs() {
+    return outputs;
+  }
+
+  /** The position of this call among the layer's calls (Keras's node index). */
+  public int index() {
+    return index;
+  }
+
+  @Override
+  public String toString() {
+    return layer.name() + "[" + index + "]";
+  }
+}

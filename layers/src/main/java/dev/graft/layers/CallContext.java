@@ -1,0 +1,42 @@
+package dev.graft.layers;
+
+import dev.graft.autograd.Graph;
+import dev.graft.autograd.Node;
+import dev.graft.autograd.Variable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What a layer's {@code call} emits into: the graph being built, and the extra loss terms
+ * (regularisation penalties) the model adds to its training loss.
+ */
+public final class CallContext {
+  private final Graph graph;
+  private final List<Node> losses = new ArrayList<>();
+
+  /** A context emitting into {@code graph}. */
+  public CallContext(Graph graph) {
+    this.graph = graph;
+  }
+
+  /** The graph being built. */
+  public Graph graph() {
+    return graph;
+  }
+
+  /** The node reading {@code v} (one per variable per graph: shared layers share it). */
+  public Node read(Variable v) {
+    return graph.read(v);
+  }
+
+  /** Adds a scalar term to the training loss. */
+  public void addLoss(Node scalar) {
+    losses.add(scalar);
+  }
+
+  /** The extra loss terms added so far. */
+  public List<Node> losses() {
+    return Collections.unmodifiableList(losses);
+  }
+}

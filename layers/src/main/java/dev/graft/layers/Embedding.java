@@ -1,0 +1,80 @@
+package dev.graft.layers;
+
+import dev.graft.autograd.Node;
+import dev.graft.autograd.Variable;
+import dev.graft.autograd.ops.Gather;
+import dev.graft.tensor.Shape;
+import java.util.Map;
+
+/**
+ * Keras's {@code Embedding}: integer indices in {@code [0, inputDim)} to rows of a trainable {@code
+ * (inputDim, outputDim)} table initialised uniform in ±0.05. Indices are floats holding integers
+ * (as Keras casts them); a non-integer or out-of-range index is an error naming this layer, the
+ * index and the range.
+ */
+public final class Embedding extends SingleInput {
+  private final int inputDim;
+  private final int outputDim;
+  private Initializer embeddingsInitializer = Initializers.randomUniform(-0.05f, 0.05f);
+  private Regularizer embeddingsRegularizer;
+  private Variable embeddings;
+
+  /**
+   * A table of {@code inputDim} rows of {@code outputDim} values.
+   *
+   * @throws IllegalArgumentException if a dimension is not positive
+   */
+  public Embedding(int inputDim, int outputDim) {
+    checkArgument(inputDim > 0, "Embedding", "input_dim", inputDim);
+    checkArgument(outputDim > 0, "Embedding", "output_dim", outputDim);
+    this.inputDim = inputDim;
+    this.outputDim = outputDim;
+  }
+
+  /** Sets the table's initializer; returns this. */
+  public Embedding embeddingsInitializer(Initializer init) {
+    requireUnbuilt("embeddings_initializer");
+    this.embeddingsInitializer = init;
+    return this;
+  }
+
+  /** Adds a penalty on the table to the loss; returns this. */
+  public Embedding embeddingsRegularizer(Regularizer reg) {
+    requireUnbuilt("embeddings_regularizer");
+    this.embeddingsRegularizer = reg;
+    return this;
+  }
+
+  @Override
+  protected void build(java.util.List<Shape> in) {
+    embeddings =
+        addWeight(
+            "embeddings",
+            Shape.of(inputDim, outputDim),
+            embeddingsInitializer,
+            true,
+            embeddingsRegularizer);
+  }
+
+  @Override
+  protected Shape outputShape(Shape in) {
+    return in.append(outputDim);
+  }
+
+  @Override
+  protected Node call(CallContext ctx, Node indices) {
+    return Gather.of(read(ctx, embeddings), indices, name());
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("input_dim", inputDim);
+    c.put("output_dim", outputDim);
+    c.put("embeddings_initializer", Configs.of(embeddingsInitializer));
+    c.put("embeddings_regularizer", Configs.of(embeddingsRegularizer));
+    c.put("embeddings_constraint", null);
+    c.put("mask_zero", false);
+    return c;
+  }
+}

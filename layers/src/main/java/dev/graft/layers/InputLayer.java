@@ -1,0 +1,69 @@
+package dev.graft.layers;
+
+import dev.graft.autograd.Node;
+import dev.graft.dsl.Layer;
+import dev.graft.dsl.SymbolicTensor;
+import dev.graft.tensor.Shape;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model input (Keras's {@code InputLayer}): it produces the symbolic tensor that {@code
+ * input(...)} returns. Models turn it into a graph placeholder; it computes nothing itself.
+ */
+public final class InputLayer extends Layer {
+  private final Shape shape;
+  private final SymbolicTensor output;
+
+  /** An input of {@code shape} (with {@code None} for the batch), optionally named. */
+  public InputLayer(Shape shape, String name) {
+    if (shape.rank() < 1) {
+      throw new IllegalArgumentException("An input needs at least a batch axis; got " + shape);
+    }
+    for (int i = 1; i < shape.rank(); i++) {
+      checkArgument(shape.dim(i) > 0, "Input", "shape", shape);
+    }
+    this.shape = shape;
+    if (name != null) {
+      name(name);
+    }
+    this.output = sourceOutput();
+  }
+
+  /** The input's shape, batch included. */
+  public Shape shape() {
+    return shape;
+  }
+
+  /** The symbolic tensor this input produces. */
+  public SymbolicTensor output() {
+    return output;
+  }
+
+  @Override
+  public List<Shape> outputShapes(List<Shape> inputShapes) {
+    return List.of(shape);
+  }
+
+  @Override
+  public List<Node> call(CallContext ctx, List<Node> inputs) {
+    throw new IllegalStateException("An InputLayer is bound to a placeholder, never called");
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.remove("trainable");
+    c.put("batch_shape", dims(shape));
+    c.put("sparse", false);
+    return c;
+  }
+
+  static Integer[] dims(Shape s) {
+    Integer[] d = new Integer[s.rank()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = s.dim(i) == Shape.UNKNOWN ? null : s.dim(i);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.graft.layers;
+
+import dev.graft.autograd.Node;
+import dev.graft.dsl.Layer;
+import dev.graft.tensor.Shape;
+import java.util.List;
+
+/**
+ * Base of the element-wise merge layers (Keras's {@code base_merge}): checks that the inputs'
+ * shapes agree (or broadcast, for dimensions of 1) and folds them with {@link #merge}.
+ */
+public abstract class Merge extends Layer {
+  /** Combines two nodes of compatible shapes. */
+  protected abstract Node merge(Node a, Node b);
+
+  /** Post-processes the folded result (Average divides by the count). */
+  protected Node finish(Node folded, int count) {
+    return folded;
+  }
+
+  /** The minimum number of inputs (2 for Subtract, else 1). */
+  protected int minInputs() {
+    return 1;
+  }
+
+  /** The maximum number of inputs. */
+  protected int maxInputs() {
+    return Integer.MAX_VALUE;
+  }
+
+  @Override
+  protected void checkInputs(List<Shape> in) {
+    outputShapes(in);
+  }
+
+  @Override
+  public List<Shape> outputShapes(List<Shape> in) {
+    if (in.size() < minInputs() || in.size() > maxInputs()) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name()
+              + "\" ("
+              + className()
+              + ") needs "
+              + (minInputs() == maxInputs() ? "exactly " + minInputs() : "at least " + minInputs())
+              + " inputs; got "
+              + in.size()
+              + ": "
+              + in);
+    }
+    Shape out = in.get(0);
+    for (int i = 1; i < in.size(); i++) {
+      out = broadcast(out, in.get(i), in);
+    }
+    return List.of(out);
+  }
+
+  private Shape broadcast(Shape a, Shape b, List<Shape> all) {
+    if (a.rank() != b.rank()) {
+      throw mismatch(all);
+    }
+    int[] d = new int[a.rank()];
+    for (int i = 0; i < d.length; i++) {
+      int x = a.dim(i);
+      int y = b.dim(i);
+      if (x == y || y == 1) {
+        d[i] = x;
+      } else if (x == 1) {
+        d[i] = y;
+      } else if (x == Shape.UNKNOWN || y == Shape.UNKNOWN) {
+        d[i] = Math.max(x, y);
+      } else {
+        throw mismatch(all);
+      }
+    }
+    return Shape.of(d);
+  }
+
+  private IllegalArgumentException mismatch(List<Shape> all) {
+    return new IllegalArgumentException(
+        "Inputs of layer \""
+            + name()
+            + "\" ("
+            + className()
+            + ") must have the same shape (or 1 where they differ); got "
+            + all);
+  }
+
+  @Override
+  public List<Node> call(CallContext ctx, List<Node> inputs) {
+    Node acc = inputs.get(0);
+    for (int i = 1; i < inputs.size(); i++) {
+      acc = merge(acc, inputs.get(i));
+    }
+    return List.of(finish(acc, inputs.size()));
+  }
+}
