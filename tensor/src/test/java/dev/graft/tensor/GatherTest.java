@@ -94,7 +94,10 @@ class GatherTest {
       assertTrue(m.contains("(5, 3)") && m.contains("(2, 3)"), m);
     }
     assertTrue(gatherError(1.5f).contains("not an integer"));
+    assertTrue(gatherError(Float.NaN).contains("not an integer"));
     assertTrue(gatherError(7f).contains("out of range"));
+    assertTrue(gatherError(1e10f).contains("out of range"));
+    assertTrue(gatherError(-1f).contains("out of range"));
   }
 
   @Test
