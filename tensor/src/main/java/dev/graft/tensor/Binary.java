@@ -93,13 +93,7 @@ public final class Binary {
   /** {@code out = x + s}; {@code out} must have {@code x}'s shape (may be {@code x}). */
   public static Tensor addScalar(Tensor x, float s, Tensor out) {
     Checks.sameShape("addScalar", x, out);
-    float[] xs = x.array();
-    float[] o = out.array();
-    int xo = x.offset();
-    int oo = out.offset();
-    for (int i = 0, n = x.size(); i < n; i++) {
-      o[oo + i] = xs[xo + i] + s;
-    }
+    withScalar(ADD, x.array(), x.offset(), s, false, out.array(), out.offset(), x.size());
     return out;
   }
 
@@ -111,13 +105,7 @@ public final class Binary {
   /** {@code out = x * s}; {@code out} must have {@code x}'s shape (may be {@code x}). */
   public static Tensor mulScalar(Tensor x, float s, Tensor out) {
     Checks.sameShape("mulScalar", x, out);
-    float[] xs = x.array();
-    float[] o = out.array();
-    int xo = x.offset();
-    int oo = out.offset();
-    for (int i = 0, n = x.size(); i < n; i++) {
-      o[oo + i] = xs[xo + i] * s;
-    }
+    withScalar(MUL, x.array(), x.offset(), s, false, out.array(), out.offset(), x.size());
     return out;
   }
 
@@ -184,8 +172,39 @@ public final class Binary {
       }
       return;
     }
-    for (int i = 0; i < n; i++) {
-      o[oo + i] = scalar(op, x[xo + i * xs], y[yo + i * ys]);
+    if (xs == 1 && ys == 0) {
+      withScalar(op, x, xo, y[yo], false, o, oo, n);
+    } else if (xs == 0 && ys == 1) {
+      withScalar(op, y, yo, x[xo], true, o, oo, n);
+    } else {
+      o[oo] = scalar(op, x[xo], y[yo]);
+      java.util.Arrays.fill(o, oo + 1, oo + n, o[oo]);
+    }
+  }
+
+  /**
+   * A row against one value: {@code o[oo+i] = f(v[vo+i], s)}, or {@code f(s, v[vo+i])} when {@code
+   * scalarFirst}. The value is hoisted out of the loop (a column broadcast, {@code (n, 1)} against
+   * {@code (n, m)}, and the scalar forms land here).
+   */
+  private static void withScalar(
+      int op, float[] v, int vo, float s, boolean scalarFirst, float[] o, int oo, int n) {
+    switch (op) {
+      case ADD -> {
+        for (int i = 0; i < n; i++) {
+          o[oo + i] = v[vo + i] + s;
+        }
+      }
+      case MUL -> {
+        for (int i = 0; i < n; i++) {
+          o[oo + i] = v[vo + i] * s;
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          o[oo + i] = scalarFirst ? scalar(op, s, v[vo + i]) : scalar(op, v[vo + i], s);
+        }
+      }
     }
   }
 

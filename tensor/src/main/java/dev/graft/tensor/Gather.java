@@ -96,13 +96,14 @@ public final class Gather {
       float f = ix[indices.offset() + i];
       int k = (int) f;
       if (k != f || k < 0 || k >= v) {
+        boolean integral = f == Math.rint(f);
         throw new IllegalArgumentException(
             op
                 + ": index "
                 + f
                 + " at position "
                 + position(is, i)
-                + (k != f ? " is not an integer" : " is out of range")
+                + (integral ? " is out of range" : " is not an integer")
                 + "; valid indices are integers in [0, "
                 + v
                 + ") for table "

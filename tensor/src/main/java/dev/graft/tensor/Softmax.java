@@ -127,9 +127,10 @@ public final class Softmax {
       }
     }
     if (log) {
-      float lse = m + (float) Math.log(sum);
+      // (x - m) - log(sum), not x - (m + log(sum)): m + log(sum) would round to m's ulp.
+      float logSum = (float) Math.log(sum);
       for (int k = 0; k < n; k++) {
-        o[oo + k * stride] = xs[xo + k * stride] - lse;
+        o[oo + k * stride] = (xs[xo + k * stride] - m) - logSum;
       }
     } else {
       float inv = (float) (1.0 / sum);

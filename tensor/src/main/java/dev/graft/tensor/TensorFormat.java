@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import java.util.Locale;
+
 /** Prints tensors the way NumPy does, summarising long axes with {@code ...}. */
 final class TensorFormat {
   private static final int EDGE = 3;
@@ -55,6 +57,6 @@ final class TensorFormat {
     if (Float.isInfinite(v)) {
       return v > 0 ? "inf" : "-inf";
     }
-    return String.format("%.4g", v).replaceAll("(\\.\\d*?)0+($|e)", "$1$2");
+    return String.format(Locale.ROOT, "%.4g", v).replaceAll("(\\.\\d*?)0+($|e)", "$1$2");
   }
 }

@@ -207,7 +207,7 @@ public final class Unary {
       }
       case TANH -> {
         for (int i = 0; i < n; i++) {
-          o[oo + i] = (float) Math.tanh(a[ao + i]);
+          o[oo + i] = tanh(a[ao + i]);
         }
       }
       default -> {
@@ -217,6 +217,18 @@ public final class Unary {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code 1 - 2 / (e^2x + 1)} in double: several times faster than {@link Math#tanh}, which the
+   * JIT does not intrinsify, and within float32 rounding of it. Near 0 the subtraction would
+   * cancel, so there {@code tanh x = x} (the next term, x^3/3, is below float32 resolution).
+   */
+  static float tanh(float x) {
+    if (Math.abs(x) < 1e-4f) {
+      return x;
+    }
+    return (float) (1.0 - 2.0 / (Math.exp(2.0 * x) + 1.0));
   }
 
   /** Never computes {@code e^|x|}, so no overflow to inf/inf = NaN. */

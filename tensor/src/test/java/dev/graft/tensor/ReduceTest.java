@@ -28,18 +28,24 @@ class ReduceTest {
     return Arrays.copyOf(d, j);
   }
 
-  /** The naive reduction in double; {@code axes == null} reduces everything. */
-  private static double[] naive(int kind, Tensor x, int[] axes) {
-    int[] dims = x.shape().toArray();
-    boolean[] reduced = new boolean[dims.length];
-    for (int i = 0; i < dims.length; i++) {
+  /** Which of {@code rank} axes {@code axes} names; {@code null} names all. */
+  private static boolean[] reducedAxes(int rank, int[] axes) {
+    boolean[] reduced = new boolean[rank];
+    for (int i = 0; i < rank; i++) {
       reduced[i] = axes == null;
     }
     if (axes != null) {
       for (int a : axes) {
-        reduced[a < 0 ? a + dims.length : a] = true;
+        reduced[a < 0 ? a + rank : a] = true;
       }
     }
+    return reduced;
+  }
+
+  /** The naive reduction in double; {@code axes == null} reduces everything. */
+  private static double[] naive(int kind, Tensor x, int[] axes) {
+    int[] dims = x.shape().toArray();
+    boolean[] reduced = reducedAxes(dims.length, axes);
     int[] kd = reducedDims(dims, reduced, true);
     double[] r = new double[Shape.of(kd).size()];
     int[] count = new int[r.length];
@@ -62,15 +68,7 @@ class ReduceTest {
     int[] dims = x.shape().toArray();
     for (int kind = SUM; kind <= MAX; kind++) {
       for (boolean keep : new boolean[] {false, true}) {
-        boolean[] reduced = new boolean[dims.length];
-        for (int i = 0; i < dims.length; i++) {
-          reduced[i] = axes == null;
-        }
-        if (axes != null) {
-          for (int a : axes) {
-            reduced[a < 0 ? a + dims.length : a] = true;
-          }
-        }
+        boolean[] reduced = reducedAxes(dims.length, axes);
         int[] want = reducedDims(dims, reduced, keep);
         String what =
             new String[] {"sum", "mean", "max"}[kind]

@@ -80,6 +80,25 @@ class UnaryTest {
     assertTrue(Float.isNaN(Unary.relu(Tensor.of(Float.NaN)).item()));
   }
 
+  @Test
+  void tanhWithinTwoUlpsOfMathTanhEverywhere() {
+    float[] special = {
+      0f, -0f, 1e-8f, -1e-5f, 9.99e-5f, 1e-4f, -1.01e-4f, 1e-3f, 8.5f, -30f, 1e30f
+    };
+    Tensor grid = Tensor.arange(-20f, 20f, 0.001f);
+    for (Tensor x : new Tensor[] {Tensor.of(special), grid}) {
+      Tensor y = Unary.tanh(x);
+      for (int i = 0; i < x.size(); i++) {
+        float want = (float) Math.tanh(x.getFlat(i));
+        assertEquals(want, y.getFlat(i), 2 * Math.ulp(want), "tanh(" + x.getFlat(i) + ")");
+      }
+    }
+    Tensor inf = Unary.tanh(Tensor.of(Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN));
+    assertEquals(1f, inf.getFlat(0));
+    assertEquals(-1f, inf.getFlat(1));
+    assertTrue(Float.isNaN(inf.getFlat(2)));
+  }
+
   /** Central finite differences of {@code f} at x, times dy, on the float kernels. */
   private static double[] numericGrad(UnaryOperator<Tensor> f, Tensor x, Tensor dy) {
     float h = 1e-2f;
