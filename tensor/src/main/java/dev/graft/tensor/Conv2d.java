@@ -37,8 +37,14 @@ public final class Conv2d {
           "conv2d: bias shape " + bias.shape() + " does not match kernel shape " + kernel.shape());
     }
     checkImage("conv2d", "output", out, g.outputShape(n, cout), x);
+    int rows = n * g.outH();
+    int block = rowBlock(g);
     Parallel.forRange(
-        n * g.outH(), 1, (from, to) -> forwardRows(x, kernel, bias, g, out, cout, from, to));
+        (rows + block - 1) / block,
+        1,
+        (from, to) ->
+            forwardRows(
+                x, kernel, bias, g, out, cout, from * block, Math.min(rows, to * block), block));
     return out;
   }
 
@@ -160,8 +166,14 @@ public final class Conv2d {
 
   // ---- per-thread loops ----
 
-  // Each output row is a small matrix product on (channel, pixel) rows, so the vectorised inner
-  // loops run along the OW pixels of a row (longer than Cin or Cout for the seed's layers).
+  // A block of output rows is one small matrix product on (channel, pixel) rows, so the
+  // vectorised inner loops run along the block's pixels: ~256 of them, far longer than Cin or Cout
+  // for the seed's layers.
+
+  /** Output rows per block, so that a block holds about 256 output pixels. */
+  private static int rowBlock(ConvGeometry g) {
+    return Math.max(1, 256 / g.outW());
+  }
 
   private static void forwardRows(
       Tensor x,
@@ -171,24 +183,37 @@ public final class Conv2d {
       Tensor out,
       int cout,
       int from,
-      int to) {
+      int to,
+      int block) {
     int k = g.kh() * g.kw() * g.channels();
     int ow = g.outW();
     ConvRows.Scratch s = ConvRows.Scratch.get();
-    float[][] cols = s.workRows(k, ow);
-    float[][] outT = s.workRows2(cout, ow);
+    float[][] cols = s.workRows(k, block * ow);
+    float[][] outT = s.workRows2(cout, block * ow);
     float[] o = out.array();
-    for (int r = from; r < to; r++) {
-      int n = r / g.outH();
-      ConvRows.im2colT(x, g, n, r - n * g.outH(), cols);
-      for (int co = 0; co < cout; co++) {
-        java.util.Arrays.fill(outT[co], 0, ow, bias == null ? 0f : bias.getFlat(co));
-        ConvRows.rowMac(outT[co], ow, cols, 0, k, kernel.array(), kernel.offset() + co, cout);
+    float[] w = kernel.array();
+    int wo = kernel.offset();
+    for (int r0 = from; r0 < to; r0 += block) {
+      int r1 = Math.min(to, r0 + block);
+      int len = (r1 - r0) * ow;
+      for (int r = r0; r < r1; r++) {
+        int n = r / g.outH();
+        ConvRows.im2colT(x, g, n, r - n * g.outH(), cols, (r - r0) * ow);
       }
-      int base = out.offset() + r * ow * cout;
-      for (int c = 0; c < ow; c++) {
-        for (int co = 0; co < cout; co++) {
-          o[base + c * cout + co] = outT[co][c];
+      for (int co = 0; co < cout; co++) {
+        java.util.Arrays.fill(outT[co], 0, len, bias == null ? 0f : bias.getFlat(co));
+      }
+      int co = 0;
+      for (; co + 2 <= cout; co += 2) {
+        ConvRows.rowMac2(outT[co], outT[co + 1], len, cols, 0, k, w, wo + co, w, wo + co + 1, cout);
+      }
+      if (co < cout) {
+        ConvRows.rowMac(outT[co], len, cols, 0, k, w, wo + co, cout);
+      }
+      int base = out.offset() + r0 * ow * cout;
+      for (int t = 0; t < len; t++) {
+        for (int c = 0; c < cout; c++) {
+          o[base + t * cout + c] = outT[c][t];
         }
       }
     }
@@ -198,18 +223,23 @@ public final class Conv2d {
       Tensor x, Tensor dy, ConvGeometry g, float[][] acc, int accFrom, int cout, int from, int to) {
     int k = g.kh() * g.kw() * g.channels();
     int ow = g.outW();
+    int block = rowBlock(g);
     ConvRows.Scratch s = ConvRows.Scratch.get();
-    float[][] cols = s.workRows(k, ow);
-    float[][] dyRows = s.workRows2(ow, cout);
+    float[][] cols = s.workRows(k, block * ow);
+    float[][] dyRows = s.workRows2(block * ow, cout);
     float[] d = dy.array();
-    for (int r = from; r < to; r++) {
-      int n = r / g.outH();
-      ConvRows.im2colT(x, g, n, r - n * g.outH(), cols);
-      for (int c = 0; c < ow; c++) {
-        System.arraycopy(d, dy.offset() + (r * ow + c) * cout, dyRows[c], 0, cout);
+    for (int r0 = from; r0 < to; r0 += block) {
+      int r1 = Math.min(to, r0 + block);
+      int len = (r1 - r0) * ow;
+      for (int r = r0; r < r1; r++) {
+        int n = r / g.outH();
+        ConvRows.im2colT(x, g, n, r - n * g.outH(), cols, (r - r0) * ow);
+      }
+      for (int t = 0; t < len; t++) {
+        System.arraycopy(d, dy.offset() + (r0 * ow + t) * cout, dyRows[t], 0, cout);
       }
       for (int kk = 0; kk < k; kk++) {
-        ConvRows.rowMac(acc[accFrom + kk], cout, dyRows, 0, ow, cols[kk], 0, 1);
+        ConvRows.rowMac(acc[accFrom + kk], cout, dyRows, 0, len, cols[kk], 0, 1);
       }
     }
   }
@@ -218,27 +248,51 @@ public final class Conv2d {
       Tensor dy, Tensor kernel, ConvGeometry g, Tensor dx, int cout, int from, int to) {
     int k = g.kh() * g.kw() * g.channels();
     int ow = g.outW();
+    int block = rowBlock(g);
     ConvRows.Scratch s = ConvRows.Scratch.get();
-    float[][] dcols = s.workRows(k, ow);
-    float[][] dyT = s.workRows2(cout, ow);
+    float[][] dcols = s.workRows(k, block * ow);
+    float[][] dyT = s.workRows2(cout, block * ow);
     float[] d = dy.array();
+    float[] w = kernel.array();
+    int wo = kernel.offset();
     int imageSize = g.inH() * g.inW() * g.channels();
     java.util.Arrays.fill(
         dx.array(), dx.offset() + from * imageSize, dx.offset() + to * imageSize, 0f);
     for (int n = from; n < to; n++) {
-      for (int oh = 0; oh < g.outH(); oh++) {
-        int base = dy.offset() + (n * g.outH() + oh) * ow * cout;
-        for (int c = 0; c < ow; c++) {
+      // Blocks stay inside one image: col2im of different images never overlap.
+      for (int oh0 = 0; oh0 < g.outH(); oh0 += block) {
+        int oh1 = Math.min(g.outH(), oh0 + block);
+        int len = (oh1 - oh0) * ow;
+        int base = dy.offset() + (n * g.outH() + oh0) * ow * cout;
+        for (int t = 0; t < len; t++) {
           for (int co = 0; co < cout; co++) {
-            dyT[co][c] = d[base + c * cout + co];
+            dyT[co][t] = d[base + t * cout + co];
           }
         }
         for (int kk = 0; kk < k; kk++) {
-          java.util.Arrays.fill(dcols[kk], 0, ow, 0f);
-          ConvRows.rowMac(
-              dcols[kk], ow, dyT, 0, cout, kernel.array(), kernel.offset() + kk * cout, 1);
+          java.util.Arrays.fill(dcols[kk], 0, len, 0f);
         }
-        ConvRows.col2imAdd(dcols, g, n, oh, dx);
+        int kk = 0;
+        for (; kk + 2 <= k; kk += 2) {
+          ConvRows.rowMac2(
+              dcols[kk],
+              dcols[kk + 1],
+              len,
+              dyT,
+              0,
+              cout,
+              w,
+              wo + kk * cout,
+              w,
+              wo + (kk + 1) * cout,
+              1);
+        }
+        if (kk < k) {
+          ConvRows.rowMac(dcols[kk], len, dyT, 0, cout, w, wo + kk * cout, 1);
+        }
+        for (int oh = oh0; oh < oh1; oh++) {
+          ConvRows.col2imAdd(dcols, (oh - oh0) * ow, g, n, oh, dx);
+        }
       }
     }
   }

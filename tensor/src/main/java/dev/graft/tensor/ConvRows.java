@@ -13,9 +13,9 @@ final class ConvRows {
   /**
    * Fills {@code cols} (K rows of at least OW floats, K = kh*kw*Cin in HWC order) with the windows
    * of output row (n, oh): {@code cols[k][ow]} is the input value under tap k of output pixel ow,
-   * zero in the padding.
+   * zero in the padding. Writes columns {@code [off, off + OW)}, so several rows can share cols.
    */
-  static void im2colT(Tensor x, ConvGeometry g, int n, int oh, float[][] cols) {
+  static void im2colT(Tensor x, ConvGeometry g, int n, int oh, float[][] cols, int off) {
     int cin = g.channels();
     int ow = g.outW();
     float[] a = x.array();
@@ -26,7 +26,7 @@ final class ConvRows {
       int ih = h0 + i * g.dilationH();
       if (ih < 0 || ih >= g.inH()) {
         for (int r = i * rowK; r < (i + 1) * rowK; r++) {
-          Arrays.fill(cols[r], 0, ow, 0f);
+          Arrays.fill(cols[r], off, off + ow, 0f);
         }
         continue;
       }
@@ -39,7 +39,7 @@ final class ConvRows {
           int src = rowBase + ci;
           for (int c = 0; c < ow; c++) {
             int iw = c * g.strideW() + w0;
-            col[c] = iw >= 0 && iw < g.inW() ? a[src + iw * cin] : 0f;
+            col[off + c] = iw >= 0 && iw < g.inW() ? a[src + iw * cin] : 0f;
           }
         }
       }
@@ -48,9 +48,9 @@ final class ConvRows {
 
   /**
    * Adds {@code dcols} (K rows of OW floats, the layout of {@link #im2colT}) into the in-range
-   * input positions of output row (n, oh) of {@code dx}.
+   * input positions of output row (n, oh) of {@code dx}, reading columns {@code [off, off + OW)}.
    */
-  static void col2imAdd(float[][] dcols, ConvGeometry g, int n, int oh, Tensor dx) {
+  static void col2imAdd(float[][] dcols, int off, ConvGeometry g, int n, int oh, Tensor dx) {
     int cin = g.channels();
     float[] a = dx.array();
     int img = dx.offset() + n * g.inH() * g.inW() * cin;
@@ -71,7 +71,7 @@ final class ConvRows {
           for (int c = 0; c < g.outW(); c++) {
             int iw = c * g.strideW() + w0;
             if (iw >= 0 && iw < g.inW()) {
-              a[dst + iw * cin] += col[c];
+              a[dst + iw * cin] += col[off + c];
             }
           }
         }
@@ -108,6 +108,60 @@ final class ConvRows {
       float[] b0 = b[bFrom + t];
       for (int j = 0; j < n; j++) {
         c[j] += a0 * b0[j];
+      }
+    }
+  }
+
+  /**
+   * Two rows at once: {@code c0[j] += sum_t a0[a0Off + t*aStride] * b[bFrom + t][j]} and the same
+   * for {@code c1} with {@code a1}, for {@code j < n}. Sharing each loaded {@code b} element
+   * between two accumulators halves the loads per multiply-add against {@link #rowMac}.
+   */
+  static void rowMac2(
+      float[] c0,
+      float[] c1,
+      int n,
+      float[][] b,
+      int bFrom,
+      int count,
+      float[] a0,
+      int a0Off,
+      float[] a1,
+      int a1Off,
+      int aStride) {
+    int t = 0;
+    for (; t + 4 <= count; t += 4) {
+      int p = a0Off + t * aStride;
+      int q = a1Off + t * aStride;
+      float x0 = a0[p];
+      float x1 = a0[p + aStride];
+      float x2 = a0[p + 2 * aStride];
+      float x3 = a0[p + 3 * aStride];
+      float y0 = a1[q];
+      float y1 = a1[q + aStride];
+      float y2 = a1[q + 2 * aStride];
+      float y3 = a1[q + 3 * aStride];
+      float[] b0 = b[bFrom + t];
+      float[] b1 = b[bFrom + t + 1];
+      float[] b2 = b[bFrom + t + 2];
+      float[] b3 = b[bFrom + t + 3];
+      for (int j = 0; j < n; j++) {
+        float v0 = b0[j];
+        float v1 = b1[j];
+        float v2 = b2[j];
+        float v3 = b3[j];
+        c0[j] += x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
+        c1[j] += y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
+      }
+    }
+    for (; t < count; t++) {
+      float x0 = a0[a0Off + t * aStride];
+      float y0 = a1[a1Off + t * aStride];
+      float[] b0 = b[bFrom + t];
+      for (int j = 0; j < n; j++) {
+        float v0 = b0[j];
+        c0[j] += x0 * v0;
+        c1[j] += y0 * v0;
       }
     }
   }
