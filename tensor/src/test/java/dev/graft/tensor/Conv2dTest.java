@@ -29,6 +29,7 @@ class Conv2dTest {
         Arguments.of(1, 5, 5, 1, 1, 3, 3, 1, 1, 1, 1, Padding.SAME), // Cin = Cout = 1
         Arguments.of(3, 4, 5, 2, 6, 4, 5, 1, 1, 1, 1, Padding.VALID), // kernel = input size
         Arguments.of(1, 5, 6, 7, 9, 1, 1, 1, 1, 1, 1, Padding.VALID), // 1x1
+        Arguments.of(2, 5, 130, 2, 3, 3, 3, 1, 1, 1, 1, Padding.SAME), // many row blocks
         Arguments.of(2, 12, 11, 3, 32, 3, 3, 1, 1, 1, 1, Padding.VALID)); // the seed's layer
   }
 
