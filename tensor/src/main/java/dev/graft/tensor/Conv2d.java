@@ -1,0 +1,349 @@
+package dev.graft.tensor;
+
+/**
+ * 2-D convolution with Keras semantics (really cross-correlation, as in Keras/TensorFlow):
+ * channels-last input {@code x (N, H, W, Cin)}, kernel {@code (kh, kw, Cin, Cout)} ("HWIO"), output
+ * {@code (N, OH, OW, Cout)}:
+ *
+ * <pre>
+ * out[n, oh, ow, co] = bias[co] + sum_{i, j, ci} x[n, oh*sh - padTop + i*dh, ow*sw - padLeft + j*dw, ci]
+ *                                                * kernel[i, j, ci, co]
+ * </pre>
+ *
+ * with out-of-range (padding) input positions reading as zero. Strides, dilation and padding come
+ * from a {@link ConvGeometry}.
+ *
+ * <p>Every output pixel is one small product {@code patch (K) x kernel (K x Cout)} with {@code K =
+ * kh*kw*Cin}. The kernels loop over output pixels with the inner loop running along the contiguous
+ * {@code Cout} (or {@code K}) axis, which the JIT vectorises; for the image-input layers Graft sees
+ * (Cin = 3, K = 27) this beats im2col plus GEMM, whose K = 27 is a poor GEMM shape. Work is split
+ * over output rows (or images) with {@link Parallel#forRange}. Scratch memory is thread-local and
+ * reused, so no call allocates beyond its parallel-loop body.
+ */
+public final class Conv2d {
+  private Conv2d() {}
+
+  /**
+   * {@code out = conv(x, kernel) + bias} as described in the class comment; {@code bias} may be
+   * null (no bias). Returns {@code out}.
+   *
+   * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
+   */
+  public static Tensor forward(Tensor x, Tensor kernel, Tensor bias, ConvGeometry g, Tensor out) {
+    int cout = checkKernel("conv2d", kernel, g);
+    int n = checkImage("conv2d", "input", x, g.inputShape(batch(x)), kernel);
+    if (bias != null && (bias.rank() != 1 || bias.size() != cout)) {
+      throw new IllegalArgumentException(
+          "conv2d: bias shape " + bias.shape() + " does not match kernel shape " + kernel.shape());
+    }
+    checkImage("conv2d", "output", out, g.outputShape(n, cout), x);
+    int rows = n * g.outH();
+    int block = rowBlock(g);
+    Parallel.forRange(
+        (rows + block - 1) / block,
+        1,
+        (from, to) ->
+            forwardRows(
+                x, kernel, bias, g, out, cout, from * block, Math.min(rows, to * block), block));
+    return out;
+  }
+
+  /** {@link #forward(Tensor, Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  public static Tensor forward(Tensor x, Tensor kernel, Tensor bias, ConvGeometry g) {
+    int cout = checkKernel("conv2d", kernel, g);
+    return forward(x, kernel, bias, g, Tensor.zeros(g.outputShape(batch(x), cout)));
+  }
+
+  /**
+   * The gradient with respect to the input: {@code dx[n, h, w, ci] = sum over every (oh, ow, i, j)
+   * whose window tap lands on (h, w) of dy[n, oh, ow, co] * kernel[i, j, ci, co]}. Overwrites and
+   * returns {@code dx}.
+   *
+   * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
+   */
+  public static Tensor backwardInput(Tensor dy, Tensor kernel, ConvGeometry g, Tensor dx) {
+    int cout = checkKernel("conv2d_backward_input", kernel, g);
+    int n =
+        checkImage("conv2d_backward_input", "input gradient", dx, g.inputShape(batch(dx)), kernel);
+    checkImage("conv2d_backward_input", "output gradient", dy, g.outputShape(n, cout), kernel);
+    // Images are independent, and windows of one image overlap: split over images.
+    Parallel.forRange(n, 1, (from, to) -> backwardInputImages(dy, kernel, g, dx, cout, from, to));
+    return dx;
+  }
+
+  /** {@link #backwardInput(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  public static Tensor backwardInput(Tensor dy, Tensor kernel, ConvGeometry g) {
+    return backwardInput(dy, kernel, g, Tensor.zeros(g.inputShape(batch(dy))));
+  }
+
+  /**
+   * The gradient with respect to the kernel: {@code dKernel[i, j, ci, co] = sum_{n, oh, ow} x[n,
+   * oh*sh - padTop + i*dh, ow*sw - padLeft + j*dw, ci] * dy[n, oh, ow, co]}. Overwrites and returns
+   * {@code dKernel}.
+   *
+   * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
+   */
+  public static Tensor backwardKernel(Tensor x, Tensor dy, ConvGeometry g, Tensor dKernel) {
+    int cout = checkKernel("conv2d_backward_kernel", dKernel, g);
+    int n = checkImage("conv2d_backward_kernel", "input", x, g.inputShape(batch(x)), dKernel);
+    checkImage("conv2d_backward_kernel", "output gradient", dy, g.outputShape(n, cout), x);
+    int rows = n * g.outH();
+    int parts = Math.max(1, Math.min(Parallel.threads(), rows));
+    int k = g.kh() * g.kw() * g.channels();
+    // One private accumulator per part, summed at the end: no two threads write the same floats.
+    float[][] partials = ConvRows.Scratch.get().callerRows(parts * k, cout);
+    Parallel.forRange(
+        parts,
+        1,
+        (from, to) -> {
+          for (int p = from; p < to; p++) {
+            for (int kk = 0; kk < k; kk++) {
+              java.util.Arrays.fill(partials[p * k + kk], 0, cout, 0f);
+            }
+            kernelGradRows(
+                x,
+                dy,
+                g,
+                partials,
+                p * k,
+                cout,
+                (int) ((long) rows * p / parts),
+                (int) ((long) rows * (p + 1) / parts));
+          }
+        });
+    float[] d = dKernel.array();
+    for (int kk = 0; kk < k; kk++) {
+      int off = dKernel.offset() + kk * cout;
+      System.arraycopy(partials[kk], 0, d, off, cout);
+      for (int p = 1; p < parts; p++) {
+        float[] part = partials[p * k + kk];
+        for (int co = 0; co < cout; co++) {
+          d[off + co] += part[co];
+        }
+      }
+    }
+    return dKernel;
+  }
+
+  /** {@link #backwardKernel(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  public static Tensor backwardKernel(Tensor x, Tensor dy, ConvGeometry g) {
+    int cout = dy.rank() == 4 ? dy.shape().dim(3) : 1;
+    return backwardKernel(x, dy, g, Tensor.zeros(g.kh(), g.kw(), g.channels(), cout));
+  }
+
+  /**
+   * The gradient with respect to the bias: {@code dBias[co] = sum_{n, oh, ow} dy[n, oh, ow, co]}.
+   * Overwrites and returns {@code dBias}.
+   *
+   * @throws IllegalArgumentException if {@code dBias} is not {@code (Cout,)} for {@code dy}
+   */
+  public static Tensor backwardBias(Tensor dy, Tensor dBias) {
+    if (dy.rank() < 1 || dBias.rank() != 1 || dBias.size() != dy.shape().dim(-1)) {
+      throw new IllegalArgumentException(
+          "conv2d_backward_bias: output gradient shape "
+              + dy.shape()
+              + " and bias gradient shape "
+              + dBias.shape()
+              + " disagree");
+    }
+    int c = dBias.size();
+    float[] a = dy.array();
+    float[] d = dBias.array();
+    int bo = dBias.offset();
+    java.util.Arrays.fill(d, bo, bo + c, 0f);
+    for (int p = dy.offset(), end = dy.offset() + dy.size(); p < end; p += c) {
+      for (int co = 0; co < c; co++) {
+        d[bo + co] += a[p + co];
+      }
+    }
+    return dBias;
+  }
+
+  /** {@link #backwardBias(Tensor, Tensor)} into a new tensor. */
+  public static Tensor backwardBias(Tensor dy) {
+    return backwardBias(dy, Tensor.zeros(dy.shape().dim(-1)));
+  }
+
+  // ---- per-thread loops ----
+
+  // A block of output rows is one small matrix product on (channel, pixel) rows, so the
+  // vectorised inner loops run along the block's pixels: ~256 of them, far longer than Cin or Cout
+  // for the seed's layers.
+
+  /** Output rows per block, so that a block holds about 256 output pixels. */
+  private static int rowBlock(ConvGeometry g) {
+    return Math.max(1, 256 / g.outW());
+  }
+
+  private static void forwardRows(
+      Tensor x,
+      Tensor kernel,
+      Tensor bias,
+      ConvGeometry g,
+      Tensor out,
+      int cout,
+      int from,
+      int to,
+      int block) {
+    int k = g.kh() * g.kw() * g.channels();
+    int ow = g.outW();
+    ConvRows.Scratch s = ConvRows.Scratch.get();
+    float[][] cols = s.workRows(k, block * ow);
+    float[][] outT = s.workRows2(cout, block * ow);
+    float[] o = out.array();
+    float[] w = kernel.array();
+    int wo = kernel.offset();
+    for (int r0 = from; r0 < to; r0 += block) {
+      int r1 = Math.min(to, r0 + block);
+      int len = (r1 - r0) * ow;
+      for (int r = r0; r < r1; r++) {
+        int n = r / g.outH();
+        ConvRows.im2colT(x, g, n, r - n * g.outH(), cols, (r - r0) * ow);
+      }
+      for (int co = 0; co < cout; co++) {
+        java.util.Arrays.fill(outT[co], 0, len, bias == null ? 0f : bias.getFlat(co));
+      }
+      int co = 0;
+      for (; co + 2 <= cout; co += 2) {
+        ConvRows.rowMac2(outT[co], outT[co + 1], len, cols, 0, k, w, wo + co, w, wo + co + 1, cout);
+      }
+      if (co < cout) {
+        ConvRows.rowMac(outT[co], len, cols, 0, k, w, wo + co, cout);
+      }
+      int base = out.offset() + r0 * ow * cout;
+      for (int t = 0; t < len; t++) {
+        for (int c = 0; c < cout; c++) {
+          o[base + t * cout + c] = outT[c][t];
+        }
+      }
+    }
+  }
+
+  private static void kernelGradRows(
+      Tensor x, Tensor dy, ConvGeometry g, float[][] acc, int accFrom, int cout, int from, int to) {
+    int k = g.kh() * g.kw() * g.channels();
+    int ow = g.outW();
+    int block = rowBlock(g);
+    ConvRows.Scratch s = ConvRows.Scratch.get();
+    float[][] cols = s.workRows(k, block * ow);
+    float[][] dyRows = s.workRows2(block * ow, cout);
+    float[] d = dy.array();
+    for (int r0 = from; r0 < to; r0 += block) {
+      int r1 = Math.min(to, r0 + block);
+      int len = (r1 - r0) * ow;
+      for (int r = r0; r < r1; r++) {
+        int n = r / g.outH();
+        ConvRows.im2colT(x, g, n, r - n * g.outH(), cols, (r - r0) * ow);
+      }
+      for (int t = 0; t < len; t++) {
+        System.arraycopy(d, dy.offset() + (r0 * ow + t) * cout, dyRows[t], 0, cout);
+      }
+      for (int kk = 0; kk < k; kk++) {
+        ConvRows.rowMac(acc[accFrom + kk], cout, dyRows, 0, len, cols[kk], 0, 1);
+      }
+    }
+  }
+
+  private static void backwardInputImages(
+      Tensor dy, Tensor kernel, ConvGeometry g, Tensor dx, int cout, int from, int to) {
+    int k = g.kh() * g.kw() * g.channels();
+    int ow = g.outW();
+    int block = rowBlock(g);
+    ConvRows.Scratch s = ConvRows.Scratch.get();
+    float[][] dcols = s.workRows(k, block * ow);
+    float[][] dyT = s.workRows2(cout, block * ow);
+    float[] d = dy.array();
+    float[] w = kernel.array();
+    int wo = kernel.offset();
+    int imageSize = g.inH() * g.inW() * g.channels();
+    java.util.Arrays.fill(
+        dx.array(), dx.offset() + from * imageSize, dx.offset() + to * imageSize, 0f);
+    for (int n = from; n < to; n++) {
+      // Blocks stay inside one image: col2im of different images never overlap.
+      for (int oh0 = 0; oh0 < g.outH(); oh0 += block) {
+        int oh1 = Math.min(g.outH(), oh0 + block);
+        int len = (oh1 - oh0) * ow;
+        int base = dy.offset() + (n * g.outH() + oh0) * ow * cout;
+        for (int t = 0; t < len; t++) {
+          for (int co = 0; co < cout; co++) {
+            dyT[co][t] = d[base + t * cout + co];
+          }
+        }
+        for (int kk = 0; kk < k; kk++) {
+          java.util.Arrays.fill(dcols[kk], 0, len, 0f);
+        }
+        int kk = 0;
+        for (; kk + 2 <= k; kk += 2) {
+          ConvRows.rowMac2(
+              dcols[kk],
+              dcols[kk + 1],
+              len,
+              dyT,
+              0,
+              cout,
+              w,
+              wo + kk * cout,
+              w,
+              wo + (kk + 1) * cout,
+              1);
+        }
+        if (kk < k) {
+          ConvRows.rowMac(dcols[kk], len, dyT, 0, cout, w, wo + kk * cout, 1);
+        }
+        for (int oh = oh0; oh < oh1; oh++) {
+          ConvRows.col2imAdd(dcols, (oh - oh0) * ow, g, n, oh, dx);
+        }
+      }
+    }
+  }
+
+  // ---- shape checks ----
+
+  /** The leading dimension, or 1 for a scalar, so that shape checks report instead of throwing. */
+  static int batch(Tensor t) {
+    return t.rank() == 0 ? 1 : t.shape().dim(0);
+  }
+
+  /** Checks a (kh, kw, Cin, Cout) kernel against g; returns Cout. */
+  private static int checkKernel(String op, Tensor kernel, ConvGeometry g) {
+    Shape s = kernel.shape();
+    if (s.rank() != 4 || s.dim(0) != g.kh() || s.dim(1) != g.kw() || s.dim(2) != g.channels()) {
+      throw new IllegalArgumentException(
+          op
+              + ": kernel shape "
+              + s
+              + " does not match window ("
+              + g.kh()
+              + ", "
+              + g.kw()
+              + ") over "
+              + g.channels()
+              + " input channels, expected (kh, kw, Cin, Cout) = ("
+              + g.kh()
+              + ", "
+              + g.kw()
+              + ", "
+              + g.channels()
+              + ", Cout)");
+    }
+    return s.dim(3);
+  }
+
+  /** Checks that t has shape want, naming the other operand's shape; returns the batch size. */
+  private static int checkImage(String op, String role, Tensor t, Shape want, Tensor other) {
+    if (!t.shape().equals(want)) {
+      throw new IllegalArgumentException(
+          op
+              + ": "
+              + role
+              + " shape "
+              + t.shape()
+              + " does not match the expected "
+              + want
+              + " (with shape "
+              + other.shape()
+              + ")");
+    }
+    return want.dim(0);
+  }
+}
