@@ -194,8 +194,8 @@ public final class Lstm {
 
   /**
    * One LSTM step: {@code x (N, in)}, states {@code h}, {@code c} {@code (N, u)}; writes the new
-   * states into {@code hOut}, {@code cOut} (which may be {@code h}, {@code c} themselves) and the
-   * activated gates i, f, g, o into {@code gates (N, 4u)}.
+   * states into {@code hOut}, {@code cOut} (which may be {@code h}, {@code c} themselves). {@code
+   * workspace} holds at least {@code workspaceSize(N, 1, u)} floats.
    *
    * @return {@code hOut}
    */
@@ -206,59 +206,22 @@ public final class Lstm {
       Tensor kernel,
       Tensor recurrentKernel,
       Tensor bias,
-      Tensor gates,
       Tensor hOut,
-      Tensor cOut) {
-    String op = "lstm step";
-    RecurrentSupport.requireNonNull(op, "x", x);
-    int u = RecurrentSupport.units(op, recurrentKernel, 4);
-    if (x.rank() != 2) {
+      Tensor cOut,
+      Tensor workspace) {
+    RecurrentSupport.requireNonNull("lstm step", "x", x);
+    RecurrentSupport.requireNonNull("lstm step", "hOut", hOut);
+    if (x.rank() != 2 || hOut.rank() != 2) {
       throw new IllegalArgumentException(
-          op + ": x must have shape (batch, features); got " + x.shape());
+          "lstm step: x and hOut must have shape (batch, features); got "
+              + x.shape()
+              + " and "
+              + hOut.shape());
     }
     int n = x.shape().dim(0);
-    int in = x.shape().dim(1);
-    Shape state = Shape.of(n, u);
-    requireShape(op, "kernel", kernel, Shape.of(in, 4 * u), x);
-    requireShape(op, "bias", bias, Shape.of(4 * u), x);
-    requireShape(op, "h", h, state, x);
-    requireShape(op, "c", c, state, x);
-    requireShape(op, "gates", gates, Shape.of(n, 4 * u), x);
-    requireShape(op, "hOut", hOut, state, x);
-    requireShape(op, "cOut", cOut, state, x);
-    int g = 4 * u;
-    float[] z = gates.array();
-    int zo = gates.offset();
-    RecurrentSupport.inputProjection(n, in, g, x, kernel, z, zo);
-    gemmAcc(
-        n,
-        g,
-        u,
-        h.array(),
-        h.offset(),
-        u,
-        recurrentKernel.array(),
-        recurrentKernel.offset(),
-        g,
-        z,
-        zo,
-        g);
-    for (int b = 0; b < n; b++) {
-      cell(
-          z,
-          zo + b * g,
-          bias.array(),
-          bias.offset(),
-          c.array(),
-          c.offset() + b * u,
-          cOut.array(),
-          cOut.offset() + b * u,
-          null,
-          0,
-          hOut.array(),
-          hOut.offset() + b * u,
-          u);
-    }
+    Tensor seqX = x.reshape(n, 1, x.shape().dim(1));
+    Tensor seqH = hOut.reshape(n, 1, hOut.shape().dim(1));
+    forward(seqX, kernel, recurrentKernel, bias, h, c, false, seqH, null, cOut, workspace);
     return hOut;
   }
 
@@ -268,8 +231,11 @@ public final class Lstm {
    */
   public static Tensor step(
       Tensor x, Tensor h, Tensor c, Tensor kernel, Tensor recurrentKernel, Tensor bias) {
-    Tensor out = Tensor.zeros(Shape.of(2).append(h.shape().dim(0)).append(h.shape().dim(1)));
-    Tensor gates = Tensor.zeros(h.shape().dim(0), 4 * h.shape().dim(1));
+    RecurrentSupport.requireNonNull("lstm step", "h", h);
+    int n = h.shape().dim(0);
+    int u = h.shape().dim(-1);
+    Tensor out = Tensor.zeros(2, n, u);
+    Tensor ws = Tensor.zeros(workspaceSize(n, 1, u));
     step(
         x,
         h,
@@ -277,16 +243,16 @@ public final class Lstm {
         kernel,
         recurrentKernel,
         bias,
-        gates,
-        out.slice(0, 1).reshape(h.shape().toArray()),
-        out.slice(1, 2).reshape(h.shape().toArray()));
+        out.slice(0, 1).reshape(n, u),
+        out.slice(1, 2).reshape(n, u),
+        ws);
     return out;
   }
 
   /**
    * The gate math of one batch row: pre-activations {@code z} (without bias) become the activated
-   * gates in place; writes {@code c}, {@code tanh(c)} (unless {@code tc} is null) and {@code h}.
-   * {@code cp == null} means a zero previous cell state; {@code cp} may alias {@code c}.
+   * gates in place; writes {@code c}, {@code tanh(c)} and {@code h}. {@code cp == null} means a
+   * zero previous cell state; {@code cp} may alias {@code c}.
    */
   static void cell(
       float[] z,
@@ -314,9 +280,7 @@ public final class Lstm {
       z[zo + 2 * u + j] = gg;
       z[zo + 3 * u + j] = o;
       c[co + j] = cv;
-      if (tc != null) {
-        tc[tco + j] = t;
-      }
+      tc[tco + j] = t;
       h[ho + j] = o * t;
     }
   }

@@ -182,7 +182,7 @@ class LstmTest {
     Tensor out = Lstm.step(x, h, c, w, uu, b);
     assertClose(want[1], out.slice(0, 1).reshape(n, u), 1e-4, 1e-5, "step h");
     assertClose(want[2], out.slice(1, 2).reshape(n, u), 1e-4, 1e-5, "step c");
-    Lstm.step(x, h, c, w, uu, b, Tensor.zeros(n, 4 * u), h, c);
+    Lstm.step(x, h, c, w, uu, b, h, c, Tensor.zeros(Lstm.workspaceSize(n, 1, u)));
     assertClose(want[1], h, 1e-4, 1e-5, "in-place h");
     assertClose(want[2], c, 1e-4, 1e-5, "in-place c");
   }
