@@ -1,0 +1,390 @@
+package dev.graft.tensor;
+
+import static dev.graft.tensor.RecurrentSupport.gemmAcc;
+import static dev.graft.tensor.RecurrentSupport.optionalShape;
+import static dev.graft.tensor.RecurrentSupport.requireShape;
+import static dev.graft.tensor.RecurrentSupport.sigmoid;
+import static dev.graft.tensor.RecurrentSupport.tanh;
+
+/**
+ * Fused LSTM kernels with Keras semantics: kernel {@code W (in, 4u)}, recurrent kernel {@code U (u,
+ * 4u)}, bias {@code b (4u)}, gate columns in the order i, f, c, o. Per step {@code z = x_t W +
+ * h_{t-1} U + b}, {@code i = σ(z0)}, {@code f = σ(z1)}, {@code g = tanh(z2)}, {@code o = σ(z3)},
+ * {@code c = f c_{t-1} + i g}, {@code h = o tanh(c)}; zero initial state unless given.
+ *
+ * <p>The sequence kernels follow cuDNN: the input projection {@code x_t W} of all steps is one GEMM
+ * before the time loop, and the weight gradients are GEMMs over all steps after the backward loop;
+ * only {@code h_{t-1} U} (forward) and {@code dz_t Uᵀ} (backward) stay in the loop, as a small
+ * pure-Java GEMM fused with the gate math. The batch rows are independent through time, so the loop
+ * is split over batch rows across {@link Parallel} threads with no per-step synchronisation.
+ *
+ * <p>Memory: {@link #forward} saves what {@link #backward} needs in a caller-owned workspace of
+ * {@link #workspaceSize} floats, so training reuses memory and the kernels never allocate.
+ */
+public final class Lstm {
+  private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
+
+  private Lstm() {}
+
+  /**
+   * The number of floats the workspace of {@link #forward} / {@link #backward} needs: {@code 6 N T
+   * u} (gates, cell states and their tanh per step) plus {@code 2 N u + 4 u²} of backward scratch.
+   */
+  public static int workspaceSize(int batch, int time, int units) {
+    long need = 6L * batch * time * units + 2L * batch * units + 4L * units * units;
+    if (need > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "lstm: workspace for batch " + batch + ", time " + time + ", units " + units + " > 2^31");
+    }
+    return (int) need;
+  }
+
+  /**
+   * Runs the LSTM over the sequence {@code x (N, T, in)}: writes every step's hidden state into
+   * {@code hSeq (N, T, u)} and, when not null, the final states into {@code hLast} and {@code
+   * cLast} {@code (N, u)}. {@code h0}, {@code c0} {@code (N, u)} are the initial states (null =
+   * zeros). With {@code goBackwards} step {@code s} reads {@code x[:, T-1-s]} and {@code hSeq[:,
+   * s]} is its output (Keras {@code go_backwards}: the outputs are not re-reversed). {@code
+   * workspace} (at least {@link #workspaceSize} floats) receives what {@link #backward} needs.
+   *
+   * @return {@code hSeq}
+   * @throws IllegalArgumentException if a shape disagrees (the message names both)
+   */
+  public static Tensor forward(
+      Tensor x,
+      Tensor kernel,
+      Tensor recurrentKernel,
+      Tensor bias,
+      Tensor h0,
+      Tensor c0,
+      boolean goBackwards,
+      Tensor hSeq,
+      Tensor hLast,
+      Tensor cLast,
+      Tensor workspace) {
+    Pass p = PASSES.get().bind("lstm forward", x, kernel, recurrentKernel, workspace);
+    String op = p.op;
+    requireShape(op, "bias", bias, Shape.of(4 * p.u), x);
+    requireShape(op, "hSeq", hSeq, Shape.of(p.n, p.t, p.u), x);
+    Shape state = Shape.of(p.n, p.u);
+    optionalShape(op, "h0", h0, state, x);
+    optionalShape(op, "c0", c0, state, x);
+    optionalShape(op, "hLast", hLast, state, x);
+    optionalShape(op, "cLast", cLast, state, x);
+    int g = 4 * p.u;
+    RecurrentSupport.inputProjection(p.n * p.t, p.in, g, x, kernel, p.ws, p.gates);
+    if (goBackwards) {
+      RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
+    }
+    p.backward = false;
+    p.bias = bias;
+    p.h0 = h0;
+    p.c0 = c0;
+    p.hSeq = hSeq;
+    p.run();
+    for (int b = 0; b < p.n; b++) {
+      int last = b * p.t + p.t - 1;
+      if (hLast != null) {
+        System.arraycopy(
+            hSeq.array(), hSeq.offset() + last * p.u, hLast.array(), hLast.offset() + b * p.u, p.u);
+      }
+      if (cLast != null) {
+        System.arraycopy(p.ws, p.cells + last * p.u, cLast.array(), cLast.offset() + b * p.u, p.u);
+      }
+    }
+    p.clear();
+    return hSeq;
+  }
+
+  /** {@link #forward} from zero states, allocating: returns all hidden states {@code (N, T, u)}. */
+  public static Tensor forward(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias) {
+    RecurrentSupport.requireSequence("lstm forward", x);
+    int u = RecurrentSupport.units("lstm forward", recurrentKernel, 4);
+    int n = x.shape().dim(0);
+    int t = x.shape().dim(1);
+    Tensor ws = Tensor.zeros(workspaceSize(n, t, u));
+    return forward(
+        x, kernel, recurrentKernel, bias, null, null, false, Tensor.zeros(n, t, u), null, null, ws);
+  }
+
+  /**
+   * Back-propagates through the sequence run by {@link #forward} (same {@code x}, weights, initial
+   * states, {@code goBackwards}, {@code hSeq} and {@code workspace}; the workspace is consumed:
+   * gate gradients overwrite the saved gates, so call it once per forward).
+   *
+   * <p>Upstream gradients: {@code dHSeq (N, T, u)} for every step's output, or null when only the
+   * final state has one (Keras {@code return_sequences=False}: the fast path); {@code dhLast},
+   * {@code dcLast} {@code (N, u)} for the final states (null = zero). Writes (overwriting) {@code
+   * dx (N, T, in)}, {@code dKernel (in, 4u)}, {@code dRecurrentKernel (u, 4u)}, {@code dBias (4u)},
+   * and, when not null, {@code dh0}, {@code dc0} {@code (N, u)}.
+   *
+   * @throws IllegalArgumentException if a shape disagrees (the message names both)
+   */
+  public static void backward(
+      Tensor x,
+      Tensor kernel,
+      Tensor recurrentKernel,
+      Tensor h0,
+      Tensor c0,
+      boolean goBackwards,
+      Tensor hSeq,
+      Tensor workspace,
+      Tensor dHSeq,
+      Tensor dhLast,
+      Tensor dcLast,
+      Tensor dx,
+      Tensor dKernel,
+      Tensor dRecurrentKernel,
+      Tensor dBias,
+      Tensor dh0,
+      Tensor dc0) {
+    Pass p = PASSES.get().bind("lstm backward", x, kernel, recurrentKernel, workspace);
+    String op = p.op;
+    int u = p.u;
+    int g = 4 * u;
+    Shape seq = Shape.of(p.n, p.t, u);
+    Shape state = Shape.of(p.n, u);
+    requireShape(op, "hSeq", hSeq, seq, x);
+    optionalShape(op, "dHSeq", dHSeq, seq, x);
+    optionalShape(op, "h0", h0, state, x);
+    optionalShape(op, "c0", c0, state, x);
+    optionalShape(op, "dhLast", dhLast, state, x);
+    optionalShape(op, "dcLast", dcLast, state, x);
+    optionalShape(op, "dh0", dh0, state, x);
+    optionalShape(op, "dc0", dc0, state, x);
+    requireShape(op, "dx", dx, x.shape(), x);
+    requireShape(op, "dKernel", dKernel, kernel.shape(), x);
+    requireShape(op, "dRecurrentKernel", dRecurrentKernel, recurrentKernel.shape(), x);
+    requireShape(op, "dBias", dBias, Shape.of(g), x);
+    RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, p.ws, p.uT);
+    p.backward = true;
+    p.h0 = h0;
+    p.c0 = c0;
+    p.hSeq = hSeq;
+    p.dHSeq = dHSeq;
+    p.dhLast = dhLast;
+    p.dcLast = dcLast;
+    p.dh0 = dh0;
+    p.dc0 = dc0;
+    p.run();
+    int nt = p.n * p.t;
+    float[] ws = p.ws;
+    RecurrentSupport.columnSums(ws, p.gates, nt, g, g, dBias.array(), dBias.offset());
+    RecurrentSupport.recurrentWeightGrad(
+        p.n,
+        p.t,
+        u,
+        g,
+        hSeq.array(),
+        hSeq.offset(),
+        h0 == null ? null : h0.array(),
+        h0 == null ? 0 : h0.offset(),
+        ws,
+        p.gates,
+        g,
+        dRecurrentKernel.array(),
+        dRecurrentKernel.offset(),
+        g);
+    if (goBackwards) {
+      RecurrentSupport.reverseTime(ws, p.gates, p.n, p.t, g);
+    }
+    RecurrentSupport.inputGrads(nt, p.in, g, x, kernel, ws, p.gates, dx, dKernel);
+    p.clear();
+  }
+
+  /**
+   * One LSTM step: {@code x (N, in)}, states {@code h}, {@code c} {@code (N, u)}; writes the new
+   * states into {@code hOut}, {@code cOut} (which may be {@code h}, {@code c} themselves). {@code
+   * workspace} holds at least {@code workspaceSize(N, 1, u)} floats.
+   *
+   * @return {@code hOut}
+   */
+  public static Tensor step(
+      Tensor x,
+      Tensor h,
+      Tensor c,
+      Tensor kernel,
+      Tensor recurrentKernel,
+      Tensor bias,
+      Tensor hOut,
+      Tensor cOut,
+      Tensor workspace) {
+    RecurrentSupport.requireNonNull("lstm step", "x", x);
+    RecurrentSupport.requireNonNull("lstm step", "hOut", hOut);
+    if (x.rank() != 2 || hOut.rank() != 2) {
+      throw new IllegalArgumentException(
+          "lstm step: x and hOut must have shape (batch, features); got "
+              + x.shape()
+              + " and "
+              + hOut.shape());
+    }
+    int n = x.shape().dim(0);
+    Tensor seqX = x.reshape(n, 1, x.shape().dim(1));
+    Tensor seqH = hOut.reshape(n, 1, hOut.shape().dim(1));
+    forward(seqX, kernel, recurrentKernel, bias, h, c, false, seqH, null, cOut, workspace);
+    return hOut;
+  }
+
+  /**
+   * {@link #step} allocating: returns a {@code (2, N, u)} tensor holding the new {@code h} at index
+   * 0 and the new {@code c} at index 1.
+   */
+  public static Tensor step(
+      Tensor x, Tensor h, Tensor c, Tensor kernel, Tensor recurrentKernel, Tensor bias) {
+    RecurrentSupport.requireNonNull("lstm step", "h", h);
+    int n = h.shape().dim(0);
+    int u = h.shape().dim(-1);
+    Tensor out = Tensor.zeros(2, n, u);
+    Tensor ws = Tensor.zeros(workspaceSize(n, 1, u));
+    step(
+        x,
+        h,
+        c,
+        kernel,
+        recurrentKernel,
+        bias,
+        out.slice(0, 1).reshape(n, u),
+        out.slice(1, 2).reshape(n, u),
+        ws);
+    return out;
+  }
+
+  /**
+   * The gate math of one batch row: pre-activations {@code z} (without bias) become the activated
+   * gates in place; writes {@code c}, {@code tanh(c)} and {@code h}. {@code cp == null} means a
+   * zero previous cell state; {@code cp} may alias {@code c}.
+   */
+  static void cell(
+      float[] z,
+      int zo,
+      float[] b,
+      int bo,
+      float[] cp,
+      int cpo,
+      float[] c,
+      int co,
+      float[] tc,
+      int tco,
+      float[] h,
+      int ho,
+      int u) {
+    for (int j = 0; j < u; j++) {
+      float i = sigmoid(z[zo + j] + b[bo + j]);
+      float f = sigmoid(z[zo + u + j] + b[bo + u + j]);
+      float gg = tanh(z[zo + 2 * u + j] + b[bo + 2 * u + j]);
+      float o = sigmoid(z[zo + 3 * u + j] + b[bo + 3 * u + j]);
+      float cv = i * gg + (cp == null ? 0f : f * cp[cpo + j]);
+      float t = tanh(cv);
+      z[zo + j] = i;
+      z[zo + u + j] = f;
+      z[zo + 2 * u + j] = gg;
+      z[zo + 3 * u + j] = o;
+      c[co + j] = cv;
+      tc[tco + j] = t;
+      h[ho + j] = o * t;
+    }
+  }
+
+  /** The arguments of one sequence pass, reused per thread so a call allocates nothing. */
+  private static final class Pass extends RecurrentPass {
+    Tensor c0;
+    Tensor dcLast;
+    Tensor dc0;
+    int cells;
+    int tanhCells;
+    int dcs;
+
+    Pass bind(String op, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor workspace) {
+      bindCommon(op, x, kernel, recurrentKernel, workspace, 4);
+      RecurrentSupport.requireWorkspace(op, workspace, workspaceSize(n, t, u), x);
+      int nt = n * t;
+      cells = gates + nt * 4 * u;
+      tanhCells = cells + nt * u;
+      dhs = tanhCells + nt * u;
+      dcs = dhs + n * u;
+      uT = dcs + n * u;
+      return this;
+    }
+
+    @Override
+    void clear() {
+      super.clear();
+      c0 = null;
+      dcLast = null;
+      dc0 = null;
+    }
+
+    @Override
+    void forwardRows(int r0, int r1) {
+      int g = 4 * u;
+      float[] hs = hSeq.array();
+      int ho = hSeq.offset();
+      float[] b = bias.array();
+      int bo = bias.offset();
+      for (int s = 0; s < t; s++) {
+        recurrentProduct(s, r0, r1, 0, g, ws, gates + (r0 * t + s) * g, t * g);
+        for (int r = r0; r < r1; r++) {
+          int row = r * t + s;
+          float[] cp = s > 0 ? ws : c0 == null ? null : c0.array();
+          int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
+          cell(
+              ws,
+              gates + row * g,
+              b,
+              bo,
+              cp,
+              cpo,
+              ws,
+              cells + row * u,
+              ws,
+              tanhCells + row * u,
+              hs,
+              ho + row * u,
+              u);
+        }
+      }
+    }
+
+    @Override
+    void backwardRows(int r0, int r1) {
+      int g = 4 * u;
+      initState(dhLast, dhs, r0, r1);
+      initState(dcLast, dcs, r0, r1);
+      float[] dH = dHSeq == null ? null : dHSeq.array();
+      int dHo = dHSeq == null ? 0 : dHSeq.offset();
+      for (int s = t - 1; s >= 0; s--) {
+        for (int r = r0; r < r1; r++) {
+          int row = r * t + s;
+          int zo = gates + row * g;
+          int co = tanhCells + row * u;
+          float[] cp = s > 0 ? ws : c0 == null ? null : c0.array();
+          int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
+          int sh = dhs + r * u;
+          int sc = dcs + r * u;
+          for (int j = 0; j < u; j++) {
+            float dh = ws[sh + j] + (dH == null ? 0f : dH[dHo + row * u + j]);
+            float i = ws[zo + j];
+            float f = ws[zo + u + j];
+            float gg = ws[zo + 2 * u + j];
+            float o = ws[zo + 3 * u + j];
+            float tcv = ws[co + j];
+            float dc = ws[sc + j] + dh * o * (1f - tcv * tcv);
+            float cPrev = cp == null ? 0f : cp[cpo + j];
+            ws[zo + j] = dc * gg * i * (1f - i);
+            ws[zo + u + j] = dc * cPrev * f * (1f - f);
+            ws[zo + 2 * u + j] = dc * i * (1f - gg * gg);
+            ws[zo + 3 * u + j] = dh * tcv * o * (1f - o);
+            ws[sc + j] = dc * f;
+          }
+        }
+        if (s > 0 || dh0 != null) {
+          java.util.Arrays.fill(ws, dhs + r0 * u, dhs + r1 * u, 0f);
+          gemmAcc(
+              r1 - r0, u, g, ws, gates + (r0 * t + s) * g, t * g, ws, uT, u, ws, dhs + r0 * u, u);
+        }
+      }
+      copyState(dhs, dh0, r0, r1);
+      copyState(dcs, dc0, r0, r1);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.graft.tensor;
+
+/**
+ * The arguments of one forward or backward pass of a fused recurrent kernel over a sequence, and
+ * the split of its time loop over batch rows. Batch rows do not interact through time, so each
+ * thread runs the whole loop for its rows and no step needs a barrier.
+ *
+ * <p>One instance per thread and kernel class is reused ({@code ThreadLocal}), so a pass allocates
+ * nothing; {@link #clear} drops the references afterwards so no tensor is kept alive.
+ */
+abstract class RecurrentPass implements Parallel.RangeBody {
+  /** Each thread takes at least this many batch rows: fewer do not amortise a hand-off. */
+  private static final int MIN_ROWS = 4;
+
+  String op;
+  boolean backward;
+  int n;
+  int t;
+  int in;
+  int u;
+  int gateCount;
+  Tensor x;
+  Tensor kernel;
+  Tensor recurrentKernel;
+  Tensor bias;
+  Tensor h0;
+  Tensor hSeq;
+  Tensor dHSeq;
+  Tensor dhLast;
+  Tensor dh0;
+
+  /** The workspace array and the offsets (in it) of the per-step gates, dh scratch and Uᵀ. */
+  float[] ws;
+
+  int gates;
+  int dhs;
+  int uT;
+
+  /** Checks and records the arguments every pass has; the caller then checks the workspace. */
+  void bindCommon(
+      String op, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor workspace, int gateCount) {
+    this.op = op;
+    RecurrentSupport.requireSequence(op, x);
+    this.u = RecurrentSupport.units(op, recurrentKernel, gateCount);
+    this.n = x.shape().dim(0);
+    this.t = x.shape().dim(1);
+    this.in = x.shape().dim(2);
+    this.gateCount = gateCount;
+    RecurrentSupport.requireShape(op, "kernel", kernel, Shape.of(in, gateCount * u), x);
+    RecurrentSupport.requireNonNull(op, "workspace", workspace);
+    this.x = x;
+    this.kernel = kernel;
+    this.recurrentKernel = recurrentKernel;
+    this.ws = workspace.array();
+    this.gates = workspace.offset();
+  }
+
+  /** Drops every tensor reference. */
+  void clear() {
+    x = null;
+    kernel = null;
+    recurrentKernel = null;
+    bias = null;
+    h0 = null;
+    hSeq = null;
+    dHSeq = null;
+    dhLast = null;
+    dh0 = null;
+    ws = null;
+  }
+
+  /** Runs {@link #forwardRows} or {@link #backwardRows} over all batch rows, split over threads. */
+  void run() {
+    Parallel.forRange(n, MIN_ROWS, this);
+  }
+
+  @Override
+  public void run(int from, int to) {
+    if (backward) {
+      backwardRows(from, to);
+    } else {
+      forwardRows(from, to);
+    }
+  }
+
+  abstract void forwardRows(int r0, int r1);
+
+  abstract void backwardRows(int r0, int r1);
+
+  /**
+   * {@code C(rows r0..r1) += hPrev(s) U[:, col : col + cols]}, where {@code hPrev(s)} is the state
+   * before step {@code s} ({@code hSeq[:, s-1]}, or {@code h0}; nothing to add when that is zero).
+   */
+  void recurrentProduct(int s, int r0, int r1, int col, int cols, float[] c, int cOff, int ldc) {
+    float[] a;
+    int aOff;
+    int lda;
+    if (s > 0) {
+      a = hSeq.array();
+      aOff = hSeq.offset() + (r0 * t + s - 1) * u;
+      lda = t * u;
+    } else if (h0 != null) {
+      a = h0.array();
+      aOff = h0.offset() + r0 * u;
+      lda = u;
+    } else {
+      return;
+    }
+    int ldb = gateCount * u;
+    RecurrentSupport.gemmAcc(
+        r1 - r0,
+        cols,
+        u,
+        a,
+        aOff,
+        lda,
+        recurrentKernel.array(),
+        recurrentKernel.offset() + col,
+        ldb,
+        c,
+        cOff,
+        ldc);
+  }
+
+  /** The array holding the state before step {@code s} of row {@code r}; null when it is zero. */
+  float[] prevArray(int s) {
+    return s > 0 ? hSeq.array() : h0 == null ? null : h0.array();
+  }
+
+  /** The offset of the state before step {@code s} of row {@code r} in {@link #prevArray}. */
+  int prevOffset(int s, int r) {
+    return s > 0 ? hSeq.offset() + (r * t + s - 1) * u : h0 == null ? 0 : h0.offset() + r * u;
+  }
+
+  /** Rows r0..r1 of the workspace state at {@code dst} = {@code src} (zeros when null). */
+  void initState(Tensor src, int dst, int r0, int r1) {
+    if (src == null) {
+      java.util.Arrays.fill(ws, dst + r0 * u, dst + r1 * u, 0f);
+    } else {
+      System.arraycopy(src.array(), src.offset() + r0 * u, ws, dst + r0 * u, (r1 - r0) * u);
+    }
+  }
+
+  /** Rows r0..r1 of {@code dst} (if not null) = the workspace state at {@code src}. */
+  void copyState(int src, Tensor dst, int r0, int r1) {
+    if (dst != null) {
+      System.arraycopy(ws, src + r0 * u, dst.array(), dst.offset() + r0 * u, (r1 - r0) * u);
+    }
+  }
+}

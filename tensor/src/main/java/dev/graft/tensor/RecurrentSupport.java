@@ -1,0 +1,330 @@
+package dev.graft.tensor;
+
+/**
+ * Pieces shared by the fused recurrent kernels ({@link Lstm}, {@link Gru}): shape checks, the
+ * activations, a small pure-Java GEMM for the per-step recurrent product, time reversal and the
+ * weight-gradient GEMMs over a whole sequence.
+ *
+ * <p>Layout used by both kernels: sequences are batch-major {@code (N, T, w)}, so the rows of step
+ * {@code s} are {@code n * T + s} and a step's slice is a strided matrix with leading dimension
+ * {@code T * w}. Every GEMM below walks such slices through leading dimensions, never copies.
+ */
+final class RecurrentSupport {
+  private RecurrentSupport() {}
+
+  /** Logistic sigmoid, evaluated in double so the float result is correctly rounded enough. */
+  static float sigmoid(float x) {
+    return (float) (1.0 / (1.0 + Math.exp(-x)));
+  }
+
+  /**
+   * tanh through one {@code Math.exp} (an intrinsic; {@code Math.tanh} is several times slower);
+   * the odd form keeps full relative precision near zero.
+   */
+  static float tanh(float x) {
+    double e = Math.exp(-2.0 * Math.abs(x));
+    return (float) Math.copySign((1.0 - e) / (1.0 + e), x);
+  }
+
+  /** Throws unless {@code x} is a batch-major sequence {@code (N, T >= 1, in)}. */
+  static void requireSequence(String op, Tensor x) {
+    requireNonNull(op, "x", x);
+    if (x.rank() != 3 || x.shape().dim(1) < 1) {
+      throw new IllegalArgumentException(
+          op + ": input x must have shape (batch, time >= 1, features); got " + x.shape());
+    }
+  }
+
+  /**
+   * Throws unless {@code t} has shape {@code want}; the message names the op, the tensor, its
+   * shape, the expected shape and the input shape it was derived from.
+   */
+  static void requireShape(String op, String name, Tensor t, Shape want, Tensor input) {
+    requireNonNull(op, name, t);
+    if (!t.shape().equals(want)) {
+      throw new IllegalArgumentException(
+          op
+              + ": "
+              + name
+              + " has shape "
+              + t.shape()
+              + ", expected "
+              + want
+              + " for input "
+              + input.shape());
+    }
+  }
+
+  /** {@link #requireShape} for an optional tensor: {@code null} passes. */
+  static void optionalShape(String op, String name, Tensor t, Shape want, Tensor input) {
+    if (t != null) {
+      requireShape(op, name, t, want, input);
+    }
+  }
+
+  static void requireNonNull(String op, String name, Tensor t) {
+    if (t == null) {
+      throw new IllegalArgumentException(op + ": " + name + " must not be null");
+    }
+  }
+
+  /** The units of a recurrent kernel {@code (u, gates * u)}, checked. */
+  static int units(String op, Tensor recurrentKernel, int gates) {
+    requireNonNull(op, "recurrentKernel", recurrentKernel);
+    Shape s = recurrentKernel.shape();
+    if (s.rank() != 2 || s.dim(0) < 1 || s.dim(1) != gates * s.dim(0)) {
+      throw new IllegalArgumentException(
+          op + ": recurrentKernel must have shape (units, " + gates + " * units); got " + s);
+    }
+    return s.dim(0);
+  }
+
+  /** Throws unless the workspace holds at least {@code need} floats. */
+  static void requireWorkspace(String op, Tensor ws, int need, Tensor input) {
+    requireNonNull(op, "workspace", ws);
+    if (ws.size() < need) {
+      throw new IllegalArgumentException(
+          op
+              + ": workspace of shape "
+              + ws.shape()
+              + " holds "
+              + ws.size()
+              + " floats, input "
+              + input.shape()
+              + " needs "
+              + need);
+    }
+  }
+
+  /**
+   * {@code C += A * B} for small row-major matrices ({@code A} m x k, {@code B} k x n), in pure
+   * Java: the per-step recurrent product is too small for a native call to pay off, and the strided
+   * slices it touches would be copied whole through JNI. Two rows times four k at a time keep the
+   * inner loop (over n, which C2 vectorises) at one C load/store per four FMAs.
+   */
+  static void gemmAcc(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc) {
+    int r = 0;
+    for (; r + 1 < m; r += 2) {
+      int a0 = aOff + r * lda;
+      int a1 = a0 + lda;
+      int c0 = cOff + r * ldc;
+      int c1 = c0 + ldc;
+      int p = 0;
+      for (; p + 3 < k; p += 4) {
+        float x0 = a[a0 + p], x1 = a[a0 + p + 1], x2 = a[a0 + p + 2], x3 = a[a0 + p + 3];
+        float y0 = a[a1 + p], y1 = a[a1 + p + 1], y2 = a[a1 + p + 2], y3 = a[a1 + p + 3];
+        int b0 = bOff + p * ldb;
+        int b1 = b0 + ldb;
+        int b2 = b1 + ldb;
+        int b3 = b2 + ldb;
+        for (int j = 0; j < n; j++) {
+          float v0 = b[b0 + j], v1 = b[b1 + j], v2 = b[b2 + j], v3 = b[b3 + j];
+          c[c0 + j] += x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
+          c[c1 + j] += y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
+        }
+      }
+      for (; p < k; p++) {
+        float x0 = a[a0 + p];
+        float y0 = a[a1 + p];
+        int b0 = bOff + p * ldb;
+        for (int j = 0; j < n; j++) {
+          float v = b[b0 + j];
+          c[c0 + j] += x0 * v;
+          c[c1 + j] += y0 * v;
+        }
+      }
+    }
+    if (r < m) {
+      int a0 = aOff + r * lda;
+      int c0 = cOff + r * ldc;
+      for (int p = 0; p < k; p++) {
+        float x0 = a[a0 + p];
+        int b0 = bOff + p * ldb;
+        for (int j = 0; j < n; j++) {
+          c[c0 + j] += x0 * b[b0 + j];
+        }
+      }
+    }
+  }
+
+  /** {@code dst (cols x rows) = src (rows x cols)ᵀ}, both dense row-major. */
+  static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        dst[dstOff + j * rows + i] = src[srcOff + i * cols + j];
+      }
+    }
+  }
+
+  /**
+   * Reverses the time axis of a batch-major {@code (N, T, width)} block in place (for {@code
+   * go_backwards}: step {@code s} reads input time {@code T - 1 - s}).
+   */
+  static void reverseTime(float[] a, int off, int n, int t, int width) {
+    for (int b = 0; b < n; b++) {
+      int base = off + b * t * width;
+      for (int s = 0, e = t - 1; s < e; s++, e--) {
+        int p = base + s * width;
+        int q = base + e * width;
+        for (int j = 0; j < width; j++) {
+          float tmp = a[p + j];
+          a[p + j] = a[q + j];
+          a[q + j] = tmp;
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code out[j] = sum over rows of m[row, j]} for {@code j < cols}; rows are {@code ld} apart.
+   */
+  static void columnSums(float[] m, int off, int rows, int cols, int ld, float[] out, int outOff) {
+    java.util.Arrays.fill(out, outOff, outOff + cols, 0f);
+    for (int r = 0; r < rows; r++) {
+      int p = off + r * ld;
+      for (int j = 0; j < cols; j++) {
+        out[outOff + j] += m[p + j];
+      }
+    }
+  }
+
+  /**
+   * {@code dU = sum over n, s of hPrev(n, s)ᵀ dZ(n, s)} for the {@code cols} columns of {@code dZ}
+   * (rows {@code n * T + s}, leading dimension {@code ldz}), where {@code hPrev(n, s)} is {@code
+   * hSeq(n, s - 1)}, or {@code h0(n)} (zero when {@code h0} is null) at {@code s = 0}.
+   *
+   * <p>One GEMM pairs every row {@code r} of {@code hSeq} with row {@code r + 1} of {@code dZ};
+   * that is right except across batch boundaries ({@code hSeq(n, T-1)} with {@code dZ(n+1, 0)}),
+   * which a second small GEMM subtracts; a third adds the {@code h0} terms. No copy of the shifted
+   * states.
+   */
+  static void recurrentWeightGrad(
+      int n,
+      int t,
+      int u,
+      int cols,
+      float[] h,
+      int hOff,
+      float[] h0,
+      int h0Off,
+      float[] dz,
+      int dzOff,
+      int ldz,
+      float[] du,
+      int duOff,
+      int ldu) {
+    Blas blas = Blas.current();
+    int nt = n * t;
+    float beta = 0f;
+    if (t > 1) {
+      blas.sgemm(
+          true, false, u, cols, nt - 1, 1f, h, hOff, u, dz, dzOff + ldz, ldz, 0f, du, duOff, ldu);
+      if (n > 1) {
+        blas.sgemm(
+            true,
+            false,
+            u,
+            cols,
+            n - 1,
+            -1f,
+            h,
+            hOff + (t - 1) * u,
+            t * u,
+            dz,
+            dzOff + t * ldz,
+            t * ldz,
+            1f,
+            du,
+            duOff,
+            ldu);
+      }
+      beta = 1f;
+    }
+    if (h0 != null) {
+      blas.sgemm(
+          true, false, u, cols, n, 1f, h0, h0Off, u, dz, dzOff, t * ldz, beta, du, duOff, ldu);
+    } else if (beta == 0f) {
+      for (int i = 0; i < u; i++) {
+        java.util.Arrays.fill(du, duOff + i * ldu, duOff + i * ldu + cols, 0f);
+      }
+    }
+  }
+
+  /**
+   * The gradients that are plain GEMMs once the per-step gate gradients {@code dZ} (rows {@code n *
+   * T + s}, in input-time order, {@code g} columns) are known: {@code dW = Xᵀ dZ}, {@code dX = dZ
+   * Wᵀ}.
+   */
+  static void inputGrads(
+      int nt, int in, int g, Tensor x, Tensor kernel, float[] dz, int dzOff, Tensor dx, Tensor dw) {
+    Blas blas = Blas.current();
+    blas.sgemm(
+        true,
+        false,
+        in,
+        g,
+        nt,
+        1f,
+        x.array(),
+        x.offset(),
+        in,
+        dz,
+        dzOff,
+        g,
+        0f,
+        dw.array(),
+        dw.offset(),
+        g);
+    blas.sgemm(
+        false,
+        true,
+        nt,
+        in,
+        g,
+        1f,
+        dz,
+        dzOff,
+        g,
+        kernel.array(),
+        kernel.offset(),
+        g,
+        0f,
+        dx.array(),
+        dx.offset(),
+        in);
+  }
+
+  /** {@code Z = X W} for all steps at once ({@code (N*T) x in} times {@code in x g}). */
+  static void inputProjection(int nt, int in, int g, Tensor x, Tensor kernel, float[] z, int zOff) {
+    Blas.current()
+        .sgemm(
+            false,
+            false,
+            nt,
+            g,
+            in,
+            1f,
+            x.array(),
+            x.offset(),
+            in,
+            kernel.array(),
+            kernel.offset(),
+            g,
+            0f,
+            z,
+            zOff,
+            g);
+  }
+}
