@@ -1,16 +1,19 @@
 package dev.graft.tensor.blas;
 
 import dev.graft.tensor.Blas;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Logger;
 
 /** Resolves back-ends by name and holds the current one. */
 public final class BlasRegistry {
   private static final Logger LOG = Logger.getLogger("dev.graft.tensor.blas");
   private static volatile Blas current;
+  private static volatile AutoBlas auto;
 
   private BlasRegistry() {}
 
-  /** The current back-end, chosen from {@code -Dgraft.blas} on first use. */
+  /** The current back-end, chosen from {@code -Dgraft.blas} (default {@code auto}) on first use. */
   public static Blas current() {
     Blas b = current;
     if (b == null) {
@@ -32,24 +35,56 @@ public final class BlasRegistry {
     current = blas;
   }
 
-  /** The back-end with this name. */
+  /**
+   * The back-end with this name: {@code java}, {@code openblas}, {@code jblas} or {@code auto}.
+   *
+   * @throws IllegalArgumentException for an unknown name
+   * @throws UnsupportedOperationException if a native back-end cannot load
+   */
   public static Blas named(String name) {
     switch (name) {
       case "java":
         return JavaBlas.INSTANCE;
+      case "openblas":
+        return OpenBlas.load();
+      case "jblas":
+        return JBlas.load();
+      case "auto":
+        return auto();
       default:
         throw new IllegalArgumentException(
             "Unknown BLAS back-end \"" + name + "\"; expected one of openblas, jblas, java, auto");
     }
   }
 
+  private static AutoBlas auto() {
+    AutoBlas a = auto;
+    if (a == null) {
+      synchronized (BlasRegistry.class) {
+        if (auto == null) {
+          List<Blas> found = new ArrayList<>();
+          found.add(JavaBlas.INSTANCE);
+          for (String lib : new String[] {"openblas", "jblas"}) {
+            try {
+              found.add(named(lib));
+            } catch (UnsupportedOperationException e) {
+              LOG.config("auto: leaving out " + e.getMessage());
+            }
+          }
+          auto = new AutoBlas(found.toArray(new Blas[0]));
+        }
+        a = auto;
+      }
+    }
+    return a;
+  }
+
   private static Blas fromProperty() {
-    String name = System.getProperty("graft.blas", "java");
+    String name = System.getProperty("graft.blas", "auto").trim();
     try {
-      return named(name);
-    } catch (UnsupportedOperationException | LinkageError e) {
-      LOG.warning(
-          "graft.blas=" + name + " could not load (" + e.getMessage() + "); using pure Java GEMM");
+      return named(name.isEmpty() ? "auto" : name);
+    } catch (UnsupportedOperationException e) {
+      LOG.warning("graft.blas=" + name + " is unavailable (" + e.getMessage() + "); using java");
       return JavaBlas.INSTANCE;
     }
   }

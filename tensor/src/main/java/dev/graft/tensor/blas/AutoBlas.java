@@ -1,0 +1,229 @@
+package dev.graft.tensor.blas;
+
+import dev.graft.tensor.Blas;
+import dev.graft.tensor.Parallel;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Picks, per shape class, the back-end that measured fastest. A shape class is (transA, transB, m,
+ * n and k each rounded to a half power of two, one thread or several). The first calls of a class
+ * go round-robin over the candidates, each timed; every one of them is a real call that writes the
+ * real result, so answers are right from the first call. Once every surviving candidate has run
+ * {@link #TRIALS} times the one with the best time per multiply-add wins, and the class sticks with
+ * it. After {@link #RECHECK} further calls the class is measured once more, because the first
+ * trials may have timed the pure-Java code before the JIT compiled it.
+ *
+ * <p>The choices live in a fixed open-addressing table read without locks; steady-state calls
+ * allocate nothing.
+ */
+public final class AutoBlas implements Blas {
+  private static final Logger LOG = Logger.getLogger("dev.graft.tensor.blas");
+
+  /** Timed calls per candidate before a shape class is decided. */
+  public static final int TRIALS = 4;
+
+  static final int RECHECK = 500;
+  private static final int TABLE = 1024;
+
+  private final Blas[] candidates;
+  private final AtomicReferenceArray<ShapeClass> table = new AtomicReferenceArray<>(TABLE);
+
+  /** A dispatcher over these back-ends (at least one); the first is the fallback. */
+  public AutoBlas(Blas... candidates) {
+    if (candidates.length == 0) {
+      throw new IllegalArgumentException("AutoBlas needs at least one back-end");
+    }
+    this.candidates = candidates.clone();
+  }
+
+  @Override
+  public String name() {
+    return "auto";
+  }
+
+  /** The back-end this dispatcher has settled on for a shape, or null while it is still timing. */
+  public Blas choice(boolean transA, boolean transB, int m, int n, int k) {
+    ShapeClass s = find(key(transA, transB, m, n, k), false);
+    return s == null || s.winner < 0 ? null : candidates[s.winner];
+  }
+
+  @Override
+  public void sgemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOffset,
+      int lda,
+      float[] b,
+      int bOffset,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOffset,
+      int ldc) {
+    if (candidates.length == 1) {
+      candidates[0].sgemm(
+          transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+      return;
+    }
+    int key = key(transA, transB, m, n, k);
+    ShapeClass s = find(key, true);
+    int w = s == null ? 0 : s.winner;
+    if (w >= 0) {
+      candidates[w].sgemm(
+          transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+      if (s != null && !s.rechecked && ++s.calls == RECHECK) {
+        s.restart();
+      }
+      return;
+    }
+    int pick = s.next();
+    long t0 = System.nanoTime();
+    candidates[pick].sgemm(
+        transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    long dt = System.nanoTime() - t0;
+    double macs = Math.max(1.0, (double) m * n * k);
+    if (s.record(pick, dt / macs) && LOG.isLoggable(Level.FINE)) {
+      LOG.fine(
+          "auto sgemm: "
+              + (transA ? "Aᵀ" : "A")
+              + (transB ? "·Bᵀ " : "·B ")
+              + m
+              + "x"
+              + n
+              + "x"
+              + k
+              + " class -> "
+              + candidates[s.winner].name()
+              + " ("
+              + s.describe()
+              + ")");
+    }
+  }
+
+  private ShapeClass find(int key, boolean create) {
+    int h = (key * 0x9E3779B1) >>> 22;
+    for (int probe = 0; probe < 16; probe++) {
+      int slot = (h + probe) & (TABLE - 1);
+      ShapeClass s = table.get(slot);
+      if (s == null) {
+        if (!create) {
+          return null;
+        }
+        ShapeClass fresh = new ShapeClass(key, candidates);
+        if (table.compareAndSet(slot, null, fresh)) {
+          return fresh;
+        }
+        s = table.get(slot);
+      }
+      if (s.key == key) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  static int key(boolean transA, boolean transB, int m, int n, int k) {
+    int key = (transA ? 1 : 0) | (transB ? 2 : 0) | (Parallel.threads() > 1 ? 4 : 0);
+    return key | bucket(m) << 3 | bucket(n) << 10 | bucket(k) << 17;
+  }
+
+  /** Half-octave bucket: 2 * floor(log2 x) plus the bit below the top one. */
+  static int bucket(int x) {
+    if (x <= 1) {
+      return 0;
+    }
+    int top = 31 - Integer.numberOfLeadingZeros(x);
+    return 2 * top + ((x >>> (top - 1)) & 1) - 1;
+  }
+
+  /**
+   * What is known about one shape class. Fields are written racily by concurrent callers; a lost
+   * update only costs an extra trial or a slightly different pick, never a wrong result.
+   */
+  private static final class ShapeClass {
+    final int key;
+    final Blas[] candidates;
+    final double[] best;
+    final int[] runs;
+    volatile int winner = -1;
+    int calls;
+    boolean rechecked;
+    int turn;
+
+    ShapeClass(int key, Blas[] candidates) {
+      this.key = key;
+      this.candidates = candidates;
+      best = new double[candidates.length];
+      runs = new int[candidates.length];
+      java.util.Arrays.fill(best, Double.MAX_VALUE);
+    }
+
+    /** The next candidate to time: round-robin over those still in the running. */
+    int next() {
+      for (int tries = 0; tries < best.length; tries++) {
+        int i = Math.floorMod(turn++, best.length);
+        if (runs[i] < TRIALS && !eliminated(i)) {
+          return i;
+        }
+      }
+      return 0;
+    }
+
+    /** Records a timing; returns true if that decided the class. */
+    boolean record(int i, double nsPerMac) {
+      if (nsPerMac < best[i]) {
+        best[i] = nsPerMac;
+      }
+      runs[i]++;
+      for (int j = 0; j < best.length; j++) {
+        if (runs[j] < TRIALS && !eliminated(j)) {
+          return false;
+        }
+      }
+      int w = 0;
+      for (int j = 1; j < best.length; j++) {
+        if (best[j] < best[w]) {
+          w = j;
+        }
+      }
+      calls = 0;
+      winner = w;
+      return true;
+    }
+
+    /** A candidate more than three times slower than the best after two runs stops being timed. */
+    private boolean eliminated(int i) {
+      if (runs[i] < 2) {
+        return false;
+      }
+      double min = Double.MAX_VALUE;
+      for (double v : best) {
+        min = Math.min(min, v);
+      }
+      return best[i] > 3 * min;
+    }
+
+    void restart() {
+      java.util.Arrays.fill(runs, 0);
+      java.util.Arrays.fill(best, Double.MAX_VALUE);
+      rechecked = true;
+      winner = -1;
+    }
+
+    String describe() {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < best.length; i++) {
+        sb.append(i == 0 ? "" : ", ").append(candidates[i].name()).append(' ');
+        sb.append(best[i] == Double.MAX_VALUE ? "-" : String.format("%.3f ns/MAC", best[i]));
+      }
+      return sb.toString();
+    }
+  }
+}

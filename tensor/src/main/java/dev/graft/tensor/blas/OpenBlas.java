@@ -1,0 +1,147 @@
+package dev.graft.tensor.blas;
+
+import dev.graft.tensor.Blas;
+import dev.graft.tensor.Parallel;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * OpenBLAS through JavaCPP. Passing a {@code float[]} to JavaCPP copies the whole array in and out
+ * through JNI on every call, so instead each calling thread keeps three off-heap staging buffers
+ * that only grow: A and B are copied in once, C only when {@code beta != 0} (or when its rows have
+ * gaps that must survive), and C is copied out once. Only the span a matrix actually covers is
+ * copied, never the rest of a larger backing array.
+ */
+public final class OpenBlas implements Blas {
+  private static volatile OpenBlas instance;
+  private static Throwable loadFailure;
+
+  private final ThreadLocal<Staging> staging = ThreadLocal.withInitial(Staging::new);
+  private volatile int nativeThreads = -1;
+
+  private OpenBlas() {}
+
+  /**
+   * The back-end, loading the native library on first use.
+   *
+   * @throws UnsupportedOperationException if OpenBLAS cannot load (the cause says why)
+   */
+  public static OpenBlas load() {
+    OpenBlas b = instance;
+    if (b != null) {
+      return b;
+    }
+    synchronized (OpenBlas.class) {
+      if (instance == null && loadFailure == null) {
+        try {
+          Loader.load(openblas_nolapack.class);
+          instance = new OpenBlas();
+        } catch (LinkageError | RuntimeException e) {
+          loadFailure = e;
+        }
+      }
+      if (instance == null) {
+        throw new UnsupportedOperationException(
+            "openblas: the OpenBLAS native library (JavaCPP org.bytedeco:openblas) could not load: "
+                + loadFailure,
+            loadFailure);
+      }
+      return instance;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "openblas";
+  }
+
+  @Override
+  public void sgemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOffset,
+      int lda,
+      float[] b,
+      int bOffset,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOffset,
+      int ldc) {
+    if (GemmChecks.trivial(
+        transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) {
+      return;
+    }
+    int threads = Parallel.threads();
+    if (threads != nativeThreads) {
+      openblas_nolapack.blas_set_num_threads(threads);
+      nativeThreads = threads;
+    }
+    int aSpan = GemmChecks.span(transA ? k : m, transA ? m : k, lda);
+    int bSpan = GemmChecks.span(transB ? n : k, transB ? k : n, ldb);
+    int cSpan = GemmChecks.span(m, n, ldc);
+    Staging s = staging.get();
+    FloatPointer pa = s.a(aSpan);
+    FloatPointer pb = s.b(bSpan);
+    FloatPointer pc = s.c(cSpan);
+    pa.put(a, aOffset, aSpan);
+    pb.put(b, bOffset, bSpan);
+    // Copying C out writes its whole span, gaps between rows included, so those must be staged too.
+    boolean cIn = beta != 0f || (ldc != n && m > 1);
+    if (cIn) {
+      pc.put(c, cOffset, cSpan);
+    }
+    openblas_nolapack.cblas_sgemm(
+        openblas_nolapack.CblasRowMajor,
+        transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+        transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+        m,
+        n,
+        k,
+        alpha,
+        pa,
+        lda,
+        pb,
+        ldb,
+        beta,
+        pc,
+        ldc);
+    pc.get(c, cOffset, cSpan);
+  }
+
+  /** One thread's off-heap buffers; they grow and are kept, never freed per call. */
+  private static final class Staging {
+    private FloatPointer a;
+    private FloatPointer b;
+    private FloatPointer c;
+
+    FloatPointer a(int n) {
+      return a = fit(a, n);
+    }
+
+    FloatPointer b(int n) {
+      return b = fit(b, n);
+    }
+
+    FloatPointer c(int n) {
+      return c = fit(c, n);
+    }
+
+    private static FloatPointer fit(FloatPointer p, int n) {
+      if (p != null && p.capacity() >= n) {
+        return p;
+      }
+      if (p != null) {
+        p.close();
+      }
+      long cap = Math.max(1024L, Math.max(n, p == null ? 0L : p.capacity() + p.capacity() / 2));
+      return new FloatPointer(cap);
+    }
+  }
+}

@@ -1,0 +1,263 @@
+package dev.graft.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.graft.tensor.blas.AutoBlas;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every back-end against a naive double-precision GEMM, plus {@link Gemm#matmul}'s contract. */
+class GemmTest {
+  private static Blas backend(String name) {
+    try {
+      return Blas.named(name);
+    } catch (UnsupportedOperationException e) {
+      Assumptions.abort("skipping " + name + ": " + e.getMessage());
+      throw e;
+    }
+  }
+
+  /** One random GEMM on submatrices of larger arrays, checked element by element. */
+  private static void check(
+      Blas blas, Random r, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta) {
+    int aRows = ta ? k : m;
+    int aCols = ta ? m : k;
+    int bRows = tb ? n : k;
+    int bCols = tb ? k : n;
+    int lda = Math.max(1, aCols) + r.nextInt(3);
+    int ldb = Math.max(1, bCols) + r.nextInt(3);
+    int ldc = Math.max(1, n) + r.nextInt(3);
+    int aOff = r.nextInt(4);
+    int bOff = r.nextInt(4);
+    int cOff = r.nextInt(4);
+    float[] a = randomArray(r, aOff + Math.max(0, aRows - 1) * lda + aCols + r.nextInt(3));
+    float[] b = randomArray(r, bOff + Math.max(0, bRows - 1) * ldb + bCols + r.nextInt(3));
+    float[] c = randomArray(r, cOff + Math.max(0, m - 1) * ldc + n + r.nextInt(3));
+    float[] before = c.clone();
+    if (beta == 0f) {
+      // Garbage in C must not leak into the result when beta is 0.
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          c[cOff + i * ldc + j] = Float.NaN;
+        }
+      }
+    }
+    blas.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    String what =
+        String.format(
+            "%s %s%s m=%d n=%d k=%d alpha=%s beta=%s lda=%d ldb=%d ldc=%d",
+            blas.name(), ta ? "Aᵀ" : "A", tb ? "Bᵀ" : "B", m, n, k, alpha, beta, lda, ldb, ldc);
+    boolean[] inside = new boolean[c.length];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int p = 0; p < k; p++) {
+          double av = ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+          double bv = tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+          s += av * bv;
+        }
+        int ci = cOff + i * ldc + j;
+        inside[ci] = true;
+        double want = alpha * s + (beta == 0f ? 0 : beta * (double) before[ci]);
+        double tol = 1e-5 * (k + 2) * (Math.abs(alpha) + Math.abs(beta) + 1);
+        if (!(Math.abs(c[ci] - want) <= tol)) {
+          fail(what + ": C[" + i + "," + j + "] = " + c[ci] + ", expected " + want);
+        }
+      }
+    }
+    for (int x = 0; x < c.length; x++) {
+      if (!inside[x] && Float.floatToIntBits(c[x]) != Float.floatToIntBits(before[x])) {
+        fail(what + ": wrote outside C at array index " + x);
+      }
+    }
+  }
+
+  private static float[] randomArray(Random r, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = r.nextFloat() * 2 - 1;
+    }
+    return x;
+  }
+
+  private static final float[] ALPHAS = {1f, -0.5f, 2f};
+  private static final float[] BETAS = {0f, 1f, 0.5f};
+
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  void randomShapesAllTransposes(String name) {
+    Blas blas = backend(name);
+    Random r = new Random(42);
+    for (int trial = 0; trial < 120; trial++) {
+      int m = r.nextInt(4) == 0 ? 1 : 1 + r.nextInt(40);
+      int n = r.nextInt(4) == 0 ? 1 : 1 + r.nextInt(40);
+      int k = r.nextInt(4) == 0 ? 1 : 1 + r.nextInt(40);
+      check(
+          blas,
+          r,
+          (trial & 1) != 0,
+          (trial & 2) != 0,
+          m,
+          n,
+          k,
+          ALPHAS[trial % 3],
+          BETAS[(trial / 3) % 3]);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  void tinyAndDegenerateShapes(String name) {
+    Blas blas = backend(name);
+    Random r = new Random(7);
+    int[][] shapes = {
+      {1, 1, 1}, {1, 5, 1}, {5, 1, 1}, {1, 1, 7}, {3, 4, 1}, {1, 9, 8}, {0, 3, 2}, {3, 0, 2},
+      {3, 2, 0}
+    };
+    for (int[] s : shapes) {
+      for (int t = 0; t < 4; t++) {
+        for (float beta : BETAS) {
+          check(blas, r, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1.5f, beta);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  void blockedAndParallelShapes(String name) {
+    Blas blas = backend(name);
+    Random r = new Random(3);
+    // Past the pure-Java block sizes and parallel threshold, by rows and by columns.
+    int[][] shapes = {{40, 300, 140}, {3, 700, 500}, {33, 129, 257}};
+    for (int[] s : shapes) {
+      for (int t = 0; t < 4; t++) {
+        check(blas, r, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1f, t == 3 ? 0.5f : 0f);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  void badArgumentsAreRejected(String name) {
+    Blas blas = backend(name);
+    float[] x = new float[12];
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> blas.sgemm(false, false, 3, 4, 4, 1f, x, 0, 2, x, 0, 4, 0f, x, 0, 4));
+    assertTrue(e.getMessage().contains("leading dimension"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> blas.sgemm(false, false, 3, 4, 4, 1f, x, 0, 4, x, 0, 4, 0f, x, 1, 4));
+    assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  void matmulOverwritesOrAccumulates(String name) {
+    Blas blas = backend(name);
+    Blas old = Blas.current();
+    Blas.use(blas);
+    try {
+      Tensor a = TestTensors.random(1, 2, 3, 5);
+      Tensor b = TestTensors.random(2, 4, 5);
+      Tensor out = Tensor.full(Float.NaN, 2, 3, 4);
+      Gemm.matmul(a, false, b, true, out, false);
+      double[] want = new double[24];
+      for (int i = 0; i < 6; i++) {
+        for (int j = 0; j < 4; j++) {
+          for (int p = 0; p < 5; p++) {
+            want[i * 4 + j] += (double) a.getFlat(i * 5 + p) * b.getFlat(j * 5 + p);
+          }
+        }
+      }
+      TestTensors.assertClose(want, out, 1e-5, 1e-5, name + " matmul");
+      Gemm.matmul(a, false, b, true, out, true);
+      for (int i = 0; i < want.length; i++) {
+        want[i] *= 2;
+      }
+      TestTensors.assertClose(want, out, 1e-5, 1e-5, name + " matmul accumulate");
+      Tensor at = TestTensors.random(3, 5, 6);
+      Tensor prod = Gemm.matmul(at, true, TestTensors.random(4, 5, 2), false);
+      assertEquals(Shape.of(6, 2), prod.shape());
+    } finally {
+      Blas.use(old);
+    }
+  }
+
+  @Test
+  void wrongShapesNameBothOperands() {
+    Tensor a = Tensor.zeros(2, 3);
+    Tensor b = Tensor.zeros(4, 5);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Gemm.matmul(a, b));
+    assertTrue(
+        e.getMessage().contains("(2, 3)") && e.getMessage().contains("(4, 5)"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Gemm.matmul(a, false, Tensor.zeros(3, 5), false, Tensor.zeros(2, 4), false));
+    assertTrue(
+        e.getMessage().contains("(2, 4)") && e.getMessage().contains("(2, 3)"), e.getMessage());
+  }
+
+  @Test
+  void unknownBackendIsRejected() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Blas.named("mkl"));
+    assertTrue(e.getMessage().contains("mkl"), e.getMessage());
+  }
+
+  @Test
+  void autoSettlesOnABackendAndStaysCorrect() {
+    Blas java = Blas.named("java");
+    Blas slowButRight =
+        new Blas() {
+          @Override
+          public String name() {
+            return "slow";
+          }
+
+          @Override
+          public void sgemm(
+              boolean ta,
+              boolean tb,
+              int m,
+              int n,
+              int k,
+              float alpha,
+              float[] a,
+              int ao,
+              int lda,
+              float[] b,
+              int bo,
+              int ldb,
+              float beta,
+              float[] c,
+              int co,
+              int ldc) {
+            for (int rep = 0; rep < 20; rep++) {
+              java.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+            }
+          }
+        };
+    AutoBlas auto = new AutoBlas(slowButRight, java);
+    Random r = new Random(5);
+    for (int call = 0; call < 3 * AutoBlas.TRIALS + 2; call++) {
+      check(auto, r, false, true, 16, 24, 32, 1f, 0f);
+    }
+    Blas chosen = auto.choice(false, true, 16, 24, 32);
+    assertNotNull(chosen, "auto should have decided after its trials");
+    assertEquals("java", chosen.name());
+    assertEquals(null, auto.choice(true, true, 16, 24, 32));
+  }
+}
