@@ -13,6 +13,7 @@ public final class Args {
   Tensor output;
   Tensor workspace;
   final RunState state;
+  private Object memo;
 
   Args(Tensor[] inputs, Tensor[] inputWorkspaces, Tensor output, Tensor workspace, RunState state) {
     this.inputs = inputs;
@@ -55,6 +56,19 @@ public final class Args {
   /** The plan's random generator (dropout masks, augmentation). */
   public Rng rng() {
     return state.rng;
+  }
+
+  /**
+   * What the op stored with {@link #memo(Object)} for this node of this plan (views into buffers it
+   * made on the first run, so later runs allocate nothing), or {@code null}.
+   */
+  public Object memo() {
+    return memo;
+  }
+
+  /** Keeps {@code value} for this node of this plan. */
+  public void memo(Object value) {
+    this.memo = value;
   }
 
   /** Mutable per-run state shared by all nodes of a plan. */

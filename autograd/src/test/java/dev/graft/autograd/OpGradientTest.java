@@ -6,16 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.autograd.ops.Add;
 import dev.graft.autograd.ops.BroadcastTo;
 import dev.graft.autograd.ops.Concat;
+import dev.graft.autograd.ops.Conv2D;
 import dev.graft.autograd.ops.Div;
 import dev.graft.autograd.ops.Dropout;
 import dev.graft.autograd.ops.Exp;
 import dev.graft.autograd.ops.Gather;
+import dev.graft.autograd.ops.GruSequence;
 import dev.graft.autograd.ops.Leaf;
 import dev.graft.autograd.ops.Log;
 import dev.graft.autograd.ops.Loss;
+import dev.graft.autograd.ops.LstmSequence;
 import dev.graft.autograd.ops.MatMul;
 import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.Neg;
+import dev.graft.autograd.ops.Pool;
 import dev.graft.autograd.ops.Reduction;
 import dev.graft.autograd.ops.Relu;
 import dev.graft.autograd.ops.Reshape;
@@ -118,6 +122,61 @@ class OpGradientTest {
               n -> dev.graft.autograd.ops.Activation.of(fn, n.get(0)),
               Tensor.uniform(new Rng(60 + fn.ordinal()), -2.5f, 2.5f, 3, 4)));
     }
+    for (var pad : dev.graft.tensor.ConvGeometry.Padding.values()) {
+      cs.add(
+          c(
+              "conv2d_" + pad,
+              n -> Conv2D.of(n.get(0), n.get(1), n.get(2), new int[] {2, 1}, new int[] {1, 1}, pad),
+              r(70, 2, 5, 4, 2),
+              r(71, 3, 2, 2, 3),
+              r(72, 3)));
+      cs.add(
+          c(
+              "conv2d_dilated_" + pad,
+              n -> Conv2D.of(n.get(0), n.get(1), null, new int[] {1, 1}, new int[] {2, 1}, pad),
+              r(73, 1, 6, 5, 1),
+              r(74, 2, 3, 1, 2)));
+      for (Pool.Kind k : new Pool.Kind[] {Pool.Kind.MAX, Pool.Kind.AVG}) {
+        cs.add(
+            c(
+                k + "_pool_" + pad,
+                n -> Pool.of(k, n.get(0), new int[] {2, 2}, new int[] {2, 1}, pad),
+                r(75, 2, 5, 5, 3)));
+      }
+    }
+    cs.add(
+        c("global_max_pool", n -> Pool.global(Pool.Kind.GLOBAL_MAX, n.get(0)), r(76, 2, 3, 4, 2)));
+    cs.add(
+        c("global_avg_pool", n -> Pool.global(Pool.Kind.GLOBAL_AVG, n.get(0)), r(77, 2, 3, 4, 2)));
+    for (boolean seq : new boolean[] {false, true}) {
+      for (boolean back : new boolean[] {false, true}) {
+        String tag = (seq ? "_seq" : "_last") + (back ? "_back" : "");
+        cs.add(
+            c(
+                "lstm" + tag,
+                n -> LstmSequence.of(n.get(0), n.get(1), n.get(2), n.get(3), seq, back),
+                r(80, 2, 3, 4),
+                r(81, 4, 12),
+                r(82, 3, 12),
+                r(83, 12)));
+        cs.add(
+            c(
+                "gru_reset_after" + tag,
+                n -> GruSequence.of(n.get(0), n.get(1), n.get(2), n.get(3), seq, back, true),
+                r(84, 2, 3, 4),
+                r(85, 4, 9),
+                r(86, 3, 9),
+                r(87, 2, 9)));
+      }
+    }
+    cs.add(
+        c(
+            "gru_reset_before",
+            n -> GruSequence.of(n.get(0), n.get(1), n.get(2), n.get(3), true, false, false),
+            r(88, 2, 3, 4),
+            r(89, 4, 9),
+            r(90, 3, 9),
+            r(91, 9)));
     Tensor table = r(45, 5, 3);
     Tensor idx = Tensor.of(new float[] {0, 4, 2, 4, 1, 0}, 2, 3);
     cs.add(

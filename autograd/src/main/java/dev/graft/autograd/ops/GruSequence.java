@@ -1,0 +1,84 @@
+package dev.graft.autograd.ops;
+
+import dev.graft.autograd.Node;
+import dev.graft.tensor.Gru;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+
+/** Keras's GRU over a sequence (gates z, r, h), with {@code reset_after} either way, fused. */
+public final class GruSequence extends RecurrentSequence {
+  private final boolean resetAfter;
+
+  private GruSequence(int units, boolean returnSequences, boolean goBackwards, boolean resetAfter) {
+    super(units, returnSequences, goBackwards);
+    this.resetAfter = resetAfter;
+  }
+
+  /**
+   * The GRU of {@code x (N, T, in)} with kernel {@code (in, 3u)}, recurrent {@code (u, 3u)} and
+   * bias {@code (2, 3u)} ({@code resetAfter}) or {@code (3u)}.
+   */
+  public static Node of(
+      Node x,
+      Node kernel,
+      Node recurrent,
+      Node bias,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean resetAfter) {
+    int units = recurrent.shape().dim(0);
+    return x.graph()
+        .apply(
+            new GruSequence(units, returnSequences, goBackwards, resetAfter),
+            x,
+            kernel,
+            recurrent,
+            bias);
+  }
+
+  @Override
+  public String kind() {
+    return "gru";
+  }
+
+  @Override
+  int gates() {
+    return 3;
+  }
+
+  @Override
+  int kernelWorkspace(int batch, int time) {
+    return Gru.workspaceSize(batch, time, units);
+  }
+
+  @Override
+  Shape biasShape() {
+    return resetAfter ? Shape.of(2, 3 * units) : Shape.of(3 * units);
+  }
+
+  @Override
+  void runForward(Tensor[] in, Tensor hSeq, Tensor hLast, Tensor ws) {
+    Gru.forward(in[0], in[1], in[2], in[3], resetAfter, null, goBackwards, hSeq, hLast, ws);
+  }
+
+  @Override
+  void runBackward(
+      Tensor[] in, Tensor hSeq, Tensor ws, Tensor dHSeq, Tensor dhLast, Tensor[] grads) {
+    Gru.backward(
+        in[0],
+        in[1],
+        in[2],
+        resetAfter,
+        null,
+        goBackwards,
+        hSeq,
+        ws,
+        dHSeq,
+        dhLast,
+        grads[0],
+        grads[1],
+        grads[2],
+        grads[3],
+        null);
+  }
+}

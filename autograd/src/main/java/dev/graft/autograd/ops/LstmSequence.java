@@ -1,0 +1,77 @@
+package dev.graft.autograd.ops;
+
+import dev.graft.autograd.Node;
+import dev.graft.tensor.Lstm;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+
+/** Keras's LSTM over a sequence (gates i, f, c, o; sigmoid and tanh), fused. */
+public final class LstmSequence extends RecurrentSequence {
+  private LstmSequence(int units, boolean returnSequences, boolean goBackwards) {
+    super(units, returnSequences, goBackwards);
+  }
+
+  /**
+   * The LSTM of {@code x (N, T, in)} with kernel {@code (in, 4u)}, recurrent {@code (u, 4u)}, bias
+   * {@code (4u)}.
+   */
+  public static Node of(
+      Node x,
+      Node kernel,
+      Node recurrent,
+      Node bias,
+      boolean returnSequences,
+      boolean goBackwards) {
+    int units = recurrent.shape().dim(0);
+    return x.graph()
+        .apply(new LstmSequence(units, returnSequences, goBackwards), x, kernel, recurrent, bias);
+  }
+
+  @Override
+  public String kind() {
+    return "lstm";
+  }
+
+  @Override
+  int gates() {
+    return 4;
+  }
+
+  @Override
+  int kernelWorkspace(int batch, int time) {
+    return Lstm.workspaceSize(batch, time, units);
+  }
+
+  @Override
+  Shape biasShape() {
+    return Shape.of(4 * units);
+  }
+
+  @Override
+  void runForward(Tensor[] in, Tensor hSeq, Tensor hLast, Tensor ws) {
+    Lstm.forward(in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, null, ws);
+  }
+
+  @Override
+  void runBackward(
+      Tensor[] in, Tensor hSeq, Tensor ws, Tensor dHSeq, Tensor dhLast, Tensor[] grads) {
+    Lstm.backward(
+        in[0],
+        in[1],
+        in[2],
+        null,
+        null,
+        goBackwards,
+        hSeq,
+        ws,
+        dHSeq,
+        dhLast,
+        null,
+        grads[0],
+        grads[1],
+        grads[2],
+        grads[3],
+        null,
+        null);
+  }
+}

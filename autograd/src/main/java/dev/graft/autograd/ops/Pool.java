@@ -1,0 +1,129 @@
+package dev.graft.autograd.ops;
+
+import dev.graft.autograd.Args;
+import dev.graft.autograd.Node;
+import dev.graft.autograd.Op;
+import dev.graft.tensor.ConvGeometry;
+import dev.graft.tensor.Pool2d;
+import dev.graft.tensor.Shape;
+import java.util.List;
+
+/**
+ * 2-D max or average pooling over NHWC images (Keras semantics: max pads with -inf, average divides
+ * by the in-range count), or global pooling over H and W to {@code (N, C)}.
+ */
+public final class Pool extends Op {
+  /** The pooling kinds. */
+  public enum Kind {
+    /** Windowed maximum. */
+    MAX,
+    /** Windowed mean. */
+    AVG,
+    /** Maximum over H and W. */
+    GLOBAL_MAX,
+    /** Mean over H and W. */
+    GLOBAL_AVG
+  }
+
+  private final Kind kind;
+  private final ConvGeometry geometry;
+
+  private Pool(Kind kind, ConvGeometry geometry) {
+    this.kind = kind;
+    this.geometry = geometry;
+  }
+
+  /** Windowed pooling of {@code x} with the given pool size, strides and padding. */
+  public static Node of(
+      Kind kind, Node x, int[] pool, int[] strides, ConvGeometry.Padding padding) {
+    if (kind == Kind.GLOBAL_MAX || kind == Kind.GLOBAL_AVG) {
+      return global(kind, x);
+    }
+    requireImage(x);
+    ConvGeometry g = Pool2d.geometry(x.shape(), pool[0], pool[1], strides[0], strides[1], padding);
+    return x.graph().apply(new Pool(kind, g), x);
+  }
+
+  /** Global pooling of {@code x} to {@code (N, C)}. */
+  public static Node global(Kind kind, Node x) {
+    requireImage(x);
+    return x.graph().apply(new Pool(kind, null), x);
+  }
+
+  private static void requireImage(Node x) {
+    if (x.shape().rank() != 4) {
+      throw new IllegalArgumentException(
+          "pool2d: input " + x.shape() + " must be rank 4 (batch, height, width, channels)");
+    }
+  }
+
+  @Override
+  public String kind() {
+    return kind.name().toLowerCase(java.util.Locale.ROOT) + "_pool2d";
+  }
+
+  @Override
+  public String attributes() {
+    return geometry == null ? "" : geometry.toString();
+  }
+
+  @Override
+  public Shape outputShape(List<Shape> in) {
+    Shapes.arity(kind(), in, 1);
+    Shape x = in.get(0);
+    if (geometry == null) {
+      return Shape.of(x.dim(0), x.dim(3));
+    }
+    if (x.rank() != 4
+        || x.dim(1) != geometry.inH()
+        || x.dim(2) != geometry.inW()
+        || x.dim(3) != geometry.channels()) {
+      throw shapeError("input " + x + " does not match the geometry " + geometry);
+    }
+    return Shape.of(x.dim(0), geometry.outH(), geometry.outW(), x.dim(3));
+  }
+
+  @Override
+  public void forward(Args a) {
+    switch (kind) {
+      case MAX -> Pool2d.maxForward(a.input(0), geometry, a.output(), null);
+      case AVG -> Pool2d.avgForward(a.input(0), geometry, a.output());
+      case GLOBAL_MAX -> Pool2d.globalMaxForward(a.input(0), a.output());
+      case GLOBAL_AVG -> Pool2d.globalAvgForward(a.input(0), a.output());
+    }
+  }
+
+  @Override
+  public List<Node> gradients(Node self, Node g) {
+    return List.of(self.graph().apply(new Grad(this), self.input(0), g));
+  }
+
+  /** The pooling gradient from {@code (x, dy)}. */
+  static final class Grad extends BackwardOp {
+    private final Pool pool;
+
+    Grad(Pool pool) {
+      this.pool = pool;
+    }
+
+    @Override
+    public String kind() {
+      return pool.kind() + "_grad";
+    }
+
+    @Override
+    public Shape outputShape(List<Shape> in) {
+      return in.get(0);
+    }
+
+    @Override
+    public void forward(Args a) {
+      switch (pool.kind) {
+        case MAX -> Pool2d.maxBackward(a.input(0), a.input(1), pool.geometry, a.output());
+        case AVG -> Pool2d.avgBackward(a.input(1), pool.geometry, a.output());
+        case GLOBAL_MAX -> Pool2d.globalMaxBackward(a.input(0), a.input(1), a.output());
+        case GLOBAL_AVG -> Pool2d.globalAvgBackward(a.input(1), a.output());
+      }
+    }
+  }
+}
