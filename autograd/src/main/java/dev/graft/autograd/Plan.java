@@ -109,9 +109,7 @@ public final class Plan {
     for (int i = 0; i < n; i++) {
       Node node = order[i];
       if (node.op() instanceof Leaf) {
-        if (node.op() instanceof Placeholder && !pinned.get(i)) {
-          freeAt.get(lastUse[i]).add(i);
-        }
+        // Placeholders keep their slots for the whole run: callers read inputs back afterwards.
         continue;
       }
       unshared += outSize[i] + wsSize[i];

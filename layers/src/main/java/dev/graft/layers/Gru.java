@@ -1,0 +1,62 @@
+package dev.graft.layers;
+
+import dev.graft.autograd.Node;
+import dev.graft.autograd.ops.GruSequence;
+import dev.graft.tensor.Shape;
+import java.util.Map;
+
+/**
+ * Keras's {@code GRU}: gates z, r, h; Keras 3's default {@code reset_after=true} (bias {@code (2,
+ * 3u)}: input and recurrent biases) or the original form (bias {@code (3u)}).
+ */
+public final class Gru extends Recurrent {
+  private boolean resetAfter = true;
+
+  /**
+   * A GRU with {@code units} units.
+   *
+   * @throws IllegalArgumentException if {@code units <= 0}
+   */
+  public Gru(int units) {
+    super("GRU", units);
+  }
+
+  @Override
+  public String className() {
+    return "GRU";
+  }
+
+  /** Where the reset gate applies (default true, as Keras 3); returns this. */
+  public Gru resetAfter(boolean value) {
+    requireUnbuilt("reset_after");
+    this.resetAfter = value;
+    return this;
+  }
+
+  @Override
+  int gates() {
+    return 3;
+  }
+
+  @Override
+  Shape biasShape() {
+    return resetAfter ? Shape.of(2, 3 * units) : Shape.of(3 * units);
+  }
+
+  @Override
+  Initializer biasInitializer() {
+    return Initializers.zeros();
+  }
+
+  @Override
+  Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards) {
+    return GruSequence.of(x, w, u, b, sequences, backwards, resetAfter);
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("reset_after", resetAfter);
+    return c;
+  }
+}

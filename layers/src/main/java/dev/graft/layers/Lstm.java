@@ -1,0 +1,74 @@
+package dev.graft.layers;
+
+import dev.graft.autograd.Node;
+import dev.graft.autograd.ops.LstmSequence;
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import java.util.Map;
+
+/**
+ * Keras's {@code LSTM}: gates i, f, c, o in the kernel columns, bias zeros with the forget slice at
+ * 1 ({@code unit_forget_bias}).
+ */
+public final class Lstm extends Recurrent {
+  /**
+   * An LSTM with {@code units} units.
+   *
+   * @throws IllegalArgumentException if {@code units <= 0}
+   */
+  public Lstm(int units) {
+    super("LSTM", units);
+  }
+
+  @Override
+  public String className() {
+    return "LSTM";
+  }
+
+  @Override
+  int gates() {
+    return 4;
+  }
+
+  @Override
+  Shape biasShape() {
+    return Shape.of(4 * units);
+  }
+
+  @Override
+  Initializer biasInitializer() {
+    return new Initializer() {
+      @Override
+      public Tensor create(Shape shape, Rng rng) {
+        Tensor b = Tensor.zeros(shape);
+        for (int i = units; i < 2 * units; i++) {
+          b.setFlat(i, 1f);
+        }
+        return b;
+      }
+
+      @Override
+      public String className() {
+        return "Zeros";
+      }
+
+      @Override
+      public Map<String, Object> config() {
+        return Map.of();
+      }
+    };
+  }
+
+  @Override
+  Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards) {
+    return LstmSequence.of(x, w, u, b, sequences, backwards);
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("unit_forget_bias", true);
+    return c;
+  }
+}

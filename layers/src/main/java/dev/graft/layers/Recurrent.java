@@ -1,0 +1,169 @@
+package dev.graft.layers;
+
+import dev.graft.autograd.Node;
+import dev.graft.autograd.Variable;
+import dev.graft.tensor.Shape;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base of Keras's fused recurrent layers ({@code LSTM}, {@code GRU}) on {@code (batch, time,
+ * features)}: kernel ({@code glorot_uniform}), recurrent kernel ({@code orthogonal}), bias (zeros),
+ * {@code return_sequences} and {@code go_backwards}. Activations are Keras's defaults (tanh and
+ * sigmoid), which the fused kernels implement.
+ */
+public abstract class Recurrent extends SingleInput {
+  /** The number of hidden units. */
+  protected final int units;
+
+  private boolean returnSequences;
+  private boolean goBackwards;
+  private Initializer kernelInitializer = Initializers.glorotUniform();
+  private Initializer recurrentInitializer = Initializers.orthogonal(1f);
+  private Regularizer kernelRegularizer;
+  private Regularizer recurrentRegularizer;
+  private Regularizer biasRegularizer;
+
+  /** The input kernel {@code (in, gates·u)}. */
+  protected Variable kernel;
+
+  /** The recurrent kernel {@code (u, gates·u)}. */
+  protected Variable recurrentKernel;
+
+  /** The bias. */
+  protected Variable bias;
+
+  Recurrent(String layer, int units) {
+    checkArgument(units > 0, layer, "units", units);
+    this.units = units;
+  }
+
+  /** Gates per unit. */
+  abstract int gates();
+
+  /** The bias shape and initializer. */
+  abstract Shape biasShape();
+
+  /** The bias's initial value. */
+  abstract Initializer biasInitializer();
+
+  /** Emits the fused op. */
+  abstract Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards);
+
+  /** Whether to output every step (default: only the last); returns this. */
+  public Recurrent returnSequences(boolean value) {
+    this.returnSequences = value;
+    return this;
+  }
+
+  /** Whether to read the sequence from the end; returns this. */
+  public Recurrent goBackwards(boolean value) {
+    this.goBackwards = value;
+    return this;
+  }
+
+  /**
+   * Checks that an activation is the one the fused kernel runs; returns this.
+   *
+   * @throws IllegalArgumentException for any other activation
+   */
+  public Recurrent activation(String name) {
+    checkArgument("tanh".equals(name), className(), "activation", name + " (only tanh is fused)");
+    return this;
+  }
+
+  /** Sets the kernel initializer; returns this. */
+  public Recurrent kernelInitializer(Initializer init) {
+    requireUnbuilt("kernel_initializer");
+    this.kernelInitializer = init;
+    return this;
+  }
+
+  /** Sets the recurrent kernel initializer; returns this. */
+  public Recurrent recurrentInitializer(Initializer init) {
+    requireUnbuilt("recurrent_initializer");
+    this.recurrentInitializer = init;
+    return this;
+  }
+
+  /** Adds penalties on the kernels and bias to the loss (any may be null); returns this. */
+  public Recurrent regularizers(Regularizer kernel, Regularizer recurrent, Regularizer bias) {
+    requireUnbuilt("regularizers");
+    this.kernelRegularizer = kernel;
+    this.recurrentRegularizer = recurrent;
+    this.biasRegularizer = bias;
+    return this;
+  }
+
+  /** The number of units. */
+  public int units() {
+    return units;
+  }
+
+  @Override
+  protected void checkInputs(List<Shape> in) {
+    super.checkInputs(in);
+    Shape x = in.get(0);
+    if (x.rank() != 3 || x.dim(2) == Shape.UNKNOWN || x.dim(1) == Shape.UNKNOWN) {
+      throw incompatible(0, "rank 3 (batch, time, features) with known time and features", x);
+    }
+  }
+
+  @Override
+  protected void build(List<Shape> in) {
+    int features = in.get(0).dim(2);
+    int g = gates() * units;
+    kernel = addWeight("kernel", Shape.of(features, g), kernelInitializer, true, kernelRegularizer);
+    recurrentKernel =
+        addWeight(
+            "recurrent_kernel",
+            Shape.of(units, g),
+            recurrentInitializer,
+            true,
+            recurrentRegularizer);
+    bias = addWeight("bias", biasShape(), biasInitializer(), true, biasRegularizer);
+  }
+
+  @Override
+  protected Shape outputShape(Shape x) {
+    int features = kernel.shape().dim(0);
+    if (x.rank() != 3 || x.dim(2) != features || x.dim(1) == Shape.UNKNOWN) {
+      throw incompatible(0, "rank 3 with " + features + " features", x);
+    }
+    return returnSequences ? Shape.of(x.dim(0), x.dim(1), units) : Shape.of(x.dim(0), units);
+  }
+
+  @Override
+  protected Node call(CallContext ctx, Node x) {
+    return emit(
+        x,
+        read(ctx, kernel),
+        read(ctx, recurrentKernel),
+        read(ctx, bias),
+        returnSequences,
+        goBackwards);
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("units", units);
+    c.put("activation", "tanh");
+    c.put("recurrent_activation", "sigmoid");
+    c.put("use_bias", true);
+    c.put("kernel_initializer", Configs.of(kernelInitializer));
+    c.put("recurrent_initializer", Configs.of(recurrentInitializer));
+    c.put("bias_initializer", Configs.of(Initializers.zeros()));
+    c.put("kernel_regularizer", Configs.of(kernelRegularizer));
+    c.put("recurrent_regularizer", Configs.of(recurrentRegularizer));
+    c.put("bias_regularizer", Configs.of(biasRegularizer));
+    c.put("dropout", 0.0);
+    c.put("recurrent_dropout", 0.0);
+    c.put("return_sequences", returnSequences);
+    c.put("return_state", false);
+    c.put("go_backwards", goBackwards);
+    c.put("stateful", false);
+    c.put("unroll", false);
+    return c;
+  }
+}
