@@ -13,6 +13,9 @@ public final class Softmax {
   private static final int LOG_SOFTMAX_GRAD = 3;
   private static final String[] NAMES = {"softmax", "logSoftmax", "softmaxGrad", "logSoftmaxGrad"};
 
+  /** Below this many elements the op runs on the calling thread alone. */
+  private static final int PARALLEL_MIN = 1 << 15;
+
   private Softmax() {}
 
   /** {@code out = exp(x - max) / sum(exp(x - max))} along {@code axis}; returns {@code out}. */
@@ -96,17 +99,30 @@ public final class Softmax {
     int outer = s.sizeTo(a);
     int n = s.dim(a);
     int inner = s.sizeFrom(a + 1);
-    for (int p = 0; p < outer; p++) {
-      for (int j = 0; j < inner; j++) {
-        int base = p * n * inner + j;
-        if (op == SOFTMAX || op == LOG_SOFTMAX) {
-          forward(op == LOG_SOFTMAX, x, out, base, inner, n);
-        } else {
-          backward(op == LOG_SOFTMAX_GRAD, x, dy, out, base, inner, n);
-        }
-      }
+    Tensor o = out;
+    int lanes = outer * inner;
+    if ((long) lanes * n >= PARALLEL_MIN) {
+      int minLanes = Math.max(1, PARALLEL_MIN / 2 / Math.max(1, n));
+      Parallel.forRange(lanes, minLanes, (from, to) -> run(op, x, dy, o, n, inner, from, to));
+    } else {
+      run(op, x, dy, o, n, inner, 0, lanes);
     }
     return out;
+  }
+
+  /**
+   * Lanes {@code [from, to)}, numbered outer-major, each of {@code n} elements {@code inner} apart.
+   */
+  private static void run(
+      int op, Tensor x, Tensor dy, Tensor out, int n, int inner, int from, int to) {
+    for (int lane = from; lane < to; lane++) {
+      int base = (lane / inner) * n * inner + lane % inner;
+      if (op == SOFTMAX || op == LOG_SOFTMAX) {
+        forward(op == LOG_SOFTMAX, x, out, base, inner, n);
+      } else {
+        backward(op == LOG_SOFTMAX_GRAD, x, dy, out, base, inner, n);
+      }
+    }
   }
 
   private static void forward(boolean log, Tensor x, Tensor out, int base, int stride, int n) {

@@ -257,6 +257,14 @@ public final class Tensor {
     int infer = -1;
     int known = 1;
     for (int i = 0; i < d.length; i++) {
+      if (d[i] < -1) {
+        throw new IllegalArgumentException(
+            "reshape: cannot reshape "
+                + shape
+                + " into "
+                + Arrays.toString(dims)
+                + " (dimensions must be >= 0, or -1 once)");
+      }
       if (d[i] == -1) {
         if (infer >= 0) {
           throw new IllegalArgumentException(
@@ -352,13 +360,21 @@ public final class Tensor {
 
   /** The element at flat (row-major) position {@code i}. */
   public float getFlat(int i) {
-    return data[offset + java.util.Objects.checkIndex(i, size)];
+    return data[offset + checkFlat(i)];
   }
 
   /** Sets the element at flat position {@code i}; returns this. */
   public Tensor setFlat(int i, float value) {
-    data[offset + java.util.Objects.checkIndex(i, size)] = value;
+    data[offset + checkFlat(i)] = value;
     return this;
+  }
+
+  private int checkFlat(int i) {
+    if (i < 0 || i >= size) {
+      throw new IndexOutOfBoundsException(
+          "Flat index " + i + " is out of range [0, " + size + ") for shape " + shape);
+    }
+    return i;
   }
 
   /**

@@ -23,6 +23,9 @@ public final class Unary {
   private static final int TANH_GRAD = 2;
   private static final String[] GRAD_NAMES = {"reluGrad", "sigmoidGrad", "tanhGrad"};
 
+  /** Below this many elements a transcendental op runs on the calling thread alone. */
+  private static final int PARALLEL_MIN = 1 << 15;
+
   private Unary() {}
 
   /** {@code out = -x}; returns {@code out}. */
@@ -168,55 +171,67 @@ public final class Unary {
     int ao = x.offset();
     int oo = out.offset();
     int n = x.size();
+    // Transcendental ops are compute bound (~10 ns per element): worth the second core. The
+    // others are memory bound and gain nothing from more threads.
+    boolean costly = op == EXP || op == LOG || op == TANH || op == SIGMOID;
+    if (costly && n >= PARALLEL_MIN) {
+      Parallel.forRange(n, PARALLEL_MIN / 2, (from, to) -> mapRange(op, a, ao, o, oo, from, to));
+    } else {
+      mapRange(op, a, ao, o, oo, 0, n);
+    }
+    return out;
+  }
+
+  /** {@code o[oo+i] = f(a[ao+i])} for {@code i} in {@code [from, to)}. */
+  private static void mapRange(int op, float[] a, int ao, float[] o, int oo, int from, int to) {
     // One loop per op (switch outside the loop) so simple ones vectorize.
     switch (op) {
       case NEG -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
           o[oo + i] = -a[ao + i];
         }
       }
       case SQUARE -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
           o[oo + i] = a[ao + i] * a[ao + i];
         }
       }
       case ABS -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
           o[oo + i] = Math.abs(a[ao + i]);
         }
       }
       case RELU -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
           o[oo + i] = Math.max(a[ao + i], 0f);
         }
       }
       case EXP -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
           o[oo + i] = (float) Math.exp(a[ao + i]);
         }
       }
       case LOG -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
           o[oo + i] = (float) Math.log(a[ao + i]);
         }
       }
       case SQRT -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
           o[oo + i] = (float) Math.sqrt(a[ao + i]);
         }
       }
       case TANH -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
           o[oo + i] = tanh(a[ao + i]);
         }
       }
       default -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
           o[oo + i] = sigmoid(a[ao + i]);
         }
       }
     }
-    return out;
   }
 
   /**

@@ -68,6 +68,12 @@ class BinaryTest {
     check(new int[] {6, 7}, new int[] {7}, new int[] {6, 7}, 10);
     check(new int[] {1, 1}, new int[] {1}, new int[] {1, 1}, 11);
     check(new int[] {0, 3}, new int[] {3}, new int[] {0, 3}, 12);
+    // Rank 10 is above the walker's initial capacity, so its buffers must grow.
+    check(
+        new int[] {2, 1, 2, 1, 2, 1, 2, 1, 2, 1},
+        new int[] {2, 1, 2, 1, 2, 1, 2, 1, 2},
+        new int[] {2, 2, 2, 2, 2, 2, 2, 2, 2, 2},
+        13);
   }
 
   @Test

@@ -123,6 +123,8 @@ class TensorTest {
     assertTrue(e.getMessage().startsWith("reshape:") && e.getMessage().contains("(12,)"));
     var e2 = assertThrows(IllegalArgumentException.class, () -> t.reshape(-1, -1));
     assertTrue(e2.getMessage().contains("only one"), e2.getMessage());
+    var e4 = assertThrows(IllegalArgumentException.class, () -> t.reshape(-2, -6));
+    assertTrue(e4.getMessage().startsWith("reshape:") && e4.getMessage().contains("[-2, -6]"));
     var e3 = assertThrows(IllegalArgumentException.class, () -> t.reshape(5, 2));
     assertTrue(e3.getMessage().contains("(12,)") && e3.getMessage().contains("(5, 2)"));
   }
@@ -168,7 +170,9 @@ class TensorTest {
     assertTrue(e.getMessage().contains("[2, 0]") && e.getMessage().contains("(2, 3)"));
     var e2 = assertThrows(IllegalArgumentException.class, () -> t.get(1));
     assertTrue(e2.getMessage().contains("(2, 3)"), e2.getMessage());
-    assertThrows(IndexOutOfBoundsException.class, () -> t.getFlat(6));
+    var flat = assertThrows(IndexOutOfBoundsException.class, () -> t.getFlat(6));
+    assertTrue(flat.getMessage().contains("[0, 6)") && flat.getMessage().contains("(2, 3)"));
+    assertThrows(IndexOutOfBoundsException.class, () -> t.getFlat(-1));
     assertThrows(IndexOutOfBoundsException.class, () -> t.slice(0, 1).setFlat(3, 1f));
     var e3 = assertThrows(IllegalStateException.class, t::item);
     assertTrue(e3.getMessage().contains("(2, 3)"), e3.getMessage());
