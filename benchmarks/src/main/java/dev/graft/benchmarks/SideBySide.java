@@ -1,0 +1,181 @@
+package dev.graft.benchmarks;
+
+import dev.graft.autograd.Gradients;
+import dev.graft.autograd.Graph;
+import dev.graft.autograd.Node;
+import dev.graft.autograd.Plan;
+import dev.graft.autograd.Program;
+import dev.graft.autograd.Variable;
+import dev.graft.autograd.ops.Add;
+import dev.graft.autograd.ops.Concat;
+import dev.graft.autograd.ops.Conv2D;
+import dev.graft.autograd.ops.LstmSequence;
+import dev.graft.autograd.ops.MatMul;
+import dev.graft.autograd.ops.Mul;
+import dev.graft.autograd.ops.Reduction;
+import dev.graft.dsl.FitOptions;
+import dev.graft.dsl.Model;
+import dev.graft.tensor.Blas;
+import dev.graft.tensor.ConvGeometry;
+import dev.graft.tensor.Gemm;
+import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Times the PyTorch peer's workloads ({@code ../shared/peers/torch/README.md}) through Graft: the
+ * three seed models' training step, one fit epoch and predict at batch 32 (public API), and the
+ * Dense / matmul / Conv2D / LSTM / concat micro-kernels (forward + backward through the IR). Same
+ * shapes, warm-up (3) and repeats (20), medians in ms; prints one JSON object whose {@code figures}
+ * use the peer's names. Threads: {@code -Dgraft.threads=N}.
+ */
+public final class SideBySide {
+  private final int warmup;
+  private final int repeats;
+  private final Map<String, Double> figures = new LinkedHashMap<>();
+
+  private SideBySide(int warmup, int repeats) {
+    this.warmup = warmup;
+    this.repeats = repeats;
+  }
+
+  /** Runs everything; args: {@code [--quick] [--only models,micro]}. */
+  public static void main(String[] args) {
+    boolean quick = Arrays.asList(args).contains("--quick");
+    String only = "models,micro";
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals("--only")) {
+        only = args[i + 1];
+      }
+    }
+    SideBySide s = new SideBySide(quick ? 1 : 3, quick ? 3 : 20);
+    double load =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    long t0 = System.nanoTime();
+    if (only.contains("models")) {
+      s.models();
+    }
+    if (only.contains("micro")) {
+      s.micro();
+    }
+    StringBuilder json = new StringBuilder("{\n  \"harness\": \"graft SideBySide\",\n");
+    json.append("  \"threads\": ").append(Parallel.threads()).append(",\n");
+    json.append("  \"blas\": \"").append(Blas.current().name()).append("\",\n");
+    json.append("  \"loadavg_1m_before\": ")
+        .append(String.format(Locale.ROOT, "%.2f", load))
+        .append(",\n");
+    json.append("  \"bench_wall_s\": ")
+        .append(String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9))
+        .append(",\n");
+    json.append("  \"figures\": {\n");
+    int k = 0;
+    for (Map.Entry<String, Double> e : s.figures.entrySet()) {
+      json.append("    \"")
+          .append(e.getKey())
+          .append("\": ")
+          .append(String.format(Locale.ROOT, "%.4f", e.getValue()))
+          .append(++k < s.figures.size() ? ",\n" : "\n");
+    }
+    json.append("  }\n}");
+    System.out.println(json);
+  }
+
+  private double median(Runnable r, int inner) {
+    for (int i = 0; i < warmup * inner; i++) {
+      r.run();
+    }
+    double[] samples = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      long t = System.nanoTime();
+      for (int j = 0; j < inner; j++) {
+        r.run();
+      }
+      samples[i] = (System.nanoTime() - t) / 1e6 / inner;
+    }
+    Arrays.sort(samples);
+    return repeats % 2 == 1
+        ? samples[repeats / 2]
+        : (samples[repeats / 2 - 1] + samples[repeats / 2]) / 2;
+  }
+
+  private void record(String name, double ms) {
+    figures.put(name, ms);
+    System.err.printf(Locale.ROOT, "[graft] %s: %.3f ms%n", name, ms);
+  }
+
+  private void models() {
+    for (String name : SeedModels.NAMES) {
+      Rng rng = new Rng(0);
+      List<Tensor> x = SeedModels.inputs(name, rng, 100);
+      Tensor y = SeedModels.labels(rng, 100);
+      List<Tensor> xb = new ArrayList<>();
+      x.forEach(t -> xb.add(t.slice(0, 32).copy()));
+      Tensor yb = y.slice(0, 32).copy();
+      Model m = SeedModels.build(name);
+      record("train_step_" + name + "_ms", median(() -> m.trainOnBatch(xb, List.of(yb)), 1));
+      Model fresh = SeedModels.build(name);
+      FitOptions epoch = FitOptions.epochs(1).batchSize(32).verbose(0).seed(1);
+      record("fit_epoch_" + name + "_ms", median(() -> fresh.fit(x, List.of(y), epoch), 1));
+      record("predict_" + name + "_ms", median(() -> m.predictOnBatch(xb), 1));
+    }
+  }
+
+  /** Forward + backward of {@code out} w.r.t. {@code sources} with a fixed upstream gradient. */
+  private double fwdBwd(Graph g, Node out, List<Node> sources, int inner) {
+    Tensor seed = Tensor.uniform(new Rng(3), -1f, 1f, out.shape().toArray());
+    Node loss = Reduction.sum(Mul.of(out, g.constant(seed)), false);
+    List<Node> grads = Gradients.of(List.of(loss), List.of(g.constant(Tensor.scalar(1f))), sources);
+    Plan plan = new Program(grads).plan(1);
+    return median(() -> plan.run(true), inner);
+  }
+
+  private Node var(Graph g, Rng rng, int... dims) {
+    return g.read(new Variable("v", Tensor.uniform(rng, -0.1f, 0.1f, dims), true));
+  }
+
+  private void micro() {
+    Rng rng = new Rng(0);
+    for (int in : new int[] {256, 30752}) {
+      Graph g = new Graph();
+      Node x = var(g, rng, 32, in);
+      Node w = var(g, rng, in, 128);
+      Node b = var(g, rng, 128);
+      double ms = fwdBwd(g, Add.of(MatMul.of(x, w), b), List.of(x, w, b), in == 256 ? 50 : 1);
+      record("dense_" + in + "x128_b32_fwd_bwd_ms", ms);
+      record("dense_" + in + "x128_b32_fwd_bwd_gflops", 3.0 * 2 * 32 * in * 128 / ms / 1e6);
+    }
+    Tensor a = Tensor.uniform(rng, -1f, 1f, 1024, 1024);
+    Tensor bm = Tensor.uniform(rng, -1f, 1f, 1024, 1024);
+    double mm = median(() -> Gemm.matmul(a, bm), 1);
+    record("matmul_1024_ms", mm);
+    record("matmul_1024_gflops", 2.0 * 1024 * 1024 * 1024 / mm / 1e6);
+    Graph g = new Graph();
+    Node img = var(g, rng, 32, 64, 64, 3);
+    Node k = var(g, rng, 3, 3, 3, 32);
+    Node kb = var(g, rng, 32);
+    Node conv =
+        Conv2D.of(img, k, kb, new int[] {1, 1}, new int[] {1, 1}, ConvGeometry.Padding.VALID);
+    double cm = fwdBwd(g, conv, List.of(img, k, kb), 1);
+    record("conv2d_3to32_k3_64x64_b32_fwd_bwd_ms", cm);
+    record("conv2d_3to32_k3_64x64_b32_fwd_bwd_gflops", 3.0 * 2 * 32 * 62 * 62 * 32 * 27 / cm / 1e6);
+    g = new Graph();
+    Node seq = var(g, rng, 32, 200, 64);
+    Node lw = var(g, rng, 64, 256);
+    Node lu = var(g, rng, 64, 256);
+    Node lb = var(g, rng, 256);
+    Node h = LstmSequence.of(seq, lw, lu, lb, false, false);
+    record("lstm64_t200_in64_b32_fwd_bwd_ms", fwdBwd(g, h, List.of(seq, lw, lu, lb), 1));
+    g = new Graph();
+    Node c1 = var(g, rng, 32, 128);
+    Node c2 = var(g, rng, 32, 128);
+    record(
+        "concat_2x32x128_fwd_bwd_ms",
+        fwdBwd(g, Concat.of(-1, List.of(c1, c2)), List.of(c1, c2), 50));
+  }
+}
