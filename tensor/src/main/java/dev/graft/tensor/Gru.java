@@ -63,10 +63,10 @@ public final class Gru {
     Pass p = PASSES.get().bind("gru forward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
     int g = 3 * p.u;
-    requireShape(op, "bias", bias, resetAfter ? Shape.of(2, g) : Shape.of(g), x);
-    requireShape(op, "hSeq", hSeq, Shape.of(p.n, p.t, p.u), x);
-    optionalShape(op, "h0", h0, Shape.of(p.n, p.u), x);
-    optionalShape(op, "hLast", hLast, Shape.of(p.n, p.u), x);
+    requireShape(op, "bias", bias, resetAfter ? p.doubleGateShape : p.gateShape, x);
+    requireShape(op, "hSeq", hSeq, p.seqShape, x);
+    optionalShape(op, "h0", h0, p.stateShape, x);
+    optionalShape(op, "hLast", hLast, p.stateShape, x);
     RecurrentSupport.inputProjection(p.n * p.t, p.in, g, x, kernel, p.ws, p.gates);
     if (goBackwards) {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
@@ -132,8 +132,8 @@ public final class Gru {
     String op = p.op;
     int u = p.u;
     int g = 3 * u;
-    Shape state = Shape.of(p.n, u);
-    requireShape(op, "hSeq", hSeq, Shape.of(p.n, p.t, u), x);
+    Shape state = p.stateShape;
+    requireShape(op, "hSeq", hSeq, p.seqShape, x);
     optionalShape(op, "dHSeq", dHSeq, hSeq.shape(), x);
     optionalShape(op, "h0", h0, state, x);
     optionalShape(op, "dhLast", dhLast, state, x);
@@ -141,7 +141,7 @@ public final class Gru {
     requireShape(op, "dx", dx, x.shape(), x);
     requireShape(op, "dKernel", dKernel, kernel.shape(), x);
     requireShape(op, "dRecurrentKernel", dRecurrentKernel, recurrentKernel.shape(), x);
-    requireShape(op, "dBias", dBias, resetAfter ? Shape.of(2, g) : Shape.of(g), x);
+    requireShape(op, "dBias", dBias, resetAfter ? p.doubleGateShape : p.gateShape, x);
     float[] ws = p.ws;
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, ws, p.uT);
     p.backward = true;

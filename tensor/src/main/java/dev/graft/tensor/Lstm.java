@@ -64,9 +64,9 @@ public final class Lstm {
       Tensor workspace) {
     Pass p = PASSES.get().bind("lstm forward", x, kernel, recurrentKernel, workspace);
     String op = p.op;
-    requireShape(op, "bias", bias, Shape.of(4 * p.u), x);
-    requireShape(op, "hSeq", hSeq, Shape.of(p.n, p.t, p.u), x);
-    Shape state = Shape.of(p.n, p.u);
+    requireShape(op, "bias", bias, p.gateShape, x);
+    requireShape(op, "hSeq", hSeq, p.seqShape, x);
+    Shape state = p.stateShape;
     optionalShape(op, "h0", h0, state, x);
     optionalShape(op, "c0", c0, state, x);
     optionalShape(op, "hLast", hLast, state, x);
@@ -142,8 +142,8 @@ public final class Lstm {
     String op = p.op;
     int u = p.u;
     int g = 4 * u;
-    Shape seq = Shape.of(p.n, p.t, u);
-    Shape state = Shape.of(p.n, u);
+    Shape seq = p.seqShape;
+    Shape state = p.stateShape;
     requireShape(op, "hSeq", hSeq, seq, x);
     optionalShape(op, "dHSeq", dHSeq, seq, x);
     optionalShape(op, "h0", h0, state, x);
@@ -155,7 +155,7 @@ public final class Lstm {
     requireShape(op, "dx", dx, x.shape(), x);
     requireShape(op, "dKernel", dKernel, kernel.shape(), x);
     requireShape(op, "dRecurrentKernel", dRecurrentKernel, recurrentKernel.shape(), x);
-    requireShape(op, "dBias", dBias, Shape.of(g), x);
+    requireShape(op, "dBias", dBias, p.gateShape, x);
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, p.ws, p.uT);
     p.backward = true;
     p.h0 = h0;
