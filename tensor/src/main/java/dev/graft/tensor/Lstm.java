@@ -268,20 +268,29 @@ public final class Lstm {
       float[] h,
       int ho,
       int u) {
+    // Simple loops over contiguous runs so C2 can vectorise them (it does not across the branch).
+    for (int j = 0; j < 2 * u; j++) {
+      z[zo + j] = sigmoid(z[zo + j] + b[bo + j]);
+    }
+    for (int j = 2 * u; j < 3 * u; j++) {
+      z[zo + j] = tanh(z[zo + j] + b[bo + j]);
+    }
+    for (int j = 3 * u; j < 4 * u; j++) {
+      z[zo + j] = sigmoid(z[zo + j] + b[bo + j]);
+    }
+    if (cp == null) {
+      for (int j = 0; j < u; j++) {
+        c[co + j] = z[zo + j] * z[zo + 2 * u + j];
+      }
+    } else {
+      for (int j = 0; j < u; j++) {
+        c[co + j] = z[zo + u + j] * cp[cpo + j] + z[zo + j] * z[zo + 2 * u + j];
+      }
+    }
     for (int j = 0; j < u; j++) {
-      float i = sigmoid(z[zo + j] + b[bo + j]);
-      float f = sigmoid(z[zo + u + j] + b[bo + u + j]);
-      float gg = tanh(z[zo + 2 * u + j] + b[bo + 2 * u + j]);
-      float o = sigmoid(z[zo + 3 * u + j] + b[bo + 3 * u + j]);
-      float cv = i * gg + (cp == null ? 0f : f * cp[cpo + j]);
-      float t = tanh(cv);
-      z[zo + j] = i;
-      z[zo + u + j] = f;
-      z[zo + 2 * u + j] = gg;
-      z[zo + 3 * u + j] = o;
-      c[co + j] = cv;
+      float t = tanh(c[co + j]);
       tc[tco + j] = t;
-      h[ho + j] = o * t;
+      h[ho + j] = z[zo + 3 * u + j] * t;
     }
   }
 
