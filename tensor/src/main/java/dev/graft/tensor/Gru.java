@@ -67,7 +67,7 @@ public final class Gru {
     requireShape(op, "hSeq", hSeq, p.seqShape, x);
     optionalShape(op, "h0", h0, p.stateShape, x);
     optionalShape(op, "hLast", hLast, p.stateShape, x);
-    RecurrentSupport.inputProjection(p.n * p.t, p.in, g, x, kernel, p.ws, p.gates);
+    RecurrentSupport.inputProjection(p.n * p.t, p.in, g, x, kernel, null, p.ws, p.gates);
     if (goBackwards) {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }

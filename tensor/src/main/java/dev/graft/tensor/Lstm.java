@@ -3,8 +3,8 @@ package dev.graft.tensor;
 import static dev.graft.tensor.RecurrentSupport.gemmAcc;
 import static dev.graft.tensor.RecurrentSupport.optionalShape;
 import static dev.graft.tensor.RecurrentSupport.requireShape;
-import static dev.graft.tensor.RecurrentSupport.sigmoid;
-import static dev.graft.tensor.RecurrentSupport.tanh;
+import static dev.graft.tensor.RecurrentSupport.sigmoidInPlace;
+import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
 /**
  * Fused LSTM kernels with Keras semantics: kernel {@code W (in, 4u)}, recurrent kernel {@code U (u,
@@ -72,7 +72,7 @@ public final class Lstm {
     optionalShape(op, "hLast", hLast, state, x);
     optionalShape(op, "cLast", cLast, state, x);
     int g = 4 * p.u;
-    RecurrentSupport.inputProjection(p.n * p.t, p.in, g, x, kernel, p.ws, p.gates);
+    RecurrentSupport.inputProjection(p.n * p.t, p.in, g, x, kernel, bias, p.ws, p.gates);
     if (goBackwards) {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
@@ -250,15 +250,14 @@ public final class Lstm {
   }
 
   /**
-   * The gate math of one batch row: pre-activations {@code z} (without bias) become the activated
+   * The gate math of one batch row: pre-activations {@code z} (bias included) become the activated
    * gates in place; writes {@code c}, {@code tanh(c)} and {@code h}. {@code cp == null} means a
-   * zero previous cell state; {@code cp} may alias {@code c}.
+   * zero previous cell state. The transcendental work runs in place (vectorised); the rest is a few
+   * scalar multiply-adds.
    */
-  static void cell(
+  private static void cell(
       float[] z,
       int zo,
-      float[] b,
-      int bo,
       float[] cp,
       int cpo,
       float[] c,
@@ -268,16 +267,9 @@ public final class Lstm {
       float[] h,
       int ho,
       int u) {
-    // Simple loops over contiguous runs so C2 can vectorise them (it does not across the branch).
-    for (int j = 0; j < 2 * u; j++) {
-      z[zo + j] = sigmoid(z[zo + j] + b[bo + j]);
-    }
-    for (int j = 2 * u; j < 3 * u; j++) {
-      z[zo + j] = tanh(z[zo + j] + b[bo + j]);
-    }
-    for (int j = 3 * u; j < 4 * u; j++) {
-      z[zo + j] = sigmoid(z[zo + j] + b[bo + j]);
-    }
+    sigmoidInPlace(z, zo, zo + 2 * u);
+    tanhInPlace(z, zo + 2 * u, zo + 3 * u);
+    sigmoidInPlace(z, zo + 3 * u, zo + 4 * u);
     if (cp == null) {
       for (int j = 0; j < u; j++) {
         c[co + j] = z[zo + j] * z[zo + 2 * u + j];
@@ -287,10 +279,10 @@ public final class Lstm {
         c[co + j] = z[zo + u + j] * cp[cpo + j] + z[zo + j] * z[zo + 2 * u + j];
       }
     }
+    System.arraycopy(c, co, tc, tco, u);
+    tanhInPlace(tc, tco, tco + u);
     for (int j = 0; j < u; j++) {
-      float t = tanh(c[co + j]);
-      tc[tco + j] = t;
-      h[ho + j] = z[zo + 3 * u + j] * t;
+      h[ho + j] = z[zo + 3 * u + j] * tc[tco + j];
     }
   }
 
@@ -328,8 +320,6 @@ public final class Lstm {
       int g = 4 * u;
       float[] hs = hSeq.array();
       int ho = hSeq.offset();
-      float[] b = bias.array();
-      int bo = bias.offset();
       for (int s = 0; s < t; s++) {
         recurrentProduct(s, r0, r1, 0, g, ws, gates + (r0 * t + s) * g, t * g);
         for (int r = r0; r < r1; r++) {
@@ -339,8 +329,6 @@ public final class Lstm {
           cell(
               ws,
               gates + row * g,
-              b,
-              bo,
               cp,
               cpo,
               ws,

@@ -42,6 +42,24 @@ final class RecurrentSupport {
     return c * p / q;
   }
 
+  /**
+   * {@code a[i] = σ(a[i])} for {@code i} in {@code [from, to)}. In place on purpose: JDK 17's C2
+   * vectorises a loop only when it can rule out aliasing between what it loads and stores, which
+   * with two array parameters it cannot; in place, it does (measured ~7x faster).
+   */
+  static void sigmoidInPlace(float[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      a[i] = sigmoid(a[i]);
+    }
+  }
+
+  /** {@code a[i] = tanh(a[i])} for {@code i} in {@code [from, to)}; in place, see above. */
+  static void tanhInPlace(float[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      a[i] = tanh(a[i]);
+    }
+  }
+
   /** Throws unless {@code x} is a batch-major sequence {@code (N, T >= 1, in)}. */
   static void requireSequence(String op, Tensor x) {
     requireNonNull(op, "x", x);
@@ -322,8 +340,18 @@ final class RecurrentSupport {
         in);
   }
 
-  /** {@code Z = X W} for all steps at once ({@code (N*T) x in} times {@code in x g}). */
-  static void inputProjection(int nt, int in, int g, Tensor x, Tensor kernel, float[] z, int zOff) {
+  /**
+   * {@code Z = X W + bias} for all steps at once ({@code (N*T) x in} times {@code in x g}); the
+   * bias ({@code g} floats from {@code biasOffset}, or none when {@code bias} is null) is copied
+   * into every row first and the GEMM accumulates onto it.
+   */
+  static void inputProjection(
+      int nt, int in, int g, Tensor x, Tensor kernel, Tensor bias, float[] z, int zOff) {
+    if (bias != null) {
+      for (int r = 0; r < nt; r++) {
+        System.arraycopy(bias.array(), bias.offset(), z, zOff + r * g, g);
+      }
+    }
     Blas.current()
         .sgemm(
             false,
@@ -338,7 +366,7 @@ final class RecurrentSupport {
             kernel.array(),
             kernel.offset(),
             g,
-            0f,
+            bias == null ? 0f : 1f,
             z,
             zOff,
             g);
