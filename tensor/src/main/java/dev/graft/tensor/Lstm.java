@@ -20,6 +20,9 @@ import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
  *
  * <p>Memory: {@link #forward} saves what {@link #backward} needs in a caller-owned workspace of
  * {@link #workspaceSize} floats, so training reuses memory and the kernels never allocate.
+ *
+ * <p>Not supported yet: masks (Keras {@code mask_zero} / {@code Masking}), dropout inside the cell,
+ * activations other than sigmoid/tanh. {@code go_backwards} is supported (Bidirectional needs it).
  */
 public final class Lstm {
   private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
