@@ -20,6 +20,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * upstream gradient dh_T (32, 64) giving dX, dW, dU and db: the PyTorch peer's {@code
  * lstm64_t200_in64_b32_fwd_bwd_ms}. The workspace and every output are allocated in {@link #setup},
  * so the timed call allocates nothing.
+ *
+ * <p>The peer reports a median: compare with {@code -bm sample} (its {@code p0.50}), e.g. {@code
+ * java -jar benchmarks/target/benchmarks.jar LstmBenchmark.forwardBackward -bm sample -tu ms
+ * -jvmArgs -Dgraft.threads=1}. Under load, one thread is the steadier comparison.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -3,8 +3,8 @@ package dev.graft.tensor;
 import static dev.graft.tensor.RecurrentSupport.gemmAcc;
 import static dev.graft.tensor.RecurrentSupport.optionalShape;
 import static dev.graft.tensor.RecurrentSupport.requireShape;
-import static dev.graft.tensor.RecurrentSupport.sigmoid;
-import static dev.graft.tensor.RecurrentSupport.tanh;
+import static dev.graft.tensor.RecurrentSupport.sigmoidInPlace;
+import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
 /**
  * Fused GRU kernels with Keras semantics: kernel {@code W (in, 3u)}, recurrent kernel {@code U (u,
@@ -63,11 +63,11 @@ public final class Gru {
     Pass p = PASSES.get().bind("gru forward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
     int g = 3 * p.u;
-    requireShape(op, "bias", bias, resetAfter ? Shape.of(2, g) : Shape.of(g), x);
-    requireShape(op, "hSeq", hSeq, Shape.of(p.n, p.t, p.u), x);
-    optionalShape(op, "h0", h0, Shape.of(p.n, p.u), x);
-    optionalShape(op, "hLast", hLast, Shape.of(p.n, p.u), x);
-    RecurrentSupport.inputProjection(p.n * p.t, p.in, g, x, kernel, p.ws, p.gates);
+    requireShape(op, "bias", bias, resetAfter ? p.doubleGateShape : p.gateShape, x);
+    requireShape(op, "hSeq", hSeq, p.seqShape, x);
+    optionalShape(op, "h0", h0, p.stateShape, x);
+    optionalShape(op, "hLast", hLast, p.stateShape, x);
+    RecurrentSupport.inputProjection(p.n * p.t, p.in, g, x, kernel, bias, p.ws, p.gates);
     if (goBackwards) {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
@@ -132,8 +132,8 @@ public final class Gru {
     String op = p.op;
     int u = p.u;
     int g = 3 * u;
-    Shape state = Shape.of(p.n, u);
-    requireShape(op, "hSeq", hSeq, Shape.of(p.n, p.t, u), x);
+    Shape state = p.stateShape;
+    requireShape(op, "hSeq", hSeq, p.seqShape, x);
     optionalShape(op, "dHSeq", dHSeq, hSeq.shape(), x);
     optionalShape(op, "h0", h0, state, x);
     optionalShape(op, "dhLast", dhLast, state, x);
@@ -141,7 +141,7 @@ public final class Gru {
     requireShape(op, "dx", dx, x.shape(), x);
     requireShape(op, "dKernel", dKernel, kernel.shape(), x);
     requireShape(op, "dRecurrentKernel", dRecurrentKernel, recurrentKernel.shape(), x);
-    requireShape(op, "dBias", dBias, resetAfter ? Shape.of(2, g) : Shape.of(g), x);
+    requireShape(op, "dBias", dBias, resetAfter ? p.doubleGateShape : p.gateShape, x);
     float[] ws = p.ws;
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, ws, p.uT);
     p.backward = true;
@@ -254,16 +254,16 @@ public final class Gru {
     @Override
     void forwardRows(int r0, int r1) {
       int g = 3 * u;
-      float[] hs = hSeq.array();
-      int ho = hSeq.offset();
       float[] b = bias.array();
-      int bi = bias.offset();
-      int br = bi + g;
+      int br = bias.offset() + g;
       for (int s = 0; s < t; s++) {
         float[] hp = prevArray(s);
         int step0 = r0 * t + s;
         if (resetAfter) {
-          java.util.Arrays.fill(ws, scratch + r0 * g, scratch + r1 * g, 0f);
+          // hz = h_prev U + b_rec, per row in scratch; the input bias is already in the gates.
+          for (int r = r0; r < r1; r++) {
+            System.arraycopy(b, br, ws, scratch + r * g, g);
+          }
           recurrentProduct(s, r0, r1, 0, g, ws, scratch + r0 * g, g);
         } else {
           recurrentProduct(s, r0, r1, 0, 2 * u, ws, gates + step0 * g, t * g);
@@ -272,26 +272,24 @@ public final class Gru {
           int row = r * t + s;
           int zo = gates + row * g;
           int eo = e + row * u;
-          int hpo = prevOffset(s, r);
           int so = scratch + r * g;
-          for (int j = 0; j < u; j++) {
-            float hpv = hp == null ? 0f : hp[hpo + j];
-            if (resetAfter) {
-              float hzh = ws[so + 2 * u + j] + b[br + 2 * u + j];
-              float z = sigmoid(ws[zo + j] + b[bi + j] + ws[so + j] + b[br + j]);
-              float rr = sigmoid(ws[zo + u + j] + b[bi + u + j] + ws[so + u + j] + b[br + u + j]);
-              float hh = tanh(ws[zo + 2 * u + j] + b[bi + 2 * u + j] + rr * hzh);
-              ws[zo + j] = z;
-              ws[zo + u + j] = rr;
-              ws[zo + 2 * u + j] = hh;
-              ws[eo + j] = hzh;
-              hs[ho + row * u + j] = z * hpv + (1f - z) * hh;
-            } else {
-              float z = sigmoid(ws[zo + j] + b[bi + j]);
-              float rr = sigmoid(ws[zo + u + j] + b[bi + u + j]);
-              ws[zo + j] = z;
-              ws[zo + u + j] = rr;
-              ws[eo + j] = rr * hpv;
+          if (resetAfter) {
+            for (int j = 0; j < 2 * u; j++) {
+              ws[zo + j] += ws[so + j];
+            }
+          }
+          sigmoidInPlace(ws, zo, zo + 2 * u);
+          if (resetAfter) {
+            System.arraycopy(ws, so + 2 * u, ws, eo, u);
+            for (int j = 0; j < u; j++) {
+              ws[zo + 2 * u + j] += ws[zo + u + j] * ws[eo + j];
+            }
+            tanhInPlace(ws, zo + 2 * u, zo + 3 * u);
+            blend(s, r, zo);
+          } else {
+            int hpo = prevOffset(s, r);
+            for (int j = 0; j < u; j++) {
+              ws[eo + j] = hp == null ? 0f : ws[zo + u + j] * hp[hpo + j];
             }
           }
         }
@@ -314,17 +312,23 @@ public final class Gru {
               t * g);
         }
         for (int r = r0; r < r1; r++) {
-          int row = r * t + s;
-          int zo = gates + row * g;
-          int hpo = prevOffset(s, r);
-          for (int j = 0; j < u; j++) {
-            float hpv = hp == null ? 0f : hp[hpo + j];
-            float z = ws[zo + j];
-            float hh = tanh(ws[zo + 2 * u + j] + b[bi + 2 * u + j]);
-            ws[zo + 2 * u + j] = hh;
-            hs[ho + row * u + j] = z * hpv + (1f - z) * hh;
-          }
+          int zo = gates + (r * t + s) * g;
+          tanhInPlace(ws, zo + 2 * u, zo + 3 * u);
+          blend(s, r, zo);
         }
+      }
+    }
+
+    /** {@code h = z * h_prev + (1 - z) * hh} for row {@code r} of step {@code s}. */
+    private void blend(int s, int r, int zo) {
+      float[] hp = prevArray(s);
+      int hpo = prevOffset(s, r);
+      float[] hs = hSeq.array();
+      int ho = hSeq.offset() + (r * t + s) * u;
+      for (int j = 0; j < u; j++) {
+        float z = ws[zo + j];
+        float hpv = hp == null ? 0f : hp[hpo + j];
+        hs[ho + j] = z * hpv + (1f - z) * ws[zo + 2 * u + j];
       }
     }
 

@@ -3,8 +3,8 @@ package dev.graft.tensor;
 import static dev.graft.tensor.RecurrentSupport.gemmAcc;
 import static dev.graft.tensor.RecurrentSupport.optionalShape;
 import static dev.graft.tensor.RecurrentSupport.requireShape;
-import static dev.graft.tensor.RecurrentSupport.sigmoid;
-import static dev.graft.tensor.RecurrentSupport.tanh;
+import static dev.graft.tensor.RecurrentSupport.sigmoidInPlace;
+import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
 /**
  * Fused LSTM kernels with Keras semantics: kernel {@code W (in, 4u)}, recurrent kernel {@code U (u,
@@ -20,6 +20,9 @@ import static dev.graft.tensor.RecurrentSupport.tanh;
  *
  * <p>Memory: {@link #forward} saves what {@link #backward} needs in a caller-owned workspace of
  * {@link #workspaceSize} floats, so training reuses memory and the kernels never allocate.
+ *
+ * <p>Not supported yet: masks (Keras {@code mask_zero} / {@code Masking}), dropout inside the cell,
+ * activations other than sigmoid/tanh. {@code go_backwards} is supported (Bidirectional needs it).
  */
 public final class Lstm {
   private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
@@ -64,15 +67,15 @@ public final class Lstm {
       Tensor workspace) {
     Pass p = PASSES.get().bind("lstm forward", x, kernel, recurrentKernel, workspace);
     String op = p.op;
-    requireShape(op, "bias", bias, Shape.of(4 * p.u), x);
-    requireShape(op, "hSeq", hSeq, Shape.of(p.n, p.t, p.u), x);
-    Shape state = Shape.of(p.n, p.u);
+    requireShape(op, "bias", bias, p.gateShape, x);
+    requireShape(op, "hSeq", hSeq, p.seqShape, x);
+    Shape state = p.stateShape;
     optionalShape(op, "h0", h0, state, x);
     optionalShape(op, "c0", c0, state, x);
     optionalShape(op, "hLast", hLast, state, x);
     optionalShape(op, "cLast", cLast, state, x);
     int g = 4 * p.u;
-    RecurrentSupport.inputProjection(p.n * p.t, p.in, g, x, kernel, p.ws, p.gates);
+    RecurrentSupport.inputProjection(p.n * p.t, p.in, g, x, kernel, bias, p.ws, p.gates);
     if (goBackwards) {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
@@ -142,8 +145,8 @@ public final class Lstm {
     String op = p.op;
     int u = p.u;
     int g = 4 * u;
-    Shape seq = Shape.of(p.n, p.t, u);
-    Shape state = Shape.of(p.n, u);
+    Shape seq = p.seqShape;
+    Shape state = p.stateShape;
     requireShape(op, "hSeq", hSeq, seq, x);
     optionalShape(op, "dHSeq", dHSeq, seq, x);
     optionalShape(op, "h0", h0, state, x);
@@ -155,7 +158,7 @@ public final class Lstm {
     requireShape(op, "dx", dx, x.shape(), x);
     requireShape(op, "dKernel", dKernel, kernel.shape(), x);
     requireShape(op, "dRecurrentKernel", dRecurrentKernel, recurrentKernel.shape(), x);
-    requireShape(op, "dBias", dBias, Shape.of(g), x);
+    requireShape(op, "dBias", dBias, p.gateShape, x);
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, p.ws, p.uT);
     p.backward = true;
     p.h0 = h0;
@@ -250,15 +253,14 @@ public final class Lstm {
   }
 
   /**
-   * The gate math of one batch row: pre-activations {@code z} (without bias) become the activated
+   * The gate math of one batch row: pre-activations {@code z} (bias included) become the activated
    * gates in place; writes {@code c}, {@code tanh(c)} and {@code h}. {@code cp == null} means a
-   * zero previous cell state; {@code cp} may alias {@code c}.
+   * zero previous cell state. The transcendental work runs in place (vectorised); the rest is a few
+   * scalar multiply-adds.
    */
-  static void cell(
+  private static void cell(
       float[] z,
       int zo,
-      float[] b,
-      int bo,
       float[] cp,
       int cpo,
       float[] c,
@@ -268,20 +270,22 @@ public final class Lstm {
       float[] h,
       int ho,
       int u) {
+    sigmoidInPlace(z, zo, zo + 2 * u);
+    tanhInPlace(z, zo + 2 * u, zo + 3 * u);
+    sigmoidInPlace(z, zo + 3 * u, zo + 4 * u);
+    if (cp == null) {
+      for (int j = 0; j < u; j++) {
+        c[co + j] = z[zo + j] * z[zo + 2 * u + j];
+      }
+    } else {
+      for (int j = 0; j < u; j++) {
+        c[co + j] = z[zo + u + j] * cp[cpo + j] + z[zo + j] * z[zo + 2 * u + j];
+      }
+    }
+    System.arraycopy(c, co, tc, tco, u);
+    tanhInPlace(tc, tco, tco + u);
     for (int j = 0; j < u; j++) {
-      float i = sigmoid(z[zo + j] + b[bo + j]);
-      float f = sigmoid(z[zo + u + j] + b[bo + u + j]);
-      float gg = tanh(z[zo + 2 * u + j] + b[bo + 2 * u + j]);
-      float o = sigmoid(z[zo + 3 * u + j] + b[bo + 3 * u + j]);
-      float cv = i * gg + (cp == null ? 0f : f * cp[cpo + j]);
-      float t = tanh(cv);
-      z[zo + j] = i;
-      z[zo + u + j] = f;
-      z[zo + 2 * u + j] = gg;
-      z[zo + 3 * u + j] = o;
-      c[co + j] = cv;
-      tc[tco + j] = t;
-      h[ho + j] = o * t;
+      h[ho + j] = z[zo + 3 * u + j] * tc[tco + j];
     }
   }
 
@@ -319,8 +323,6 @@ public final class Lstm {
       int g = 4 * u;
       float[] hs = hSeq.array();
       int ho = hSeq.offset();
-      float[] b = bias.array();
-      int bo = bias.offset();
       for (int s = 0; s < t; s++) {
         recurrentProduct(s, r0, r1, 0, g, ws, gates + (r0 * t + s) * g, t * g);
         for (int r = r0; r < r1; r++) {
@@ -330,8 +332,6 @@ public final class Lstm {
           cell(
               ws,
               gates + row * g,
-              b,
-              bo,
               cp,
               cpo,
               ws,

@@ -36,6 +36,18 @@ abstract class RecurrentPass implements Parallel.RangeBody {
   int dhs;
   int uT;
 
+  /**
+   * Shapes the arguments are checked against, rebuilt only when the dimensions change so a repeated
+   * call allocates nothing: {@code (N, T, u)}, {@code (N, u)}, {@code (in, G u)}, {@code (G u)},
+   * {@code (2, G u)}.
+   */
+  Shape seqShape;
+
+  Shape stateShape;
+  Shape kernelShape;
+  Shape gateShape;
+  Shape doubleGateShape;
+
   /** Checks and records the arguments every pass has; the caller then checks the workspace. */
   void bindCommon(
       String op, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor workspace, int gateCount) {
@@ -45,8 +57,21 @@ abstract class RecurrentPass implements Parallel.RangeBody {
     this.n = x.shape().dim(0);
     this.t = x.shape().dim(1);
     this.in = x.shape().dim(2);
+    int g = gateCount * u;
+    if (seqShape == null
+        || seqShape.dim(0) != n
+        || seqShape.dim(1) != t
+        || seqShape.dim(2) != u
+        || kernelShape.dim(0) != in
+        || kernelShape.dim(1) != g) {
+      seqShape = Shape.of(n, t, u);
+      stateShape = Shape.of(n, u);
+      kernelShape = Shape.of(in, g);
+      gateShape = Shape.of(g);
+      doubleGateShape = Shape.of(2, g);
+    }
     this.gateCount = gateCount;
-    RecurrentSupport.requireShape(op, "kernel", kernel, Shape.of(in, gateCount * u), x);
+    RecurrentSupport.requireShape(op, "kernel", kernel, kernelShape, x);
     RecurrentSupport.requireNonNull(op, "workspace", workspace);
     this.x = x;
     this.kernel = kernel;

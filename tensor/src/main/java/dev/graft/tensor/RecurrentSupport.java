@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import static java.lang.Math.fma;
+
 /**
  * Pieces shared by the fused recurrent kernels ({@link Lstm}, {@link Gru}): shape checks, the
  * activations, a small pure-Java GEMM for the per-step recurrent product, time reversal and the
@@ -12,18 +14,50 @@ package dev.graft.tensor;
 final class RecurrentSupport {
   private RecurrentSupport() {}
 
-  /** Logistic sigmoid, evaluated in double so the float result is correctly rounded enough. */
+  /** Logistic sigmoid, through the identity {@code σ(x) = (1 + tanh(x / 2)) / 2}. */
   static float sigmoid(float x) {
-    return (float) (1.0 / (1.0 + Math.exp(-x)));
+    return 0.5f + 0.5f * tanh(0.5f * x);
   }
 
   /**
-   * tanh through one {@code Math.exp} (an intrinsic; {@code Math.tanh} is several times slower);
-   * the odd form keeps full relative precision near zero.
+   * tanh in float arithmetic only: an odd rational minimax approximation (numerator degree 13,
+   * denominator 6, the coefficients Eigen uses) on [-7.9053, 7.9053], outside which tanh rounds to
+   * ±1 in float. A few ulp of error, and several times faster than {@code Math.tanh} or a double
+   * {@code Math.exp}: the gate math runs it five times per unit and step.
    */
   static float tanh(float x) {
-    double e = Math.exp(-2.0 * Math.abs(x));
-    return (float) Math.copySign((1.0 - e) / (1.0 + e), x);
+    float c = Math.max(-7.90531110763549805f, Math.min(7.90531110763549805f, x));
+    float x2 = c * c;
+    float p = -2.76076847742355e-16f;
+    p = p * x2 + 2.00018790482477e-13f;
+    p = p * x2 - 8.60467152213735e-11f;
+    p = p * x2 + 5.12229709037114e-08f;
+    p = p * x2 + 1.48572235717979e-05f;
+    p = p * x2 + 6.37261928875436e-04f;
+    p = p * x2 + 4.89352455891786e-03f;
+    float q = 1.19825839466702e-06f;
+    q = q * x2 + 1.18534705686654e-04f;
+    q = q * x2 + 2.26843463243900e-03f;
+    q = q * x2 + 4.89352518554385e-03f;
+    return c * p / q;
+  }
+
+  /**
+   * {@code a[i] = σ(a[i])} for {@code i} in {@code [from, to)}. In place on purpose: JDK 17's C2
+   * vectorises a loop only when it can rule out aliasing between what it loads and stores, which
+   * with two array parameters it cannot; in place, it does (measured ~7x faster).
+   */
+  static void sigmoidInPlace(float[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      a[i] = sigmoid(a[i]);
+    }
+  }
+
+  /** {@code a[i] = tanh(a[i])} for {@code i} in {@code [from, to)}; in place, see above. */
+  static void tanhInPlace(float[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      a[i] = tanh(a[i]);
+    }
   }
 
   /** Throws unless {@code x} is a batch-major sequence {@code (N, T >= 1, in)}. */
@@ -131,8 +165,8 @@ final class RecurrentSupport {
         int b3 = b2 + ldb;
         for (int j = 0; j < n; j++) {
           float v0 = b[b0 + j], v1 = b[b1 + j], v2 = b[b2 + j], v3 = b[b3 + j];
-          c[c0 + j] += x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
-          c[c1 + j] += y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
+          c[c0 + j] = fma(x3, v3, fma(x2, v2, fma(x1, v1, fma(x0, v0, c[c0 + j]))));
+          c[c1 + j] = fma(y3, v3, fma(y2, v2, fma(y1, v1, fma(y0, v0, c[c1 + j]))));
         }
       }
       for (; p < k; p++) {
@@ -141,8 +175,8 @@ final class RecurrentSupport {
         int b0 = bOff + p * ldb;
         for (int j = 0; j < n; j++) {
           float v = b[b0 + j];
-          c[c0 + j] += x0 * v;
-          c[c1 + j] += y0 * v;
+          c[c0 + j] = fma(x0, v, c[c0 + j]);
+          c[c1 + j] = fma(y0, v, c[c1 + j]);
         }
       }
     }
@@ -153,7 +187,7 @@ final class RecurrentSupport {
         float x0 = a[a0 + p];
         int b0 = bOff + p * ldb;
         for (int j = 0; j < n; j++) {
-          c[c0 + j] += x0 * b[b0 + j];
+          c[c0 + j] = fma(x0, b[b0 + j], c[c0 + j]);
         }
       }
     }
@@ -306,8 +340,18 @@ final class RecurrentSupport {
         in);
   }
 
-  /** {@code Z = X W} for all steps at once ({@code (N*T) x in} times {@code in x g}). */
-  static void inputProjection(int nt, int in, int g, Tensor x, Tensor kernel, float[] z, int zOff) {
+  /**
+   * {@code Z = X W + bias} for all steps at once ({@code (N*T) x in} times {@code in x g}); the
+   * bias ({@code g} floats from {@code biasOffset}, or none when {@code bias} is null) is copied
+   * into every row first and the GEMM accumulates onto it.
+   */
+  static void inputProjection(
+      int nt, int in, int g, Tensor x, Tensor kernel, Tensor bias, float[] z, int zOff) {
+    if (bias != null) {
+      for (int r = 0; r < nt; r++) {
+        System.arraycopy(bias.array(), bias.offset(), z, zOff + r * g, g);
+      }
+    }
     Blas.current()
         .sgemm(
             false,
@@ -322,7 +366,7 @@ final class RecurrentSupport {
             kernel.array(),
             kernel.offset(),
             g,
-            0f,
+            bias == null ? 0f : 1f,
             z,
             zOff,
             g);
