@@ -211,9 +211,11 @@ public final class Conv2d {
         ConvRows.rowMac(outT[co], len, cols, 0, k, w, wo + co, cout);
       }
       int base = out.offset() + r0 * ow * cout;
-      for (int t = 0; t < len; t++) {
-        for (int c = 0; c < cout; c++) {
-          o[base + t * cout + c] = outT[c][t];
+      // Channel-major order: contiguous reads, and the row's checks hoist out of the loop.
+      for (int c = 0; c < cout; c++) {
+        float[] row = outT[c];
+        for (int t = 0, at = base + c; t < len; t++, at += cout) {
+          o[at] = row[t];
         }
       }
     }
@@ -264,9 +266,10 @@ public final class Conv2d {
         int oh1 = Math.min(g.outH(), oh0 + block);
         int len = (oh1 - oh0) * ow;
         int base = dy.offset() + (n * g.outH() + oh0) * ow * cout;
-        for (int t = 0; t < len; t++) {
-          for (int co = 0; co < cout; co++) {
-            dyT[co][t] = d[base + t * cout + co];
+        for (int co = 0; co < cout; co++) {
+          float[] row = dyT[co];
+          for (int t = 0, at = base + co; t < len; t++, at += cout) {
+            row[t] = d[at];
           }
         }
         for (int kk = 0; kk < k; kk++) {

@@ -34,13 +34,18 @@ final class ConvRows {
       for (int j = 0; j < g.kw(); j++) {
         int kBase = i * rowK + j * cin;
         int w0 = j * g.dilationW() - g.padLeft();
+        // Output columns [lo, hi) read inside the image; the rest read padding.
+        int sw = g.strideW();
+        int lo = Math.min(ow, Math.max(0, -Math.floorDiv(w0, sw)));
+        int hi = Math.max(lo, Math.min(ow, -Math.floorDiv(w0 - g.inW(), sw)));
+        int step = sw * cin;
         for (int ci = 0; ci < cin; ci++) {
           float[] col = cols[kBase + ci];
-          int src = rowBase + ci;
-          for (int c = 0; c < ow; c++) {
-            int iw = c * g.strideW() + w0;
-            col[off + c] = iw >= 0 && iw < g.inW() ? a[src + iw * cin] : 0f;
+          Arrays.fill(col, off, off + lo, 0f);
+          for (int c = lo, src = rowBase + ci + (lo * sw + w0) * cin; c < hi; c++, src += step) {
+            col[off + c] = a[src];
           }
+          Arrays.fill(col, off + hi, off + ow, 0f);
         }
       }
     }
