@@ -196,10 +196,7 @@ public final class Conv2d {
     for (int r0 = from; r0 < to; r0 += block) {
       int r1 = Math.min(to, r0 + block);
       int len = (r1 - r0) * ow;
-      for (int r = r0; r < r1; r++) {
-        int n = r / g.outH();
-        ConvRows.im2colT(x, g, n, r - n * g.outH(), cols, (r - r0) * ow);
-      }
+      ConvRows.im2colRows(x, g, r0, r1, cols);
       for (int co = 0; co < cout; co++) {
         java.util.Arrays.fill(outT[co], 0, len, bias == null ? 0f : bias.getFlat(co));
       }
@@ -233,10 +230,7 @@ public final class Conv2d {
     for (int r0 = from; r0 < to; r0 += block) {
       int r1 = Math.min(to, r0 + block);
       int len = (r1 - r0) * ow;
-      for (int r = r0; r < r1; r++) {
-        int n = r / g.outH();
-        ConvRows.im2colT(x, g, n, r - n * g.outH(), cols, (r - r0) * ow);
-      }
+      ConvRows.im2colRows(x, g, r0, r1, cols);
       for (int t = 0; t < len; t++) {
         System.arraycopy(d, dy.offset() + (r0 * ow + t) * cout, dyRows[t], 0, cout);
       }
@@ -332,8 +326,11 @@ public final class Conv2d {
     return s.dim(3);
   }
 
-  /** Checks that t has shape want, naming the other operand's shape; returns the batch size. */
-  private static int checkImage(String op, String role, Tensor t, Shape want, Tensor other) {
+  /**
+   * Checks that t has shape want, naming the other operand's shape if given; returns the batch
+   * size. Shared with {@link Pool2d}.
+   */
+  static int checkImage(String op, String role, Tensor t, Shape want, Tensor other) {
     if (!t.shape().equals(want)) {
       throw new IllegalArgumentException(
           op
@@ -343,9 +340,7 @@ public final class Conv2d {
               + t.shape()
               + " does not match the expected "
               + want
-              + " (with shape "
-              + other.shape()
-              + ")");
+              + (other == null ? "" : " (with shape " + other.shape() + ")"));
     }
     return want.dim(0);
   }

@@ -11,6 +11,17 @@ final class ConvRows {
   private ConvRows() {}
 
   /**
+   * {@link #im2colT} for the consecutive output rows {@code [r0, r1)} (row = n * OH + oh, so a
+   * block may span images), side by side: row r fills columns {@code [(r - r0) * OW, ...)}.
+   */
+  static void im2colRows(Tensor x, ConvGeometry g, int r0, int r1, float[][] cols) {
+    for (int r = r0; r < r1; r++) {
+      int n = r / g.outH();
+      im2colT(x, g, n, r - n * g.outH(), cols, (r - r0) * g.outW());
+    }
+  }
+
+  /**
    * Fills {@code cols} (K rows of at least OW floats, K = kh*kw*Cin in HWC order) with the windows
    * of output row (n, oh): {@code cols[k][ow]} is the input value under tap k of output pixel ow,
    * zero in the padding. Writes columns {@code [off, off + OW)}, so several rows can share cols.
