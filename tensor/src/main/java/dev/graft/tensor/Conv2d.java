@@ -13,12 +13,14 @@ package dev.graft.tensor;
  * with out-of-range (padding) input positions reading as zero. Strides, dilation and padding come
  * from a {@link ConvGeometry}.
  *
- * <p>Every output pixel is one small product {@code patch (K) x kernel (K x Cout)} with {@code K =
- * kh*kw*Cin}. The kernels loop over output pixels with the inner loop running along the contiguous
- * {@code Cout} (or {@code K}) axis, which the JIT vectorises; for the image-input layers Graft sees
- * (Cin = 3, K = 27) this beats im2col plus GEMM, whose K = 27 is a poor GEMM shape. Work is split
- * over output rows (or images) with {@link Parallel#forRange}. Scratch memory is thread-local and
- * reused, so no call allocates beyond its parallel-loop body.
+ * <p>No BLAS: for the seed's image layers (Cin = 3, so K = kh*kw*Cin = 27) im2col plus GEMM is a
+ * poor GEMM shape, and a block of output rows is small enough to stay in cache. The forward pass
+ * and the input gradient treat a block of ~256 output pixels as a product of (channel x pixel) rows
+ * whose inner loop runs along the pixels; the kernel gradient needs no im2col (see {@code
+ * kernelGradRows}). All inner loops are written so that the JDK 17 JIT vectorises them (see {@link
+ * ConvRows#rowMac}). Work is split over output rows (or images) with {@link Parallel#forRange}.
+ * Scratch memory is thread-local and reused, so steady-state calls allocate only their
+ * parallel-loop body.
  */
 public final class Conv2d {
   private Conv2d() {}
