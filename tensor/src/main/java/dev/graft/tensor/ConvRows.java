@@ -45,10 +45,9 @@ final class ConvRows {
       for (int j = 0; j < g.kw(); j++) {
         int kBase = i * rowK + j * cin;
         int w0 = j * g.dilationW() - g.padLeft();
-        // Output columns [lo, hi) read inside the image; the rest read padding.
         int sw = g.strideW();
-        int lo = Math.min(ow, Math.max(0, -Math.floorDiv(w0, sw)));
-        int hi = Math.max(lo, Math.min(ow, -Math.floorDiv(w0 - g.inW(), sw)));
+        int lo = insideFrom(w0, sw, ow);
+        int hi = insideTo(w0, sw, ow, g.inW(), lo);
         int step = sw * cin;
         for (int ci = 0; ci < cin; ci++) {
           float[] col = cols[kBase + ci];
@@ -60,6 +59,16 @@ final class ConvRows {
         }
       }
     }
+  }
+
+  /** The first output column c whose input column c*sw + w0 is not left of the image. */
+  private static int insideFrom(int w0, int sw, int ow) {
+    return Math.min(ow, Math.max(0, -Math.floorDiv(w0, sw)));
+  }
+
+  /** One past the last output column whose input column c*sw + w0 is inside the image. */
+  private static int insideTo(int w0, int sw, int ow, int inW, int from) {
+    return Math.max(from, Math.min(ow, -Math.floorDiv(w0 - inW, sw)));
   }
 
   /**
@@ -81,14 +90,14 @@ final class ConvRows {
       for (int j = 0; j < g.kw(); j++) {
         int kBase = i * rowK + j * cin;
         int w0 = j * g.dilationW() - g.padLeft();
+        int sw = g.strideW();
+        int lo = insideFrom(w0, sw, g.outW());
+        int hi = insideTo(w0, sw, g.outW(), g.inW(), lo);
+        int step = sw * cin;
         for (int ci = 0; ci < cin; ci++) {
           float[] col = dcols[kBase + ci];
-          int dst = rowBase + ci;
-          for (int c = 0; c < g.outW(); c++) {
-            int iw = c * g.strideW() + w0;
-            if (iw >= 0 && iw < g.inW()) {
-              a[dst + iw * cin] += col[off + c];
-            }
+          for (int c = lo, dst = rowBase + ci + (lo * sw + w0) * cin; c < hi; c++, dst += step) {
+            a[dst] += col[off + c];
           }
         }
       }
