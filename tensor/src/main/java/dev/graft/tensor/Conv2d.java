@@ -13,12 +13,14 @@ package dev.graft.tensor;
  * with out-of-range (padding) input positions reading as zero. Strides, dilation and padding come
  * from a {@link ConvGeometry}.
  *
- * <p>Every output pixel is one small product {@code patch (K) x kernel (K x Cout)} with {@code K =
- * kh*kw*Cin}. The kernels loop over output pixels with the inner loop running along the contiguous
- * {@code Cout} (or {@code K}) axis, which the JIT vectorises; for the image-input layers Graft sees
- * (Cin = 3, K = 27) this beats im2col plus GEMM, whose K = 27 is a poor GEMM shape. Work is split
- * over output rows (or images) with {@link Parallel#forRange}. Scratch memory is thread-local and
- * reused, so no call allocates beyond its parallel-loop body.
+ * <p>No BLAS: for the seed's image layers (Cin = 3, so K = kh*kw*Cin = 27) im2col plus GEMM is a
+ * poor GEMM shape, and a block of output rows is small enough to stay in cache. The forward pass
+ * and the input gradient treat a block of ~256 output pixels as a product of (channel x pixel) rows
+ * whose inner loop runs along the pixels; the kernel gradient needs no im2col (see {@code
+ * kernelGradRows}). All inner loops are written so that the JDK 17 JIT vectorises them (see {@link
+ * ConvRows#rowMac}). Work is split over output rows (or images) with {@link Parallel#forRange}.
+ * Scratch memory is thread-local and reused, so steady-state calls allocate only their
+ * parallel-loop body.
  */
 public final class Conv2d {
   private Conv2d() {}
@@ -89,36 +91,43 @@ public final class Conv2d {
     checkImage("conv2d_backward_kernel", "output gradient", dy, g.outputShape(n, cout), x);
     int rows = n * g.outH();
     int parts = Math.max(1, Math.min(Parallel.threads(), rows));
-    int k = g.kh() * g.kw() * g.channels();
     // One private accumulator per part, summed at the end: no two threads write the same floats.
-    float[][] partials = ConvRows.Scratch.get().callerRows(parts * k, cout);
+    // Accumulator row (i, ci) holds dKernel[i, :, ci, :] as kw*Cout floats (see kernelGradRows).
+    int kr = g.kh() * g.channels();
+    int len = g.kw() * cout;
+    float[][] partials = ConvRows.Scratch.get().callerRows(parts * kr, len);
     Parallel.forRange(
         parts,
         1,
         (from, to) -> {
           for (int p = from; p < to; p++) {
-            for (int kk = 0; kk < k; kk++) {
-              java.util.Arrays.fill(partials[p * k + kk], 0, cout, 0f);
+            for (int q = 0; q < kr; q++) {
+              java.util.Arrays.fill(partials[p * kr + q], 0, len, 0f);
             }
             kernelGradRows(
                 x,
                 dy,
                 g,
                 partials,
-                p * k,
+                p * kr,
                 cout,
                 (int) ((long) rows * p / parts),
                 (int) ((long) rows * (p + 1) / parts));
           }
         });
     float[] d = dKernel.array();
-    for (int kk = 0; kk < k; kk++) {
-      int off = dKernel.offset() + kk * cout;
-      System.arraycopy(partials[kk], 0, d, off, cout);
-      for (int p = 1; p < parts; p++) {
-        float[] part = partials[p * k + kk];
+    int cin = g.channels();
+    for (int q = 0; q < kr; q++) {
+      int i = q / cin;
+      int ci = q - i * cin;
+      for (int j = 0; j < g.kw(); j++) {
+        int off = dKernel.offset() + ((i * g.kw() + j) * cin + ci) * cout;
         for (int co = 0; co < cout; co++) {
-          d[off + co] += part[co];
+          float sum = 0f;
+          for (int p = 0; p < parts; p++) {
+            sum += partials[p * kr + q][j * cout + co];
+          }
+          d[off + co] = sum;
         }
       }
     }
@@ -196,10 +205,7 @@ public final class Conv2d {
     for (int r0 = from; r0 < to; r0 += block) {
       int r1 = Math.min(to, r0 + block);
       int len = (r1 - r0) * ow;
-      for (int r = r0; r < r1; r++) {
-        int n = r / g.outH();
-        ConvRows.im2colT(x, g, n, r - n * g.outH(), cols, (r - r0) * ow);
-      }
+      ConvRows.im2colRows(x, g, r0, r1, cols);
       for (int co = 0; co < cout; co++) {
         java.util.Arrays.fill(outT[co], 0, len, bias == null ? 0f : bias.getFlat(co));
       }
@@ -211,35 +217,56 @@ public final class Conv2d {
         ConvRows.rowMac(outT[co], len, cols, 0, k, w, wo + co, cout);
       }
       int base = out.offset() + r0 * ow * cout;
-      for (int t = 0; t < len; t++) {
-        for (int c = 0; c < cout; c++) {
-          o[base + t * cout + c] = outT[c][t];
+      // Channel-major order: contiguous reads, and the row's checks hoist out of the loop.
+      for (int c = 0; c < cout; c++) {
+        float[] row = outT[c];
+        for (int t = 0, at = base + c; t < len; t++, at += cout) {
+          o[at] = row[t];
         }
       }
     }
   }
 
+  /**
+   * Accumulates the kernel gradient of output rows [from, to) into acc rows (i, ci), each holding
+   * {@code dKernel[i, :, ci, :]}. An input value x[ih, iw, ci] meets dy at pixel ow = (iw + padLeft
+   * - j*dw) / sw for every tap j where that is a whole in-range pixel; win[iw] gathers those kw dy
+   * pixels (zero elsewhere), so each input value adds {@code x * win[iw]} to a kw*Cout-long row:
+   * loops three times longer than Cout, and no im2col.
+   */
   private static void kernelGradRows(
       Tensor x, Tensor dy, ConvGeometry g, float[][] acc, int accFrom, int cout, int from, int to) {
-    int k = g.kh() * g.kw() * g.channels();
+    int cin = g.channels();
+    int kw = g.kw();
+    int inW = g.inW();
     int ow = g.outW();
-    int block = rowBlock(g);
-    ConvRows.Scratch s = ConvRows.Scratch.get();
-    float[][] cols = s.workRows(k, block * ow);
-    float[][] dyRows = s.workRows2(block * ow, cout);
+    float[][] win = ConvRows.Scratch.get().workRows(inW, kw * cout);
     float[] d = dy.array();
-    for (int r0 = from; r0 < to; r0 += block) {
-      int r1 = Math.min(to, r0 + block);
-      int len = (r1 - r0) * ow;
-      for (int r = r0; r < r1; r++) {
-        int n = r / g.outH();
-        ConvRows.im2colT(x, g, n, r - n * g.outH(), cols, (r - r0) * ow);
+    for (int r = from; r < to; r++) {
+      int n = r / g.outH();
+      int oh = r - n * g.outH();
+      for (int iw = 0; iw < inW; iw++) {
+        float[] row = win[iw];
+        for (int j = 0; j < kw; j++) {
+          int t = iw + g.padLeft() - j * g.dilationW();
+          int c = Math.floorDiv(t, g.strideW());
+          if (c * g.strideW() == t && c >= 0 && c < ow) {
+            System.arraycopy(d, dy.offset() + (r * ow + c) * cout, row, j * cout, cout);
+          } else {
+            java.util.Arrays.fill(row, j * cout, (j + 1) * cout, 0f);
+          }
+        }
       }
-      for (int t = 0; t < len; t++) {
-        System.arraycopy(d, dy.offset() + (r0 * ow + t) * cout, dyRows[t], 0, cout);
-      }
-      for (int kk = 0; kk < k; kk++) {
-        ConvRows.rowMac(acc[accFrom + kk], cout, dyRows, 0, len, cols[kk], 0, 1);
+      for (int i = 0; i < g.kh(); i++) {
+        int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
+        if (ih < 0 || ih >= g.inH()) {
+          continue;
+        }
+        int xRow = x.offset() + (n * g.inH() + ih) * inW * cin;
+        for (int ci = 0; ci < cin; ci++) {
+          ConvRows.rowMac(
+              acc[accFrom + i * cin + ci], kw * cout, win, 0, inW, x.array(), xRow + ci, cin);
+        }
       }
     }
   }
@@ -264,9 +291,10 @@ public final class Conv2d {
         int oh1 = Math.min(g.outH(), oh0 + block);
         int len = (oh1 - oh0) * ow;
         int base = dy.offset() + (n * g.outH() + oh0) * ow * cout;
-        for (int t = 0; t < len; t++) {
-          for (int co = 0; co < cout; co++) {
-            dyT[co][t] = d[base + t * cout + co];
+        for (int co = 0; co < cout; co++) {
+          float[] row = dyT[co];
+          for (int t = 0, at = base + co; t < len; t++, at += cout) {
+            row[t] = d[at];
           }
         }
         for (int kk = 0; kk < k; kk++) {
@@ -329,8 +357,11 @@ public final class Conv2d {
     return s.dim(3);
   }
 
-  /** Checks that t has shape want, naming the other operand's shape; returns the batch size. */
-  private static int checkImage(String op, String role, Tensor t, Shape want, Tensor other) {
+  /**
+   * Checks that t has shape want, naming the other operand's shape if given; returns the batch
+   * size. Shared with {@link Pool2d}.
+   */
+  static int checkImage(String op, String role, Tensor t, Shape want, Tensor other) {
     if (!t.shape().equals(want)) {
       throw new IllegalArgumentException(
           op
@@ -340,9 +371,7 @@ public final class Conv2d {
               + t.shape()
               + " does not match the expected "
               + want
-              + " (with shape "
-              + other.shape()
-              + ")");
+              + (other == null ? "" : " (with shape " + other.shape() + ")"));
     }
     return want.dim(0);
   }

@@ -11,6 +11,17 @@ final class ConvRows {
   private ConvRows() {}
 
   /**
+   * {@link #im2colT} for the consecutive output rows {@code [r0, r1)} (row = n * OH + oh, so a
+   * block may span images), side by side: row r fills columns {@code [(r - r0) * OW, ...)}.
+   */
+  static void im2colRows(Tensor x, ConvGeometry g, int r0, int r1, float[][] cols) {
+    for (int r = r0; r < r1; r++) {
+      int n = r / g.outH();
+      im2colT(x, g, n, r - n * g.outH(), cols, (r - r0) * g.outW());
+    }
+  }
+
+  /**
    * Fills {@code cols} (K rows of at least OW floats, K = kh*kw*Cin in HWC order) with the windows
    * of output row (n, oh): {@code cols[k][ow]} is the input value under tap k of output pixel ow,
    * zero in the padding. Writes columns {@code [off, off + OW)}, so several rows can share cols.
@@ -34,16 +45,30 @@ final class ConvRows {
       for (int j = 0; j < g.kw(); j++) {
         int kBase = i * rowK + j * cin;
         int w0 = j * g.dilationW() - g.padLeft();
+        int sw = g.strideW();
+        int lo = insideFrom(w0, sw, ow);
+        int hi = insideTo(w0, sw, ow, g.inW(), lo);
+        int step = sw * cin;
         for (int ci = 0; ci < cin; ci++) {
           float[] col = cols[kBase + ci];
-          int src = rowBase + ci;
-          for (int c = 0; c < ow; c++) {
-            int iw = c * g.strideW() + w0;
-            col[off + c] = iw >= 0 && iw < g.inW() ? a[src + iw * cin] : 0f;
+          Arrays.fill(col, off, off + lo, 0f);
+          for (int c = lo, src = rowBase + ci + (lo * sw + w0) * cin; c < hi; c++, src += step) {
+            col[off + c] = a[src];
           }
+          Arrays.fill(col, off + hi, off + ow, 0f);
         }
       }
     }
+  }
+
+  /** The first output column c whose input column c*sw + w0 is not left of the image. */
+  private static int insideFrom(int w0, int sw, int ow) {
+    return Math.min(ow, Math.max(0, -Math.floorDiv(w0, sw)));
+  }
+
+  /** One past the last output column whose input column c*sw + w0 is inside the image. */
+  private static int insideTo(int w0, int sw, int ow, int inW, int from) {
+    return Math.max(from, Math.min(ow, -Math.floorDiv(w0 - inW, sw)));
   }
 
   /**
@@ -65,14 +90,14 @@ final class ConvRows {
       for (int j = 0; j < g.kw(); j++) {
         int kBase = i * rowK + j * cin;
         int w0 = j * g.dilationW() - g.padLeft();
+        int sw = g.strideW();
+        int lo = insideFrom(w0, sw, g.outW());
+        int hi = insideTo(w0, sw, g.outW(), g.inW(), lo);
+        int step = sw * cin;
         for (int ci = 0; ci < cin; ci++) {
           float[] col = dcols[kBase + ci];
-          int dst = rowBase + ci;
-          for (int c = 0; c < g.outW(); c++) {
-            int iw = c * g.strideW() + w0;
-            if (iw >= 0 && iw < g.inW()) {
-              a[dst + iw * cin] += col[off + c];
-            }
+          for (int c = lo, dst = rowBase + ci + (lo * sw + w0) * cin; c < hi; c++, dst += step) {
+            a[dst] += col[off + c];
           }
         }
       }

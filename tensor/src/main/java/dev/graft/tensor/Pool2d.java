@@ -398,18 +398,7 @@ public final class Pool2d {
   // ---- shape checks ----
 
   private static int check(String op, String role, Tensor t, Shape want, Tensor other) {
-    if (!t.shape().equals(want)) {
-      throw new IllegalArgumentException(
-          op
-              + ": "
-              + role
-              + " shape "
-              + t.shape()
-              + " does not match the expected "
-              + want
-              + (other == null ? "" : " (with shape " + other.shape() + ")"));
-    }
-    return want.dim(0);
+    return Conv2d.checkImage(op, role, t, want, other);
   }
 
   /** Checks image (N, H, W, C) against pooled (N, C); returns H * W. */

@@ -179,7 +179,8 @@ class Conv2dTest {
     }
   }
 
-  private static double dot(Tensor a, Tensor b) {
+  /** sum(a * b) in double. */
+  static double dot(Tensor a, Tensor b) {
     double s = 0;
     for (int i = 0; i < a.size(); i++) {
       s += (double) a.getFlat(i) * b.getFlat(i);

@@ -129,21 +129,13 @@ class Pool2dTest {
     for (int i = 0; i < x.size(); i += Math.max(1, x.size() / 7)) {
       float old = x.getFlat(i);
       x.setFlat(i, old + step);
-      double plus = dot(Pool2d.avgForward(x, g), r);
+      double plus = Conv2dTest.dot(Pool2d.avgForward(x, g), r);
       x.setFlat(i, old - step);
-      double minus = dot(Pool2d.avgForward(x, g), r);
+      double minus = Conv2dTest.dot(Pool2d.avgForward(x, g), r);
       x.setFlat(i, old);
       double fd = (plus - minus) / (2 * step);
       assertEquals(fd, dAvg.getFlat(i), 1e-2 * Math.max(1, Math.abs(fd)), "avg fd at " + i);
     }
-  }
-
-  private static double dot(Tensor a, Tensor b) {
-    double s = 0;
-    for (int i = 0; i < a.size(); i++) {
-      s += (double) a.getFlat(i) * b.getFlat(i);
-    }
-    return s;
   }
 
   @Test
