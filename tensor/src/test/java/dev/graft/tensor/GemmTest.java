@@ -136,7 +136,7 @@ class GemmTest {
     Blas blas = backend(name);
     Random r = new Random(3);
     // Past the pure-Java block sizes and parallel threshold, by rows and by columns.
-    int[][] shapes = {{40, 300, 140}, {3, 700, 500}, {33, 129, 257}};
+    int[][] shapes = {{20, 300, 300}, {3, 700, 500}, {33, 129, 257}, {130, 20, 10}};
     for (int[] s : shapes) {
       for (int t = 0; t < 4; t++) {
         check(blas, r, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1f, t == 3 ? 0.5f : 0f);
