@@ -32,7 +32,16 @@ public class GemmBenchmark {
    * {@code openblas-arrays} (JavaCPP's {@code float[]} overload, which copies whole arrays via
    * JNI).
    */
-  @Param({"java", "openblas", "jblas", "auto", "raw-openblas", "openblas-arrays"})
+  @Param({
+    "java",
+    "java-1t",
+    "openblas",
+    "openblas-1t",
+    "jblas",
+    "auto",
+    "raw-openblas",
+    "openblas-arrays"
+  })
   public String backend;
 
   /** {@code m x k x n}. */

@@ -91,7 +91,7 @@ class GemmTest {
   private static final float[] BETAS = {0f, 1f, 0.5f};
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  @ValueSource(strings = {"java", "java-1t", "openblas", "openblas-1t", "jblas", "auto"})
   void randomShapesAllTransposes(String name) {
     Blas blas = backend(name);
     Random r = new Random(42);
@@ -113,7 +113,7 @@ class GemmTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  @ValueSource(strings = {"java", "java-1t", "openblas", "openblas-1t", "jblas", "auto"})
   void tinyAndDegenerateShapes(String name) {
     Blas blas = backend(name);
     Random r = new Random(7);
@@ -131,7 +131,7 @@ class GemmTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  @ValueSource(strings = {"java", "java-1t", "openblas", "openblas-1t", "jblas", "auto"})
   void blockedAndParallelShapes(String name) {
     Blas blas = backend(name);
     Random r = new Random(3);
@@ -145,7 +145,7 @@ class GemmTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  @ValueSource(strings = {"java", "java-1t", "openblas", "openblas-1t", "jblas", "auto"})
   void badArgumentsAreRejected(String name) {
     Blas blas = backend(name);
     float[] x = new float[12];
@@ -162,7 +162,7 @@ class GemmTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  @ValueSource(strings = {"java", "java-1t", "openblas", "openblas-1t", "jblas", "auto"})
   void matmulOverwritesOrAccumulates(String name) {
     Blas blas = backend(name);
     Blas old = Blas.current();

@@ -18,8 +18,11 @@ import dev.graft.tensor.Parallel;
  * -Dgraft.javablas.mc/nc/kc}.
  */
 public final class JavaBlas implements Blas {
-  /** The single instance. */
-  public static final JavaBlas INSTANCE = new JavaBlas();
+  /** The instance that splits large products over {@link Parallel}. */
+  public static final JavaBlas INSTANCE = new JavaBlas(false);
+
+  /** An instance that always runs on the calling thread ({@code auto} times it too). */
+  public static final JavaBlas SINGLE_THREADED = new JavaBlas(true);
 
   static final int NC = Integer.getInteger("graft.javablas.nc", 128);
   static final int MC = Integer.getInteger("graft.javablas.mc", 64);
@@ -30,11 +33,15 @@ public final class JavaBlas implements Blas {
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
   private static final ThreadLocal<Task> TASKS = ThreadLocal.withInitial(Task::new);
 
-  private JavaBlas() {}
+  private final boolean oneThread;
+
+  private JavaBlas(boolean oneThread) {
+    this.oneThread = oneThread;
+  }
 
   @Override
   public String name() {
-    return "java";
+    return oneThread ? "java-1t" : "java";
   }
 
   @Override
@@ -60,7 +67,7 @@ public final class JavaBlas implements Blas {
       return;
     }
     int threads = Parallel.threads();
-    if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
+    if (oneThread || threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
       block(
           transA, transB, 0, m, 0, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset,
           ldc);
