@@ -27,8 +27,21 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class GemmBenchmark {
-  /** The back-end: a {@link Blas#named} name, or {@code raw-openblas}. */
-  @Param({"java", "openblas", "jblas", "auto", "raw-openblas"})
+  /**
+   * The back-end: a {@link Blas#named} name, {@code raw-openblas} (off-heap operands, no copies) or
+   * {@code openblas-arrays} (JavaCPP's {@code float[]} overload, which copies whole arrays via
+   * JNI).
+   */
+  @Param({
+    "java",
+    "java-1t",
+    "openblas",
+    "openblas-1t",
+    "jblas",
+    "auto",
+    "raw-openblas",
+    "openblas-arrays"
+  })
   public String backend;
 
   /** {@code m x k x n}. */
@@ -53,6 +66,7 @@ public class GemmBenchmark {
   private FloatPointer pa;
   private FloatPointer pb;
   private FloatPointer pc;
+  private boolean arrays;
 
   /** Random operands and the back-end. */
   @Setup(Level.Trial)
@@ -71,12 +85,15 @@ public class GemmBenchmark {
     for (int i = 0; i < b.length; i++) {
       b[i] = r.nextFloat() - 0.5f;
     }
-    if (backend.equals("raw-openblas")) {
+    if (backend.startsWith("raw-") || backend.endsWith("-arrays")) {
       Blas.named("openblas"); // loads the library
       openblas_nolapack.blas_set_num_threads(Parallel.threads());
-      pa = new FloatPointer(a);
-      pb = new FloatPointer(b);
-      pc = new FloatPointer(c);
+      arrays = backend.endsWith("-arrays");
+      if (!arrays) {
+        pa = new FloatPointer(a);
+        pb = new FloatPointer(b);
+        pc = new FloatPointer(c);
+      }
     } else {
       blas = Blas.named(backend);
     }
@@ -95,7 +112,23 @@ public class GemmBenchmark {
   /** One {@code C = A * B}. */
   @Benchmark
   public float[] sgemm() {
-    if (blas == null) {
+    if (arrays) {
+      openblas_nolapack.cblas_sgemm(
+          openblas_nolapack.CblasRowMajor,
+          openblas_nolapack.CblasNoTrans,
+          openblas_nolapack.CblasNoTrans,
+          m,
+          n,
+          k,
+          1f,
+          a,
+          k,
+          b,
+          n,
+          0f,
+          c,
+          n);
+    } else if (blas == null) {
       openblas_nolapack.cblas_sgemm(
           openblas_nolapack.CblasRowMajor,
           openblas_nolapack.CblasNoTrans,

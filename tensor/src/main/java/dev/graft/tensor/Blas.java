@@ -14,7 +14,10 @@ import dev.graft.tensor.blas.BlasRegistry;
  * load is replaced by {@code java} with one log line.
  */
 public interface Blas {
-  /** The back-end's name ({@code openblas}, {@code jblas}, {@code java}, {@code auto}). */
+  /**
+   * The back-end's name ({@code openblas}, {@code jblas}, {@code java}, {@code auto}, or the
+   * single-threaded {@code openblas-1t}, {@code java-1t}).
+   */
   String name();
 
   /**

@@ -91,7 +91,7 @@ class GemmTest {
   private static final float[] BETAS = {0f, 1f, 0.5f};
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  @ValueSource(strings = {"java", "java-1t", "openblas", "openblas-1t", "jblas", "auto"})
   void randomShapesAllTransposes(String name) {
     Blas blas = backend(name);
     Random r = new Random(42);
@@ -113,7 +113,7 @@ class GemmTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  @ValueSource(strings = {"java", "java-1t", "openblas", "openblas-1t", "jblas", "auto"})
   void tinyAndDegenerateShapes(String name) {
     Blas blas = backend(name);
     Random r = new Random(7);
@@ -131,12 +131,12 @@ class GemmTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  @ValueSource(strings = {"java", "java-1t", "openblas", "openblas-1t", "jblas", "auto"})
   void blockedAndParallelShapes(String name) {
     Blas blas = backend(name);
     Random r = new Random(3);
     // Past the pure-Java block sizes and parallel threshold, by rows and by columns.
-    int[][] shapes = {{40, 300, 140}, {3, 700, 500}, {33, 129, 257}};
+    int[][] shapes = {{20, 300, 300}, {3, 700, 500}, {33, 129, 257}, {130, 20, 10}};
     for (int[] s : shapes) {
       for (int t = 0; t < 4; t++) {
         check(blas, r, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1f, t == 3 ? 0.5f : 0f);
@@ -145,7 +145,7 @@ class GemmTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  @ValueSource(strings = {"java", "java-1t", "openblas", "openblas-1t", "jblas", "auto"})
   void badArgumentsAreRejected(String name) {
     Blas blas = backend(name);
     float[] x = new float[12];
@@ -162,7 +162,7 @@ class GemmTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "openblas", "jblas", "auto"})
+  @ValueSource(strings = {"java", "java-1t", "openblas", "openblas-1t", "jblas", "auto"})
   void matmulOverwritesOrAccumulates(String name) {
     Blas blas = backend(name);
     Blas old = Blas.current();

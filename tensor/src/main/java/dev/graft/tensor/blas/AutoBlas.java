@@ -12,8 +12,9 @@ import java.util.logging.Logger;
  * go round-robin over the candidates, each timed; every one of them is a real call that writes the
  * real result, so answers are right from the first call. Once every surviving candidate has run
  * {@link #TRIALS} times the one with the best time per multiply-add wins, and the class sticks with
- * it. After {@link #RECHECK} further calls the class is measured once more, because the first
- * trials may have timed the pure-Java code before the JIT compiled it.
+ * it. After {@link #RECHECK} further calls the class is measured again, then after 8 times as many
+ * calls, and so on: the first trials may have timed the pure-Java code before the JIT compiled it,
+ * and the load on a shared machine changes which back-end wins.
  *
  * <p>The choices live in a fixed open-addressing table read without locks; steady-state calls
  * allocate nothing.
@@ -78,7 +79,7 @@ public final class AutoBlas implements Blas {
     if (w >= 0) {
       candidates[w].sgemm(
           transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-      if (s != null && !s.rechecked && ++s.calls == RECHECK) {
+      if (s != null && ++s.calls == s.nextCheck) {
         s.restart();
       }
       return;
@@ -154,7 +155,7 @@ public final class AutoBlas implements Blas {
     final int[] runs;
     volatile int winner = -1;
     int calls;
-    boolean rechecked;
+    int nextCheck = RECHECK;
     int turn;
 
     ShapeClass(int key, Blas[] candidates) {
@@ -213,7 +214,7 @@ public final class AutoBlas implements Blas {
     void restart() {
       java.util.Arrays.fill(runs, 0);
       java.util.Arrays.fill(best, Double.MAX_VALUE);
-      rechecked = true;
+      nextCheck = (int) Math.min(1L << 30, 8L * nextCheck);
       winner = -1;
     }
 

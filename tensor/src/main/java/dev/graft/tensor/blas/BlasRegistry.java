@@ -36,7 +36,8 @@ public final class BlasRegistry {
   }
 
   /**
-   * The back-end with this name: {@code java}, {@code openblas}, {@code jblas} or {@code auto}.
+   * The back-end with this name: {@code java}, {@code openblas}, {@code jblas} or {@code auto}, or
+   * the single-threaded variants {@code java-1t} and {@code openblas-1t}.
    *
    * @throws IllegalArgumentException for an unknown name
    * @throws UnsupportedOperationException if a native back-end cannot load
@@ -45,15 +46,21 @@ public final class BlasRegistry {
     switch (name) {
       case "java":
         return JavaBlas.INSTANCE;
+      case "java-1t":
+        return JavaBlas.SINGLE_THREADED;
       case "openblas":
         return OpenBlas.load();
+      case "openblas-1t":
+        return OpenBlas.loadSingleThreaded();
       case "jblas":
         return JBlas.load();
       case "auto":
         return auto();
       default:
         throw new IllegalArgumentException(
-            "Unknown BLAS back-end \"" + name + "\"; expected one of openblas, jblas, java, auto");
+            "Unknown BLAS back-end \""
+                + name
+                + "\"; expected one of openblas, jblas, java, auto, openblas-1t, java-1t");
     }
   }
 
@@ -64,12 +71,17 @@ public final class BlasRegistry {
         if (auto == null) {
           List<Blas> found = new ArrayList<>();
           found.add(JavaBlas.INSTANCE);
-          for (String lib : new String[] {"openblas", "jblas"}) {
-            try {
-              found.add(named(lib));
-            } catch (UnsupportedOperationException e) {
-              LOG.config("auto: leaving out " + e.getMessage());
-            }
+          found.add(JavaBlas.SINGLE_THREADED);
+          try {
+            found.add(OpenBlas.load());
+            found.add(OpenBlas.loadSingleThreaded());
+          } catch (UnsupportedOperationException e) {
+            LOG.config("auto: leaving out " + e.getMessage());
+          }
+          try {
+            found.add(JBlas.load());
+          } catch (UnsupportedOperationException e) {
+            LOG.config("auto: leaving out " + e.getMessage());
           }
           auto = new AutoBlas(found.toArray(new Blas[0]));
         }

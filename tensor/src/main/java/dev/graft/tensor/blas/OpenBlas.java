@@ -11,16 +11,25 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * through JNI on every call, so instead each calling thread keeps three off-heap staging buffers
  * that only grow: A and B are copied in once, C only when {@code beta != 0} (or when its rows have
  * gaps that must survive), and C is copied out once. Only the span a matrix actually covers is
- * copied, never the rest of a larger backing array.
+ * copied, never the rest of a larger backing array. OpenBLAS uses {@link Parallel#threads()}
+ * threads for products of at least {@link #MULTITHREAD_MIN_MACS} multiply-adds and one below.
  */
 public final class OpenBlas implements Blas {
+  /** Below this many multiply-adds OpenBLAS gets one thread: waking a second costs more. */
+  static final long MULTITHREAD_MIN_MACS = 1L << 22;
+
   private static volatile OpenBlas instance;
+  private static volatile OpenBlas singleThreaded;
   private static Throwable loadFailure;
+  private static final ThreadLocal<Staging> STAGING = ThreadLocal.withInitial(Staging::new);
+  // OpenBLAS's thread count is global to the process; remember it to skip needless resets.
+  private static volatile int nativeThreads = -1;
 
-  private final ThreadLocal<Staging> staging = ThreadLocal.withInitial(Staging::new);
-  private volatile int nativeThreads = -1;
+  private final boolean oneThread;
 
-  private OpenBlas() {}
+  private OpenBlas(boolean oneThread) {
+    this.oneThread = oneThread;
+  }
 
   /**
    * The back-end, loading the native library on first use.
@@ -36,7 +45,8 @@ public final class OpenBlas implements Blas {
       if (instance == null && loadFailure == null) {
         try {
           Loader.load(openblas_nolapack.class);
-          instance = new OpenBlas();
+          instance = new OpenBlas(false);
+          singleThreaded = new OpenBlas(true);
         } catch (LinkageError | RuntimeException e) {
           loadFailure = e;
         }
@@ -51,9 +61,21 @@ public final class OpenBlas implements Blas {
     }
   }
 
+  /**
+   * The same back-end restricted to one OpenBLAS thread whatever the shape. On a loaded machine a
+   * second BLAS thread that is not scheduled can make a call many times slower, so {@code auto}
+   * times this variant too.
+   *
+   * @throws UnsupportedOperationException if OpenBLAS cannot load
+   */
+  public static OpenBlas loadSingleThreaded() {
+    load();
+    return singleThreaded;
+  }
+
   @Override
   public String name() {
-    return "openblas";
+    return oneThread ? "openblas-1t" : "openblas";
   }
 
   @Override
@@ -78,7 +100,7 @@ public final class OpenBlas implements Blas {
         transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) {
       return;
     }
-    int threads = Parallel.threads();
+    int threads = oneThread || (long) m * n * k < MULTITHREAD_MIN_MACS ? 1 : Parallel.threads();
     if (threads != nativeThreads) {
       openblas_nolapack.blas_set_num_threads(threads);
       nativeThreads = threads;
@@ -86,7 +108,7 @@ public final class OpenBlas implements Blas {
     int aSpan = GemmChecks.span(transA ? k : m, transA ? m : k, lda);
     int bSpan = GemmChecks.span(transB ? n : k, transB ? k : n, ldb);
     int cSpan = GemmChecks.span(m, n, ldc);
-    Staging s = staging.get();
+    Staging s = STAGING.get();
     FloatPointer pa = s.a(aSpan);
     FloatPointer pb = s.b(bSpan);
     FloatPointer pc = s.c(cSpan);
