@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * A program compiled for one batch size: the nodes it needs in execution order (dead nodes dropped,
- * side effects last), every intermediate tensor placed in one float arena by a liveness analysis
+ * side effects last), every intermediate tensor given a reusable array by a liveness analysis
  * (buffers of dead values are reused, element-wise ops run in place when their input dies there),
  * and tensor views made once. {@link #run} then executes the ops with no allocation.
  *
@@ -30,7 +30,7 @@ public final class Plan {
   private final Map<String, Tensor> inputs;
   private final List<Node> placeholders;
   private final Tensor[] outputs;
-  private final long arenaFloats;
+  private final long plannedFloats;
   private final long unsharedFloats;
   private final Args.RunState state = new Args.RunState();
 
@@ -41,7 +41,7 @@ public final class Plan {
       Map<String, Tensor> inputs,
       List<Node> placeholders,
       Tensor[] outputs,
-      long arenaFloats,
+      long plannedFloats,
       long unsharedFloats) {
     this.batch = batch;
     this.order = order;
@@ -49,7 +49,7 @@ public final class Plan {
     this.inputs = inputs;
     this.placeholders = placeholders;
     this.outputs = outputs;
-    this.arenaFloats = arenaFloats;
+    this.plannedFloats = plannedFloats;
     this.unsharedFloats = unsharedFloats;
     this.state.rng = Rng.global().split();
   }
@@ -91,11 +91,13 @@ public final class Plan {
     }
     // Placeholders are written before the run starts: give them slots first.
     MemoryPlanner mem = new MemoryPlanner();
-    int[] offset = new int[n];
+    int[] slot = new int[n];
+    int[] wsSlot = new int[n];
+    java.util.Arrays.fill(wsSlot, -1);
     long unshared = 0;
     for (int i = 0; i < n; i++) {
       if (order[i].op() instanceof Placeholder) {
-        offset[i] = mem.allocate(outSize[i]);
+        slot[i] = mem.allocate(outSize[i]);
         unshared += outSize[i];
       }
     }
@@ -117,7 +119,7 @@ public final class Plan {
       if (inPlace >= 0) {
         int o = owner[inPlace];
         owner[i] = o;
-        offset[i] = offset[o];
+        slot[i] = slot[o];
         freeAt.get(ownerLastUse[o]).remove(Integer.valueOf(o));
         ownerLastUse[o] = Math.max(ownerLastUse[o], lastUse[i]);
         if (pinned.get(i)) {
@@ -126,16 +128,25 @@ public final class Plan {
           freeAt.get(ownerLastUse[o]).add(o);
         }
       } else {
-        offset[i] = mem.allocate(outSize[i] + wsSize[i]);
+        slot[i] = mem.allocate(outSize[i]);
+        if (wsShape[i] != null) {
+          wsSlot[i] = mem.allocate(wsSize[i]);
+        }
         if (!pinned.get(i)) {
           freeAt.get(lastUse[i]).add(i);
         }
       }
       for (int dead : freeAt.get(i)) {
-        mem.release(offset[dead], outSize[dead] + wsSize[dead]);
+        mem.release(slot[dead]);
+        if (wsSlot[dead] >= 0) {
+          mem.release(wsSlot[dead]);
+        }
       }
     }
-    float[] arena = new float[Math.max(1, mem.peak())];
+    float[][] arrays = new float[mem.slots()][];
+    for (int s = 0; s < arrays.length; s++) {
+      arrays[s] = new float[Math.max(1, mem.capacity(s))];
+    }
     Tensor[] out = new Tensor[n];
     Tensor[] ws = new Tensor[n];
     for (int i = 0; i < n; i++) {
@@ -145,13 +156,13 @@ public final class Plan {
       } else if (op instanceof Constant c) {
         out[i] = c.value();
       } else {
-        out[i] = Tensor.wrap(arena, offset[i], shapes[i]);
+        out[i] = Tensor.wrap(arrays[slot[i]], 0, shapes[i]);
         if (wsShape[i] != null) {
-          ws[i] = Tensor.wrap(arena, offset[i] + outSize[i], wsShape[i]);
+          ws[i] = Tensor.wrap(arrays[wsSlot[i]], 0, wsShape[i]);
         }
       }
     }
-    return build(batch, order, pos, out, ws, outputs, arena.length, unshared);
+    return build(batch, order, pos, out, ws, outputs, mem.total(), unshared);
   }
 
   private static Plan build(
@@ -161,7 +172,7 @@ public final class Plan {
       Tensor[] out,
       Tensor[] ws,
       List<Node> outputs,
-      long arena,
+      long planned,
       long unshared) {
     int n = order.length;
     Args[] args = new Args[n];
@@ -180,7 +191,7 @@ public final class Plan {
       }
     }
     Plan plan =
-        new Plan(batch, order, args, inputs, placeholders, outs, arena, Math.max(unshared, 1));
+        new Plan(batch, order, args, inputs, placeholders, outs, planned, Math.max(unshared, 1));
     for (int i = 0; i < n; i++) {
       List<Node> ins = order[i].inputs();
       Tensor[] it = new Tensor[ins.size()];
@@ -361,7 +372,7 @@ public final class Plan {
 
   /** Planned memory for inputs, intermediates and workspaces, in bytes. */
   public long plannedBytes() {
-    return arenaFloats * Float.BYTES;
+    return plannedFloats * Float.BYTES;
   }
 
   /** The memory one buffer per node would need, in bytes (what the planner saves against). */

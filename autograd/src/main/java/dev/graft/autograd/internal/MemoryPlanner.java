@@ -4,65 +4,64 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * First-fit allocation of buffer intervals in one float arena. Freed intervals are merged with
- * their neighbours and reused by later buffers, so the arena's size is the plan's peak memory.
+ * Assigns buffers to reusable arrays ("slots"), like a register allocator: a buffer takes the
+ * smallest free slot that holds it, else the largest free slot (grown), else a new one; a released
+ * slot serves later buffers. Every buffer then starts at index 0 of its own array, which lets the
+ * JIT vectorise kernel loops (C2 on JDK 17 keeps loops scalar when arrays are indexed from
+ * different variable offsets, as one shared arena would force).
  */
 public final class MemoryPlanner {
-  private final List<int[]> free = new ArrayList<>(); // {start, length}, sorted by start
-  private int top;
+  private final List<Integer> capacity = new ArrayList<>();
+  private final List<Boolean> free = new ArrayList<>();
 
-  /** Reserves {@code size} floats; returns the offset. */
+  /** Reserves a slot of at least {@code size} floats; returns its id. */
   public int allocate(int size) {
-    if (size == 0) {
-      return 0;
-    }
-    for (int i = 0; i < free.size(); i++) {
-      int[] b = free.get(i);
-      if (b[1] >= size) {
-        int at = b[0];
-        if (b[1] == size) {
-          free.remove(i);
-        } else {
-          b[0] += size;
-          b[1] -= size;
-        }
-        return at;
+    int best = -1;
+    int largest = -1;
+    for (int s = 0; s < capacity.size(); s++) {
+      if (!free.get(s)) {
+        continue;
+      }
+      int c = capacity.get(s);
+      if (c >= size && (best < 0 || c < capacity.get(best))) {
+        best = s;
+      }
+      if (largest < 0 || c > capacity.get(largest)) {
+        largest = s;
       }
     }
-    // Grow the arena, absorbing a free block that ends at the top.
-    if (!free.isEmpty()) {
-      int[] lastBlock = free.get(free.size() - 1);
-      if (lastBlock[0] + lastBlock[1] == top) {
-        free.remove(free.size() - 1);
-        top = lastBlock[0] + size;
-        return lastBlock[0];
-      }
+    int s = best >= 0 ? best : largest;
+    if (s < 0) {
+      capacity.add(size);
+      free.add(false);
+      return capacity.size() - 1;
     }
-    int at = top;
-    top += size;
-    return at;
+    capacity.set(s, Math.max(size, capacity.get(s)));
+    free.set(s, false);
+    return s;
   }
 
-  /** Returns {@code [offset, offset+size)} to the pool. */
-  public void release(int offset, int size) {
-    if (size == 0) {
-      return;
-    }
-    int i = 0;
-    while (i < free.size() && free.get(i)[0] < offset) {
-      i++;
-    }
-    free.add(i, new int[] {offset, size});
-    if (i + 1 < free.size() && offset + size == free.get(i + 1)[0]) {
-      free.get(i)[1] += free.remove(i + 1)[1];
-    }
-    if (i > 0 && free.get(i - 1)[0] + free.get(i - 1)[1] == offset) {
-      free.get(i - 1)[1] += free.remove(i)[1];
-    }
+  /** Returns slot {@code s} to the pool. */
+  public void release(int s) {
+    free.set(s, true);
   }
 
-  /** The arena size needed: the high-water mark in floats. */
-  public int peak() {
-    return top;
+  /** The number of slots. */
+  public int slots() {
+    return capacity.size();
+  }
+
+  /** The capacity of slot {@code s} in floats. */
+  public int capacity(int s) {
+    return capacity.get(s);
+  }
+
+  /** The memory all slots need: the plan's planned size in floats. */
+  public long total() {
+    long t = 0;
+    for (int c : capacity) {
+      t += c;
+    }
+    return t;
   }
 }
