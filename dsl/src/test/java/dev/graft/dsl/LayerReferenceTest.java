@@ -1,18 +1,10 @@
 package dev.graft.dsl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.graft.autograd.Gradients;
-import dev.graft.autograd.Graph;
-import dev.graft.autograd.Node;
-import dev.graft.autograd.Plan;
-import dev.graft.autograd.Program;
-import dev.graft.autograd.Variable;
-import dev.graft.layers.CallContext;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import java.io.IOException;
@@ -79,45 +71,26 @@ class LayerReferenceTest {
     Tensor want = tensor(c.get("output"));
     assertEquals(List.of(want.shape()), layer.outputShapes(shapes), name + ": inferred shape");
 
-    Graph g = new Graph();
-    List<Node> inNodes = new ArrayList<>();
-    List<Node> sources = new ArrayList<>();
-    for (int i = 0; i < inputs.size(); i++) {
-      Node n = g.read(new Variable(name + "/input_" + i, inputs.get(i), true));
-      inNodes.add(n);
-      if (floats.get(i)) {
-        sources.add(n);
-      }
+    boolean[] differentiable = new boolean[floats.size()];
+    for (int i = 0; i < differentiable.length; i++) {
+      differentiable[i] = floats.get(i);
     }
-    for (Variable v : layer.weights()) {
-      sources.add(g.read(v));
-    }
-    List<Node> outs = layer.call(new CallContext(g), inNodes);
-    assertEquals(1, outs.size(), name + ": outputs");
-    Node seed = g.constant(tensor(c.get("R")));
-    List<Node> grads = Gradients.of(outs, List.of(seed), sources);
-    List<Node> requested = new ArrayList<>(outs);
-    for (int k = 0; k < grads.size(); k++) {
-      assertNotNull(grads.get(k), name + ": no gradient for source " + k);
-      requested.add(grads.get(k));
-    }
-    Plan plan = new Program(requested).newPlan(want.shape().dim(0));
-    plan.run(false);
-
+    LayerHarness run = new LayerHarness(layer, inputs, differentiable, tensor(c.get("R")), false);
+    List<Tensor> grads = run.gradients();
     Worst worst = new Worst(name);
-    worst.compare("output", plan.output(0), want);
-    int k = 1;
+    worst.compare("output", run.output(), want);
+    int k = 0;
     JsonNode gradInputs = c.get("grads").get("inputs");
     for (int i = 0; i < inputs.size(); i++) {
       if (floats.get(i)) {
-        worst.compare("d input_" + i, plan.output(k++), tensor(gradInputs.get(i)));
+        worst.compare("d input_" + i, grads.get(k++), tensor(gradInputs.get(i)));
       }
     }
     JsonNode gradWeights = c.get("grads").get("weights");
     for (int i = 0; i < layer.weights().size(); i++) {
       worst.compare(
           "d " + gradWeights.get(i).get("name").asText(),
-          plan.output(k++),
+          grads.get(k++),
           tensor(gradWeights.get(i)));
     }
     System.out.printf(
