@@ -19,11 +19,8 @@ import java.util.Map;
  * trainable(false)}) updates none of its four weights. (Keras 3 additionally switches a frozen
  * BatchNormalization to inference mode; here the mode stays the plan's.)
  */
-public final class BatchNormalization extends SingleInput {
+public final class BatchNormalization extends FeatureNormalization {
   private float momentum = 0.99f;
-  private float epsilon = 1e-3f;
-  private Variable gamma;
-  private Variable beta;
   private Variable movingMean;
   private Variable movingVariance;
 
@@ -47,36 +44,16 @@ public final class BatchNormalization extends SingleInput {
    * @throws IllegalArgumentException unless {@code epsilon > 0}
    */
   public BatchNormalization epsilon(double value) {
-    checkArgument(value > 0, "BatchNormalization", "epsilon", value);
-    this.epsilon = (float) value;
+    setEpsilon(value);
     return this;
   }
 
   @Override
-  protected void checkInputs(List<Shape> in) {
-    super.checkInputs(in);
-    Shape x = in.get(0);
-    if (x.rank() < 2 || x.dim(-1) == Shape.UNKNOWN) {
-      throw incompatible(0, "rank >= 2 with a known last axis", x);
-    }
-  }
-
-  @Override
   protected void build(List<Shape> in) {
-    Shape c = Shape.of(in.get(0).dim(-1));
-    gamma = addWeight("gamma", c, Initializers.ones(), true, null);
-    beta = addWeight("beta", c, Initializers.zeros(), true, null);
+    super.build(in);
+    Shape c = gamma.shape();
     movingMean = addWeight("moving_mean", c, Initializers.zeros(), false, null);
     movingVariance = addWeight("moving_variance", c, Initializers.ones(), false, null);
-  }
-
-  @Override
-  protected Shape outputShape(Shape x) {
-    int c = gamma.shape().dim(0);
-    if (x.rank() < 2 || x.dim(-1) != c) {
-      throw incompatible(0, "last axis " + c, x);
-    }
-    return x;
   }
 
   @Override
@@ -97,13 +74,7 @@ public final class BatchNormalization extends SingleInput {
   @Override
   public Map<String, Object> config() {
     Map<String, Object> c = super.config();
-    c.put("axis", -1);
     c.put("momentum", momentum);
-    c.put("epsilon", epsilon);
-    c.put("center", true);
-    c.put("scale", true);
-    c.put("beta_initializer", Configs.of(Initializers.zeros()));
-    c.put("gamma_initializer", Configs.of(Initializers.ones()));
     c.put("moving_mean_initializer", Configs.of(Initializers.zeros()));
     c.put("moving_variance_initializer", Configs.of(Initializers.ones()));
     return c;

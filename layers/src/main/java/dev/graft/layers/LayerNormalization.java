@@ -1,7 +1,6 @@
 package dev.graft.layers;
 
 import dev.graft.autograd.Node;
-import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.Add;
 import dev.graft.autograd.ops.Div;
 import dev.graft.autograd.ops.Mul;
@@ -9,10 +8,7 @@ import dev.graft.autograd.ops.Reduction;
 import dev.graft.autograd.ops.Sqrt;
 import dev.graft.autograd.ops.Square;
 import dev.graft.autograd.ops.Sub;
-import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Keras's {@code LayerNormalization} over the last axis: each sample's features are normalised by
@@ -20,11 +16,7 @@ import java.util.Map;
  * with {@code gamma} (ones) and {@code beta} (zeros) of the last axis's size. The same in training
  * and inference; composed from primitive ops, so its gradient comes from theirs.
  */
-public final class LayerNormalization extends SingleInput {
-  private float epsilon = 1e-3f;
-  private Variable gamma;
-  private Variable beta;
-
+public final class LayerNormalization extends FeatureNormalization {
   /** A layer normalisation with Keras's defaults: axis -1, epsilon 1e-3. */
   public LayerNormalization() {}
 
@@ -34,34 +26,8 @@ public final class LayerNormalization extends SingleInput {
    * @throws IllegalArgumentException unless {@code epsilon > 0}
    */
   public LayerNormalization epsilon(double value) {
-    checkArgument(value > 0, "LayerNormalization", "epsilon", value);
-    this.epsilon = (float) value;
+    setEpsilon(value);
     return this;
-  }
-
-  @Override
-  protected void checkInputs(List<Shape> in) {
-    super.checkInputs(in);
-    Shape x = in.get(0);
-    if (x.rank() < 2 || x.dim(-1) == Shape.UNKNOWN) {
-      throw incompatible(0, "rank >= 2 with a known last axis", x);
-    }
-  }
-
-  @Override
-  protected void build(List<Shape> in) {
-    Shape c = Shape.of(in.get(0).dim(-1));
-    gamma = addWeight("gamma", c, Initializers.ones(), true, null);
-    beta = addWeight("beta", c, Initializers.zeros(), true, null);
-  }
-
-  @Override
-  protected Shape outputShape(Shape x) {
-    int c = gamma.shape().dim(0);
-    if (x.rank() < 2 || x.dim(-1) != c) {
-      throw incompatible(0, "last axis " + c, x);
-    }
-    return x;
   }
 
   @Override
@@ -71,17 +37,5 @@ public final class LayerNormalization extends SingleInput {
     Node eps = x.graph().constant(Tensor.scalar(epsilon));
     Node normalized = Div.of(centered, Sqrt.of(Add.of(variance, eps)));
     return Add.of(Mul.of(normalized, read(ctx, gamma)), read(ctx, beta));
-  }
-
-  @Override
-  public Map<String, Object> config() {
-    Map<String, Object> c = super.config();
-    c.put("axis", -1);
-    c.put("epsilon", epsilon);
-    c.put("center", true);
-    c.put("scale", true);
-    c.put("beta_initializer", Configs.of(Initializers.zeros()));
-    c.put("gamma_initializer", Configs.of(Initializers.ones()));
-    return c;
   }
 }
