@@ -106,9 +106,16 @@ class NewLayersTest {
     assertValues(new float[] {0.02f, 0.2f}, bn.weights().get(2).value());
     assertValues(new float[] {1f, 1.99f}, bn.weights().get(3).value());
     assertEquals(2, bn.trainableWeights().size());
-    // Prediction did not move them.
+    // Prediction did not move them, nor does training a frozen model (frozen is separate from
+    // mode).
     m.predict(t);
     assertValues(new float[] {0.02f, 0.2f}, bn.weights().get(2).value());
+    Model outer = model(x, model(x, bn.on(x)).on(x));
+    outer.trainable(false);
+    outer.compile(sgd(0.1, 0, false), "mse");
+    outer.trainOnBatch(t, Tensor.zeros(2, 2));
+    assertValues(new float[] {0.02f, 0.2f}, bn.weights().get(2).value());
+    assertValues(new float[] {1f, 1.99f}, bn.weights().get(3).value());
   }
 
   @Test
