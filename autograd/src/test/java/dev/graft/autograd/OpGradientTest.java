@@ -77,6 +77,7 @@ class OpGradientTest {
    */
   static List<Case> cases() {
     List<Case> cs = new ArrayList<>(coreCases());
+    cs.addAll(LayerOpCases.cases());
     return cs;
   }
 

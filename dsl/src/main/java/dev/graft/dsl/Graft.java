@@ -9,21 +9,31 @@ import dev.graft.autograd.optim.Sgd;
 import dev.graft.layers.ActivationLayer;
 import dev.graft.layers.Add;
 import dev.graft.layers.Average;
+import dev.graft.layers.BatchNormalization;
 import dev.graft.layers.Concatenate;
+import dev.graft.layers.Conv1D;
 import dev.graft.layers.Conv2D;
 import dev.graft.layers.Dense;
+import dev.graft.layers.Dot;
 import dev.graft.layers.Dropout;
 import dev.graft.layers.Embedding;
 import dev.graft.layers.Flatten;
+import dev.graft.layers.GlobalAveragePooling1D;
 import dev.graft.layers.GlobalPooling2D;
 import dev.graft.layers.Gru;
 import dev.graft.layers.InputLayer;
 import dev.graft.layers.Lambda;
+import dev.graft.layers.LayerNormalization;
 import dev.graft.layers.Lstm;
+import dev.graft.layers.Maximum;
+import dev.graft.layers.Minimum;
 import dev.graft.layers.Multiply;
 import dev.graft.layers.NameScope;
+import dev.graft.layers.Permute;
+import dev.graft.layers.Pooling1D;
 import dev.graft.layers.Pooling2D;
 import dev.graft.layers.RepeatVector;
+import dev.graft.layers.Rescaling;
 import dev.graft.layers.Reshape;
 import dev.graft.layers.Subtract;
 import dev.graft.tensor.Rng;
@@ -234,6 +244,88 @@ public final class Graft {
   /** An {@code Average} layer object. */
   public static Average averageLayer() {
     return new Average();
+  }
+
+  // ---- more layers (Keras layers reference) ----
+
+  /** Keras's {@code Permute(dims)}: 1-based sample axes, e.g. {@code permute(2, 1)}. */
+  public static Permute permute(int... dims) {
+    return new Permute(dims);
+  }
+
+  /** Keras's {@code Conv1D(filters, kernel_size)} on {@code (batch, steps, channels)}. */
+  public static Conv1D conv1d(int filters, int kernelSize) {
+    return new Conv1D(filters, kernelSize);
+  }
+
+  /** Keras's {@code MaxPooling1D()}: windows of 2, strides 2. */
+  public static Pooling1D maxPooling1d() {
+    return new Pooling1D(true, 2);
+  }
+
+  /** Keras's {@code MaxPooling1D(pool_size)}. */
+  public static Pooling1D maxPooling1d(int pool) {
+    return new Pooling1D(true, pool);
+  }
+
+  /** Keras's {@code AveragePooling1D(pool_size)}. */
+  public static Pooling1D averagePooling1d(int pool) {
+    return new Pooling1D(false, pool);
+  }
+
+  /** Keras's {@code GlobalAveragePooling1D()}: the mean over time. */
+  public static GlobalAveragePooling1D globalAveragePooling1d() {
+    return new GlobalAveragePooling1D();
+  }
+
+  /** Keras's {@code Rescaling(scale)}. */
+  public static Rescaling rescaling(double scale) {
+    return new Rescaling((float) scale, 0f);
+  }
+
+  /** Keras's {@code Rescaling(scale, offset)}: {@code x * scale + offset}. */
+  public static Rescaling rescaling(double scale, double offset) {
+    return new Rescaling((float) scale, (float) offset);
+  }
+
+  /** Keras's {@code BatchNormalization()} over the last axis. */
+  public static BatchNormalization batchNormalization() {
+    return new BatchNormalization();
+  }
+
+  /** Keras's {@code LayerNormalization()} over the last axis. */
+  public static LayerNormalization layerNormalization() {
+    return new LayerNormalization();
+  }
+
+  /** Keras's {@code maximum([a, b, ...])}: the element-wise maximum. */
+  public static SymbolicTensor maximum(SymbolicTensor... inputs) {
+    return new Maximum().on(inputs);
+  }
+
+  /** Keras's {@code minimum([a, b, ...])}: the element-wise minimum. */
+  public static SymbolicTensor minimum(SymbolicTensor... inputs) {
+    return new Minimum().on(inputs);
+  }
+
+  /** A {@code Maximum} layer object. */
+  public static Maximum maximumLayer() {
+    return new Maximum();
+  }
+
+  /** A {@code Minimum} layer object. */
+  public static Minimum minimumLayer() {
+    return new Minimum();
+  }
+
+  /** Keras's {@code dot([a, b], axes)} for rank-2 inputs: the per-sample dot product. */
+  public static SymbolicTensor dot(int axes, SymbolicTensor a, SymbolicTensor b) {
+    return new Dot(axes).on(a, b);
+  }
+
+  /** Keras's {@code Dot(axes)} layer object ({@code normalize(true)} for cosine similarity). */
+  public static Dot dotLayer(int axes) {
+    return new Dot(axes);
   }
 
   // ---- optimizers ----

@@ -9,11 +9,13 @@ import java.util.List;
 
 /**
  * What a layer's {@code call} emits into: the graph being built, and the extra loss terms
- * (regularisation penalties) the model adds to its training loss.
+ * (regularisation penalties) the model adds to its training loss, and the side-effect updates
+ * (moving statistics) that training runs.
  */
 public final class CallContext {
   private final Graph graph;
   private final List<Node> losses = new ArrayList<>();
+  private final List<Node> updates = new ArrayList<>();
 
   /** A context emitting into {@code graph}. */
   public CallContext(Graph graph) {
@@ -38,5 +40,18 @@ public final class CallContext {
   /** The extra loss terms added so far. */
   public List<Node> losses() {
     return Collections.unmodifiableList(losses);
+  }
+
+  /** Adds a side-effect node (e.g. a moving-average update) that each training step runs. */
+  public void addUpdate(Node effect) {
+    if (!effect.op().hasSideEffects()) {
+      throw new IllegalArgumentException(effect + " has no side effect");
+    }
+    updates.add(effect);
+  }
+
+  /** The side-effect updates added so far. */
+  public List<Node> updates() {
+    return Collections.unmodifiableList(updates);
   }
 }

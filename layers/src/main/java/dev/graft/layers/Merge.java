@@ -1,6 +1,7 @@
 package dev.graft.layers;
 
 import dev.graft.autograd.Node;
+import dev.graft.autograd.ops.BroadcastTo;
 import dev.graft.dsl.Layer;
 import dev.graft.tensor.Shape;
 import java.util.List;
@@ -84,6 +85,24 @@ public abstract class Merge extends Layer {
             + className()
             + ") must have the same shape (or 1 where they differ); got "
             + all);
+  }
+
+  /**
+   * {@code a} and {@code b} broadcast to one shape, for merge ops that need equal shapes; the batch
+   * axis is never broadcast.
+   */
+  protected static Node[] broadcastPair(Node a, Node b) {
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    if (sa.equals(sb)) {
+      return new Node[] {a, b};
+    }
+    int[] d = sa.toArray();
+    for (int i = 1; i < d.length; i++) {
+      d[i] = d[i] == 1 ? sb.dim(i) : d[i];
+    }
+    Shape target = Shape.of(d);
+    return new Node[] {BroadcastTo.of(a, target), BroadcastTo.of(b, target)};
   }
 
   @Override

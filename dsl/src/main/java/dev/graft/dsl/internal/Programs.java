@@ -80,7 +80,8 @@ final class Programs {
       }
     }
     this.evaluate = new Program(results);
-    List<Node> updates = optimizer.updates(Gradients.of(total, trainable));
+    List<Node> updates = new ArrayList<>(optimizer.updates(Gradients.of(total, trainable)));
+    updates.addAll(ctx.updates());
     this.train = new Program(results, updates);
   }
 }

@@ -1,0 +1,241 @@
+package dev.graft.autograd.ops;
+
+import dev.graft.autograd.Args;
+import dev.graft.autograd.Node;
+import dev.graft.autograd.Op;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Fused batch normalisation over the last axis: inputs {@code (x, gamma, beta, moving_mean,
+ * moving_variance)}. In training it normalises with the batch's mean and (biased) variance, in
+ * inference with the moving statistics; which one is the plan's mode unless the op was made with a
+ * fixed {@link Mode}. The statistics used are kept in the workspace {@code (2, C)} for the backward
+ * pass and for {@link #updateMoving}.
+ */
+public final class BatchNorm extends Op {
+  /** Which statistics to normalise with. */
+  public enum Mode {
+    /** Batch statistics when the plan runs in training mode, moving ones otherwise. */
+    FOLLOW_PLAN,
+    /** Always the batch statistics (Keras's {@code training=True}). */
+    TRAINING,
+    /** Always the moving statistics (Keras's {@code training=False}). */
+    INFERENCE
+  }
+
+  private final float epsilon;
+  private final Mode mode;
+
+  private BatchNorm(float epsilon, Mode mode) {
+    this.epsilon = epsilon;
+    this.mode = mode;
+  }
+
+  /**
+   * Batch normalisation of {@code x} over its last axis.
+   *
+   * @throws IllegalArgumentException unless {@code epsilon > 0} and the per-channel inputs have the
+   *     last axis's size
+   */
+  public static Node of(
+      Node x,
+      Node gamma,
+      Node beta,
+      Node movingMean,
+      Node movingVariance,
+      float epsilon,
+      Mode mode) {
+    if (!(epsilon > 0f)) {
+      throw new IllegalArgumentException("batch_norm: epsilon must be > 0; got " + epsilon);
+    }
+    return x.graph()
+        .apply(new BatchNorm(epsilon, mode), x, gamma, beta, movingMean, movingVariance);
+  }
+
+  /**
+   * The side-effect node that, after a training-mode run of {@code bn}, moves its moving statistics
+   * toward the batch's: {@code moving = moving * momentum + batch * (1 - momentum)}. It does
+   * nothing in inference, for a {@link Mode#INFERENCE} node, or while {@code enabled} is false (a
+   * frozen layer).
+   */
+  public static Node updateMoving(Node bn, float momentum, BooleanSupplier enabled) {
+    if (!(bn.op() instanceof BatchNorm op)) {
+      throw new IllegalArgumentException("batch_norm_update: " + bn + " is not a batch_norm node");
+    }
+    if (!(momentum >= 0f && momentum <= 1f)) {
+      throw new IllegalArgumentException("batch_norm_update: momentum must be in [0, 1]");
+    }
+    return bn.graph().apply(new UpdateMoving(op, momentum, enabled), bn, bn.input(3), bn.input(4));
+  }
+
+  @Override
+  public String kind() {
+    return "batch_norm";
+  }
+
+  @Override
+  public String attributes() {
+    return "epsilon=" + epsilon + (mode == Mode.FOLLOW_PLAN ? "" : ", " + mode);
+  }
+
+  @Override
+  public Shape outputShape(List<Shape> in) {
+    Shapes.arity(kind(), in, 5);
+    Shape x = in.get(0);
+    int c = x.rank() == 0 ? 1 : x.dim(-1);
+    for (int i = 1; i < 5; i++) {
+      if (in.get(i).rank() != 1 || in.get(i).dim(0) != c) {
+        throw shapeError(
+            "input " + i + " has shape " + in.get(i) + "; expected (" + c + ") for input " + x);
+      }
+    }
+    return x;
+  }
+
+  @Override
+  public Shape workspaceShape(List<Shape> inputs, Shape output) {
+    return Shape.of(2, inputs.get(1).dim(0));
+  }
+
+  boolean usesBatchStatistics(Args a) {
+    return mode == Mode.TRAINING || (mode == Mode.FOLLOW_PLAN && a.training());
+  }
+
+  /** The workspace's halves {@code [mean, variance]}, made once per node and plan. */
+  static Tensor[] stats(Args a, Tensor ws) {
+    Tensor[] s = (Tensor[]) a.memo();
+    if (s == null) {
+      int c = ws.size() / 2;
+      s =
+          new Tensor[] {
+            Tensor.wrap(ws.array(), ws.offset(), Shape.of(c)),
+            Tensor.wrap(ws.array(), ws.offset() + c, Shape.of(c))
+          };
+      a.memo(s);
+    }
+    return s;
+  }
+
+  @Override
+  public void forward(Args a) {
+    Tensor[] s = stats(a, a.workspace());
+    if (usesBatchStatistics(a)) {
+      dev.graft.tensor.BatchNorm.moments(a.input(0), s[0], s[1]);
+    } else {
+      s[0].copyFrom(a.input(3));
+      s[1].copyFrom(a.input(4));
+    }
+    dev.graft.tensor.BatchNorm.normalize(
+        a.input(0), s[0], s[1], a.input(1), a.input(2), epsilon, a.output());
+  }
+
+  @Override
+  public List<Node> gradients(Node self, Node g) {
+    Node x = self.input(0);
+    int c = self.input(1).shape().dim(0);
+    Node packed = self.graph().apply(new Grad(this), self, x, self.input(1), g);
+    return java.util.Arrays.asList(
+        Part.of(packed, 2 * c, x.shape()),
+        Part.of(packed, 0, Shape.of(c)),
+        Part.of(packed, c, Shape.of(c)),
+        null,
+        null);
+  }
+
+  /** Packed {@code [dgamma | dbeta | dx]}; inputs {@code (forward node, x, gamma, dy)}. */
+  static final class Grad extends BackwardOp {
+    private final BatchNorm fwd;
+
+    Grad(BatchNorm fwd) {
+      this.fwd = fwd;
+    }
+
+    @Override
+    public String kind() {
+      return "batch_norm_grad";
+    }
+
+    @Override
+    public Shape outputShape(List<Shape> in) {
+      Shape x = in.get(1);
+      int c = in.get(2).dim(0);
+      return Shape.of(x.isFullyDefined() ? 2 * c + x.size() : Shape.UNKNOWN);
+    }
+
+    @Override
+    public void forward(Args a) {
+      Tensor[] v = (Tensor[]) a.memo();
+      if (v == null) {
+        Tensor ws = a.inputWorkspace(0);
+        int c = ws.size() / 2;
+        Tensor out = a.output();
+        v =
+            new Tensor[] {
+              Tensor.wrap(ws.array(), ws.offset(), Shape.of(c)),
+              Tensor.wrap(ws.array(), ws.offset() + c, Shape.of(c)),
+              Tensor.wrap(out.array(), out.offset(), Shape.of(c)),
+              Tensor.wrap(out.array(), out.offset() + c, Shape.of(c)),
+              Tensor.wrap(out.array(), out.offset() + 2 * c, a.input(1).shape())
+            };
+        a.memo(v);
+      }
+      dev.graft.tensor.BatchNorm.backward(
+          a.input(1),
+          a.input(3),
+          v[0],
+          v[1],
+          a.input(2),
+          fwd.epsilon,
+          fwd.usesBatchStatistics(a),
+          v[4],
+          v[2],
+          v[3]);
+    }
+  }
+
+  /** The moving-average update; inputs {@code (forward node, moving_mean, moving_variance)}. */
+  static final class UpdateMoving extends BackwardOp {
+    private final BatchNorm fwd;
+    private final float momentum;
+    private final BooleanSupplier enabled;
+
+    UpdateMoving(BatchNorm fwd, float momentum, BooleanSupplier enabled) {
+      this.fwd = fwd;
+      this.momentum = momentum;
+      this.enabled = enabled;
+    }
+
+    @Override
+    public String kind() {
+      return "batch_norm_update";
+    }
+
+    @Override
+    public String attributes() {
+      return "momentum=" + momentum;
+    }
+
+    @Override
+    public Shape outputShape(List<Shape> in) {
+      return Shape.of(0);
+    }
+
+    @Override
+    public boolean hasSideEffects() {
+      return true;
+    }
+
+    @Override
+    public void forward(Args a) {
+      if (fwd.mode == Mode.INFERENCE || !a.training() || !enabled.getAsBoolean()) {
+        return;
+      }
+      Tensor[] s = stats(a, a.inputWorkspace(0));
+      dev.graft.tensor.BatchNorm.updateMoving(a.input(1), s[0], momentum);
+      dev.graft.tensor.BatchNorm.updateMoving(a.input(2), s[1], momentum);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.graft.autograd;
+
+import static dev.graft.autograd.OpGradientTest.c;
+import static dev.graft.autograd.OpGradientTest.pos;
+import static dev.graft.autograd.OpGradientTest.r;
+
+import dev.graft.autograd.ops.BatchNorm;
+import dev.graft.autograd.ops.Extremum;
+import dev.graft.autograd.ops.Transpose;
+import dev.graft.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Gradient cases of the ops behind Permute, Maximum/Minimum and BatchNormalization. */
+final class LayerOpCases {
+  private LayerOpCases() {}
+
+  static List<OpGradientTest.Case> cases() {
+    List<OpGradientTest.Case> cs = new ArrayList<>();
+    cs.add(c("transpose_021", n -> Transpose.of(n.get(0), 0, 2, 1), r(200, 2, 3, 4)));
+    cs.add(c("transpose_rank4", n -> Transpose.of(n.get(0), 2, 0, 3, 1), r(201, 2, 3, 2, 3)));
+    // Values spread apart so a finite-difference step never flips a comparison.
+    Tensor a = Tensor.of(new float[] {0.1f, 0.9f, -0.5f, 0.3f, -0.8f, 0.6f}, 2, 3);
+    Tensor b = Tensor.of(new float[] {0.4f, 0.2f, -0.1f, -0.3f, 0.5f, 0.0f}, 2, 3);
+    cs.add(c("maximum", n -> Extremum.maximum(n.get(0), n.get(1)), a, b));
+    cs.add(c("minimum", n -> Extremum.minimum(n.get(0), n.get(1)), a, b));
+    for (BatchNorm.Mode mode : BatchNorm.Mode.values()) {
+      // The moving statistics are constants to the gradient (never trained): inputs 0-2 only.
+      cs.add(
+          new OpGradientTest.Case(
+              "batch_norm_" + mode.name().toLowerCase(java.util.Locale.ROOT),
+              n -> {
+                Node y =
+                    BatchNorm.of(n.get(0), n.get(1), n.get(2), n.get(3), n.get(4), 1e-3f, mode);
+                // Emitted so the registry sees the update op; it runs only in training plans.
+                BatchNorm.updateMoving(y, 0.99f, () -> true);
+                return y;
+              },
+              List.of(r(202, 3, 2, 4), r(203, 4), r(204, 4), r(205, 4), pos(206, 4)),
+              new int[] {0, 1, 2}));
+    }
+    return cs;
+  }
+}

@@ -1,0 +1,204 @@
+package dev.graft.dsl;
+
+import static dev.graft.dsl.Graft.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.autograd.Variable;
+import dev.graft.autograd.ops.Tanh;
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Keras's {@code run_layer_test} idea for every layer available through {@link Graft}: each layer
+ * is built and called inside a model; its inferred output shape must equal the executed one; its
+ * config must hold its constructor arguments; frozen ({@code trainable(false)}) it must come out of
+ * a training step with every weight unchanged; unfrozen, a training step must run and move its
+ * trainable weights.
+ */
+class LayerContractTest {
+  /** One layer under test: how to make it, its sample inputs, and config entries it must have. */
+  record Spec(
+      String name,
+      Supplier<Layer> layer,
+      List<int[]> inputDims,
+      boolean integerInput,
+      Map<String, Object> config) {}
+
+  static Spec spec(String name, Supplier<Layer> layer, int[] dims, Map<String, Object> config) {
+    return new Spec(name, layer, List.of(dims), false, config);
+  }
+
+  static Spec merge(String name, Supplier<Layer> layer, Map<String, Object> config, int[]... dims) {
+    return new Spec(name, layer, List.of(dims), false, config);
+  }
+
+  static List<Spec> specs() {
+    int[] vec = {6};
+    int[] img = {6, 5, 3};
+    int[] seq = {5, 4};
+    return List.of(
+        spec(
+            "dense",
+            () -> dense(4).activation("relu"),
+            vec,
+            Map.of("units", 4, "activation", "relu")),
+        spec(
+            "conv2d",
+            () -> conv2d(3, 3, 2).strides(2, 1).padding("same"),
+            img,
+            Map.of(
+                "filters",
+                3,
+                "kernel_size",
+                List.of(3, 2),
+                "strides",
+                List.of(2, 1),
+                "padding",
+                "same")),
+        spec("max_pooling2d", () -> maxPooling2d(2), img, Map.of("pool_size", List.of(2, 2))),
+        spec(
+            "average_pooling2d",
+            () -> averagePooling2d(2),
+            img,
+            Map.of("pool_size", List.of(2, 2))),
+        spec("global_average_pooling2d", Graft::globalAveragePooling2d, img, Map.of()),
+        spec("global_max_pooling2d", Graft::globalMaxPooling2d, img, Map.of()),
+        spec("flatten", Graft::flatten, img, Map.of()),
+        spec("reshape", () -> reshape(3, -1), vec, Map.of("target_shape", List.of(3, -1))),
+        spec("repeat_vector", () -> repeatVector(3), vec, Map.of("n", 3)),
+        spec("dropout", () -> dropout(0.25), vec, Map.of("rate", 0.25)),
+        spec("activation", () -> activation("tanh"), vec, Map.of("activation", "tanh")),
+        new Spec(
+            "embedding",
+            () -> embedding(10, 3),
+            List.of(new int[] {5}),
+            true,
+            Map.of("input_dim", 10, "output_dim", 3)),
+        spec(
+            "lstm",
+            () -> lstm(3).returnSequences(true),
+            seq,
+            Map.of("units", 3, "return_sequences", true)),
+        spec("gru", () -> gru(3), seq, Map.of("units", 3)),
+        spec("gru_reset_before", () -> gru(3).resetAfter(false), seq, Map.of("reset_after", false)),
+        spec("lambda", () -> lambda(Tanh::of), vec, Map.of()),
+        merge("concatenate", () -> concatenateLayer(-1), Map.of("axis", -1), vec, new int[] {2}),
+        merge("average", Graft::averageLayer, Map.of(), vec, vec),
+        merge("add", dev.graft.layers.Add::new, Map.of(), vec, vec),
+        merge("subtract", dev.graft.layers.Subtract::new, Map.of(), vec, vec),
+        merge("multiply", dev.graft.layers.Multiply::new, Map.of(), vec, vec),
+        merge("maximum", Graft::maximumLayer, Map.of(), vec, vec),
+        merge("minimum", Graft::minimumLayer, Map.of(), vec, new int[] {1}),
+        merge(
+            "dot",
+            () -> dotLayer(1).normalize(true),
+            Map.of("axes", 1, "normalize", true),
+            vec,
+            vec),
+        spec("permute", () -> permute(2, 1), seq, Map.of("dims", List.of(2, 1))),
+        spec(
+            "conv1d",
+            () -> conv1d(3, 2).strides(2).padding("same").activation("relu"),
+            seq,
+            Map.of(
+                "filters", 3, "kernel_size", List.of(2), "strides", List.of(2), "padding", "same")),
+        spec("max_pooling1d", () -> maxPooling1d(2), seq, Map.of("pool_size", 2, "strides", 2)),
+        spec("average_pooling1d", () -> averagePooling1d(2).strides(1), seq, Map.of("strides", 1)),
+        spec("global_average_pooling1d", Graft::globalAveragePooling1d, seq, Map.of()),
+        spec("rescaling", () -> rescaling(0.5, 1), vec, Map.of("scale", 0.5, "offset", 1.0)),
+        spec(
+            "batch_normalization",
+            () -> batchNormalization().momentum(0.9),
+            img,
+            Map.of("momentum", 0.9, "epsilon", 1e-3, "axis", -1)),
+        spec("layer_normalization", Graft::layerNormalization, seq, Map.of("epsilon", 1e-3)));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyLayerHonoursTheContract() {
+    return specs().stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> check(s)));
+  }
+
+  private static void check(Spec s) {
+    Graft.seed(1);
+    Layer layer = s.layer().get();
+    List<SymbolicTensor> ins = new ArrayList<>();
+    List<Tensor> xs = new ArrayList<>();
+    List<Shape> shapes = new ArrayList<>();
+    Rng rng = new Rng(2);
+    for (int[] d : s.inputDims()) {
+      ins.add(input(d));
+      int[] full = Shape.batched(d).withBatch(3).toArray();
+      xs.add(
+          s.integerInput() ? Tensor.randint(rng, 0, 10, full) : Tensor.uniform(rng, -1f, 1f, full));
+      shapes.add(Shape.batched(d));
+    }
+    SymbolicTensor out = layer.on(ins);
+    Shape inferred = layer.outputShapes(shapes).get(0);
+    assertEquals(inferred, out.shape(), s.name() + ": symbolic output shape");
+    Model m = model(ins, out);
+    Tensor y = m.predict(xs).get(0);
+    assertEquals(inferred.withBatch(3), y.shape(), s.name() + ": executed vs inferred shape");
+
+    Map<String, Object> config = layer.config();
+    assertEquals(layer.name(), config.get("name"), s.name() + ": config name");
+    for (Map.Entry<String, Object> e : s.config().entrySet()) {
+      assertTrue(config.containsKey(e.getKey()), s.name() + ": config lacks " + e.getKey());
+      assertEquals(
+          normalize(e.getValue()),
+          normalize(config.get(e.getKey())),
+          s.name() + ": config " + e.getKey());
+    }
+
+    Tensor target = Tensor.uniform(rng, -1f, 1f, y.shape().toArray());
+    layer.trainable(false);
+    assertTrue(layer.trainableWeights().isEmpty(), s.name() + ": frozen but has trainable weights");
+    List<Tensor> before = layer.getWeights();
+    m.compile(sgd(0.5, 0, false), "mse");
+    m.trainOnBatch(xs, List.of(target));
+    List<Tensor> after = layer.getWeights();
+    for (int i = 0; i < before.size(); i++) {
+      assertTrue(
+          Arrays.equals(before.get(i).toArray(), after.get(i).toArray()),
+          s.name() + ": frozen weight " + layer.weights().get(i).name() + " changed in a fit step");
+    }
+
+    layer.trainable(true);
+    Model again = model(ins, out);
+    again.compile(sgd(0.5, 0, false), "mse");
+    double loss = again.trainOnBatch(xs, List.of(target))[0];
+    assertTrue(Double.isFinite(loss), s.name() + ": training loss " + loss);
+    List<Variable> trainable = layer.trainableWeights();
+    for (int i = 0; i < trainable.size(); i++) {
+      int k = layer.weights().indexOf(trainable.get(i));
+      assertFalse(
+          Arrays.equals(before.get(k).toArray(), trainable.get(i).value().toArray()),
+          s.name() + ": weight " + trainable.get(i).name() + " did not move in a training step");
+    }
+  }
+
+  /** Config values compared loosely: int arrays as lists, numbers as doubles. */
+  private static Object normalize(Object v) {
+    if (v instanceof int[] a) {
+      return Arrays.stream(a).boxed().map(i -> (double) i).toList();
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().map(LayerContractTest::normalize).toList();
+    }
+    if (v instanceof Number n) {
+      return (double) n.floatValue();
+    }
+    return v;
+  }
+}

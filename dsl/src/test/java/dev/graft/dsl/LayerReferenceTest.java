@@ -1,0 +1,143 @@
+package dev.graft.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every layer case of {@code ../shared/reference/layers} (TensorFlow.js's Keras port, see its
+ * FORMAT.md): the layer is built from its Keras config, given the stored weights, and its forward
+ * output and the gradients of {@code sum(output * R)} with respect to every input and weight must
+ * match within {@code 1e-5 + 1e-4 * |want|}. The worst error per case is printed.
+ */
+class LayerReferenceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The reference folder: {@code <project root>/../shared/reference/layers}. */
+  static Path referenceDir() {
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    Path root = Files.exists(dir.resolve("dsl")) ? dir : dir.getParent();
+    return root.resolveSibling("shared").resolve("reference").resolve("layers");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyReferenceCaseMatches() throws IOException {
+    Path dir = referenceDir();
+    Assumptions.assumeTrue(
+        Files.isDirectory(dir), "Keras reference cases not found at " + dir + ": skipped");
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertTrue(files.size() >= 22, "expected the reference cases in " + dir + "; got " + files);
+    return files.stream()
+        .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
+  }
+
+  private static void check(Path file) throws IOException {
+    JsonNode c = JSON.readTree(file.toFile());
+    String name = c.get("case").asText();
+    Layer layer =
+        KerasLayerConfigs.fromConfig(
+            c.get("layer").get("class_name").asText(), c.get("layer").get("config"));
+    List<Tensor> inputs = new ArrayList<>();
+    List<Shape> shapes = new ArrayList<>();
+    List<Boolean> floats = new ArrayList<>();
+    for (JsonNode in : c.get("inputs")) {
+      Tensor t = tensor(in);
+      inputs.add(t);
+      shapes.add(t.shape());
+      floats.add("float32".equals(in.get("dtype").asText()));
+    }
+    layer.ensureBuilt(shapes);
+    List<Tensor> weights = new ArrayList<>();
+    for (JsonNode w : c.get("weights")) {
+      weights.add(tensor(w));
+    }
+    layer.setWeights(weights);
+    Tensor want = tensor(c.get("output"));
+    assertEquals(List.of(want.shape()), layer.outputShapes(shapes), name + ": inferred shape");
+
+    boolean[] differentiable = new boolean[floats.size()];
+    for (int i = 0; i < differentiable.length; i++) {
+      differentiable[i] = floats.get(i);
+    }
+    LayerHarness run = new LayerHarness(layer, inputs, differentiable, tensor(c.get("R")), false);
+    List<Tensor> grads = run.gradients();
+    Worst worst = new Worst(name);
+    worst.compare("output", run.output(), want);
+    int k = 0;
+    JsonNode gradInputs = c.get("grads").get("inputs");
+    for (int i = 0; i < inputs.size(); i++) {
+      if (floats.get(i)) {
+        worst.compare("d input_" + i, grads.get(k++), tensor(gradInputs.get(i)));
+      }
+    }
+    JsonNode gradWeights = c.get("grads").get("weights");
+    for (int i = 0; i < layer.weights().size(); i++) {
+      worst.compare(
+          "d " + gradWeights.get(i).get("name").asText(),
+          grads.get(k++),
+          tensor(gradWeights.get(i)));
+    }
+    System.out.printf(
+        "reference %-26s worst |got-want| = %.3g (%s)%n", name, worst.error, worst.where);
+    assertTrue(worst.failure == null, worst.failure);
+  }
+
+  /** The worst absolute error seen, and the first element outside the tolerance. */
+  private static final class Worst {
+    final String name;
+    double error;
+    String where = "-";
+    String failure;
+
+    Worst(String name) {
+      this.name = name;
+    }
+
+    void compare(String what, Tensor got, Tensor want) {
+      assertEquals(want.shape(), got.shape(), name + ": shape of " + what);
+      for (int e = 0; e < want.size(); e++) {
+        double w = want.getFlat(e);
+        double d = Math.abs(got.getFlat(e) - w);
+        if (d > error) {
+          error = d;
+          where = what + "[" + e + "]";
+        }
+        if (failure == null && !(d <= 1e-5 + 1e-4 * Math.abs(w))) {
+          failure =
+              name + ": " + what + " element " + e + ": got " + got.getFlat(e) + ", want " + w;
+        }
+      }
+    }
+  }
+
+  /** A tensor record {@code {shape, dtype, data}}: floats parsed as double, cast to float. */
+  static Tensor tensor(JsonNode record) {
+    JsonNode shape = record.get("shape");
+    int[] dims = new int[shape.size()];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = shape.get(i).asInt();
+    }
+    JsonNode data = record.get("data");
+    float[] v = new float[data.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) data.get(i).asDouble();
+    }
+    return Tensor.of(v, dims);
+  }
+}

@@ -1,0 +1,168 @@
+package dev.graft.layers;
+
+import dev.graft.autograd.Node;
+import dev.graft.autograd.Variable;
+import dev.graft.autograd.ops.Reshape;
+import dev.graft.dsl.Activation;
+import dev.graft.tensor.ConvGeometry;
+import dev.graft.tensor.Shape;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keras's {@code Conv1D} on {@code (N, T, C)}: kernel {@code (k, C, filters)} ({@code
+ * glorot_uniform}), bias {@code (filters)} (zeros), strides, dilation, {@code valid} (default) or
+ * {@code same} padding, and an activation. Runs as a 2-D convolution of {@code (N, 1, T, C)} with a
+ * {@code (1, k)} kernel, so it shares Conv2D's kernels and gradient.
+ */
+public final class Conv1D extends SingleInput {
+  private final int filters;
+  private final int kernelSize;
+  private int strides = 1;
+  private int dilation = 1;
+  private ConvGeometry.Padding padding = ConvGeometry.Padding.VALID;
+  private Activation activation = Activation.LINEAR;
+  private boolean useBias = true;
+  private Initializer kernelInitializer = Initializers.glorotUniform();
+  private Initializer biasInitializer = Initializers.zeros();
+  private Variable kernel;
+  private Variable bias;
+
+  /**
+   * {@code filters} filters spanning {@code kernelSize} steps.
+   *
+   * @throws IllegalArgumentException for non-positive sizes
+   */
+  public Conv1D(int filters, int kernelSize) {
+    checkArgument(filters > 0, "Conv1D", "filters", filters);
+    checkArgument(kernelSize > 0, "Conv1D", "kernel_size", kernelSize);
+    this.filters = filters;
+    this.kernelSize = kernelSize;
+  }
+
+  /** Strides (default 1); returns this. */
+  public Conv1D strides(int s) {
+    checkArgument(s > 0, "Conv1D", "strides", s);
+    requireUnbuilt("strides");
+    this.strides = s;
+    return this;
+  }
+
+  /** Dilation rate (default 1); returns this. */
+  public Conv1D dilationRate(int d) {
+    checkArgument(d > 0, "Conv1D", "dilation_rate", d);
+    requireUnbuilt("dilation_rate");
+    this.dilation = d;
+    return this;
+  }
+
+  /**
+   * {@code "valid"} (default) or {@code "same"}; returns this.
+   *
+   * @throws IllegalArgumentException for {@code "causal"} (not supported) or an unknown name
+   */
+  public Conv1D padding(String p) {
+    checkArgument(!"causal".equals(p), "Conv1D", "padding", p + " (not supported)");
+    requireUnbuilt("padding");
+    this.padding = ConvGeometry.Padding.parse(p);
+    return this;
+  }
+
+  /** Sets the activation by Keras name; returns this. */
+  public Conv1D activation(String name) {
+    return activation(Activation.of(name));
+  }
+
+  /** Sets the activation; returns this. */
+  public Conv1D activation(Activation a) {
+    this.activation = a;
+    return this;
+  }
+
+  /** Whether to add a bias (default true); returns this. */
+  public Conv1D useBias(boolean value) {
+    requireUnbuilt("use_bias");
+    this.useBias = value;
+    return this;
+  }
+
+  /** Sets the kernel initializer; returns this. */
+  public Conv1D kernelInitializer(Initializer init) {
+    requireUnbuilt("kernel_initializer");
+    this.kernelInitializer = init;
+    return this;
+  }
+
+  /** Sets the bias initializer; returns this. */
+  public Conv1D biasInitializer(Initializer init) {
+    requireUnbuilt("bias_initializer");
+    this.biasInitializer = init;
+    return this;
+  }
+
+  @Override
+  protected void checkInputs(List<Shape> in) {
+    super.checkInputs(in);
+    Shape x = in.get(0);
+    if (x.rank() != 3 || x.dim(1) == Shape.UNKNOWN || x.dim(2) == Shape.UNKNOWN) {
+      throw incompatible(0, "rank 3 (batch, steps, channels) with known steps and channels", x);
+    }
+  }
+
+  @Override
+  protected void build(List<Shape> in) {
+    int channels = in.get(0).dim(2);
+    kernel =
+        addWeight("kernel", Shape.of(kernelSize, channels, filters), kernelInitializer, true, null);
+    if (useBias) {
+      bias = addWeight("bias", Shape.of(filters), biasInitializer, true, null);
+    }
+  }
+
+  @Override
+  protected Shape outputShape(Shape x) {
+    int channels = kernel.shape().dim(1);
+    if (x.rank() != 3 || x.dim(2) != channels) {
+      throw incompatible(0, "rank 3 with " + channels + " channels", x);
+    }
+    ConvGeometry g;
+    try {
+      g = ConvGeometry.forInput(Pooling1D.as2d(x), 1, kernelSize, 1, strides, 1, dilation, padding);
+    } catch (IllegalArgumentException e) {
+      throw incompatible(
+          0, "a sequence at least as long as the kernel (" + e.getMessage() + ")", x);
+    }
+    return Shape.of(x.dim(0), g.outW(), filters);
+  }
+
+  @Override
+  protected Node call(CallContext ctx, Node x) {
+    Node k = Reshape.of(read(ctx, kernel), Shape.of(1, kernelSize, kernel.shape().dim(1), filters));
+    Node y =
+        dev.graft.autograd.ops.Conv2D.of(
+            Reshape.of(x, Pooling1D.as2d(x.shape())),
+            k,
+            useBias ? read(ctx, bias) : null,
+            new int[] {1, strides},
+            new int[] {1, dilation},
+            padding);
+    return activation.apply(Reshape.of(y, outputShape(x.shape())));
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("filters", filters);
+    c.put("kernel_size", new int[] {kernelSize});
+    c.put("strides", new int[] {strides});
+    c.put("padding", padding.name().toLowerCase(java.util.Locale.ROOT));
+    c.put("data_format", "channels_last");
+    c.put("dilation_rate", new int[] {dilation});
+    c.put("groups", 1);
+    c.put("activation", activation.kerasName());
+    c.put("use_bias", useBias);
+    c.put("kernel_initializer", Configs.of(kernelInitializer));
+    c.put("bias_initializer", Configs.of(biasInitializer));
+    return c;
+  }
+}
