@@ -60,6 +60,13 @@ public class Model extends Layer {
     }
   }
 
+  /** Names this model (Keras's {@code name=}); returns this. */
+  @Override
+  public Model name(String newName) {
+    super.name(newName);
+    return this;
+  }
+
   @Override
   public String className() {
     return isSubclassed() ? getClass().getSimpleName() : "Functional";
@@ -440,6 +447,21 @@ public class Model extends Layer {
   /** One training step on one batch of a single-input, single-output model. */
   public double[] trainOnBatch(Tensor x, Tensor y) {
     return trainOnBatch(List.of(x), List.of(y));
+  }
+
+  /**
+   * The gradients of the compiled loss on one batch with respect to each trainable weight, keyed by
+   * weight name ({@code "dense/kernel"}); the weights and the optimizer are left unchanged. Like
+   * Keras's {@code tape.gradient(loss, model.trainable_weights)}.
+   */
+  public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y) {
+    ensureTraced(x);
+    return trainer().gradients(x, y);
+  }
+
+  /** The gradients of the loss for a single-input, single-output model (see above). */
+  public Map<String, Tensor> gradients(Tensor x, Tensor y) {
+    return gradients(List.of(x), List.of(y));
   }
 
   /** Predictions for one batch. */

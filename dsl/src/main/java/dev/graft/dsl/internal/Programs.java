@@ -16,16 +16,23 @@ import dev.graft.layers.CallContext;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model compiled to IR once: the forward graph on placeholders named after the inputs, the loss
  * (per output: per-sample loss times sample weight, averaged, times the loss weight, plus the
  * layers' penalties), and the programs for training (with gradients and optimizer updates) and
- * evaluation. Outputs of both programs: {@code [total loss, prediction 0, ...]}.
+ * evaluation, and the gradients alone. Outputs of both programs: {@code [total loss, prediction 0,
+ * ...]}.
  */
 final class Programs {
   final Program train;
   final Program evaluate;
+
+  /** Outputs the gradient of the total loss for each of {@link #gradientVariables}. */
+  final Program gradients;
+
+  final List<Variable> gradientVariables = new ArrayList<>();
   final List<String> inputNames;
   final List<String> targetNames = new ArrayList<>();
   final List<String> weightNames = new ArrayList<>();
@@ -80,7 +87,17 @@ final class Programs {
       }
     }
     this.evaluate = new Program(results);
-    List<Node> updates = optimizer.updates(Gradients.of(total, trainable));
+    Map<Variable, Node> grads = Gradients.of(total, trainable);
+    List<Node> gradNodes = new ArrayList<>();
+    grads.forEach(
+        (v, grad) -> {
+          if (grad != null) {
+            gradientVariables.add(v);
+            gradNodes.add(grad);
+          }
+        });
+    this.gradients = new Program(gradNodes.isEmpty() ? List.of(total) : gradNodes);
+    List<Node> updates = optimizer.updates(grads);
     this.train = new Program(results, updates);
   }
 }

@@ -361,6 +361,33 @@ public final class Trainer {
     return values(loss);
   }
 
+  /**
+   * The gradients of the loss (as {@link #trainOnBatch} computes it, before the update) with
+   * respect to each trainable weight, by weight name; weights the loss does not depend on get
+   * zeros. Nothing is updated.
+   */
+  public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y) {
+    int n = check(x, y);
+    Programs p = programs(y);
+    Plan plan = p.gradients.plan(n);
+    for (int i = 0; i < x.size(); i++) {
+      Batches.slice(x.get(i), 0, plan.input(p.inputNames.get(i)));
+    }
+    for (int k = 0; k < y.size(); k++) {
+      Batches.slice(y.get(k), 0, plan.input(p.targetNames.get(k)));
+      plan.input(p.weightNames.get(k)).fill(1f);
+    }
+    plan.run(true);
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (Variable v : model.weights()) {
+      if (v.trainable()) {
+        int k = p.gradientVariables.indexOf(v);
+        out.put(v.name(), k < 0 ? Tensor.zeros(v.shape()) : plan.output(k).copy());
+      }
+    }
+    return out;
+  }
+
   /** Keras's {@code evaluate}: mean loss and metrics over batches. */
   public double[] evaluate(List<Tensor> x, List<Tensor> y, int batchSize) {
     int n = check(x, y);
