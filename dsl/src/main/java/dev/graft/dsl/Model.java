@@ -328,9 +328,34 @@ public class Model extends Layer {
     return this;
   }
 
-  /** Configures training with one loss per output. */
+  /**
+   * Configures training with one loss per output (or one for all). {@code metrics} applies to every
+   * output, or holds one list per output ({@code List.of(List.of("accuracy"), List.of())}). With
+   * several outputs, logs name each output's loss and metrics after it ({@code "dense_3_loss"},
+   * {@code "dense_3_accuracy"}).
+   */
   public Model compile(Object optimizer, List<?> losses, List<?> metrics) {
     this.trainer = Trainer.compile(this, optimizer, losses, metrics);
+    return this;
+  }
+
+  /**
+   * Configures training with per-output losses weighted by {@code lossWeights} (Keras's {@code
+   * loss_weights}): the loss minimised is {@code sum_k lossWeights[k] * loss_k}.
+   */
+  public Model compile(
+      Object optimizer, List<?> losses, List<? extends Number> lossWeights, List<?> metrics) {
+    Trainer t = Trainer.compile(this, optimizer, losses, metrics);
+    List<Float> w = new ArrayList<>();
+    for (Number x : lossWeights) {
+      if (x == null || !Float.isFinite(x.floatValue()) || x.floatValue() < 0) {
+        throw new IllegalArgumentException(
+            "compile: loss weights must be finite and >= 0; Received: loss_weights=" + lossWeights);
+      }
+      w.add(x.floatValue());
+    }
+    t.lossWeights(w);
+    this.trainer = t;
     return this;
   }
 

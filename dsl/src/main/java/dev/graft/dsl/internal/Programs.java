@@ -23,7 +23,7 @@ import java.util.Map;
  * (per output: per-sample loss times sample weight, averaged, times the loss weight, plus the
  * layers' penalties), and the programs for training (with gradients and optimizer updates) and
  * evaluation, and the gradients alone. Outputs of both programs: {@code [total loss, prediction 0,
- * ...]}.
+ * ..., weighted loss of output 0, ...]}.
  */
 final class Programs {
   final Program train;
@@ -33,6 +33,8 @@ final class Programs {
   final Program gradients;
 
   final List<Variable> gradientVariables = new ArrayList<>();
+  private final Variable[] variables;
+  private final boolean[] trainableAtBuild;
   final List<String> inputNames;
   final List<String> targetNames = new ArrayList<>();
   final List<String> weightNames = new ArrayList<>();
@@ -53,6 +55,7 @@ final class Programs {
     }
     List<Node> outs = model.call(ctx, ins);
     Node total = null;
+    List<Node> outputLosses = new ArrayList<>();
     for (int k = 0; k < outs.size(); k++) {
       String tn = "__target_" + k;
       String wn = "__sample_weight_" + k;
@@ -72,6 +75,7 @@ final class Programs {
       if (lossWeights.get(k) != 1f) {
         lossK = Scale.of(lossK, lossWeights.get(k));
       }
+      outputLosses.add(lossK);
       total = total == null ? lossK : Add.of(total, lossK);
     }
     for (Node penalty : ctx.losses()) {
@@ -80,10 +84,14 @@ final class Programs {
     List<Node> results = new ArrayList<>();
     results.add(total);
     results.addAll(outs);
+    results.addAll(outputLosses);
     List<Variable> trainable = new ArrayList<>();
-    for (Variable v : model.weights()) {
-      if (v.trainable()) {
-        trainable.add(v);
+    variables = model.weights().toArray(new Variable[0]);
+    trainableAtBuild = new boolean[variables.length];
+    for (int i = 0; i < variables.length; i++) {
+      trainableAtBuild[i] = variables[i].trainable();
+      if (trainableAtBuild[i]) {
+        trainable.add(variables[i]);
       }
     }
     this.evaluate = new Program(results);
@@ -99,5 +107,19 @@ final class Programs {
     this.gradients = new Program(gradNodes.isEmpty() ? List.of(total) : gradNodes);
     List<Node> updates = optimizer.updates(grads);
     this.train = new Program(results, updates);
+  }
+
+  /**
+   * True when a weight was frozen or unfrozen since these programs were built, by any route (a
+   * nested layer's {@code trainable(...)}, a whole model's, or a variable's): the gradients and
+   * updates then cover the wrong set. Checked before each step; allocates nothing.
+   */
+  boolean stale() {
+    for (int i = 0; i < variables.length; i++) {
+      if (variables[i].trainable() != trainableAtBuild[i]) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -74,10 +74,19 @@ public final class Trainer {
       throw new IllegalArgumentException(
           "compile: the model has " + outputs + " outputs but " + ls.size() + " losses were given");
     }
+    boolean perOutput =
+        !metricArgs.isEmpty() && metricArgs.stream().allMatch(a -> a instanceof List);
+    if (perOutput && metricArgs.size() != ls.size()) {
+      throw new IllegalArgumentException(
+          "compile: metrics given per output need one list per output ("
+              + ls.size()
+              + "); got "
+              + metricArgs.size());
+    }
     List<List<Metric>> ms = new ArrayList<>();
     for (int k = 0; k < ls.size(); k++) {
       List<Metric> m = new ArrayList<>();
-      for (Object a : metricArgs) {
+      for (Object a : perOutput ? (List<?>) metricArgs.get(k) : metricArgs) {
         m.add(metric(a, ls.get(k)));
       }
       ms.add(m);
@@ -153,6 +162,9 @@ public final class Trainer {
   public List<String> metricNames() {
     List<String> names = new ArrayList<>();
     names.add("loss");
+    for (int k = 0; k < losses.size() && losses.size() > 1; k++) {
+      names.add(prefix(k) + "loss");
+    }
     for (int k = 0; k < metrics.size(); k++) {
       for (Metric m : metrics.get(k)) {
         names.add(prefix(k) + m.name());
@@ -170,7 +182,7 @@ public final class Trainer {
     for (Tensor t : y) {
       shapes.add(t.shape().withBatch(Shape.UNKNOWN));
     }
-    if (programs == null || !shapes.equals(programTargetShapes)) {
+    if (programs == null || !shapes.equals(programTargetShapes) || programs.stale()) {
       if (losses.size() != model.outputs().size()) {
         throw new IllegalArgumentException(
             "The model has "
@@ -243,21 +255,26 @@ public final class Trainer {
       }
       resetMetrics();
       progress.epochBegin(epoch, steps);
-      double lossSum = 0;
+      double[] lossSums = new double[1 + losses.size()];
       int seen = 0;
       for (int s = 0; s < steps; s++) {
         int from = s * o.batchSize();
         int b = Math.min(o.batchSize(), n - from);
-        double loss = step(x, y, weights, order, from, b);
-        lossSum += loss * b;
+        double[] batchLosses = step(x, y, weights, order, from, b);
+        for (int k = 0; k < lossSums.length; k++) {
+          lossSums[k] += batchLosses[k] * b;
+        }
         seen += b;
-        Map<String, Double> logs = logs(lossSum / seen);
+        Map<String, Double> logs = logs(lossSums, seen);
         progress.batchEnd(s + 1, logs);
         for (Callback cb : cbs) {
           cb.onBatchEnd(run, s, logs);
         }
+        if (run.stop) {
+          break; // Keras 3 also stops mid-epoch (TerminateOnNaN asks from a batch)
+        }
       }
-      Map<String, Double> logs = logs(lossSum / seen);
+      Map<String, Double> logs = logs(lossSums, seen);
       if (vx != null) {
         double[] v = evaluate(vx, vy, o.batchSize());
         List<String> names = metricNames();
@@ -321,8 +338,11 @@ public final class Trainer {
     return out;
   }
 
-  /** One training step on rows {@code order[from .. from+b)}; returns the batch loss. */
-  private double step(List<Tensor> x, List<Tensor> y, Tensor w, int[] order, int from, int b) {
+  /**
+   * One training step on rows {@code order[from .. from+b)}; returns the batch's total loss, then
+   * each output's weighted loss.
+   */
+  private double[] step(List<Tensor> x, List<Tensor> y, Tensor w, int[] order, int from, int b) {
     Programs p = programs(y);
     Plan plan = p.train.plan(b);
     for (int i = 0; i < x.size(); i++) {
@@ -346,7 +366,16 @@ public final class Trainer {
         m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
       }
     }
-    return plan.output(0).item();
+    return batchLosses(plan);
+  }
+
+  private double[] batchLosses(Plan plan) {
+    double[] out = new double[1 + losses.size()];
+    out[0] = plan.output(0).item();
+    for (int k = 0; k < losses.size(); k++) {
+      out[1 + k] = plan.output(1 + losses.size() + k).item();
+    }
+    return out;
   }
 
   /** Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics. */
@@ -357,8 +386,7 @@ public final class Trainer {
       order[i] = i;
     }
     resetMetrics();
-    double loss = step(x, y, Tensor.ones(n), order, 0, n);
-    return values(loss);
+    return values(logs(step(x, y, Tensor.ones(n), order, 0, n), 1));
   }
 
   /**
@@ -393,7 +421,7 @@ public final class Trainer {
     int n = check(x, y);
     Programs p = programs(y);
     resetMetrics();
-    double lossSum = 0;
+    double[] lossSums = new double[1 + losses.size()];
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
       Plan plan = p.evaluate.plan(b);
@@ -405,18 +433,20 @@ public final class Trainer {
         plan.input(p.weightNames.get(k)).fill(1f);
       }
       plan.run(false);
-      lossSum += plan.output(0).item() * b;
+      double[] batchLosses = batchLosses(plan);
+      for (int k = 0; k < lossSums.length; k++) {
+        lossSums[k] += batchLosses[k] * b;
+      }
       for (int k = 0; k < y.size(); k++) {
         for (Metric m : metrics.get(k)) {
           m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
         }
       }
     }
-    return values(lossSum / n);
+    return values(logs(lossSums, n));
   }
 
-  private double[] values(double loss) {
-    Map<String, Double> logs = logs(loss);
+  private static double[] values(Map<String, Double> logs) {
     double[] v = new double[logs.size()];
     int i = 0;
     for (double d : logs.values()) {
@@ -429,9 +459,13 @@ public final class Trainer {
     metrics.forEach(ms -> ms.forEach(Metric::reset));
   }
 
-  private Map<String, Double> logs(double loss) {
+  /** The logs from loss sums over {@code count} samples: total, per output, then metrics. */
+  private Map<String, Double> logs(double[] lossSums, int count) {
     Map<String, Double> logs = new LinkedHashMap<>();
-    logs.put("loss", loss);
+    logs.put("loss", lossSums[0] / count);
+    for (int k = 0; k < losses.size() && losses.size() > 1; k++) {
+      logs.put(prefix(k) + "loss", lossSums[1 + k] / count);
+    }
     for (int k = 0; k < metrics.size(); k++) {
       for (Metric m : metrics.get(k)) {
         logs.put(prefix(k) + m.name(), m.result());
