@@ -139,13 +139,16 @@ class ErrorsTest {
     x.setFlat(2 * 8 * 3 + 4, 15f); // row 17: in the third batch of 8
     Tensor y = Tensor.randint(0, 2, 24, 1);
     List<List<Tensor>> afterBatch = new ArrayList<>();
-    var record = onBatchEnd((b, logs) -> afterBatch.add(m.getWeights()));
+    List<String> ended = new ArrayList<>();
+    var record =
+        onBatchEnd((b, logs) -> afterBatch.add(m.getWeights())).onTrainEnd(() -> ended.add("end"));
     var e =
         assertThrows(
             RuntimeException.class,
             () -> m.fit(x, y, epochs(1).batchSize(8).shuffle(false).verbose(0).callbacks(record)));
     assertContains(e.getMessage(), "15", "out of range");
     assertEquals(2, afterBatch.size());
+    assertEquals(List.of("end"), ended, "callbacks still see the end of training");
     assertEquals(2, m.optimizer().iterations(), "the failed step does not count");
     List<Tensor> now = m.getWeights();
     for (int i = 0; i < now.size(); i++) {

@@ -2,26 +2,20 @@ package dev.graft.dsl.internal;
 
 import dev.graft.autograd.Plan;
 import dev.graft.autograd.Variable;
-import dev.graft.autograd.optim.Adagrad;
-import dev.graft.autograd.optim.Adam;
-import dev.graft.autograd.optim.AdamW;
 import dev.graft.autograd.optim.Optimizer;
-import dev.graft.autograd.optim.RmsProp;
-import dev.graft.autograd.optim.Sgd;
 import dev.graft.dsl.Callback;
 import dev.graft.dsl.FitOptions;
 import dev.graft.dsl.History;
 import dev.graft.dsl.Loss;
 import dev.graft.dsl.Metric;
-import dev.graft.dsl.Metrics;
 import dev.graft.dsl.Model;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,45 +47,10 @@ public final class Trainer {
 
   /** Resolves compile arguments (objects or Keras names). */
   public static Trainer compile(Model model, Object optimizer, List<?> losses, List<?> metricArgs) {
-    Optimizer opt = optimizer(optimizer);
-    if (losses.isEmpty()) {
-      throw new IllegalArgumentException("compile: a loss is required");
-    }
-    List<Loss> ls = new ArrayList<>();
-    List<Float> weights = new ArrayList<>();
-    for (Object o : losses) {
-      ls.add(loss(o));
-      weights.add(1f);
-    }
-    int outputs = model.hasGraph() ? model.outputs().size() : 1;
-    if (ls.size() == 1 && outputs > 1) {
-      for (int k = 1; k < outputs; k++) {
-        ls.add(ls.get(0));
-        weights.add(1f);
-      }
-    }
-    if (model.hasGraph() && ls.size() != outputs) {
-      throw new IllegalArgumentException(
-          "compile: the model has " + outputs + " outputs but " + ls.size() + " losses were given");
-    }
-    boolean perOutput =
-        !metricArgs.isEmpty() && metricArgs.stream().allMatch(a -> a instanceof List);
-    if (perOutput && metricArgs.size() != ls.size()) {
-      throw new IllegalArgumentException(
-          "compile: metrics given per output need one list per output ("
-              + ls.size()
-              + "); got "
-              + metricArgs.size());
-    }
-    List<List<Metric>> ms = new ArrayList<>();
-    for (int k = 0; k < ls.size(); k++) {
-      List<Metric> m = new ArrayList<>();
-      for (Object a : perOutput ? (List<?>) metricArgs.get(k) : metricArgs) {
-        m.add(metric(a, ls.get(k)));
-      }
-      ms.add(m);
-    }
-    return new Trainer(model, opt, ls, weights, ms);
+    Optimizer opt = CompileArgs.optimizer(optimizer);
+    List<Loss> ls = CompileArgs.losses(model, losses);
+    List<Float> weights = new ArrayList<>(Collections.nCopies(ls.size(), 1f));
+    return new Trainer(model, opt, ls, weights, CompileArgs.metrics(metricArgs, ls));
   }
 
   /** Sets per-output loss weights (Keras's {@code loss_weights}). */
@@ -103,49 +62,6 @@ public final class Trainer {
     lossWeights.clear();
     lossWeights.addAll(w);
     invalidate();
-  }
-
-  private static Optimizer optimizer(Object o) {
-    if (o instanceof Optimizer opt) {
-      return opt;
-    }
-    if (o instanceof String s) {
-      return switch (s.toLowerCase(Locale.ROOT)) {
-        case "adam" -> new Adam();
-        case "adamw" -> new AdamW();
-        case "sgd" -> new Sgd();
-        case "rmsprop" -> new RmsProp();
-        case "adagrad" -> new Adagrad();
-        default ->
-            throw new IllegalArgumentException(
-                "Unknown optimizer \"" + s + "\"; expected adam, adamw, sgd, rmsprop or adagrad");
-      };
-    }
-    throw new IllegalArgumentException(
-        "compile: the optimizer must be an Optimizer or a name; Received: " + o);
-  }
-
-  private static Loss loss(Object o) {
-    if (o instanceof Loss l) {
-      return l;
-    }
-    if (o instanceof String s) {
-      return Loss.of(s);
-    }
-    throw new IllegalArgumentException("compile: a loss must be a Loss or a name; Received: " + o);
-  }
-
-  private static Metric metric(Object o, Loss loss) {
-    if (o instanceof String s) {
-      return Metrics.of(s, loss);
-    }
-    if (o instanceof Metric m) {
-      return m.name().equals("accuracy") && m.getClass().getSimpleName().equals("Deferred")
-          ? Metrics.of("accuracy", loss)
-          : m;
-    }
-    throw new IllegalArgumentException(
-        "compile: a metric must be a Metric or a name; Received: " + o);
   }
 
   /** The optimizer. */
@@ -245,48 +161,60 @@ public final class Trainer {
     List<Callback> cbs = o.callbacks();
     cbs.forEach(cb -> cb.onTrainBegin(run));
     int steps = (n + o.batchSize() - 1) / o.batchSize();
-    for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
-      run.snapshot = model.getWeights();
-      for (Callback cb : cbs) {
-        cb.onEpochBegin(run, epoch);
-      }
-      if (o.shuffle()) {
-        rng.shuffle(order);
-      }
-      resetMetrics();
-      progress.epochBegin(epoch, steps);
-      double[] lossSums = new double[1 + losses.size()];
-      int seen = 0;
-      for (int s = 0; s < steps; s++) {
-        int from = s * o.batchSize();
-        int b = Math.min(o.batchSize(), n - from);
-        double[] batchLosses = step(x, y, weights, order, from, b);
-        for (int k = 0; k < lossSums.length; k++) {
-          lossSums[k] += batchLosses[k] * b;
-        }
-        seen += b;
-        Map<String, Double> logs = logs(lossSums, seen);
-        progress.batchEnd(s + 1, logs);
+    try {
+      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
+        run.snapshot = model.getWeights();
         for (Callback cb : cbs) {
-          cb.onBatchEnd(run, s, logs);
+          cb.onEpochBegin(run, epoch);
         }
-        if (run.stop) {
-          break; // Keras 3 also stops mid-epoch (TerminateOnNaN asks from a batch)
+        if (o.shuffle()) {
+          rng.shuffle(order);
+        }
+        resetMetrics();
+        progress.epochBegin(epoch, steps);
+        double[] lossSums = new double[1 + losses.size()];
+        int seen = 0;
+        for (int s = 0; s < steps; s++) {
+          int from = s * o.batchSize();
+          int b = Math.min(o.batchSize(), n - from);
+          double[] batchLosses = step(x, y, weights, order, from, b);
+          for (int k = 0; k < lossSums.length; k++) {
+            lossSums[k] += batchLosses[k] * b;
+          }
+          seen += b;
+          Map<String, Double> logs = logs(lossSums, seen);
+          progress.batchEnd(s + 1, logs);
+          for (Callback cb : cbs) {
+            cb.onBatchEnd(run, s, logs);
+          }
+          if (run.stop) {
+            break; // Keras 3 also stops mid-epoch (TerminateOnNaN asks from a batch)
+          }
+        }
+        Map<String, Double> logs = logs(lossSums, seen);
+        if (vx != null) {
+          double[] v = evaluate(vx, vy, o.batchSize());
+          List<String> names = metricNames();
+          for (int i = 0; i < v.length; i++) {
+            logs.put("val_" + names.get(i), v[i]);
+          }
+        }
+        progress.epochEnd(logs);
+        history.record(epoch, logs);
+        for (Callback cb : cbs) {
+          cb.onEpochEnd(run, epoch, logs);
         }
       }
-      Map<String, Double> logs = logs(lossSums, seen);
-      if (vx != null) {
-        double[] v = evaluate(vx, vy, o.batchSize());
-        List<String> names = metricNames();
-        for (int i = 0; i < v.length; i++) {
-          logs.put("val_" + names.get(i), v[i]);
-        }
-      }
-      progress.epochEnd(logs);
-      history.record(epoch, logs);
+    } catch (RuntimeException | Error e) {
+      // Callbacks holding resources (CsvLogger's file) still get their end of training.
       for (Callback cb : cbs) {
-        cb.onEpochEnd(run, epoch, logs);
+        try {
+          cb.onTrainEnd(run);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
       }
+      throw e;
     }
     cbs.forEach(cb -> cb.onTrainEnd(run));
     return history;
