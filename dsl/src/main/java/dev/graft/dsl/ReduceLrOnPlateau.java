@@ -46,21 +46,13 @@ public final class ReduceLrOnPlateau implements Callback {
 
   /** Epochs without improvement before reducing; returns this. */
   public ReduceLrOnPlateau patience(int value) {
-    if (value < 0) {
-      throw new IllegalArgumentException(
-          "Invalid value for argument patience of ReduceLROnPlateau. Received: patience=" + value);
-    }
-    this.patience = value;
+    this.patience = (int) check(value >= 0, "patience", value);
     return this;
   }
 
   /** Epochs to wait after a reduction before counting again; returns this. */
   public ReduceLrOnPlateau cooldown(int value) {
-    if (value < 0) {
-      throw new IllegalArgumentException(
-          "Invalid value for argument cooldown of ReduceLROnPlateau. Received: cooldown=" + value);
-    }
-    this.cooldown = value;
+    this.cooldown = (int) check(value >= 0, "cooldown", value);
     return this;
   }
 
@@ -72,11 +64,7 @@ public final class ReduceLrOnPlateau implements Callback {
 
   /** The lower bound of the learning rate; returns this. */
   public ReduceLrOnPlateau minLr(double value) {
-    if (!(value >= 0)) {
-      throw new IllegalArgumentException(
-          "Invalid value for argument min_lr of ReduceLROnPlateau. Received: min_lr=" + value);
-    }
-    this.minLr = value;
+    this.minLr = check(value >= 0, "min_lr", value);
     return this;
   }
 
@@ -90,6 +78,19 @@ public final class ReduceLrOnPlateau implements Callback {
   public ReduceLrOnPlateau verbose(boolean value) {
     this.verbose = value;
     return this;
+  }
+
+  private static double check(boolean ok, String argument, double value) {
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "Invalid value for argument "
+              + argument
+              + " of ReduceLROnPlateau. Received: "
+              + argument
+              + "="
+              + (value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value)));
+    }
+    return value;
   }
 
   @Override
