@@ -19,7 +19,7 @@ public interface Callback {
   /** After each epoch (and its validation), with its logs. */
   default void onEpochEnd(Training training, int epoch, Map<String, Double> logs) {}
 
-  /** After training, also when it stopped early. */
+  /** After training, also when it stopped early or failed. */
   default void onTrainEnd(Training training) {}
 
   /** What a callback may see and do during {@code fit}. */

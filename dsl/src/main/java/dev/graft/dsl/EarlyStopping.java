@@ -9,12 +9,9 @@ import java.util.Map;
  * minDelta} for {@code patience} epochs; optionally restores the best weights.
  */
 public final class EarlyStopping implements Callback {
-  private final String monitor;
+  private final Monitor monitor;
   private final int patience;
-  private double minDelta;
   private boolean restoreBestWeights;
-  private boolean maximize;
-  private double best;
   private int wait;
   private List<Tensor> bestWeights;
   private int stoppedEpoch = -1;
@@ -29,14 +26,13 @@ public final class EarlyStopping implements Callback {
     if (patience < 0) {
       throw new IllegalArgumentException("EarlyStopping: Received: patience=" + patience);
     }
-    this.monitor = monitor;
+    this.monitor = new Monitor("EarlyStopping", monitor);
     this.patience = patience;
-    this.maximize = monitor.contains("acc") || monitor.contains("auc");
   }
 
   /** The least change that counts as an improvement; returns this. */
   public EarlyStopping minDelta(double delta) {
-    this.minDelta = Math.abs(delta);
+    monitor.minDelta(delta);
     return this;
   }
 
@@ -48,14 +44,7 @@ public final class EarlyStopping implements Callback {
 
   /** {@code "min"}, {@code "max"} or {@code "auto"}; returns this. */
   public EarlyStopping mode(String mode) {
-    switch (mode) {
-      case "min" -> maximize = false;
-      case "max" -> maximize = true;
-      case "auto" -> maximize = monitor.contains("acc") || monitor.contains("auc");
-      default ->
-          throw new IllegalArgumentException(
-              "EarlyStopping: mode must be min, max or auto; Received: mode=" + mode);
-    }
+    monitor.mode(mode);
     return this;
   }
 
@@ -66,7 +55,7 @@ public final class EarlyStopping implements Callback {
 
   @Override
   public void onTrainBegin(Training t) {
-    best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    monitor.reset();
     wait = 0;
     bestWeights = null;
     stoppedEpoch = -1;
@@ -74,14 +63,7 @@ public final class EarlyStopping implements Callback {
 
   @Override
   public void onEpochEnd(Training t, int epoch, Map<String, Double> logs) {
-    Double v = logs.get(monitor);
-    if (v == null) {
-      throw new IllegalArgumentException(
-          "EarlyStopping monitors \"" + monitor + "\" but the logs have " + logs.keySet());
-    }
-    boolean better = maximize ? v > best + minDelta : v < best - minDelta;
-    if (better) {
-      best = v;
+    if (monitor.improves(monitor.value(logs))) {
       wait = 0;
       if (restoreBestWeights) {
         bestWeights = t.model().getWeights();

@@ -403,4 +403,46 @@ public final class Graft {
   public static EarlyStopping earlyStopping(String monitor, int patience) {
     return new EarlyStopping(monitor, patience);
   }
+
+  /** Keras's {@code ReduceLROnPlateau(monitor)} with its defaults (factor 0.1, patience 10). */
+  public static ReduceLrOnPlateau reduceLrOnPlateau(String monitor) {
+    return new ReduceLrOnPlateau(monitor);
+  }
+
+  /** Keras's {@code TerminateOnNaN()}: stops at a NaN loss and restores the epoch's weights. */
+  public static TerminateOnNaN terminateOnNaN() {
+    return new TerminateOnNaN();
+  }
+
+  /** Keras's {@code CSVLogger(filename)}: one CSV row of logs per epoch. */
+  public static CsvLogger csvLogger(String filename) {
+    return new CsvLogger(java.nio.file.Path.of(filename));
+  }
+
+  /** A lambda callback running {@code fn(epoch, logs)} after each epoch. */
+  public static LambdaCallback onEpochEnd(
+      java.util.function.BiConsumer<Integer, java.util.Map<String, Double>> fn) {
+    return new LambdaCallback().onEpochEnd(fn);
+  }
+
+  /** A lambda callback running {@code fn(epoch)} before each epoch. */
+  public static LambdaCallback onEpochBegin(java.util.function.IntConsumer fn) {
+    return new LambdaCallback().onEpochBegin(fn);
+  }
+
+  /** A lambda callback running {@code fn(batch, logs)} after each batch. */
+  public static LambdaCallback onBatchEnd(
+      java.util.function.BiConsumer<Integer, java.util.Map<String, Double>> fn) {
+    return new LambdaCallback().onBatchEnd(fn);
+  }
+
+  /** A lambda callback running {@code fn} before training. */
+  public static LambdaCallback onTrainBegin(Runnable fn) {
+    return new LambdaCallback().onTrainBegin(fn);
+  }
+
+  /** A lambda callback running {@code fn} after training. */
+  public static LambdaCallback onTrainEnd(Runnable fn) {
+    return new LambdaCallback().onTrainEnd(fn);
+  }
 }

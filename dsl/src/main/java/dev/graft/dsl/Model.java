@@ -60,6 +60,13 @@ public class Model extends Layer {
     }
   }
 
+  /** Names this model (Keras's {@code name=}); returns this. */
+  @Override
+  public Model name(String newName) {
+    super.name(newName);
+    return this;
+  }
+
   @Override
   public String className() {
     return isSubclassed() ? getClass().getSimpleName() : "Functional";
@@ -321,9 +328,34 @@ public class Model extends Layer {
     return this;
   }
 
-  /** Configures training with one loss per output. */
+  /**
+   * Configures training with one loss per output (or one for all). {@code metrics} applies to every
+   * output, or holds one list per output ({@code List.of(List.of("accuracy"), List.of())}). With
+   * several outputs, logs name each output's loss and metrics after it ({@code "dense_3_loss"},
+   * {@code "dense_3_accuracy"}).
+   */
   public Model compile(Object optimizer, List<?> losses, List<?> metrics) {
     this.trainer = Trainer.compile(this, optimizer, losses, metrics);
+    return this;
+  }
+
+  /**
+   * Configures training with per-output losses weighted by {@code lossWeights} (Keras's {@code
+   * loss_weights}): the loss minimised is {@code sum_k lossWeights[k] * loss_k}.
+   */
+  public Model compile(
+      Object optimizer, List<?> losses, List<? extends Number> lossWeights, List<?> metrics) {
+    Trainer t = Trainer.compile(this, optimizer, losses, metrics);
+    List<Float> w = new ArrayList<>();
+    for (Number x : lossWeights) {
+      if (x == null || !Float.isFinite(x.floatValue()) || x.floatValue() < 0) {
+        throw new IllegalArgumentException(
+            "compile: loss weights must be finite and >= 0; Received: loss_weights=" + lossWeights);
+      }
+      w.add(x.floatValue());
+    }
+    t.lossWeights(w);
+    this.trainer = t;
     return this;
   }
 
@@ -440,6 +472,21 @@ public class Model extends Layer {
   /** One training step on one batch of a single-input, single-output model. */
   public double[] trainOnBatch(Tensor x, Tensor y) {
     return trainOnBatch(List.of(x), List.of(y));
+  }
+
+  /**
+   * The gradients of the compiled loss on one batch with respect to each trainable weight, keyed by
+   * weight name ({@code "dense/kernel"}); the weights and the optimizer are left unchanged. Like
+   * Keras's {@code tape.gradient(loss, model.trainable_weights)}.
+   */
+  public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y) {
+    ensureTraced(x);
+    return trainer().gradients(x, y);
+  }
+
+  /** The gradients of the loss for a single-input, single-output model (see above). */
+  public Map<String, Tensor> gradients(Tensor x, Tensor y) {
+    return gradients(List.of(x), List.of(y));
   }
 
   /** Predictions for one batch. */

@@ -16,16 +16,25 @@ import dev.graft.layers.CallContext;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model compiled to IR once: the forward graph on placeholders named after the inputs, the loss
  * (per output: per-sample loss times sample weight, averaged, times the loss weight, plus the
  * layers' penalties), and the programs for training (with gradients and optimizer updates) and
- * evaluation. Outputs of both programs: {@code [total loss, prediction 0, ...]}.
+ * evaluation, and the gradients alone. Outputs of both programs: {@code [total loss, prediction 0,
+ * ..., weighted loss of output 0, ...]}.
  */
 final class Programs {
   final Program train;
   final Program evaluate;
+
+  /** Outputs the gradient of the total loss for each of {@link #gradientVariables}. */
+  final Program gradients;
+
+  final List<Variable> gradientVariables = new ArrayList<>();
+  private final Variable[] variables;
+  private final boolean[] trainableAtBuild;
   final List<String> inputNames;
   final List<String> targetNames = new ArrayList<>();
   final List<String> weightNames = new ArrayList<>();
@@ -46,6 +55,7 @@ final class Programs {
     }
     List<Node> outs = model.call(ctx, ins);
     Node total = null;
+    List<Node> outputLosses = new ArrayList<>();
     for (int k = 0; k < outs.size(); k++) {
       String tn = "__target_" + k;
       String wn = "__sample_weight_" + k;
@@ -65,6 +75,7 @@ final class Programs {
       if (lossWeights.get(k) != 1f) {
         lossK = Scale.of(lossK, lossWeights.get(k));
       }
+      outputLosses.add(lossK);
       total = total == null ? lossK : Add.of(total, lossK);
     }
     for (Node penalty : ctx.losses()) {
@@ -73,15 +84,43 @@ final class Programs {
     List<Node> results = new ArrayList<>();
     results.add(total);
     results.addAll(outs);
+    results.addAll(outputLosses);
     List<Variable> trainable = new ArrayList<>();
-    for (Variable v : model.weights()) {
-      if (v.trainable()) {
-        trainable.add(v);
+    variables = model.weights().toArray(new Variable[0]);
+    trainableAtBuild = new boolean[variables.length];
+    for (int i = 0; i < variables.length; i++) {
+      trainableAtBuild[i] = variables[i].trainable();
+      if (trainableAtBuild[i]) {
+        trainable.add(variables[i]);
       }
     }
     this.evaluate = new Program(results);
-    List<Node> updates = new ArrayList<>(optimizer.updates(Gradients.of(total, trainable)));
+    Map<Variable, Node> grads = Gradients.of(total, trainable);
+    List<Node> gradNodes = new ArrayList<>();
+    grads.forEach(
+        (v, grad) -> {
+          if (grad != null) {
+            gradientVariables.add(v);
+            gradNodes.add(grad);
+          }
+        });
+    this.gradients = new Program(gradNodes.isEmpty() ? List.of(total) : gradNodes);
+    List<Node> updates = new ArrayList<>(optimizer.updates(grads));
     updates.addAll(ctx.updates());
     this.train = new Program(results, updates);
+  }
+
+  /**
+   * True when a weight was frozen or unfrozen since these programs were built, by any route (a
+   * nested layer's {@code trainable(...)}, a whole model's, or a variable's): the gradients and
+   * updates then cover the wrong set. Checked before each step; allocates nothing.
+   */
+  boolean stale() {
+    for (int i = 0; i < variables.length; i++) {
+      if (variables[i].trainable() != trainableAtBuild[i]) {
+        return true;
+      }
+    }
+    return false;
   }
 }

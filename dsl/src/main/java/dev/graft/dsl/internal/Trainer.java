@@ -2,26 +2,20 @@ package dev.graft.dsl.internal;
 
 import dev.graft.autograd.Plan;
 import dev.graft.autograd.Variable;
-import dev.graft.autograd.optim.Adagrad;
-import dev.graft.autograd.optim.Adam;
-import dev.graft.autograd.optim.AdamW;
 import dev.graft.autograd.optim.Optimizer;
-import dev.graft.autograd.optim.RmsProp;
-import dev.graft.autograd.optim.Sgd;
 import dev.graft.dsl.Callback;
 import dev.graft.dsl.FitOptions;
 import dev.graft.dsl.History;
 import dev.graft.dsl.Loss;
 import dev.graft.dsl.Metric;
-import dev.graft.dsl.Metrics;
 import dev.graft.dsl.Model;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,36 +47,10 @@ public final class Trainer {
 
   /** Resolves compile arguments (objects or Keras names). */
   public static Trainer compile(Model model, Object optimizer, List<?> losses, List<?> metricArgs) {
-    Optimizer opt = optimizer(optimizer);
-    if (losses.isEmpty()) {
-      throw new IllegalArgumentException("compile: a loss is required");
-    }
-    List<Loss> ls = new ArrayList<>();
-    List<Float> weights = new ArrayList<>();
-    for (Object o : losses) {
-      ls.add(loss(o));
-      weights.add(1f);
-    }
-    int outputs = model.hasGraph() ? model.outputs().size() : 1;
-    if (ls.size() == 1 && outputs > 1) {
-      for (int k = 1; k < outputs; k++) {
-        ls.add(ls.get(0));
-        weights.add(1f);
-      }
-    }
-    if (model.hasGraph() && ls.size() != outputs) {
-      throw new IllegalArgumentException(
-          "compile: the model has " + outputs + " outputs but " + ls.size() + " losses were given");
-    }
-    List<List<Metric>> ms = new ArrayList<>();
-    for (int k = 0; k < ls.size(); k++) {
-      List<Metric> m = new ArrayList<>();
-      for (Object a : metricArgs) {
-        m.add(metric(a, ls.get(k)));
-      }
-      ms.add(m);
-    }
-    return new Trainer(model, opt, ls, weights, ms);
+    Optimizer opt = CompileArgs.optimizer(optimizer);
+    List<Loss> ls = CompileArgs.losses(model, losses);
+    List<Float> weights = new ArrayList<>(Collections.nCopies(ls.size(), 1f));
+    return new Trainer(model, opt, ls, weights, CompileArgs.metrics(metricArgs, ls));
   }
 
   /** Sets per-output loss weights (Keras's {@code loss_weights}). */
@@ -94,49 +62,6 @@ public final class Trainer {
     lossWeights.clear();
     lossWeights.addAll(w);
     invalidate();
-  }
-
-  private static Optimizer optimizer(Object o) {
-    if (o instanceof Optimizer opt) {
-      return opt;
-    }
-    if (o instanceof String s) {
-      return switch (s.toLowerCase(Locale.ROOT)) {
-        case "adam" -> new Adam();
-        case "adamw" -> new AdamW();
-        case "sgd" -> new Sgd();
-        case "rmsprop" -> new RmsProp();
-        case "adagrad" -> new Adagrad();
-        default ->
-            throw new IllegalArgumentException(
-                "Unknown optimizer \"" + s + "\"; expected adam, adamw, sgd, rmsprop or adagrad");
-      };
-    }
-    throw new IllegalArgumentException(
-        "compile: the optimizer must be an Optimizer or a name; Received: " + o);
-  }
-
-  private static Loss loss(Object o) {
-    if (o instanceof Loss l) {
-      return l;
-    }
-    if (o instanceof String s) {
-      return Loss.of(s);
-    }
-    throw new IllegalArgumentException("compile: a loss must be a Loss or a name; Received: " + o);
-  }
-
-  private static Metric metric(Object o, Loss loss) {
-    if (o instanceof String s) {
-      return Metrics.of(s, loss);
-    }
-    if (o instanceof Metric m) {
-      return m.name().equals("accuracy") && m.getClass().getSimpleName().equals("Deferred")
-          ? Metrics.of("accuracy", loss)
-          : m;
-    }
-    throw new IllegalArgumentException(
-        "compile: a metric must be a Metric or a name; Received: " + o);
   }
 
   /** The optimizer. */
@@ -153,6 +78,9 @@ public final class Trainer {
   public List<String> metricNames() {
     List<String> names = new ArrayList<>();
     names.add("loss");
+    for (int k = 0; k < losses.size() && losses.size() > 1; k++) {
+      names.add(prefix(k) + "loss");
+    }
     for (int k = 0; k < metrics.size(); k++) {
       for (Metric m : metrics.get(k)) {
         names.add(prefix(k) + m.name());
@@ -170,7 +98,7 @@ public final class Trainer {
     for (Tensor t : y) {
       shapes.add(t.shape().withBatch(Shape.UNKNOWN));
     }
-    if (programs == null || !shapes.equals(programTargetShapes)) {
+    if (programs == null || !shapes.equals(programTargetShapes) || programs.stale()) {
       if (losses.size() != model.outputs().size()) {
         throw new IllegalArgumentException(
             "The model has "
@@ -233,43 +161,60 @@ public final class Trainer {
     List<Callback> cbs = o.callbacks();
     cbs.forEach(cb -> cb.onTrainBegin(run));
     int steps = (n + o.batchSize() - 1) / o.batchSize();
-    for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
-      run.snapshot = model.getWeights();
-      for (Callback cb : cbs) {
-        cb.onEpochBegin(run, epoch);
-      }
-      if (o.shuffle()) {
-        rng.shuffle(order);
-      }
-      resetMetrics();
-      progress.epochBegin(epoch, steps);
-      double lossSum = 0;
-      int seen = 0;
-      for (int s = 0; s < steps; s++) {
-        int from = s * o.batchSize();
-        int b = Math.min(o.batchSize(), n - from);
-        double loss = step(x, y, weights, order, from, b);
-        lossSum += loss * b;
-        seen += b;
-        Map<String, Double> logs = logs(lossSum / seen);
-        progress.batchEnd(s + 1, logs);
+    try {
+      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
+        run.snapshot = model.getWeights();
         for (Callback cb : cbs) {
-          cb.onBatchEnd(run, s, logs);
+          cb.onEpochBegin(run, epoch);
+        }
+        if (o.shuffle()) {
+          rng.shuffle(order);
+        }
+        resetMetrics();
+        progress.epochBegin(epoch, steps);
+        double[] lossSums = new double[1 + losses.size()];
+        int seen = 0;
+        for (int s = 0; s < steps; s++) {
+          int from = s * o.batchSize();
+          int b = Math.min(o.batchSize(), n - from);
+          double[] batchLosses = step(x, y, weights, order, from, b);
+          for (int k = 0; k < lossSums.length; k++) {
+            lossSums[k] += batchLosses[k] * b;
+          }
+          seen += b;
+          Map<String, Double> logs = logs(lossSums, seen);
+          progress.batchEnd(s + 1, logs);
+          for (Callback cb : cbs) {
+            cb.onBatchEnd(run, s, logs);
+          }
+          if (run.stop) {
+            break; // Keras 3 also stops mid-epoch (TerminateOnNaN asks from a batch)
+          }
+        }
+        Map<String, Double> logs = logs(lossSums, seen);
+        if (vx != null) {
+          double[] v = evaluate(vx, vy, o.batchSize());
+          List<String> names = metricNames();
+          for (int i = 0; i < v.length; i++) {
+            logs.put("val_" + names.get(i), v[i]);
+          }
+        }
+        progress.epochEnd(logs);
+        history.record(epoch, logs);
+        for (Callback cb : cbs) {
+          cb.onEpochEnd(run, epoch, logs);
         }
       }
-      Map<String, Double> logs = logs(lossSum / seen);
-      if (vx != null) {
-        double[] v = evaluate(vx, vy, o.batchSize());
-        List<String> names = metricNames();
-        for (int i = 0; i < v.length; i++) {
-          logs.put("val_" + names.get(i), v[i]);
-        }
-      }
-      progress.epochEnd(logs);
-      history.record(epoch, logs);
+    } catch (RuntimeException | Error e) {
+      // Callbacks holding resources (CsvLogger's file) still get their end of training.
       for (Callback cb : cbs) {
-        cb.onEpochEnd(run, epoch, logs);
+        try {
+          cb.onTrainEnd(run);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
       }
+      throw e;
     }
     cbs.forEach(cb -> cb.onTrainEnd(run));
     return history;
@@ -321,8 +266,11 @@ public final class Trainer {
     return out;
   }
 
-  /** One training step on rows {@code order[from .. from+b)}; returns the batch loss. */
-  private double step(List<Tensor> x, List<Tensor> y, Tensor w, int[] order, int from, int b) {
+  /**
+   * One training step on rows {@code order[from .. from+b)}; returns the batch's total loss, then
+   * each output's weighted loss.
+   */
+  private double[] step(List<Tensor> x, List<Tensor> y, Tensor w, int[] order, int from, int b) {
     Programs p = programs(y);
     Plan plan = p.train.plan(b);
     for (int i = 0; i < x.size(); i++) {
@@ -346,7 +294,16 @@ public final class Trainer {
         m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
       }
     }
-    return plan.output(0).item();
+    return batchLosses(plan);
+  }
+
+  private double[] batchLosses(Plan plan) {
+    double[] out = new double[1 + losses.size()];
+    out[0] = plan.output(0).item();
+    for (int k = 0; k < losses.size(); k++) {
+      out[1 + k] = plan.output(1 + losses.size() + k).item();
+    }
+    return out;
   }
 
   /** Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics. */
@@ -357,8 +314,34 @@ public final class Trainer {
       order[i] = i;
     }
     resetMetrics();
-    double loss = step(x, y, Tensor.ones(n), order, 0, n);
-    return values(loss);
+    return values(logs(step(x, y, Tensor.ones(n), order, 0, n), 1));
+  }
+
+  /**
+   * The gradients of the loss (as {@link #trainOnBatch} computes it, before the update) with
+   * respect to each trainable weight, by weight name; weights the loss does not depend on get
+   * zeros. Nothing is updated.
+   */
+  public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y) {
+    int n = check(x, y);
+    Programs p = programs(y);
+    Plan plan = p.gradients.plan(n);
+    for (int i = 0; i < x.size(); i++) {
+      Batches.slice(x.get(i), 0, plan.input(p.inputNames.get(i)));
+    }
+    for (int k = 0; k < y.size(); k++) {
+      Batches.slice(y.get(k), 0, plan.input(p.targetNames.get(k)));
+      plan.input(p.weightNames.get(k)).fill(1f);
+    }
+    plan.run(true);
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (Variable v : model.weights()) {
+      if (v.trainable()) {
+        int k = p.gradientVariables.indexOf(v);
+        out.put(v.name(), k < 0 ? Tensor.zeros(v.shape()) : plan.output(k).copy());
+      }
+    }
+    return out;
   }
 
   /** Keras's {@code evaluate}: mean loss and metrics over batches. */
@@ -366,7 +349,7 @@ public final class Trainer {
     int n = check(x, y);
     Programs p = programs(y);
     resetMetrics();
-    double lossSum = 0;
+    double[] lossSums = new double[1 + losses.size()];
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
       Plan plan = p.evaluate.plan(b);
@@ -378,18 +361,20 @@ public final class Trainer {
         plan.input(p.weightNames.get(k)).fill(1f);
       }
       plan.run(false);
-      lossSum += plan.output(0).item() * b;
+      double[] batchLosses = batchLosses(plan);
+      for (int k = 0; k < lossSums.length; k++) {
+        lossSums[k] += batchLosses[k] * b;
+      }
       for (int k = 0; k < y.size(); k++) {
         for (Metric m : metrics.get(k)) {
           m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
         }
       }
     }
-    return values(lossSum / n);
+    return values(logs(lossSums, n));
   }
 
-  private double[] values(double loss) {
-    Map<String, Double> logs = logs(loss);
+  private static double[] values(Map<String, Double> logs) {
     double[] v = new double[logs.size()];
     int i = 0;
     for (double d : logs.values()) {
@@ -402,9 +387,13 @@ public final class Trainer {
     metrics.forEach(ms -> ms.forEach(Metric::reset));
   }
 
-  private Map<String, Double> logs(double loss) {
+  /** The logs from loss sums over {@code count} samples: total, per output, then metrics. */
+  private Map<String, Double> logs(double[] lossSums, int count) {
     Map<String, Double> logs = new LinkedHashMap<>();
-    logs.put("loss", loss);
+    logs.put("loss", lossSums[0] / count);
+    for (int k = 0; k < losses.size() && losses.size() > 1; k++) {
+      logs.put(prefix(k) + "loss", lossSums[1 + k] / count);
+    }
     for (int k = 0; k < metrics.size(); k++) {
       for (Metric m : metrics.get(k)) {
         logs.put(prefix(k) + m.name(), m.result());

@@ -1,0 +1,89 @@
+package dev.graft.dsl;
+
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
+
+/**
+ * Keras's {@code LambdaCallback}: a callback made of functions, each optional. Start one with a
+ * {@code Graft} factory and chain the others:
+ *
+ * <pre>{@code
+ * m.fit(x, y, epochs(5).callbacks(
+ *     onEpochEnd((epoch, logs) -> System.out.println(epoch + " " + logs.get("loss")))
+ *         .onTrainEnd(() -> System.out.println("done"))));
+ * }</pre>
+ */
+public final class LambdaCallback implements Callback {
+  private Runnable trainBegin = () -> {};
+  private Runnable trainEnd = () -> {};
+  private IntConsumer epochBegin = e -> {};
+  private BiConsumer<Integer, Map<String, Double>> epochEnd = (e, l) -> {};
+  private BiConsumer<Integer, Map<String, Double>> batchEnd = (b, l) -> {};
+
+  /** A callback that does nothing until functions are set. */
+  public LambdaCallback() {}
+
+  /** Runs {@code fn} before the first epoch; returns this. */
+  public LambdaCallback onTrainBegin(Runnable fn) {
+    trainBegin = require(fn, "on_train_begin");
+    return this;
+  }
+
+  /** Runs {@code fn} after training; returns this. */
+  public LambdaCallback onTrainEnd(Runnable fn) {
+    trainEnd = require(fn, "on_train_end");
+    return this;
+  }
+
+  /** Runs {@code fn(epoch)} before each epoch; returns this. */
+  public LambdaCallback onEpochBegin(IntConsumer fn) {
+    epochBegin = require(fn, "on_epoch_begin");
+    return this;
+  }
+
+  /** Runs {@code fn(epoch, logs)} after each epoch; returns this. */
+  public LambdaCallback onEpochEnd(BiConsumer<Integer, Map<String, Double>> fn) {
+    epochEnd = require(fn, "on_epoch_end");
+    return this;
+  }
+
+  /** Runs {@code fn(batch, logs)} after each batch, with the epoch's running logs; returns this. */
+  public LambdaCallback onBatchEnd(BiConsumer<Integer, Map<String, Double>> fn) {
+    batchEnd = require(fn, "on_batch_end");
+    return this;
+  }
+
+  private static <T> T require(T fn, String argument) {
+    if (fn == null) {
+      throw new IllegalArgumentException(
+          "Invalid value for argument " + argument + " of LambdaCallback. Received: null");
+    }
+    return fn;
+  }
+
+  @Override
+  public void onTrainBegin(Training t) {
+    trainBegin.run();
+  }
+
+  @Override
+  public void onTrainEnd(Training t) {
+    trainEnd.run();
+  }
+
+  @Override
+  public void onEpochBegin(Training t, int epoch) {
+    epochBegin.accept(epoch);
+  }
+
+  @Override
+  public void onEpochEnd(Training t, int epoch, Map<String, Double> logs) {
+    epochEnd.accept(epoch, Map.copyOf(logs));
+  }
+
+  @Override
+  public void onBatchEnd(Training t, int batch, Map<String, Double> logs) {
+    batchEnd.accept(batch, Map.copyOf(logs));
+  }
+}

@@ -1,0 +1,70 @@
+package dev.graft.dsl;
+
+import java.util.Map;
+
+/**
+ * The watched quantity of a callback ({@code EarlyStopping}, {@code ReduceLROnPlateau}): its name,
+ * whether higher is better (Keras's {@code mode}) and the best value so far.
+ */
+final class Monitor {
+  private final String callback;
+  private final String name;
+  private boolean maximize;
+  private double minDelta;
+  private double best;
+
+  Monitor(String callback, String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException(
+          "Invalid value for argument monitor of " + callback + ". Received: monitor=" + name);
+    }
+    this.callback = callback;
+    this.name = name;
+    mode("auto");
+    reset();
+  }
+
+  /** {@code "min"}, {@code "max"} or {@code "auto"} (max for accuracy and AUC, as Keras). */
+  void mode(String mode) {
+    switch (mode) {
+      case "min" -> maximize = false;
+      case "max" -> maximize = true;
+      case "auto" -> maximize = name.contains("acc") || name.contains("auc");
+      default ->
+          throw new IllegalArgumentException(
+              callback + ": mode must be min, max or auto; Received: mode=" + mode);
+    }
+  }
+
+  void minDelta(double delta) {
+    this.minDelta = Math.abs(delta);
+  }
+
+  /** Forgets the best value (at the start of training). */
+  void reset() {
+    best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The monitored value in {@code logs}.
+   *
+   * @throws IllegalArgumentException naming the available keys when it is missing
+   */
+  double value(Map<String, Double> logs) {
+    Double v = logs.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException(
+          callback + " monitors \"" + name + "\" but the logs have " + logs.keySet());
+    }
+    return v;
+  }
+
+  /** True, and remembers {@code v} as the best, when it improves on the best by minDelta. */
+  boolean improves(double v) {
+    boolean better = maximize ? v > best + minDelta : v < best - minDelta;
+    if (better) {
+      best = v;
+    }
+    return better;
+  }
+}
