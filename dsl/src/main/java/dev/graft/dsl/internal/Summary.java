@@ -60,8 +60,6 @@ public final class Summary {
   }
 
   private static void collect(Model model, boolean expand, String indent, List<String[]> rows) {
-    Set<Layer> mine = Collections.newSetFromMap(new IdentityHashMap<>());
-    mine.addAll(model.layers());
     for (Layer l : model.layers()) {
       if (l instanceof InputLayer && model instanceof Sequential) {
         continue;
