@@ -145,6 +145,10 @@ final class KerasWeights {
     }
     long iterations = ((Number) d.getData()).longValue();
     opt.iterations(iterations);
+    if (g.getChild("1") instanceof Dataset lr && lr.isScalar() && opt.schedule() == null) {
+      // Callbacks such as ReduceLROnPlateau leave the rate they reached in the file.
+      opt.learningRate(((Number) lr.getData()).floatValue());
+    }
     int i = 0;
     for (Variable v : vars) {
       for (Tensor s : opt.slots(v)) {
