@@ -21,8 +21,8 @@ import dev.graft.layers.RepeatVector;
 import dev.graft.layers.Reshape;
 import dev.graft.layers.Subtract;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -35,7 +35,7 @@ import java.util.function.Function;
 final class KerasLayers {
   private KerasLayers() {}
 
-  private static final Map<String, Function<Cfg, Layer>> REGISTRY = new TreeMap<>();
+  private static final Map<String, Function<Cfg, Layer>> REGISTRY = new ConcurrentHashMap<>();
 
   static {
     REGISTRY.put("Dense", c -> dense(c));
@@ -57,6 +57,16 @@ final class KerasLayers {
     REGISTRY.put("Subtract", c -> new Subtract());
     REGISTRY.put("Multiply", c -> new Multiply());
     REGISTRY.put("RepeatVector", c -> new RepeatVector(c.integer("n")));
+  }
+
+  /** Adds or replaces the deserializer of a layer class. */
+  static void register(String className, Function<Cfg, Layer> factory) {
+    REGISTRY.put(className, factory);
+  }
+
+  /** True if a deserializer for this class exists. */
+  static boolean has(String className) {
+    return REGISTRY.containsKey(className);
   }
 
   /**
@@ -155,9 +165,6 @@ final class KerasLayers {
     require(c, !c.bool("stateful", false), "stateful", true);
     require(c, c.num("dropout", 0) == 0, "dropout", c.get("dropout"));
     require(c, c.num("recurrent_dropout", 0) == 0, "recurrent_dropout", c.get("recurrent_dropout"));
-    if (l instanceof Lstm) {
-      require(c, c.bool("unit_forget_bias", true), "unit_forget_bias", false);
-    }
     return l.returnSequences(c.bool("return_sequences", false))
         .goBackwards(c.bool("go_backwards", false));
   }

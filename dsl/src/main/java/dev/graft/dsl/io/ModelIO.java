@@ -1,5 +1,6 @@
 package dev.graft.dsl.io;
 
+import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import io.jhdf.HdfFile;
 import java.io.IOException;
@@ -7,6 +8,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Saving and loading models: Keras 3's {@code .keras} archive (Graft's native format), weights-only
@@ -94,6 +97,18 @@ public final class ModelIO {
           }
           return m;
         });
+  }
+
+  /**
+   * Teaches the loaders a layer class (Keras's {@code custom_objects}): {@code factory} builds the
+   * layer from its config (snake_case keys as Keras writes them); the loader then sets its name and
+   * trainable flag. A class registered twice keeps the latest factory.
+   */
+  @SuppressWarnings("unchecked")
+  public static void registerLayer(String className, Function<Map<String, Object>, Layer> factory) {
+    KerasLayers.register(
+        className,
+        c -> factory.apply(java.util.Collections.unmodifiableMap((Map<String, Object>) c.map())));
   }
 
   /** A load step that may fail in any way. */
