@@ -92,7 +92,7 @@ public final class ModelIO {
     guard(
         file,
         () -> {
-          try (HdfFile h5 = new HdfFile(file)) {
+          try (HdfFile h5 = HdfFile.fromBytes(java.nio.file.Files.readAllBytes(file))) {
             KerasWeights.apply(KerasWeights.read(h5, m, WeightPaths::savedOrder));
           }
           return m;
