@@ -52,7 +52,6 @@ class FuzzTest {
         reader.read(f);
       } catch (ModelFileException expected) {
         // The one exception type a broken file may give.
-        // The one exception type a broken file may give.
       } catch (Throwable t) {
         fail(label + " case " + i + " (" + b.length + " bytes) threw " + t, t);
       }
