@@ -12,7 +12,7 @@ import java.util.Map;
  * Boolean} and {@code null}. Malformed text raises {@link IllegalArgumentException} with the
  * offset.
  */
-public final class Json {
+final class Json {
   private final String text;
   private int pos;
 
@@ -25,7 +25,7 @@ public final class Json {
    *
    * @throws IllegalArgumentException naming the offset of the first error
    */
-  public static Object parse(String text) {
+  static Object parse(String text) {
     Json p = new Json(text);
     p.skipSpace();
     Object v = p.value(0);
@@ -214,7 +214,7 @@ public final class Json {
   }
 
   /** Writes a value (maps, iterables, arrays, strings, numbers, booleans, null) as JSON. */
-  public static String write(Object value) {
+  static String write(Object value) {
     StringBuilder sb = new StringBuilder();
     write(value, sb);
     return sb.toString();

@@ -92,11 +92,19 @@ final class KerasWeights {
       throw new IllegalArgumentException(
           "missing weight " + g.getPath() + "/" + name + " (for " + v.name() + ")");
     }
-    Tensor t = H5.tensor(d);
+    return checked(v, H5.tensor(d), d.getPath()).value();
+  }
+
+  /**
+   * Pairs a value with its variable once the shapes agree.
+   *
+   * @throws IllegalArgumentException naming the stored weight, the variable and both shapes
+   */
+  static Assignment checked(Variable v, Tensor t, String where) {
     if (!t.shape().equals(v.shape())) {
       throw new IllegalArgumentException(
           "weight "
-              + d.getPath()
+              + where
               + " has shape "
               + t.shape()
               + " but "
@@ -104,7 +112,7 @@ final class KerasWeights {
               + " needs "
               + v.shape());
     }
-    return t;
+    return new Assignment(v, t);
   }
 
   /** Applies checked assignments. */

@@ -3,7 +3,6 @@ package dev.graft.dsl.io;
 import dev.graft.autograd.Variable;
 import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
-import dev.graft.tensor.Tensor;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
@@ -92,19 +91,7 @@ final class LegacyH5 {
           throw new IllegalArgumentException(
               "missing weight " + lg.getPath() + "/" + weightNames[i]);
         }
-        Tensor t = H5.tensor(ds);
-        if (!t.shape().equals(vs.get(i).shape())) {
-          throw new IllegalArgumentException(
-              "weight "
-                  + ds.getPath()
-                  + " has shape "
-                  + t.shape()
-                  + " but "
-                  + vs.get(i).name()
-                  + " needs "
-                  + vs.get(i).shape());
-        }
-        out.add(new KerasWeights.Assignment(vs.get(i), t));
+        out.add(KerasWeights.checked(vs.get(i), H5.tensor(ds), ds.getPath()));
       }
     }
     for (Layer l : m.layers()) {
