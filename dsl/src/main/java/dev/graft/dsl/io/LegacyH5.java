@@ -50,6 +50,29 @@ final class LegacyH5 {
     }
   }
 
+  /**
+   * The variables in the file's order: matched by {@code <layer>/<weight>} (the stored name's last
+   * two parts without {@code :0}) when every name matches, which keeps nested models right whatever
+   * order their layers are walked in; else in the layer's own order.
+   */
+  private static List<Variable> byWeightName(List<Variable> vs, String[] weightNames) {
+    Map<String, Variable> byName = new HashMap<>();
+    for (Variable v : vs) {
+      byName.put(v.name(), v);
+    }
+    List<Variable> out = new ArrayList<>();
+    for (String w : weightNames) {
+      String[] parts = w.replaceAll(":\\d+$", "").split("/");
+      String key = parts.length < 2 ? w : parts[parts.length - 2] + "/" + parts[parts.length - 1];
+      Variable v = byName.remove(key);
+      if (v == null) {
+        return vs;
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
   private static List<KerasWeights.Assignment> read(Group g, Model m) {
     String[] names = H5.stringsAttribute(g, "layer_names");
     Map<String, Layer> byName = new HashMap<>();
@@ -85,13 +108,14 @@ final class LegacyH5 {
                 + " "
                 + java.util.Arrays.toString(weightNames));
       }
+      List<Variable> targets = byWeightName(vs, weightNames);
       for (int i = 0; i < vs.size(); i++) {
         Node d = H5.find(lg, weightNames[i]);
         if (!(d instanceof Dataset ds)) {
           throw new IllegalArgumentException(
               "missing weight " + lg.getPath() + "/" + weightNames[i]);
         }
-        out.add(KerasWeights.checked(vs.get(i), H5.tensor(ds), ds.getPath()));
+        out.add(KerasWeights.checked(targets.get(i), H5.tensor(ds), ds.getPath()));
       }
     }
     for (Layer l : m.layers()) {
