@@ -34,7 +34,9 @@ final class ConfigWriter {
               + "): its architecture cannot be saved as a config; use saveWeights and loadWeights"
               + " with a new instance of the class");
     }
-    Map<String, Object> entry = wrapper("keras", m.className());
+    // Keras 3 writes the module a class lives in; Functional is not exported at the top level.
+    String module = m instanceof Sequential ? "keras" : "keras.src.models.functional";
+    Map<String, Object> entry = wrapper(module, m.className());
     entry.put("config", m instanceof Sequential s ? sequential(s) : functional(m));
     entry.put("build_config", buildConfig(m.inputShapes().get(0)));
     return entry;

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -53,9 +54,7 @@ final class KerasArchive {
                 ZipOutputStream zip = new ZipOutputStream(os)) {
               entry(zip, "metadata.json", Json.write(meta).getBytes(StandardCharsets.UTF_8));
               entry(zip, "config.json", Json.write(config).getBytes(StandardCharsets.UTF_8));
-              zip.putNextEntry(new ZipEntry("model.weights.h5"));
-              Files.copy(h5, zip);
-              zip.closeEntry();
+              entry(zip, "model.weights.h5", Files.readAllBytes(h5));
             }
           } finally {
             Files.deleteIfExists(h5);
@@ -63,8 +62,16 @@ final class KerasArchive {
         });
   }
 
+  /** Adds an uncompressed entry, as Keras (Python's zipfile default) writes them. */
   private static void entry(ZipOutputStream zip, String name, byte[] data) throws IOException {
-    zip.putNextEntry(new ZipEntry(name));
+    ZipEntry e = new ZipEntry(name);
+    e.setMethod(ZipEntry.STORED);
+    e.setSize(data.length);
+    e.setCompressedSize(data.length);
+    CRC32 crc = new CRC32();
+    crc.update(data);
+    e.setCrc(crc.getValue());
+    zip.putNextEntry(e);
     zip.write(data);
     zip.closeEntry();
   }

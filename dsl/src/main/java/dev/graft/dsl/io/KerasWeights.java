@@ -34,7 +34,8 @@ final class KerasWeights {
       }
     }
     Optimizer opt = m.optimizer();
-    if (withOptimizer && opt != null) {
+    // Like Keras, an optimizer that has not stepped yet has no state to save.
+    if (withOptimizer && opt != null && !opt.variablesWithState().isEmpty()) {
       H5.Tree g = root.group("optimizer/vars");
       g.put("0", opt.iterations());
       g.put("1", Tensor.scalar(opt.learningRate()));
