@@ -8,10 +8,16 @@ import dev.graft.dsl.Model;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
 import io.jhdf.HdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real Keras files (../shared/fixtures/keras, read in place): Keras 3 {@code .keras} archives and
@@ -73,6 +79,45 @@ class KerasFixturesTest {
       assertEquals(0.0, Fixtures.maxDiff(m0, a.optimizer().slots(kernel)[0]));
       assertEquals(0.0, Fixtures.maxDiff(v0, a.optimizer().slots(kernel)[1]));
     }
+  }
+
+  /** Every dataset (path to value) and group (path to null) of an HDF5 file held in memory. */
+  private static Map<String, Tensor> contents(byte[] h5) {
+    Map<String, Tensor> out = new TreeMap<>();
+    try (HdfFile f = HdfFile.fromBytes(h5)) {
+      walk(f, out);
+    }
+    return out;
+  }
+
+  private static void walk(Group g, Map<String, Tensor> out) {
+    for (Node n : g.getChildren().values()) {
+      if (n instanceof Dataset d) {
+        out.put(d.getPath(), H5.tensor(d));
+      } else if (n instanceof Group sub) {
+        out.put(sub.getPath(), null);
+        walk(sub, out);
+      }
+    }
+  }
+
+  @Test
+  void aResavedKeras3ArchiveHasKerassOwnWeightLayout(@TempDir Path dir) throws Exception {
+    Path src = fixture("keras3_mnist_cnn.keras");
+    Model m = Model.load(src);
+    Path out = dir.resolve("resaved.keras");
+    m.save(out);
+    Map<String, Tensor> theirs = contents(KerasArchive.entries(src).get("model.weights.h5"));
+    Map<String, Tensor> ours = contents(KerasArchive.entries(out).get("model.weights.h5"));
+    assertEquals(theirs.keySet(), ours.keySet());
+    for (Map.Entry<String, Tensor> e : theirs.entrySet()) {
+      if (e.getValue() != null) {
+        assertEquals(0.0, Fixtures.maxDiff(e.getValue(), ours.get(e.getKey())), e.getKey());
+      }
+    }
+    Model again = Model.load(out);
+    Tensor x = Tensor.rand(new Rng(8), 2, 28, 28, 1);
+    assertTrue(Fixtures.maxDiff(m.predict(x), again.predict(x)) <= 1e-6);
   }
 
   @Test
