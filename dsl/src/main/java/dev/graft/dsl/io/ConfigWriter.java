@@ -6,6 +6,7 @@ import dev.graft.dsl.Model;
 import dev.graft.dsl.Sequential;
 import dev.graft.dsl.SymbolicTensor;
 import dev.graft.layers.InputLayer;
+import dev.graft.layers.Lambda;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -121,6 +122,13 @@ final class ConfigWriter {
     if (l instanceof Model nested) {
       e = model(nested);
     } else {
+      if (l instanceof Lambda) {
+        throw new IllegalArgumentException(
+            "Layer \""
+                + l.name()
+                + "\" is a Lambda: Java code cannot be saved in a config;"
+                + " use saveWeights and rebuild the model in code");
+      }
       e = wrapper("keras.layers", l.className());
       e.put("config", l.config());
       if (!(l instanceof InputLayer) && l.builtInputShapes() != null) {

@@ -145,5 +145,10 @@ class FileErrorsTest {
     ModelFileException sub = assertThrows(ModelFileException.class, () -> s.save(f));
     assertTrue(sub.getMessage().contains("saveWeights"), sub.getMessage());
     assertArrayEquals(good, Files.readAllBytes(f));
+    var in = input(3);
+    Model withLambda = model(in, lambda(n -> n).name("identity").on(in));
+    ModelFileException lam = assertThrows(ModelFileException.class, () -> withLambda.save(f));
+    assertTrue(lam.getMessage().contains("\"identity\" is a Lambda"), lam.getMessage());
+    assertArrayEquals(good, Files.readAllBytes(f));
   }
 }
