@@ -372,6 +372,11 @@ public class Model extends Layer {
     return trainer == null ? null : trainer.optimizer();
   }
 
+  /** Keras's {@code get_compile_config()}: what {@link #compile} was given, or {@code null}. */
+  public Map<String, Object> compileConfig() {
+    return trainer == null ? null : trainer.compileConfig();
+  }
+
   /** Trains for {@code epochs} epochs with batch size 32. */
   public History fit(Tensor x, Tensor y, int epochs) {
     return fit(List.of(x), List.of(y), FitOptions.epochs(epochs));
@@ -526,6 +531,43 @@ public class Model extends Layer {
       out.add(x.get(n));
     }
     return out;
+  }
+
+  // ---- saving ----
+
+  /**
+   * Saves architecture, weights, compile config and optimizer state as Keras 3's {@code .keras}
+   * archive (atomically: a failed save keeps the previous file).
+   *
+   * @throws dev.graft.dsl.io.ModelFileException naming the file and the problem
+   */
+  public void save(java.nio.file.Path file) {
+    dev.graft.dsl.io.ModelIO.save(this, file);
+  }
+
+  /**
+   * Loads a model saved by {@link #save} or by Keras ({@code .keras}, legacy {@code .h5}), or a
+   * TensorFlow.js {@code model.json}; the format is detected from the file's content.
+   *
+   * @throws dev.graft.dsl.io.ModelFileException naming the file and what is wrong with it
+   */
+  public static Model load(java.nio.file.Path file) {
+    return dev.graft.dsl.io.ModelIO.load(file);
+  }
+
+  /** Saves the weights only ({@code .weights.h5}); works for subclassed models too. */
+  public void saveWeights(java.nio.file.Path file) {
+    dev.graft.dsl.io.ModelIO.saveWeights(this, file);
+  }
+
+  /**
+   * Loads weights saved by {@link #saveWeights} into this model (same architecture); nothing
+   * changes unless all of them fit.
+   *
+   * @throws dev.graft.dsl.io.ModelFileException naming the missing or mis-shaped weight
+   */
+  public void loadWeights(java.nio.file.Path file) {
+    dev.graft.dsl.io.ModelIO.loadWeights(this, file);
   }
 
   // ---- summary ----

@@ -69,6 +69,31 @@ public final class Trainer {
     return optimizer;
   }
 
+  /**
+   * Keras's {@code compile_config}: the optimizer as {@code {class_name, config}}, the loss name (a
+   * list when the outputs differ), the metric names of the first output and the loss weights.
+   */
+  public Map<String, Object> compileConfig() {
+    Map<String, Object> opt = new java.util.LinkedHashMap<>();
+    opt.put("module", "keras.optimizers");
+    opt.put("class_name", optimizer.name());
+    opt.put("config", optimizer.config());
+    opt.put("registered_name", null);
+    List<String> lossNames = losses.stream().map(Loss::name).toList();
+    List<String> metricNames =
+        metrics.isEmpty() ? List.of() : metrics.get(0).stream().map(Metric::name).toList();
+    Map<String, Object> c = new java.util.LinkedHashMap<>();
+    c.put("optimizer", opt);
+    c.put("loss", new java.util.HashSet<>(lossNames).size() == 1 ? lossNames.get(0) : lossNames);
+    c.put("loss_weights", lossWeights.stream().allMatch(w -> w == 1f) ? null : lossWeights);
+    c.put("metrics", metricNames);
+    c.put("weighted_metrics", null);
+    c.put("run_eagerly", false);
+    c.put("steps_per_execution", 1);
+    c.put("jit_compile", false);
+    return c;
+  }
+
   /** Forces the programs to be rebuilt (after freezing or unfreezing layers). */
   public void invalidate() {
     programs = null;

@@ -1,0 +1,295 @@
+package dev.graft.dsl.io;
+
+import dev.graft.dsl.Graft;
+import dev.graft.dsl.Layer;
+import dev.graft.dsl.Model;
+import dev.graft.dsl.Sequential;
+import dev.graft.dsl.SymbolicTensor;
+import dev.graft.layers.InputLayer;
+import dev.graft.tensor.Shape;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rebuilds a model from a Keras model config: Keras 3 ({@code inbound_nodes} as {@code args}/{@code
+ * kwargs}), Keras 2 and TensorFlow.js ({@code [[name, node, tensor, kwargs]]}, {@code class_name
+ * "Model"}, list-style Sequential configs, nested Sequentials without an InputLayer). Layers come
+ * from {@link KerasLayers}; it also records each model's layers in config order, the order Keras
+ * walks when it writes weights.
+ */
+final class ConfigReader {
+  /** Each model built, with its layers in config order (Sequential: without the input). */
+  final Map<Model, List<Layer>> order = new IdentityHashMap<>();
+
+  private final boolean keras3;
+
+  /** A reader; {@code keras3} selects Keras 3's node numbering for nested Sequentials. */
+  ConfigReader(boolean keras3) {
+    this.keras3 = keras3;
+  }
+
+  /** The model described by {@code entry} ({@code {class_name, config}}). */
+  Model model(Cfg entry) {
+    String cls = entry.str("class_name");
+    Object config = entry.get("config");
+    Model m =
+        switch (cls) {
+          case "Functional", "Model" -> functional(entry.cfg("config"));
+          case "Sequential" -> sequential(config, entry.where() + ".config");
+          default ->
+              throw new IllegalArgumentException(
+                  entry.where()
+                      + ": expected a Functional or Sequential model; got \""
+                      + cls
+                      + "\"");
+        };
+    return m;
+  }
+
+  private record Ref(String layer, int node, int tensor) {}
+
+  private Model functional(Cfg c) {
+    Map<String, Layer> created = new LinkedHashMap<>();
+    Map<String, List<List<Ref>>> nodes = new LinkedHashMap<>();
+    Map<Ref, SymbolicTensor> tensors = new HashMap<>();
+    for (Cfg l : c.cfgs("layers")) {
+      String cls = l.str("class_name");
+      String name = l.has("name") ? l.str("name") : l.cfg("config").str("name");
+      if (created.containsKey(name)) {
+        throw new IllegalArgumentException(l.where() + ": duplicate layer name \"" + name + "\"");
+      }
+      Layer layer;
+      if (cls.equals("InputLayer")) {
+        InputLayer in = input(l.cfg("config"), name);
+        tensors.put(new Ref(name, 0, 0), in.output());
+        layer = in;
+      } else {
+        layer = layer(l, name);
+        nodes.put(name, inboundNodes(l));
+      }
+      created.put(name, layer);
+    }
+    connect(created, nodes, tensors, c.where());
+    List<SymbolicTensor> ins = resolveAll(refs(c, "input_layers"), tensors, c.where());
+    List<SymbolicTensor> outs = resolveAll(refs(c, "output_layers"), tensors, c.where());
+    Model m = Graft.model(ins, outs);
+    finish(m, c);
+    order.put(m, new ArrayList<>(created.values()));
+    return m;
+  }
+
+  /** Calls each layer on its inbound nodes once their inputs exist. */
+  private void connect(
+      Map<String, Layer> created,
+      Map<String, List<List<Ref>>> nodes,
+      Map<Ref, SymbolicTensor> tensors,
+      String where) {
+    Map<String, Integer> next = new HashMap<>();
+    boolean progress = true;
+    while (progress) {
+      progress = false;
+      for (Map.Entry<String, List<List<Ref>>> e : nodes.entrySet()) {
+        Layer layer = created.get(e.getKey());
+        int k = next.getOrDefault(e.getKey(), 0);
+        while (k < e.getValue().size() && available(e.getValue().get(k), tensors)) {
+          List<SymbolicTensor> outs = layer.onAll(resolveAll(e.getValue().get(k), tensors, where));
+          int node = k + offset(layer);
+          for (int j = 0; j < outs.size(); j++) {
+            tensors.put(new Ref(e.getKey(), node, j), outs.get(j));
+          }
+          k++;
+          progress = true;
+        }
+        next.put(e.getKey(), k);
+      }
+    }
+    for (Map.Entry<String, List<List<Ref>>> e : nodes.entrySet()) {
+      int k = next.getOrDefault(e.getKey(), 0);
+      if (k < e.getValue().size()) {
+        throw new IllegalArgumentException(
+            where
+                + ": the inputs "
+                + e.getValue().get(k)
+                + " of layer \""
+                + e.getKey()
+                + "\" (call "
+                + k
+                + ") are not produced by any layer");
+      }
+    }
+  }
+
+  private int offset(Layer l) {
+    return l instanceof Sequential ? (keras3 ? 0 : 1) : Topology.firstNode(l);
+  }
+
+  private static boolean available(List<Ref> refs, Map<Ref, SymbolicTensor> tensors) {
+    for (Ref r : refs) {
+      if (!tensors.containsKey(r)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<SymbolicTensor> resolveAll(
+      List<Ref> refs, Map<Ref, SymbolicTensor> tensors, String where) {
+    List<SymbolicTensor> out = new ArrayList<>();
+    for (Ref r : refs) {
+      SymbolicTensor t = tensors.get(r);
+      if (t == null) {
+        throw new IllegalArgumentException(where + ": no tensor " + r);
+      }
+      out.add(t);
+    }
+    return out;
+  }
+
+  /** The layer refs of {@code input_layers}/{@code output_layers}: one ref or a list of them. */
+  private static List<Ref> refs(Cfg c, String key) {
+    List<?> l = c.list(key);
+    List<Ref> out = new ArrayList<>();
+    if (!l.isEmpty() && l.get(0) instanceof String) {
+      out.add(ref(l, c.where() + "." + key));
+    } else {
+      for (Object o : l) {
+        out.add(ref(o, c.where() + "." + key));
+      }
+    }
+    return out;
+  }
+
+  private static Ref ref(Object o, String where) {
+    if (o instanceof List<?> l
+        && l.size() >= 3
+        && l.get(0) instanceof String name
+        && l.get(1) instanceof Number node
+        && l.get(2) instanceof Number tensor) {
+      return new Ref(name, node.intValue(), tensor.intValue());
+    }
+    throw new IllegalArgumentException(where + ": bad tensor reference " + Cfg.brief(o));
+  }
+
+  /** Each call's input refs: Keras 3 {@code {args, kwargs}} or Keras 2 lists. */
+  private static List<List<Ref>> inboundNodes(Cfg l) {
+    List<List<Ref>> out = new ArrayList<>();
+    Object raw = l.get("inbound_nodes");
+    if (raw == null) {
+      return out;
+    }
+    if (!(raw instanceof List<?> list)) {
+      throw new IllegalArgumentException(l.where() + ": inbound_nodes must be a list");
+    }
+    for (Object node : list) {
+      List<Ref> refs = new ArrayList<>();
+      if (node instanceof Map<?, ?> m) {
+        collectKerasTensors(m.get("args"), refs, l.where());
+      } else if (node instanceof List<?> entries) {
+        for (Object e : entries) {
+          refs.add(ref(e, l.where() + ".inbound_nodes"));
+        }
+      } else {
+        throw new IllegalArgumentException(l.where() + ": bad inbound node " + Cfg.brief(node));
+      }
+      out.add(refs);
+    }
+    return out;
+  }
+
+  private static void collectKerasTensors(Object o, List<Ref> refs, String where) {
+    if (o instanceof Map<?, ?> m && "__keras_tensor__".equals(m.get("class_name"))) {
+      Cfg c = new Cfg(m.get("config"), where + ".__keras_tensor__");
+      refs.add(ref(c.get("keras_history"), where));
+    } else if (o instanceof List<?> l) {
+      for (Object x : l) {
+        collectKerasTensors(x, refs, where);
+      }
+    }
+  }
+
+  private Layer layer(Cfg l, String name) {
+    String cls = l.str("class_name");
+    Layer layer;
+    if (cls.equals("Functional") || cls.equals("Model") || cls.equals("Sequential")) {
+      layer = model(l);
+    } else {
+      Cfg config = l.cfg("config");
+      layer = KerasLayers.create(cls, config);
+      if (config.has("batch_input_shape") || config.has("batch_shape")) {
+        int[] s = config.shape(config.has("batch_shape") ? "batch_shape" : "batch_input_shape");
+        if (s.length > 1) {
+          layer.inputShape(java.util.Arrays.copyOfRange(s, 1, s.length));
+        }
+      }
+      layer.trainable(config.bool("trainable", true));
+    }
+    layer.name(name);
+    return layer;
+  }
+
+  private static InputLayer input(Cfg c, String name) {
+    String key = c.has("batch_shape") ? "batch_shape" : "batch_input_shape";
+    int[] s = c.shape(key);
+    for (int i = 0; i < s.length; i++) {
+      if (s[i] < 0) {
+        s[i] = Shape.UNKNOWN;
+      }
+    }
+    s[0] = Shape.UNKNOWN;
+    return new InputLayer(Shape.of(s), name);
+  }
+
+  private Model sequential(Object config, String where) {
+    List<Cfg> entries = new ArrayList<>();
+    Cfg c = null;
+    if (config instanceof List<?> list) {
+      int i = 0;
+      for (Object o : list) {
+        entries.add(new Cfg(o, where + "[" + i++ + "]"));
+      }
+    } else {
+      c = new Cfg(config, where);
+      entries = c.cfgs("layers");
+    }
+    if (entries.isEmpty()) {
+      throw new IllegalArgumentException(where + ": a Sequential model with no layers");
+    }
+    SymbolicTensor input = null;
+    List<Layer> layers = new ArrayList<>();
+    for (Cfg e : entries) {
+      String name = e.has("name") ? e.str("name") : e.cfg("config").str("name");
+      if (e.str("class_name").equals("InputLayer")) {
+        input = input(e.cfg("config"), name).output();
+      } else {
+        layers.add(layer(e, name));
+      }
+    }
+    if (input == null) {
+      Shape s = layers.get(0).declaredInputShape();
+      if (s == null) {
+        throw new IllegalArgumentException(
+            where + ": the first layer has no batch_input_shape and there is no InputLayer");
+      }
+      input = new InputLayer(s, null).output();
+    }
+    Sequential m = new Sequential(input, layers);
+    if (c != null) {
+      finish(m, c);
+    }
+    order.put(m, layers);
+    return m;
+  }
+
+  private static void finish(Model m, Cfg c) {
+    if (c.has("name")) {
+      m.name(c.str("name"));
+    }
+    if (!c.bool("trainable", true)) {
+      m.trainable(false);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.graft.dsl.io;
+
+import dev.graft.dsl.Model;
+import io.jhdf.HdfFile;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Keras 3's {@code .keras} archive: a zip of {@code metadata.json}, {@code config.json} (the model
+ * config plus {@code compile_config}) and {@code model.weights.h5}.
+ */
+final class KerasArchive {
+  private KerasArchive() {}
+
+  /** The Keras version written to {@code metadata.json}: the format Graft follows. */
+  static final String KERAS_VERSION = "3.10.0";
+
+  /** Writes {@code m} to {@code file} atomically. */
+  static void save(Model m, Path file) {
+    Map<String, Object> config = ConfigWriter.model(m);
+    Map<String, Object> compile = m.compileConfig();
+    if (compile != null) {
+      config.put("compile_config", compile);
+    }
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("keras_version", KERAS_VERSION);
+    meta.put(
+        "date_saved",
+        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
+    meta.put("producer", "graft");
+    H5.Tree weights = KerasWeights.tree(m, true);
+    AtomicFiles.write(
+        file,
+        tmp -> {
+          Path h5 = Files.createTempFile(tmp.getParent(), ".weights.", ".h5.tmp");
+          try {
+            H5.write(h5, weights);
+            try (OutputStream os = Files.newOutputStream(tmp);
+                ZipOutputStream zip = new ZipOutputStream(os)) {
+              entry(zip, "metadata.json", Json.write(meta).getBytes(StandardCharsets.UTF_8));
+              entry(zip, "config.json", Json.write(config).getBytes(StandardCharsets.UTF_8));
+              entry(zip, "model.weights.h5", Files.readAllBytes(h5));
+            }
+          } finally {
+            Files.deleteIfExists(h5);
+          }
+        });
+  }
+
+  /** Adds an uncompressed entry, as Keras (Python's zipfile default) writes them. */
+  private static void entry(ZipOutputStream zip, String name, byte[] data) throws IOException {
+    ZipEntry e = new ZipEntry(name);
+    e.setMethod(ZipEntry.STORED);
+    e.setSize(data.length);
+    e.setCompressedSize(data.length);
+    CRC32 crc = new CRC32();
+    crc.update(data);
+    e.setCrc(crc.getValue());
+    zip.putNextEntry(e);
+    zip.write(data);
+    zip.closeEntry();
+  }
+
+  /** Reads the entries of the archive (each bounded by the file's size times a safe factor). */
+  static Map<String, byte[]> entries(Path file) throws IOException {
+    long limit = Math.min(Integer.MAX_VALUE - 16, Math.max(1 << 20, Files.size(file) * 64));
+    Map<String, byte[]> out = new HashMap<>();
+    try (InputStream in = Files.newInputStream(file);
+        ZipInputStream zip = new ZipInputStream(in)) {
+      ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        byte[] chunk = new byte[1 << 16];
+        int n;
+        long total = 0;
+        while ((n = zip.read(chunk)) > 0) {
+          total += n;
+          if (total > limit) {
+            throw new IOException("zip entry " + e.getName() + " is implausibly large");
+          }
+          buf.write(chunk, 0, n);
+        }
+        out.put(e.getName(), buf.toByteArray());
+      }
+    }
+    return out;
+  }
+
+  /** Loads a model from a {@code .keras} archive. */
+  static Model load(Path file) throws IOException {
+    Map<String, byte[]> entries = entries(file);
+    for (String need : List.of("config.json", "model.weights.h5")) {
+      if (!entries.containsKey(need)) {
+        throw new IllegalArgumentException(
+            "not a Keras archive: no " + need + " (entries: " + entries.keySet() + ")");
+      }
+    }
+    Cfg top =
+        new Cfg(
+            Json.parse(new String(entries.get("config.json"), StandardCharsets.UTF_8)),
+            "config.json");
+    ConfigReader reader = new ConfigReader(true);
+    Model m = reader.model(top);
+    try (HdfFile h5 = HdfFile.fromBytes(entries.get("model.weights.h5"))) {
+      KerasWeights.apply(KerasWeights.read(h5, m, reader.order::get));
+      if (top.has("compile_config")) {
+        CompileConfigs.apply(m, top.cfg("compile_config"));
+        KerasWeights.readOptimizer(h5, m);
+      }
+    }
+    return m;
+  }
+}

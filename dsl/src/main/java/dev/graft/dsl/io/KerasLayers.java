@@ -1,0 +1,171 @@
+package dev.graft.dsl.io;
+
+import dev.graft.dsl.Activation;
+import dev.graft.dsl.Layer;
+import dev.graft.layers.ActivationLayer;
+import dev.graft.layers.Add;
+import dev.graft.layers.Average;
+import dev.graft.layers.Concatenate;
+import dev.graft.layers.Conv2D;
+import dev.graft.layers.Dense;
+import dev.graft.layers.Dropout;
+import dev.graft.layers.Embedding;
+import dev.graft.layers.Flatten;
+import dev.graft.layers.GlobalPooling2D;
+import dev.graft.layers.Gru;
+import dev.graft.layers.Lstm;
+import dev.graft.layers.Multiply;
+import dev.graft.layers.Pooling2D;
+import dev.graft.layers.Recurrent;
+import dev.graft.layers.RepeatVector;
+import dev.graft.layers.Reshape;
+import dev.graft.layers.Subtract;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The layer classes a saved Keras config may name, each with its deserializer (config to layer,
+ * through the layers' public setters). Supporting a new layer is one entry in {@link #REGISTRY}.
+ * Settings Graft cannot honour (channels-first data, a non-default recurrent activation, ...) are
+ * reported rather than ignored. Models ({@code Functional}, {@code Sequential}) and {@code
+ * InputLayer} are handled by {@link ConfigReader}.
+ */
+final class KerasLayers {
+  private KerasLayers() {}
+
+  private static final Map<String, Function<Cfg, Layer>> REGISTRY = new ConcurrentHashMap<>();
+
+  static {
+    REGISTRY.put("Dense", c -> dense(c));
+    REGISTRY.put("Conv2D", c -> conv2d(c));
+    REGISTRY.put("MaxPooling2D", c -> pooling(c, true));
+    REGISTRY.put("AveragePooling2D", c -> pooling(c, false));
+    REGISTRY.put("GlobalMaxPooling2D", c -> globalPooling(c, true));
+    REGISTRY.put("GlobalAveragePooling2D", c -> globalPooling(c, false));
+    REGISTRY.put("Flatten", c -> new Flatten());
+    REGISTRY.put("Reshape", c -> new Reshape(c.ints("target_shape", 1)));
+    REGISTRY.put("Dropout", c -> new Dropout((float) c.num("rate", 0)));
+    REGISTRY.put("Activation", c -> new ActivationLayer(activation(c, "activation")));
+    REGISTRY.put("Embedding", c -> embedding(c));
+    REGISTRY.put("LSTM", c -> recurrent(c, new Lstm(c.integer("units"))));
+    REGISTRY.put("GRU", c -> gru(c));
+    REGISTRY.put("Concatenate", c -> new Concatenate(c.integer("axis", -1)));
+    REGISTRY.put("Average", c -> new Average());
+    REGISTRY.put("Add", c -> new Add());
+    REGISTRY.put("Subtract", c -> new Subtract());
+    REGISTRY.put("Multiply", c -> new Multiply());
+    REGISTRY.put("RepeatVector", c -> new RepeatVector(c.integer("n")));
+  }
+
+  /** Adds or replaces the deserializer of a layer class. */
+  static void register(String className, Function<Cfg, Layer> factory) {
+    REGISTRY.put(className, factory);
+  }
+
+  /** True if a deserializer for this class exists. */
+  static boolean has(String className) {
+    return REGISTRY.containsKey(className);
+  }
+
+  /**
+   * A layer from its Keras class name and config (name and trainable flag not yet applied).
+   *
+   * @throws IllegalArgumentException for an unknown class (listing the known ones) or a setting
+   *     Graft does not support
+   */
+  static Layer create(String className, Cfg config) {
+    Function<Cfg, Layer> f = REGISTRY.get(className);
+    if (f == null) {
+      TreeSet<String> known = new TreeSet<>(REGISTRY.keySet());
+      known.add("InputLayer");
+      known.add("Functional");
+      known.add("Sequential");
+      throw new IllegalArgumentException(
+          "unknown layer class \""
+              + className
+              + "\" (layer \""
+              + config.str("name", "?")
+              + "\"); Graft can load "
+              + known);
+    }
+    return f.apply(config);
+  }
+
+  private static void require(Cfg c, boolean ok, String key, Object value) {
+    if (!ok) {
+      throw new IllegalArgumentException(
+          c.where() + ": unsupported " + key + "=" + value + " (Graft supports only its default)");
+    }
+  }
+
+  private static Activation activation(Cfg c, String key) {
+    return Activation.of(c.name(key, "linear"));
+  }
+
+  private static void channelsLast(Cfg c) {
+    String f = c.str("data_format", "channels_last");
+    require(c, f.equals("channels_last"), "data_format", f);
+  }
+
+  private static Layer dense(Cfg c) {
+    return new Dense(c.integer("units"))
+        .activation(activation(c, "activation"))
+        .useBias(c.bool("use_bias", true));
+  }
+
+  private static Layer conv2d(Cfg c) {
+    channelsLast(c);
+    require(c, c.integer("groups", 1) == 1, "groups", c.get("groups"));
+    int[] k = c.ints("kernel_size", 2);
+    Conv2D l = new Conv2D(c.integer("filters"), k[0], k[1]);
+    int[] s = c.has("strides") ? c.ints("strides", 2) : new int[] {1, 1};
+    int[] d = c.has("dilation_rate") ? c.ints("dilation_rate", 2) : new int[] {1, 1};
+    return l.strides(s[0], s[1])
+        .dilationRate(d[0], d[1])
+        .padding(c.str("padding", "valid"))
+        .activation(activation(c, "activation"))
+        .useBias(c.bool("use_bias", true));
+  }
+
+  private static Layer pooling(Cfg c, boolean max) {
+    channelsLast(c);
+    int[] p = c.has("pool_size") ? c.ints("pool_size", 2) : new int[] {2, 2};
+    Pooling2D l = new Pooling2D(max, p[0], p[1]);
+    if (c.has("strides")) {
+      int[] s = c.ints("strides", 2);
+      l.strides(s[0], s[1]);
+    }
+    return l.padding(c.str("padding", "valid"));
+  }
+
+  private static Layer globalPooling(Cfg c, boolean max) {
+    channelsLast(c);
+    require(c, !c.bool("keepdims", false), "keepdims", true);
+    return new GlobalPooling2D(max);
+  }
+
+  private static Layer embedding(Cfg c) {
+    require(c, !c.bool("mask_zero", false), "mask_zero", true);
+    return new Embedding(c.integer("input_dim"), c.integer("output_dim"));
+  }
+
+  private static Layer gru(Cfg c) {
+    return recurrent(c, new Gru(c.integer("units")).resetAfter(c.bool("reset_after", true)));
+  }
+
+  private static Layer recurrent(Cfg c, Recurrent l) {
+    String act = c.name("activation", "tanh");
+    require(c, act.equals("tanh"), "activation", act);
+    String rec = c.name("recurrent_activation", "sigmoid");
+    require(c, rec.equals("sigmoid"), "recurrent_activation", rec);
+    require(c, c.bool("use_bias", true), "use_bias", false);
+    require(c, !c.bool("return_state", false), "return_state", true);
+    require(c, !c.bool("stateful", false), "stateful", true);
+    require(c, c.num("dropout", 0) == 0, "dropout", c.get("dropout"));
+    require(c, c.num("recurrent_dropout", 0) == 0, "recurrent_dropout", c.get("recurrent_dropout"));
+    return l.returnSequences(c.bool("return_sequences", false))
+        .goBackwards(c.bool("go_backwards", false));
+  }
+}

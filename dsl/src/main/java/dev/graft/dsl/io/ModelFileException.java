@@ -1,0 +1,32 @@
+package dev.graft.dsl.io;
+
+import java.nio.file.Path;
+
+/**
+ * A model, weights or array file that cannot be read or written: the message names the file and
+ * what is wrong with it (truncated, unknown layer class, wrong weight shape, missing weight, ...).
+ * When it is thrown by a load, the target model is unchanged.
+ */
+public final class ModelFileException extends RuntimeException {
+  private final transient Path file;
+
+  /** A problem with {@code file} described by {@code what}. */
+  public ModelFileException(Path file, String what, Throwable cause) {
+    super(message(file, what), cause);
+    this.file = file;
+  }
+
+  /** A problem with {@code file} described by {@code what}. */
+  public ModelFileException(Path file, String what) {
+    this(file, what, null);
+  }
+
+  private static String message(Path file, String what) {
+    return (file == null ? "" : file + ": ") + what;
+  }
+
+  /** The file at fault (may be {@code null} for in-memory data). */
+  public Path file() {
+    return file;
+  }
+}

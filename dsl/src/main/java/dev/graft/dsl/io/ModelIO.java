@@ -1,0 +1,148 @@
+package dev.graft.dsl.io;
+
+import dev.graft.dsl.Layer;
+import dev.graft.dsl.Model;
+import io.jhdf.HdfFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Saving and loading models: Keras 3's {@code .keras} archive (Graft's native format), weights-only
+ * {@code .weights.h5} files, and imports of legacy Keras 2 {@code .h5} models and TensorFlow.js
+ * {@code model.json} models. Every failure is one {@link ModelFileException} naming the file and
+ * the problem; a failed load leaves the target model unchanged and a failed save leaves the old
+ * file in place.
+ *
+ * <pre>{@code
+ * model.save(Path.of("classifier.keras"));
+ * Model again = Model.load(Path.of("classifier.keras"));
+ * }</pre>
+ */
+public final class ModelIO {
+  private ModelIO() {}
+
+  private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+
+  /**
+   * Saves architecture, weights, compile config and optimizer state as a {@code .keras} archive.
+   *
+   * @throws ModelFileException if the model cannot be described (a subclassed model) or written
+   */
+  public static void save(Model m, Path file) {
+    try {
+      KerasArchive.save(m, file);
+    } catch (ModelFileException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ModelFileException(
+          file, "cannot save model \"" + m.name() + "\": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Loads a model, detecting the format from the file's first bytes: a {@code .keras} archive, a
+   * legacy HDF5 model ({@code model_config} + {@code model_weights}), or a TensorFlow.js {@code
+   * model.json} (weights shards beside it).
+   *
+   * @throws ModelFileException naming the file and what is wrong with it
+   */
+  public static Model load(Path file) {
+    return guard(
+        file,
+        () -> {
+          byte[] head = head(file);
+          if (startsWith(head, ZIP_MAGIC)) {
+            return KerasArchive.load(file);
+          }
+          if (startsWith(head, HDF5_MAGIC)) {
+            return LegacyH5.load(file);
+          }
+          if (head.length > 0 && (head[0] == '{' || Character.isWhitespace(head[0]))) {
+            return Tfjs.load(file);
+          }
+          throw new IllegalArgumentException(
+              "unknown format: neither a .keras zip, an HDF5 file nor a TensorFlow.js model.json");
+        });
+  }
+
+  /** Saves the weights only ({@code .weights.h5}, Keras 3 layout); works for subclassed models. */
+  public static void saveWeights(Model m, Path file) {
+    H5.Tree tree;
+    try {
+      tree = KerasWeights.tree(m, false);
+    } catch (RuntimeException e) {
+      throw new ModelFileException(
+          file, "cannot save weights of \"" + m.name() + "\": " + e.getMessage(), e);
+    }
+    AtomicFiles.write(file, tmp -> H5.write(tmp, tree));
+  }
+
+  /**
+   * Loads weights saved by {@link #saveWeights} (or Keras's {@code save_weights}) into {@code m},
+   * which must have the same architecture; nothing changes unless every weight is present and of
+   * the right shape.
+   */
+  public static void loadWeights(Model m, Path file) {
+    guard(
+        file,
+        () -> {
+          try (HdfFile h5 = HdfFile.fromBytes(java.nio.file.Files.readAllBytes(file))) {
+            KerasWeights.apply(KerasWeights.read(h5, m, WeightPaths::savedOrder));
+          }
+          return m;
+        });
+  }
+
+  /**
+   * Teaches the loaders a layer class (Keras's {@code custom_objects}): {@code factory} builds the
+   * layer from its config (snake_case keys as Keras writes them); the loader then sets its name and
+   * trainable flag. A class registered twice keeps the latest factory.
+   */
+  @SuppressWarnings("unchecked")
+  public static void registerLayer(String className, Function<Map<String, Object>, Layer> factory) {
+    KerasLayers.register(
+        className,
+        c -> factory.apply(java.util.Collections.unmodifiableMap((Map<String, Object>) c.map())));
+  }
+
+  /** A load step that may fail in any way. */
+  interface Step<T> {
+    /** Runs the step. */
+    T run() throws IOException;
+  }
+
+  /** Runs {@code step}, turning every failure into one {@link ModelFileException}. */
+  static <T> T guard(Path file, Step<T> step) {
+    try {
+      return step.run();
+    } catch (ModelFileException e) {
+      throw e;
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ModelFileException(file, "no such file", e);
+    } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      String what = e.getMessage() == null ? e.toString() : e.getMessage();
+      if (e instanceof java.io.EOFException || e instanceof java.util.zip.ZipException) {
+        what = "truncated or corrupted file (" + what + ")";
+      } else if (!(e instanceof IllegalArgumentException)) {
+        what = "corrupted or unreadable file (" + e.getClass().getSimpleName() + ": " + what + ")";
+      }
+      throw new ModelFileException(file, what, e);
+    }
+  }
+
+  private static byte[] head(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(8);
+    }
+  }
+
+  private static boolean startsWith(byte[] head, byte[] magic) {
+    return head.length >= magic.length && Arrays.equals(Arrays.copyOf(head, magic.length), magic);
+  }
+}

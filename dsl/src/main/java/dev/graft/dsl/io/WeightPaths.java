@@ -1,0 +1,58 @@
+package dev.graft.dsl.io;
+
+import dev.graft.autograd.Variable;
+import dev.graft.dsl.Layer;
+import dev.graft.dsl.Model;
+import dev.graft.dsl.Sequential;
+import dev.graft.layers.NameScope;
+import dev.graft.layers.Recurrent;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Where Keras 3's weights file keeps each variable: {@code layers/<snake_case class name, numbered
+ * per class in layer order>/vars/<i>}, nested models under their own {@code layers/}, recurrent
+ * layers' weights under {@code cell/vars}. The result maps each {@code vars} group path to its
+ * variables (possibly none), in walk order.
+ */
+final class WeightPaths {
+  private WeightPaths() {}
+
+  /** The layers of a model in the order Keras saves them. */
+  static List<Layer> savedOrder(Model m) {
+    if (m instanceof Sequential s) {
+      return s.stack();
+    }
+    return Topology.of(m).layers;
+  }
+
+  /** The {@code vars} groups of {@code m} with their variables. */
+  static Map<String, List<Variable>> of(Model m, Function<Model, List<Layer>> order) {
+    Map<String, List<Variable>> out = new LinkedHashMap<>();
+    out.put("vars", List.of());
+    walk(m, "", order, out);
+    return out;
+  }
+
+  private static void walk(
+      Model m, String prefix, Function<Model, List<Layer>> order, Map<String, List<Variable>> out) {
+    Map<String, Integer> used = new HashMap<>();
+    for (Layer l : order.apply(m)) {
+      String base = NameScope.snakeCase(l.className());
+      int n = used.merge(base, 1, Integer::sum) - 1;
+      String path = prefix + "layers/" + (n == 0 ? base : base + "_" + n);
+      if (l instanceof Model nested) {
+        out.put(path + "/vars", List.of());
+        walk(nested, path + "/", order, out);
+      } else if (l instanceof Recurrent) {
+        out.put(path + "/vars", List.of());
+        out.put(path + "/cell/vars", l.weights());
+      } else {
+        out.put(path + "/vars", l.weights());
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.graft.dsl.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.dsl.Model;
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Tensor;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real Keras files (../shared/fixtures/keras, read in place): Keras 3 {@code .keras} archives and
+ * legacy {@code .h5} models by Keras 2.1.3, 2.4 and 3.10. BatchNormalization comes from a test
+ * stand-in registered through {@link ModelIO#registerLayer} until the library has the layer.
+ */
+class KerasFixturesTest {
+  @BeforeAll
+  static void standIns() {
+    InferenceBatchNorm.registerIfMissing();
+  }
+
+  private static Path fixture(String name) {
+    return Fixtures.shared("fixtures/keras").resolve(name);
+  }
+
+  @Test
+  void legacyKeras2CnnPredictsWhatKerasPredicted() {
+    Model m = Model.load(fixture("dl4j_cnn_batch_norm.h5"));
+    assertEquals(79, m.countParams());
+    Tensor x = Npy.read(fixture("dl4j_cnn_batch_norm.input.npy"));
+    Tensor want = Npy.read(fixture("dl4j_cnn_batch_norm.predictions.npy"));
+    double d = Fixtures.maxDiff(m.predict(x), want);
+    assertTrue(d <= 1e-5, "max |diff| = " + d);
+  }
+
+  @Test
+  void keras3ArchiveAndItsLegacyTwinPredictTheSame() {
+    Model a = Model.load(fixture("keras3_mnist_cnn.keras"));
+    Model b = Model.load(fixture("keras3_mnist_cnn_legacy.h5"));
+    assertEquals(331_754, a.countParams());
+    assertEquals(331_754, b.countParams());
+    Tensor x = Tensor.rand(new Rng(7), 3, 28, 28, 1);
+    Tensor pa = a.predict(x);
+    double d = Fixtures.maxDiff(pa, b.predict(x));
+    assertTrue(d <= 1e-6, "max |diff| = " + d);
+    for (int r = 0; r < 3; r++) {
+      double sum = 0;
+      for (int c = 0; c < 10; c++) {
+        sum += pa.get(r, c);
+      }
+      assertEquals(1.0, sum, 1e-5);
+    }
+    // compile_config and the optimizer state (Adam m/v, iterations, reduced learning rate).
+    assertEquals("Adam", a.optimizer().name());
+    assertEquals(17220, a.optimizer().iterations());
+    assertEquals(3.125e-5, a.optimizer().learningRate(), 1e-9);
+    assertEquals(List.of("loss", "accuracy"), a.metricsNames());
+  }
+
+  @Test
+  void keras3OptimizerMomentsAreRestored() throws Exception {
+    Model a = Model.load(fixture("keras3_mnist_cnn.keras"));
+    var entries = KerasArchive.entries(fixture("keras3_mnist_cnn.keras"));
+    try (HdfFile h5 = HdfFile.fromBytes(entries.get("model.weights.h5"))) {
+      Tensor m0 = H5.tensor(h5.getDatasetByPath("optimizer/vars/2"));
+      Tensor v0 = H5.tensor(h5.getDatasetByPath("optimizer/vars/3"));
+      var kernel = a.trainableWeights().get(0);
+      assertEquals(0.0, Fixtures.maxDiff(m0, a.optimizer().slots(kernel)[0]));
+      assertEquals(0.0, Fixtures.maxDiff(v0, a.optimizer().slots(kernel)[1]));
+    }
+  }
+
+  /** Every dataset (path to value) and group (path to null) of an HDF5 file held in memory. */
+  private static Map<String, Tensor> contents(byte[] h5) {
+    Map<String, Tensor> out = new TreeMap<>();
+    try (HdfFile f = HdfFile.fromBytes(h5)) {
+      walk(f, out);
+    }
+    return out;
+  }
+
+  private static void walk(Group g, Map<String, Tensor> out) {
+    for (Node n : g.getChildren().values()) {
+      if (n instanceof Dataset d) {
+        out.put(d.getPath(), H5.tensor(d));
+      } else if (n instanceof Group sub) {
+        out.put(sub.getPath(), null);
+        walk(sub, out);
+      }
+    }
+  }
+
+  @Test
+  void aResavedKeras3ArchiveHasKerassOwnWeightLayout(@TempDir Path dir) throws Exception {
+    Path src = fixture("keras3_mnist_cnn.keras");
+    Model m = Model.load(src);
+    Path out = dir.resolve("resaved.keras");
+    m.save(out);
+    Map<String, Tensor> theirs = contents(KerasArchive.entries(src).get("model.weights.h5"));
+    Map<String, Tensor> ours = contents(KerasArchive.entries(out).get("model.weights.h5"));
+    assertEquals(theirs.keySet(), ours.keySet());
+    for (Map.Entry<String, Tensor> e : theirs.entrySet()) {
+      if (e.getValue() != null) {
+        assertEquals(0.0, Fixtures.maxDiff(e.getValue(), ours.get(e.getKey())), e.getKey());
+      }
+    }
+    Model again = Model.load(out);
+    Tensor x = Tensor.rand(new Rng(8), 2, 28, 28, 1);
+    assertTrue(Fixtures.maxDiff(m.predict(x), again.predict(x)) <= 1e-6);
+  }
+
+  @Test
+  void keras24ResNetWithBranchesLoads() {
+    Model m = Model.load(fixture("tinymlperf_resnet8_cifar10.h5"));
+    assertEquals(78_666, m.countParams());
+    Tensor p = m.predict(Tensor.rand(new Rng(3), 2, 32, 32, 3));
+    assertEquals(dev.graft.tensor.Shape.of(2, 10), p.shape());
+  }
+
+  @Test
+  void unsupportedSettingsAndLayersAreNamed() {
+    ModelFileException e =
+        assertThrows(
+            ModelFileException.class, () -> Model.load(fixture("dl4j_simple_flatten_lstm.h5")));
+    assertTrue(e.getMessage().contains("dl4j_simple_flatten_lstm.h5"), e.getMessage());
+    assertTrue(e.getMessage().contains("recurrent_activation=hard_sigmoid"), e.getMessage());
+    for (String f :
+        List.of(
+            "keras3_masking_lstm.keras",
+            "hls4ml_conv1d_gru_hdf5_named.keras",
+            "dl4j_embedding_conv1d.hdf5")) {
+      try {
+        Model.load(fixture(f));
+      } catch (ModelFileException ex) {
+        assertTrue(ex.getMessage().startsWith(fixture(f).toString()), ex.getMessage());
+        assertTrue(ex.getMessage().contains("unknown layer class"), ex.getMessage());
+      }
+    }
+  }
+}
