@@ -5,19 +5,29 @@ import dev.graft.dsl.Layer;
 import dev.graft.layers.ActivationLayer;
 import dev.graft.layers.Add;
 import dev.graft.layers.Average;
+import dev.graft.layers.BatchNormalization;
 import dev.graft.layers.Concatenate;
+import dev.graft.layers.Conv1D;
 import dev.graft.layers.Conv2D;
 import dev.graft.layers.Dense;
+import dev.graft.layers.Dot;
 import dev.graft.layers.Dropout;
 import dev.graft.layers.Embedding;
 import dev.graft.layers.Flatten;
+import dev.graft.layers.GlobalAveragePooling1D;
 import dev.graft.layers.GlobalPooling2D;
 import dev.graft.layers.Gru;
+import dev.graft.layers.LayerNormalization;
 import dev.graft.layers.Lstm;
+import dev.graft.layers.Maximum;
+import dev.graft.layers.Minimum;
 import dev.graft.layers.Multiply;
+import dev.graft.layers.Permute;
+import dev.graft.layers.Pooling1D;
 import dev.graft.layers.Pooling2D;
 import dev.graft.layers.Recurrent;
 import dev.graft.layers.RepeatVector;
+import dev.graft.layers.Rescaling;
 import dev.graft.layers.Reshape;
 import dev.graft.layers.Subtract;
 import java.util.Map;
@@ -57,6 +67,18 @@ final class KerasLayers {
     REGISTRY.put("Subtract", c -> new Subtract());
     REGISTRY.put("Multiply", c -> new Multiply());
     REGISTRY.put("RepeatVector", c -> new RepeatVector(c.integer("n")));
+    REGISTRY.put("BatchNormalization", c -> batchNormalization(c));
+    REGISTRY.put("LayerNormalization", c -> layerNormalization(c));
+    REGISTRY.put("Conv1D", c -> conv1d(c));
+    REGISTRY.put("MaxPooling1D", c -> pooling1d(c, true));
+    REGISTRY.put("AveragePooling1D", c -> pooling1d(c, false));
+    REGISTRY.put("GlobalAveragePooling1D", c -> globalAverage1d(c));
+    REGISTRY.put("Permute", c -> new Permute(c.ints("dims", 1)));
+    REGISTRY.put("Maximum", c -> new Maximum());
+    REGISTRY.put("Minimum", c -> new Minimum());
+    REGISTRY.put("Dot", c -> dot(c));
+    REGISTRY.put(
+        "Rescaling", c -> new Rescaling((float) c.num("scale", 1), (float) c.num("offset", 0)));
   }
 
   /** Adds or replaces the deserializer of a layer class. */
@@ -144,6 +166,69 @@ final class KerasLayers {
     channelsLast(c);
     require(c, !c.bool("keepdims", false), "keepdims", true);
     return new GlobalPooling2D(max);
+  }
+
+  /** The normalised axis must be the last (channels_last); any other is refused, not misread. */
+  private static void lastAxis(Cfg c) {
+    if (!c.has("axis")) {
+      return;
+    }
+    int[] axes = c.ints("axis", 1);
+    require(c, axes.length == 1, "axis", c.get("axis"));
+    require(c, axes[0] == -1 || axes[0] > 0, "axis", c.get("axis"));
+  }
+
+  private static Layer batchNormalization(Cfg c) {
+    lastAxis(c);
+    require(c, c.bool("center", true), "center", false);
+    require(c, c.bool("scale", true), "scale", false);
+    return new BatchNormalization()
+        .momentum(c.num("momentum", 0.99))
+        .epsilon(c.num("epsilon", 1e-3));
+  }
+
+  private static Layer layerNormalization(Cfg c) {
+    lastAxis(c);
+    require(c, c.bool("center", true), "center", false);
+    require(c, c.bool("scale", true), "scale", false);
+    return new LayerNormalization().epsilon(c.num("epsilon", 1e-3));
+  }
+
+  private static Layer conv1d(Cfg c) {
+    channelsLast(c);
+    require(c, c.integer("groups", 1) == 1, "groups", c.get("groups"));
+    Conv1D l = new Conv1D(c.integer("filters"), c.ints("kernel_size", 1)[0]);
+    if (c.has("strides")) {
+      l.strides(c.ints("strides", 1)[0]);
+    }
+    if (c.has("dilation_rate")) {
+      l.dilationRate(c.ints("dilation_rate", 1)[0]);
+    }
+    return l.padding(c.str("padding", "valid"))
+        .activation(activation(c, "activation"))
+        .useBias(c.bool("use_bias", true));
+  }
+
+  private static Layer pooling1d(Cfg c, boolean max) {
+    channelsLast(c);
+    int p = c.has("pool_size") ? c.ints("pool_size", 1)[0] : 2;
+    Pooling1D l = new Pooling1D(max, p);
+    if (c.has("strides") && c.get("strides") != null) {
+      l.strides(c.ints("strides", 1)[0]);
+    }
+    return l.padding(c.str("padding", "valid"));
+  }
+
+  private static Layer globalAverage1d(Cfg c) {
+    channelsLast(c);
+    require(c, !c.bool("keepdims", false), "keepdims", true);
+    return new GlobalAveragePooling1D();
+  }
+
+  private static Layer dot(Cfg c) {
+    int[] axes = c.ints("axes", 1);
+    require(c, axes.length == 1 || axes[0] == axes[1], "axes", c.get("axes"));
+    return new Dot(axes[0]).normalize(c.bool("normalize", false));
   }
 
   private static Layer embedding(Cfg c) {

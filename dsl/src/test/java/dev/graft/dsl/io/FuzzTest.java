@@ -30,9 +30,7 @@ class FuzzTest {
   @TempDir Path dir;
 
   @BeforeAll
-  static void standIns() {
-    InferenceBatchNorm.registerIfMissing();
-  }
+  static void standIns() {}
 
   /** Something that reads a file. */
   interface Reader {
