@@ -445,4 +445,9 @@ public final class Graft {
   public static LambdaCallback onTrainEnd(Runnable fn) {
     return new LambdaCallback().onTrainEnd(fn);
   }
+
+  /** Keras's {@code ModelCheckpoint(filepath)}: saves the model after each epoch. */
+  public static ModelCheckpoint modelCheckpoint(String path) {
+    return new ModelCheckpoint(path);
+  }
 }
