@@ -78,6 +78,7 @@ class OpGradientTest {
   static List<Case> cases() {
     List<Case> cs = new ArrayList<>(coreCases());
     cs.addAll(LayerOpCases.cases());
+    cs.addAll(RecurrentStateOpCases.cases());
     return cs;
   }
 

@@ -49,8 +49,13 @@ public final class Gru extends Recurrent {
   }
 
   @Override
-  Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards) {
-    return GruSequence.of(x, w, u, b, sequences, backwards, resetAfter);
+  int stateCount() {
+    return 1;
+  }
+
+  @Override
+  Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards, boolean state) {
+    return GruSequence.of(x, w, u, b, sequences, backwards, resetAfter, state);
   }
 
   @Override

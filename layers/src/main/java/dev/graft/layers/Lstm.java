@@ -61,8 +61,13 @@ public final class Lstm extends Recurrent {
   }
 
   @Override
-  Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards) {
-    return LstmSequence.of(x, w, u, b, sequences, backwards);
+  int stateCount() {
+    return 2;
+  }
+
+  @Override
+  Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards, boolean state) {
+    return LstmSequence.of(x, w, u, b, sequences, backwards, state);
   }
 
   @Override
