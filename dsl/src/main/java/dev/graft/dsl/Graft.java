@@ -445,4 +445,9 @@ public final class Graft {
   public static LambdaCallback onTrainEnd(Runnable fn) {
     return new LambdaCallback().onTrainEnd(fn);
   }
+
+  /** Keras's {@code SimpleRNN(units)} (tanh; return_sequences, go_backwards, return_state). */
+  public static dev.graft.layers.SimpleRnn simpleRnn(int units) {
+    return new dev.graft.layers.SimpleRnn(units);
+  }
 }

@@ -93,6 +93,12 @@ class LayerContractTest {
         spec("gru", () -> gru(3), seq, Map.of("units", 3)),
         spec("gru_reset_before", () -> gru(3).resetAfter(false), seq, Map.of("reset_after", false)),
         spec("lambda", () -> lambda(Tanh::of), vec, Map.of()),
+        spec(
+            "simple_rnn",
+            () -> simpleRnn(3).returnSequences(true).goBackwards(true),
+            seq,
+            Map.of("units", 3, "return_sequences", true, "go_backwards", true)),
+        spec("simple_rnn_last", () -> simpleRnn(2), seq, Map.of("activation", "tanh")),
         merge("concatenate", () -> concatenateLayer(-1), Map.of("axis", -1), vec, new int[] {2}),
         merge("average", Graft::averageLayer, Map.of(), vec, vec),
         merge("add", dev.graft.layers.Add::new, Map.of(), vec, vec),

@@ -3,6 +3,7 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.GruSequence;
 import dev.graft.tensor.Shape;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,8 +55,9 @@ public final class Gru extends Recurrent {
   }
 
   @Override
-  Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards, boolean state) {
-    return GruSequence.of(x, w, u, b, sequences, backwards, resetAfter, state);
+  List<Node> emitAll(Node x, Node w, Node u, Node b) {
+    return fusedOutputs(
+        GruSequence.of(x, w, u, b, returnSequences(), goBackwards(), resetAfter, returnState()), x);
   }
 
   @Override

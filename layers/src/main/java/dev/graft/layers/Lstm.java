@@ -5,6 +5,7 @@ import dev.graft.autograd.ops.LstmSequence;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,8 +67,9 @@ public final class Lstm extends Recurrent {
   }
 
   @Override
-  Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards, boolean state) {
-    return LstmSequence.of(x, w, u, b, sequences, backwards, state);
+  List<Node> emitAll(Node x, Node w, Node u, Node b) {
+    return fusedOutputs(
+        LstmSequence.of(x, w, u, b, returnSequences(), goBackwards(), returnState()), x);
   }
 
   @Override

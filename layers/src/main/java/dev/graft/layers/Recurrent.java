@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Base of Keras's fused recurrent layers ({@code LSTM}, {@code GRU}) on {@code (batch, time,
- * features)}: kernel ({@code glorot_uniform}), recurrent kernel ({@code orthogonal}), bias (zeros),
- * {@code return_sequences}, {@code go_backwards} and {@code return_state} (outputs {@code [output,
- * h, c]} for LSTM, {@code [output, h]} for GRU: use {@code onAll}). Activations are Keras's
- * defaults (tanh and sigmoid), which the fused kernels implement.
+ * Base of Keras's recurrent layers ({@code LSTM}, {@code GRU} fused; {@code SimpleRNN}) on {@code
+ * (batch, time, features)}: kernel ({@code glorot_uniform}), recurrent kernel ({@code orthogonal}),
+ * bias (zeros), {@code return_sequences}, {@code go_backwards} and {@code return_state} (outputs
+ * {@code [output, h, c]} for LSTM, {@code [output, h]} for GRU: use {@code onAll}). Activations are
+ * Keras's defaults (tanh and sigmoid), which the fused kernels implement.
  */
 public abstract class Recurrent extends Layer {
   /** The number of hidden units. */
@@ -57,9 +57,8 @@ public abstract class Recurrent extends Layer {
   /** Final states the cell carries (LSTM: h and c; GRU: h). */
   abstract int stateCount();
 
-  /** Emits the fused op ({@code state}: packed output and final states). */
-  abstract Node emit(
-      Node x, Node w, Node u, Node b, boolean sequences, boolean backwards, boolean state);
+  /** Emits the layer's outputs: the output, then the states with {@code return_state}. */
+  abstract List<Node> emitAll(Node x, Node w, Node u, Node b);
 
   /** Whether to output every step (default: only the last); returns this. */
   public Recurrent returnSequences(boolean value) {
@@ -182,15 +181,11 @@ public abstract class Recurrent extends Layer {
   @Override
   public List<Node> call(CallContext ctx, List<Node> inputs) {
     Node x = inputs.get(0);
-    Node y =
-        emit(
-            x,
-            read(ctx, kernel),
-            read(ctx, recurrentKernel),
-            read(ctx, bias),
-            returnSequences,
-            goBackwards,
-            returnState);
+    return emitAll(x, read(ctx, kernel), read(ctx, recurrentKernel), read(ctx, bias));
+  }
+
+  /** The outputs of a fused op's node {@code y} (packed with the states for return_state). */
+  List<Node> fusedOutputs(Node y, Node x) {
     return returnState ? unpackStates(y, x.shape().dim(1)) : List.of(y);
   }
 
