@@ -450,4 +450,16 @@ public final class Graft {
   public static dev.graft.layers.SimpleRnn simpleRnn(int units) {
     return new dev.graft.layers.SimpleRnn(units);
   }
+
+  /** Keras's {@code Bidirectional(layer)} with {@code merge_mode="concat"}. */
+  public static dev.graft.layers.Bidirectional bidirectional(dev.graft.layers.Recurrent layer) {
+    return bidirectional(layer, "concat");
+  }
+
+  /** Keras's {@code Bidirectional(layer, merge_mode)}: concat, sum, mul or ave. */
+  public static dev.graft.layers.Bidirectional bidirectional(
+      dev.graft.layers.Recurrent layer, String mergeMode) {
+    return new dev.graft.layers.Bidirectional(
+        layer, dev.graft.layers.Bidirectional.MergeMode.of(mergeMode));
+  }
 }

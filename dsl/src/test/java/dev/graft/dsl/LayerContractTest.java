@@ -98,6 +98,12 @@ class LayerContractTest {
             () -> simpleRnn(3).returnSequences(true).goBackwards(true),
             seq,
             Map.of("units", 3, "return_sequences", true, "go_backwards", true)),
+        spec(
+            "bidirectional",
+            () -> bidirectional(lstm(2).returnSequences(true)),
+            seq,
+            Map.of("merge_mode", "concat")),
+        spec("bidirectional_gru_sum", () -> bidirectional(gru(2), "sum"), seq, Map.of()),
         spec("simple_rnn_last", () -> simpleRnn(2), seq, Map.of("activation", "tanh")),
         merge("concatenate", () -> concatenateLayer(-1), Map.of("axis", -1), vec, new int[] {2}),
         merge("average", Graft::averageLayer, Map.of(), vec, vec),

@@ -23,6 +23,11 @@ public final class Gru extends Recurrent {
   }
 
   @Override
+  Recurrent newOfSameKind() {
+    return new Gru(units).resetAfter(resetAfter);
+  }
+
+  @Override
   public String className() {
     return "GRU";
   }

@@ -23,6 +23,11 @@ public final class Lstm extends Recurrent {
   }
 
   @Override
+  Recurrent newOfSameKind() {
+    return new Lstm(units);
+  }
+
+  @Override
   public String className() {
     return "LSTM";
   }

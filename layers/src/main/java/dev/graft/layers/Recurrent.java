@@ -57,6 +57,28 @@ public abstract class Recurrent extends Layer {
   /** Final states the cell carries (LSTM: h and c; GRU: h). */
   abstract int stateCount();
 
+  /** A new, unbuilt layer of the same kind and kind-specific settings (GRU's reset_after). */
+  abstract Recurrent newOfSameKind();
+
+  /**
+   * An unbuilt copy named {@code name} with the same settings, reading the sequence forwards or
+   * backwards: how {@link Bidirectional} makes its two directions.
+   */
+  Recurrent copy(String name, boolean backwards) {
+    Recurrent c = newOfSameKind();
+    c.name(name);
+    c.returnSequences = returnSequences;
+    c.returnState = returnState;
+    c.goBackwards = backwards;
+    c.kernelInitializer = kernelInitializer;
+    c.recurrentInitializer = recurrentInitializer;
+    c.kernelRegularizer = kernelRegularizer;
+    c.recurrentRegularizer = recurrentRegularizer;
+    c.biasRegularizer = biasRegularizer;
+    c.trainable(trainable());
+    return c;
+  }
+
   /** Emits the layer's outputs: the output, then the states with {@code return_state}. */
   abstract List<Node> emitAll(Node x, Node w, Node u, Node b);
 

@@ -29,6 +29,11 @@ public final class SimpleRnn extends Recurrent {
   }
 
   @Override
+  Recurrent newOfSameKind() {
+    return new SimpleRnn(units);
+  }
+
+  @Override
   public String className() {
     return "SimpleRNN";
   }
