@@ -79,6 +79,7 @@ class OpGradientTest {
     List<Case> cs = new ArrayList<>(coreCases());
     cs.addAll(LayerOpCases.cases());
     cs.addAll(RecurrentStateOpCases.cases());
+    cs.addAll(AffineOpCases.cases());
     return cs;
   }
 
