@@ -462,4 +462,35 @@ public final class Graft {
     return new dev.graft.layers.Bidirectional(
         layer, dev.graft.layers.Bidirectional.MergeMode.of(mergeMode));
   }
+
+  /** Keras's {@code RandomFlip(mode)}: horizontal, vertical or horizontal_and_vertical. */
+  public static dev.graft.layers.RandomFlip randomFlip(String mode) {
+    return new dev.graft.layers.RandomFlip(mode);
+  }
+
+  /** Keras's {@code RandomFlip()} (horizontal_and_vertical). */
+  public static dev.graft.layers.RandomFlip randomFlip() {
+    return randomFlip("horizontal_and_vertical");
+  }
+
+  /** Keras's {@code RandomRotation(factor)}: angles in [-factor, factor] of a full turn. */
+  public static dev.graft.layers.RandomRotation randomRotation(double factor) {
+    return new dev.graft.layers.RandomRotation(factor);
+  }
+
+  /** Keras's {@code RandomZoom(height_factor, width_factor)}. */
+  public static dev.graft.layers.RandomZoom randomZoom(double heightFactor, double widthFactor) {
+    return new dev.graft.layers.RandomZoom(heightFactor, widthFactor);
+  }
+
+  /** Keras's {@code RandomZoom(height_factor)} (aspect ratio kept). */
+  public static dev.graft.layers.RandomZoom randomZoom(double heightFactor) {
+    return new dev.graft.layers.RandomZoom(heightFactor);
+  }
+
+  /** Keras's {@code RandomTranslation(height_factor, width_factor)}. */
+  public static dev.graft.layers.RandomTranslation randomTranslation(
+      double heightFactor, double widthFactor) {
+    return new dev.graft.layers.RandomTranslation(heightFactor, widthFactor);
+  }
 }
