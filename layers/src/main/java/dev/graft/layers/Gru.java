@@ -50,16 +50,6 @@ public final class Gru extends Recurrent {
   }
 
   @Override
-  Initializer biasInitializer() {
-    return Initializers.zeros();
-  }
-
-  @Override
-  int stateCount() {
-    return 1;
-  }
-
-  @Override
   List<Node> emitAll(Node x, Node w, Node u, Node b) {
     return fusedOutputs(
         GruSequence.of(x, w, u, b, returnSequences(), goBackwards(), resetAfter, returnState()), x);

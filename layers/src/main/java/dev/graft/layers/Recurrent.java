@@ -51,11 +51,15 @@ public abstract class Recurrent extends Layer {
   /** The bias shape and initializer. */
   abstract Shape biasShape();
 
-  /** The bias's initial value. */
-  abstract Initializer biasInitializer();
+  /** The bias's initial value (zeros unless a cell says otherwise). */
+  Initializer biasInitializer() {
+    return Initializers.zeros();
+  }
 
-  /** Final states the cell carries (LSTM: h and c; GRU: h). */
-  abstract int stateCount();
+  /** Final states the cell carries (LSTM: h and c; GRU and SimpleRNN: h). */
+  int stateCount() {
+    return 1;
+  }
 
   /** A new, unbuilt layer of the same kind and kind-specific settings (GRU's reset_after). */
   abstract Recurrent newOfSameKind();

@@ -49,16 +49,6 @@ public final class SimpleRnn extends Recurrent {
   }
 
   @Override
-  Initializer biasInitializer() {
-    return Initializers.zeros();
-  }
-
-  @Override
-  int stateCount() {
-    return 1;
-  }
-
-  @Override
   List<Node> emitAll(Node x, Node w, Node u, Node b) {
     int time = x.shape().dim(1);
     // The input projection of all steps at once, as the fused kernels do.
