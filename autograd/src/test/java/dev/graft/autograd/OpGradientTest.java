@@ -78,6 +78,8 @@ class OpGradientTest {
   static List<Case> cases() {
     List<Case> cs = new ArrayList<>(coreCases());
     cs.addAll(LayerOpCases.cases());
+    cs.addAll(RecurrentStateOpCases.cases());
+    cs.addAll(AffineOpCases.cases());
     return cs;
   }
 

@@ -450,4 +450,52 @@ public final class Graft {
   public static ModelCheckpoint modelCheckpoint(String path) {
     return new ModelCheckpoint(path);
   }
+
+  /** Keras's {@code SimpleRNN(units)} (tanh; return_sequences, go_backwards, return_state). */
+  public static dev.graft.layers.SimpleRnn simpleRnn(int units) {
+    return new dev.graft.layers.SimpleRnn(units);
+  }
+
+  /** Keras's {@code Bidirectional(layer)} with {@code merge_mode="concat"}. */
+  public static dev.graft.layers.Bidirectional bidirectional(dev.graft.layers.Recurrent layer) {
+    return bidirectional(layer, "concat");
+  }
+
+  /** Keras's {@code Bidirectional(layer, merge_mode)}: concat, sum, mul or ave. */
+  public static dev.graft.layers.Bidirectional bidirectional(
+      dev.graft.layers.Recurrent layer, String mergeMode) {
+    return new dev.graft.layers.Bidirectional(
+        layer, dev.graft.layers.Bidirectional.MergeMode.of(mergeMode));
+  }
+
+  /** Keras's {@code RandomFlip(mode)}: horizontal, vertical or horizontal_and_vertical. */
+  public static dev.graft.layers.RandomFlip randomFlip(String mode) {
+    return new dev.graft.layers.RandomFlip(mode);
+  }
+
+  /** Keras's {@code RandomFlip()} (horizontal_and_vertical). */
+  public static dev.graft.layers.RandomFlip randomFlip() {
+    return randomFlip("horizontal_and_vertical");
+  }
+
+  /** Keras's {@code RandomRotation(factor)}: angles in [-factor, factor] of a full turn. */
+  public static dev.graft.layers.RandomRotation randomRotation(double factor) {
+    return new dev.graft.layers.RandomRotation(factor);
+  }
+
+  /** Keras's {@code RandomZoom(height_factor, width_factor)}. */
+  public static dev.graft.layers.RandomZoom randomZoom(double heightFactor, double widthFactor) {
+    return new dev.graft.layers.RandomZoom(heightFactor, widthFactor);
+  }
+
+  /** Keras's {@code RandomZoom(height_factor)} (aspect ratio kept). */
+  public static dev.graft.layers.RandomZoom randomZoom(double heightFactor) {
+    return new dev.graft.layers.RandomZoom(heightFactor);
+  }
+
+  /** Keras's {@code RandomTranslation(height_factor, width_factor)}. */
+  public static dev.graft.layers.RandomTranslation randomTranslation(
+      double heightFactor, double widthFactor) {
+    return new dev.graft.layers.RandomTranslation(heightFactor, widthFactor);
+  }
 }

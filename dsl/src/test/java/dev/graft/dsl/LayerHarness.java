@@ -35,6 +35,17 @@ final class LayerHarness {
    */
   LayerHarness(
       Layer layer, List<Tensor> inputs, boolean[] differentiable, Tensor r, boolean training) {
+    this(layer, inputs, differentiable, r, training, 0);
+  }
+
+  /** As above, on the layer's output {@code output} (e.g. an RNN's returned state). */
+  LayerHarness(
+      Layer layer,
+      List<Tensor> inputs,
+      boolean[] differentiable,
+      Tensor r,
+      boolean training,
+      int output) {
     List<Shape> shapes = inputs.stream().map(Tensor::shape).toList();
     layer.ensureBuilt(shapes);
     Graph g = new Graph();
@@ -55,7 +66,7 @@ final class LayerHarness {
         sourceNodes.add(g.read(v));
       }
     }
-    Node out = layer.call(new CallContext(g), inNodes).get(0);
+    Node out = layer.call(new CallContext(g), inNodes).get(output);
     int batch = inputs.get(0).shape().dim(0);
     Shape outShape = out.shape().withBatch(batch);
     this.r = r != null ? r : Tensor.uniform(new Rng(7), -1f, 1f, outShape.toArray());

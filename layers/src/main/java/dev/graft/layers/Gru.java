@@ -3,6 +3,7 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.GruSequence;
 import dev.graft.tensor.Shape;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +20,11 @@ public final class Gru extends Recurrent {
    */
   public Gru(int units) {
     super("GRU", units);
+  }
+
+  @Override
+  Recurrent newOfSameKind() {
+    return new Gru(units).resetAfter(resetAfter);
   }
 
   @Override
@@ -44,13 +50,9 @@ public final class Gru extends Recurrent {
   }
 
   @Override
-  Initializer biasInitializer() {
-    return Initializers.zeros();
-  }
-
-  @Override
-  Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards) {
-    return GruSequence.of(x, w, u, b, sequences, backwards, resetAfter);
+  List<Node> emitAll(Node x, Node w, Node u, Node b) {
+    return fusedOutputs(
+        GruSequence.of(x, w, u, b, returnSequences(), goBackwards(), resetAfter, returnState()), x);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.graft.autograd.ops.LstmSequence;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +20,11 @@ public final class Lstm extends Recurrent {
    */
   public Lstm(int units) {
     super("LSTM", units);
+  }
+
+  @Override
+  Recurrent newOfSameKind() {
+    return new Lstm(units);
   }
 
   @Override
@@ -61,8 +67,14 @@ public final class Lstm extends Recurrent {
   }
 
   @Override
-  Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards) {
-    return LstmSequence.of(x, w, u, b, sequences, backwards);
+  int stateCount() {
+    return 2;
+  }
+
+  @Override
+  List<Node> emitAll(Node x, Node w, Node u, Node b) {
+    return fusedOutputs(
+        LstmSequence.of(x, w, u, b, returnSequences(), goBackwards(), returnState()), x);
   }
 
   @Override

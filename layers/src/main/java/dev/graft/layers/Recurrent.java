@@ -2,22 +2,29 @@ package dev.graft.layers;
 
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
+import dev.graft.autograd.ops.RecurrentSequence;
+import dev.graft.autograd.ops.Reshape;
+import dev.graft.autograd.ops.Slice;
+import dev.graft.dsl.Layer;
 import dev.graft.tensor.Shape;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Base of Keras's fused recurrent layers ({@code LSTM}, {@code GRU}) on {@code (batch, time,
- * features)}: kernel ({@code glorot_uniform}), recurrent kernel ({@code orthogonal}), bias (zeros),
- * {@code return_sequences} and {@code go_backwards}. Activations are Keras's defaults (tanh and
- * sigmoid), which the fused kernels implement.
+ * Base of Keras's recurrent layers ({@code LSTM}, {@code GRU} fused; {@code SimpleRNN}) on {@code
+ * (batch, time, features)}: kernel ({@code glorot_uniform}), recurrent kernel ({@code orthogonal}),
+ * bias (zeros), {@code return_sequences}, {@code go_backwards} and {@code return_state} (outputs
+ * {@code [output, h, c]} for LSTM, {@code [output, h]} for GRU: use {@code onAll}). Activations are
+ * Keras's defaults (tanh and sigmoid), which the fused kernels implement.
  */
-public abstract class Recurrent extends SingleInput {
+public abstract class Recurrent extends Layer {
   /** The number of hidden units. */
   protected final int units;
 
   private boolean returnSequences;
   private boolean goBackwards;
+  private boolean returnState;
   private Initializer kernelInitializer = Initializers.glorotUniform();
   private Initializer recurrentInitializer = Initializers.orthogonal(1f);
   private Regularizer kernelRegularizer;
@@ -44,16 +51,69 @@ public abstract class Recurrent extends SingleInput {
   /** The bias shape and initializer. */
   abstract Shape biasShape();
 
-  /** The bias's initial value. */
-  abstract Initializer biasInitializer();
+  /** The bias's initial value (zeros unless a cell says otherwise). */
+  Initializer biasInitializer() {
+    return Initializers.zeros();
+  }
 
-  /** Emits the fused op. */
-  abstract Node emit(Node x, Node w, Node u, Node b, boolean sequences, boolean backwards);
+  /** Final states the cell carries (LSTM: h and c; GRU and SimpleRNN: h). */
+  int stateCount() {
+    return 1;
+  }
+
+  /** A new, unbuilt layer of the same kind and kind-specific settings (GRU's reset_after). */
+  abstract Recurrent newOfSameKind();
+
+  /**
+   * An unbuilt copy named {@code name} with the same settings, reading the sequence forwards or
+   * backwards: how {@link Bidirectional} makes its two directions.
+   */
+  Recurrent copy(String name, boolean backwards) {
+    Recurrent c = newOfSameKind();
+    c.name(name);
+    c.returnSequences = returnSequences;
+    c.returnState = returnState;
+    c.goBackwards = backwards;
+    c.kernelInitializer = kernelInitializer;
+    c.recurrentInitializer = recurrentInitializer;
+    c.kernelRegularizer = kernelRegularizer;
+    c.recurrentRegularizer = recurrentRegularizer;
+    c.biasRegularizer = biasRegularizer;
+    c.trainable(trainable());
+    return c;
+  }
+
+  /** Emits the layer's outputs: the output, then the states with {@code return_state}. */
+  abstract List<Node> emitAll(Node x, Node w, Node u, Node b);
 
   /** Whether to output every step (default: only the last); returns this. */
   public Recurrent returnSequences(boolean value) {
     this.returnSequences = value;
     return this;
+  }
+
+  /**
+   * Whether to also output the final states (Keras {@code return_state}): {@code [output, h, c]}
+   * for LSTM, {@code [output, h]} for GRU; returns this.
+   */
+  public Recurrent returnState(boolean value) {
+    this.returnState = value;
+    return this;
+  }
+
+  /** Whether the output has every step. */
+  public boolean returnSequences() {
+    return returnSequences;
+  }
+
+  /** Whether the sequence is read from the end. */
+  public boolean goBackwards() {
+    return goBackwards;
+  }
+
+  /** Whether the final states are outputs too. */
+  public boolean returnState() {
+    return returnState;
   }
 
   /** Whether to read the sequence from the end; returns this. */
@@ -102,7 +162,10 @@ public abstract class Recurrent extends SingleInput {
 
   @Override
   protected void checkInputs(List<Shape> in) {
-    super.checkInputs(in);
+    if (in.size() != 1) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name() + "\" takes one input; it was called on " + in.size() + ": " + in);
+    }
     Shape x = in.get(0);
     if (x.rank() != 3 || x.dim(2) == Shape.UNKNOWN || x.dim(1) == Shape.UNKNOWN) {
       throw incompatible(0, "rank 3 (batch, time, features) with known time and features", x);
@@ -125,23 +188,43 @@ public abstract class Recurrent extends SingleInput {
   }
 
   @Override
-  protected Shape outputShape(Shape x) {
+  public List<Shape> outputShapes(List<Shape> in) {
+    checkInputs(in);
+    Shape x = in.get(0);
     int features = kernel.shape().dim(0);
     if (x.rank() != 3 || x.dim(2) != features || x.dim(1) == Shape.UNKNOWN) {
       throw incompatible(0, "rank 3 with " + features + " features", x);
     }
-    return returnSequences ? Shape.of(x.dim(0), x.dim(1), units) : Shape.of(x.dim(0), units);
+    Shape state = Shape.of(x.dim(0), units);
+    List<Shape> out = new ArrayList<>();
+    out.add(returnSequences ? Shape.of(x.dim(0), x.dim(1), units) : state);
+    for (int i = 0; returnState && i < stateCount(); i++) {
+      out.add(state);
+    }
+    return out;
   }
 
   @Override
-  protected Node call(CallContext ctx, Node x) {
-    return emit(
-        x,
-        read(ctx, kernel),
-        read(ctx, recurrentKernel),
-        read(ctx, bias),
-        returnSequences,
-        goBackwards);
+  public List<Node> call(CallContext ctx, List<Node> inputs) {
+    Node x = inputs.get(0);
+    return emitAll(x, read(ctx, kernel), read(ctx, recurrentKernel), read(ctx, bias));
+  }
+
+  /** The outputs of a fused op's node {@code y} (packed with the states for return_state). */
+  List<Node> fusedOutputs(Node y, Node x) {
+    return returnState ? unpackStates(y, x.shape().dim(1)) : List.of(y);
+  }
+
+  /** Slices the packed {@code [output | h | c]} rows into the layer's outputs. */
+  private List<Node> unpackStates(Node packed, int time) {
+    int width = RecurrentSequence.packedWidth(units, time, 0, returnSequences);
+    List<Node> outs = new ArrayList<>();
+    Node first = Slice.of(packed, 1, 0, width);
+    outs.add(returnSequences ? Reshape.of(first, Shape.of(Shape.UNKNOWN, time, units)) : first);
+    for (int i = 0; i < stateCount(); i++) {
+      outs.add(Slice.of(packed, 1, width + i * units, units));
+    }
+    return outs;
   }
 
   @Override
@@ -160,7 +243,7 @@ public abstract class Recurrent extends SingleInput {
     c.put("dropout", 0.0);
     c.put("recurrent_dropout", 0.0);
     c.put("return_sequences", returnSequences);
-    c.put("return_state", false);
+    c.put("return_state", returnState);
     c.put("go_backwards", goBackwards);
     c.put("stateful", false);
     c.put("unroll", false);

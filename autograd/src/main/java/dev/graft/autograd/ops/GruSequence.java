@@ -9,8 +9,13 @@ import dev.graft.tensor.Tensor;
 public final class GruSequence extends RecurrentSequence {
   private final boolean resetAfter;
 
-  private GruSequence(int units, boolean returnSequences, boolean goBackwards, boolean resetAfter) {
-    super(units, returnSequences, goBackwards);
+  private GruSequence(
+      int units,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean resetAfter,
+      boolean returnState) {
+    super(units, returnSequences, goBackwards, returnState);
     this.resetAfter = resetAfter;
   }
 
@@ -26,14 +31,35 @@ public final class GruSequence extends RecurrentSequence {
       boolean returnSequences,
       boolean goBackwards,
       boolean resetAfter) {
+    return of(x, kernel, recurrent, bias, returnSequences, goBackwards, resetAfter, false);
+  }
+
+  /**
+   * As {@link #of(Node, Node, Node, Node, boolean, boolean, boolean)}; with {@code returnState} the
+   * output packs each row's output and final {@code h} (see {@link RecurrentSequence}).
+   */
+  public static Node of(
+      Node x,
+      Node kernel,
+      Node recurrent,
+      Node bias,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean resetAfter,
+      boolean returnState) {
     int units = recurrent.shape().dim(0);
     return x.graph()
         .apply(
-            new GruSequence(units, returnSequences, goBackwards, resetAfter),
+            new GruSequence(units, returnSequences, goBackwards, resetAfter, returnState),
             x,
             kernel,
             recurrent,
             bias);
+  }
+
+  @Override
+  public int stateCount() {
+    return 1;
   }
 
   @Override
@@ -57,13 +83,19 @@ public final class GruSequence extends RecurrentSequence {
   }
 
   @Override
-  void runForward(Tensor[] in, Tensor hSeq, Tensor hLast, Tensor ws) {
+  void runForward(Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws) {
     Gru.forward(in[0], in[1], in[2], in[3], resetAfter, null, goBackwards, hSeq, hLast, ws);
   }
 
   @Override
   void runBackward(
-      Tensor[] in, Tensor hSeq, Tensor ws, Tensor dHSeq, Tensor dhLast, Tensor[] grads) {
+      Tensor[] in,
+      Tensor hSeq,
+      Tensor ws,
+      Tensor dHSeq,
+      Tensor dhLast,
+      Tensor dcLast,
+      Tensor[] grads) {
     Gru.backward(
         in[0],
         in[1],

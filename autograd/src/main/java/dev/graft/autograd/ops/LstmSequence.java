@@ -7,8 +7,9 @@ import dev.graft.tensor.Tensor;
 
 /** Keras's LSTM over a sequence (gates i, f, c, o; sigmoid and tanh), fused. */
 public final class LstmSequence extends RecurrentSequence {
-  private LstmSequence(int units, boolean returnSequences, boolean goBackwards) {
-    super(units, returnSequences, goBackwards);
+  private LstmSequence(
+      int units, boolean returnSequences, boolean goBackwards, boolean returnState) {
+    super(units, returnSequences, goBackwards, returnState);
   }
 
   /**
@@ -22,9 +23,34 @@ public final class LstmSequence extends RecurrentSequence {
       Node bias,
       boolean returnSequences,
       boolean goBackwards) {
+    return of(x, kernel, recurrent, bias, returnSequences, goBackwards, false);
+  }
+
+  /**
+   * As {@link #of(Node, Node, Node, Node, boolean, boolean)}; with {@code returnState} the output
+   * packs each row's output, final {@code h} and final {@code c} (see {@link RecurrentSequence}).
+   */
+  public static Node of(
+      Node x,
+      Node kernel,
+      Node recurrent,
+      Node bias,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean returnState) {
     int units = recurrent.shape().dim(0);
     return x.graph()
-        .apply(new LstmSequence(units, returnSequences, goBackwards), x, kernel, recurrent, bias);
+        .apply(
+            new LstmSequence(units, returnSequences, goBackwards, returnState),
+            x,
+            kernel,
+            recurrent,
+            bias);
+  }
+
+  @Override
+  public int stateCount() {
+    return 2;
   }
 
   @Override
@@ -48,13 +74,19 @@ public final class LstmSequence extends RecurrentSequence {
   }
 
   @Override
-  void runForward(Tensor[] in, Tensor hSeq, Tensor hLast, Tensor ws) {
-    Lstm.forward(in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, null, ws);
+  void runForward(Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws) {
+    Lstm.forward(in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast, ws);
   }
 
   @Override
   void runBackward(
-      Tensor[] in, Tensor hSeq, Tensor ws, Tensor dHSeq, Tensor dhLast, Tensor[] grads) {
+      Tensor[] in,
+      Tensor hSeq,
+      Tensor ws,
+      Tensor dHSeq,
+      Tensor dhLast,
+      Tensor dcLast,
+      Tensor[] grads) {
     Lstm.backward(
         in[0],
         in[1],
@@ -66,7 +98,7 @@ public final class LstmSequence extends RecurrentSequence {
         ws,
         dHSeq,
         dhLast,
-        null,
+        dcLast,
         grads[0],
         grads[1],
         grads[2],

@@ -13,6 +13,12 @@ import java.util.List;
  * (N, T, u)} or, without {@code returnSequences}, the last {@code (N, u)}. What backward needs is
  * kept in the workspace; one backward node computes all four gradients into a packed buffer {@code
  * [dKernel | dRecurrentKernel | dBias | dx]} that {@link Part}s unpack.
+ *
+ * <p>With {@code returnState} (Keras {@code return_state}) the output packs, per batch row, the
+ * output above (flattened) followed by the final states ({@code h}, and {@code c} for the LSTM):
+ * {@code (N, T·u + s·u)} or {@code (N, u + s·u)}. A graph node has one output, so the layer slices
+ * the parts out with {@link Slice}; gradients arriving at the states flow into the kernel's {@code
+ * dhLast}/{@code dcLast}.
  */
 public abstract class RecurrentSequence extends Op {
   /** Hidden units. */
@@ -24,10 +30,26 @@ public abstract class RecurrentSequence extends Op {
   /** Whether the sequence is read from the end (Keras {@code go_backwards}). */
   protected final boolean goBackwards;
 
-  RecurrentSequence(int units, boolean returnSequences, boolean goBackwards) {
+  /** Whether the final states are packed after the output. */
+  protected final boolean returnState;
+
+  RecurrentSequence(int units, boolean returnSequences, boolean goBackwards, boolean returnState) {
     this.units = units;
     this.returnSequences = returnSequences;
     this.goBackwards = goBackwards;
+    this.returnState = returnState;
+  }
+
+  /** Final states the cell carries (2 for LSTM: h and c; 1 for GRU). */
+  public abstract int stateCount();
+
+  /** The packed output's width per batch row for {@code time} steps (with {@code returnState}). */
+  public static int packedWidth(int units, int time, int states, boolean returnSequences) {
+    return (returnSequences ? time * units : units) + states * units;
+  }
+
+  private boolean hSeqInWorkspace() {
+    return !returnSequences || returnState;
   }
 
   /** Gates per unit (4 for LSTM, 3 for GRU). */
@@ -40,18 +62,25 @@ public abstract class RecurrentSequence extends Op {
   abstract Shape biasShape();
 
   /** Runs the forward kernel. */
-  abstract void runForward(Tensor[] in, Tensor hSeq, Tensor hLast, Tensor ws);
+  abstract void runForward(Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws);
 
-  /** Runs the backward kernel. */
+  /** Runs the backward kernel ({@code dcLast} is null for cells without a carry state). */
   abstract void runBackward(
-      Tensor[] in, Tensor hSeq, Tensor ws, Tensor dHSeq, Tensor dhLast, Tensor[] grads);
+      Tensor[] in,
+      Tensor hSeq,
+      Tensor ws,
+      Tensor dHSeq,
+      Tensor dhLast,
+      Tensor dcLast,
+      Tensor[] grads);
 
   @Override
   public String attributes() {
     return "units="
         + units
         + (returnSequences ? ", sequences" : "")
-        + (goBackwards ? ", back" : "");
+        + (goBackwards ? ", back" : "")
+        + (returnState ? ", state" : "");
   }
 
   @Override
@@ -76,6 +105,14 @@ public abstract class RecurrentSequence extends Op {
               + units
               + " units");
     }
+    if (returnState) {
+      int t = x.dim(1);
+      return Shape.of(
+          x.dim(0),
+          t == Shape.UNKNOWN
+              ? Shape.UNKNOWN
+              : packedWidth(units, t, stateCount(), returnSequences));
+    }
     return returnSequences ? Shape.of(x.dim(0), x.dim(1), units) : Shape.of(x.dim(0), units);
   }
 
@@ -84,7 +121,10 @@ public abstract class RecurrentSequence extends Op {
     Shape x = in.get(0);
     int n = x.dim(0);
     int t = x.dim(1);
-    return Shape.of(kernelWorkspace(n, t) + (returnSequences ? 0 : n * t * units));
+    return Shape.of(
+        kernelWorkspace(n, t)
+            + (hSeqInWorkspace() ? n * t * units : 0)
+            + (returnState ? stateCount() * n * units : 0));
   }
 
   /** Views into one node's buffers, made on the first run. */
@@ -93,6 +133,11 @@ public abstract class RecurrentSequence extends Op {
     Tensor hSeq;
     Tensor ws;
     Tensor[] grads;
+    Tensor hLast;
+    Tensor cLast;
+    Tensor dHSeq;
+    Tensor dhLast;
+    Tensor dcLast;
   }
 
   private Views views(Args a, boolean forwardNode) {
@@ -109,7 +154,22 @@ public abstract class RecurrentSequence extends Op {
     int kw = kernelWorkspace(n, t);
     v.ws = Tensor.wrap(ws.array(), ws.offset(), Shape.of(kw));
     v.hSeq =
-        returnSequences ? out : Tensor.wrap(ws.array(), ws.offset() + kw, Shape.of(n, t, units));
+        hSeqInWorkspace() ? Tensor.wrap(ws.array(), ws.offset() + kw, Shape.of(n, t, units)) : out;
+    if (returnState) {
+      int off = ws.offset() + kw + n * t * units;
+      v.hLast = Tensor.wrap(ws.array(), off, Shape.of(n, units));
+      v.cLast =
+          stateCount() > 1 ? Tensor.wrap(ws.array(), off + n * units, Shape.of(n, units)) : null;
+      if (!forwardNode) {
+        Tensor gws = a.workspace();
+        int go = gws.offset();
+        v.dHSeq = returnSequences ? Tensor.wrap(gws.array(), go, Shape.of(n, t, units)) : null;
+        go += returnSequences ? n * t * units : 0;
+        v.dhLast = Tensor.wrap(gws.array(), go, Shape.of(n, units));
+        v.dcLast =
+            stateCount() > 1 ? Tensor.wrap(gws.array(), go + n * units, Shape.of(n, units)) : null;
+      }
+    }
     int base = forwardNode ? 0 : 1;
     v.in = new Tensor[4];
     for (int i = 0; i < 4; i++) {
@@ -131,7 +191,63 @@ public abstract class RecurrentSequence extends Op {
   @Override
   public void forward(Args a) {
     Views v = views(a, true);
-    runForward(v.in, v.hSeq, returnSequences ? null : a.output(), v.ws);
+    if (!returnState) {
+      runForward(v.in, v.hSeq, returnSequences ? null : a.output(), null, v.ws);
+      return;
+    }
+    runForward(v.in, v.hSeq, v.hLast, v.cLast, v.ws);
+    pack(v, a.output());
+  }
+
+  /** Copies each batch row's output and final states into the packed output. */
+  private void pack(Views v, Tensor out) {
+    int n = v.hLast.shape().dim(0);
+    int seqWidth = v.hSeq.size() / n;
+    int width = out.size() / n;
+    float[] o = out.array();
+    for (int b = 0; b < n; b++) {
+      int at = out.offset() + b * width;
+      if (returnSequences) {
+        System.arraycopy(v.hSeq.array(), v.hSeq.offset() + b * seqWidth, o, at, seqWidth);
+        at += seqWidth;
+      } else {
+        System.arraycopy(v.hLast.array(), v.hLast.offset() + b * units, o, at, units);
+        at += units;
+      }
+      System.arraycopy(v.hLast.array(), v.hLast.offset() + b * units, o, at, units);
+      if (v.cLast != null) {
+        System.arraycopy(v.cLast.array(), v.cLast.offset() + b * units, o, at + units, units);
+      }
+    }
+  }
+
+  /**
+   * Splits the packed upstream gradient into {@code dHSeq} (or, without sequences, the output's
+   * gradient added to {@code dhLast}), {@code dhLast} and {@code dcLast}.
+   */
+  private void unpack(Views v, Tensor g) {
+    int n = v.dhLast.shape().dim(0);
+    int width = g.size() / n;
+    float[] src = g.array();
+    float[] dh = v.dhLast.array();
+    for (int b = 0; b < n; b++) {
+      int at = g.offset() + b * width;
+      int h = v.dhLast.offset() + b * units;
+      if (returnSequences) {
+        int seqWidth = width - stateCount() * units;
+        System.arraycopy(src, at, v.dHSeq.array(), v.dHSeq.offset() + b * seqWidth, seqWidth);
+        System.arraycopy(src, at + seqWidth, dh, h, units);
+        at += seqWidth;
+      } else {
+        for (int j = 0; j < units; j++) {
+          dh[h + j] = src[at + j] + src[at + units + j];
+        }
+        at += units;
+      }
+      if (v.dcLast != null) {
+        System.arraycopy(src, at + units, v.dcLast.array(), v.dcLast.offset() + b * units, units);
+      }
+    }
   }
 
   @Override
@@ -176,15 +292,32 @@ public abstract class RecurrentSequence extends Op {
     }
 
     @Override
+    public Shape workspaceShape(List<Shape> in, Shape out) {
+      if (!fwd.returnState) {
+        return null;
+      }
+      Shape x = in.get(1);
+      int n = x.dim(0);
+      return Shape.of(
+          (fwd.returnSequences ? n * x.dim(1) * fwd.units : 0) + fwd.stateCount() * n * fwd.units);
+    }
+
+    @Override
     public void forward(Args a) {
       Views v = fwd.views(a, false);
       Tensor g = a.input(5);
+      if (fwd.returnState) {
+        fwd.unpack(v, g);
+        fwd.runBackward(v.in, v.hSeq, v.ws, v.dHSeq, v.dhLast, v.dcLast, v.grads);
+        return;
+      }
       fwd.runBackward(
           v.in,
           v.hSeq,
           v.ws,
           fwd.returnSequences ? g : null,
           fwd.returnSequences ? null : g,
+          null,
           v.grads);
     }
   }
