@@ -10,6 +10,7 @@ import dev.graft.layers.ActivationLayer;
 import dev.graft.layers.Add;
 import dev.graft.layers.Average;
 import dev.graft.layers.BatchNormalization;
+import dev.graft.layers.Bidirectional;
 import dev.graft.layers.Concatenate;
 import dev.graft.layers.Conv1D;
 import dev.graft.layers.Conv2D;
@@ -32,9 +33,15 @@ import dev.graft.layers.NameScope;
 import dev.graft.layers.Permute;
 import dev.graft.layers.Pooling1D;
 import dev.graft.layers.Pooling2D;
+import dev.graft.layers.RandomFlip;
+import dev.graft.layers.RandomRotation;
+import dev.graft.layers.RandomTranslation;
+import dev.graft.layers.RandomZoom;
+import dev.graft.layers.Recurrent;
 import dev.graft.layers.RepeatVector;
 import dev.graft.layers.Rescaling;
 import dev.graft.layers.Reshape;
+import dev.graft.layers.SimpleRnn;
 import dev.graft.layers.Subtract;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
@@ -452,50 +459,47 @@ public final class Graft {
   }
 
   /** Keras's {@code SimpleRNN(units)} (tanh; return_sequences, go_backwards, return_state). */
-  public static dev.graft.layers.SimpleRnn simpleRnn(int units) {
-    return new dev.graft.layers.SimpleRnn(units);
+  public static SimpleRnn simpleRnn(int units) {
+    return new SimpleRnn(units);
   }
 
   /** Keras's {@code Bidirectional(layer)} with {@code merge_mode="concat"}. */
-  public static dev.graft.layers.Bidirectional bidirectional(dev.graft.layers.Recurrent layer) {
+  public static Bidirectional bidirectional(Recurrent layer) {
     return bidirectional(layer, "concat");
   }
 
   /** Keras's {@code Bidirectional(layer, merge_mode)}: concat, sum, mul or ave. */
-  public static dev.graft.layers.Bidirectional bidirectional(
-      dev.graft.layers.Recurrent layer, String mergeMode) {
-    return new dev.graft.layers.Bidirectional(
-        layer, dev.graft.layers.Bidirectional.MergeMode.of(mergeMode));
+  public static Bidirectional bidirectional(Recurrent layer, String mergeMode) {
+    return new Bidirectional(layer, Bidirectional.MergeMode.of(mergeMode));
   }
 
   /** Keras's {@code RandomFlip(mode)}: horizontal, vertical or horizontal_and_vertical. */
-  public static dev.graft.layers.RandomFlip randomFlip(String mode) {
-    return new dev.graft.layers.RandomFlip(mode);
+  public static RandomFlip randomFlip(String mode) {
+    return new RandomFlip(mode);
   }
 
   /** Keras's {@code RandomFlip()} (horizontal_and_vertical). */
-  public static dev.graft.layers.RandomFlip randomFlip() {
+  public static RandomFlip randomFlip() {
     return randomFlip("horizontal_and_vertical");
   }
 
   /** Keras's {@code RandomRotation(factor)}: angles in [-factor, factor] of a full turn. */
-  public static dev.graft.layers.RandomRotation randomRotation(double factor) {
-    return new dev.graft.layers.RandomRotation(factor);
+  public static RandomRotation randomRotation(double factor) {
+    return new RandomRotation(factor);
   }
 
   /** Keras's {@code RandomZoom(height_factor, width_factor)}. */
-  public static dev.graft.layers.RandomZoom randomZoom(double heightFactor, double widthFactor) {
-    return new dev.graft.layers.RandomZoom(heightFactor, widthFactor);
+  public static RandomZoom randomZoom(double heightFactor, double widthFactor) {
+    return new RandomZoom(heightFactor, widthFactor);
   }
 
   /** Keras's {@code RandomZoom(height_factor)} (aspect ratio kept). */
-  public static dev.graft.layers.RandomZoom randomZoom(double heightFactor) {
-    return new dev.graft.layers.RandomZoom(heightFactor);
+  public static RandomZoom randomZoom(double heightFactor) {
+    return new RandomZoom(heightFactor);
   }
 
   /** Keras's {@code RandomTranslation(height_factor, width_factor)}. */
-  public static dev.graft.layers.RandomTranslation randomTranslation(
-      double heightFactor, double widthFactor) {
-    return new dev.graft.layers.RandomTranslation(heightFactor, widthFactor);
+  public static RandomTranslation randomTranslation(double heightFactor, double widthFactor) {
+    return new RandomTranslation(heightFactor, widthFactor);
   }
 }
