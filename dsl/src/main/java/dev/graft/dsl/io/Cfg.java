@@ -152,6 +152,19 @@ final class Cfg {
     return out;
   }
 
+  /** A list of numbers. */
+  double[] nums(String key) {
+    List<?> l = list(key);
+    double[] out = new double[l.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!(l.get(i) instanceof Number n)) {
+        throw wrong(key, "a list of numbers", l);
+      }
+      out[i] = n.doubleValue();
+    }
+    return out;
+  }
+
   List<?> list(String key) {
     Object v = need(key);
     if (!(v instanceof List<?> l)) {

@@ -17,6 +17,7 @@ import dev.graft.layers.Flatten;
 import dev.graft.layers.GlobalAveragePooling1D;
 import dev.graft.layers.GlobalPooling2D;
 import dev.graft.layers.Gru;
+import dev.graft.layers.ImageAugmentation;
 import dev.graft.layers.LayerNormalization;
 import dev.graft.layers.Lstm;
 import dev.graft.layers.Maximum;
@@ -25,10 +26,15 @@ import dev.graft.layers.Multiply;
 import dev.graft.layers.Permute;
 import dev.graft.layers.Pooling1D;
 import dev.graft.layers.Pooling2D;
+import dev.graft.layers.RandomFlip;
+import dev.graft.layers.RandomRotation;
+import dev.graft.layers.RandomTranslation;
+import dev.graft.layers.RandomZoom;
 import dev.graft.layers.Recurrent;
 import dev.graft.layers.RepeatVector;
 import dev.graft.layers.Rescaling;
 import dev.graft.layers.Reshape;
+import dev.graft.layers.SimpleRnn;
 import dev.graft.layers.Subtract;
 import java.util.Map;
 import java.util.TreeSet;
@@ -67,6 +73,26 @@ final class KerasLayers {
     REGISTRY.put("Subtract", c -> new Subtract());
     REGISTRY.put("Multiply", c -> new Multiply());
     REGISTRY.put("RepeatVector", c -> new RepeatVector(c.integer("n")));
+    REGISTRY.put("SimpleRNN", c -> recurrent(c, new SimpleRnn(c.integer("units"))));
+    REGISTRY.put(
+        "RandomFlip",
+        c -> augmentation(c, new RandomFlip(c.str("mode", "horizontal_and_vertical"))));
+    REGISTRY.put("RandomRotation", c -> rotation(c));
+    REGISTRY.put(
+        "RandomZoom",
+        c ->
+            augmentation(
+                c,
+                c.get("width_factor") == null
+                    ? new RandomZoom(symmetric(c, "height_factor"))
+                    : new RandomZoom(symmetric(c, "height_factor"), symmetric(c, "width_factor"))));
+    REGISTRY.put(
+        "RandomTranslation",
+        c ->
+            augmentation(
+                c,
+                new RandomTranslation(
+                    symmetric(c, "height_factor"), symmetric(c, "width_factor"))));
     REGISTRY.put("BatchNormalization", c -> batchNormalization(c));
     REGISTRY.put("LayerNormalization", c -> layerNormalization(c));
     REGISTRY.put("Conv1D", c -> conv1d(c));
@@ -231,6 +257,38 @@ final class KerasLayers {
     return new Dot(axes[0]).normalize(c.bool("normalize", false));
   }
 
+  /** A factor given as {@code f} or {@code [-f, f]}; Graft's layers take symmetric ranges. */
+  private static double symmetric(Cfg c, String key) {
+    Object v = c.get(key);
+    if (v instanceof Number n) {
+      return Math.abs(n.doubleValue());
+    }
+    double[] r = c.nums(key);
+    require(c, r.length == 2 && r[0] == -r[1], key, v);
+    return Math.abs(r[1]);
+  }
+
+  private static Layer rotation(Cfg c) {
+    Object v = c.get("factor");
+    if (v instanceof Number n) {
+      return augmentation(c, new RandomRotation(n.doubleValue()));
+    }
+    double[] r = c.nums("factor");
+    require(c, r.length == 2, "factor", v);
+    return augmentation(c, new RandomRotation(r[0], r[1]));
+  }
+
+  private static Layer augmentation(Cfg c, ImageAugmentation l) {
+    channelsLast(c);
+    String interpolation = c.str("interpolation", "bilinear");
+    require(c, interpolation.equals("bilinear"), "interpolation", interpolation);
+    if (c.has("fill_mode")) {
+      l.fillMode(c.str("fill_mode", "reflect"));
+      l.fillValue(c.num("fill_value", 0));
+    }
+    return l;
+  }
+
   private static Layer embedding(Cfg c) {
     require(c, !c.bool("mask_zero", false), "mask_zero", true);
     return new Embedding(c.integer("input_dim"), c.integer("output_dim"));
@@ -246,11 +304,11 @@ final class KerasLayers {
     String rec = c.name("recurrent_activation", "sigmoid");
     require(c, rec.equals("sigmoid"), "recurrent_activation", rec);
     require(c, c.bool("use_bias", true), "use_bias", false);
-    require(c, !c.bool("return_state", false), "return_state", true);
     require(c, !c.bool("stateful", false), "stateful", true);
     require(c, c.num("dropout", 0) == 0, "dropout", c.get("dropout"));
     require(c, c.num("recurrent_dropout", 0) == 0, "recurrent_dropout", c.get("recurrent_dropout"));
     return l.returnSequences(c.bool("return_sequences", false))
-        .goBackwards(c.bool("go_backwards", false));
+        .goBackwards(c.bool("go_backwards", false))
+        .returnState(c.bool("return_state", false));
   }
 }
