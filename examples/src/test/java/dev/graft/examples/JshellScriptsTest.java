@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import jdk.jshell.tool.JavaShellToolBuilder;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class JshellScriptsTest {
   private static final Path DIR = Path.of("jshell");
+
+  /** What each script's output must show (so a script that silently does nothing fails). */
+  private static final Map<String, String> EXPECTED =
+      Map.of(
+          "functional_merge.jsh", "Total params: 3,998,337",
+          "subclassed_merge.jsh", "History{loss=",
+          "averaging_ensemble.jsh", "[[0.");
 
   static List<Path> scripts() throws IOException {
     try (Stream<Path> s = Files.list(DIR)) {
@@ -51,5 +59,8 @@ class JshellScriptsTest {
     String text = out.toString(StandardCharsets.UTF_8);
     assertFalse(text.contains("Error:"), text);
     assertFalse(text.contains("Exception"), text);
+    String name = script.getFileName().toString();
+    assertTrue(EXPECTED.containsKey(name), "add the expected output of " + name + " to EXPECTED");
+    assertTrue(text.contains(EXPECTED.get(name)), text);
   }
 }

@@ -151,17 +151,22 @@ public final class TrainingPlot {
       svg.text(x + 30, y, "start", "", name);
       x += w;
     }
-    y += 20;
-    svg.line(LEFT, y - 4, LEFT + 24, y - 4, "#333", "stroke-width=\"2\"");
-    svg.text(LEFT + 30, y, "start", "", "training");
-    svg.line(
-        LEFT + 120,
-        y - 4,
-        LEFT + 144,
-        y - 4,
-        "#333",
-        "stroke-width=\"2\" stroke-dasharray=\"6 4\"");
-    svg.text(LEFT + 150, y, "start", "", "validation");
+    boolean validation =
+        runs.values().stream()
+            .anyMatch(h -> h.history().keySet().stream().anyMatch(k -> k.startsWith("val_")));
+    if (validation) {
+      y += 20;
+      svg.line(LEFT, y - 4, LEFT + 24, y - 4, "#333", "stroke-width=\"2\"");
+      svg.text(LEFT + 30, y, "start", "", "training");
+      svg.line(
+          LEFT + 120,
+          y - 4,
+          LEFT + 144,
+          y - 4,
+          "#333",
+          "stroke-width=\"2\" stroke-dasharray=\"6 4\"");
+      svg.text(LEFT + 150, y, "start", "", "validation");
+    }
     return y - top + 12;
   }
 
@@ -205,7 +210,7 @@ public final class TrainingPlot {
     }
 
     private static String label(double v, double step) {
-      int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) + 1e-9));
+      int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
       return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
   }
