@@ -28,13 +28,13 @@ public record DemoOptions(
         --bundled         use the bundled 10,000 test images split 8,000/2,000
         --out DIR         where training.svg and model.svg go (default target/graft-demo)
         --epochs N        epochs per branch (default 4)
-        --head-epochs N   epochs of fine-tuning the merged model (default 3)
+        --head-epochs N   epochs of fine-tuning the merged model (default 5)
         --limit N         use only the first N training and N/4 test images (quick runs)
       """;
 
   /** The defaults. */
   public static DemoOptions defaults() {
-    return new DemoOptions(null, false, Path.of("target", "graft-demo"), 4, 3, 0, -1);
+    return new DemoOptions(null, false, Path.of("target", "graft-demo"), 4, 5, 0, -1);
   }
 
   /**
