@@ -48,6 +48,12 @@ public final class History {
     return Collections.unmodifiableList(epochs);
   }
 
+  /** Draws the curves (one panel per quantity, validation dashed) to an {@code .svg} file. */
+  public History plot(String path) {
+    dev.graft.dsl.plot.TrainingPlot.write(this, java.nio.file.Path.of(path));
+    return this;
+  }
+
   @Override
   public String toString() {
     return "History" + values;

@@ -572,6 +572,15 @@ public class Model extends Layer {
 
   // ---- summary ----
 
+  /**
+   * Draws the model's graph to {@code path}: SVG for {@code .svg}, Graphviz DOT for {@code .dot}
+   * (nested models as boxes around their layers, frozen parts dashed). Returns this.
+   */
+  public Model plot(String path) {
+    dev.graft.dsl.plot.ModelPlot.write(this, java.nio.file.Path.of(path));
+    return this;
+  }
+
   /** Prints Keras's summary table to standard output. */
   public void summary() {
     System.out.print(summaryText(false));

@@ -1,0 +1,22 @@
+// Seed example 1: two models used as blocks of a new one (functional API).
+// Run: ./graft-shell examples/jshell/functional_merge.jsh
+var inputImage = input(64, 64, 3);
+var x = conv2d(32, 3).activation("relu").on(inputImage);
+x = maxPooling2d().on(x);
+x = flatten().on(x);
+Model modelImage = model(inputImage, dense(128).activation("relu").on(x));
+
+var inputText = input(100);
+var t = embedding(1000, 32).on(inputText);
+t = lstm(32).on(t);
+Model modelText = model(inputText, dense(128).activation("relu").on(t));
+
+var imageIn = input("image_input", 64, 64, 3);
+var textIn = input("text_input", 100);
+var merged = concatenate(modelImage.on(imageIn), modelText.on(textIn));
+merged = dense(64).activation("relu").on(merged);
+var finalOutput = dense(1).activation("sigmoid").on(merged);
+Model mergedModel = model(List.of(imageIn, textIn), finalOutput);
+mergedModel.compile(adam(), "binary_crossentropy", "accuracy");
+mergedModel.summary();
+/exit
