@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The main demo: merging two pre-trained models on Fashion-MNIST.
@@ -83,13 +82,16 @@ public final class MergeDemo {
     histories.put("lstm", lstm.fit(data.trainX(), data.trainY(), fit));
 
     // ---- SAVE / LOAD STEP -------------------------------------------------------------------
-    // Until .keras saving lands, the trained weights go over in memory into freshly built copies,
-    // which is what loading does. To switch: cnn.save(dir.resolve("cnn.keras")) here, then
-    // Model.load(...) instead of handOver(...).
-    Model cnnLoaded = handOver(cnn, MergeDemo::cnnBranch);
-    Model lstmLoaded = handOver(lstm, MergeDemo::lstmBranch);
-    cnnLoaded.compile(adam(), "sparse_categorical_crossentropy", "accuracy");
-    lstmLoaded.compile(adam(), "sparse_categorical_crossentropy", "accuracy");
+    // The branches go through .keras files, as pre-trained models do between programs: load
+    // restores architecture, weights and compile settings.
+    Path cnnFile = o.out().resolve("cnn.keras");
+    Path lstmFile = o.out().resolve("lstm.keras");
+    createDirectories(o.out());
+    cnn.save(cnnFile);
+    lstm.save(lstmFile);
+    System.out.println("\nSaved " + cnnFile + " and " + lstmFile + "; loading them back");
+    Model cnnLoaded = Model.load(cnnFile);
+    Model lstmLoaded = Model.load(lstmFile);
     // ------------------------------------------------------------------------------------------
 
     System.out.println("\n== 2. Merging the frozen branches with a new head, fine-tuning");
@@ -198,16 +200,17 @@ public final class MergeDemo {
     return f;
   }
 
-  /** The in-memory stand-in for save + load: a fresh copy holding the trained weights. */
-  static Model handOver(Model trained, Supplier<Model> fresh) {
-    Model copy = fresh.get();
-    copy.setWeights(trained.getWeights());
-    return copy;
-  }
-
   private static double accuracy(Model m, FashionMnist.Data d) {
     double[] r = m.evaluate(d.testX(), d.testY());
     return r[m.metricsNames().indexOf("accuracy")];
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot create the output folder " + dir, e);
+    }
   }
 
   private static long cpuNanos() {
