@@ -107,7 +107,7 @@ public final class Pool2d {
     int n = check("max_pool2d_backward", "input", x, g.inputShape(Conv2d.batch(x)), dy);
     check("max_pool2d_backward", "input gradient", dx, x.shape(), x);
     check("max_pool2d_backward", "output gradient", dy, g.outputShape(n, g.channels()), x);
-    Parallel.forRange(n, 1, (from, to) -> windows(x, dy, g, dx, from, to, MAX_BACKWARD));
+    Parallel.forRange(n, 1, (from, to) -> maxBackwardImages(x, dy, g, dx, from, to));
     return dx;
   }
 
@@ -257,7 +257,6 @@ public final class Pool2d {
 
   // ---- window loops ----
 
-  private static final int MAX_BACKWARD = 0;
   private static final int AVG_FORWARD = 1;
   private static final int AVG_BACKWARD = 2;
 
@@ -319,8 +318,8 @@ public final class Pool2d {
   }
 
   /**
-   * Loops over the windows of images [from, to) for the modes that touch every tap: max backward
-   * (x, dy to dx), average forward (x to y) and average backward (y is dy, to dx).
+   * Loops over the windows of images [from, to) for the modes that touch every tap: average forward
+   * (x to y) and average backward (y is dy, to dx).
    */
   private static void windows(
       Tensor x, Tensor y, ConvGeometry g, Tensor dx, int from, int to, int mode) {
@@ -341,24 +340,6 @@ public final class Pool2d {
           int jTo = Math.min(g.kw(), ceilDiv(g.inW() - w0, g.dilationW()));
           int yb = y.offset() + ((n * g.outH() + oh) * g.outW() + ow) * c;
           int pix = n * image;
-          if (mode == MAX_BACKWARD) {
-            for (int ch = 0; ch < c; ch++) {
-              int best = -1;
-              float bestV = 0f;
-              for (int i = iFrom; i < iTo; i++) {
-                for (int j = jFrom; j < jTo; j++) {
-                  int at = pix + ((h0 + i * g.dilationH()) * g.inW() + w0 + j * g.dilationW()) * c;
-                  float v = x.array()[x.offset() + at + ch];
-                  if (best < 0 || v > bestV) {
-                    best = at + ch;
-                    bestV = v;
-                  }
-                }
-              }
-              dx.array()[dx.offset() + best] += yv[yb + ch];
-            }
-            continue;
-          }
           float inv = 1f / ((iTo - iFrom) * (jTo - jFrom));
           if (mode == AVG_FORWARD) {
             Arrays.fill(yv, yb, yb + c, 0f);
@@ -391,8 +372,81 @@ public final class Pool2d {
     }
   }
 
+  /** Per-thread scratch for {@link #maxBackwardImages}: running maxima and their positions. */
+  private static final ThreadLocal<float[][]> BEST = ThreadLocal.withInitial(() -> new float[1][0]);
+
+  private static final ThreadLocal<int[][]> BEST_AT = ThreadLocal.withInitial(() -> new int[1][0]);
+
+  /**
+   * Max pooling's gradient for images [from, to): recomputes each window's first maximum per
+   * channel with the channel loop innermost and branch-free (as {@link #maxRows} does), then routes
+   * dy there.
+   */
+  private static void maxBackwardImages(
+      Tensor x, Tensor dy, ConvGeometry g, Tensor dx, int from, int to) {
+    int c = g.channels();
+    int image = g.inH() * g.inW() * c;
+    float[] d = dx.array();
+    float[] a = x.array();
+    float[] gy = dy.array();
+    int xo = x.offset();
+    int dxo = dx.offset();
+    Arrays.fill(d, dxo + from * image, dxo + to * image, 0f);
+    float[][] bestHolder = BEST.get();
+    int[][] atHolder = BEST_AT.get();
+    if (bestHolder[0].length < c) {
+      bestHolder[0] = new float[c];
+      atHolder[0] = new int[c];
+    }
+    float[] best = bestHolder[0];
+    int[] bestAt = atHolder[0];
+    for (int n = from; n < to; n++) {
+      int pix = n * image;
+      for (int oh = 0; oh < g.outH(); oh++) {
+        int h0 = oh * g.strideH() - g.padTop();
+        int iFrom = Math.max(0, ceilDiv(-h0, g.dilationH()));
+        int iTo = Math.min(g.kh(), ceilDiv(g.inH() - h0, g.dilationH()));
+        for (int ow = 0; ow < g.outW(); ow++) {
+          int w0 = ow * g.strideW() - g.padLeft();
+          int jFrom = Math.max(0, ceilDiv(-w0, g.dilationW()));
+          int jTo = Math.min(g.kw(), ceilDiv(g.inW() - w0, g.dilationW()));
+          int yb = dy.offset() + ((n * g.outH() + oh) * g.outW() + ow) * c;
+          boolean first = true;
+          for (int i = iFrom; i < iTo; i++) {
+            for (int j = jFrom; j < jTo; j++) {
+              int at = pix + ((h0 + i * g.dilationH()) * g.inW() + w0 + j * g.dilationW()) * c;
+              int xb = xo + at;
+              if (first) {
+                System.arraycopy(a, xb, best, 0, c);
+                for (int ch = 0; ch < c; ch++) {
+                  bestAt[ch] = at + ch;
+                }
+                first = false;
+                continue;
+              }
+              // v > cur exactly when cur - v is negative: a branch would mispredict on random data.
+              for (int ch = 0; ch < c; ch++) {
+                float v = a[xb + ch];
+                float cur = best[ch];
+                int mask = Float.floatToRawIntBits(cur - v) >> 31;
+                best[ch] = Math.max(cur, v);
+                bestAt[ch] = ((at + ch) & mask) | (bestAt[ch] & ~mask);
+              }
+            }
+          }
+          if (!first) {
+            for (int ch = 0; ch < c; ch++) {
+              d[dxo + bestAt[ch]] += gy[yb + ch];
+            }
+          }
+        }
+      }
+    }
+  }
+
   private static int ceilDiv(int a, int b) {
-    return -Math.floorDiv(-a, b);
+    // Called per window; b (the dilation) is nearly always 1, and floorDiv costs a real division.
+    return b == 1 ? a : -Math.floorDiv(-a, b);
   }
 
   // ---- shape checks ----
