@@ -9,6 +9,7 @@ import dev.graft.dsl.History;
 import dev.graft.dsl.Loss;
 import dev.graft.dsl.Metric;
 import dev.graft.dsl.Model;
+import dev.graft.tensor.Losses;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
@@ -31,6 +32,15 @@ public final class Trainer {
   private final List<List<Metric>> metrics;
   private Programs programs;
   private List<Shape> programTargetShapes;
+  // Per-step scratch and the model's shapes, cached so a training step allocates (almost) nothing;
+  // dropped with the programs.
+  private List<String> inputNames;
+  private List<Shape> inputShapes;
+  private List<Shape> outputShapes;
+  private List<Shape> targetShapes;
+  private int[] identityOrder = new int[0];
+  private Tensor unitWeights = Tensor.ones(0);
+  private double[] stepLosses;
 
   private Trainer(
       Model model,
@@ -72,6 +82,7 @@ public final class Trainer {
   /** Forces the programs to be rebuilt (after freezing or unfreezing layers). */
   public void invalidate() {
     programs = null;
+    inputNames = null;
   }
 
   /** {@code loss}, then each metric (prefixed by the output's name when there are several). */
@@ -94,11 +105,14 @@ public final class Trainer {
   }
 
   private Programs programs(List<Tensor> y) {
+    if (programs != null && !programs.stale() && sameTargetShapes(y)) {
+      return programs;
+    }
     List<Shape> shapes = new ArrayList<>();
     for (Tensor t : y) {
       shapes.add(t.shape().withBatch(Shape.UNKNOWN));
     }
-    if (programs == null || !shapes.equals(programTargetShapes) || programs.stale()) {
+    {
       if (losses.size() != model.outputs().size()) {
         throw new IllegalArgumentException(
             "The model has "
@@ -109,19 +123,50 @@ public final class Trainer {
       }
       programs = new Programs(model, losses, lossWeights, shapes, optimizer);
       programTargetShapes = shapes;
+      stepLosses = new double[1 + losses.size()];
     }
     return programs;
   }
 
-  private List<Shape> outputShapes() {
-    List<Shape> s = new ArrayList<>();
-    model.outputs().forEach(t -> s.add(t.shape()));
-    return s;
+  /** Whether y's shapes, batch aside, are those the programs were built for. */
+  private boolean sameTargetShapes(List<Tensor> y) {
+    if (y.size() != programTargetShapes.size()) {
+      return false;
+    }
+    for (int k = 0; k < y.size(); k++) {
+      Shape s = y.get(k).shape();
+      Shape want = programTargetShapes.get(k);
+      if (s.rank() != want.rank()) {
+        return false;
+      }
+      for (int i = 1; i < s.rank(); i++) {
+        if (s.dim(i) != want.dim(i)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private int check(List<Tensor> x, List<Tensor> y) {
-    int n = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), x);
-    DataChecks.targets(n, outputShapes(), losses, y);
+    if (inputNames == null || programs == null) {
+      inputNames = model.inputNames();
+      inputShapes = model.inputShapes();
+      outputShapes = new ArrayList<>();
+      model.outputs().forEach(t -> outputShapes.add(t.shape()));
+      targetShapes = new ArrayList<>();
+      for (int k = 0; k < Math.min(losses.size(), outputShapes.size()); k++) {
+        Shape out = outputShapes.get(k);
+        targetShapes.add(Losses.targetShape(losses.get(k).kind(), out).withBatch(Shape.UNKNOWN));
+      }
+    }
+    int n = DataChecks.inputs(model.name(), inputNames, inputShapes, x);
+    DataChecks.targets(
+        n,
+        outputShapes,
+        targetShapes.size() == outputShapes.size() ? targetShapes : null,
+        losses,
+        y);
     return n;
   }
 
@@ -147,7 +192,7 @@ public final class Trainer {
       n -= nVal;
     } else if (vx != null) {
       int nv = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), vx);
-      DataChecks.targets(nv, outputShapes(), losses, vy);
+      DataChecks.targets(nv, outputShapes, losses, vy);
     }
     Tensor weights = sampleWeights(o, y.get(0), n);
     Rng rng = o.seed() == null ? Rng.global().split() : new Rng(o.seed());
@@ -278,8 +323,8 @@ public final class Trainer {
     }
     for (int k = 0; k < y.size(); k++) {
       Batches.gather(y.get(k), order, from, plan.input(p.targetNames.get(k)));
-      Batches.gather(
-          w.reshape(w.size(), 1), order, from, plan.input(p.weightNames.get(k)).reshape(b, 1));
+      // One weight per row whether the weight input is (b) or (b, 1): no reshaped views needed.
+      Batches.gather(w, order, from, plan.input(p.weightNames.get(k)));
     }
     long before = optimizer.iterations();
     optimizer.beginStep();
@@ -297,8 +342,9 @@ public final class Trainer {
     return batchLosses(plan);
   }
 
+  /** The batch's losses, in a buffer reused by the next step (callers consume it at once). */
   private double[] batchLosses(Plan plan) {
-    double[] out = new double[1 + losses.size()];
+    double[] out = stepLosses;
     out[0] = plan.output(0).item();
     for (int k = 0; k < losses.size(); k++) {
       out[1 + k] = plan.output(1 + losses.size() + k).item();
@@ -309,12 +355,16 @@ public final class Trainer {
   /** Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
     int n = check(x, y);
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
+    if (identityOrder.length < n) {
+      identityOrder = new int[n];
+      for (int i = 0; i < n; i++) {
+        identityOrder[i] = i;
+      }
+      unitWeights = Tensor.ones(n);
     }
     resetMetrics();
-    return values(logs(step(x, y, Tensor.ones(n), order, 0, n), 1));
+    double[] losses = step(x, y, unitWeights, identityOrder, 0, n);
+    return values(losses, 1);
   }
 
   /**
@@ -379,6 +429,26 @@ public final class Trainer {
     int i = 0;
     for (double d : logs.values()) {
       v[i++] = d;
+    }
+    return v;
+  }
+
+  /** The values of {@link #logs}, in the same order, without building the map. */
+  private double[] values(double[] lossSums, int count) {
+    int size = 1 + (losses.size() > 1 ? losses.size() : 0);
+    for (List<Metric> ms : metrics) {
+      size += ms.size();
+    }
+    double[] v = new double[size];
+    int i = 0;
+    v[i++] = lossSums[0] / count;
+    for (int k = 0; k < losses.size() && losses.size() > 1; k++) {
+      v[i++] = lossSums[1 + k] / count;
+    }
+    for (List<Metric> ms : metrics) {
+      for (Metric m : ms) {
+        v[i++] = m.result();
+      }
     }
     return v;
   }
