@@ -38,8 +38,8 @@ public final class Pool2d {
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or argmax is too short
    */
   public static Tensor maxForward(Tensor x, ConvGeometry g, Tensor out, int[] argmax) {
-    int n = check("max_pool2d", "input", x, g.inputShape(Conv2d.batch(x)), null);
-    check("max_pool2d", "output", out, g.outputShape(n, g.channels()), x);
+    int n = check("max_pool2d", "input", x, Conv2d.batch(x), g.inH(), g.inW(), g.channels(), null);
+    check("max_pool2d", "output", out, n, g.outH(), g.outW(), g.channels(), x);
     if (argmax != null && argmax.length < out.size()) {
       throw new IllegalArgumentException(
           "max_pool2d: argmax buffer of length "
@@ -104,9 +104,11 @@ public final class Pool2d {
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor maxBackward(Tensor x, Tensor dy, ConvGeometry g, Tensor dx) {
-    int n = check("max_pool2d_backward", "input", x, g.inputShape(Conv2d.batch(x)), dy);
-    check("max_pool2d_backward", "input gradient", dx, x.shape(), x);
-    check("max_pool2d_backward", "output gradient", dy, g.outputShape(n, g.channels()), x);
+    int n =
+        check(
+            "max_pool2d_backward", "input", x, Conv2d.batch(x), g.inH(), g.inW(), g.channels(), dy);
+    check("max_pool2d_backward", "input gradient", dx, n, g.inH(), g.inW(), g.channels(), x);
+    check("max_pool2d_backward", "output gradient", dy, n, g.outH(), g.outW(), g.channels(), x);
     Parallel.forRange(n, 1, (from, to) -> maxBackwardImages(x, dy, g, dx, from, to));
     return dx;
   }
@@ -120,8 +122,8 @@ public final class Pool2d {
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor avgForward(Tensor x, ConvGeometry g, Tensor out) {
-    int n = check("avg_pool2d", "input", x, g.inputShape(Conv2d.batch(x)), null);
-    check("avg_pool2d", "output", out, g.outputShape(n, g.channels()), x);
+    int n = check("avg_pool2d", "input", x, Conv2d.batch(x), g.inH(), g.inW(), g.channels(), null);
+    check("avg_pool2d", "output", out, n, g.outH(), g.outW(), g.channels(), x);
     Parallel.forRange(n, 1, (from, to) -> windows(x, out, g, null, from, to, AVG_FORWARD));
     return out;
   }
@@ -138,8 +140,17 @@ public final class Pool2d {
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor avgBackward(Tensor dy, ConvGeometry g, Tensor dx) {
-    int n = check("avg_pool2d_backward", "input gradient", dx, g.inputShape(Conv2d.batch(dx)), dy);
-    check("avg_pool2d_backward", "output gradient", dy, g.outputShape(n, g.channels()), dx);
+    int n =
+        check(
+            "avg_pool2d_backward",
+            "input gradient",
+            dx,
+            Conv2d.batch(dx),
+            g.inH(),
+            g.inW(),
+            g.channels(),
+            dy);
+    check("avg_pool2d_backward", "output gradient", dy, n, g.outH(), g.outW(), g.channels(), dx);
     Parallel.forRange(n, 1, (from, to) -> windows(null, dy, g, dx, from, to, AVG_BACKWARD));
     return dx;
   }
@@ -224,7 +235,16 @@ public final class Pool2d {
    */
   public static Tensor globalMaxBackward(Tensor x, Tensor dy, Tensor dx) {
     checkGlobal("global_max_pool2d_backward", x, dy);
-    check("global_max_pool2d_backward", "input gradient", dx, x.shape(), x);
+    Shape s = x.shape();
+    check(
+        "global_max_pool2d_backward",
+        "input gradient",
+        dx,
+        s.dim(0),
+        s.dim(1),
+        s.dim(2),
+        s.dim(3),
+        x);
     Arrays.fill(dx.array(), dx.offset(), dx.offset() + dx.size(), 0f);
     globalMax(x, null, dy, dx);
     return dx;
@@ -451,8 +471,9 @@ public final class Pool2d {
 
   // ---- shape checks ----
 
-  private static int check(String op, String role, Tensor t, Shape want, Tensor other) {
-    return Conv2d.checkImage(op, role, t, want, other);
+  private static int check(
+      String op, String role, Tensor t, int n, int h, int w, int c, Tensor other) {
+    return Conv2d.checkImage(op, role, t, n, h, w, c, other);
   }
 
   /** Checks image (N, H, W, C) against pooled (N, C); returns H * W. */

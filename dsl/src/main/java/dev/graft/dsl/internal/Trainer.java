@@ -335,7 +335,8 @@ public final class Trainer {
       throw e;
     }
     for (int k = 0; k < y.size(); k++) {
-      for (Metric m : metrics.get(k)) {
+      for (int j = 0; j < metrics.get(k).size(); j++) {
+        Metric m = metrics.get(k).get(j);
         m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
       }
     }
@@ -435,9 +436,10 @@ public final class Trainer {
 
   /** The values of {@link #logs}, in the same order, without building the map. */
   private double[] values(double[] lossSums, int count) {
+    // Indexed loops: an iterator is an allocation per step.
     int size = 1 + (losses.size() > 1 ? losses.size() : 0);
-    for (List<Metric> ms : metrics) {
-      size += ms.size();
+    for (int k = 0; k < metrics.size(); k++) {
+      size += metrics.get(k).size();
     }
     double[] v = new double[size];
     int i = 0;
@@ -445,16 +447,22 @@ public final class Trainer {
     for (int k = 0; k < losses.size() && losses.size() > 1; k++) {
       v[i++] = lossSums[1 + k] / count;
     }
-    for (List<Metric> ms : metrics) {
-      for (Metric m : ms) {
-        v[i++] = m.result();
+    for (int k = 0; k < metrics.size(); k++) {
+      List<Metric> ms = metrics.get(k);
+      for (int j = 0; j < ms.size(); j++) {
+        v[i++] = ms.get(j).result();
       }
     }
     return v;
   }
 
   private void resetMetrics() {
-    metrics.forEach(ms -> ms.forEach(Metric::reset));
+    for (int k = 0; k < metrics.size(); k++) {
+      List<Metric> ms = metrics.get(k);
+      for (int j = 0; j < ms.size(); j++) {
+        ms.get(j).reset();
+      }
+    }
   }
 
   /** The logs from loss sums over {@code count} samples: total, per output, then metrics. */
