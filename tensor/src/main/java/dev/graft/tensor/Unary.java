@@ -202,8 +202,14 @@ public final class Unary {
         }
       }
       case RELU -> {
-        for (int i = from; i < to; i++) {
-          o[oo + i] = Math.max(a[ao + i], 0f);
+        if ((ao | oo) == 0) {
+          for (int i = from; i < to; i++) {
+            o[i] = Math.max(a[i], 0f);
+          }
+        } else {
+          for (int i = from; i < to; i++) {
+            o[oo + i] = Math.max(a[ao + i], 0f);
+          }
         }
       }
       case EXP -> {
