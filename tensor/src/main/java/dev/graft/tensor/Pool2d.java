@@ -352,12 +352,12 @@ public final class Pool2d {
     for (int n = from; n < to; n++) {
       for (int oh = 0; oh < g.outH(); oh++) {
         int h0 = oh * g.strideH() - g.padTop();
-        int iFrom = Math.max(0, ceilDiv(-h0, g.dilationH()));
-        int iTo = Math.min(g.kh(), ceilDiv(g.inH() - h0, g.dilationH()));
+        int iFrom = firstTap(h0, g.dilationH());
+        int iTo = endTap(h0, g.kh(), g.inH(), g.dilationH());
         for (int ow = 0; ow < g.outW(); ow++) {
           int w0 = ow * g.strideW() - g.padLeft();
-          int jFrom = Math.max(0, ceilDiv(-w0, g.dilationW()));
-          int jTo = Math.min(g.kw(), ceilDiv(g.inW() - w0, g.dilationW()));
+          int jFrom = firstTap(w0, g.dilationW());
+          int jTo = endTap(w0, g.kw(), g.inW(), g.dilationW());
           int yb = y.offset() + ((n * g.outH() + oh) * g.outW() + ow) * c;
           int pix = n * image;
           float inv = 1f / ((iTo - iFrom) * (jTo - jFrom));
@@ -420,20 +420,18 @@ public final class Pool2d {
     }
     float[] best = bestHolder[0];
     int[] bestAt = atHolder[0];
+    int r = from * g.outH();
     for (int n = from; n < to; n++) {
       int pix = n * image;
-      for (int oh = 0; oh < g.outH(); oh++) {
+      for (int oh = 0; oh < g.outH(); oh++, r++) {
         int h0 = oh * g.strideH() - g.padTop();
-        int iFrom = Math.max(0, ceilDiv(-h0, g.dilationH()));
-        int iTo = Math.min(g.kh(), ceilDiv(g.inH() - h0, g.dilationH()));
-        for (int ow = 0; ow < g.outW(); ow++) {
+        int hTaps = endTap(h0, g.kh(), g.inH(), g.dilationH());
+        for (int ow = 0, yb = dy.offset() + r * g.outW() * c; ow < g.outW(); ow++, yb += c) {
           int w0 = ow * g.strideW() - g.padLeft();
-          int jFrom = Math.max(0, ceilDiv(-w0, g.dilationW()));
-          int jTo = Math.min(g.kw(), ceilDiv(g.inW() - w0, g.dilationW()));
-          int yb = dy.offset() + ((n * g.outH() + oh) * g.outW() + ow) * c;
+          int wTaps = endTap(w0, g.kw(), g.inW(), g.dilationW());
           boolean first = true;
-          for (int i = iFrom; i < iTo; i++) {
-            for (int j = jFrom; j < jTo; j++) {
+          for (int i = firstTap(h0, g.dilationH()); i < hTaps; i++) {
+            for (int j = firstTap(w0, g.dilationW()); j < wTaps; j++) {
               int at = pix + ((h0 + i * g.dilationH()) * g.inW() + w0 + j * g.dilationW()) * c;
               int xb = xo + at;
               if (first) {
@@ -462,6 +460,16 @@ public final class Pool2d {
         }
       }
     }
+  }
+
+  /** The first tap of a window starting at {@code start} that lies at or after position 0. */
+  private static int firstTap(int start, int dilation) {
+    return Math.max(0, ceilDiv(-start, dilation));
+  }
+
+  /** One past the last of k taps of a window starting at {@code start} that lies before in. */
+  private static int endTap(int start, int k, int in, int dilation) {
+    return Math.min(k, ceilDiv(in - start, dilation));
   }
 
   private static int ceilDiv(int a, int b) {
