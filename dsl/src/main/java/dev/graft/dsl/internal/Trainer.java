@@ -9,7 +9,6 @@ import dev.graft.dsl.History;
 import dev.graft.dsl.Loss;
 import dev.graft.dsl.Metric;
 import dev.graft.dsl.Model;
-import dev.graft.tensor.Losses;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
@@ -34,10 +33,7 @@ public final class Trainer {
   private List<Shape> programTargetShapes;
   // Per-step scratch and the model's shapes, cached so a training step allocates (almost) nothing;
   // dropped with the programs.
-  private List<String> inputNames;
-  private List<Shape> inputShapes;
-  private List<Shape> outputShapes;
-  private List<Shape> targetShapes;
+  private final StepChecks checks;
   private int[] identityOrder = new int[0];
   private Tensor unitWeights = Tensor.ones(0);
   private double[] stepLosses;
@@ -53,6 +49,7 @@ public final class Trainer {
     this.losses = losses;
     this.lossWeights = lossWeights;
     this.metrics = metrics;
+    this.checks = new StepChecks(model, losses);
   }
 
   /** Resolves compile arguments (objects or Keras names). */
@@ -82,7 +79,7 @@ public final class Trainer {
   /** Forces the programs to be rebuilt (after freezing or unfreezing layers). */
   public void invalidate() {
     programs = null;
-    inputNames = null;
+    checks.reset();
   }
 
   /** {@code loss}, then each metric (prefixed by the output's name when there are several). */
@@ -105,7 +102,9 @@ public final class Trainer {
   }
 
   private Programs programs(List<Tensor> y) {
-    if (programs != null && !programs.stale() && sameTargetShapes(y)) {
+    if (programs != null
+        && !programs.stale()
+        && StepChecks.sameAfterBatch(y, programTargetShapes)) {
       return programs;
     }
     List<Shape> shapes = new ArrayList<>();
@@ -128,46 +127,11 @@ public final class Trainer {
     return programs;
   }
 
-  /** Whether y's shapes, batch aside, are those the programs were built for. */
-  private boolean sameTargetShapes(List<Tensor> y) {
-    if (y.size() != programTargetShapes.size()) {
-      return false;
-    }
-    for (int k = 0; k < y.size(); k++) {
-      Shape s = y.get(k).shape();
-      Shape want = programTargetShapes.get(k);
-      if (s.rank() != want.rank()) {
-        return false;
-      }
-      for (int i = 1; i < s.rank(); i++) {
-        if (s.dim(i) != want.dim(i)) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
   private int check(List<Tensor> x, List<Tensor> y) {
-    if (inputNames == null || programs == null) {
-      inputNames = model.inputNames();
-      inputShapes = model.inputShapes();
-      outputShapes = new ArrayList<>();
-      model.outputs().forEach(t -> outputShapes.add(t.shape()));
-      targetShapes = new ArrayList<>();
-      for (int k = 0; k < Math.min(losses.size(), outputShapes.size()); k++) {
-        Shape out = outputShapes.get(k);
-        targetShapes.add(Losses.targetShape(losses.get(k).kind(), out).withBatch(Shape.UNKNOWN));
-      }
+    if (programs == null) {
+      checks.reset();
     }
-    int n = DataChecks.inputs(model.name(), inputNames, inputShapes, x);
-    DataChecks.targets(
-        n,
-        outputShapes,
-        targetShapes.size() == outputShapes.size() ? targetShapes : null,
-        losses,
-        y);
-    return n;
+    return checks.check(x, y);
   }
 
   /** Keras's {@code fit}. */
@@ -192,7 +156,7 @@ public final class Trainer {
       n -= nVal;
     } else if (vx != null) {
       int nv = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), vx);
-      DataChecks.targets(nv, outputShapes, losses, vy);
+      DataChecks.targets(nv, checks.outputShapes(), losses, vy);
     }
     Tensor weights = sampleWeights(o, y.get(0), n);
     Rng rng = o.seed() == null ? Rng.global().split() : new Rng(o.seed());
