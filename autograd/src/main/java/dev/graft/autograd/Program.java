@@ -50,7 +50,14 @@ public final class Program {
 
   /** The cached plan for this batch size, compiled on first use. */
   public synchronized Plan plan(int batch) {
-    return cache.computeIfAbsent(batch, this::newPlan);
+    // Not computeIfAbsent(batch, this::newPlan): the bound method reference is a new object per
+    // call, and this runs every training step.
+    Plan p = cache.get(batch);
+    if (p == null) {
+      p = newPlan(batch);
+      cache.put(batch, p);
+    }
+    return p;
   }
 
   /** A new plan for this batch size (for a thread of its own). */

@@ -33,12 +33,12 @@ public final class Conv2d {
    */
   public static Tensor forward(Tensor x, Tensor kernel, Tensor bias, ConvGeometry g, Tensor out) {
     int cout = checkKernel("conv2d", kernel, g);
-    int n = checkImage("conv2d", "input", x, g.inputShape(batch(x)), kernel);
+    int n = checkImage("conv2d", "input", x, batch(x), g.inH(), g.inW(), g.channels(), kernel);
     if (bias != null && (bias.rank() != 1 || bias.size() != cout)) {
       throw new IllegalArgumentException(
           "conv2d: bias shape " + bias.shape() + " does not match kernel shape " + kernel.shape());
     }
-    checkImage("conv2d", "output", out, g.outputShape(n, cout), x);
+    checkImage("conv2d", "output", out, n, g.outH(), g.outW(), cout, x);
     int rows = n * g.outH();
     int block = rowBlock(g);
     Parallel.forRange(
@@ -66,8 +66,16 @@ public final class Conv2d {
   public static Tensor backwardInput(Tensor dy, Tensor kernel, ConvGeometry g, Tensor dx) {
     int cout = checkKernel("conv2d_backward_input", kernel, g);
     int n =
-        checkImage("conv2d_backward_input", "input gradient", dx, g.inputShape(batch(dx)), kernel);
-    checkImage("conv2d_backward_input", "output gradient", dy, g.outputShape(n, cout), kernel);
+        checkImage(
+            "conv2d_backward_input",
+            "input gradient",
+            dx,
+            batch(dx),
+            g.inH(),
+            g.inW(),
+            g.channels(),
+            kernel);
+    checkImage("conv2d_backward_input", "output gradient", dy, n, g.outH(), g.outW(), cout, kernel);
     // Images are independent, and windows of one image overlap: split over images.
     Parallel.forRange(n, 1, (from, to) -> backwardInputImages(dy, kernel, g, dx, cout, from, to));
     return dx;
@@ -87,8 +95,17 @@ public final class Conv2d {
    */
   public static Tensor backwardKernel(Tensor x, Tensor dy, ConvGeometry g, Tensor dKernel) {
     int cout = checkKernel("conv2d_backward_kernel", dKernel, g);
-    int n = checkImage("conv2d_backward_kernel", "input", x, g.inputShape(batch(x)), dKernel);
-    checkImage("conv2d_backward_kernel", "output gradient", dy, g.outputShape(n, cout), x);
+    int n =
+        checkImage(
+            "conv2d_backward_kernel",
+            "input",
+            x,
+            batch(x),
+            g.inH(),
+            g.inW(),
+            g.channels(),
+            dKernel);
+    checkImage("conv2d_backward_kernel", "output gradient", dy, n, g.outH(), g.outW(), cout, x);
     int rows = n * g.outH();
     int parts = Math.max(1, Math.min(Parallel.threads(), rows));
     // One private accumulator per part, summed at the end: no two threads write the same floats.
@@ -361,8 +378,12 @@ public final class Conv2d {
    * Checks that t has shape want, naming the other operand's shape if given; returns the batch
    * size. Shared with {@link Pool2d}.
    */
-  static int checkImage(String op, String role, Tensor t, Shape want, Tensor other) {
-    if (!t.shape().equals(want)) {
+  static int checkImage(
+      String op, String role, Tensor t, int n, int h, int w, int c, Tensor other) {
+    Shape s = t.shape();
+    // Compared axis by axis: building the expected Shape would allocate on every call.
+    if (s.rank() != 4 || s.dim(0) != n || s.dim(1) != h || s.dim(2) != w || s.dim(3) != c) {
+      Shape want = Shape.of(n, h, w, c);
       throw new IllegalArgumentException(
           op
               + ": "
@@ -373,6 +394,6 @@ public final class Conv2d {
               + want
               + (other == null ? "" : " (with shape " + other.shape() + ")"));
     }
-    return want.dim(0);
+    return n;
   }
 }

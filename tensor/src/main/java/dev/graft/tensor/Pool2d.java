@@ -38,8 +38,8 @@ public final class Pool2d {
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or argmax is too short
    */
   public static Tensor maxForward(Tensor x, ConvGeometry g, Tensor out, int[] argmax) {
-    int n = check("max_pool2d", "input", x, g.inputShape(Conv2d.batch(x)), null);
-    check("max_pool2d", "output", out, g.outputShape(n, g.channels()), x);
+    int n = check("max_pool2d", "input", x, Conv2d.batch(x), g.inH(), g.inW(), g.channels(), null);
+    check("max_pool2d", "output", out, n, g.outH(), g.outW(), g.channels(), x);
     if (argmax != null && argmax.length < out.size()) {
       throw new IllegalArgumentException(
           "max_pool2d: argmax buffer of length "
@@ -49,7 +49,8 @@ public final class Pool2d {
               + " for input shape "
               + x.shape());
     }
-    Parallel.forRange(n * g.outH(), 1, (from, to) -> maxRows(x, g, out, argmax, from, to));
+    Parallel.forRange(
+        n * g.outH(), 1, (from, to) -> PoolLoops.maxRows(x, g, out, argmax, from, to));
     return out;
   }
 
@@ -104,10 +105,12 @@ public final class Pool2d {
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor maxBackward(Tensor x, Tensor dy, ConvGeometry g, Tensor dx) {
-    int n = check("max_pool2d_backward", "input", x, g.inputShape(Conv2d.batch(x)), dy);
-    check("max_pool2d_backward", "input gradient", dx, x.shape(), x);
-    check("max_pool2d_backward", "output gradient", dy, g.outputShape(n, g.channels()), x);
-    Parallel.forRange(n, 1, (from, to) -> windows(x, dy, g, dx, from, to, MAX_BACKWARD));
+    int n =
+        check(
+            "max_pool2d_backward", "input", x, Conv2d.batch(x), g.inH(), g.inW(), g.channels(), dy);
+    check("max_pool2d_backward", "input gradient", dx, n, g.inH(), g.inW(), g.channels(), x);
+    check("max_pool2d_backward", "output gradient", dy, n, g.outH(), g.outW(), g.channels(), x);
+    Parallel.forRange(n, 1, (from, to) -> PoolLoops.maxBackwardImages(x, dy, g, dx, from, to));
     return dx;
   }
 
@@ -120,9 +123,10 @@ public final class Pool2d {
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor avgForward(Tensor x, ConvGeometry g, Tensor out) {
-    int n = check("avg_pool2d", "input", x, g.inputShape(Conv2d.batch(x)), null);
-    check("avg_pool2d", "output", out, g.outputShape(n, g.channels()), x);
-    Parallel.forRange(n, 1, (from, to) -> windows(x, out, g, null, from, to, AVG_FORWARD));
+    int n = check("avg_pool2d", "input", x, Conv2d.batch(x), g.inH(), g.inW(), g.channels(), null);
+    check("avg_pool2d", "output", out, n, g.outH(), g.outW(), g.channels(), x);
+    Parallel.forRange(
+        n, 1, (from, to) -> PoolLoops.windows(x, out, g, null, from, to, PoolLoops.AVG_FORWARD));
     return out;
   }
 
@@ -138,9 +142,19 @@ public final class Pool2d {
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor avgBackward(Tensor dy, ConvGeometry g, Tensor dx) {
-    int n = check("avg_pool2d_backward", "input gradient", dx, g.inputShape(Conv2d.batch(dx)), dy);
-    check("avg_pool2d_backward", "output gradient", dy, g.outputShape(n, g.channels()), dx);
-    Parallel.forRange(n, 1, (from, to) -> windows(null, dy, g, dx, from, to, AVG_BACKWARD));
+    int n =
+        check(
+            "avg_pool2d_backward",
+            "input gradient",
+            dx,
+            Conv2d.batch(dx),
+            g.inH(),
+            g.inW(),
+            g.channels(),
+            dy);
+    check("avg_pool2d_backward", "output gradient", dy, n, g.outH(), g.outW(), g.channels(), dx);
+    Parallel.forRange(
+        n, 1, (from, to) -> PoolLoops.windows(null, dy, g, dx, from, to, PoolLoops.AVG_BACKWARD));
     return dx;
   }
 
@@ -224,7 +238,16 @@ public final class Pool2d {
    */
   public static Tensor globalMaxBackward(Tensor x, Tensor dy, Tensor dx) {
     checkGlobal("global_max_pool2d_backward", x, dy);
-    check("global_max_pool2d_backward", "input gradient", dx, x.shape(), x);
+    Shape s = x.shape();
+    check(
+        "global_max_pool2d_backward",
+        "input gradient",
+        dx,
+        s.dim(0),
+        s.dim(1),
+        s.dim(2),
+        s.dim(3),
+        x);
     Arrays.fill(dx.array(), dx.offset(), dx.offset() + dx.size(), 0f);
     globalMax(x, null, dy, dx);
     return dx;
@@ -255,150 +278,11 @@ public final class Pool2d {
     return out != null ? out : dx;
   }
 
-  // ---- window loops ----
-
-  private static final int MAX_BACKWARD = 0;
-  private static final int AVG_FORWARD = 1;
-  private static final int AVG_BACKWARD = 2;
-
-  /** Max pooling of output rows [from, to) (row = n * OH + oh), optionally recording argmax. */
-  private static void maxRows(
-      Tensor x, ConvGeometry g, Tensor out, int[] argmax, int from, int to) {
-    int c = g.channels();
-    float[] a = x.array();
-    float[] o = out.array();
-    for (int r = from; r < to; r++) {
-      int n = r / g.outH();
-      int oh = r - n * g.outH();
-      int img = x.offset() + n * g.inH() * g.inW() * c;
-      for (int ow = 0; ow < g.outW(); ow++) {
-        int oi = (r * g.outW() + ow) * c;
-        int ob = out.offset() + oi;
-        boolean first = true;
-        for (int i = 0; i < g.kh(); i++) {
-          int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
-          if (ih < 0 || ih >= g.inH()) {
-            continue;
-          }
-          for (int j = 0; j < g.kw(); j++) {
-            int iw = ow * g.strideW() - g.padLeft() + j * g.dilationW();
-            if (iw < 0 || iw >= g.inW()) {
-              continue;
-            }
-            int xb = img + (ih * g.inW() + iw) * c;
-            if (first) {
-              // The first in-range tap seeds the maxima, so padding never wins.
-              System.arraycopy(a, xb, o, ob, c);
-              if (argmax != null) {
-                for (int ch = 0; ch < c; ch++) {
-                  argmax[oi + ch] = xb - x.offset() + ch;
-                }
-              }
-              first = false;
-            } else if (argmax == null) {
-              for (int ch = 0; ch < c; ch++) {
-                o[ob + ch] = Math.max(o[ob + ch], a[xb + ch]);
-              }
-            } else {
-              // Branch-free: on random data a branch here mispredicts half the time (measured
-              // 8x slower). v > cur exactly when cur - v is negative; a NaN difference (both
-              // -inf) would move the index to a later equal -inf, which carries no gradient anyway.
-              int at = xb - x.offset();
-              for (int ch = 0; ch < c; ch++) {
-                float v = a[xb + ch];
-                float cur = o[ob + ch];
-                int mask = Float.floatToRawIntBits(cur - v) >> 31;
-                o[ob + ch] = Math.max(cur, v);
-                argmax[oi + ch] = ((at + ch) & mask) | (argmax[oi + ch] & ~mask);
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * Loops over the windows of images [from, to) for the modes that touch every tap: max backward
-   * (x, dy to dx), average forward (x to y) and average backward (y is dy, to dx).
-   */
-  private static void windows(
-      Tensor x, Tensor y, ConvGeometry g, Tensor dx, int from, int to, int mode) {
-    int c = g.channels();
-    int image = g.inH() * g.inW() * c;
-    if (dx != null) {
-      Arrays.fill(dx.array(), dx.offset() + from * image, dx.offset() + to * image, 0f);
-    }
-    float[] yv = y.array();
-    for (int n = from; n < to; n++) {
-      for (int oh = 0; oh < g.outH(); oh++) {
-        int h0 = oh * g.strideH() - g.padTop();
-        int iFrom = Math.max(0, ceilDiv(-h0, g.dilationH()));
-        int iTo = Math.min(g.kh(), ceilDiv(g.inH() - h0, g.dilationH()));
-        for (int ow = 0; ow < g.outW(); ow++) {
-          int w0 = ow * g.strideW() - g.padLeft();
-          int jFrom = Math.max(0, ceilDiv(-w0, g.dilationW()));
-          int jTo = Math.min(g.kw(), ceilDiv(g.inW() - w0, g.dilationW()));
-          int yb = y.offset() + ((n * g.outH() + oh) * g.outW() + ow) * c;
-          int pix = n * image;
-          if (mode == MAX_BACKWARD) {
-            for (int ch = 0; ch < c; ch++) {
-              int best = -1;
-              float bestV = 0f;
-              for (int i = iFrom; i < iTo; i++) {
-                for (int j = jFrom; j < jTo; j++) {
-                  int at = pix + ((h0 + i * g.dilationH()) * g.inW() + w0 + j * g.dilationW()) * c;
-                  float v = x.array()[x.offset() + at + ch];
-                  if (best < 0 || v > bestV) {
-                    best = at + ch;
-                    bestV = v;
-                  }
-                }
-              }
-              dx.array()[dx.offset() + best] += yv[yb + ch];
-            }
-            continue;
-          }
-          float inv = 1f / ((iTo - iFrom) * (jTo - jFrom));
-          if (mode == AVG_FORWARD) {
-            Arrays.fill(yv, yb, yb + c, 0f);
-          }
-          for (int i = iFrom; i < iTo; i++) {
-            for (int j = jFrom; j < jTo; j++) {
-              int at = pix + ((h0 + i * g.dilationH()) * g.inW() + w0 + j * g.dilationW()) * c;
-              if (mode == AVG_FORWARD) {
-                float[] xv = x.array();
-                int xb = x.offset() + at;
-                for (int ch = 0; ch < c; ch++) {
-                  yv[yb + ch] += xv[xb + ch];
-                }
-              } else {
-                float[] d = dx.array();
-                int db = dx.offset() + at;
-                for (int ch = 0; ch < c; ch++) {
-                  d[db + ch] += yv[yb + ch] * inv;
-                }
-              }
-            }
-          }
-          if (mode == AVG_FORWARD) {
-            for (int ch = 0; ch < c; ch++) {
-              yv[yb + ch] *= inv;
-            }
-          }
-        }
-      }
-    }
-  }
-
-  private static int ceilDiv(int a, int b) {
-    return -Math.floorDiv(-a, b);
-  }
-
   // ---- shape checks ----
 
-  private static int check(String op, String role, Tensor t, Shape want, Tensor other) {
-    return Conv2d.checkImage(op, role, t, want, other);
+  private static int check(
+      String op, String role, Tensor t, int n, int h, int w, int c, Tensor other) {
+    return Conv2d.checkImage(op, role, t, n, h, w, c, other);
   }
 
   /** Checks image (N, H, W, C) against pooled (N, C); returns H * W. */

@@ -202,8 +202,14 @@ public final class Unary {
         }
       }
       case RELU -> {
-        for (int i = from; i < to; i++) {
-          o[oo + i] = Math.max(a[ao + i], 0f);
+        if ((ao | oo) == 0) {
+          for (int i = from; i < to; i++) {
+            o[i] = Math.max(a[i], 0f);
+          }
+        } else {
+          for (int i = from; i < to; i++) {
+            o[oo + i] = Math.max(a[ao + i], 0f);
+          }
         }
       }
       case EXP -> {
@@ -255,6 +261,18 @@ public final class Unary {
     return (float) (e / (1.0 + e));
   }
 
+  /**
+   * {@code x > 0 ? g : 0} without a branch: on activations a branch mispredicts half the time and
+   * keeps the loop from vectorising (measured ~10x slower). The mask is all ones exactly when x's
+   * bits are a positive non-zero, non-NaN float: {@code -bits} and {@code ~bits} are both negative
+   * only for bits above 0, and {@code bits - 0x7f800001} is negative only up to +inf.
+   */
+  private static float reluPass(float x, float g) {
+    int bits = Float.floatToRawIntBits(x);
+    int mask = (-bits & ~bits & (bits - 0x7f800001)) >> 31;
+    return Float.intBitsToFloat(Float.floatToRawIntBits(g) & mask);
+  }
+
   private static Tensor grad(int op, Tensor v, Tensor dy, Tensor out) {
     String name = GRAD_NAMES[op];
     Checks.equalShapes(name, v, dy);
@@ -271,8 +289,15 @@ public final class Unary {
     int n = v.size();
     switch (op) {
       case RELU_GRAD -> {
-        for (int i = 0; i < n; i++) {
-          o[oo + i] = a[ao + i] > 0 ? g[go + i] : 0f;
+        // Plan buffers start at offset 0: C2 only vectorises loops indexed by the bare counter.
+        if ((ao | go | oo) == 0) {
+          for (int i = 0; i < n; i++) {
+            o[i] = reluPass(a[i], g[i]);
+          }
+        } else {
+          for (int i = 0; i < n; i++) {
+            o[oo + i] = reluPass(a[ao + i], g[go + i]);
+          }
         }
       }
       case SIGMOID_GRAD -> {

@@ -14,6 +14,8 @@ public class Adam extends Optimizer {
   private final float beta2;
   private final float epsilon;
   private final float weightDecay;
+  // Elements per block of the split update: three float arrays of it stay within L1/L2.
+  private static final int BLOCK = 2048;
   private boolean textbookEpsilon;
 
   /** Keras's defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
@@ -87,6 +89,10 @@ public class Adam extends Optimizer {
     float b1 = beta1;
     float b2 = beta2;
     float decay = 1f - lr * weightDecay;
+    if ((wo | go | so) == 0) {
+      blocked(w, g, m, v, n, alpha, eps, decay);
+      return;
+    }
     for (int i = 0; i < n; i++) {
       float gi = g[go + i];
       float mi = m[so + i] + (gi - m[so + i]) * (1f - b1);
@@ -95,6 +101,36 @@ public class Adam extends Optimizer {
       v[so + i] = vi;
       float wi = weightDecay > 0 ? w[wo + i] * decay : w[wo + i];
       w[wo + i] = wi - alpha * mi / ((float) Math.sqrt(vi) + eps);
+    }
+  }
+
+  /**
+   * The same update for zero-offset arrays, as three one-store loops per cache-sized block: JDK
+   * 17's C2 vectorises a loop only when its arrays are indexed by the bare counter, and then not
+   * this fused three-store body; split, it runs ~4x faster (measured on m1's 3.9M weights) while
+   * each block is still read from memory once. Same float operations, so the same results.
+   */
+  private void blocked(
+      float[] w, float[] g, float[] m, float[] v, int n, float alpha, float eps, float decay) {
+    float k1 = 1f - beta1;
+    float k2 = 1f - beta2;
+    for (int from = 0; from < n; from += BLOCK) {
+      int to = Math.min(n, from + BLOCK);
+      for (int i = from; i < to; i++) {
+        m[i] = m[i] + (g[i] - m[i]) * k1;
+      }
+      for (int i = from; i < to; i++) {
+        v[i] = v[i] + (g[i] * g[i] - v[i]) * k2;
+      }
+      if (weightDecay > 0) {
+        for (int i = from; i < to; i++) {
+          w[i] = w[i] * decay - alpha * m[i] / ((float) Math.sqrt(v[i]) + eps);
+        }
+      } else {
+        for (int i = from; i < to; i++) {
+          w[i] = w[i] - alpha * m[i] / ((float) Math.sqrt(v[i]) + eps);
+        }
+      }
     }
   }
 

@@ -27,7 +27,7 @@ final class DataChecks {
     for (int i = 0; i < x.size(); i++) {
       Tensor t = x.get(i);
       Shape s = t.shape();
-      if (!s.withBatch(Shape.UNKNOWN).isCompatibleWith(want.get(i)) || s.rank() == 0) {
+      if (s.rank() == 0 || !compatibleAfterBatch(s, want.get(i))) {
         throw new IllegalArgumentException(
             "Input "
                 + i
@@ -52,13 +52,24 @@ final class DataChecks {
                 + s.dim(0));
       }
       n = s.dim(0);
-      finite("input \"" + names.get(i) + "\"", t);
+      if (!allFinite(t)) {
+        finite("input \"" + names.get(i) + "\"", t);
+      }
     }
     return n;
   }
 
   /** Checks targets against the sample count and the loss's domain. */
   static void targets(int n, List<Shape> outputs, List<Loss> losses, List<Tensor> y) {
+    targets(n, outputs, null, losses, y);
+  }
+
+  /**
+   * As {@link #targets(int, List, List, List)}, with each output's target shape ({@link
+   * Losses#targetShape}, batch unknown) precomputed, so a training step allocates nothing here.
+   */
+  static void targets(
+      int n, List<Shape> outputs, List<Shape> targetShapes, List<Loss> losses, List<Tensor> y) {
     if (y.size() != outputs.size()) {
       throw new IllegalArgumentException(
           "The model has "
@@ -79,10 +90,14 @@ final class DataChecks {
                 + t.shape());
       }
       Losses.Kind kind = losses.get(k).kind();
-      Shape want = Losses.targetShape(kind, outputs.get(k)).withBatch(n);
+      Shape want =
+          targetShapes != null
+              ? targetShapes.get(k)
+              : Losses.targetShape(kind, outputs.get(k)).withBatch(Shape.UNKNOWN);
+      boolean sameDims = t.rank() == want.rank() && compatibleAfterBatch(t.shape(), want);
       boolean ok =
-          t.shape().equals(want)
-              || t.shape().size() == want.size() && (kind.sparse() || t.rank() <= want.rank());
+          sameDims
+              || t.size() == n * want.sizeFrom(1) && (kind.sparse() || t.rank() <= want.rank());
       if (!ok) {
         throw new IllegalArgumentException(
             "Targets for output "
@@ -94,7 +109,7 @@ final class DataChecks {
                 + " and "
                 + losses.get(k).name()
                 + " expects "
-                + want);
+                + want.withBatch(n));
       }
       finite("targets", t);
       domain(losses.get(k), outputs.get(k), t);
@@ -125,6 +140,30 @@ final class DataChecks {
                     : ": targets must be in [0, 1]"));
       }
     }
+  }
+
+  /** True if s and want have the same rank and agree on every axis after the batch axis. */
+  static boolean compatibleAfterBatch(Shape s, Shape want) {
+    if (s.rank() != want.rank()) {
+      return false;
+    }
+    for (int i = 1; i < s.rank(); i++) {
+      int w = want.dim(i);
+      if (w != Shape.UNKNOWN && s.dim(i) != Shape.UNKNOWN && s.dim(i) != w) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean allFinite(Tensor t) {
+    float[] d = t.array();
+    for (int i = 0, o = t.offset(); i < t.size(); i++) {
+      if (!Float.isFinite(d[o + i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static void finite(String what, Tensor t) {

@@ -31,6 +31,12 @@ public final class Trainer {
   private final List<List<Metric>> metrics;
   private Programs programs;
   private List<Shape> programTargetShapes;
+  // Per-step scratch and the model's shapes, cached so a training step allocates (almost) nothing;
+  // dropped with the programs.
+  private final StepChecks checks;
+  private int[] identityOrder = new int[0];
+  private Tensor unitWeights = Tensor.ones(0);
+  private double[] stepLosses;
 
   private Trainer(
       Model model,
@@ -43,6 +49,7 @@ public final class Trainer {
     this.losses = losses;
     this.lossWeights = lossWeights;
     this.metrics = metrics;
+    this.checks = new StepChecks(model, losses);
   }
 
   /** Resolves compile arguments (objects or Keras names). */
@@ -97,6 +104,7 @@ public final class Trainer {
   /** Forces the programs to be rebuilt (after freezing or unfreezing layers). */
   public void invalidate() {
     programs = null;
+    checks.reset();
   }
 
   /** {@code loss}, then each metric (prefixed by the output's name when there are several). */
@@ -119,11 +127,16 @@ public final class Trainer {
   }
 
   private Programs programs(List<Tensor> y) {
+    if (programs != null
+        && !programs.stale()
+        && StepChecks.sameAfterBatch(y, programTargetShapes)) {
+      return programs;
+    }
     List<Shape> shapes = new ArrayList<>();
     for (Tensor t : y) {
       shapes.add(t.shape().withBatch(Shape.UNKNOWN));
     }
-    if (programs == null || !shapes.equals(programTargetShapes) || programs.stale()) {
+    {
       if (losses.size() != model.outputs().size()) {
         throw new IllegalArgumentException(
             "The model has "
@@ -134,20 +147,16 @@ public final class Trainer {
       }
       programs = new Programs(model, losses, lossWeights, shapes, optimizer);
       programTargetShapes = shapes;
+      stepLosses = new double[1 + losses.size()];
     }
     return programs;
   }
 
-  private List<Shape> outputShapes() {
-    List<Shape> s = new ArrayList<>();
-    model.outputs().forEach(t -> s.add(t.shape()));
-    return s;
-  }
-
   private int check(List<Tensor> x, List<Tensor> y) {
-    int n = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), x);
-    DataChecks.targets(n, outputShapes(), losses, y);
-    return n;
+    if (programs == null) {
+      checks.reset();
+    }
+    return checks.check(x, y);
   }
 
   /** Keras's {@code fit}. */
@@ -172,7 +181,7 @@ public final class Trainer {
       n -= nVal;
     } else if (vx != null) {
       int nv = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), vx);
-      DataChecks.targets(nv, outputShapes(), losses, vy);
+      DataChecks.targets(nv, checks.outputShapes(), losses, vy);
     }
     Tensor weights = sampleWeights(o, y.get(0), n);
     Rng rng = o.seed() == null ? Rng.global().split() : new Rng(o.seed());
@@ -303,8 +312,8 @@ public final class Trainer {
     }
     for (int k = 0; k < y.size(); k++) {
       Batches.gather(y.get(k), order, from, plan.input(p.targetNames.get(k)));
-      Batches.gather(
-          w.reshape(w.size(), 1), order, from, plan.input(p.weightNames.get(k)).reshape(b, 1));
+      // One weight per row whether the weight input is (b) or (b, 1): no reshaped views needed.
+      Batches.gather(w, order, from, plan.input(p.weightNames.get(k)));
     }
     long before = optimizer.iterations();
     optimizer.beginStep();
@@ -315,15 +324,17 @@ public final class Trainer {
       throw e;
     }
     for (int k = 0; k < y.size(); k++) {
-      for (Metric m : metrics.get(k)) {
+      for (int j = 0; j < metrics.get(k).size(); j++) {
+        Metric m = metrics.get(k).get(j);
         m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
       }
     }
     return batchLosses(plan);
   }
 
+  /** The batch's losses, in a buffer reused by the next step (callers consume it at once). */
   private double[] batchLosses(Plan plan) {
-    double[] out = new double[1 + losses.size()];
+    double[] out = stepLosses;
     out[0] = plan.output(0).item();
     for (int k = 0; k < losses.size(); k++) {
       out[1 + k] = plan.output(1 + losses.size() + k).item();
@@ -334,12 +345,16 @@ public final class Trainer {
   /** Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
     int n = check(x, y);
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
+    if (identityOrder.length < n) {
+      identityOrder = new int[n];
+      for (int i = 0; i < n; i++) {
+        identityOrder[i] = i;
+      }
+      unitWeights = Tensor.ones(n);
     }
     resetMetrics();
-    return values(logs(step(x, y, Tensor.ones(n), order, 0, n), 1));
+    double[] losses = step(x, y, unitWeights, identityOrder, 0, n);
+    return values(losses, 1);
   }
 
   /**
@@ -408,8 +423,35 @@ public final class Trainer {
     return v;
   }
 
+  /** The values of {@link #logs}, in the same order, without building the map. */
+  private double[] values(double[] lossSums, int count) {
+    // Indexed loops: an iterator is an allocation per step.
+    int size = 1 + (losses.size() > 1 ? losses.size() : 0);
+    for (int k = 0; k < metrics.size(); k++) {
+      size += metrics.get(k).size();
+    }
+    double[] v = new double[size];
+    int i = 0;
+    v[i++] = lossSums[0] / count;
+    for (int k = 0; k < losses.size() && losses.size() > 1; k++) {
+      v[i++] = lossSums[1 + k] / count;
+    }
+    for (int k = 0; k < metrics.size(); k++) {
+      List<Metric> ms = metrics.get(k);
+      for (int j = 0; j < ms.size(); j++) {
+        v[i++] = ms.get(j).result();
+      }
+    }
+    return v;
+  }
+
   private void resetMetrics() {
-    metrics.forEach(ms -> ms.forEach(Metric::reset));
+    for (int k = 0; k < metrics.size(); k++) {
+      List<Metric> ms = metrics.get(k);
+      for (int j = 0; j < ms.size(); j++) {
+        ms.get(j).reset();
+      }
+    }
   }
 
   /** The logs from loss sums over {@code count} samples: total, per output, then metrics. */

@@ -4,6 +4,7 @@ import dev.graft.tensor.Blas;
 import dev.graft.tensor.Parallel;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
@@ -24,6 +25,9 @@ public final class OpenBlas implements Blas {
   private static final ThreadLocal<Staging> STAGING = ThreadLocal.withInitial(Staging::new);
   // OpenBLAS's thread count is global to the process; remember it to skip needless resets.
   private static volatile int nativeThreads = -1;
+  // openblas_set_num_threads, resolved once: the presets' blas_set_num_threads looks the library
+  // and four symbols up again on every call (~150 KB of garbage and an exception per call).
+  private static org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads setNumThreads;
 
   private final boolean oneThread;
 
@@ -45,6 +49,13 @@ public final class OpenBlas implements Blas {
       if (instance == null && loadFailure == null) {
         try {
           Loader.load(openblas_nolapack.class);
+          Pointer setter = Loader.addressof("openblas_set_num_threads");
+          if (setter != null && !setter.isNull()) {
+            // As the presets do it, once: the no-argument constructor (protected, hence the
+            // anonymous subclass) allocates the native holder that put() points at the symbol.
+            setNumThreads =
+                new org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads() {}.put(setter);
+          }
           instance = new OpenBlas(false);
           singleThreaded = new OpenBlas(true);
         } catch (LinkageError | RuntimeException e) {
@@ -102,7 +113,11 @@ public final class OpenBlas implements Blas {
     }
     int threads = oneThread || (long) m * n * k < MULTITHREAD_MIN_MACS ? 1 : Parallel.threads();
     if (threads != nativeThreads) {
-      openblas_nolapack.blas_set_num_threads(threads);
+      if (setNumThreads != null) {
+        setNumThreads.call(threads);
+      } else {
+        openblas_nolapack.blas_set_num_threads(threads);
+      }
       nativeThreads = threads;
     }
     int aSpan = GemmChecks.span(transA ? k : m, transA ? m : k, lda);

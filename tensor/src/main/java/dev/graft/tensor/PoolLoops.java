@@ -1,0 +1,209 @@
+package dev.graft.tensor;
+
+import java.util.Arrays;
+
+/**
+ * The per-window loops behind {@link Pool2d}: max pooling forward (with argmax) and backward
+ * (recomputing the first maxima), average pooling forward and backward. Channels are the innermost
+ * loop throughout, so the JIT can vectorise across them.
+ */
+final class PoolLoops {
+  private PoolLoops() {}
+
+  static final int AVG_FORWARD = 1;
+  static final int AVG_BACKWARD = 2;
+
+  /** Max pooling of output rows [from, to) (row = n * OH + oh), optionally recording argmax. */
+  static void maxRows(Tensor x, ConvGeometry g, Tensor out, int[] argmax, int from, int to) {
+    int c = g.channels();
+    float[] a = x.array();
+    float[] o = out.array();
+    for (int r = from; r < to; r++) {
+      int n = r / g.outH();
+      int oh = r - n * g.outH();
+      int img = x.offset() + n * g.inH() * g.inW() * c;
+      for (int ow = 0; ow < g.outW(); ow++) {
+        int oi = (r * g.outW() + ow) * c;
+        int ob = out.offset() + oi;
+        boolean first = true;
+        for (int i = 0; i < g.kh(); i++) {
+          int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
+          if (ih < 0 || ih >= g.inH()) {
+            continue;
+          }
+          for (int j = 0; j < g.kw(); j++) {
+            int iw = ow * g.strideW() - g.padLeft() + j * g.dilationW();
+            if (iw < 0 || iw >= g.inW()) {
+              continue;
+            }
+            int xb = img + (ih * g.inW() + iw) * c;
+            if (first) {
+              // The first in-range tap seeds the maxima, so padding never wins.
+              System.arraycopy(a, xb, o, ob, c);
+              if (argmax != null) {
+                for (int ch = 0; ch < c; ch++) {
+                  argmax[oi + ch] = xb - x.offset() + ch;
+                }
+              }
+              first = false;
+            } else if (argmax == null) {
+              for (int ch = 0; ch < c; ch++) {
+                o[ob + ch] = Math.max(o[ob + ch], a[xb + ch]);
+              }
+            } else {
+              // Branch-free: on random data a branch here mispredicts half the time (measured
+              // 8x slower). v > cur exactly when cur - v is negative; a NaN difference (both
+              // -inf) would move the index to a later equal -inf, which carries no gradient anyway.
+              int at = xb - x.offset();
+              for (int ch = 0; ch < c; ch++) {
+                float v = a[xb + ch];
+                float cur = o[ob + ch];
+                int mask = Float.floatToRawIntBits(cur - v) >> 31;
+                o[ob + ch] = Math.max(cur, v);
+                argmax[oi + ch] = ((at + ch) & mask) | (argmax[oi + ch] & ~mask);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Loops over the windows of images [from, to) for the modes that touch every tap: average forward
+   * (x to y) and average backward (y is dy, to dx).
+   */
+  static void windows(Tensor x, Tensor y, ConvGeometry g, Tensor dx, int from, int to, int mode) {
+    int c = g.channels();
+    int image = g.inH() * g.inW() * c;
+    if (dx != null) {
+      Arrays.fill(dx.array(), dx.offset() + from * image, dx.offset() + to * image, 0f);
+    }
+    float[] yv = y.array();
+    for (int n = from; n < to; n++) {
+      for (int oh = 0; oh < g.outH(); oh++) {
+        int h0 = oh * g.strideH() - g.padTop();
+        int iFrom = firstTap(h0, g.dilationH());
+        int iTo = endTap(h0, g.kh(), g.inH(), g.dilationH());
+        for (int ow = 0; ow < g.outW(); ow++) {
+          int w0 = ow * g.strideW() - g.padLeft();
+          int jFrom = firstTap(w0, g.dilationW());
+          int jTo = endTap(w0, g.kw(), g.inW(), g.dilationW());
+          int yb = y.offset() + ((n * g.outH() + oh) * g.outW() + ow) * c;
+          int pix = n * image;
+          float inv = 1f / ((iTo - iFrom) * (jTo - jFrom));
+          if (mode == AVG_FORWARD) {
+            Arrays.fill(yv, yb, yb + c, 0f);
+          }
+          for (int i = iFrom; i < iTo; i++) {
+            for (int j = jFrom; j < jTo; j++) {
+              int at = pix + ((h0 + i * g.dilationH()) * g.inW() + w0 + j * g.dilationW()) * c;
+              if (mode == AVG_FORWARD) {
+                float[] xv = x.array();
+                int xb = x.offset() + at;
+                for (int ch = 0; ch < c; ch++) {
+                  yv[yb + ch] += xv[xb + ch];
+                }
+              } else {
+                float[] d = dx.array();
+                int db = dx.offset() + at;
+                for (int ch = 0; ch < c; ch++) {
+                  d[db + ch] += yv[yb + ch] * inv;
+                }
+              }
+            }
+          }
+          if (mode == AVG_FORWARD) {
+            for (int ch = 0; ch < c; ch++) {
+              yv[yb + ch] *= inv;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Per-thread scratch for {@link #maxBackwardImages}: running maxima and their positions. */
+  private static final ThreadLocal<float[][]> BEST = ThreadLocal.withInitial(() -> new float[1][0]);
+
+  private static final ThreadLocal<int[][]> BEST_AT = ThreadLocal.withInitial(() -> new int[1][0]);
+
+  /**
+   * Max pooling's gradient for images [from, to): recomputes each window's first maximum per
+   * channel with the channel loop innermost and branch-free (as {@link #maxRows} does), then routes
+   * dy there.
+   */
+  static void maxBackwardImages(Tensor x, Tensor dy, ConvGeometry g, Tensor dx, int from, int to) {
+    int c = g.channels();
+    int image = g.inH() * g.inW() * c;
+    float[] d = dx.array();
+    float[] a = x.array();
+    float[] gy = dy.array();
+    int xo = x.offset();
+    int dxo = dx.offset();
+    Arrays.fill(d, dxo + from * image, dxo + to * image, 0f);
+    float[][] bestHolder = BEST.get();
+    int[][] atHolder = BEST_AT.get();
+    if (bestHolder[0].length < c) {
+      bestHolder[0] = new float[c];
+      atHolder[0] = new int[c];
+    }
+    float[] best = bestHolder[0];
+    int[] bestAt = atHolder[0];
+    int r = from * g.outH();
+    for (int n = from; n < to; n++) {
+      int pix = n * image;
+      for (int oh = 0; oh < g.outH(); oh++, r++) {
+        int h0 = oh * g.strideH() - g.padTop();
+        int hTaps = endTap(h0, g.kh(), g.inH(), g.dilationH());
+        for (int ow = 0, yb = dy.offset() + r * g.outW() * c; ow < g.outW(); ow++, yb += c) {
+          int w0 = ow * g.strideW() - g.padLeft();
+          int wTaps = endTap(w0, g.kw(), g.inW(), g.dilationW());
+          boolean first = true;
+          for (int i = firstTap(h0, g.dilationH()); i < hTaps; i++) {
+            for (int j = firstTap(w0, g.dilationW()); j < wTaps; j++) {
+              int at = pix + ((h0 + i * g.dilationH()) * g.inW() + w0 + j * g.dilationW()) * c;
+              int xb = xo + at;
+              if (first) {
+                System.arraycopy(a, xb, best, 0, c);
+                for (int ch = 0; ch < c; ch++) {
+                  bestAt[ch] = at + ch;
+                }
+                first = false;
+                continue;
+              }
+              // v > cur exactly when cur - v is negative: a branch would mispredict on random data.
+              for (int ch = 0; ch < c; ch++) {
+                float v = a[xb + ch];
+                float cur = best[ch];
+                int mask = Float.floatToRawIntBits(cur - v) >> 31;
+                best[ch] = Math.max(cur, v);
+                bestAt[ch] = ((at + ch) & mask) | (bestAt[ch] & ~mask);
+              }
+            }
+          }
+          if (!first) {
+            for (int ch = 0; ch < c; ch++) {
+              d[dxo + bestAt[ch]] += gy[yb + ch];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The first tap of a window starting at {@code start} that lies at or after position 0. */
+  private static int firstTap(int start, int dilation) {
+    return Math.max(0, ceilDiv(-start, dilation));
+  }
+
+  /** One past the last of k taps of a window starting at {@code start} that lies before in. */
+  private static int endTap(int start, int k, int in, int dilation) {
+    return Math.min(k, ceilDiv(in - start, dilation));
+  }
+
+  private static int ceilDiv(int a, int b) {
+    // Called per window; b (the dilation) is nearly always 1, and floorDiv costs a real division.
+    return b == 1 ? a : -Math.floorDiv(-a, b);
+  }
+}
