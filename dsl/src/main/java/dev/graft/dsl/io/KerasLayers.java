@@ -6,6 +6,7 @@ import dev.graft.layers.ActivationLayer;
 import dev.graft.layers.Add;
 import dev.graft.layers.Average;
 import dev.graft.layers.BatchNormalization;
+import dev.graft.layers.Bidirectional;
 import dev.graft.layers.Concatenate;
 import dev.graft.layers.Conv1D;
 import dev.graft.layers.Conv2D;
@@ -93,6 +94,7 @@ final class KerasLayers {
                 c,
                 new RandomTranslation(
                     symmetric(c, "height_factor"), symmetric(c, "width_factor"))));
+    REGISTRY.put("Bidirectional", c -> bidirectional(c));
     REGISTRY.put("BatchNormalization", c -> batchNormalization(c));
     REGISTRY.put("LayerNormalization", c -> layerNormalization(c));
     REGISTRY.put("Conv1D", c -> conv1d(c));
@@ -287,6 +289,20 @@ final class KerasLayers {
       l.fillValue(c.num("fill_value", 0));
     }
     return l;
+  }
+
+  /** Keras stores the wrapped layer's config; its copies are named forward_/backward_ + name. */
+  private static Layer bidirectional(Cfg c) {
+    Cfg wrapped = c.cfg("layer");
+    Cfg inner = wrapped.cfg("config");
+    Layer l = create(wrapped.str("class_name"), inner);
+    require(c, l instanceof Recurrent, "layer", wrapped.str("class_name"));
+    String name = inner.str("name", null);
+    if (name != null) {
+      l.name(name.startsWith("forward_") ? name.substring("forward_".length()) : name);
+    }
+    String mode = c.str("merge_mode", "concat");
+    return new Bidirectional((Recurrent) l, Bidirectional.MergeMode.of(mode));
   }
 
   private static Layer embedding(Cfg c) {

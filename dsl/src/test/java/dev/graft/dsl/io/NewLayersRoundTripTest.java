@@ -55,4 +55,16 @@ class NewLayersRoundTripTest {
     Model back = Model.load(file);
     assertTrue(back.predict(x).allClose(m.predict(x), 1e-6, 1e-6));
   }
+
+  @Test
+  void bidirectionalRoundTrips(@TempDir Path dir) {
+    var in = input(5, 3);
+    Model m = model(in, dense(1).on(bidirectional(lstm(4).returnSequences(true), "sum").on(in)));
+    m.compile(adam(), "mse");
+    Path file = dir.resolve("bd.keras");
+    m.save(file);
+    Model back = Model.load(file);
+    Tensor x = Tensor.rand(new Rng(3), 2, 5, 3);
+    assertTrue(back.predict(x).allClose(m.predict(x), 1e-6, 1e-6));
+  }
 }
