@@ -183,7 +183,7 @@ public final class Trainer {
       int nv = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), vx);
       DataChecks.targets(nv, checks.outputShapes(), losses, vy);
     }
-    Tensor weights = sampleWeights(o, y.get(0), n);
+    Tensor weights = SampleWeights.of(o, y.get(0), n);
     Rng rng = o.seed() == null ? Rng.global().split() : new Rng(o.seed());
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
@@ -252,44 +252,6 @@ public final class Trainer {
     }
     cbs.forEach(cb -> cb.onTrainEnd(run));
     return history;
-  }
-
-  private Tensor sampleWeights(FitOptions o, Tensor y, int n) {
-    Tensor w = Tensor.ones(n);
-    if (o.sampleWeight() != null) {
-      if (o.sampleWeight().size() < n) {
-        throw new IllegalArgumentException(
-            "sample_weight has shape " + o.sampleWeight().shape() + " for " + n + " samples");
-      }
-      DataChecks.finite("sample_weight", o.sampleWeight());
-      System.arraycopy(o.sampleWeight().array(), o.sampleWeight().offset(), w.array(), 0, n);
-    }
-    if (o.classWeight() != null) {
-      int per = y.size() / y.shape().dim(0);
-      for (int i = 0; i < n; i++) {
-        int cls = per == 1 ? (int) y.getFlat(i) : argmax(y, i * per, per);
-        Float cw = o.classWeight().get(cls);
-        if (cw == null) {
-          throw new IllegalArgumentException(
-              "class_weight has no weight for class "
-                  + cls
-                  + "; it covers "
-                  + o.classWeight().keySet());
-        }
-        w.setFlat(i, w.getFlat(i) * cw);
-      }
-    }
-    return w;
-  }
-
-  private static int argmax(Tensor t, int from, int c) {
-    int best = 0;
-    for (int j = 1; j < c; j++) {
-      if (t.getFlat(from + j) > t.getFlat(from + best)) {
-        best = j;
-      }
-    }
-    return best;
   }
 
   private static List<Tensor> rows(List<Tensor> ts, int from, int to) {

@@ -1,0 +1,54 @@
+package dev.graft.dsl.internal;
+
+import dev.graft.dsl.FitOptions;
+import dev.graft.tensor.Tensor;
+
+/** Per-sample loss weights for {@code fit}: {@code sample_weight} times {@code class_weight}. */
+final class SampleWeights {
+  private SampleWeights() {}
+
+  /**
+   * The weight of each of the first {@code n} samples: 1, times the given sample weight, times the
+   * weight of the sample's class (its label, or the argmax of a one-hot target).
+   *
+   * @throws IllegalArgumentException if the sample weights are too few or not finite, or a class
+   *     has no weight
+   */
+  static Tensor of(FitOptions o, Tensor y, int n) {
+    Tensor w = Tensor.ones(n);
+    if (o.sampleWeight() != null) {
+      if (o.sampleWeight().size() < n) {
+        throw new IllegalArgumentException(
+            "sample_weight has shape " + o.sampleWeight().shape() + " for " + n + " samples");
+      }
+      DataChecks.finite("sample_weight", o.sampleWeight());
+      System.arraycopy(o.sampleWeight().array(), o.sampleWeight().offset(), w.array(), 0, n);
+    }
+    if (o.classWeight() != null) {
+      int per = y.size() / y.shape().dim(0);
+      for (int i = 0; i < n; i++) {
+        int cls = per == 1 ? (int) y.getFlat(i) : argmax(y, i * per, per);
+        Float cw = o.classWeight().get(cls);
+        if (cw == null) {
+          throw new IllegalArgumentException(
+              "class_weight has no weight for class "
+                  + cls
+                  + "; it covers "
+                  + o.classWeight().keySet());
+        }
+        w.setFlat(i, w.getFlat(i) * cw);
+      }
+    }
+    return w;
+  }
+
+  private static int argmax(Tensor t, int from, int c) {
+    int best = 0;
+    for (int j = 1; j < c; j++) {
+      if (t.getFlat(from + j) > t.getFlat(from + best)) {
+        best = j;
+      }
+    }
+    return best;
+  }
+}
