@@ -228,17 +228,7 @@ class LstmTest {
         db,
         null,
         null);
-    Object grads = ref.get("grads");
-    Object gw = RecurrentTesting.field(grads, "weights");
-    assertClose(
-        RecurrentTesting.data(RecurrentTesting.at(RecurrentTesting.field(grads, "inputs"), 0)),
-        dx,
-        1e-4,
-        1e-5,
-        name + " dx");
-    assertClose(RecurrentTesting.data(RecurrentTesting.at(gw, 0)), dw, 1e-4, 1e-5, name + " dW");
-    assertClose(RecurrentTesting.data(RecurrentTesting.at(gw, 1)), du, 1e-4, 1e-5, name + " dU");
-    assertClose(RecurrentTesting.data(RecurrentTesting.at(gw, 2)), db, 1e-4, 1e-5, name + " db");
+    RecurrentTesting.assertReferenceGradients(ref, name, dx, dw, du, db);
   }
 
   static Stream<String> referenceNames() {

@@ -197,4 +197,18 @@ final class RecurrentTesting {
       }
     }
   }
+
+  /**
+   * Checks a kernel's gradients against a reference case's {@code grads} (input 0, then kernel,
+   * recurrent kernel and bias) to 1e-5 + 1e-4·|want|.
+   */
+  static void assertReferenceGradients(
+      Map<String, Object> ref, String name, Tensor dx, Tensor dw, Tensor du, Tensor db) {
+    Object grads = ref.get("grads");
+    Object gw = field(grads, "weights");
+    TestTensors.assertClose(data(at(field(grads, "inputs"), 0)), dx, 1e-4, 1e-5, name + " dx");
+    TestTensors.assertClose(data(at(gw, 0)), dw, 1e-4, 1e-5, name + " dW");
+    TestTensors.assertClose(data(at(gw, 1)), du, 1e-4, 1e-5, name + " dU");
+    TestTensors.assertClose(data(at(gw, 2)), db, 1e-4, 1e-5, name + " db");
+  }
 }
