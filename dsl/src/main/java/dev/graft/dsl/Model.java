@@ -4,6 +4,7 @@ import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.optim.Optimizer;
 import dev.graft.dsl.internal.FunctionalGraph;
+import dev.graft.dsl.internal.ModelInputs;
 import dev.graft.dsl.internal.Predictor;
 import dev.graft.dsl.internal.Summary;
 import dev.graft.dsl.internal.Trainer;
@@ -11,12 +12,9 @@ import dev.graft.layers.CallContext;
 import dev.graft.layers.InputLayer;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -169,24 +167,7 @@ public class Model extends Layer {
 
   /** Layers held in fields of a subclass (tracked before the model is traced). */
   private List<Layer> trackedFields() {
-    List<Layer> out = new ArrayList<>();
-    for (Class<?> k = getClass(); k != Model.class && k != null; k = k.getSuperclass()) {
-      for (Field f : k.getDeclaredFields()) {
-        if (Modifier.isStatic(f.getModifiers()) || !Layer.class.isAssignableFrom(f.getType())) {
-          continue;
-        }
-        try {
-          f.setAccessible(true);
-          Object v = f.get(this);
-          if (v instanceof Layer l && !out.contains(l)) {
-            out.add(l);
-          }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-          // An inaccessible field is not ours to track.
-        }
-      }
-    }
-    return out;
+    return ModelInputs.layerFields(this, Model.class);
   }
 
   /**
@@ -510,27 +491,7 @@ public class Model extends Layer {
   }
 
   private List<Tensor> byName(Map<String, Tensor> x) {
-    List<String> names = inputNames();
-    Set<String> unknown = new LinkedHashSet<>(x.keySet());
-    unknown.removeAll(names);
-    Set<String> missing = new LinkedHashSet<>(names);
-    missing.removeAll(x.keySet());
-    if (!unknown.isEmpty() || !missing.isEmpty()) {
-      throw new IllegalArgumentException(
-          "Model \""
-              + name()
-              + "\" expects inputs named "
-              + names
-              + "; received "
-              + x.keySet()
-              + (missing.isEmpty() ? "" : "; missing " + missing)
-              + (unknown.isEmpty() ? "" : "; unknown " + unknown));
-    }
-    List<Tensor> out = new ArrayList<>();
-    for (String n : names) {
-      out.add(x.get(n));
-    }
-    return out;
+    return ModelInputs.byName(name(), inputNames(), x);
   }
 
   // ---- saving ----
