@@ -42,6 +42,15 @@ public interface Blas {
       int cOffset,
       int ldc);
 
+  /**
+   * The variant of this back-end to call from inside a {@link Parallel} loop body: one that never
+   * starts threads of its own, so that workers calling it side by side do not oversubscribe the
+   * cores. Back-ends that are single-threaded already return themselves.
+   */
+  default Blas singleThreaded() {
+    return this;
+  }
+
   /** The back-end in use (from {@code -Dgraft.blas}, default {@code auto}). */
   static Blas current() {
     return BlasRegistry.current();

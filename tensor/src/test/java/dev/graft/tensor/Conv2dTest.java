@@ -30,7 +30,11 @@ class Conv2dTest {
         Arguments.of(3, 4, 5, 2, 6, 4, 5, 1, 1, 1, 1, Padding.VALID), // kernel = input size
         Arguments.of(1, 5, 6, 7, 9, 1, 1, 1, 1, 1, 1, Padding.VALID), // 1x1
         Arguments.of(2, 5, 130, 2, 3, 3, 3, 1, 1, 1, 1, Padding.SAME), // many row blocks
-        Arguments.of(2, 12, 11, 3, 32, 3, 3, 1, 1, 1, 1, Padding.VALID)); // the seed's layer
+        Arguments.of(2, 12, 11, 3, 32, 3, 3, 1, 1, 1, 1, Padding.VALID), // the seed's layer
+        // More output pixels than one im2col chunk: chunks and workers split mid-row, mid-image.
+        Arguments.of(3, 40, 41, 2, 3, 3, 3, 1, 1, 1, 1, Padding.SAME),
+        Arguments.of(2, 90, 47, 2, 2, 3, 2, 1, 1, 1, 1, Padding.VALID),
+        Arguments.of(4, 64, 64, 3, 4, 3, 3, 1, 1, 1, 1, Padding.VALID)); // chunks per worker
   }
 
   private static ConvGeometry geometry(Object[] a) {
@@ -151,6 +155,10 @@ class Conv2dTest {
       db[i % cout] += r.getFlat(i);
     }
     assertClose(db, Conv2d.backwardBias(r, Tensor.full(7f, cout)), 1e-4, 1e-4, "conv2d dbias");
+    int kk = kh * kw * cin;
+    Tensor packed = Conv2d.backwardKernelAndBias(x, r, g, Tensor.full(7f, kk + 1, cout));
+    assertClose(want[1], packed.slice(0, kk), 1e-4, 1e-4, "packed dkernel " + g);
+    assertClose(db, packed.slice(kk, kk + 1), 1e-4, 1e-4, "packed dbias " + g);
 
     checkByFiniteDifferences(x, k, bias, r, g, dx, dk);
   }
@@ -254,5 +262,17 @@ class Conv2dTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> Conv2d.backwardBias(Tensor.zeros(2, 4, 4, 4), Tensor.zeros(3)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Conv2d.backwardKernelAndBias(x, Tensor.zeros(2, 4, 4, 4), g, k.copy()));
+    assertTrue(e.getMessage().startsWith("conv2d_backward_kernel_and_bias:"), e.getMessage());
+    assertTrue(e.getMessage().contains("(28, Cout)"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Conv2d.backwardKernelAndBias(x, Tensor.zeros(2, 4, 5, 4), g, Tensor.zeros(28, 4)));
+    assertTrue(e.getMessage().contains("(2, 4, 5, 4)"), e.getMessage());
   }
 }

@@ -87,9 +87,16 @@ public final class Conv2D extends Op {
     Node k = self.input(1);
     List<Node> grads = new ArrayList<>();
     grads.add(self.graph().apply(new InputGrad(geometry, x.shape()), g, k));
-    grads.add(self.graph().apply(new KernelGrad(geometry, k.shape()), x, g));
     if (self.inputs().size() == 3) {
-      grads.add(SumTo.of(g, Shape.of(filters)));
+      // Kernel and bias gradients in one pass over g, as rows of one packed (K + 1, F) matrix.
+      int kernelSize = k.shape().size();
+      Node packed =
+          self.graph()
+              .apply(new KernelGrad(geometry, Shape.of(kernelSize / filters + 1, filters)), x, g);
+      grads.add(Part.of(packed, 0, k.shape()));
+      grads.add(Part.of(packed, kernelSize, Shape.of(filters)));
+    } else {
+      grads.add(self.graph().apply(new KernelGrad(geometry, k.shape()), x, g));
     }
     return grads;
   }
@@ -120,7 +127,10 @@ public final class Conv2D extends Op {
     }
   }
 
-  /** {@code dKernel} from {@code (x, dy)}. */
+  /**
+   * {@code dKernel} from {@code (x, dy)}, or, when its shape is the packed {@code (K + 1, F)}, the
+   * kernel gradient's K rows followed by the bias gradient.
+   */
   static final class KernelGrad extends BackwardOp {
     private final ConvGeometry geometry;
     private final Shape kShape;
@@ -142,7 +152,11 @@ public final class Conv2D extends Op {
 
     @Override
     public void forward(Args a) {
-      Conv2d.backwardKernel(a.input(0), a.input(1), geometry, a.output());
+      if (kShape.rank() == 2) {
+        Conv2d.backwardKernelAndBias(a.input(0), a.input(1), geometry, a.output());
+      } else {
+        Conv2d.backwardKernel(a.input(0), a.input(1), geometry, a.output());
+      }
     }
   }
 }

@@ -29,6 +29,7 @@ public final class AutoBlas implements Blas {
   private static final int TABLE = 1024;
 
   private final Blas[] candidates;
+  private volatile Blas singleThreaded;
   private final AtomicReferenceArray<ShapeClass> table = new AtomicReferenceArray<>(TABLE);
 
   /** A dispatcher over these back-ends (at least one); the first is the fallback. */
@@ -42,6 +43,26 @@ public final class AutoBlas implements Blas {
   @Override
   public String name() {
     return "auto";
+  }
+
+  /**
+   * The single-threaded OpenBLAS when it is a candidate, else the single-threaded Java GEMM. No
+   * timing here: workers calling at once would time each other's contention, and jblas is left out
+   * because its bundled BLAS is not reentrant.
+   */
+  @Override
+  public Blas singleThreaded() {
+    Blas s = singleThreaded;
+    if (s == null) {
+      s = JavaBlas.SINGLE_THREADED;
+      for (Blas c : candidates) {
+        if (c instanceof OpenBlas) {
+          s = c.singleThreaded();
+        }
+      }
+      singleThreaded = s;
+    }
+    return s;
   }
 
   /** The back-end this dispatcher has settled on for a shape, or null while it is still timing. */

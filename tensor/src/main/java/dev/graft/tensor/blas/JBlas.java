@@ -83,22 +83,26 @@ public final class JBlas implements Blas {
       // NaN garbage leaking through an implementation that computes 0 * C.
       GemmChecks.scale(0f, c, cOffset, m, n, ldc);
     }
-    NativeBlas.sgemm(
-        transB ? 'T' : 'N',
-        transA ? 'T' : 'N',
-        n,
-        m,
-        k,
-        alpha,
-        b,
-        bOffset,
-        ldb,
-        a,
-        aOffset,
-        lda,
-        beta,
-        c,
-        cOffset,
-        ldc);
+    // jblas's bundled BLAS is not reentrant: two threads in sgemm at once corrupt each other's
+    // results (seen as zero rows from Conv2d's parallel chunks), so calls take turns.
+    synchronized (JBlas.class) {
+      NativeBlas.sgemm(
+          transB ? 'T' : 'N',
+          transA ? 'T' : 'N',
+          n,
+          m,
+          k,
+          alpha,
+          b,
+          bOffset,
+          ldb,
+          a,
+          aOffset,
+          lda,
+          beta,
+          c,
+          cOffset,
+          ldc);
+    }
   }
 }

@@ -45,6 +45,11 @@ public final class JavaBlas implements Blas {
   }
 
   @Override
+  public Blas singleThreaded() {
+    return SINGLE_THREADED;
+  }
+
+  @Override
   public void sgemm(
       boolean transA,
       boolean transB,

@@ -90,6 +90,11 @@ public final class OpenBlas implements Blas {
   }
 
   @Override
+  public Blas singleThreaded() {
+    return singleThreaded;
+  }
+
+  @Override
   public void sgemm(
       boolean transA,
       boolean transB,
