@@ -32,6 +32,7 @@ import dev.graft.autograd.ops.Square;
 import dev.graft.autograd.ops.Sub;
 import dev.graft.autograd.ops.SumTo;
 import dev.graft.autograd.ops.Tanh;
+import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Losses;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
@@ -156,6 +157,22 @@ class OpGradientTest {
                 r(75, 2, 5, 5, 3)));
       }
     }
+    cs.add(
+        c(
+            "max_pool_of_relu", // built as relu of the pooled input
+            n ->
+                Pool.of(
+                    Pool.Kind.MAX,
+                    Relu.of(n.get(0)),
+                    new int[] {2, 2},
+                    new int[] {2, 2},
+                    ConvGeometry.Padding.SAME),
+            r(78, 2, 5, 5, 3)));
+    cs.add(
+        c(
+            "global_max_pool_of_relu",
+            n -> Pool.global(Pool.Kind.GLOBAL_MAX, Relu.of(n.get(0))),
+            r(77, 2, 3, 4, 2)));
     cs.add(
         c("global_max_pool", n -> Pool.global(Pool.Kind.GLOBAL_MAX, n.get(0)), r(76, 2, 3, 4, 2)));
     cs.add(

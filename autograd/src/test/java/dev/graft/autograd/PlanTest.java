@@ -1,5 +1,6 @@
 package dev.graft.autograd;
 
+import static dev.graft.tensor.Shape.UNKNOWN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,12 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.autograd.ops.Add;
 import dev.graft.autograd.ops.Loss;
 import dev.graft.autograd.ops.MatMul;
+import dev.graft.autograd.ops.Pool;
 import dev.graft.autograd.ops.Reduction;
 import dev.graft.autograd.ops.Relu;
 import dev.graft.autograd.ops.Sigmoid;
 import dev.graft.autograd.optim.Adam;
 import dev.graft.autograd.optim.Optimizer;
+import dev.graft.tensor.ConvGeometry;
+import dev.graft.tensor.ConvGeometry.Padding;
 import dev.graft.tensor.Losses;
+import dev.graft.tensor.Pool2d;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
@@ -142,6 +147,28 @@ class PlanTest {
     Sigmoid.of(x); // never requested
     Plan p = new Program(List.of(used)).plan(2);
     assertEquals(1, p.opList().size(), p.opList().toString());
+  }
+
+  @Test
+  void maxPoolOfReluRunsTheReluOnThePooledTensor() {
+    Graph g = new Graph();
+    Node x = g.placeholder("x", Shape.of(UNKNOWN, 6, 5, 3));
+    Node pooled =
+        Pool.of(Pool.Kind.MAX, Relu.of(x), new int[] {2, 2}, new int[] {2, 2}, Padding.SAME);
+    assertTrue(pooled.op() instanceof Relu, pooled.toString());
+    assertTrue(pooled.input(0).op() instanceof Pool, pooled.input(0).toString());
+    Plan p = new Program(List.of(pooled)).plan(2);
+    assertEquals(2, p.opList().size(), p.opList().toString()); // the unpooled ReLU is dead
+    Tensor in = Tensor.uniform(new Rng(5), -1f, 1f, 2, 6, 5, 3);
+    p.input("x").copyFrom(in);
+    p.run(false);
+    Tensor relu = in.copy();
+    for (int i = 0; i < relu.size(); i++) {
+      relu.setFlat(i, Math.max(0f, relu.getFlat(i)));
+    }
+    ConvGeometry geometry = Pool2d.geometry(relu.shape(), 2, 2, 2, 2, Padding.SAME);
+    Tensor want = Pool2d.maxForward(relu, geometry, Tensor.zeros(2, 3, 3, 3), null);
+    assertTrue(want.allClose(p.output(0), 0, 0), p.output(0) + " vs " + want);
   }
 
   @Test

@@ -11,8 +11,6 @@ import dev.graft.autograd.ops.Concat;
 import dev.graft.autograd.ops.Conv2D;
 import dev.graft.autograd.ops.LstmSequence;
 import dev.graft.autograd.ops.MatMul;
-import dev.graft.autograd.ops.Mul;
-import dev.graft.autograd.ops.Reduction;
 import dev.graft.dsl.FitOptions;
 import dev.graft.dsl.Model;
 import dev.graft.tensor.Blas;
@@ -126,12 +124,16 @@ public final class SideBySide {
     }
   }
 
-  /** Forward + backward of {@code out} w.r.t. {@code sources} with a fixed upstream gradient. */
+  /**
+   * Forward + backward of {@code out} w.r.t. {@code sources} with a fixed upstream gradient, as the
+   * peer's {@code out.backward(g)}: the gradient seeds the backward pass directly, and {@code out}
+   * is requested too so that the forward pass runs even where no gradient needs its result.
+   */
   private double fwdBwd(Graph g, Node out, List<Node> sources, int inner) {
     Tensor seed = Tensor.uniform(new Rng(3), -1f, 1f, out.shape().toArray());
-    Node loss = Reduction.sum(Mul.of(out, g.constant(seed)), false);
-    List<Node> grads = Gradients.of(List.of(loss), List.of(g.constant(Tensor.scalar(1f))), sources);
-    Plan plan = new Program(grads).plan(1);
+    List<Node> wanted = new ArrayList<>(List.of(out));
+    wanted.addAll(Gradients.of(List.of(out), List.of(g.constant(seed)), sources));
+    Plan plan = new Program(wanted).plan(1);
     return median(() -> plan.run(true), inner);
   }
 

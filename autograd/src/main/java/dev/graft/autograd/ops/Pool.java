@@ -33,19 +33,33 @@ public final class Pool extends Op {
     this.geometry = geometry;
   }
 
-  /** Windowed pooling of {@code x} with the given pool size, strides and padding. */
+  /**
+   * Windowed pooling of {@code x} with the given pool size, strides and padding.
+   *
+   * <p>Max-pooling a ReLU's output is built as ReLU of the max-pooled input: {@code max(relu(v)) =
+   * relu(max(v))} for every window, and the gradients agree too (both are zero unless the window's
+   * maximum is positive, and then both go to the same first maximum), but the ReLU and its gradient
+   * then run on the pooled tensor, a quarter of the data for 2x2 windows. The unpooled ReLU stays
+   * in the graph and is computed only if something else reads it.
+   */
   public static Node of(
       Kind kind, Node x, int[] pool, int[] strides, ConvGeometry.Padding padding) {
     if (kind == Kind.GLOBAL_MAX || kind == Kind.GLOBAL_AVG) {
       return global(kind, x);
+    }
+    if (kind == Kind.MAX && x.op() instanceof Relu) {
+      return Relu.of(of(kind, x.input(0), pool, strides, padding));
     }
     requireImage(x);
     ConvGeometry g = Pool2d.geometry(x.shape(), pool[0], pool[1], strides[0], strides[1], padding);
     return x.graph().apply(new Pool(kind, g), x);
   }
 
-  /** Global pooling of {@code x} to {@code (N, C)}. */
+  /** Global pooling of {@code x} to {@code (N, C)} (global max after a ReLU as in {@link #of}). */
   public static Node global(Kind kind, Node x) {
+    if (kind == Kind.GLOBAL_MAX && x.op() instanceof Relu) {
+      return Relu.of(global(kind, x.input(0)));
+    }
     requireImage(x);
     return x.graph().apply(new Pool(kind, null), x);
   }
