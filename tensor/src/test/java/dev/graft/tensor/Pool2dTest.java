@@ -166,6 +166,18 @@ class Pool2dTest {
         0,
         0,
         "ties recomputed");
+    // Partial ties: the first maximum in row-major window order takes the gradient.
+    Tensor y = Tensor.of(new float[] {1, 3, 0, 2, 3, 2, 2, 2}, 1, 2, 4, 1);
+    assertClose(
+        new double[] {0, 1, 0, 1, 0, 0, 0, 0},
+        Pool2d.maxBackward(
+            y,
+            Tensor.of(new float[] {1, 1}, 1, 1, 2, 1),
+            Pool2d.geometry(y.shape()),
+            Tensor.full(9f, 1, 2, 4, 1)),
+        0,
+        0,
+        "partial ties");
   }
 
   @Test
