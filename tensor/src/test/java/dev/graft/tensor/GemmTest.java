@@ -260,4 +260,20 @@ class GemmTest {
     assertEquals("java", chosen.name());
     assertEquals(null, auto.choice(true, true, 16, 24, 32));
   }
+
+  @Test
+  void autoSendsLargeProductsStraightToMultiThreadedOpenBlas() {
+    Blas openblas;
+    try {
+      openblas = Blas.named("openblas");
+    } catch (UnsupportedOperationException e) {
+      Assumptions.abort("OpenBLAS cannot load here: " + e.getMessage());
+      return;
+    }
+    AutoBlas auto = new AutoBlas(Blas.named("java"), openblas, Blas.named("openblas-1t"));
+    assertEquals("openblas", auto.choice(false, false, 1024, 1024, 16).name());
+    assertEquals(null, auto.choice(false, false, 32, 256, 128));
+    check(auto, new Random(6), false, true, 256, 512, 128, 1f, 0f); // 2^24 MACs, right answer
+    assertEquals("openblas-1t", auto.singleThreaded().name());
+  }
 }
