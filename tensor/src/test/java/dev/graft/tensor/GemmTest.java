@@ -262,6 +262,27 @@ class GemmTest {
   }
 
   @Test
+  void largeProductsStagedByTwoThreadsAreRight() {
+    Blas openblas;
+    try {
+      openblas = Blas.named("openblas");
+    } catch (UnsupportedOperationException e) {
+      Assumptions.abort("OpenBLAS cannot load here: " + e.getMessage());
+      return;
+    }
+    int threads = Parallel.threads();
+    Parallel.setThreads(2);
+    try {
+      Random r = new Random(8);
+      // 4M multiply-adds, over 1M staged floats: A, B and C are copied in and out by two threads.
+      check(openblas, r, false, false, 1024, 1024, 4, 1f, 0f);
+      check(openblas, r, true, true, 1024, 1024, 4, 0.5f, 2f);
+    } finally {
+      Parallel.setThreads(threads);
+    }
+  }
+
+  @Test
   void autoSendsLargeProductsStraightToMultiThreadedOpenBlas() {
     Blas openblas;
     try {

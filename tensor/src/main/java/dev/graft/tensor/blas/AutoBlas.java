@@ -11,10 +11,12 @@ import java.util.logging.Logger;
  * n and k each rounded to a half power of two, one thread or several). The first calls of a class
  * go round-robin over the candidates, each timed; every one of them is a real call that writes the
  * real result, so answers are right from the first call. Once every surviving candidate has run
- * {@link #TRIALS} times the one with the best time per multiply-add wins, and the class sticks with
- * it. After {@link #RECHECK} further calls the class is measured again, then after 8 times as many
- * calls, and so on: the first trials may have timed the pure-Java code before the JIT compiled it,
- * and the load on a shared machine changes which back-end wins.
+ * {@link #TRIALS} times (the first call of each only a warm-up) the one with the best time per
+ * multiply-add wins, and the class sticks with it. Products of at least {@link #LARGE_MACS} skip
+ * all this and go to multi-threaded OpenBLAS. After {@link #RECHECK} further calls the class is
+ * measured again, then after 8 times as many calls, and so on: the first trials may have timed the
+ * pure-Java code before the JIT compiled it, and the load on a shared machine changes which
+ * back-end wins.
  *
  * <p>The choices live in a fixed open-addressing table read without locks; steady-state calls
  * allocate nothing.
@@ -225,7 +227,9 @@ public final class AutoBlas implements Blas {
 
     /** Records a timing; returns true if that decided the class. */
     boolean record(int i, double nsPerMac) {
-      if (nsPerMac < best[i]) {
+      // A back-end's first call in a class is a warm-up, not a sample: it pays one-time costs
+      // (staging buffers, cold caches, code not yet compiled), which decided classes wrongly.
+      if (runs[i] > 0 && nsPerMac < best[i]) {
         best[i] = nsPerMac;
       }
       runs[i]++;
@@ -245,9 +249,11 @@ public final class AutoBlas implements Blas {
       return true;
     }
 
-    /** A candidate more than three times slower than the best after two runs stops being timed. */
+    /**
+     * A candidate more than three times slower than the best after two samples stops being timed.
+     */
     private boolean eliminated(int i) {
-      if (runs[i] < 2) {
+      if (runs[i] < 3) {
         return false;
       }
       double min = Double.MAX_VALUE;

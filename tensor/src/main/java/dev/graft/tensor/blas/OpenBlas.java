@@ -19,6 +19,9 @@ public final class OpenBlas implements Blas {
   /** Below this many multiply-adds OpenBLAS gets one thread: waking a second costs more. */
   static final long MULTITHREAD_MIN_MACS = 1L << 22;
 
+  /** Staged floats from which two workers copy in parallel (one copy is bound by one core). */
+  static final long PARALLEL_COPY_MIN_FLOATS = 1L << 20;
+
   private static volatile OpenBlas instance;
   private static volatile OpenBlas singleThreaded;
   private static Throwable loadFailure;
@@ -132,12 +135,31 @@ public final class OpenBlas implements Blas {
     FloatPointer pa = s.a(aSpan);
     FloatPointer pb = s.b(bSpan);
     FloatPointer pc = s.c(cSpan);
-    pa.put(a, aOffset, aSpan);
-    pb.put(b, bOffset, bSpan);
     // Copying C out writes its whole span, gaps between rows included, so those must be staged too.
     boolean cIn = beta != 0f || (ldc != n && m > 1);
-    if (cIn) {
-      pc.put(c, cOffset, cSpan);
+    boolean parallelCopy = threads > 1 && (long) aSpan + bSpan + cSpan >= PARALLEL_COPY_MIN_FLOATS;
+    if (parallelCopy) {
+      Parallel.forRange(
+          2,
+          1,
+          (from, to) -> {
+            for (int part = from; part < to; part++) {
+              if (part == 0) {
+                pa.put(a, aOffset, aSpan);
+              } else {
+                pb.put(b, bOffset, bSpan);
+                if (cIn) {
+                  pc.put(c, cOffset, cSpan);
+                }
+              }
+            }
+          });
+    } else {
+      pa.put(a, aOffset, aSpan);
+      pb.put(b, bOffset, bSpan);
+      if (cIn) {
+        pc.put(c, cOffset, cSpan);
+      }
     }
     openblas_nolapack.cblas_sgemm(
         openblas_nolapack.CblasRowMajor,
@@ -154,7 +176,23 @@ public final class OpenBlas implements Blas {
         beta,
         pc,
         ldc);
-    pc.get(c, cOffset, cSpan);
+    if (parallelCopy && cSpan >= 2) {
+      FloatPointer upper = s.upperHalfOfC(cSpan / 2);
+      Parallel.forRange(
+          2,
+          1,
+          (from, to) -> {
+            for (int part = from; part < to; part++) {
+              if (part == 0) {
+                pc.get(c, cOffset, cSpan / 2);
+              } else {
+                upper.get(c, cOffset + cSpan / 2, cSpan - cSpan / 2);
+              }
+            }
+          });
+    } else {
+      pc.get(c, cOffset, cSpan);
+    }
   }
 
   /** One thread's off-heap buffers; they grow and are kept, never freed per call. */
@@ -173,6 +211,19 @@ public final class OpenBlas implements Blas {
 
     FloatPointer c(int n) {
       return c = fit(c, n);
+    }
+
+    private FloatPointer upper;
+    private FloatPointer upperOf;
+
+    /** A second view of C starting {@code at} floats in, so two threads can copy C out. */
+    FloatPointer upperHalfOfC(int at) {
+      if (upper == null || upperOf != c) {
+        upper = new FloatPointer(c);
+        upperOf = c;
+      }
+      upper.position(at);
+      return upper;
     }
 
     private static FloatPointer fit(FloatPointer p, int n) {
