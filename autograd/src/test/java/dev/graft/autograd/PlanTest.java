@@ -172,6 +172,27 @@ class PlanTest {
   }
 
   @Test
+  void maxPoolGradientFromRecordedTapsEqualsTheSearchedOne() {
+    // In training the backward pass reads the taps the forward pass recorded; otherwise it
+    // searches x again. Both must give the same gradient, overlapping windows and padding too.
+    Graph g = new Graph();
+    Node x = g.placeholder("x", Shape.of(UNKNOWN, 7, 6, 3));
+    for (int[] ps : new int[][] {{2, 2, 2, 2}, {3, 3, 2, 1}}) {
+      Node y =
+          Pool.of(
+              Pool.Kind.MAX, x, new int[] {ps[0], ps[1]}, new int[] {ps[2], ps[3]}, Padding.SAME);
+      Tensor seed = Tensor.uniform(new Rng(9), -1f, 1f, 2, y.shape().dim(1), y.shape().dim(2), 3);
+      Node dx = Gradients.of(List.of(y), List.of(g.constant(seed)), List.of(x)).get(0);
+      Plan p = new Program(List.of(dx)).plan(2);
+      p.input("x").copyFrom(Tensor.uniform(new Rng(4), -1f, 1f, 2, 7, 6, 3));
+      p.run(true);
+      Tensor trained = p.output(0).copy();
+      p.run(false);
+      assertTrue(trained.allClose(p.output(0), 0, 0), "pool " + java.util.Arrays.toString(ps));
+    }
+  }
+
+  @Test
   void shapeErrorsNameBothShapes() {
     Graph g = new Graph();
     Node a = g.placeholder("a", Shape.batched(3));

@@ -50,8 +50,71 @@ public final class Pool2d {
               + x.shape());
     }
     Parallel.forRange(
-        n * g.outH(), 1, (from, to) -> PoolLoops.maxRows(x, g, out, argmax, from, to));
+        n * g.outH(), 1, (from, to) -> PoolLoops.maxRows(x, g, out, argmax, null, from, to));
     return out;
+  }
+
+  /**
+   * {@link #maxForward(Tensor, ConvGeometry, Tensor, int[])} recording, for each output element,
+   * the window tap {@code i * kw + j} of its first maximum as a float in {@code taps} (shaped like
+   * {@code out}), for {@link #maxBackward(Tensor, Tensor, ConvGeometry, Tensor)}: a few floats per
+   * window that a plan can keep beside the output, and whatever the batch size, exact in a float.
+   * Returns {@code out}.
+   *
+   * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
+   */
+  public static Tensor maxForwardWithTaps(Tensor x, ConvGeometry g, Tensor out, Tensor taps) {
+    int n = check("max_pool2d", "input", x, Conv2d.batch(x), g.inH(), g.inW(), g.channels(), null);
+    check("max_pool2d", "output", out, n, g.outH(), g.outW(), g.channels(), x);
+    check("max_pool2d", "taps", taps, n, g.outH(), g.outW(), g.channels(), out);
+    Parallel.forRange(
+        n * g.outH(), 1, (from, to) -> PoolLoops.maxRows(x, g, out, null, taps, from, to));
+    return out;
+  }
+
+  /**
+   * The gradient of max pooling from the window taps recorded by {@link #maxForwardWithTaps}:
+   * {@code dx} is zero except that each {@code dy} element is added at its tap. Overwrites and
+   * returns {@code dx}.
+   *
+   * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
+   */
+  public static Tensor maxBackwardFromTaps(Tensor dy, Tensor taps, ConvGeometry g, Tensor dx) {
+    int n =
+        check(
+            "max_pool2d_backward",
+            "input gradient",
+            dx,
+            Conv2d.batch(dx),
+            g.inH(),
+            g.inW(),
+            g.channels(),
+            dy);
+    check("max_pool2d_backward", "output gradient", dy, n, g.outH(), g.outW(), g.channels(), dx);
+    check("max_pool2d_backward", "taps", taps, n, g.outH(), g.outW(), g.channels(), dy);
+    int[] offsets = tapOffsets(g);
+    Parallel.forRange(
+        n, 1, (from, to) -> PoolLoops.maxBackwardFromTaps(dy, taps, g, dx, offsets, from, to));
+    return dx;
+  }
+
+  private static final ThreadLocal<int[][]> TAP_OFFSETS =
+      ThreadLocal.withInitial(() -> new int[1][0]);
+
+  /** Offset of window tap i*kw + j from the window's top-left corner, in floats of x. */
+  private static int[] tapOffsets(ConvGeometry g) {
+    int[][] holder = TAP_OFFSETS.get();
+    int taps = g.kh() * g.kw();
+    if (holder[0].length < taps) {
+      holder[0] = new int[taps];
+    }
+    int[] off = holder[0];
+    for (int i = 0; i < g.kh(); i++) {
+      for (int j = 0; j < g.kw(); j++) {
+        off[i * g.kw() + j] = (i * g.dilationH() * g.inW() + j * g.dilationW()) * g.channels();
+      }
+    }
+    return off;
   }
 
   /** {@link #maxForward(Tensor, ConvGeometry, Tensor, int[])} into a new tensor, no argmax. */

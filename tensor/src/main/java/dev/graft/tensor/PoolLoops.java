@@ -13,11 +13,19 @@ final class PoolLoops {
   static final int AVG_FORWARD = 1;
   static final int AVG_BACKWARD = 2;
 
-  /** Max pooling of output rows [from, to) (row = n * OH + oh), optionally recording argmax. */
-  static void maxRows(Tensor x, ConvGeometry g, Tensor out, int[] argmax, int from, int to) {
+  /**
+   * Max pooling of output rows [from, to) (row = n * OH + oh), optionally recording for each output
+   * element its argmax: the position within x ({@code argmax}) or the window tap index i*kw + j, as
+   * a float ({@code taps}).
+   */
+  static void maxRows(
+      Tensor x, ConvGeometry g, Tensor out, int[] argmax, Tensor taps, int from, int to) {
     int c = g.channels();
     float[] a = x.array();
     float[] o = out.array();
+    boolean record = argmax != null || taps != null;
+    // Taps are tracked as ints in a per-thread row, then stored as floats once per window.
+    int[] idx = taps == null ? argmax : tapRow(c);
     for (int r = from; r < to; r++) {
       int n = r / g.outH();
       int oh = r - n * g.outH();
@@ -25,6 +33,7 @@ final class PoolLoops {
       for (int ow = 0; ow < g.outW(); ow++) {
         int oi = (r * g.outW() + ow) * c;
         int ob = out.offset() + oi;
+        int io = taps == null ? oi : 0;
         boolean first = true;
         for (int i = 0; i < g.kh(); i++) {
           int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
@@ -37,16 +46,19 @@ final class PoolLoops {
               continue;
             }
             int xb = img + (ih * g.inW() + iw) * c;
+            // The index this tap would record for channel ch: at + ch * perChannel.
+            int at = taps == null ? xb - x.offset() : i * g.kw() + j;
+            int perChannel = taps == null ? 1 : 0;
             if (first) {
               // The first in-range tap seeds the maxima, so padding never wins.
               System.arraycopy(a, xb, o, ob, c);
-              if (argmax != null) {
+              if (record) {
                 for (int ch = 0; ch < c; ch++) {
-                  argmax[oi + ch] = xb - x.offset() + ch;
+                  idx[io + ch] = at + ch * perChannel;
                 }
               }
               first = false;
-            } else if (argmax == null) {
+            } else if (!record) {
               for (int ch = 0; ch < c; ch++) {
                 o[ob + ch] = Math.max(o[ob + ch], a[xb + ch]);
               }
@@ -54,15 +66,60 @@ final class PoolLoops {
               // Branch-free: on random data a branch here mispredicts half the time (measured
               // 8x slower). v > cur exactly when cur - v is negative; a NaN difference (both
               // -inf) would move the index to a later equal -inf, which carries no gradient anyway.
-              int at = xb - x.offset();
               for (int ch = 0; ch < c; ch++) {
                 float v = a[xb + ch];
                 float cur = o[ob + ch];
                 int mask = Float.floatToRawIntBits(cur - v) >> 31;
                 o[ob + ch] = Math.max(cur, v);
-                argmax[oi + ch] = ((at + ch) & mask) | (argmax[oi + ch] & ~mask);
+                idx[io + ch] = ((at + ch * perChannel) & mask) | (idx[io + ch] & ~mask);
               }
             }
+          }
+        }
+        if (taps != null) {
+          float[] t = taps.array();
+          int tb = taps.offset() + oi;
+          for (int ch = 0; ch < c; ch++) {
+            t[tb + ch] = idx[ch];
+          }
+        }
+      }
+    }
+  }
+
+  private static final ThreadLocal<int[][]> TAP_ROW = ThreadLocal.withInitial(() -> new int[1][0]);
+
+  private static int[] tapRow(int c) {
+    int[][] holder = TAP_ROW.get();
+    if (holder[0].length < c) {
+      holder[0] = new int[c];
+    }
+    return holder[0];
+  }
+
+  /**
+   * Max pooling's gradient for images [from, to) from recorded window taps: dx is cleared, then
+   * each dy element is added where its tap points.
+   */
+  static void maxBackwardFromTaps(
+      Tensor dy, Tensor taps, ConvGeometry g, Tensor dx, int[] tapOffsets, int from, int to) {
+    int c = g.channels();
+    int image = g.inH() * g.inW() * c;
+    float[] d = dx.array();
+    float[] gy = dy.array();
+    float[] t = taps.array();
+    Arrays.fill(d, dx.offset() + from * image, dx.offset() + to * image, 0f);
+    for (int n = from; n < to; n++) {
+      int img = dx.offset() + n * image;
+      for (int oh = 0; oh < g.outH(); oh++) {
+        int rowBase = img + (oh * g.strideH() - g.padTop()) * g.inW() * c;
+        int r = (n * g.outH() + oh) * g.outW() * c;
+        for (int ow = 0; ow < g.outW(); ow++, r += c) {
+          int window = rowBase + (ow * g.strideW() - g.padLeft()) * c;
+          int yb = dy.offset() + r;
+          int tb = taps.offset() + r;
+          for (int ch = 0; ch < c; ch++) {
+            d[window + tapOffsets[(int) t[tb + ch]] + ch] += gy[yb + ch];
           }
         }
       }

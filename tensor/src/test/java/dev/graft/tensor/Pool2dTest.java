@@ -120,6 +120,19 @@ class Pool2dTest {
         1e-6,
         1e-6,
         "max backward from x " + g);
+    Tensor taps = Tensor.full(-3f, n, g.outH(), g.outW(), c);
+    assertClose(
+        want[0],
+        Pool2d.maxForwardWithTaps(x, g, Tensor.zeros(g.outputShape(n, c)), taps),
+        0,
+        0,
+        "max forward with taps " + g);
+    assertClose(
+        want[2],
+        Pool2d.maxBackwardFromTaps(r, taps, g, Tensor.full(5f, n, h, w, c)),
+        1e-6,
+        1e-6,
+        "max backward from taps " + g);
     assertClose(want[1], Pool2d.avgForward(x, g), 1e-5, 1e-6, "avg forward " + g);
     Tensor dAvg = Pool2d.avgBackward(r, g, Tensor.full(5f, n, h, w, c));
     assertClose(want[3], dAvg, 1e-5, 1e-6, "avg backward " + g);
@@ -168,6 +181,9 @@ class Pool2dTest {
         "ties recomputed");
     // Partial ties: the first maximum in row-major window order takes the gradient.
     Tensor y = Tensor.of(new float[] {1, 3, 0, 2, 3, 2, 2, 2}, 1, 2, 4, 1);
+    Tensor taps = Tensor.zeros(1, 1, 2, 1);
+    Pool2d.maxForwardWithTaps(y, Pool2d.geometry(y.shape()), Tensor.zeros(1, 1, 2, 1), taps);
+    assertClose(new double[] {1, 1}, taps, 0, 0, "tap (0, 1) in both windows");
     assertClose(
         new double[] {0, 1, 0, 1, 0, 0, 0, 0},
         Pool2d.maxBackward(

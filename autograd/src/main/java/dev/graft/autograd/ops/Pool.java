@@ -6,6 +6,7 @@ import dev.graft.autograd.Op;
 import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Pool2d;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 import java.util.List;
 
 /**
@@ -97,10 +98,22 @@ public final class Pool extends Op {
     return Shape.of(x.dim(0), geometry.outH(), geometry.outW(), x.dim(3));
   }
 
+  /** Windowed max pooling keeps the window tap of each maximum, for its gradient in training. */
+  @Override
+  public Shape workspaceShape(List<Shape> in, Shape out) {
+    return kind == Kind.MAX ? out : null;
+  }
+
   @Override
   public void forward(Args a) {
     switch (kind) {
-      case MAX -> Pool2d.maxForward(a.input(0), geometry, a.output(), null);
+      case MAX -> {
+        if (a.training()) {
+          Pool2d.maxForwardWithTaps(a.input(0), geometry, a.output(), a.workspace());
+        } else {
+          Pool2d.maxForward(a.input(0), geometry, a.output(), (int[]) null);
+        }
+      }
       case AVG -> Pool2d.avgForward(a.input(0), geometry, a.output());
       case GLOBAL_MAX -> Pool2d.globalMaxForward(a.input(0), a.output());
       case GLOBAL_AVG -> Pool2d.globalAvgForward(a.input(0), a.output());
@@ -109,10 +122,14 @@ public final class Pool extends Op {
 
   @Override
   public List<Node> gradients(Node self, Node g) {
-    return List.of(self.graph().apply(new Grad(this), self.input(0), g));
+    return List.of(self.graph().apply(new Grad(this), self, self.input(0), g));
   }
 
-  /** The pooling gradient from {@code (x, dy)}. */
+  /**
+   * The pooling gradient from {@code (forward node, x, dy)}. Windowed max pooling reads the taps
+   * its forward node recorded in a training run (a scatter, no second search for the maxima);
+   * outside training it searches x again.
+   */
   static final class Grad extends BackwardOp {
     private final Pool pool;
 
@@ -127,16 +144,24 @@ public final class Pool extends Op {
 
     @Override
     public Shape outputShape(List<Shape> in) {
-      return in.get(0);
+      return in.get(1);
     }
 
     @Override
     public void forward(Args a) {
+      Tensor x = a.input(1);
+      Tensor dy = a.input(2);
       switch (pool.kind) {
-        case MAX -> Pool2d.maxBackward(a.input(0), a.input(1), pool.geometry, a.output());
-        case AVG -> Pool2d.avgBackward(a.input(1), pool.geometry, a.output());
-        case GLOBAL_MAX -> Pool2d.globalMaxBackward(a.input(0), a.input(1), a.output());
-        case GLOBAL_AVG -> Pool2d.globalAvgBackward(a.input(1), a.output());
+        case MAX -> {
+          if (a.training()) {
+            Pool2d.maxBackwardFromTaps(dy, a.inputWorkspace(0), pool.geometry, a.output());
+          } else {
+            Pool2d.maxBackward(x, dy, pool.geometry, a.output());
+          }
+        }
+        case AVG -> Pool2d.avgBackward(dy, pool.geometry, a.output());
+        case GLOBAL_MAX -> Pool2d.globalMaxBackward(x, dy, a.output());
+        case GLOBAL_AVG -> Pool2d.globalAvgBackward(dy, a.output());
       }
     }
   }
