@@ -139,21 +139,8 @@ public final class OpenBlas implements Blas {
     boolean cIn = beta != 0f || (ldc != n && m > 1);
     boolean parallelCopy = threads > 1 && (long) aSpan + bSpan + cSpan >= PARALLEL_COPY_MIN_FLOATS;
     if (parallelCopy) {
-      Parallel.forRange(
-          2,
-          1,
-          (from, to) -> {
-            for (int part = from; part < to; part++) {
-              if (part == 0) {
-                pa.put(a, aOffset, aSpan);
-              } else {
-                pb.put(b, bOffset, bSpan);
-                if (cIn) {
-                  pc.put(c, cOffset, cSpan);
-                }
-              }
-            }
-          });
+      s.copies.set(a, aOffset, aSpan, b, bOffset, bSpan, c, cOffset, cIn ? cSpan : 0);
+      Parallel.forRange(2, 1, s.copies.in);
     } else {
       pa.put(a, aOffset, aSpan);
       pb.put(b, bOffset, bSpan);
@@ -177,26 +164,88 @@ public final class OpenBlas implements Blas {
         pc,
         ldc);
     if (parallelCopy && cSpan >= 2) {
-      FloatPointer upper = s.upperHalfOfC(cSpan / 2);
-      Parallel.forRange(
-          2,
-          1,
-          (from, to) -> {
-            for (int part = from; part < to; part++) {
-              if (part == 0) {
-                pc.get(c, cOffset, cSpan / 2);
-              } else {
-                upper.get(c, cOffset + cSpan / 2, cSpan - cSpan / 2);
-              }
-            }
-          });
+      s.copies.set(a, aOffset, aSpan, b, bOffset, bSpan, c, cOffset, cSpan);
+      Parallel.forRange(2, 1, s.copies.out);
     } else {
       pc.get(c, cOffset, cSpan);
     }
   }
 
+  /**
+   * The two halves of a large staging copy, as reusable loop bodies (a capturing lambda would be
+   * garbage on every call): in, part 0 copies A and part 1 copies B (and C when it is read); out,
+   * each part copies half of C back.
+   */
+  private static final class Copies {
+    private final Staging staging;
+    private float[] a;
+    private int aOffset;
+    private int aSpan;
+    private float[] b;
+    private int bOffset;
+    private int bSpan;
+    private float[] c;
+    private int cOffset;
+    private int cSpan;
+
+    final Parallel.RangeBody in;
+    final Parallel.RangeBody out;
+
+    Copies(Staging staging) {
+      this.staging = staging;
+      in = this::copyIn;
+      out = this::copyOut;
+    }
+
+    void set(
+        float[] a,
+        int aOff,
+        int aSpan,
+        float[] b,
+        int bOff,
+        int bSpan,
+        float[] c,
+        int cOff,
+        int cSpan) {
+      this.a = a;
+      this.aOffset = aOff;
+      this.aSpan = aSpan;
+      this.b = b;
+      this.bOffset = bOff;
+      this.bSpan = bSpan;
+      this.c = c;
+      this.cOffset = cOff;
+      this.cSpan = cSpan;
+    }
+
+    private void copyIn(int from, int to) {
+      for (int part = from; part < to; part++) {
+        if (part == 0) {
+          staging.a.put(a, aOffset, aSpan);
+        } else {
+          staging.b.put(b, bOffset, bSpan);
+          if (cSpan > 0) {
+            staging.c.put(c, cOffset, cSpan);
+          }
+        }
+      }
+    }
+
+    private void copyOut(int from, int to) {
+      int half = cSpan / 2;
+      for (int part = from; part < to; part++) {
+        if (part == 0) {
+          staging.c.get(c, cOffset, half);
+        } else {
+          staging.upperHalfOfC(half).get(c, cOffset + half, cSpan - half);
+        }
+      }
+    }
+  }
+
   /** One thread's off-heap buffers; they grow and are kept, never freed per call. */
   private static final class Staging {
+    final Copies copies = new Copies(this);
     private FloatPointer a;
     private FloatPointer b;
     private FloatPointer c;
