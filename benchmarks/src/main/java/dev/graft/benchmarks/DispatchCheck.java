@@ -21,15 +21,18 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 public final class DispatchCheck {
   private DispatchCheck() {}
 
+  /** m, k, n, transA, transB: the seed's products, with the Dense layers' two gradient products. */
   private static final int[][] SHAPES = {
-    {32, 30752, 128},
-    {32, 256, 64},
-    {32, 256, 128},
-    {32, 64, 128},
-    {32, 128, 256},
-    {123008, 27, 32},
-    {4096, 28, 32},
-    {1024, 1024, 1024}
+    {32, 30752, 128, 0, 0},
+    {30752, 32, 128, 1, 0},
+    {32, 128, 30752, 0, 1},
+    {32, 256, 64, 0, 0},
+    {32, 256, 128, 0, 0},
+    {32, 64, 128, 0, 0},
+    {32, 128, 256, 0, 0},
+    {123008, 27, 32, 0, 0},
+    {4096, 28, 32, 0, 0},
+    {1024, 1024, 1024, 0, 0}
   };
 
   /** Prints one line per shape (m x k x n): GFLOP/s of each back-end and the two ratios. */
@@ -52,11 +55,12 @@ public final class DispatchCheck {
         String.format(Locale.ROOT, " %11s %11s %9s %8s", "auto", "raw", "auto/best", "auto/raw"));
     System.out.println(head);
     for (int[] s : SHAPES) {
-      row(s[0], s[1], s[2], calls, backends, auto);
+      row(s[0], s[1], s[2], s[3] == 1, s[4] == 1, calls, backends, auto);
     }
   }
 
-  private static void row(int m, int k, int n, int calls, List<Blas> backends, Blas auto) {
+  private static void row(
+      int m, int k, int n, boolean ta, boolean tb, int calls, List<Blas> backends, Blas auto) {
     Random r = new Random(1);
     float[] a = new float[m * k];
     float[] b = new float[k * n];
@@ -92,29 +96,29 @@ public final class DispatchCheck {
           if (w == count - 1) {
             openblas_nolapack.cblas_sgemm(
                 openblas_nolapack.CblasRowMajor,
-                openblas_nolapack.CblasNoTrans,
-                openblas_nolapack.CblasNoTrans,
+                ta ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                tb ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                 m,
                 n,
                 k,
                 1f,
                 pa,
-                k,
+                ta ? m : k,
                 pb,
-                n,
+                tb ? k : n,
                 0f,
                 pc,
                 n);
           } else {
             Blas blas = w == count - 2 ? auto : backends.get(w);
-            blas.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+            blas.sgemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n);
           }
           best[w] = Math.min(best[w], System.nanoTime() - t0);
         }
       }
     }
-    StringBuilder line =
-        new StringBuilder(String.format(Locale.ROOT, "%-16s", m + "x" + k + "x" + n));
+    String name = (ta ? "T" : "") + m + "x" + k + "x" + n + (tb ? "T" : "");
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s", name));
     long bestBackend = Long.MAX_VALUE;
     for (int w = 0; w < count; w++) {
       line.append(String.format(Locale.ROOT, " %11.1f", 2 * macs / best[w]));
@@ -129,7 +133,7 @@ public final class DispatchCheck {
             (double) bestBackend / best[count - 2],
             (double) best[count - 1] / best[count - 2]));
     Blas chosen =
-        auto instanceof dev.graft.tensor.blas.AutoBlas ab ? ab.choice(false, false, m, n, k) : null;
+        auto instanceof dev.graft.tensor.blas.AutoBlas ab ? ab.choice(ta, tb, m, n, k) : null;
     line.append("  auto chose ").append(chosen == null ? "(still timing)" : chosen.name());
     System.out.println(line);
   }
