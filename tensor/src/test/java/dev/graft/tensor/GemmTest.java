@@ -261,15 +261,19 @@ class GemmTest {
     assertEquals(null, auto.choice(true, true, 16, 24, 32));
   }
 
-  @Test
-  void largeProductsStagedByTwoThreadsAreRight() {
-    Blas openblas;
+  /** The multi-threaded OpenBLAS back-end; skips the test with a message where it cannot load. */
+  private static Blas openBlasOrSkip() {
     try {
-      openblas = Blas.named("openblas");
+      return Blas.named("openblas");
     } catch (UnsupportedOperationException e) {
       Assumptions.abort("OpenBLAS cannot load here: " + e.getMessage());
-      return;
+      throw e;
     }
+  }
+
+  @Test
+  void largeProductsStagedByTwoThreadsAreRight() {
+    Blas openblas = openBlasOrSkip();
     int threads = Parallel.threads();
     Parallel.setThreads(2);
     try {
@@ -284,13 +288,7 @@ class GemmTest {
 
   @Test
   void autoSendsLargeProductsStraightToMultiThreadedOpenBlas() {
-    Blas openblas;
-    try {
-      openblas = Blas.named("openblas");
-    } catch (UnsupportedOperationException e) {
-      Assumptions.abort("OpenBLAS cannot load here: " + e.getMessage());
-      return;
-    }
+    Blas openblas = openBlasOrSkip();
     AutoBlas auto = new AutoBlas(Blas.named("java"), openblas, Blas.named("openblas-1t"));
     assertEquals("openblas", auto.choice(false, false, 1024, 1024, 16).name());
     assertEquals(null, auto.choice(false, false, 32, 256, 128));
