@@ -57,9 +57,8 @@ public final class Pool2d {
   /**
    * {@link #maxForward(Tensor, ConvGeometry, Tensor, int[])} recording, for each output element,
    * the window tap {@code i * kw + j} of its first maximum as a float in {@code taps} (shaped like
-   * {@code out}), for {@link #maxBackward(Tensor, Tensor, ConvGeometry, Tensor)}: a few floats per
-   * window that a plan can keep beside the output, and whatever the batch size, exact in a float.
-   * Returns {@code out}.
+   * {@code out}), for {@link #maxBackwardFromTaps}: a few floats per window that a plan can keep
+   * beside the output, and whatever the batch size, exact in a float. Returns {@code out}.
    *
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */

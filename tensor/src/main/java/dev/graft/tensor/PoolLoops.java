@@ -3,9 +3,10 @@ package dev.graft.tensor;
 import java.util.Arrays;
 
 /**
- * The per-window loops behind {@link Pool2d}: max pooling forward (with argmax) and backward
- * (recomputing the first maxima), average pooling forward and backward. Channels are the innermost
- * loop throughout, so the JIT can vectorise across them.
+ * The per-window loops behind {@link Pool2d}: max pooling forward (recording argmax positions or
+ * window taps) and backward (recomputing the first maxima, or scattering from taps), average
+ * pooling forward and backward. Channels are the innermost loop throughout, so the JIT can
+ * vectorise across them.
  */
 final class PoolLoops {
   private PoolLoops() {}

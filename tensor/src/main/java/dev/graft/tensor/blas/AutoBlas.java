@@ -31,9 +31,10 @@ public final class AutoBlas implements Blas {
 
   /**
    * Products of at least this many multiply-adds go straight to multi-threaded OpenBLAS, untimed.
-   * Measured with GemmBenchmark at 2 threads on every seed shape this large (32x30752x128, the
-   * im2col 123008x27x32, 1024³): it was the fastest back-end at each, 1.03–5x ahead, while a timed
-   * class there paid for slow trials and rechecks (0.63–0.84 of OpenBLAS's throughput).
+   * At every seed shape this large (the Dense 30752x128 layer's three products, the im2col
+   * 123008x27x32, 1024³) DispatchCheck measured it within 3% of the best back-end at 1 and 2
+   * threads, and fastest at most; a timed class there paid for slow trials and rechecks (0.63–0.84
+   * of OpenBLAS's throughput in GemmBenchmark).
    */
   public static final long LARGE_MACS = 1L << 24;
 

@@ -139,7 +139,7 @@ public final class OpenBlas implements Blas {
     boolean cIn = beta != 0f || (ldc != n && m > 1);
     boolean parallelCopy = threads > 1 && (long) aSpan + bSpan + cSpan >= PARALLEL_COPY_MIN_FLOATS;
     if (parallelCopy) {
-      s.copies.set(a, aOffset, aSpan, b, bOffset, bSpan, c, cOffset, cIn ? cSpan : 0);
+      s.copies.set(a, aOffset, aSpan, b, bOffset, bSpan, c, cOffset, cSpan, cIn);
       Parallel.forRange(2, 1, s.copies.in);
     } else {
       pa.put(a, aOffset, aSpan);
@@ -164,7 +164,6 @@ public final class OpenBlas implements Blas {
         pc,
         ldc);
     if (parallelCopy && cSpan >= 2) {
-      s.copies.set(a, aOffset, aSpan, b, bOffset, bSpan, c, cOffset, cSpan);
       Parallel.forRange(2, 1, s.copies.out);
     } else {
       pc.get(c, cOffset, cSpan);
@@ -173,8 +172,8 @@ public final class OpenBlas implements Blas {
 
   /**
    * The two halves of a large staging copy, as reusable loop bodies (a capturing lambda would be
-   * garbage on every call): in, part 0 copies A and part 1 copies B (and C when it is read); out,
-   * each part copies half of C back.
+   * garbage on every call), set once per product: in, part 0 copies A and part 1 copies B (and C
+   * when it is read); out, each part copies half of C back.
    */
   private static final class Copies {
     private final Staging staging;
@@ -187,6 +186,7 @@ public final class OpenBlas implements Blas {
     private float[] c;
     private int cOffset;
     private int cSpan;
+    private boolean cIn;
 
     final Parallel.RangeBody in;
     final Parallel.RangeBody out;
@@ -206,7 +206,8 @@ public final class OpenBlas implements Blas {
         int bSpan,
         float[] c,
         int cOff,
-        int cSpan) {
+        int cSpan,
+        boolean cIn) {
       this.a = a;
       this.aOffset = aOff;
       this.aSpan = aSpan;
@@ -216,6 +217,7 @@ public final class OpenBlas implements Blas {
       this.c = c;
       this.cOffset = cOff;
       this.cSpan = cSpan;
+      this.cIn = cIn;
     }
 
     private void copyIn(int from, int to) {
@@ -224,7 +226,7 @@ public final class OpenBlas implements Blas {
           staging.a.put(a, aOffset, aSpan);
         } else {
           staging.b.put(b, bOffset, bSpan);
-          if (cSpan > 0) {
+          if (cIn) {
             staging.c.put(c, cOffset, cSpan);
           }
         }
