@@ -35,6 +35,16 @@ public abstract class Op {
     return null;
   }
 
+  /**
+   * As {@link #workspaceShape(List, Shape)}, told whether the plan also runs a backward op (one a
+   * gradient rule emitted) that takes this node as an input. Ops whose workspace only saves work
+   * for their gradient override this one and ask for nothing without such a reader, so inference
+   * plans do not carry it.
+   */
+  public Shape workspaceShape(List<Shape> inputs, Shape output, boolean backwardReads) {
+    return workspaceShape(inputs, output);
+  }
+
   /** Computes the output (and workspace) from the inputs; must not allocate in steady state. */
   public abstract void forward(Args args);
 

@@ -79,13 +79,22 @@ public final class Plan {
     for (Node o : outputs) {
       pinned.set(pos.get(o));
     }
+    // Which nodes a backward op reads: only those may need state saved for a gradient.
+    BitSet backwardReads = new BitSet(n);
+    for (Node node : order) {
+      if (!node.op().isDifferentiable()) {
+        for (Node in : node.inputs()) {
+          backwardReads.set(pos.get(in));
+        }
+      }
+    }
     int[] outSize = new int[n];
     int[] wsSize = new int[n];
     Shape[] wsShape = new Shape[n];
     for (int i = 0; i < n; i++) {
       if (!(order[i].op() instanceof Leaf) || order[i].op() instanceof Placeholder) {
         outSize[i] = shapes[i].size();
-        wsShape[i] = workspace(order[i], shapes, pos, i);
+        wsShape[i] = workspace(order[i], shapes, pos, i, backwardReads.get(i));
         wsSize[i] = wsShape[i] == null ? 0 : wsShape[i].size();
       }
     }
@@ -206,12 +215,13 @@ public final class Plan {
     return plan;
   }
 
-  private static Shape workspace(Node node, Shape[] shapes, Map<Node, Integer> pos, int i) {
+  private static Shape workspace(
+      Node node, Shape[] shapes, Map<Node, Integer> pos, int i, boolean backwardReads) {
     List<Shape> in = new ArrayList<>();
     for (Node x : node.inputs()) {
       in.add(shapes[pos.get(x)]);
     }
-    return node.op().workspaceShape(in, shapes[i]);
+    return node.op().workspaceShape(in, shapes[i], backwardReads);
   }
 
   private static int inPlaceInput(

@@ -8,14 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.autograd.ops.Add;
+import dev.graft.autograd.ops.Conv2D;
 import dev.graft.autograd.ops.Loss;
 import dev.graft.autograd.ops.MatMul;
 import dev.graft.autograd.ops.Pool;
 import dev.graft.autograd.ops.Reduction;
 import dev.graft.autograd.ops.Relu;
 import dev.graft.autograd.ops.Sigmoid;
+import dev.graft.autograd.ops.Square;
 import dev.graft.autograd.optim.Adam;
 import dev.graft.autograd.optim.Optimizer;
+import dev.graft.tensor.Conv2d;
 import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.ConvGeometry.Padding;
 import dev.graft.tensor.Losses;
@@ -169,6 +172,41 @@ class PlanTest {
     ConvGeometry geometry = Pool2d.geometry(relu.shape(), 2, 2, 2, 2, Padding.SAME);
     Tensor want = Pool2d.maxForward(relu, geometry, Tensor.zeros(2, 3, 3, 3), null);
     assertTrue(want.allClose(p.output(0), 0, 0), p.output(0) + " vs " + want);
+  }
+
+  @Test
+  void stateForGradientsIsKeptOnlyWhenTheGradientRuns() {
+    // Conv2D keeps its im2col matrix and max pooling its taps for their gradients: an inference
+    // plan carries neither, a training plan both, and the gradient equals the one computed
+    // without them (run(false) searches the taps again; the columns are exact copies of x).
+    Graph g = new Graph();
+    Node x = g.placeholder("x", Shape.of(UNKNOWN, 7, 6, 3));
+    Variable kernel = new Variable("k", Tensor.uniform(new Rng(2), -1f, 1f, 3, 3, 3, 4), true);
+    Variable bias = new Variable("b", Tensor.uniform(new Rng(3), -1f, 1f, 4), true);
+    Node conv =
+        Conv2D.of(
+            x, g.read(kernel), g.read(bias), new int[] {1, 1}, new int[] {1, 1}, Padding.VALID);
+    Node y = Pool.of(Pool.Kind.MAX, conv, new int[] {2, 2}, new int[] {2, 2}, Padding.SAME);
+    Plan predict = new Program(List.of(y)).plan(2);
+    // x (2,7,6,3), conv (2,5,4,4), pooled (2,3,2,4): nothing else.
+    assertEquals((252 + 160 + 48) * Float.BYTES, predict.plannedBytes(), predict.toString());
+
+    Node loss = Reduction.sum(Square.of(y), false);
+    Node dk = Gradients.of(loss, List.of(kernel)).get(kernel);
+    Plan train = new Program(List.of(y, dk)).plan(2);
+    Shape columns = Conv2d.columnsShape(ConvGeometry.of(7, 6, 3, 3, 3, 1, Padding.VALID), 2, true);
+    long saved = 48 + (columns == null ? 0 : columns.size());
+    assertTrue(
+        train.plannedBytes() >= predict.plannedBytes() + saved * Float.BYTES, train.toString());
+    Tensor in = Tensor.uniform(new Rng(4), -1f, 1f, 2, 7, 6, 3);
+    train.input("x").copyFrom(in);
+    train.run(true);
+    Tensor kept = train.output(1).copy();
+    train.run(false);
+    assertTrue(kept.allClose(train.output(1), 1e-5f, 1e-6f), kept + " vs " + train.output(1));
+    predict.input("x").copyFrom(in);
+    predict.run(true);
+    assertTrue(predict.output(0).allClose(train.output(0), 0, 0));
   }
 
   @Test

@@ -34,6 +34,34 @@ public final class Conv2d {
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor forward(Tensor x, Tensor kernel, Tensor bias, ConvGeometry g, Tensor out) {
+    return forward(x, kernel, bias, g, out, null);
+  }
+
+  /**
+   * The shape of the im2col matrix a forward pass can keep for the kernel gradient of the same
+   * input: {@code (batch*OH*OW, kh*kw*Cin + 1)} with a bias, {@code (batch*OH*OW, kh*kw*Cin)}
+   * without; or {@code null} when the BLAS back-end in use takes the direct loops, which build no
+   * such matrix.
+   */
+  public static Shape columnsShape(ConvGeometry g, int batch, boolean withBias) {
+    if (!ConvGemm.suits(Blas.current().singleThreaded())) {
+      return null;
+    }
+    int k = g.kh() * g.kw() * g.channels();
+    return Shape.of(batch * g.outH() * g.outW(), withBias ? k + 1 : k);
+  }
+
+  /**
+   * As {@link #forward(Tensor, Tensor, Tensor, ConvGeometry, Tensor)}, keeping the im2col matrix in
+   * {@code columns} (shaped as {@link #columnsShape} says; {@code null} keeps nothing) for {@link
+   * #backwardKernel(Tensor, Tensor, ConvGeometry, Tensor, Tensor)} or {@link
+   * #backwardKernelAndBias(Tensor, Tensor, ConvGeometry, Tensor, Tensor)} of the same {@code x}:
+   * they then skip building it again.
+   *
+   * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
+   */
+  public static Tensor forward(
+      Tensor x, Tensor kernel, Tensor bias, ConvGeometry g, Tensor out, Tensor columns) {
     int cout = checkKernel("conv2d", kernel, g);
     int n = checkImage("conv2d", "input", x, batch(x), g.inH(), g.inW(), g.channels(), kernel);
     if (bias != null && (bias.rank() != 1 || bias.size() != cout)) {
@@ -41,9 +69,10 @@ public final class Conv2d {
           "conv2d: bias shape " + bias.shape() + " does not match kernel shape " + kernel.shape());
     }
     checkImage("conv2d", "output", out, n, g.outH(), g.outW(), cout, x);
+    checkColumns("conv2d", columns, g, n, bias != null);
     Blas blas = Blas.current().singleThreaded();
     if (ConvGemm.suits(blas)) {
-      ConvGemm.forward(x, kernel, bias, g, out, cout, blas);
+      ConvGemm.forward(x, kernel, bias, g, out, cout, blas, columns);
       return out;
     }
     int rows = n * g.outH();
@@ -106,6 +135,18 @@ public final class Conv2d {
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor backwardKernel(Tensor x, Tensor dy, ConvGeometry g, Tensor dKernel) {
+    return backwardKernel(x, dy, g, dKernel, null);
+  }
+
+  /**
+   * As {@link #backwardKernel(Tensor, Tensor, ConvGeometry, Tensor)}, reading the im2col matrix of
+   * {@code x} from {@code columns} when not {@code null}: what a bias-free {@link #forward(Tensor,
+   * Tensor, Tensor, ConvGeometry, Tensor, Tensor)} of this {@code x} kept there.
+   *
+   * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
+   */
+  public static Tensor backwardKernel(
+      Tensor x, Tensor dy, ConvGeometry g, Tensor dKernel, Tensor columns) {
     int cout = checkKernel("conv2d_backward_kernel", dKernel, g);
     int n =
         checkImage(
@@ -118,7 +159,8 @@ public final class Conv2d {
             g.channels(),
             dKernel);
     checkImage("conv2d_backward_kernel", "output gradient", dy, n, g.outH(), g.outW(), cout, x);
-    kernelGradient(x, dy, g, dKernel.array(), dKernel.offset(), false);
+    checkColumns("conv2d_backward_kernel", columns, g, n, false);
+    kernelGradient(x, dy, g, dKernel.array(), dKernel.offset(), false, columns);
     return dKernel;
   }
 
@@ -131,6 +173,18 @@ public final class Conv2d {
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor backwardKernelAndBias(Tensor x, Tensor dy, ConvGeometry g, Tensor packed) {
+    return backwardKernelAndBias(x, dy, g, packed, null);
+  }
+
+  /**
+   * As {@link #backwardKernelAndBias(Tensor, Tensor, ConvGeometry, Tensor)}, reading the im2col
+   * matrix of {@code x} from {@code columns} when not {@code null}: what {@link #forward(Tensor,
+   * Tensor, Tensor, ConvGeometry, Tensor, Tensor)} with a bias kept there for this {@code x}.
+   *
+   * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
+   */
+  public static Tensor backwardKernelAndBias(
+      Tensor x, Tensor dy, ConvGeometry g, Tensor packed, Tensor columns) {
     int k = g.kh() * g.kw() * g.channels();
     int cout = dy.rank() == 4 ? dy.shape().dim(3) : -1;
     if (packed.rank() != 2 || packed.shape().dim(0) != k + 1 || packed.shape().dim(1) != cout) {
@@ -154,17 +208,18 @@ public final class Conv2d {
             packed);
     checkImage(
         "conv2d_backward_kernel_and_bias", "output gradient", dy, n, g.outH(), g.outW(), cout, x);
-    kernelGradient(x, dy, g, packed.array(), packed.offset(), true);
+    checkColumns("conv2d_backward_kernel_and_bias", columns, g, n, true);
+    kernelGradient(x, dy, g, packed.array(), packed.offset(), true, columns);
     return packed;
   }
 
   /** The kernel gradient into d[off...], then the bias gradient when withBias; shapes checked. */
   private static void kernelGradient(
-      Tensor x, Tensor dy, ConvGeometry g, float[] d, int off, boolean withBias) {
+      Tensor x, Tensor dy, ConvGeometry g, float[] d, int off, boolean withBias, Tensor columns) {
     int cout = dy.shape().dim(3);
     Blas blas = Blas.current().singleThreaded();
     if (ConvGemm.suits(blas)) {
-      ConvGemm.backwardKernel(x, dy, g, d, off, withBias, blas);
+      ConvGemm.backwardKernel(x, dy, g, d, off, withBias, blas, columns);
       return;
     }
     if (withBias) {
@@ -408,6 +463,23 @@ public final class Conv2d {
   // ---- shape checks ----
 
   /** The leading dimension, or 1 for a scalar, so that shape checks report instead of throwing. */
+  /** Null, or exactly the shape {@link #columnsShape} gives for this batch and bias. */
+  private static void checkColumns(
+      String op, Tensor columns, ConvGeometry g, int batch, boolean withBias) {
+    if (columns == null) {
+      return;
+    }
+    Shape want = columnsShape(g, batch, withBias);
+    if (want == null) {
+      throw new IllegalArgumentException(
+          op + ": im2col columns " + columns.shape() + " given, but this BLAS back-end uses none");
+    }
+    if (!columns.shape().equals(want)) {
+      throw new IllegalArgumentException(
+          op + ": im2col columns shape " + columns.shape() + " is not " + want);
+    }
+  }
+
   static int batch(Tensor t) {
     return t.rank() == 0 ? 1 : t.shape().dim(0);
   }

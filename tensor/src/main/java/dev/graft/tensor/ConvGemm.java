@@ -38,9 +38,20 @@ final class ConvGemm {
     return !(blas instanceof JavaBlas);
   }
 
-  /** {@code out = conv(x, kernel) + bias}; shapes already checked by the caller. */
+  /**
+   * {@code out = conv(x, kernel) + bias}; shapes already checked by the caller. When {@code saved}
+   * is not null (pixels x K(+1), see {@link Conv2d#columnsShape}), the im2col matrix is built there
+   * and stays for {@link #backwardKernel}; otherwise each chunk reuses a cache-sized scratch.
+   */
   static void forward(
-      Tensor x, Tensor kernel, Tensor bias, ConvGeometry g, Tensor out, int cout, Blas blas) {
+      Tensor x,
+      Tensor kernel,
+      Tensor bias,
+      ConvGeometry g,
+      Tensor out,
+      int cout,
+      Blas blas,
+      Tensor saved) {
     int k = g.kh() * g.kw() * g.channels();
     int k1 = bias == null ? k : k + 1;
     float[] w = kernel.array();
@@ -59,12 +70,13 @@ final class ConvGemm {
         parts,
         1,
         (from, to) -> {
-          float[] cols = scratch(1, Math.min(CHUNK, pixels) * k1);
+          float[] cols = saved != null ? saved.array() : scratch(1, Math.min(CHUNK, pixels) * k1);
           for (int p0 = start(pixels, from, parts), end = start(pixels, to, parts);
               p0 < end;
               p0 += CHUNK) {
             int m = Math.min(CHUNK, end - p0);
-            im2col(x, g, p0, p0 + m, cols, k1);
+            int at = saved != null ? saved.offset() + p0 * k1 : 0;
+            im2col(x, g, p0, p0 + m, cols, at, k1);
             blas.sgemm(
                 false,
                 false,
@@ -73,7 +85,7 @@ final class ConvGemm {
                 k1,
                 1f,
                 cols,
-                0,
+                at,
                 k1,
                 weights,
                 weightsOff,
@@ -125,10 +137,19 @@ final class ConvGemm {
 
   /**
    * The kernel gradient into {@code d[dOff ...]} as (K x Cout), followed by the bias gradient
-   * (Cout) when {@code withBias}: both overwritten.
+   * (Cout) when {@code withBias}: both overwritten. {@code saved}, when not null, holds the im2col
+   * matrix {@link #forward} built from this {@code x}: read instead of built again (measured on the
+   * seed's 3→32 layer at one thread: 5.5 ms against 6.9 ms).
    */
   static void backwardKernel(
-      Tensor x, Tensor dy, ConvGeometry g, float[] d, int dOff, boolean withBias, Blas blas) {
+      Tensor x,
+      Tensor dy,
+      ConvGeometry g,
+      float[] d,
+      int dOff,
+      boolean withBias,
+      Blas blas,
+      Tensor saved) {
     int cout = dy.shape().dim(3);
     int k = g.kh() * g.kw() * g.channels();
     int k1 = withBias ? k + 1 : k;
@@ -141,12 +162,17 @@ final class ConvGemm {
         parts,
         1,
         (from, to) -> {
-          float[] cols = scratch(1, Math.min(CHUNK, pixels) * k1);
+          float[] cols = saved != null ? saved.array() : scratch(1, Math.min(CHUNK, pixels) * k1);
           for (int part = from; part < to; part++) {
             int first = start(pixels, part, parts);
             for (int p0 = first, end = start(pixels, part + 1, parts); p0 < end; p0 += CHUNK) {
               int m = Math.min(CHUNK, end - p0);
-              im2col(x, g, p0, p0 + m, cols, k1);
+              int at = 0;
+              if (saved != null) {
+                at = saved.offset() + p0 * k1;
+              } else {
+                im2col(x, g, p0, p0 + m, cols, 0, k1);
+              }
               blas.sgemm(
                   true,
                   false,
@@ -155,7 +181,7 @@ final class ConvGemm {
                   m,
                   1f,
                   cols,
-                  0,
+                  at,
                   k1,
                   dy.array(),
                   dy.offset() + p0 * cout,
@@ -195,15 +221,15 @@ final class ConvGemm {
   }
 
   /**
-   * Rows {@code [p0, p1)} of the pixel-major im2col matrix into {@code cols} (row length {@code
-   * k1}): row p, for output pixel p = (n*OH + oh)*OW + ow, holds the input values under the K
-   * window taps in (i, j, ci) order, zero in the padding, then a 1 when {@code k1 > K}.
+   * Rows {@code [p0, p1)} of the pixel-major im2col matrix into {@code cols} from {@code at} (row
+   * length {@code k1}): row p, for output pixel p = (n*OH + oh)*OW + ow, holds the input values
+   * under the K window taps in (i, j, ci) order, zero in the padding, then a 1 when {@code k1 > K}.
    */
-  static void im2col(Tensor x, ConvGeometry g, int p0, int p1, float[] cols, int k1) {
+  static void im2col(Tensor x, ConvGeometry g, int p0, int p1, float[] cols, int at, int k1) {
     Taps t = new Taps(g, p0);
     float[] a = x.array();
     int k = g.kh() * t.rowLen;
-    for (int p = p0, dst = 0; p < p1; p++, dst += k1) {
+    for (int p = p0, dst = at; p < p1; p++, dst += k1) {
       int img = x.offset() + t.n * t.imageSize;
       for (int i = 0; i < g.kh(); i++) {
         int d = dst + i * t.rowLen;

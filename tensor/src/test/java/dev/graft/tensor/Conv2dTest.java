@@ -1,6 +1,7 @@
 package dev.graft.tensor;
 
 import static dev.graft.tensor.TestTensors.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -161,6 +162,37 @@ class Conv2dTest {
     assertClose(db, packed.slice(kk, kk + 1), 1e-4, 1e-4, "packed dbias " + g);
 
     checkByFiniteDifferences(x, k, bias, r, g, dx, dk);
+    checkKeptColumns(x, k, bias, r, g, out, dk, packed);
+  }
+
+  /**
+   * A forward pass that keeps its im2col matrix gives the same output, and kernel gradients read
+   * from those columns equal the ones built from x (bit for bit: the same products run).
+   */
+  private static void checkKeptColumns(
+      Tensor x, Tensor k, Tensor bias, Tensor r, ConvGeometry g, Tensor out, Tensor dk, Tensor pk) {
+    int n = x.shape().dim(0);
+    int cout = k.shape().dim(3);
+    Shape withBias = Conv2d.columnsShape(g, n, true);
+    if (withBias == null) {
+      assertEquals(null, Conv2d.columnsShape(g, n, false), "direct loops keep no columns");
+      return;
+    }
+    int kk = g.kh() * g.kw() * g.channels();
+    assertEquals(Shape.of(n * g.outH() * g.outW(), kk + 1), withBias);
+    // Garbage-filled, and a view at an offset into a larger array.
+    float[] backing = new float[withBias.size() + 5];
+    java.util.Arrays.fill(backing, 7f);
+    Tensor cols = Tensor.wrap(backing, 5, withBias);
+    Tensor kept = Conv2d.forward(x, k, bias, g, Tensor.full(7f, out.shape().toArray()), cols);
+    assertArrayEquals(out.toArray(), kept.toArray(), "forward keeping columns");
+    Tensor packed = Conv2d.backwardKernelAndBias(x, r, g, Tensor.full(7f, kk + 1, cout), cols);
+    assertArrayEquals(pk.toArray(), packed.toArray(), "packed gradient from kept columns");
+
+    Tensor bare = Tensor.full(7f, Conv2d.columnsShape(g, n, false).toArray());
+    Conv2d.forward(x, k, null, g, Tensor.zeros(out.shape().toArray()), bare);
+    Tensor dk2 = Conv2d.backwardKernel(x, r, g, Tensor.full(7f, k.shape().toArray()), bare);
+    assertArrayEquals(dk.toArray(), dk2.toArray(), "kernel gradient from kept columns");
   }
 
   /** Central differences of sum(conv(x, k) * r) at a few coordinates of x and of k. */
@@ -274,5 +306,20 @@ class Conv2dTest {
             () ->
                 Conv2d.backwardKernelAndBias(x, Tensor.zeros(2, 4, 5, 4), g, Tensor.zeros(28, 4)));
     assertTrue(e.getMessage().contains("(2, 4, 5, 4)"), e.getMessage());
+    Shape cols = Conv2d.columnsShape(g, 2, true);
+    if (cols != null) {
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Conv2d.forward(x, k, null, g, Tensor.zeros(2, 4, 4, 4), Tensor.zeros(cols)));
+      assertTrue(e.getMessage().startsWith("conv2d: im2col columns"), e.getMessage());
+      assertTrue(e.getMessage().contains("(32, 28)") && e.getMessage().contains("(32, 27)"));
+    } else {
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Conv2d.forward(x, k, null, g, Tensor.zeros(2, 4, 4, 4), Tensor.zeros(32, 27)));
+      assertTrue(e.getMessage().contains("uses none"), e.getMessage());
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.graft.autograd.Op;
 import dev.graft.tensor.Conv2d;
 import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,10 +76,24 @@ public final class Conv2D extends Op {
     return Shape.of(x.dim(0), geometry.outH(), geometry.outW(), filters);
   }
 
+  /**
+   * When the plan runs the kernel gradient, the im2col matrix the forward pass builds (if the BLAS
+   * back-end uses one) is kept for it.
+   */
+  @Override
+  public Shape workspaceShape(List<Shape> in, Shape out, boolean backwardReads) {
+    return backwardReads ? Conv2d.columnsShape(geometry, out.dim(0), in.size() == 3) : null;
+  }
+
   @Override
   public void forward(Args a) {
     Conv2d.forward(
-        a.input(0), a.input(1), a.inputCount() == 3 ? a.input(2) : null, geometry, a.output());
+        a.input(0),
+        a.input(1),
+        a.inputCount() == 3 ? a.input(2) : null,
+        geometry,
+        a.output(),
+        a.workspace());
   }
 
   @Override
@@ -92,11 +107,15 @@ public final class Conv2D extends Op {
       int kernelSize = k.shape().size();
       Node packed =
           self.graph()
-              .apply(new KernelGrad(geometry, Shape.of(kernelSize / filters + 1, filters)), x, g);
+              .apply(
+                  new KernelGrad(geometry, Shape.of(kernelSize / filters + 1, filters)),
+                  self,
+                  x,
+                  g);
       grads.add(Part.of(packed, 0, k.shape()));
       grads.add(Part.of(packed, kernelSize, Shape.of(filters)));
     } else {
-      grads.add(self.graph().apply(new KernelGrad(geometry, k.shape()), x, g));
+      grads.add(self.graph().apply(new KernelGrad(geometry, k.shape()), self, x, g));
     }
     return grads;
   }
@@ -128,8 +147,9 @@ public final class Conv2D extends Op {
   }
 
   /**
-   * {@code dKernel} from {@code (x, dy)}, or, when its shape is the packed {@code (K + 1, F)}, the
-   * kernel gradient's K rows followed by the bias gradient.
+   * {@code dKernel} from {@code (forward node, x, dy)}, or, when its shape is the packed {@code (K
+   * + 1, F)}, the kernel gradient's K rows followed by the bias gradient. The forward node's
+   * workspace, when it has one, holds the im2col matrix of x.
    */
   static final class KernelGrad extends BackwardOp {
     private final ConvGeometry geometry;
@@ -152,10 +172,11 @@ public final class Conv2D extends Op {
 
     @Override
     public void forward(Args a) {
+      Tensor columns = a.inputWorkspace(0);
       if (kShape.rank() == 2) {
-        Conv2d.backwardKernelAndBias(a.input(0), a.input(1), geometry, a.output());
+        Conv2d.backwardKernelAndBias(a.input(1), a.input(2), geometry, a.output(), columns);
       } else {
-        Conv2d.backwardKernel(a.input(0), a.input(1), geometry, a.output());
+        Conv2d.backwardKernel(a.input(1), a.input(2), geometry, a.output(), columns);
       }
     }
   }

@@ -98,17 +98,20 @@ public final class Pool extends Op {
     return Shape.of(x.dim(0), geometry.outH(), geometry.outW(), x.dim(3));
   }
 
-  /** Windowed max pooling keeps the window tap of each maximum, for its gradient in training. */
+  /**
+   * Windowed max pooling keeps the window tap of each maximum for its gradient in training, when
+   * the plan runs that gradient.
+   */
   @Override
-  public Shape workspaceShape(List<Shape> in, Shape out) {
-    return kind == Kind.MAX ? out : null;
+  public Shape workspaceShape(List<Shape> in, Shape out, boolean backwardReads) {
+    return kind == Kind.MAX && backwardReads ? out : null;
   }
 
   @Override
   public void forward(Args a) {
     switch (kind) {
       case MAX -> {
-        if (a.training()) {
+        if (a.training() && a.workspace() != null) {
           Pool2d.maxForwardWithTaps(a.input(0), geometry, a.output(), a.workspace());
         } else {
           Pool2d.maxForward(a.input(0), geometry, a.output(), (int[]) null);
