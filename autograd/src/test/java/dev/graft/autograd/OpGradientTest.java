@@ -168,6 +168,45 @@ class OpGradientTest {
                     new int[] {2, 2},
                     ConvGeometry.Padding.SAME),
             r(78, 2, 5, 5, 3)));
+    // Max pooling that tiles a convolution's output runs as one conv2d_max_pool2d op.
+    cs.add(
+        c(
+            "conv2d_max_pool_of_relu",
+            n ->
+                Pool.of(
+                    Pool.Kind.MAX,
+                    Relu.of(
+                        Conv2D.of(
+                            n.get(0),
+                            n.get(1),
+                            n.get(2),
+                            new int[] {1, 1},
+                            new int[] {1, 1},
+                            ConvGeometry.Padding.VALID)),
+                    new int[] {2, 2},
+                    new int[] {2, 2},
+                    ConvGeometry.Padding.VALID),
+            r(79, 2, 6, 7, 2), // conv output 4x5: the last column is dropped
+            r(80, 3, 3, 2, 3),
+            r(81, 3)));
+    cs.add(
+        c(
+            "conv2d_max_pool_same_3x2",
+            n ->
+                Pool.of(
+                    Pool.Kind.MAX,
+                    Conv2D.of(
+                        n.get(0),
+                        n.get(1),
+                        null,
+                        new int[] {1, 1},
+                        new int[] {1, 1},
+                        ConvGeometry.Padding.SAME),
+                    new int[] {3, 2},
+                    new int[] {3, 2},
+                    ConvGeometry.Padding.VALID),
+            r(82, 1, 7, 6, 2), // the last conv row is dropped
+            r(83, 2, 2, 2, 2)));
     cs.add(
         c(
             "global_max_pool_of_relu",

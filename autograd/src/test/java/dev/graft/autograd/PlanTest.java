@@ -11,6 +11,7 @@ import dev.graft.autograd.ops.Add;
 import dev.graft.autograd.ops.Conv2D;
 import dev.graft.autograd.ops.Loss;
 import dev.graft.autograd.ops.MatMul;
+import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.Pool;
 import dev.graft.autograd.ops.Reduction;
 import dev.graft.autograd.ops.Relu;
@@ -172,6 +173,43 @@ class PlanTest {
     ConvGeometry geometry = Pool2d.geometry(relu.shape(), 2, 2, 2, 2, Padding.SAME);
     Tensor want = Pool2d.maxForward(relu, geometry, Tensor.zeros(2, 3, 3, 3), null);
     assertTrue(want.allClose(p.output(0), 0, 0), p.output(0) + " vs " + want);
+  }
+
+  @Test
+  void maxPoolOfAConvolutionRunsAsOneOpWithTheSameValuesAndGradients() {
+    Graph g = new Graph();
+    Node x = g.placeholder("x", Shape.of(UNKNOWN, 9, 8, 3));
+    Variable kernel = new Variable("k", Tensor.uniform(new Rng(2), -1f, 1f, 3, 3, 3, 5), true);
+    Variable bias = new Variable("b", Tensor.uniform(new Rng(3), -1f, 1f, 5), true);
+    Node conv =
+        Conv2D.of(
+            x, g.read(kernel), g.read(bias), new int[] {1, 1}, new int[] {1, 1}, Padding.VALID);
+    Node y = Pool.of(Pool.Kind.MAX, conv, new int[] {2, 2}, new int[] {2, 2}, Padding.VALID);
+    ConvGeometry cg = ConvGeometry.of(9, 8, 3, 3, 3, 1, Padding.VALID);
+    boolean fused = Conv2d.columnsShape(cg, 1, false) != null;
+    assertEquals(fused ? "conv2d_max_pool2d" : "max_pool2d", y.op().kind());
+    Plan predict = new Program(List.of(y)).plan(2);
+    assertEquals(fused ? 1 : 2, predict.opList().size(), predict.opList().toString());
+
+    Tensor in = Tensor.uniform(new Rng(4), -1f, 1f, 2, 9, 8, 3);
+    Tensor convOut = Conv2d.forward(in, kernel.value(), bias.value(), cg);
+    ConvGeometry pg = Pool2d.geometry(convOut.shape());
+    Tensor want = Pool2d.maxForward(convOut, pg);
+    predict.input("x").copyFrom(in);
+    predict.run(false);
+    assertTrue(want.allClose(predict.output(0), 1e-5f, 1e-6f), predict.output(0) + " vs " + want);
+
+    Tensor seed = Tensor.uniform(new Rng(5), -1f, 1f, want.shape().toArray());
+    Node loss = Reduction.sum(Mul.of(y, g.constant(seed)), false);
+    Map<Variable, Node> grads = Gradients.of(loss, List.of(kernel, bias));
+    Plan train = new Program(List.of(grads.get(kernel), grads.get(bias))).plan(2);
+    train.input("x").copyFrom(in);
+    train.run(true);
+    Tensor dConv = Pool2d.maxBackward(convOut, seed, pg, Tensor.zeros(convOut.shape()));
+    Tensor dk = Conv2d.backwardKernel(in, dConv, cg);
+    Tensor db = Conv2d.backwardBias(dConv);
+    assertTrue(dk.allClose(train.output(0), 1e-4f, 1e-5f), train.output(0) + " vs " + dk);
+    assertTrue(db.allClose(train.output(1), 1e-4f, 1e-5f), train.output(1) + " vs " + db);
   }
 
   @Test

@@ -485,7 +485,7 @@ public final class Conv2d {
   }
 
   /** Checks a (kh, kw, Cin, Cout) kernel against g; returns Cout. */
-  private static int checkKernel(String op, Tensor kernel, ConvGeometry g) {
+  static int checkKernel(String op, Tensor kernel, ConvGeometry g) {
     Shape s = kernel.shape();
     if (s.rank() != 4 || s.dim(0) != g.kh() || s.dim(1) != g.kw() || s.dim(2) != g.channels()) {
       throw new IllegalArgumentException(

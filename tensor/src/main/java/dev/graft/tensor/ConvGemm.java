@@ -25,10 +25,10 @@ final class ConvGemm {
   static final int CHUNK = 4096;
 
   /** Fewest output pixels worth handing to a second worker. */
-  private static final int MIN_PART = 1024;
+  static final int MIN_PART = 1024;
 
   private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[2][0]);
+      ThreadLocal.withInitial(() -> new float[3][0]);
 
   /**
    * Whether {@code blas} (a single-threaded variant) is worth this path: any native back-end. The
@@ -54,16 +54,8 @@ final class ConvGemm {
       Tensor saved) {
     int k = g.kh() * g.kw() * g.channels();
     int k1 = bias == null ? k : k + 1;
-    float[] w = kernel.array();
-    int wOff = kernel.offset();
-    if (bias != null) {
-      w = scratch(0, k1 * cout);
-      System.arraycopy(kernel.array(), kernel.offset(), w, 0, k * cout);
-      System.arraycopy(bias.array(), bias.offset(), w, k * cout, cout);
-      wOff = 0;
-    }
-    float[] weights = w;
-    int weightsOff = wOff;
+    float[] weights = weights(kernel, bias, k, cout);
+    int weightsOff = bias == null ? kernel.offset() : 0;
     int pixels = out.size() / cout;
     int parts = parts(pixels);
     Parallel.forRange(
@@ -193,6 +185,25 @@ final class ConvGemm {
             }
           }
         });
+    sumParts(partials, parts, len, d, dOff);
+  }
+
+  /**
+   * The (K(+1) x Cout) matrix the forward product multiplies: the kernel's own array (from its
+   * offset) without a bias, else this thread's scratch (from 0) holding the kernel, then the bias.
+   */
+  static float[] weights(Tensor kernel, Tensor bias, int k, int cout) {
+    if (bias == null) {
+      return kernel.array();
+    }
+    float[] w = scratch(0, (k + 1) * cout);
+    System.arraycopy(kernel.array(), kernel.offset(), w, 0, k * cout);
+    System.arraycopy(bias.array(), bias.offset(), w, k * cout, cout);
+    return w;
+  }
+
+  /** {@code d[dOff + q] = sum over parts of partials[part * len + q]}. */
+  static void sumParts(float[] partials, int parts, int len, float[] d, int dOff) {
     for (int q = 0; q < len; q++) {
       float sum = 0f;
       for (int part = 0; part < parts; part++) {
@@ -206,13 +217,16 @@ final class ConvGemm {
     return Math.max(1, Math.min(Parallel.threads(), pixels / MIN_PART));
   }
 
-  /** The first pixel of part {@code part} of {@code parts} equal parts. */
-  private static int start(int pixels, int part, int parts) {
-    return (int) ((long) pixels * part / parts);
+  /** The first of {@code items} in part {@code part} of {@code parts} equal parts. */
+  static int start(int items, int part, int parts) {
+    return (int) ((long) items * part / parts);
   }
 
-  /** This thread's scratch array {@code slot}, at least {@code len} floats. */
-  private static float[] scratch(int slot, int len) {
+  /**
+   * This thread's scratch array {@code slot}, at least {@code len} floats: 0 for the caller's
+   * weights or partial sums, 1 for a worker's im2col rows, 2 for a worker's product rows.
+   */
+  static float[] scratch(int slot, int len) {
     float[][] s = SCRATCH.get();
     if (s[slot].length < len) {
       s[slot] = new float[len];

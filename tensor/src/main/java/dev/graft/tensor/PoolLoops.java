@@ -88,6 +88,176 @@ final class PoolLoops {
     }
   }
 
+  /**
+   * Max pooling, for {@link ConvPool}, of a block of convolution output: {@code rows} pooling rows
+   * of {@code pool.kh()} rows of {@code convW} pixels of {@code c} channels, tiled by the windows.
+   * Writes pooled rows [r0, r0 + rows) of out and, when not null, of taps.
+   */
+  static void maxTiles(
+      float[] block,
+      int rows,
+      int convW,
+      ConvGeometry pool,
+      int c,
+      Tensor out,
+      Tensor taps,
+      int r0) {
+    int ph = pool.kh();
+    int pw = pool.kw();
+    if (ph == 2 && pw == 2) {
+      maxTiles2x2(block, rows, convW, c, out, taps, r0);
+      return;
+    }
+    int outW = pool.outW();
+    float[] o = out.array();
+    int[] idx = taps == null ? null : tapRow(c);
+    for (int q = 0; q < rows; q++) {
+      for (int w = 0; w < outW; w++) {
+        int s0 = (q * ph * convW + w * pw) * c;
+        int at = ((r0 + q) * outW + w) * c;
+        int d = out.offset() + at;
+        System.arraycopy(block, s0, o, d, c);
+        if (idx != null) {
+          Arrays.fill(idx, 0, c, 0);
+        }
+        for (int i = 0; i < ph; i++) {
+          for (int j = i == 0 ? 1 : 0; j < pw; j++) {
+            int s = s0 + (i * convW + j) * c;
+            if (idx == null) {
+              for (int ch = 0; ch < c; ch++) {
+                o[d + ch] = Math.max(o[d + ch], block[s + ch]);
+              }
+            } else {
+              int tap = i * pw + j;
+              // Branch-free, as in maxRows: the later tap wins only where it is strictly larger.
+              for (int ch = 0; ch < c; ch++) {
+                float v = block[s + ch];
+                float cur = o[d + ch];
+                int mask = Float.floatToRawIntBits(cur - v) >> 31;
+                o[d + ch] = Math.max(cur, v);
+                idx[ch] = (tap & mask) | (idx[ch] & ~mask);
+              }
+            }
+          }
+        }
+        if (idx != null) {
+          float[] t = taps.array();
+          int tb = taps.offset() + at;
+          for (int ch = 0; ch < c; ch++) {
+            t[tb + ch] = idx[ch];
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #maxTiles} for 2x2 windows, Keras's default: one loop over the channels reads all four
+   * taps (measured 1.45x faster than a loop per tap at 32 and 64 channels). Ties go to the earlier
+   * tap in row-major order, as in maxRows: within a window row by the sign of the difference, and
+   * between the rows' maxima likewise.
+   */
+  private static void maxTiles2x2(
+      float[] block, int rows, int convW, int c, Tensor out, Tensor taps, int r0) {
+    if (taps != null) {
+      maxTiles2x2WithTaps(block, rows, convW, c, out, taps, r0);
+      return;
+    }
+    int outW = convW / 2;
+    float[] o = out.array();
+    for (int q = 0; q < rows; q++) {
+      for (int w = 0; w < outW; w++) {
+        int s0 = (q * 2 * convW + w * 2) * c;
+        int s1 = s0 + c;
+        int s2 = s0 + convW * c;
+        int s3 = s2 + c;
+        int d = out.offset() + ((r0 + q) * outW + w) * c;
+        for (int ch = 0; ch < c; ch++) {
+          o[d + ch] =
+              Math.max(
+                  Math.max(block[s0 + ch], block[s1 + ch]),
+                  Math.max(block[s2 + ch], block[s3 + ch]));
+        }
+      }
+    }
+  }
+
+  private static void maxTiles2x2WithTaps(
+      float[] block, int rows, int convW, int c, Tensor out, Tensor taps, int r0) {
+    int outW = convW / 2;
+    float[] o = out.array();
+    float[] t = taps.array();
+    for (int q = 0; q < rows; q++) {
+      for (int w = 0; w < outW; w++) {
+        int s0 = (q * 2 * convW + w * 2) * c;
+        int s1 = s0 + c;
+        int s2 = s0 + convW * c;
+        int s3 = s2 + c;
+        int at = ((r0 + q) * outW + w) * c;
+        int d = out.offset() + at;
+        int tb = taps.offset() + at;
+        for (int ch = 0; ch < c; ch++) {
+          float v0 = block[s0 + ch];
+          float v1 = block[s1 + ch];
+          float v2 = block[s2 + ch];
+          float v3 = block[s3 + ch];
+          float top = Math.max(v0, v1);
+          float bottom = Math.max(v2, v3);
+          int topTap = Float.floatToRawIntBits(v0 - v1) >>> 31;
+          int bottomTap = 2 + (Float.floatToRawIntBits(v2 - v3) >>> 31);
+          int bottomWins = Float.floatToRawIntBits(top - bottom) >> 31;
+          o[d + ch] = Math.max(top, bottom);
+          t[tb + ch] = (bottomTap & bottomWins) | (topTap & ~bottomWins);
+        }
+      }
+    }
+  }
+
+  /**
+   * The inverse of {@link #maxTiles} for the gradient: clears the block, then puts each element of
+   * pooled rows [r0, r0 + rows) of dy where its tap points.
+   */
+  static void scatterTiles(
+      Tensor dy,
+      Tensor taps,
+      int r0,
+      int rows,
+      int convW,
+      ConvGeometry pool,
+      int c,
+      float[] block) {
+    int ph = pool.kh();
+    int pw = pool.kw();
+    int outW = pool.outW();
+    Arrays.fill(block, 0, rows * ph * convW * c, 0f);
+    // Each tap's offset within a window, so the scatter needs no division per element.
+    int[] offsets = TAP_OFFSETS.get();
+    if (offsets.length < ph * pw) {
+      offsets = new int[ph * pw];
+      TAP_OFFSETS.set(offsets);
+    }
+    for (int i = 0; i < ph; i++) {
+      for (int j = 0; j < pw; j++) {
+        offsets[i * pw + j] = (i * convW + j) * c;
+      }
+    }
+    float[] g = dy.array();
+    float[] t = taps.array();
+    for (int q = 0; q < rows; q++) {
+      for (int w = 0; w < outW; w++) {
+        int at = ((r0 + q) * outW + w) * c;
+        int gb = dy.offset() + at;
+        int tb = taps.offset() + at;
+        int s0 = (q * ph * convW + w * pw) * c;
+        for (int ch = 0; ch < c; ch++) {
+          block[s0 + offsets[(int) t[tb + ch]] + ch] = g[gb + ch];
+        }
+      }
+    }
+  }
+
+  private static final ThreadLocal<int[]> TAP_OFFSETS = ThreadLocal.withInitial(() -> new int[4]);
+
   private static final ThreadLocal<int[][]> TAP_ROW = ThreadLocal.withInitial(() -> new int[1][0]);
 
   private static int[] tapRow(int c) {

@@ -42,6 +42,9 @@ public final class Pool extends Op {
    * maximum is positive, and then both go to the same first maximum), but the ReLU and its gradient
    * then run on the pooled tensor, a quarter of the data for 2x2 windows. The unpooled ReLU stays
    * in the graph and is computed only if something else reads it.
+   *
+   * <p>Max pooling that tiles a convolution's output is built as one {@link ConvMaxPool} op, which
+   * never stores the convolution's output.
    */
   public static Node of(
       Kind kind, Node x, int[] pool, int[] strides, ConvGeometry.Padding padding) {
@@ -53,6 +56,9 @@ public final class Pool extends Op {
     }
     requireImage(x);
     ConvGeometry g = Pool2d.geometry(x.shape(), pool[0], pool[1], strides[0], strides[1], padding);
+    if (kind == Kind.MAX && ConvMaxPool.fuses(x, g)) {
+      return ConvMaxPool.of(x, g);
+    }
     return x.graph().apply(new Pool(kind, g), x);
   }
 
