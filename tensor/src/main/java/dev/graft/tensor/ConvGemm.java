@@ -69,23 +69,17 @@ final class ConvGemm {
             int m = Math.min(CHUNK, end - p0);
             int at = saved != null ? saved.offset() + p0 * k1 : 0;
             im2col(x, g, p0, p0 + m, cols, at, k1);
-            blas.sgemm(
-                false,
-                false,
+            product(
+                blas,
                 m,
                 cout,
                 k1,
-                1f,
                 cols,
                 at,
-                k1,
                 weights,
                 weightsOff,
-                cout,
-                0f,
                 out.array(),
-                out.offset() + p0 * cout,
-                cout);
+                out.offset() + p0 * cout);
           }
         });
   }
@@ -165,23 +159,18 @@ final class ConvGemm {
               } else {
                 im2col(x, g, p0, p0 + m, cols, 0, k1);
               }
-              blas.sgemm(
-                  true,
-                  false,
+              kernelProduct(
+                  blas,
                   k1,
                   cout,
                   m,
-                  1f,
                   cols,
                   at,
-                  k1,
                   dy.array(),
                   dy.offset() + p0 * cout,
-                  cout,
-                  p0 == first ? 0f : 1f,
+                  p0 == first,
                   partials,
-                  part * len,
-                  cout);
+                  part * len);
             }
           }
         });
@@ -200,6 +189,72 @@ final class ConvGemm {
     System.arraycopy(kernel.array(), kernel.offset(), w, 0, k * cout);
     System.arraycopy(bias.array(), bias.offset(), w, k * cout, cout);
     return w;
+  }
+
+  /** {@code out = cols * weights} for m rows of im2col (k1 wide) and cout filters. */
+  static void product(
+      Blas blas,
+      int m,
+      int cout,
+      int k1,
+      float[] cols,
+      int colsOff,
+      float[] weights,
+      int weightsOff,
+      float[] out,
+      int outOff) {
+    blas.sgemm(
+        false,
+        false,
+        m,
+        cout,
+        k1,
+        1f,
+        cols,
+        colsOff,
+        k1,
+        weights,
+        weightsOff,
+        cout,
+        0f,
+        out,
+        outOff,
+        cout);
+  }
+
+  /**
+   * {@code partial (k1 x cout) (=|+=) colsᵀ * dy} for m rows of im2col and of the output gradient:
+   * overwritten when {@code first}, else accumulated.
+   */
+  static void kernelProduct(
+      Blas blas,
+      int k1,
+      int cout,
+      int m,
+      float[] cols,
+      int colsOff,
+      float[] dy,
+      int dyOff,
+      boolean first,
+      float[] partial,
+      int partialOff) {
+    blas.sgemm(
+        true,
+        false,
+        k1,
+        cout,
+        m,
+        1f,
+        cols,
+        colsOff,
+        k1,
+        dy,
+        dyOff,
+        cout,
+        first ? 0f : 1f,
+        partial,
+        partialOff,
+        cout);
   }
 
   /** {@code d[dOff + q] = sum over parts of partials[part * len + q]}. */

@@ -87,32 +87,14 @@ public final class ConvPool {
         rows.count,
         rows.minPerWorker,
         (from, to) -> {
-          float[] cols =
-              columns != null
-                  ? columns.array()
-                  : ConvGemm.scratch(1, rows.perChunk * rows.pixels * k1);
+          float[] cols = rows.columns(columns, k1);
           float[] block = ConvGemm.scratch(2, rows.perChunk * rows.pixels * cout);
           for (int r0 = from; r0 < to; r0 += rows.perChunk) {
             int r1 = Math.min(to, r0 + rows.perChunk);
             int at = columns != null ? columns.offset() + r0 * rows.pixels * k1 : 0;
             rows.im2col(x, r0, r1, cols, at, k1);
-            blas.sgemm(
-                false,
-                false,
-                (r1 - r0) * rows.pixels,
-                cout,
-                k1,
-                1f,
-                cols,
-                at,
-                k1,
-                weights,
-                weightsOff,
-                cout,
-                0f,
-                block,
-                0,
-                cout);
+            ConvGemm.product(
+                blas, (r1 - r0) * rows.pixels, cout, k1, cols, at, weights, weightsOff, block, 0);
             PoolLoops.maxTiles(block, r1 - r0, conv.outW(), pool, cout, out, taps, r0);
           }
         });
@@ -162,10 +144,7 @@ public final class ConvPool {
         parts,
         1,
         (from, to) -> {
-          float[] cols =
-              columns != null
-                  ? columns.array()
-                  : ConvGemm.scratch(1, rows.perChunk * rows.pixels * k1);
+          float[] cols = rows.columns(columns, k1);
           float[] block = ConvGemm.scratch(2, rows.perChunk * rows.pixels * cout);
           for (int part = from; part < to; part++) {
             int first = ConvGemm.start(rows.count, part, parts);
@@ -180,23 +159,8 @@ public final class ConvPool {
                 rows.im2col(x, r0, r1, cols, 0, k1);
               }
               PoolLoops.scatterTiles(dOut, taps, r0, r1 - r0, conv.outW(), pool, cout, block);
-              blas.sgemm(
-                  true,
-                  false,
-                  k1,
-                  cout,
-                  m,
-                  1f,
-                  cols,
-                  at,
-                  k1,
-                  block,
-                  0,
-                  cout,
-                  r0 == first ? 0f : 1f,
-                  partials,
-                  part * len,
-                  cout);
+              ConvGemm.kernelProduct(
+                  blas, k1, cout, m, cols, at, block, 0, r0 == first, partials, part * len);
             }
           }
         });
@@ -257,6 +221,11 @@ public final class ConvPool {
       pixels = windowRows * conv.outW();
       perChunk = Math.max(1, ConvGemm.CHUNK / pixels);
       minPerWorker = Math.max(1, ConvGemm.MIN_PART / pixels);
+    }
+
+    /** The kept im2col matrix's array, or this thread's scratch for one chunk of it. */
+    float[] columns(Tensor kept, int k1) {
+      return kept != null ? kept.array() : ConvGemm.scratch(1, perChunk * pixels * k1);
     }
 
     /** The im2col rows of pooling rows [r0, r1) into cols from {@code at}, in order. */
