@@ -1,9 +1,9 @@
 package dev.graft.tensor;
 
-import static dev.graft.tensor.RecurrentSupport.gemmAcc;
 import static dev.graft.tensor.RecurrentSupport.optionalShape;
 import static dev.graft.tensor.RecurrentSupport.requireShape;
 import static dev.graft.tensor.RecurrentSupport.sigmoidInPlace;
+import static dev.graft.tensor.RecurrentSupport.stepProduct;
 import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
 /**
@@ -297,7 +297,7 @@ public final class Gru {
           continue;
         }
         if (hp != null) {
-          gemmAcc(
+          stepProduct(
               r1 - r0,
               u,
               u,
@@ -367,7 +367,7 @@ public final class Gru {
         if (!resetAfter) {
           // d(r * h_prev) = dhh Uhᵀ feeds both the reset gate and h_prev.
           java.util.Arrays.fill(ws, scratch + r0 * u, scratch + r1 * u, 0f);
-          gemmAcc(
+          stepProduct(
               m,
               u,
               u,
@@ -395,9 +395,10 @@ public final class Gru {
           }
         }
         if (s > 0 || dh0 != null) {
-          gemmAcc(m, u, 2 * u, ws, gates + step0 * g, t * g, ws, uT, u, ws, dhs + r0 * u, u);
+          stepProduct(m, u, 2 * u, ws, gates + step0 * g, t * g, ws, uT, u, ws, dhs + r0 * u, u);
           if (resetAfter) {
-            gemmAcc(m, u, u, ws, e + step0 * u, t * u, ws, uT + 2 * u * u, u, ws, dhs + r0 * u, u);
+            stepProduct(
+                m, u, u, ws, e + step0 * u, t * u, ws, uT + 2 * u * u, u, ws, dhs + r0 * u, u);
           }
         }
       }

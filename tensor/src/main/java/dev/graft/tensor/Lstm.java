@@ -1,9 +1,9 @@
 package dev.graft.tensor;
 
-import static dev.graft.tensor.RecurrentSupport.gemmAcc;
 import static dev.graft.tensor.RecurrentSupport.optionalShape;
 import static dev.graft.tensor.RecurrentSupport.requireShape;
 import static dev.graft.tensor.RecurrentSupport.sigmoidInPlace;
+import static dev.graft.tensor.RecurrentSupport.stepProduct;
 import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
 /**
@@ -379,7 +379,7 @@ public final class Lstm {
         }
         if (s > 0 || dh0 != null) {
           java.util.Arrays.fill(ws, dhs + r0 * u, dhs + r1 * u, 0f);
-          gemmAcc(
+          stepProduct(
               r1 - r0, u, g, ws, gates + (r0 * t + s) * g, t * g, ws, uT, u, ws, dhs + r0 * u, u);
         }
       }

@@ -132,7 +132,7 @@ abstract class RecurrentPass implements Parallel.RangeBody {
       return;
     }
     int ldb = gateCount * u;
-    RecurrentSupport.gemmAcc(
+    RecurrentSupport.stepProduct(
         r1 - r0,
         cols,
         u,
