@@ -14,9 +14,10 @@ import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
  *
  * <p>The sequence kernels follow cuDNN: the input projection {@code x_t W} of all steps is one GEMM
  * before the time loop, and the weight gradients are GEMMs over all steps after the backward loop;
- * only {@code h_{t-1} U} (forward) and {@code dz_t Uᵀ} (backward) stay in the loop, as a small
- * pure-Java GEMM fused with the gate math. The batch rows are independent through time, so the loop
- * is split over batch rows across {@link Parallel} threads with no per-step synchronisation.
+ * only {@code h_{t-1} U} (forward) and {@code dz_t Uᵀ} (backward) stay in the loop, as one small
+ * product per step (see {@code RecurrentSupport.stepProduct}). The batch rows are independent
+ * through time, so the loop is split over batch rows across {@link Parallel} threads with no
+ * per-step synchronisation.
  *
  * <p>Memory: {@link #forward} saves what {@link #backward} needs in a caller-owned workspace of
  * {@link #workspaceSize} floats, so training reuses memory and the kernels never allocate.

@@ -6,12 +6,13 @@ import dev.graft.tensor.blas.JavaBlas;
 
 /**
  * Pieces shared by the fused recurrent kernels ({@link Lstm}, {@link Gru}): shape checks, the
- * activations, a small pure-Java GEMM for the per-step recurrent product, time reversal and the
- * weight-gradient GEMMs over a whole sequence.
+ * activations, the per-step recurrent product (native BLAS on gathered rows, or a small pure-Java
+ * GEMM), time reversal and the weight-gradient GEMMs over a whole sequence.
  *
  * <p>Layout used by both kernels: sequences are batch-major {@code (N, T, w)}, so the rows of step
  * {@code s} are {@code n * T + s} and a step's slice is a strided matrix with leading dimension
- * {@code T * w}. Every GEMM below walks such slices through leading dimensions, never copies.
+ * {@code T * w}. The sequence-wide GEMMs walk such slices through leading dimensions; only the
+ * per-step product gathers its few rows (JNI would copy a strided slice's whole span).
  */
 final class RecurrentSupport {
   private RecurrentSupport() {}
