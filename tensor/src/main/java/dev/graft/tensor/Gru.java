@@ -17,8 +17,8 @@ import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
  * bh + (r * h_prev) Uh)}. Both: {@code h = z * h_prev + (1 - z) * hh}; zero initial state unless
  * given.
  *
- * <p>Same design as {@link Lstm}: one GEMM for the input projection of all steps, a pure-Java
- * recurrent product fused with the gate math inside the loop (split over batch rows across
+ * <p>Same design as {@link Lstm}: one GEMM for the input projection of all steps, one small
+ * recurrent product per step beside the gate math inside the loop (split over batch rows across
  * threads), weight gradients as GEMMs over all steps afterwards, and a caller-owned workspace of
  * {@link #workspaceSize} floats.
  */
