@@ -12,15 +12,31 @@ public final class Args {
   final Tensor[] inputWorkspaces;
   Tensor output;
   Tensor workspace;
+  private final boolean backwardReads;
   final RunState state;
   private Object memo;
 
-  Args(Tensor[] inputs, Tensor[] inputWorkspaces, Tensor output, Tensor workspace, RunState state) {
+  Args(
+      Tensor[] inputs,
+      Tensor[] inputWorkspaces,
+      Tensor output,
+      Tensor workspace,
+      boolean backwardReads,
+      RunState state) {
     this.inputs = inputs;
     this.inputWorkspaces = inputWorkspaces;
     this.output = output;
     this.workspace = workspace;
+    this.backwardReads = backwardReads;
     this.state = state;
+  }
+
+  /**
+   * Whether a backward op of this plan reads this node (its output or workspace): when not, a
+   * forward op need not save anything for its gradient and may take a faster inference path.
+   */
+  public boolean backwardReads() {
+    return backwardReads;
   }
 
   /** Input {@code i}. */

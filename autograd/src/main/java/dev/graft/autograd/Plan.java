@@ -171,7 +171,7 @@ public final class Plan {
         }
       }
     }
-    return build(batch, order, pos, out, ws, outputs, mem.total(), unshared);
+    return build(batch, order, pos, out, ws, backwardReads, outputs, mem.total(), unshared);
   }
 
   private static Plan build(
@@ -180,6 +180,7 @@ public final class Plan {
       Map<Node, Integer> pos,
       Tensor[] out,
       Tensor[] ws,
+      BitSet backwardReads,
       List<Node> outputs,
       long planned,
       long unshared) {
@@ -210,7 +211,7 @@ public final class Plan {
         it[k] = out[j];
         iw[k] = ws[j];
       }
-      args[i] = new Args(it, iw, out[i], ws[i], plan.state);
+      args[i] = new Args(it, iw, out[i], ws[i], backwardReads.get(i), plan.state);
     }
     return plan;
   }

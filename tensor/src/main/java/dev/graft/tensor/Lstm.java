@@ -100,6 +100,43 @@ public final class Lstm {
     return hSeq;
   }
 
+  /**
+   * The forward pass for inference, when no {@link #backward} follows: the same {@code hSeq},
+   * {@code hLast} and {@code cLast} as {@link #forward} (up to float rounding), with no workspace.
+   * It keeps each thread's states unit-major, so that one product per step gives every gate as one
+   * block and the gate math runs in long loops (see {@code LstmInference} for the figures).
+   *
+   * @throws IllegalArgumentException if a shape disagrees (the message names both)
+   */
+  public static Tensor infer(
+      Tensor x,
+      Tensor kernel,
+      Tensor recurrentKernel,
+      Tensor bias,
+      Tensor h0,
+      Tensor c0,
+      boolean goBackwards,
+      Tensor hSeq,
+      Tensor hLast,
+      Tensor cLast) {
+    String op = "lstm infer";
+    RecurrentSupport.requireSequence(op, x);
+    int u = RecurrentSupport.units(op, recurrentKernel, 4);
+    int n = x.shape().dim(0);
+    int t = x.shape().dim(1);
+    int in = x.shape().dim(2);
+    RecurrentSupport.requireShape(op, "kernel", kernel, Shape.of(in, 4 * u), x);
+    RecurrentSupport.optionalShape(op, "bias", bias, Shape.of(4 * u), x);
+    RecurrentSupport.requireShape(op, "hSeq", hSeq, Shape.of(n, t, u), x);
+    Shape state = Shape.of(n, u);
+    RecurrentSupport.optionalShape(op, "h0", h0, state, x);
+    RecurrentSupport.optionalShape(op, "c0", c0, state, x);
+    RecurrentSupport.optionalShape(op, "hLast", hLast, state, x);
+    RecurrentSupport.optionalShape(op, "cLast", cLast, state, x);
+    LstmInference.run(x, kernel, recurrentKernel, bias, h0, c0, goBackwards, hSeq, hLast, cLast);
+    return hSeq;
+  }
+
   /** {@link #forward} from zero states, allocating: returns all hidden states {@code (N, T, u)}. */
   public static Tensor forward(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias) {
     RecurrentSupport.requireSequence("lstm forward", x);

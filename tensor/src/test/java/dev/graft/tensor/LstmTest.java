@@ -104,6 +104,21 @@ class LstmTest {
     assertClose(want[1], hl, 1e-4, 1e-5, "hLast");
     assertClose(want[2], cl, 1e-4, 1e-5, "cLast");
 
+    // Inference: the same outputs from the unit-major kernel, with a bias and without.
+    Tensor ihs = Tensor.full(Float.NaN, n, t, u);
+    Tensor ihl = Tensor.full(Float.NaN, n, u);
+    Tensor icl = Tensor.full(Float.NaN, n, u);
+    Lstm.infer(x, w, uu, b, h0, c0, back, ihs, ihl, icl);
+    assertClose(want[0], ihs, 1e-4, 1e-5, "infer hSeq");
+    assertClose(want[1], ihl, 1e-4, 1e-5, "infer hLast");
+    assertClose(want[2], icl, 1e-4, 1e-5, "infer cLast");
+    Tensor plain = Tensor.zeros(n, t, u);
+    Lstm.forward(x, w, uu, Tensor.zeros(4 * u), h0, c0, back, plain, null, null, ws);
+    Tensor noBias =
+        Lstm.infer(x, w, uu, null, h0, c0, back, Tensor.full(Float.NaN, n, t, u), null, null);
+    assertClose(plain, noBias, 1e-4, 1e-5, "infer without a bias");
+    Lstm.forward(x, w, uu, b, h0, c0, back, hs, hl, cl, ws);
+
     Tensor dx = Tensor.full(Float.NaN, n, t, in);
     Tensor dw = Tensor.full(Float.NaN, in, 4 * u);
     Tensor du = Tensor.full(Float.NaN, u, 4 * u);
@@ -277,6 +292,24 @@ class LstmTest {
                     null,
                     Tensor.zeros(10)));
     assertTrue(e.getMessage().contains("workspace"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Lstm.infer(
+                    x,
+                    Tensor.zeros(4, 20),
+                    uu,
+                    Tensor.zeros(20),
+                    null,
+                    Tensor.zeros(3, 5),
+                    false,
+                    Tensor.zeros(2, 3, 5),
+                    null,
+                    null));
+    assertTrue(e.getMessage().startsWith("lstm infer: c0"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("(3, 5)") && e.getMessage().contains("(2, 5)"), e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,

@@ -83,7 +83,8 @@ public final class GruSequence extends RecurrentSequence {
   }
 
   @Override
-  void runForward(Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws) {
+  void runForward(
+      Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws, boolean forGradient) {
     Gru.forward(in[0], in[1], in[2], in[3], resetAfter, null, goBackwards, hSeq, hLast, ws);
   }
 

@@ -74,8 +74,13 @@ public final class LstmSequence extends RecurrentSequence {
   }
 
   @Override
-  void runForward(Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws) {
-    Lstm.forward(in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast, ws);
+  void runForward(
+      Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws, boolean forGradient) {
+    if (forGradient) {
+      Lstm.forward(in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast, ws);
+    } else {
+      Lstm.infer(in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast);
+    }
   }
 
   @Override

@@ -61,8 +61,12 @@ public abstract class RecurrentSequence extends Op {
   /** The expected bias shape. */
   abstract Shape biasShape();
 
-  /** Runs the forward kernel. */
-  abstract void runForward(Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws);
+  /**
+   * Runs the forward kernel; {@code forGradient} says whether the backward kernel will read the
+   * workspace (else an inference kernel may skip saving it).
+   */
+  abstract void runForward(
+      Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws, boolean forGradient);
 
   /** Runs the backward kernel ({@code dcLast} is null for cells without a carry state). */
   abstract void runBackward(
@@ -191,11 +195,12 @@ public abstract class RecurrentSequence extends Op {
   @Override
   public void forward(Args a) {
     Views v = views(a, true);
+    boolean forGradient = a.backwardReads();
     if (!returnState) {
-      runForward(v.in, v.hSeq, returnSequences ? null : a.output(), null, v.ws);
+      runForward(v.in, v.hSeq, returnSequences ? null : a.output(), null, v.ws, forGradient);
       return;
     }
-    runForward(v.in, v.hSeq, v.hLast, v.cLast, v.ws);
+    runForward(v.in, v.hSeq, v.hLast, v.cLast, v.ws, forGradient);
     pack(v, a.output());
   }
 
