@@ -2,7 +2,7 @@ package dev.graft.tensor;
 
 import static java.lang.Math.fma;
 
-import dev.graft.tensor.blas.JavaBlas;
+import dev.graft.tensor.blas.OpenBlas;
 
 /**
  * Pieces shared by the fused recurrent kernels ({@link Lstm}, {@link Gru}): shape checks, the
@@ -135,11 +135,13 @@ final class RecurrentSupport {
 
   /**
    * {@code C += A * B} for one time step's product (rows of A and C may lie far apart in a sequence
-   * workspace). With a native BLAS, A's rows, and C's when they are not contiguous, are gathered
-   * into this thread's scratch and the product runs there single-threaded: measured on the seed's
+   * workspace). With OpenBLAS, A's rows, and C's when they are not contiguous, are gathered into
+   * this thread's scratch and the product runs there single-threaded: measured on the seed's
    * LSTM(64) at 32 rows, 17 us a step against 33 us (forward, 32x64x256) and 40 us (backward,
-   * 32x256x64) for {@link #gemmAcc}; passed strided, JNI would copy the rows' whole span. With the
-   * pure-Java back-end, {@link #gemmAcc} runs (bit-reproducible results).
+   * 32x256x64) for {@link #gemmAcc}; passed strided, JNI would copy the rows' whole span. Other
+   * back-ends take {@link #gemmAcc}: the pure-Java one (bit-reproducible results), and jblas, whose
+   * JNI copies the whole output array back after each call and so would overwrite what other
+   * threads write meanwhile to the shared sequence workspace (seen as a flaky LSTM gradient test).
    */
   static void stepProduct(
       int m,
@@ -155,7 +157,7 @@ final class RecurrentSupport {
       int cOff,
       int ldc) {
     Blas blas = Blas.current().singleThreaded();
-    if (blas instanceof JavaBlas) {
+    if (!(blas instanceof OpenBlas)) {
       gemmAcc(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
       return;
     }
