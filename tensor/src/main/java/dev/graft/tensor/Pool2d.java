@@ -101,7 +101,7 @@ public final class Pool2d {
       ThreadLocal.withInitial(() -> new int[1][0]);
 
   /** Offset of window tap i*kw + j from the window's top-left corner, in floats of x. */
-  private static int[] tapOffsets(ConvGeometry g) {
+  static int[] tapOffsets(ConvGeometry g) {
     int[][] holder = TAP_OFFSETS.get();
     int taps = g.kh() * g.kw();
     if (holder[0].length < taps) {

@@ -108,47 +108,22 @@ final class PoolLoops {
       maxTiles2x2(block, rows, convW, c, out, taps, r0);
       return;
     }
+    // Other windows: each pooling row is an image of ph rows for maxRows, which writes row r of
+    // out and taps from r0 on. Views are made per chunk; 2x2 windows above need none.
     int outW = pool.outW();
-    float[] o = out.array();
-    int[] idx = taps == null ? null : tapRow(c);
-    for (int q = 0; q < rows; q++) {
-      for (int w = 0; w < outW; w++) {
-        int s0 = (q * ph * convW + w * pw) * c;
-        int at = ((r0 + q) * outW + w) * c;
-        int d = out.offset() + at;
-        System.arraycopy(block, s0, o, d, c);
-        if (idx != null) {
-          Arrays.fill(idx, 0, c, 0);
-        }
-        for (int i = 0; i < ph; i++) {
-          for (int j = i == 0 ? 1 : 0; j < pw; j++) {
-            int s = s0 + (i * convW + j) * c;
-            if (idx == null) {
-              for (int ch = 0; ch < c; ch++) {
-                o[d + ch] = Math.max(o[d + ch], block[s + ch]);
-              }
-            } else {
-              int tap = i * pw + j;
-              // Branch-free, as in maxRows: the later tap wins only where it is strictly larger.
-              for (int ch = 0; ch < c; ch++) {
-                float v = block[s + ch];
-                float cur = o[d + ch];
-                int mask = Float.floatToRawIntBits(cur - v) >> 31;
-                o[d + ch] = Math.max(cur, v);
-                idx[ch] = (tap & mask) | (idx[ch] & ~mask);
-              }
-            }
-          }
-        }
-        if (idx != null) {
-          float[] t = taps.array();
-          int tb = taps.offset() + at;
-          for (int ch = 0; ch < c; ch++) {
-            t[tb + ch] = idx[ch];
-          }
-        }
-      }
-    }
+    ConvGeometry row =
+        ConvGeometry.forInput(
+            Shape.of(rows, ph, convW, c), ph, pw, ph, pw, 1, 1, ConvGeometry.Padding.VALID);
+    Shape pooled = Shape.of(rows, 1, outW, c);
+    int at = r0 * outW * c;
+    maxRows(
+        Tensor.wrap(block, 0, Shape.of(rows, ph, convW, c)),
+        row,
+        Tensor.wrap(out.array(), out.offset() + at, pooled),
+        null,
+        taps == null ? null : Tensor.wrap(taps.array(), taps.offset() + at, pooled),
+        0,
+        rows);
   }
 
   /**
@@ -230,17 +205,8 @@ final class PoolLoops {
     int pw = pool.kw();
     int outW = pool.outW();
     Arrays.fill(block, 0, rows * ph * convW * c, 0f);
-    // Each tap's offset within a window, so the scatter needs no division per element.
-    int[] offsets = TAP_OFFSETS.get();
-    if (offsets.length < ph * pw) {
-      offsets = new int[ph * pw];
-      TAP_OFFSETS.set(offsets);
-    }
-    for (int i = 0; i < ph; i++) {
-      for (int j = 0; j < pw; j++) {
-        offsets[i * pw + j] = (i * convW + j) * c;
-      }
-    }
+    // Each tap's offset within a window (the block's rows are convW wide, as pool's input).
+    int[] offsets = Pool2d.tapOffsets(pool);
     float[] g = dy.array();
     float[] t = taps.array();
     for (int q = 0; q < rows; q++) {
@@ -255,8 +221,6 @@ final class PoolLoops {
       }
     }
   }
-
-  private static final ThreadLocal<int[]> TAP_OFFSETS = ThreadLocal.withInitial(() -> new int[4]);
 
   private static final ThreadLocal<int[][]> TAP_ROW = ThreadLocal.withInitial(() -> new int[1][0]);
 

@@ -169,7 +169,13 @@ public final class ConvMaxPool extends Op {
 
     @Override
     public void forward(Args a) {
-      Tensor taps = Saved.of(a, a.inputWorkspace(0), a.input(0).shape(), op, false).taps;
+      // The taps open the forward node's workspace; the view is made once per node.
+      Tensor taps = (Tensor) a.memo();
+      if (taps == null) {
+        Tensor ws = a.inputWorkspace(0);
+        taps = Tensor.wrap(ws.array(), ws.offset(), a.input(0).shape());
+        a.memo(taps);
+      }
       Pool2d.maxBackwardFromTaps(a.input(1), taps, op.pool, a.output());
     }
   }
