@@ -360,6 +360,11 @@ final class ConvGemm {
       int c1 = Math.min(ow, c0 + (p1 - p));
       int img = dx.offset() + n * imageSize;
       int h0 = oh * g.strideH() - g.padTop();
+      if (c0 == 0 && c1 == ow && rgb3x3(g)) {
+        rowRgb3x3(dcols, (p - p0) * k, k, g, img, h0, a);
+        p += ow;
+        continue;
+      }
       for (int pass = 0; pass < passes; pass++) {
         for (int c = c0 + pass; c < c1; c += passes) {
           int src = (p - p0 + c - c0) * k;
@@ -404,6 +409,72 @@ final class ConvGemm {
         }
       }
       p += c1 - c0;
+    }
+  }
+
+  /**
+   * Whether {@link #rowRgb3x3} applies: a 3-wide, unit-stride, undilated window over 3 channels.
+   */
+  private static boolean rgb3x3(ConvGeometry g) {
+    return g.channels() == 3 && g.kw() == 3 && g.strideW() == 1 && g.dilationW() == 1;
+  }
+
+  /**
+   * {@link #col2imAdd} for one whole output row starting at {@code dcols[src]} whose windows start
+   * at input row {@code h0}. Each input value sums the three window columns that cover it before
+   * one add into dx: three reads and one store per value instead of three dependent
+   * read-modify-writes (measured 2x faster on the seed's 3→32 layer, which the interleaved channels
+   * keep from vectorising).
+   */
+  private static void rowRgb3x3(
+      float[] dcols, int src, int k, ConvGeometry g, int img, int h0, float[] a) {
+    int ow = g.outW();
+    int pad = g.padLeft();
+    // Input columns [lo, hi) lie under all three window columns of in-range output columns.
+    int first = Math.max(0, -pad);
+    int last = Math.min(g.inW(), ow + 2 - pad);
+    int lo = Math.min(last, Math.max(first, 2 - pad));
+    int hi = Math.max(lo, Math.min(last, ow - pad));
+    for (int i = 0; i < g.kh(); i++) {
+      int ih = h0 + i * g.dilationH();
+      if (ih < 0 || ih >= g.inH()) {
+        continue;
+      }
+      int row = img + ih * g.inW() * 3;
+      int taps = src + i * 9;
+      edgeRgb3(dcols, taps, k, ow, pad, first, lo, a, row);
+      for (int iw = lo, d = row + lo * 3, s0 = taps + (lo + pad) * k; iw < hi; iw++) {
+        int s1 = s0 - k + 3;
+        int s2 = s0 - 2 * k + 6;
+        float v0 = dcols[s0] + dcols[s1] + dcols[s2];
+        float v1 = dcols[s0 + 1] + dcols[s1 + 1] + dcols[s2 + 1];
+        float v2 = dcols[s0 + 2] + dcols[s1 + 2] + dcols[s2 + 2];
+        a[d] += v0;
+        a[d + 1] += v1;
+        a[d + 2] += v2;
+        d += 3;
+        s0 += k;
+      }
+      edgeRgb3(dcols, taps, k, ow, pad, hi, last, a, row);
+    }
+  }
+
+  /**
+   * {@link #rowRgb3x3}'s input columns {@code [from, to)}, where some window columns fall outside.
+   */
+  private static void edgeRgb3(
+      float[] dcols, int taps, int k, int ow, int pad, int from, int to, float[] a, int row) {
+    for (int iw = from; iw < to; iw++) {
+      for (int j = 0; j < 3; j++) {
+        int col = iw + pad - j;
+        if (col >= 0 && col < ow) {
+          int s = taps + col * k + j * 3;
+          int d = row + iw * 3;
+          a[d] += dcols[s];
+          a[d + 1] += dcols[s + 1];
+          a[d + 2] += dcols[s + 2];
+        }
+      }
     }
   }
 

@@ -32,6 +32,9 @@ class Conv2dTest {
         Arguments.of(1, 5, 6, 7, 9, 1, 1, 1, 1, 1, 1, Padding.VALID), // 1x1
         Arguments.of(2, 5, 130, 2, 3, 3, 3, 1, 1, 1, 1, Padding.SAME), // many row blocks
         Arguments.of(2, 12, 11, 3, 32, 3, 3, 1, 1, 1, 1, Padding.VALID), // the seed's layer
+        Arguments.of(2, 7, 2, 3, 4, 3, 3, 2, 1, 1, 1, Padding.SAME), // RGB rows narrower than 3
+        Arguments.of(1, 5, 3, 3, 2, 3, 3, 1, 1, 1, 1, Padding.VALID), // RGB, one output column
+        Arguments.of(2, 6, 9, 3, 2, 3, 3, 1, 1, 2, 1, Padding.SAME), // RGB, dilated rows only
         // More output pixels than one im2col chunk: chunks and workers split mid-row, mid-image.
         Arguments.of(3, 40, 41, 2, 3, 3, 3, 1, 1, 1, 1, Padding.SAME),
         Arguments.of(2, 90, 47, 2, 2, 3, 2, 1, 1, 1, 1, Padding.VALID),
