@@ -22,6 +22,7 @@ class ConvPoolTest {
         Arguments.of(1, 7, 6, 2, 3, 2, 2, 1, Padding.SAME, 3, 2), // the last row dropped
         Arguments.of(2, 9, 9, 2, 5, 3, 3, 2, Padding.SAME, 2, 2), // strided convolution
         Arguments.of(3, 12, 11, 3, 32, 3, 3, 1, Padding.VALID, 2, 2), // the seed's layers
+        Arguments.of(2, 9, 8, 3, 4, 3, 3, 1, Padding.SAME, 2, 2), // RGB, padded rows and columns
         // More pooling rows than one chunk holds, and more than one worker's share.
         Arguments.of(4, 64, 64, 3, 6, 3, 3, 1, Padding.VALID, 2, 2));
   }
