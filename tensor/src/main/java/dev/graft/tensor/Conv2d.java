@@ -13,16 +13,21 @@ package dev.graft.tensor;
  * with out-of-range (padding) input positions reading as zero. Strides, dilation and padding come
  * from a {@link ConvGeometry}.
  *
- * <p>Two implementations, chosen per call by the BLAS back-end in use. With a native BLAS, {@link
- * ConvGemm} multiplies chunks of a pixel-major im2col matrix (measured on the seed's 3→32 layer at
- * one thread, forward and backward: 17.3 ms against 27.3 ms for the loops below). With the
- * pure-Java back-end the loops below win, as the Java GEMM runs these thin products (K = 27) at
- * half their speed. The forward pass and the input gradient treat a block of ~256 output pixels as
- * a product of (channel x pixel) rows whose inner loop runs along the pixels; the kernel gradient
- * needs no im2col (see {@code kernelGradRows}). All inner loops are written so that the JDK 17 JIT
- * vectorises them (see {@link ConvRows#rowMac}). Work is split over output rows (or images) with
- * {@link Parallel#forRange}. Scratch memory is thread-local and reused, so steady-state calls
- * allocate only their parallel-loop body.
+ * <p>Convolutions over at most four input channels (a first layer over RGB images) whose output
+ * channels fill whole vector blocks run the Vector API kernels of {@link
+ * dev.graft.tensor.vector.VectorConv} for the forward pass and the kernel gradient, when the JVM
+ * has the {@code jdk.incubator.vector} module (see {@link ConvVector}); they keep no im2col matrix.
+ *
+ * <p>Otherwise, two implementations, chosen per call by the BLAS back-end in use. With a native
+ * BLAS, {@link ConvGemm} multiplies chunks of a pixel-major im2col matrix (measured on the seed's
+ * 3→32 layer at one thread, forward and backward: 17.3 ms against 27.3 ms for the loops below).
+ * With the pure-Java back-end the loops below win, as the Java GEMM runs these thin products (K =
+ * 27) at half their speed. The forward pass and the input gradient treat a block of ~256 output
+ * pixels as a product of (channel x pixel) rows whose inner loop runs along the pixels; the kernel
+ * gradient needs no im2col (see {@code kernelGradRows}). All inner loops are written so that the
+ * JDK 17 JIT vectorises them (see {@link ConvRows#rowMac}). Work is split over output rows (or
+ * images) with {@link Parallel#forRange}. Scratch memory is thread-local and reused, so
+ * steady-state calls allocate only their parallel-loop body.
  */
 public final class Conv2d {
   private Conv2d() {}
@@ -39,12 +44,13 @@ public final class Conv2d {
 
   /**
    * The shape of the im2col matrix a forward pass can keep for the kernel gradient of the same
-   * input: {@code (batch*OH*OW, kh*kw*Cin + 1)} with a bias, {@code (batch*OH*OW, kh*kw*Cin)}
-   * without; or {@code null} when the BLAS back-end in use takes the direct loops, which build no
-   * such matrix.
+   * input, for a convolution to {@code filters} output channels: {@code (batch*OH*OW, kh*kw*Cin +
+   * 1)} with a bias, {@code (batch*OH*OW, kh*kw*Cin)} without; or {@code null} when the convolution
+   * builds no such matrix (the Vector API kernels, which read the input in place, or the direct
+   * loops of the pure-Java BLAS back-end).
    */
-  public static Shape columnsShape(ConvGeometry g, int batch, boolean withBias) {
-    if (!ConvGemm.suits(Blas.current().singleThreaded())) {
+  public static Shape columnsShape(ConvGeometry g, int batch, int filters, boolean withBias) {
+    if (ConvVector.suits(g, filters) || !ConvGemm.suits(Blas.current().singleThreaded())) {
       return null;
     }
     int k = g.kh() * g.kw() * g.channels();
@@ -69,7 +75,11 @@ public final class Conv2d {
           "conv2d: bias shape " + bias.shape() + " does not match kernel shape " + kernel.shape());
     }
     checkImage("conv2d", "output", out, n, g.outH(), g.outW(), cout, x);
-    checkColumns("conv2d", columns, g, n, bias != null);
+    checkColumns("conv2d", columns, g, n, cout, bias != null);
+    if (ConvVector.suits(g, cout)) {
+      ConvVector.forward(x, kernel, bias, g, out, cout);
+      return out;
+    }
     Blas blas = Blas.current().singleThreaded();
     if (ConvGemm.suits(blas)) {
       ConvGemm.forward(x, kernel, bias, g, out, cout, blas, columns);
@@ -159,7 +169,7 @@ public final class Conv2d {
             g.channels(),
             dKernel);
     checkImage("conv2d_backward_kernel", "output gradient", dy, n, g.outH(), g.outW(), cout, x);
-    checkColumns("conv2d_backward_kernel", columns, g, n, false);
+    checkColumns("conv2d_backward_kernel", columns, g, n, cout, false);
     kernelGradient(x, dy, g, dKernel.array(), dKernel.offset(), false, columns);
     return dKernel;
   }
@@ -208,7 +218,7 @@ public final class Conv2d {
             packed);
     checkImage(
         "conv2d_backward_kernel_and_bias", "output gradient", dy, n, g.outH(), g.outW(), cout, x);
-    checkColumns("conv2d_backward_kernel_and_bias", columns, g, n, true);
+    checkColumns("conv2d_backward_kernel_and_bias", columns, g, n, cout, true);
     kernelGradient(x, dy, g, packed.array(), packed.offset(), true, columns);
     return packed;
   }
@@ -217,6 +227,10 @@ public final class Conv2d {
   private static void kernelGradient(
       Tensor x, Tensor dy, ConvGeometry g, float[] d, int off, boolean withBias, Tensor columns) {
     int cout = dy.shape().dim(3);
+    if (ConvVector.suits(g, cout)) {
+      ConvVector.kernelGradient(x, dy, g, d, off, withBias);
+      return;
+    }
     Blas blas = Blas.current().singleThreaded();
     if (ConvGemm.suits(blas)) {
       ConvGemm.backwardKernel(x, dy, g, d, off, withBias, blas, columns);
@@ -462,17 +476,19 @@ public final class Conv2d {
 
   // ---- shape checks ----
 
-  /** The leading dimension, or 1 for a scalar, so that shape checks report instead of throwing. */
-  /** Null, or exactly the shape {@link #columnsShape} gives for this batch and bias. */
+  /** Null, or exactly the shape {@link #columnsShape} gives for this batch, Cout and bias. */
   private static void checkColumns(
-      String op, Tensor columns, ConvGeometry g, int batch, boolean withBias) {
+      String op, Tensor columns, ConvGeometry g, int batch, int cout, boolean withBias) {
     if (columns == null) {
       return;
     }
-    Shape want = columnsShape(g, batch, withBias);
+    Shape want = columnsShape(g, batch, cout, withBias);
     if (want == null) {
       throw new IllegalArgumentException(
-          op + ": im2col columns " + columns.shape() + " given, but this BLAS back-end uses none");
+          op
+              + ": im2col columns "
+              + columns.shape()
+              + " given, but this convolution builds none (see Conv2d.columnsShape)");
     }
     if (!columns.shape().equals(want)) {
       throw new IllegalArgumentException(
@@ -480,6 +496,7 @@ public final class Conv2d {
     }
   }
 
+  /** The leading dimension, or 1 for a scalar, so that shape checks report instead of throwing. */
   static int batch(Tensor t) {
     return t.rank() == 0 ? 1 : t.shape().dim(0);
   }

@@ -5,12 +5,13 @@ package dev.graft.tensor;
  * strides, {@code valid}), as one kernel: {@code out = maxPool(conv(x, kernel) + bias)}, the same
  * values as {@link Conv2d#forward} then {@link Pool2d#maxForward}.
  *
- * <p>The convolution's output is never stored. It is computed through im2col and GEMM (see {@link
- * ConvGemm}) in chunks of whole pooling rows (the {@code ph} convolution rows under one row of
- * windows), and each chunk is pooled while it is still in cache. Convolution rows below the last
- * whole row of windows are not computed at all: {@code valid} pooling drops them. On the seed's
- * 32x32x3 → 64 layer this halves the time of convolution plus pooling against the two separate
- * kernels, which write the 7.4 MB output to memory and read it back.
+ * <p>The convolution's output is never stored. It is computed by the Vector API kernels or through
+ * im2col and GEMM (as {@link Conv2d} chooses) in chunks of whole pooling rows (the {@code ph}
+ * convolution rows under one row of windows), and each chunk is pooled while it is still in cache.
+ * Convolution rows below the last whole row of windows are not computed at all: {@code valid}
+ * pooling drops them. On the seed's 32x32x3 → 64 layer this halves the time of convolution plus
+ * pooling against the two separate kernels, which write the 7.4 MB output to memory and read it
+ * back.
  *
  * <p>For the gradient, a forward pass can record the window tap of each maximum ({@code i * pw +
  * j}, as {@link Pool2d#maxForwardWithTaps} does, so {@link Pool2d#maxBackwardFromTaps} turns them
@@ -37,10 +38,23 @@ public final class ConvPool {
   }
 
   /**
+   * Whether this kernel can run a convolution of geometry {@code conv} to {@code filters} channels
+   * with the BLAS back-end in use: through the Vector API kernels (see {@link Conv2d}) or a native
+   * BLAS. With the pure-Java back-end, the separate kernels are faster.
+   */
+  public static boolean supports(ConvGeometry conv, int filters) {
+    return ConvVector.suits(conv, filters) || ConvGemm.suits(Blas.current().singleThreaded());
+  }
+
+  /**
    * The shape of the im2col matrix a forward pass can keep for {@link #backwardKernel}: one row per
-   * convolution pixel under a pooling window, {@code kh*kw*Cin} columns plus one for a bias.
+   * convolution pixel under a pooling window, {@code kh*kw*Cin} columns plus one for a bias; or
+   * {@code null} when the convolution runs the Vector API kernels, which read the input in place.
    */
   public static Shape columnsShape(ConvGeometry conv, ConvGeometry pool, int batch, boolean bias) {
+    if (ConvVector.suits(conv, pool.channels())) {
+      return null;
+    }
     int k = conv.kh() * conv.kw() * conv.channels();
     return Shape.of(batch * pool.outH() * pool.kh() * conv.outW(), bias ? k + 1 : k);
   }
@@ -77,12 +91,39 @@ public final class ConvPool {
       Conv2d.checkImage(op, "taps", taps, n, pool.outH(), pool.outW(), cout, out);
     }
     checkColumns(op, columns, conv, pool, n, bias != null);
+    Rows rows = new Rows(conv, pool, n);
+    if (ConvVector.suits(conv, cout)) {
+      Parallel.forRange(
+          rows.count,
+          rows.minPerWorker,
+          (from, to) -> {
+            float[] block = ConvGemm.scratch(2, rows.perChunk * rows.pixels * cout);
+            for (int r0 = from; r0 < to; r0 += rows.perChunk) {
+              int r1 = Math.min(to, r0 + rows.perChunk);
+              for (int r = r0; r < r1; r++) {
+                int image = r / rows.perImage;
+                ConvVector.rows(
+                    x,
+                    kernel,
+                    bias,
+                    conv,
+                    cout,
+                    image,
+                    (r - image * rows.perImage) * rows.windowRows,
+                    rows.windowRows,
+                    block,
+                    (r - r0) * rows.pixels * cout);
+              }
+              PoolLoops.maxTiles(block, r1 - r0, conv.outW(), pool, cout, out, taps, r0);
+            }
+          });
+      return out;
+    }
     Blas blas = Blas.current().singleThreaded();
     int k = conv.kh() * conv.kw() * conv.channels();
     int k1 = bias == null ? k : k + 1;
     float[] weights = ConvGemm.weights(kernel, bias, k, cout);
     int weightsOff = bias == null ? kernel.offset() : 0;
-    Rows rows = new Rows(conv, pool, n);
     Parallel.forRange(
         rows.count,
         rows.minPerWorker,
@@ -140,6 +181,41 @@ public final class ConvPool {
     int parts = Math.max(1, Math.min(Parallel.threads(), rows.count / rows.minPerWorker));
     // One private partial sum per worker, added up at the end: no two threads write one float.
     float[] partials = ConvGemm.scratch(0, parts * len);
+    if (ConvVector.suits(conv, cout)) {
+      java.util.Arrays.fill(partials, 0, parts * len, 0f);
+      Parallel.forRange(
+          parts,
+          1,
+          (from, to) -> {
+            float[] block = ConvGemm.scratch(2, rows.perChunk * rows.pixels * cout);
+            for (int part = from; part < to; part++) {
+              int end = ConvGemm.start(rows.count, part + 1, parts);
+              for (int r0 = ConvGemm.start(rows.count, part, parts);
+                  r0 < end;
+                  r0 += rows.perChunk) {
+                int r1 = Math.min(end, r0 + rows.perChunk);
+                PoolLoops.scatterTiles(dOut, taps, r0, r1 - r0, conv.outW(), pool, cout, block);
+                for (int r = r0; r < r1; r++) {
+                  int image = r / rows.perImage;
+                  ConvVector.kernelRows(
+                      x,
+                      conv,
+                      block,
+                      (r - r0) * rows.pixels * cout,
+                      cout,
+                      image,
+                      (r - image * rows.perImage) * rows.windowRows,
+                      rows.windowRows,
+                      partials,
+                      part * len,
+                      withBias);
+                }
+              }
+            }
+          });
+      ConvGemm.sumParts(partials, parts, len, dKernel.array(), dKernel.offset());
+      return dKernel;
+    }
     Parallel.forRange(
         parts,
         1,
@@ -190,13 +266,20 @@ public final class ConvPool {
 
   private static void checkColumns(
       String op, Tensor columns, ConvGeometry conv, ConvGeometry pool, int n, boolean bias) {
-    if (columns != null && !columns.shape().equals(columnsShape(conv, pool, n, bias))) {
+    if (columns == null) {
+      return;
+    }
+    Shape want = columnsShape(conv, pool, n, bias);
+    if (want == null) {
       throw new IllegalArgumentException(
           op
-              + ": im2col columns shape "
+              + ": im2col columns "
               + columns.shape()
-              + " is not "
-              + columnsShape(conv, pool, n, bias));
+              + " given, but this convolution builds none (see ConvPool.columnsShape)");
+    }
+    if (!columns.shape().equals(want)) {
+      throw new IllegalArgumentException(
+          op + ": im2col columns shape " + columns.shape() + " is not " + want);
     }
   }
 

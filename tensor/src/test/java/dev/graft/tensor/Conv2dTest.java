@@ -3,6 +3,7 @@ package dev.graft.tensor;
 import static dev.graft.tensor.TestTensors.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,12 @@ class Conv2dTest {
         Arguments.of(2, 7, 2, 3, 4, 3, 3, 2, 1, 1, 1, Padding.SAME), // RGB rows narrower than 3
         Arguments.of(1, 5, 3, 3, 2, 3, 3, 1, 1, 1, 1, Padding.VALID), // RGB, one output column
         Arguments.of(2, 6, 9, 3, 2, 3, 3, 1, 1, 2, 1, Padding.SAME), // RGB, dilated rows only
+        // Enough filters for the Vector API kernels (when the JVM has them), over their edge cases.
+        Arguments.of(2, 7, 6, 3, 32, 3, 3, 1, 1, 1, 1, Padding.SAME),
+        Arguments.of(2, 9, 8, 1, 32, 3, 3, 2, 2, 1, 1, Padding.SAME), // one channel, stride 2
+        Arguments.of(1, 9, 10, 2, 64, 3, 3, 1, 1, 2, 2, Padding.VALID), // dilation 2
+        Arguments.of(2, 6, 7, 4, 32, 5, 3, 2, 1, 1, 1, Padding.SAME), // 4 channels: 3 + 1 taps
+        Arguments.of(1, 4, 3, 3, 32, 4, 4, 1, 1, 1, 1, Padding.SAME), // window over the edges
         // More output pixels than one im2col chunk: chunks and workers split mid-row, mid-image.
         Arguments.of(3, 40, 41, 2, 3, 3, 3, 1, 1, 1, 1, Padding.SAME),
         Arguments.of(2, 90, 47, 2, 2, 3, 2, 1, 1, 1, 1, Padding.VALID),
@@ -176,9 +183,9 @@ class Conv2dTest {
       Tensor x, Tensor k, Tensor bias, Tensor r, ConvGeometry g, Tensor out, Tensor dk, Tensor pk) {
     int n = x.shape().dim(0);
     int cout = k.shape().dim(3);
-    Shape withBias = Conv2d.columnsShape(g, n, true);
+    Shape withBias = Conv2d.columnsShape(g, n, cout, true);
     if (withBias == null) {
-      assertEquals(null, Conv2d.columnsShape(g, n, false), "direct loops keep no columns");
+      assertEquals(null, Conv2d.columnsShape(g, n, cout, false), "no columns: none kept");
       return;
     }
     int kk = g.kh() * g.kw() * g.channels();
@@ -192,7 +199,7 @@ class Conv2dTest {
     Tensor packed = Conv2d.backwardKernelAndBias(x, r, g, Tensor.full(7f, kk + 1, cout), cols);
     assertArrayEquals(pk.toArray(), packed.toArray(), "packed gradient from kept columns");
 
-    Tensor bare = Tensor.full(7f, Conv2d.columnsShape(g, n, false).toArray());
+    Tensor bare = Tensor.full(7f, Conv2d.columnsShape(g, n, cout, false).toArray());
     Conv2d.forward(x, k, null, g, Tensor.zeros(out.shape().toArray()), bare);
     Tensor dk2 = Conv2d.backwardKernel(x, r, g, Tensor.full(7f, k.shape().toArray()), bare);
     assertArrayEquals(dk.toArray(), dk2.toArray(), "kernel gradient from kept columns");
@@ -309,7 +316,7 @@ class Conv2dTest {
             () ->
                 Conv2d.backwardKernelAndBias(x, Tensor.zeros(2, 4, 5, 4), g, Tensor.zeros(28, 4)));
     assertTrue(e.getMessage().contains("(2, 4, 5, 4)"), e.getMessage());
-    Shape cols = Conv2d.columnsShape(g, 2, true);
+    Shape cols = Conv2d.columnsShape(g, 2, 4, true);
     if (cols != null) {
       e =
           assertThrows(
@@ -322,7 +329,20 @@ class Conv2dTest {
           assertThrows(
               IllegalArgumentException.class,
               () -> Conv2d.forward(x, k, null, g, Tensor.zeros(2, 4, 4, 4), Tensor.zeros(32, 27)));
-      assertTrue(e.getMessage().contains("uses none"), e.getMessage());
+      assertTrue(e.getMessage().contains("builds none"), e.getMessage());
     }
+  }
+
+  @Test
+  void vectorKernelsLoadWhenTheModuleIsPresent() {
+    // A JVM started with --add-modules jdk.incubator.vector (as every build here is) must load
+    // them: a silent fall-back to BLAS would leave their tests testing nothing.
+    boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    assertEquals(module, ConvVector.present());
+    boolean off = "false".equalsIgnoreCase(System.getProperty("graft.vector"));
+    assertEquals(module && !off, ConvVector.enabled());
+    ConvGeometry g = ConvGeometry.of(6, 6, 3, 3, 3, 1, Padding.VALID);
+    assertEquals(module && !off, ConvVector.suits(g, 64));
+    assertFalse(ConvVector.suits(ConvGeometry.of(6, 6, 8, 3, 3, 1, Padding.VALID), 64));
   }
 }

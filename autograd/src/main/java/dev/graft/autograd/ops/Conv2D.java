@@ -77,12 +77,14 @@ public final class Conv2D extends Op {
   }
 
   /**
-   * When the plan runs the kernel gradient, the im2col matrix the forward pass builds (if the BLAS
-   * back-end uses one) is kept for it.
+   * When the plan runs the kernel gradient, the im2col matrix the forward pass builds (if this
+   * convolution builds one: see {@link Conv2d#columnsShape}) is kept for it.
    */
   @Override
   public Shape workspaceShape(List<Shape> in, Shape out, boolean backwardReads) {
-    return backwardReads ? Conv2d.columnsShape(geometry, out.dim(0), in.size() == 3) : null;
+    return backwardReads
+        ? Conv2d.columnsShape(geometry, out.dim(0), out.dim(3), in.size() == 3)
+        : null;
   }
 
   @Override

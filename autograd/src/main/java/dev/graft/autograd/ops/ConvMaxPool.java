@@ -3,7 +3,6 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Conv2d;
 import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.ConvPool;
 import dev.graft.tensor.Pool2d;
@@ -37,7 +36,7 @@ public final class ConvMaxPool extends Op {
   static boolean fuses(Node convolution, ConvGeometry pool) {
     return convolution.op() instanceof Conv2D c
         && ConvPool.tiles(pool)
-        && Conv2d.columnsShape(c.geometry(), 1, false) != null;
+        && ConvPool.supports(c.geometry(), convolution.shape().dim(3));
   }
 
   /** Max pooling with geometry {@code pool} of {@code convolution}'s output; see {@link #fuses}. */
@@ -82,7 +81,8 @@ public final class ConvMaxPool extends Op {
     if (!backwardReads) {
       return null;
     }
-    return Shape.of(out.size() + columns(out.dim(0), in.size() == 3).size());
+    Shape columns = columns(out.dim(0), in.size() == 3);
+    return Shape.of(out.size() + (columns == null ? 0 : columns.size()));
   }
 
   private Shape columns(int batch, boolean bias) {
@@ -135,13 +135,13 @@ public final class ConvMaxPool extends Op {
       if (a.memo() instanceof Saved s) {
         return s;
       }
+      Shape columns = op.columns(out.dim(0), bias);
       Saved s =
           new Saved(
               Tensor.wrap(workspace.array(), workspace.offset(), out),
-              Tensor.wrap(
-                  workspace.array(),
-                  workspace.offset() + out.size(),
-                  op.columns(out.dim(0), bias)));
+              columns == null
+                  ? null
+                  : Tensor.wrap(workspace.array(), workspace.offset() + out.size(), columns));
       a.memo(s);
       return s;
     }
