@@ -114,7 +114,7 @@ public final class ConvPool {
                     block,
                     (r - r0) * rows.pixels * cout);
               }
-              PoolLoops.maxTiles(block, r1 - r0, conv.outW(), pool, cout, out, taps, r0);
+              ConvVector.maxTiles(block, r1 - r0, conv.outW(), pool, cout, out, taps, r0);
             }
           });
       return out;
@@ -194,7 +194,7 @@ public final class ConvPool {
                   r0 < end;
                   r0 += rows.perChunk) {
                 int r1 = Math.min(end, r0 + rows.perChunk);
-                PoolLoops.scatterTiles(dOut, taps, r0, r1 - r0, conv.outW(), pool, cout, block);
+                ConvVector.scatterTiles(dOut, taps, r0, r1 - r0, conv.outW(), pool, cout, block);
                 for (int r = r0; r < r1; r++) {
                   int image = r / rows.perImage;
                   ConvVector.kernelRows(

@@ -52,4 +52,28 @@ public interface ConvRowKernels {
       float[] d,
       int dOff,
       boolean withBias);
+
+  /**
+   * Max pooling with 2x2 windows and strides of {@code rows} pooling rows held in {@code block}
+   * (each two convolution rows of {@code convW} pixels of {@code c} channels; a last odd column is
+   * dropped) into {@code out[outOff ...]}; when {@code taps} is not null, the window tap of each
+   * maximum ({@code i * 2 + j}, ties to the earlier) goes to {@code taps[tapsOff ...]}.
+   */
+  void maxTiles2x2(
+      float[] block,
+      int rows,
+      int convW,
+      int c,
+      float[] out,
+      int outOff,
+      float[] taps,
+      int tapsOff);
+
+  /**
+   * The inverse of {@link #maxTiles2x2} for the gradient: overwrites the {@code rows} pooling rows
+   * of {@code block} with each pooled gradient ({@code dOut[dOff ...]}) where its tap points and
+   * zero elsewhere.
+   */
+  void scatterTiles2x2(
+      float[] dOut, int dOff, float[] taps, int tapsOff, int rows, int convW, int c, float[] block);
 }

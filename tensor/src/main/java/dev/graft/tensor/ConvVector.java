@@ -170,4 +170,49 @@ final class ConvVector {
       boolean withBias) {
     KERNELS.kernelRows(x.array(), x.offset(), g, dy, dyOff, cout, n, oh0, count, d, dOff, withBias);
   }
+
+  /** {@link PoolLoops#maxTiles}, on the Vector API for 2x2 windows. */
+  static void maxTiles(
+      float[] block,
+      int rows,
+      int convW,
+      ConvGeometry pool,
+      int c,
+      Tensor out,
+      Tensor taps,
+      int r0) {
+    if (pool.kh() != 2 || pool.kw() != 2) {
+      PoolLoops.maxTiles(block, rows, convW, pool, c, out, taps, r0);
+      return;
+    }
+    int at = r0 * pool.outW() * c;
+    KERNELS.maxTiles2x2(
+        block,
+        rows,
+        convW,
+        c,
+        out.array(),
+        out.offset() + at,
+        taps == null ? null : taps.array(),
+        taps == null ? 0 : taps.offset() + at);
+  }
+
+  /** {@link PoolLoops#scatterTiles}, on the Vector API for 2x2 windows. */
+  static void scatterTiles(
+      Tensor dOut,
+      Tensor taps,
+      int r0,
+      int rows,
+      int convW,
+      ConvGeometry pool,
+      int c,
+      float[] block) {
+    if (pool.kh() != 2 || pool.kw() != 2) {
+      PoolLoops.scatterTiles(dOut, taps, r0, rows, convW, pool, c, block);
+      return;
+    }
+    int at = r0 * pool.outW() * c;
+    KERNELS.scatterTiles2x2(
+        dOut.array(), dOut.offset() + at, taps.array(), taps.offset() + at, rows, convW, c, block);
+  }
 }

@@ -145,6 +145,77 @@ public final class VectorConv implements ConvRowKernels {
     }
   }
 
+  @Override
+  public void maxTiles2x2(
+      float[] block,
+      int rows,
+      int convW,
+      int c,
+      float[] out,
+      int outOff,
+      float[] taps,
+      int tapsOff) {
+    int outW = convW / 2;
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    FloatVector two = FloatVector.broadcast(S, 2f);
+    FloatVector three = FloatVector.broadcast(S, 3f);
+    for (int q = 0; q < rows; q++) {
+      for (int w = 0; w < outW; w++) {
+        int s0 = (q * 2 * convW + w * 2) * c;
+        int s2 = s0 + convW * c;
+        int at = (q * outW + w) * c;
+        for (int ch = 0; ch < c; ch += L) {
+          FloatVector v0 = FloatVector.fromArray(S, block, s0 + ch);
+          FloatVector v1 = FloatVector.fromArray(S, block, s0 + c + ch);
+          FloatVector v2 = FloatVector.fromArray(S, block, s2 + ch);
+          FloatVector v3 = FloatVector.fromArray(S, block, s2 + c + ch);
+          FloatVector top = v0.max(v1);
+          FloatVector bottom = v2.max(v3);
+          top.max(bottom).intoArray(out, outOff + at + ch);
+          if (taps != null) {
+            FloatVector topTap = FloatVector.zero(S).blend(one, v0.lt(v1));
+            FloatVector bottomTap = two.blend(three, v2.lt(v3));
+            topTap.blend(bottomTap, top.lt(bottom)).intoArray(taps, tapsOff + at + ch);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void scatterTiles2x2(
+      float[] dOut,
+      int dOff,
+      float[] taps,
+      int tapsOff,
+      int rows,
+      int convW,
+      int c,
+      float[] block) {
+    int outW = convW / 2;
+    FloatVector zero = FloatVector.zero(S);
+    for (int q = 0; q < rows; q++) {
+      for (int w = 0; w < outW; w++) {
+        int s0 = (q * 2 * convW + w * 2) * c;
+        int s2 = s0 + convW * c;
+        int at = (q * outW + w) * c;
+        for (int ch = 0; ch < c; ch += L) {
+          FloatVector g = FloatVector.fromArray(S, dOut, dOff + at + ch);
+          FloatVector t = FloatVector.fromArray(S, taps, tapsOff + at + ch);
+          zero.blend(g, t.eq(0f)).intoArray(block, s0 + ch);
+          zero.blend(g, t.eq(1f)).intoArray(block, s0 + c + ch);
+          zero.blend(g, t.eq(2f)).intoArray(block, s2 + ch);
+          zero.blend(g, t.eq(3f)).intoArray(block, s2 + c + ch);
+        }
+      }
+      if (convW % 2 == 1) {
+        int last = (q * 2 * convW + convW - 1) * c;
+        java.util.Arrays.fill(block, last, last + c, 0f);
+        java.util.Arrays.fill(block, last + convW * c, last + convW * c + c, 0f);
+      }
+    }
+  }
+
   /** The first output column c whose input column c*sw + w0 is not left of the image. */
   private static int insideFrom(int w0, int sw, int ow) {
     return Math.min(ow, Math.max(0, -Math.floorDiv(w0, sw)));
