@@ -71,6 +71,11 @@ public final class JavaBlas implements Blas {
         transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) {
       return;
     }
+    if (ThinGemm.takes(n, k)) {
+      ThinGemm.sgemm(
+          transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+      return;
+    }
     int threads = Parallel.threads();
     if (oneThread || threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
       block(
