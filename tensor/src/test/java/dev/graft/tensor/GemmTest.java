@@ -145,6 +145,27 @@ class GemmTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"openblas", "auto"})
+  void largeThinProductsSplitOverTheWorkers(String name) {
+    // Past OpenBLAS's multi-threading threshold with one small dimension: shared out along k
+    // (partial sums), m or n over two workers (see SplitGemm), with both transposes and betas.
+    Blas blas = backend(name);
+    Random r = new Random(11);
+    int before = Parallel.threads();
+    Parallel.setThreads(2);
+    try {
+      int[][] shapes = {{8, 40, 14000}, {9000, 8, 70}, {8, 9000, 70}};
+      for (int[] s : shapes) {
+        for (int t = 0; t < 4; t++) {
+          check(blas, r, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1.5f, t == 2 ? 0.5f : 0f);
+        }
+      }
+    } finally {
+      Parallel.setThreads(before);
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"java", "java-1t", "openblas", "openblas-1t", "jblas", "auto"})
   void badArgumentsAreRejected(String name) {
     Blas blas = backend(name);

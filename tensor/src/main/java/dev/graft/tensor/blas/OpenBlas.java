@@ -13,7 +13,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * that only grow: A and B are copied in once, C only when {@code beta != 0} (or when its rows have
  * gaps that must survive), and C is copied out once. Only the span a matrix actually covers is
  * copied, never the rest of a larger backing array. OpenBLAS uses {@link Parallel#threads()}
- * threads for products of at least {@link #MULTITHREAD_MIN_MACS} multiply-adds and one below.
+ * threads for products of at least {@link #MULTITHREAD_MIN_MACS} multiply-adds and one below,
+ * except thin ones, which {@link SplitGemm} shares out over Graft's own workers instead.
  */
 public final class OpenBlas implements Blas {
   /** Below this many multiply-adds OpenBLAS gets one thread: waking a second costs more. */
@@ -120,6 +121,28 @@ public final class OpenBlas implements Blas {
       return;
     }
     int threads = oneThread || (long) m * n * k < MULTITHREAD_MIN_MACS ? 1 : Parallel.threads();
+    if (threads > 1 && SplitGemm.thin(m, n, k)) {
+      SplitGemm.sgemm(
+          singleThreaded,
+          threads,
+          transA,
+          transB,
+          m,
+          n,
+          k,
+          alpha,
+          a,
+          aOffset,
+          lda,
+          b,
+          bOffset,
+          ldb,
+          beta,
+          c,
+          cOffset,
+          ldc);
+      return;
+    }
     if (threads != nativeThreads) {
       if (setNumThreads != null) {
         setNumThreads.call(threads);
