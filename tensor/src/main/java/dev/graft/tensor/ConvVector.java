@@ -7,7 +7,7 @@ package dev.graft.tensor;
  * jdk.incubator.vector} module and {@code -Dgraft.vector=false} does not turn them off. Otherwise
  * the convolution takes the im2col + BLAS path or the plain loops, with the same results.
  *
- * <p>The kernels are made by name (see {@link ConvRowKernels}), so this class loads without the
+ * <p>The kernels are made by name (see {@link VectorSupport}), so this class loads without the
  * module.
  */
 final class ConvVector {
@@ -17,25 +17,12 @@ final class ConvVector {
   static final int MAX_CHANNELS = 4;
 
   /** The kernels, or null without the module. */
-  private static final ConvRowKernels KERNELS = load();
+  private static final ConvRowKernels KERNELS =
+      VectorSupport.load("VectorConv", ConvRowKernels.class);
 
   private static final boolean PRESENT = KERNELS != null;
 
-  private static volatile boolean enabled =
-      PRESENT && !"false".equalsIgnoreCase(System.getProperty("graft.vector"));
-
-  private static ConvRowKernels load() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return null;
-    }
-    try {
-      return (ConvRowKernels)
-          Class.forName("dev.graft.tensor.vector.VectorConv").getConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      System.err.println("graft: Vector API kernels unavailable, convolutions use BLAS: " + e);
-      return null;
-    }
-  }
+  private static volatile boolean enabled = PRESENT && VectorSupport.WANTED;
 
   /** Whether a convolution of geometry {@code g} to {@code cout} channels takes these kernels. */
   static boolean suits(ConvGeometry g, int cout) {

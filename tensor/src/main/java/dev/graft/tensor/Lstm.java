@@ -359,6 +359,7 @@ public final class Lstm {
     @Override
     void forwardRows(int r0, int r1) {
       int g = 4 * u;
+      boolean vector = LstmVector.suits(u);
       float[] hs = hSeq.array();
       int ho = hSeq.offset();
       for (int s = 0; s < t; s++) {
@@ -367,6 +368,21 @@ public final class Lstm {
           int row = r * t + s;
           float[] cp = s > 0 ? ws : c0 == null ? null : c0.array();
           int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
+          if (vector) {
+            LstmVector.KERNELS.forward(
+                ws,
+                gates + row * g,
+                cp,
+                cpo,
+                ws,
+                cells + row * u,
+                ws,
+                tanhCells + row * u,
+                hs,
+                ho + row * u,
+                u);
+            continue;
+          }
           cell(
               ws,
               gates + row * g,
@@ -386,6 +402,7 @@ public final class Lstm {
     @Override
     void backwardRows(int r0, int r1) {
       int g = 4 * u;
+      boolean vector = LstmVector.suits(u);
       initState(dhLast, dhs, r0, r1);
       initState(dcLast, dcs, r0, r1);
       float[] dH = dHSeq == null ? null : dHSeq.array();
@@ -399,6 +416,10 @@ public final class Lstm {
           int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
           int sh = dhs + r * u;
           int sc = dcs + r * u;
+          if (vector) {
+            LstmVector.KERNELS.backward(ws, zo, co, cp, cpo, sh, sc, dH, dHo + row * u, u);
+            continue;
+          }
           for (int j = 0; j < u; j++) {
             float dh = ws[sh + j] + (dH == null ? 0f : dH[dHo + row * u + j]);
             float i = ws[zo + j];

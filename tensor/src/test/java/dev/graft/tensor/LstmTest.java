@@ -6,6 +6,7 @@ import static dev.graft.tensor.RecurrentTesting.sigmoid;
 import static dev.graft.tensor.RecurrentTesting.toDouble;
 import static dev.graft.tensor.TestTensors.assertClose;
 import static dev.graft.tensor.TestTensors.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,7 +69,10 @@ class LstmTest {
         Arguments.of(9, 3, 2, 1, false, true, true),
         Arguments.of(10, 4, 3, 5, true, true, false),
         Arguments.of(2, 6, 5, 3, false, true, false),
-        Arguments.of(4, 2, 3, 7, true, false, true));
+        Arguments.of(4, 2, 3, 7, true, false, true),
+        // Unit counts that fill vectors: the Vector API cell when the JVM has the module.
+        Arguments.of(3, 4, 5, 16, false, true, true),
+        Arguments.of(2, 3, 4, 32, true, false, false));
   }
 
   @ParameterizedTest(name = "N={0} T={1} in={2} u={3} back={4} state={5} seq={6}")
@@ -320,5 +324,15 @@ class LstmTest {
             IllegalArgumentException.class,
             () -> Lstm.forward(x, Tensor.zeros(4, 20), Tensor.zeros(5, 16), Tensor.zeros(20)));
     assertTrue(e.getMessage().contains("(5, 16)"), e.getMessage());
+  }
+
+  @Test
+  void vectorCellLoadsWhenTheModuleIsPresent() {
+    // Builds here run with --add-modules jdk.incubator.vector: the u = 16 and 32 cases above must
+    // then have run the Vector API cell, not silently the loops.
+    boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    assertEquals(module, LstmVector.KERNELS != null);
+    boolean off = "false".equalsIgnoreCase(System.getProperty("graft.vector"));
+    assertEquals(module && !off, LstmVector.suits(16));
   }
 }

@@ -1,0 +1,111 @@
+package dev.graft.tensor.vector;
+
+import dev.graft.tensor.LstmCellKernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The LSTM cell math of one batch row on the Vector API: each pass of the loop takes one vector of
+ * units through all four gates, the cell state and the output, so every value stays in registers
+ * between steps. The activations evaluate the same rational approximation as {@code
+ * RecurrentSupport.tanh} (sigmoid as {@code (1 + tanh(x / 2)) / 2}), lane by lane.
+ */
+public final class VectorLstm implements LstmCellKernels {
+  /** Made by name when the module is present (see {@code dev.graft.tensor.VectorSupport}). */
+  public VectorLstm() {}
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final float CLAMP = 7.90531110763549805f;
+
+  @Override
+  public int lanes() {
+    return L;
+  }
+
+  @Override
+  public void forward(
+      float[] z,
+      int zo,
+      float[] cp,
+      int cpo,
+      float[] c,
+      int co,
+      float[] tc,
+      int tco,
+      float[] h,
+      int ho,
+      int u) {
+    for (int j = 0; j < u; j += L) {
+      FloatVector i = sigmoid(FloatVector.fromArray(S, z, zo + j));
+      FloatVector f = sigmoid(FloatVector.fromArray(S, z, zo + u + j));
+      FloatVector g = tanh(FloatVector.fromArray(S, z, zo + 2 * u + j));
+      FloatVector o = sigmoid(FloatVector.fromArray(S, z, zo + 3 * u + j));
+      i.intoArray(z, zo + j);
+      f.intoArray(z, zo + u + j);
+      g.intoArray(z, zo + 2 * u + j);
+      o.intoArray(z, zo + 3 * u + j);
+      FloatVector cell = i.mul(g);
+      if (cp != null) {
+        cell = f.fma(FloatVector.fromArray(S, cp, cpo + j), cell);
+      }
+      cell.intoArray(c, co + j);
+      FloatVector t = tanh(cell);
+      t.intoArray(tc, tco + j);
+      o.mul(t).intoArray(h, ho + j);
+    }
+  }
+
+  @Override
+  public void backward(
+      float[] ws,
+      int zo,
+      int tco,
+      float[] cp,
+      int cpo,
+      int sh,
+      int sc,
+      float[] dH,
+      int dHo,
+      int u) {
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (int j = 0; j < u; j += L) {
+      FloatVector dh = FloatVector.fromArray(S, ws, sh + j);
+      if (dH != null) {
+        dh = dh.add(FloatVector.fromArray(S, dH, dHo + j));
+      }
+      FloatVector i = FloatVector.fromArray(S, ws, zo + j);
+      FloatVector f = FloatVector.fromArray(S, ws, zo + u + j);
+      FloatVector g = FloatVector.fromArray(S, ws, zo + 2 * u + j);
+      FloatVector o = FloatVector.fromArray(S, ws, zo + 3 * u + j);
+      FloatVector t = FloatVector.fromArray(S, ws, tco + j);
+      FloatVector dc = FloatVector.fromArray(S, ws, sc + j).add(dh.mul(o).mul(one.sub(t.mul(t))));
+      FloatVector cPrev = cp == null ? FloatVector.zero(S) : FloatVector.fromArray(S, cp, cpo + j);
+      dc.mul(g).mul(i).mul(one.sub(i)).intoArray(ws, zo + j);
+      dc.mul(cPrev).mul(f).mul(one.sub(f)).intoArray(ws, zo + u + j);
+      dc.mul(i).mul(one.sub(g.mul(g))).intoArray(ws, zo + 2 * u + j);
+      dh.mul(t).mul(o).mul(one.sub(o)).intoArray(ws, zo + 3 * u + j);
+      dc.mul(f).intoArray(ws, sc + j);
+    }
+  }
+
+  private static FloatVector sigmoid(FloatVector x) {
+    return tanh(x.mul(0.5f)).mul(0.5f).add(0.5f);
+  }
+
+  /** The odd rational minimax approximation of {@code RecurrentSupport.tanh}, lane by lane. */
+  private static FloatVector tanh(FloatVector x) {
+    FloatVector c = x.max(-CLAMP).min(CLAMP);
+    FloatVector x2 = c.mul(c);
+    FloatVector p = x2.mul(-2.76076847742355e-16f).add(2.00018790482477e-13f);
+    p = p.mul(x2).add(-8.60467152213735e-11f);
+    p = p.mul(x2).add(5.12229709037114e-08f);
+    p = p.mul(x2).add(1.48572235717979e-05f);
+    p = p.mul(x2).add(6.37261928875436e-04f);
+    p = p.mul(x2).add(4.89352455891786e-03f);
+    FloatVector q = x2.mul(1.19825839466702e-06f).add(1.18534705686654e-04f);
+    q = q.mul(x2).add(2.26843463243900e-03f);
+    q = q.mul(x2).add(4.89352518554385e-03f);
+    return c.mul(p).div(q);
+  }
+}
