@@ -359,7 +359,7 @@ public final class Lstm {
     @Override
     void forwardRows(int r0, int r1) {
       int g = 4 * u;
-      boolean vector = LstmVector.suits(u);
+      boolean vector = RecurrentVector.suits(u);
       float[] hs = hSeq.array();
       int ho = hSeq.offset();
       for (int s = 0; s < t; s++) {
@@ -369,7 +369,7 @@ public final class Lstm {
           float[] cp = s > 0 ? ws : c0 == null ? null : c0.array();
           int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
           if (vector) {
-            LstmVector.KERNELS.forward(
+            RecurrentVector.KERNELS.forward(
                 ws,
                 gates + row * g,
                 cp,
@@ -402,7 +402,7 @@ public final class Lstm {
     @Override
     void backwardRows(int r0, int r1) {
       int g = 4 * u;
-      boolean vector = LstmVector.suits(u);
+      boolean vector = RecurrentVector.suits(u);
       initState(dhLast, dhs, r0, r1);
       initState(dcLast, dcs, r0, r1);
       float[] dH = dHSeq == null ? null : dHSeq.array();
@@ -417,7 +417,7 @@ public final class Lstm {
           int sh = dhs + r * u;
           int sc = dcs + r * u;
           if (vector) {
-            LstmVector.KERNELS.backward(ws, zo, co, cp, cpo, sh, sc, dH, dHo + row * u, u);
+            RecurrentVector.KERNELS.backward(ws, zo, co, cp, cpo, sh, sc, dH, dHo + row * u, u);
             continue;
           }
           for (int j = 0; j < u; j++) {

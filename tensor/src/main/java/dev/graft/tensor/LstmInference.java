@@ -89,6 +89,7 @@ final class LstmInference implements Parallel.RangeBody {
   public void run(int r0, int r1) {
     int nb = r1 - r0;
     int g = 4 * u;
+    boolean vector = RecurrentVector.suitsGates(g, nb);
     int cells = u * nb;
     // xh: [x_t; h_{t-1}; 1] as (k1, nb); z: the gates (4u, nb); c and its tanh, h: (u, nb).
     float[] xh = scratch(1, k1 * nb);
@@ -107,7 +108,11 @@ final class LstmInference implements Parallel.RangeBody {
           xh[f * nb + b] = xs[from + f];
         }
       }
-      blas.sgemm(true, false, g, nb, k1, 1f, weights, 0, g, xh, 0, nb, 0f, z, 0, nb);
+      if (vector) {
+        RecurrentVector.KERNELS.productTransA(g, nb, k1, weights, xh, z);
+      } else {
+        blas.sgemm(true, false, g, nb, k1, 1f, weights, 0, g, xh, 0, nb, 0f, z, 0, nb);
+      }
       // Gate blocks in Keras order: i, f (sigmoid), g (tanh), o (sigmoid).
       sigmoidInPlace(z, 0, 2 * cells);
       tanhInPlace(z, 2 * cells, 3 * cells);

@@ -72,7 +72,9 @@ class LstmTest {
         Arguments.of(4, 2, 3, 7, true, false, true),
         // Unit counts that fill vectors: the Vector API cell when the JVM has the module.
         Arguments.of(3, 4, 5, 16, false, true, true),
-        Arguments.of(2, 3, 4, 32, true, false, false));
+        Arguments.of(2, 3, 4, 32, true, false, false),
+        Arguments.of(32, 3, 5, 16, true, true, true), // four-row blocks; gates per worker
+        Arguments.of(16, 2, 3, 32, false, false, false));
   }
 
   @ParameterizedTest(name = "N={0} T={1} in={2} u={3} back={4} state={5} seq={6}")
@@ -331,8 +333,8 @@ class LstmTest {
     // Builds here run with --add-modules jdk.incubator.vector: the u = 16 and 32 cases above must
     // then have run the Vector API cell, not silently the loops.
     boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    assertEquals(module, LstmVector.KERNELS != null);
+    assertEquals(module, RecurrentVector.KERNELS != null);
     boolean off = "false".equalsIgnoreCase(System.getProperty("graft.vector"));
-    assertEquals(module && !off, LstmVector.suits(16));
+    assertEquals(module && !off, RecurrentVector.suits(16));
   }
 }

@@ -1,12 +1,13 @@
 package dev.graft.tensor;
 
 /**
- * The LSTM training pass's per-row cell math, as {@code dev.graft.tensor.vector.VectorLstm}
- * implements it on the Vector API (reached through {@link LstmVector}). Gate order i, f, c, o; the
+ * The recurrent layers' per-step work on the Vector API, as {@code
+ * dev.graft.tensor.vector.VectorRecurrent} implements it (reached through {@link RecurrentVector}):
+ * the LSTM training pass's per-row cell math and the per-step products. Gate order i, f, c, o; the
  * activations are the rational approximations of {@link RecurrentSupport#tanh} (sigmoid through
  * tanh), so both paths give the same values within float rounding.
  */
-public interface LstmCellKernels {
+public interface RecurrentKernels {
   /** The vector width in floats: the unit count must be a multiple of it. */
   int lanes();
 
@@ -36,4 +37,29 @@ public interface LstmCellKernels {
    */
   void backward(
       float[] ws, int zo, int tco, float[] cp, int cpo, int sh, int sc, float[] dH, int dHo, int u);
+
+  /**
+   * {@code C += A·B} for row-major A (m x k, rows {@code lda} apart), B (k x n) and C (m x n): a
+   * step's recurrent product. {@code n} must be a multiple of twice {@link #lanes()}.
+   */
+  void productAdd(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc);
+
+  /**
+   * {@code C = Aᵀ·B} with A (k x m) and B (k x n) dense from offset 0 and C (m x n) dense: the LSTM
+   * inference kernel's per-step gates from its stacked weights. {@code n} must be a multiple of
+   * {@link #lanes()} and {@code m} of 4.
+   */
+  void productTransA(int m, int n, int k, float[] a, float[] b, float[] c);
 }
