@@ -47,6 +47,23 @@ public final class Gemm {
               + " and "
               + describe(b, transB));
     }
+    if (!transA && !transB && ProductVector.suitsSkinny(m, n, k)) {
+      ProductVector.skinny(
+          m,
+          n,
+          k,
+          a.array(),
+          a.offset(),
+          ac,
+          b.array(),
+          b.offset(),
+          bc,
+          accumulate ? 1f : 0f,
+          out.array(),
+          out.offset(),
+          n);
+      return out;
+    }
     Blas.current()
         .sgemm(
             transA,

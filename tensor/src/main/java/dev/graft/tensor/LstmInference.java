@@ -89,7 +89,7 @@ final class LstmInference implements Parallel.RangeBody {
   public void run(int r0, int r1) {
     int nb = r1 - r0;
     int g = 4 * u;
-    boolean vector = RecurrentVector.suitsGates(g, nb);
+    boolean vector = ProductVector.suitsGates(g);
     int cells = u * nb;
     // xh: [x_t; h_{t-1}; 1] as (k1, nb); z: the gates (4u, nb); c and its tanh, h: (u, nb).
     float[] xh = scratch(1, k1 * nb);
@@ -109,7 +109,7 @@ final class LstmInference implements Parallel.RangeBody {
         }
       }
       if (vector) {
-        RecurrentVector.KERNELS.productTransA(g, nb, k1, weights, xh, z);
+        ProductVector.KERNELS.productTransA(g, nb, k1, weights, xh, z);
       } else {
         blas.sgemm(true, false, g, nb, k1, 1f, weights, 0, g, xh, 0, nb, 0f, z, 0, nb);
       }

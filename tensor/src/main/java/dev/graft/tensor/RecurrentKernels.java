@@ -37,29 +37,4 @@ public interface RecurrentKernels {
    */
   void backward(
       float[] ws, int zo, int tco, float[] cp, int cpo, int sh, int sc, float[] dH, int dHo, int u);
-
-  /**
-   * {@code C += A·B} for row-major A (m x k, rows {@code lda} apart), B (k x n) and C (m x n): a
-   * step's recurrent product. {@code n} must be a multiple of twice {@link #lanes()}.
-   */
-  void productAdd(
-      int m,
-      int n,
-      int k,
-      float[] a,
-      int aOff,
-      int lda,
-      float[] b,
-      int bOff,
-      int ldb,
-      float[] c,
-      int cOff,
-      int ldc);
-
-  /**
-   * {@code C = Aᵀ·B} with A (k x m) and B (k x n) dense from offset 0 and C (m x n) dense: the LSTM
-   * inference kernel's per-step gates from its stacked weights. {@code n} must be a multiple of
-   * {@link #lanes()} and {@code m} of 4.
-   */
-  void productTransA(int m, int n, int k, float[] a, float[] b, float[] c);
 }

@@ -135,15 +135,15 @@ final class RecurrentSupport {
 
   /**
    * {@code C += A * B} for one time step's product (rows of A and C may lie far apart in a sequence
-   * workspace). When the Vector API kernels apply ({@link RecurrentVector#suitsProduct}), they run
-   * it in place, with no copies (LSTM(64) training step at one thread: 29 → 20–25 ms). With
-   * OpenBLAS, A's rows, and C's when they are not contiguous, are gathered into this thread's
-   * scratch and the product runs there single-threaded: measured on the seed's LSTM(64) at 32 rows,
-   * 17 us a step against 33 us (forward, 32x64x256) and 40 us (backward, 32x256x64) for {@link
-   * #gemmAcc}; passed strided, JNI would copy the rows' whole span. Other back-ends take {@link
-   * #gemmAcc}: the pure-Java one (bit-reproducible results), and jblas, whose JNI copies the whole
-   * output array back after each call and so would overwrite what other threads write meanwhile to
-   * the shared sequence workspace (seen as a flaky LSTM gradient test).
+   * workspace). When the Vector API kernels apply ({@link ProductVector#suitsProduct}), they run it
+   * in place, with no copies (LSTM(64) training step at one thread: 29 → 20–25 ms). With OpenBLAS,
+   * A's rows, and C's when they are not contiguous, are gathered into this thread's scratch and the
+   * product runs there single-threaded: measured on the seed's LSTM(64) at 32 rows, 17 us a step
+   * against 33 us (forward, 32x64x256) and 40 us (backward, 32x256x64) for {@link #gemmAcc}; passed
+   * strided, JNI would copy the rows' whole span. Other back-ends take {@link #gemmAcc}: the
+   * pure-Java one (bit-reproducible results), and jblas, whose JNI copies the whole output array
+   * back after each call and so would overwrite what other threads write meanwhile to the shared
+   * sequence workspace (seen as a flaky LSTM gradient test).
    */
   static void stepProduct(
       int m,
@@ -158,8 +158,8 @@ final class RecurrentSupport {
       float[] c,
       int cOff,
       int ldc) {
-    if (RecurrentVector.suitsProduct(n)) {
-      RecurrentVector.KERNELS.productAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    if (ProductVector.suitsProduct(n)) {
+      ProductVector.KERNELS.productAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
       return;
     }
     Blas blas = Blas.current().singleThreaded();

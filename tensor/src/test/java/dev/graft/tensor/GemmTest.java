@@ -216,6 +216,30 @@ class GemmTest {
   }
 
   @Test
+  void skinnyProductsMatchTheDefinition() {
+    // Few rows, a long inner dimension, whole vector blocks of columns: the Vector API path of
+    // matmul when the JVM has the module (more than one depth block; tails of rows and of depth).
+    Tensor a = TestTensors.random(5, 7, 1100);
+    Tensor b = TestTensors.random(6, 1100, 96);
+    Tensor out = Tensor.full(Float.NaN, 7, 96);
+    Gemm.matmul(a, false, b, false, out, false);
+    double[] want = new double[7 * 96];
+    for (int i = 0; i < 7; i++) {
+      for (int j = 0; j < 96; j++) {
+        for (int p = 0; p < 1100; p++) {
+          want[i * 96 + j] += (double) a.getFlat(i * 1100 + p) * b.getFlat(p * 96 + j);
+        }
+      }
+    }
+    TestTensors.assertClose(want, out, 1e-4, 1e-4, "skinny matmul");
+    Gemm.matmul(a, false, b, false, out, true);
+    for (int i = 0; i < want.length; i++) {
+      want[i] *= 2;
+    }
+    TestTensors.assertClose(want, out, 2e-4, 1e-4, "skinny matmul accumulate");
+  }
+
+  @Test
   void wrongShapesNameBothOperands() {
     Tensor a = Tensor.zeros(2, 3);
     Tensor b = Tensor.zeros(4, 5);

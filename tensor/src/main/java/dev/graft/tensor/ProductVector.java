@@ -1,0 +1,94 @@
+package dev.graft.tensor;
+
+/**
+ * When products run on the Vector API kernels of {@link ProductKernels} instead of BLAS: when the
+ * kernels load (see {@link VectorSupport}) and the shape suits them. Three uses: a recurrent step's
+ * {@code C += A·B} ({@link RecurrentSupport#stepProduct}), the LSTM inference kernel's gates, and
+ * {@link Gemm#matmul}'s products with few rows and a long inner dimension, as a Dense layer on a
+ * flattened image makes (seed model 1: 32 x 30752 times 30752 x 128), where OpenBLAS's JNI call
+ * copies the 15.7 MB weight matrix off the heap every time.
+ */
+final class ProductVector {
+  private ProductVector() {}
+
+  /** The kernels, or null without the module. */
+  static final ProductKernels KERNELS = VectorSupport.load("VectorProducts", ProductKernels.class);
+
+  private static volatile boolean enabled = KERNELS != null && VectorSupport.WANTED;
+
+  /** Inner-dimension block of {@link #skinny}: 256 rows of B stay in cache for every row of A. */
+  static final int DEPTH_BLOCK = 256;
+
+  /** Whether a per-step product {@code C += A·B} with {@code n} columns takes the vector kernel. */
+  static boolean suitsProduct(int n) {
+    return enabled && n % (2 * KERNELS.lanes()) == 0;
+  }
+
+  /**
+   * Whether the inference kernel's gates product (m gates) takes the vector kernel: whatever the
+   * batch rows, so that predictions do not depend on how the rows were shared out over workers.
+   */
+  static boolean suitsGates(int m) {
+    return enabled && m % 4 == 0;
+  }
+
+  /** Whether {@code A·B} (no transposes) is skinny enough for {@link #skinny}. */
+  static boolean suitsSkinny(int m, int n, int k) {
+    return enabled && m <= 64 && k >= 1024 && n % (2 * KERNELS.lanes()) == 0;
+  }
+
+  /**
+   * {@code C = A·B + beta·C} for row-major operands: columns of C shared out over the workers, each
+   * walking k in blocks of {@link #DEPTH_BLOCK} so that its block of B is read from memory once.
+   */
+  static void skinny(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    int block = 2 * KERNELS.lanes();
+    int units = n / block;
+    Parallel.forRange(
+        units,
+        1,
+        (from, to) -> {
+          int j0 = from * block;
+          int cols = (to - from) * block;
+          for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc + j0;
+            for (int j = 0; j < cols; j++) {
+              c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+            }
+          }
+          for (int q = 0; q < k; q += DEPTH_BLOCK) {
+            KERNELS.productAdd(
+                m,
+                cols,
+                Math.min(DEPTH_BLOCK, k - q),
+                a,
+                aOff + q,
+                lda,
+                b,
+                bOff + q * ldb + j0,
+                ldb,
+                c,
+                cOff + j0,
+                ldc);
+          }
+        });
+  }
+
+  /** Turns the kernels on or off (tests compare both paths); on needs the module. */
+  static void enable(boolean on) {
+    enabled = on && KERNELS != null;
+  }
+}
