@@ -35,4 +35,22 @@ public interface ProductKernels {
    * Each column's values are the same whatever {@code n} is.
    */
   void productTransA(int m, int n, int k, float[] a, float[] b, float[] c);
+
+  /**
+   * {@code c[cOff + i*ldc] = beta*c[...] + dot(A row i, v)} for row-major A (m x k, rows {@code
+   * lda} apart) and a contiguous vector v: a matrix times a vector, as a {@code Dense(1)} head.
+   * Each row's sum is taken in the same order whatever m is.
+   */
+  void dots(
+      int m,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] v,
+      int vOff,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc);
 }

@@ -87,6 +87,11 @@ final class ProductVector {
         });
   }
 
+  /** Whether {@code A·v} (no transposes, one column) of inner dimension k takes {@link #dots}. */
+  static boolean suitsDots(int n, int k) {
+    return enabled && n == 1 && k >= 4 * KERNELS.lanes();
+  }
+
   /** Turns the kernels on or off (tests compare both paths); on needs the module. */
   static void enable(boolean on) {
     enabled = on && KERNELS != null;

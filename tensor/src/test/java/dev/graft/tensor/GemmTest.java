@@ -240,6 +240,27 @@ class GemmTest {
   }
 
   @Test
+  void matrixTimesVectorMatchesTheDefinition() {
+    // One column, a long row: the Vector API dot products of matmul when the JVM has the module.
+    Tensor a = TestTensors.random(7, 3, 5, 301);
+    Tensor v = TestTensors.random(8, 301, 1);
+    Tensor out = Tensor.full(Float.NaN, 3, 5, 1);
+    Gemm.matmul(a, false, v, false, out, false);
+    double[] want = new double[15];
+    for (int i = 0; i < 15; i++) {
+      for (int p = 0; p < 301; p++) {
+        want[i] += (double) a.getFlat(i * 301 + p) * v.getFlat(p);
+      }
+    }
+    TestTensors.assertClose(want, out, 1e-5, 1e-5, "matrix times vector");
+    Gemm.matmul(a, false, v, false, out, true);
+    for (int i = 0; i < want.length; i++) {
+      want[i] *= 2;
+    }
+    TestTensors.assertClose(want, out, 1e-5, 1e-5, "matrix times vector, accumulated");
+  }
+
+  @Test
   void wrongShapesNameBothOperands() {
     Tensor a = Tensor.zeros(2, 3);
     Tensor b = Tensor.zeros(4, 5);

@@ -2,6 +2,7 @@ package dev.graft.tensor.vector;
 
 import dev.graft.tensor.ProductKernels;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -197,5 +198,38 @@ public final class VectorProducts implements ProductKernels {
     c1.intoArray(c, o + n);
     c2.intoArray(c, o + 2 * n);
     c3.intoArray(c, o + 3 * n);
+  }
+
+  @Override
+  public void dots(
+      int m,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] v,
+      int vOff,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    for (int i = 0; i < m; i++) {
+      int row = aOff + i * lda;
+      FloatVector s0 = FloatVector.zero(S);
+      FloatVector s1 = s0;
+      int q = 0;
+      for (; q + 2 * L <= k; q += 2 * L) {
+        s0 = FloatVector.fromArray(S, a, row + q).fma(FloatVector.fromArray(S, v, vOff + q), s0);
+        s1 =
+            FloatVector.fromArray(S, a, row + q + L)
+                .fma(FloatVector.fromArray(S, v, vOff + q + L), s1);
+      }
+      float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+      for (; q < k; q++) {
+        sum = Math.fma(a[row + q], v[vOff + q], sum);
+      }
+      int at = cOff + i * ldc;
+      c[at] = beta == 0f ? sum : sum + beta * c[at];
+    }
   }
 }
