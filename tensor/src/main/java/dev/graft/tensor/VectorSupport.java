@@ -27,7 +27,7 @@ final class VectorSupport {
     try {
       return type.cast(
           Class.forName("dev.graft.tensor.vector." + name).getConstructor().newInstance());
-    } catch (ReflectiveOperationException | LinkageError e) {
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       System.err.println("graft: Vector API kernels " + name + " unavailable, using loops: " + e);
       return null;
     }

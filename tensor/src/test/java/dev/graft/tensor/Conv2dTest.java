@@ -42,6 +42,7 @@ class Conv2dTest {
         Arguments.of(1, 9, 10, 2, 64, 3, 3, 1, 1, 2, 2, Padding.VALID), // dilation 2
         Arguments.of(2, 6, 7, 4, 32, 5, 3, 2, 1, 1, 1, Padding.SAME), // 4 channels: 3 + 1 taps
         Arguments.of(1, 4, 3, 3, 32, 4, 4, 1, 1, 1, 1, Padding.SAME), // window over the edges
+        Arguments.of(2, 40, 41, 3, 32, 3, 3, 1, 1, 1, 1, Padding.SAME), // rows over two workers
         // More output pixels than one im2col chunk: chunks and workers split mid-row, mid-image.
         Arguments.of(3, 40, 41, 2, 3, 3, 3, 1, 1, 1, 1, Padding.SAME),
         Arguments.of(2, 90, 47, 2, 2, 3, 2, 1, 1, 1, 1, Padding.VALID),
@@ -335,14 +336,15 @@ class Conv2dTest {
 
   @Test
   void vectorKernelsLoadWhenTheModuleIsPresent() {
-    // A JVM started with --add-modules jdk.incubator.vector (as every build here is) must load
+    // A JVM started with --add-modules jdk.incubator.vector (every test run here but blas-java)
+    // must load
     // them: a silent fall-back to BLAS would leave their tests testing nothing.
     boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     assertEquals(module, ConvVector.present());
     boolean off = "false".equalsIgnoreCase(System.getProperty("graft.vector"));
     assertEquals(module && !off, ConvVector.enabled());
     ConvGeometry g = ConvGeometry.of(6, 6, 3, 3, 3, 1, Padding.VALID);
-    assertEquals(module && !off, ConvVector.suits(g, 64));
+    assertEquals(module && !off, ConvVector.suits(g, 512));
     assertFalse(ConvVector.suits(ConvGeometry.of(6, 6, 8, 3, 3, 1, Padding.VALID), 64));
   }
 }

@@ -25,6 +25,7 @@ class ConvPoolTest {
         Arguments.of(2, 9, 8, 3, 4, 3, 3, 1, Padding.SAME, 2, 2), // RGB, padded rows and columns
         Arguments.of(2, 9, 8, 3, 32, 3, 3, 1, Padding.SAME, 2, 2), // Vector API kernels, if present
         Arguments.of(2, 9, 9, 3, 32, 3, 3, 1, Padding.VALID, 2, 2), // 7x7: odd, a column dropped
+        Arguments.of(2, 64, 64, 3, 32, 3, 3, 1, Padding.VALID, 2, 2), // chunks and workers, vector
         Arguments.of(2, 11, 10, 1, 64, 3, 3, 2, Padding.VALID, 2, 3),
         // More pooling rows than one chunk holds, and more than one worker's share.
         Arguments.of(4, 64, 64, 3, 6, 3, 3, 1, Padding.VALID, 2, 2));

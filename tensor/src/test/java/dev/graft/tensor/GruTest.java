@@ -82,7 +82,10 @@ class GruTest {
         Arguments.of(9, 3, 2, 1, true, false, true, true),
         Arguments.of(10, 4, 3, 5, false, true, true, false),
         Arguments.of(10, 4, 3, 5, true, true, true, false),
-        Arguments.of(4, 6, 5, 3, false, false, true, true));
+        Arguments.of(4, 6, 5, 3, false, false, true, true),
+        // Unit counts whose step products fill vectors: the Vector API products when present.
+        Arguments.of(5, 3, 4, 16, true, false, true, true),
+        Arguments.of(6, 2, 3, 32, false, true, false, false));
   }
 
   @ParameterizedTest(name = "N={0} T={1} in={2} u={3} resetAfter={4} back={5} state={6} seq={7}")

@@ -68,7 +68,9 @@ final class SplitGemm {
     t.c = c;
     t.cOffset = cOffset;
     t.ldc = ldc;
-    t.byDepth = k >= m && k >= n;
+    // Along k only while the private partials stay small: each worker past the first holds an
+    // m x n partial, and the caller adds them all up after the join.
+    t.byDepth = k >= m && k >= n && (long) m * n <= (long) THIN * THIN;
     t.byRows = !t.byDepth && m >= n;
     if (t.byDepth) {
       t.partials(parts - 1, m * n);

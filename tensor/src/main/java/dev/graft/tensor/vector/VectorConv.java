@@ -173,9 +173,15 @@ public final class VectorConv implements ConvRowKernels {
           FloatVector bottom = v2.max(v3);
           top.max(bottom).intoArray(out, outOff + at + ch);
           if (taps != null) {
-            FloatVector topTap = FloatVector.zero(S).blend(one, v0.lt(v1));
-            FloatVector bottomTap = two.blend(three, v2.lt(v3));
-            topTap.blend(bottomTap, top.lt(bottom)).intoArray(taps, tapsOff + at + ch);
+            // By the sign bit of the difference, as PoolLoops decides: the same tap on ties of
+            // signed zeros and infinities too. Written out: a helper taking a vector was not
+            // always inlined, and then allocated every vector it was passed.
+            FloatVector topTap =
+                FloatVector.zero(S).blend(one, v0.sub(v1).reinterpretAsInts().lt(0).cast(S));
+            FloatVector bottomTap = two.blend(three, v2.sub(v3).reinterpretAsInts().lt(0).cast(S));
+            topTap
+                .blend(bottomTap, top.sub(bottom).reinterpretAsInts().lt(0).cast(S))
+                .intoArray(taps, tapsOff + at + ch);
           }
         }
       }
