@@ -87,9 +87,14 @@ final class ProductVector {
         });
   }
 
-  /** Whether {@code A·v} (no transposes, one column) of inner dimension k takes {@link #dots}. */
+  /**
+   * Whether {@code A·v} (no transposes, one column) of inner dimension k takes the vector dots:
+   * only long rows, as {@link #suitsSkinny}. Vector API code allocates every vector until the JIT
+   * has compiled it, and a short product called once per step stays uncompiled for long (seen as 44
+   * KB per training step of a small MLP with a {@code Dense(1)} head).
+   */
   static boolean suitsDots(int n, int k) {
-    return enabled && n == 1 && k >= 4 * KERNELS.lanes();
+    return enabled && n == 1 && k >= 1024;
   }
 
   /** Turns the kernels on or off (tests compare both paths); on needs the module. */
