@@ -92,50 +92,28 @@ public final class ConvPool {
     }
     checkColumns(op, columns, conv, pool, n, bias != null);
     Rows rows = new Rows(conv, pool, n);
-    if (ConvVector.suits(conv, cout)) {
-      Parallel.forRange(
-          rows.count,
-          rows.minPerWorker,
-          (from, to) -> {
-            float[] block = ConvGemm.scratch(2, rows.perChunk * rows.pixels * cout);
-            for (int r0 = from; r0 < to; r0 += rows.perChunk) {
-              int r1 = Math.min(to, r0 + rows.perChunk);
-              for (int r = r0; r < r1; r++) {
-                int image = r / rows.perImage;
-                ConvVector.rows(
-                    x,
-                    kernel,
-                    bias,
-                    conv,
-                    cout,
-                    image,
-                    (r - image * rows.perImage) * rows.windowRows,
-                    rows.windowRows,
-                    block,
-                    (r - r0) * rows.pixels * cout);
-              }
-              ConvVector.maxTiles(block, r1 - r0, conv.outW(), pool, cout, out, taps, r0);
-            }
-          });
-      return out;
-    }
+    boolean vector = ConvVector.suits(conv, cout);
     Blas blas = Blas.current().singleThreaded();
     int k = conv.kh() * conv.kw() * conv.channels();
     int k1 = bias == null ? k : k + 1;
-    float[] weights = ConvGemm.weights(kernel, bias, k, cout);
+    float[] weights = vector ? null : ConvGemm.weights(kernel, bias, k, cout);
     int weightsOff = bias == null ? kernel.offset() : 0;
     Parallel.forRange(
         rows.count,
         rows.minPerWorker,
         (from, to) -> {
-          float[] cols = rows.columns(columns, k1);
+          float[] cols = vector ? null : rows.columns(columns, k1);
           float[] block = ConvGemm.scratch(2, rows.perChunk * rows.pixels * cout);
           for (int r0 = from; r0 < to; r0 += rows.perChunk) {
             int r1 = Math.min(to, r0 + rows.perChunk);
-            int at = columns != null ? columns.offset() + r0 * rows.pixels * k1 : 0;
-            rows.im2col(x, r0, r1, cols, at, k1);
-            ConvGemm.product(
-                blas, (r1 - r0) * rows.pixels, cout, k1, cols, at, weights, weightsOff, block, 0);
+            if (vector) {
+              rows.convolve(x, kernel, bias, cout, r0, r1, block);
+            } else {
+              int at = columns != null ? columns.offset() + r0 * rows.pixels * k1 : 0;
+              rows.im2col(x, r0, r1, cols, at, k1);
+              ConvGemm.product(
+                  blas, (r1 - r0) * rows.pixels, cout, k1, cols, at, weights, weightsOff, block, 0);
+            }
             PoolLoops.maxTiles(block, r1 - r0, conv.outW(), pool, cout, out, taps, r0);
           }
         });
@@ -179,64 +157,46 @@ public final class ConvPool {
     int len = k1 * cout;
     Rows rows = new Rows(conv, pool, n);
     int parts = Math.max(1, Math.min(Parallel.threads(), rows.count / rows.minPerWorker));
+    boolean vector = ConvVector.suits(conv, cout);
     // One private partial sum per worker, added up at the end: no two threads write one float.
     float[] partials = ConvGemm.scratch(0, parts * len);
-    if (ConvVector.suits(conv, cout)) {
-      java.util.Arrays.fill(partials, 0, parts * len, 0f);
-      Parallel.forRange(
-          parts,
-          1,
-          (from, to) -> {
-            float[] block = ConvGemm.scratch(2, rows.perChunk * rows.pixels * cout);
-            for (int part = from; part < to; part++) {
-              int end = ConvGemm.start(rows.count, part + 1, parts);
-              for (int r0 = ConvGemm.start(rows.count, part, parts);
-                  r0 < end;
-                  r0 += rows.perChunk) {
-                int r1 = Math.min(end, r0 + rows.perChunk);
-                ConvVector.scatterTiles(dOut, taps, r0, r1 - r0, conv.outW(), pool, cout, block);
-                for (int r = r0; r < r1; r++) {
-                  int image = r / rows.perImage;
-                  ConvVector.kernelRows(
-                      x,
-                      conv,
-                      block,
-                      (r - r0) * rows.pixels * cout,
-                      cout,
-                      image,
-                      (r - image * rows.perImage) * rows.windowRows,
-                      rows.windowRows,
-                      partials,
-                      part * len,
-                      withBias);
-                }
-              }
-            }
-          });
-      ConvGemm.sumParts(partials, parts, len, dKernel.array(), dKernel.offset());
-      return dKernel;
+    if (vector) {
+      java.util.Arrays.fill(partials, 0, parts * len, 0f); // the vector loops add to it
     }
     Parallel.forRange(
         parts,
         1,
         (from, to) -> {
-          float[] cols = rows.columns(columns, k1);
+          float[] cols = vector ? null : rows.columns(columns, k1);
           float[] block = ConvGemm.scratch(2, rows.perChunk * rows.pixels * cout);
           for (int part = from; part < to; part++) {
             int first = ConvGemm.start(rows.count, part, parts);
             int end = ConvGemm.start(rows.count, part + 1, parts);
             for (int r0 = first; r0 < end; r0 += rows.perChunk) {
               int r1 = Math.min(end, r0 + rows.perChunk);
-              int m = (r1 - r0) * rows.pixels;
+              PoolLoops.scatterTiles(dOut, taps, r0, r1 - r0, conv.outW(), pool, cout, block);
+              if (vector) {
+                rows.kernelRows(x, block, cout, r0, r1, partials, part * len, withBias);
+                continue;
+              }
               int at = 0;
               if (columns != null) {
                 at = columns.offset() + r0 * rows.pixels * k1;
               } else {
                 rows.im2col(x, r0, r1, cols, 0, k1);
               }
-              PoolLoops.scatterTiles(dOut, taps, r0, r1 - r0, conv.outW(), pool, cout, block);
               ConvGemm.kernelProduct(
-                  blas, k1, cout, m, cols, at, block, 0, r0 == first, partials, part * len);
+                  blas,
+                  k1,
+                  cout,
+                  (r1 - r0) * rows.pixels,
+                  cols,
+                  at,
+                  block,
+                  0,
+                  r0 == first,
+                  partials,
+                  part * len);
             }
           }
         });
@@ -309,6 +269,47 @@ public final class ConvPool {
     /** The kept im2col matrix's array, or this thread's scratch for one chunk of it. */
     float[] columns(Tensor kept, int k1) {
       return kept != null ? kept.array() : ConvGemm.scratch(1, perChunk * pixels * k1);
+    }
+
+    /** The convolution rows under pooling rows [r0, r1) into block, by the Vector API kernels. */
+    void convolve(Tensor x, Tensor kernel, Tensor bias, int cout, int r0, int r1, float[] block) {
+      for (int r = r0; r < r1; r++) {
+        int image = r / perImage;
+        ConvVector.rows(
+            x,
+            kernel,
+            bias,
+            conv,
+            cout,
+            image,
+            (r - image * perImage) * windowRows,
+            windowRows,
+            block,
+            (r - r0) * pixels * cout);
+      }
+    }
+
+    /**
+     * Adds to {@code d[dOff ...]} the kernel (and bias) gradient of pooling rows [r0, r1), whose
+     * convolution output gradient is in block, by the Vector API kernels.
+     */
+    void kernelRows(
+        Tensor x, float[] block, int cout, int r0, int r1, float[] d, int dOff, boolean withBias) {
+      for (int r = r0; r < r1; r++) {
+        int image = r / perImage;
+        ConvVector.kernelRows(
+            x,
+            conv,
+            block,
+            (r - r0) * pixels * cout,
+            cout,
+            image,
+            (r - image * perImage) * windowRows,
+            windowRows,
+            d,
+            dOff,
+            withBias);
+      }
     }
 
     /** The im2col rows of pooling rows [r0, r1) into cols from {@code at}, in order. */

@@ -158,21 +158,18 @@ final class ConvVector {
     KERNELS.kernelRows(x.array(), x.offset(), g, dy, dyOff, cout, n, oh0, count, d, dOff, withBias);
   }
 
-  /** {@link PoolLoops#maxTiles}, on the Vector API for 2x2 windows. */
-  static void maxTiles(
-      float[] block,
-      int rows,
-      int convW,
-      ConvGeometry pool,
-      int c,
-      Tensor out,
-      Tensor taps,
-      int r0) {
-    if (pool.kh() != 2 || pool.kw() != 2) {
-      PoolLoops.maxTiles(block, rows, convW, pool, c, out, taps, r0);
-      return;
-    }
-    int at = r0 * pool.outW() * c;
+  /**
+   * Whether 2x2 max pooling over {@code c} channels (and its gradient scatter) takes the Vector API
+   * loops: whole vectors of channels.
+   */
+  static boolean suitsPooling(int c) {
+    return enabled && c % (KERNELS.channelBlock() / 2) == 0;
+  }
+
+  /** {@link ConvRowKernels#maxTiles2x2} on tensors, pooled rows from {@code r0}. */
+  static void maxTiles2x2(
+      float[] block, int rows, int convW, int c, Tensor out, Tensor taps, int r0) {
+    int at = r0 * (convW / 2) * c;
     KERNELS.maxTiles2x2(
         block,
         rows,
@@ -184,21 +181,10 @@ final class ConvVector {
         taps == null ? 0 : taps.offset() + at);
   }
 
-  /** {@link PoolLoops#scatterTiles}, on the Vector API for 2x2 windows. */
-  static void scatterTiles(
-      Tensor dOut,
-      Tensor taps,
-      int r0,
-      int rows,
-      int convW,
-      ConvGeometry pool,
-      int c,
-      float[] block) {
-    if (pool.kh() != 2 || pool.kw() != 2) {
-      PoolLoops.scatterTiles(dOut, taps, r0, rows, convW, pool, c, block);
-      return;
-    }
-    int at = r0 * pool.outW() * c;
+  /** {@link ConvRowKernels#scatterTiles2x2} on tensors, pooled rows from {@code r0}. */
+  static void scatterTiles2x2(
+      Tensor dOut, Tensor taps, int r0, int rows, int convW, int c, float[] block) {
+    int at = r0 * (convW / 2) * c;
     KERNELS.scatterTiles2x2(
         dOut.array(), dOut.offset() + at, taps.array(), taps.offset() + at, rows, convW, c, block);
   }

@@ -134,6 +134,10 @@ final class PoolLoops {
    */
   private static void maxTiles2x2(
       float[] block, int rows, int convW, int c, Tensor out, Tensor taps, int r0) {
+    if (ConvVector.suitsPooling(c)) {
+      ConvVector.maxTiles2x2(block, rows, convW, c, out, taps, r0);
+      return;
+    }
     if (taps != null) {
       maxTiles2x2WithTaps(block, rows, convW, c, out, taps, r0);
       return;
@@ -203,6 +207,10 @@ final class PoolLoops {
       float[] block) {
     int ph = pool.kh();
     int pw = pool.kw();
+    if (ph == 2 && pw == 2 && ConvVector.suitsPooling(c)) {
+      ConvVector.scatterTiles2x2(dy, taps, r0, rows, convW, c, block);
+      return;
+    }
     int outW = pool.outW();
     Arrays.fill(block, 0, rows * ph * convW * c, 0f);
     // Each tap's offset within a window (the block's rows are convW wide, as pool's input).

@@ -54,38 +54,10 @@ public final class VectorConv implements ConvRowKernels {
       int count,
       float[] out,
       int outOff) {
-    int ow = g.outW();
-    int cin = g.channels();
     for (int q = 0; q < count; q++) {
-      int o = outOff + q * ow * cout;
-      fill(bias, bOff, cout, out, o, ow);
-      int oh = oh0 + q;
-      for (int i = 0; i < g.kh(); i++) {
-        int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
-        if (ih < 0 || ih >= g.inH()) {
-          continue;
-        }
-        int rowX = xOff + (n * g.inH() + ih) * g.inW() * cin;
-        for (int j = 0; j < g.kw(); j++) {
-          int w0 = j * g.dilationW() - g.padLeft();
-          int lo = insideFrom(w0, g.strideW(), ow);
-          int hi = insideTo(w0, g.strideW(), ow, g.inW(), lo);
-          if (lo == hi) {
-            continue;
-          }
-          int step = g.strideW() * cin;
-          int xs = rowX + (lo * g.strideW() + w0) * cin;
-          int taps = wOff + (i * g.kw() + j) * cin * cout;
-          int os = o + lo * cout;
-          int ci = 0;
-          for (; ci + 3 <= cin; ci += 3) {
-            forward3(x, xs + ci, step, w, taps + ci * cout, cout, out, os, hi - lo);
-          }
-          for (; ci < cin; ci++) {
-            forward1(x, xs + ci, step, w, taps + ci * cout, cout, out, os, hi - lo);
-          }
-        }
-      }
+      int o = outOff + q * g.outW() * cout;
+      fill(bias, bOff, cout, out, o, g.outW());
+      row(x, xOff, g, w, wOff, out, o, cout, n, oh0 + q, false);
     }
   }
 
@@ -108,37 +80,63 @@ public final class VectorConv implements ConvRowKernels {
       float[] d,
       int dOff,
       boolean withBias) {
+    int k = g.kh() * g.kw() * g.channels();
+    for (int q = 0; q < count; q++) {
+      int o = dyOff + q * g.outW() * cout;
+      if (withBias) {
+        sumRows(dy, o, g.outW(), cout, d, dOff + k * cout);
+      }
+      row(x, xOff, g, d, dOff, dy, o, cout, n, oh0 + q, true);
+    }
+  }
+
+  /**
+   * One output row (n, oh) of either pass, walked tap by tap: for each window position whose input
+   * row is inside, the range of output columns whose input column is inside, three input channels
+   * at a time. {@code taps[tapsOff ...]} is the (K x Cout) kernel, or its gradient when {@code
+   * gradient}; {@code pixels[o ...]} is the output row, or its gradient.
+   */
+  private static void row(
+      float[] x,
+      int xOff,
+      ConvGeometry g,
+      float[] taps,
+      int tapsOff,
+      float[] pixels,
+      int o,
+      int cout,
+      int n,
+      int oh,
+      boolean gradient) {
     int ow = g.outW();
     int cin = g.channels();
-    for (int q = 0; q < count; q++) {
-      int o = dyOff + q * ow * cout;
-      if (withBias) {
-        sumRows(dy, o, ow, cout, d, dOff + g.kh() * g.kw() * cin * cout);
+    int step = g.strideW() * cin;
+    for (int i = 0; i < g.kh(); i++) {
+      int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
+      if (ih < 0 || ih >= g.inH()) {
+        continue;
       }
-      int oh = oh0 + q;
-      for (int i = 0; i < g.kh(); i++) {
-        int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
-        if (ih < 0 || ih >= g.inH()) {
-          continue;
+      int rowX = xOff + (n * g.inH() + ih) * g.inW() * cin;
+      for (int j = 0; j < g.kw(); j++) {
+        int w0 = j * g.dilationW() - g.padLeft();
+        int lo = insideFrom(w0, g.strideW(), ow);
+        int hi = insideTo(w0, g.strideW(), ow, g.inW(), lo);
+        int xs = rowX + (lo * g.strideW() + w0) * cin;
+        int t = tapsOff + (i * g.kw() + j) * cin * cout;
+        int os = o + lo * cout;
+        int ci = 0;
+        for (; lo < hi && ci + 3 <= cin; ci += 3) {
+          if (gradient) {
+            kernel3(x, xs + ci, step, pixels, os, cout, taps, t + ci * cout, hi - lo);
+          } else {
+            forward3(x, xs + ci, step, taps, t + ci * cout, cout, pixels, os, hi - lo);
+          }
         }
-        int rowX = xOff + (n * g.inH() + ih) * g.inW() * cin;
-        for (int j = 0; j < g.kw(); j++) {
-          int w0 = j * g.dilationW() - g.padLeft();
-          int lo = insideFrom(w0, g.strideW(), ow);
-          int hi = insideTo(w0, g.strideW(), ow, g.inW(), lo);
-          if (lo == hi) {
-            continue;
-          }
-          int step = g.strideW() * cin;
-          int xs = rowX + (lo * g.strideW() + w0) * cin;
-          int taps = dOff + (i * g.kw() + j) * cin * cout;
-          int os = o + lo * cout;
-          int ci = 0;
-          for (; ci + 3 <= cin; ci += 3) {
-            kernel3(x, xs + ci, step, dy, os, cout, d, taps + ci * cout, hi - lo);
-          }
-          for (; ci < cin; ci++) {
-            kernel1(x, xs + ci, step, dy, os, cout, d, taps + ci * cout, hi - lo);
+        for (; lo < hi && ci < cin; ci++) {
+          if (gradient) {
+            kernel1(x, xs + ci, step, pixels, os, cout, taps, t + ci * cout, hi - lo);
+          } else {
+            forward1(x, xs + ci, step, taps, t + ci * cout, cout, pixels, os, hi - lo);
           }
         }
       }
