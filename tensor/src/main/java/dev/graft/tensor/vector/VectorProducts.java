@@ -40,7 +40,7 @@ public final class VectorProducts implements ProductKernels {
     int i = 0;
     for (; i + 4 <= m; i += 4) {
       for (int j = 0; j < n; j += 2 * L) {
-        rows4(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+        block4x2(k, a, aOff + i * lda, lda, 1, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, true);
       }
     }
     for (; i < m; i++) {
@@ -50,30 +50,56 @@ public final class VectorProducts implements ProductKernels {
     }
   }
 
-  /** Four rows of C, two vectors wide: eight accumulators over the k terms. */
-  private static void rows4(
-      int k, float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc) {
-    FloatVector c00 = FloatVector.fromArray(S, c, co);
-    FloatVector c01 = FloatVector.fromArray(S, c, co + L);
-    FloatVector c10 = FloatVector.fromArray(S, c, co + ldc);
-    FloatVector c11 = FloatVector.fromArray(S, c, co + ldc + L);
-    FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
-    FloatVector c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
-    FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
-    FloatVector c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
-    for (int q = 0, bq = bo; q < k; q++, bq += ldb) {
+  /**
+   * Four rows of C, two vectors wide: eight accumulators over the k terms, from C ({@code
+   * accumulate}) or from zero. Row r of A's four, term q, is {@code a[ao + r*rowStride +
+   * q*depthStride]}: rows of a row-major A ({@code lda, 1}) or columns of a transposed one ({@code
+   * 1, m}).
+   */
+  private static void block4x2(
+      int k,
+      float[] a,
+      int ao,
+      int rowStride,
+      int depthStride,
+      float[] b,
+      int bo,
+      int ldb,
+      float[] c,
+      int co,
+      int ldc,
+      boolean accumulate) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    if (accumulate) {
+      c00 = FloatVector.fromArray(S, c, co);
+      c01 = FloatVector.fromArray(S, c, co + L);
+      c10 = FloatVector.fromArray(S, c, co + ldc);
+      c11 = FloatVector.fromArray(S, c, co + ldc + L);
+      c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
+      c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+      c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
+      c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+    }
+    for (int q = 0, aq = ao, bq = bo; q < k; q++, aq += depthStride, bq += ldb) {
       FloatVector b0 = FloatVector.fromArray(S, b, bq);
       FloatVector b1 = FloatVector.fromArray(S, b, bq + L);
-      FloatVector x = FloatVector.broadcast(S, a[ao + q]);
+      FloatVector x = FloatVector.broadcast(S, a[aq]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, a[ao + lda + q]);
+      x = FloatVector.broadcast(S, a[aq + rowStride]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, a[ao + 2 * lda + q]);
+      x = FloatVector.broadcast(S, a[aq + 2 * rowStride]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, a[ao + 3 * lda + q]);
+      x = FloatVector.broadcast(S, a[aq + 3 * rowStride]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
     }
@@ -106,7 +132,7 @@ public final class VectorProducts implements ProductKernels {
     for (int i = 0; i < m; i += 4) {
       int j = 0;
       for (; j + 2 * L <= n; j += 2 * L) {
-        columns4x2(m, n, k, a, i, b, j, c);
+        block4x2(k, a, i, 1, m, b, j, n, c, i * n + j, n, false);
       }
       for (; j + L <= n; j += L) {
         columns4x1(m, n, k, a, i, b, j, c);
@@ -118,7 +144,7 @@ public final class VectorProducts implements ProductKernels {
   }
 
   /**
-   * {@link #columns4x2} for one column, in scalar fused multiply-adds in the same order as the
+   * {@link #columns4x1} for one column, in scalar fused multiply-adds in the same order as the
    * lanes: a column's values do not depend on how many columns a call has (a batch split over
    * workers, or not, gives the same bits).
    */
@@ -141,45 +167,7 @@ public final class VectorProducts implements ProductKernels {
     c[o + 3 * n] = c3;
   }
 
-  /** C rows i..i+3 (columns i..i+3 of A, contiguous in each row of A), two vectors wide. */
-  private static void columns4x2(
-      int m, int n, int k, float[] a, int i, float[] b, int j, float[] c) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = c00;
-    FloatVector c10 = c00;
-    FloatVector c11 = c00;
-    FloatVector c20 = c00;
-    FloatVector c21 = c00;
-    FloatVector c30 = c00;
-    FloatVector c31 = c00;
-    for (int q = 0, ao = i, bo = j; q < k; q++, ao += m, bo += n) {
-      FloatVector b0 = FloatVector.fromArray(S, b, bo);
-      FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-      FloatVector x = FloatVector.broadcast(S, a[ao]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, a[ao + 1]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, a[ao + 2]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, a[ao + 3]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-    }
-    int o = i * n + j;
-    c00.intoArray(c, o);
-    c01.intoArray(c, o + L);
-    c10.intoArray(c, o + n);
-    c11.intoArray(c, o + n + L);
-    c20.intoArray(c, o + 2 * n);
-    c21.intoArray(c, o + 2 * n + L);
-    c30.intoArray(c, o + 3 * n);
-    c31.intoArray(c, o + 3 * n + L);
-  }
-
-  /** {@link #columns4x2}, one vector wide. */
+  /** {@link #block4x2} over columns i..i+3 of A (transposed), one vector wide, from zero. */
   private static void columns4x1(
       int m, int n, int k, float[] a, int i, float[] b, int j, float[] c) {
     FloatVector c0 = FloatVector.zero(S);
