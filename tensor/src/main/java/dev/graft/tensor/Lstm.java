@@ -293,8 +293,9 @@ public final class Lstm {
   /**
    * The gate math of one batch row: pre-activations {@code z} (bias included) become the activated
    * gates in place; writes {@code c}, {@code tanh(c)} and {@code h}. {@code cp == null} means a
-   * zero previous cell state. The transcendental work runs in place (vectorised); the rest is a few
-   * scalar multiply-adds.
+   * zero previous cell state. On the Vector API when {@link RecurrentVector#suits} says so; else
+   * the transcendental work runs in place (vectorised by the JIT) and the rest is a few scalar
+   * multiply-adds.
    */
   private static void cell(
       float[] z,
@@ -308,6 +309,10 @@ public final class Lstm {
       float[] h,
       int ho,
       int u) {
+    if (RecurrentVector.suits(u)) {
+      RecurrentVector.KERNELS.forward(z, zo, cp, cpo, c, co, tc, tco, h, ho, u);
+      return;
+    }
     sigmoidInPlace(z, zo, zo + 2 * u);
     tanhInPlace(z, zo + 2 * u, zo + 3 * u);
     sigmoidInPlace(z, zo + 3 * u, zo + 4 * u);
@@ -359,7 +364,6 @@ public final class Lstm {
     @Override
     void forwardRows(int r0, int r1) {
       int g = 4 * u;
-      boolean vector = RecurrentVector.suits(u);
       float[] hs = hSeq.array();
       int ho = hSeq.offset();
       for (int s = 0; s < t; s++) {
@@ -368,21 +372,6 @@ public final class Lstm {
           int row = r * t + s;
           float[] cp = s > 0 ? ws : c0 == null ? null : c0.array();
           int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
-          if (vector) {
-            RecurrentVector.KERNELS.forward(
-                ws,
-                gates + row * g,
-                cp,
-                cpo,
-                ws,
-                cells + row * u,
-                ws,
-                tanhCells + row * u,
-                hs,
-                ho + row * u,
-                u);
-            continue;
-          }
           cell(
               ws,
               gates + row * g,

@@ -63,7 +63,7 @@ final class ProductVector {
         (from, to) -> {
           int j0 = from * block;
           int cols = (to - from) * block;
-          for (int i = 0; i < m; i++) {
+          for (int i = 0; beta != 1f && i < m; i++) {
             int row = cOff + i * ldc + j0;
             for (int j = 0; j < cols; j++) {
               c[row + j] = beta == 0f ? 0f : beta * c[row + j];
