@@ -229,65 +229,8 @@ public final class JavaBlas implements Blas {
   }
 
   /** One caller's split of a large product; reused per calling thread so nothing is allocated. */
-  private static final class Task implements Parallel.RangeBody {
-    boolean transA;
-    boolean transB;
+  private static final class Task extends GemmCall implements Parallel.RangeBody {
     boolean byRows;
-    int m;
-    int n;
-    int k;
-    float alpha;
-    float[] a;
-    int aOffset;
-    int lda;
-    float[] b;
-    int bOffset;
-    int ldb;
-    float beta;
-    float[] c;
-    int cOffset;
-    int ldc;
-
-    void set(
-        boolean transA,
-        boolean transB,
-        int m,
-        int n,
-        int k,
-        float alpha,
-        float[] a,
-        int aOffset,
-        int lda,
-        float[] b,
-        int bOffset,
-        int ldb,
-        float beta,
-        float[] c,
-        int cOffset,
-        int ldc) {
-      this.transA = transA;
-      this.transB = transB;
-      this.m = m;
-      this.n = n;
-      this.k = k;
-      this.alpha = alpha;
-      this.a = a;
-      this.aOffset = aOffset;
-      this.lda = lda;
-      this.b = b;
-      this.bOffset = bOffset;
-      this.ldb = ldb;
-      this.beta = beta;
-      this.c = c;
-      this.cOffset = cOffset;
-      this.ldc = ldc;
-    }
-
-    void clear() {
-      a = null;
-      b = null;
-      c = null;
-    }
 
     @Override
     public void run(int from, int to) {

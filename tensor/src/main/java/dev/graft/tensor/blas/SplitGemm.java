@@ -50,26 +50,9 @@ final class SplitGemm {
       int cOffset,
       int ldc) {
     Task t = TASKS.get();
+    t.set(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     t.single = single;
     t.parts = parts;
-    t.transA = transA;
-    t.transB = transB;
-    t.m = m;
-    t.n = n;
-    t.k = k;
-    t.alpha = alpha;
-    t.a = a;
-    t.aOffset = aOffset;
-    t.lda = lda;
-    t.b = b;
-    t.bOffset = bOffset;
-    t.ldb = ldb;
-    t.beta = beta;
-    t.c = c;
-    t.cOffset = cOffset;
-    t.ldc = ldc;
-    // Along k only while the private partials stay small: each worker past the first holds an
-    // m x n partial, and the caller adds them all up after the join.
     t.byDepth = k >= m && k >= n && (long) m * n <= (long) THIN * THIN;
     t.byRows = !t.byDepth && m >= n;
     if (t.byDepth) {
@@ -92,34 +75,16 @@ final class SplitGemm {
       }
     } finally {
       t.single = null;
-      t.a = null;
-      t.b = null;
-      t.c = null;
+      t.clear();
     }
   }
 
   /** One caller's split, reused per calling thread so that nothing is allocated per call. */
-  private static final class Task implements Parallel.RangeBody {
+  private static final class Task extends GemmCall implements Parallel.RangeBody {
     Blas single;
     int parts;
     boolean byDepth;
     boolean byRows;
-    boolean transA;
-    boolean transB;
-    int m;
-    int n;
-    int k;
-    float alpha;
-    float[] a;
-    int aOffset;
-    int lda;
-    float[] b;
-    int bOffset;
-    int ldb;
-    float beta;
-    float[] c;
-    int cOffset;
-    int ldc;
     float[][] partials = new float[0][];
 
     void partials(int count, int len) {
