@@ -211,6 +211,12 @@ final class ConfigReader {
     }
   }
 
+  /** A layer or nested model from its {@code {class_name, config}} entry, named by its config. */
+  Layer layerOrModel(Cfg l) {
+    String name = l.has("name") ? l.str("name") : l.cfg("config").str("name", null);
+    return name == null ? layer(l, null) : layer(l, name);
+  }
+
   private Layer layer(Cfg l, String name) {
     String cls = l.str("class_name");
     Layer layer;
@@ -227,7 +233,9 @@ final class ConfigReader {
       }
       layer.trainable(config.bool("trainable", true));
     }
-    layer.name(name);
+    if (name != null) {
+      layer.name(name);
+    }
     return layer;
   }
 

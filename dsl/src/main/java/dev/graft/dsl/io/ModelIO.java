@@ -111,6 +111,21 @@ public final class ModelIO {
         c -> factory.apply(java.util.Collections.unmodifiableMap((Map<String, Object>) c.map())));
   }
 
+  /**
+   * A layer (or a nested {@code Sequential}/{@code Functional} model) from its Keras serialization
+   * {@code {"class_name": ..., "config": {...}}}, as Keras's {@code layers.deserialize} reads it
+   * and as {@code model.json} and {@code config.json} store each layer. The layer gets the config's
+   * name and trainable flag; a {@code batch_input_shape}/{@code batch_shape} becomes its declared
+   * input shape.
+   *
+   * @throws IllegalArgumentException naming the class, the layer and the argument Graft cannot
+   *     honour, or the unknown class with the list of known ones
+   */
+  public static Layer layerFromConfig(String json) {
+    Object parsed = Json.parse(json);
+    return new ConfigReader(false).layerOrModel(new Cfg(parsed, "layer config"));
+  }
+
   /** A load step that may fail in any way. */
   interface Step<T> {
     /** Runs the step. */
