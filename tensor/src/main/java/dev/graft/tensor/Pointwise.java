@@ -26,7 +26,12 @@ public final class Pointwise {
     /** {@code exp(x)}. */
     EXPONENTIAL,
     /** {@code |x|}, for L1 penalties (derivative: the sign). */
-    ABS
+    ABS,
+    /**
+     * {@code clip(0.2 x + 0.5, 0, 1)}: {@code hard_sigmoid} as Keras 2, tf.keras and TensorFlow.js
+     * define it (Keras 3 changed it to {@link #HARD_SIGMOID}).
+     */
+    HARD_SIGMOID_KERAS2
   }
 
   private static final double SELU_ALPHA = 1.6732632423543772848170429916717;
@@ -78,6 +83,7 @@ public final class Pointwise {
       case SOFTSIGN -> x / (1 + Math.abs(x));
       case EXPONENTIAL -> Math.exp(x);
       case ABS -> Math.abs(x);
+      case HARD_SIGMOID_KERAS2 -> Math.min(Math.max(0.2 * x + 0.5, 0), 1);
     };
   }
 
@@ -97,7 +103,52 @@ public final class Pointwise {
       case SOFTSIGN -> 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x)));
       case EXPONENTIAL -> Math.exp(x);
       case ABS -> Math.signum(x);
+      case HARD_SIGMOID_KERAS2 -> x > -2.5 && x < 2.5 ? 0.2 : 0;
     };
+  }
+
+  /**
+   * Keras's {@code relu(x, negative_slope, max_value, threshold)}: {@code min(x, maxValue)} where
+   * {@code x > threshold}, else {@code negativeSlope * (x - threshold)}. Covers Keras's ReLU,
+   * ReLU6, LeakyReLU and ThresholdedReLU layers; returns {@code out}.
+   *
+   * @param maxValue the upper clip, {@link Float#POSITIVE_INFINITY} for none
+   */
+  public static Tensor relu(
+      Tensor x, float negativeSlope, float threshold, float maxValue, Tensor out) {
+    Checks.sameShape("relu", x, out);
+    float[] a = x.array();
+    float[] o = out.array();
+    int xo = x.offset();
+    int oo = out.offset();
+    for (int i = 0, n = x.size(); i < n; i++) {
+      float v = a[xo + i];
+      o[oo + i] = v > threshold ? Math.min(v, maxValue) : negativeSlope * (v - threshold);
+    }
+    return out;
+  }
+
+  /**
+   * The gradient of {@link #relu(Tensor, float, float, float, Tensor)}: {@code dy} where {@code
+   * threshold < x < maxValue}, {@code negativeSlope * dy} where {@code x <= threshold}, else 0;
+   * returns {@code out}.
+   */
+  public static Tensor reluGradient(
+      Tensor x, Tensor dy, float negativeSlope, float threshold, float maxValue, Tensor out) {
+    Checks.sameShape("relu gradient", x, dy);
+    Checks.sameShape("relu gradient", dy, out);
+    float[] a = x.array();
+    float[] g = dy.array();
+    float[] o = out.array();
+    int xo = x.offset();
+    int go = dy.offset();
+    int oo = out.offset();
+    for (int i = 0, n = x.size(); i < n; i++) {
+      float v = a[xo + i];
+      float d = v > threshold ? (v < maxValue ? 1f : 0f) : negativeSlope;
+      o[oo + i] = g[go + i] * d;
+    }
+    return out;
   }
 
   private static double sigmoid(double x) {

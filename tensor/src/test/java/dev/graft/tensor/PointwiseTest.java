@@ -22,6 +22,9 @@ class PointwiseTest {
     assertEquals(-0.4, Pointwise.value(Pointwise.Fn.LEAKY_RELU, -2), 1e-12);
     assertEquals(0.5, Pointwise.value(Pointwise.Fn.HARD_SIGMOID, 0), 1e-12);
     assertEquals(1.0, Pointwise.value(Pointwise.Fn.HARD_SIGMOID, 3.5), 1e-12);
+    assertEquals(0.7, Pointwise.value(Pointwise.Fn.HARD_SIGMOID_KERAS2, 1), 1e-12);
+    assertEquals(0.0, Pointwise.value(Pointwise.Fn.HARD_SIGMOID_KERAS2, -2.6), 1e-12);
+    assertEquals(1.0, Pointwise.value(Pointwise.Fn.HARD_SIGMOID_KERAS2, 2.6), 1e-12);
     assertEquals(Math.log(2), Pointwise.value(Pointwise.Fn.SOFTPLUS, 0), 1e-12);
     assertEquals(100.0, Pointwise.value(Pointwise.Fn.SOFTPLUS, 100), 1e-9);
     assertEquals(-0.5, Pointwise.value(Pointwise.Fn.SOFTSIGN, -1), 1e-12);
@@ -52,5 +55,23 @@ class PointwiseTest {
           dx.getFlat(i),
           1e-6);
     }
+  }
+
+  @Test
+  void reluCoversKerasReluArguments() {
+    Tensor x = Tensor.of(new float[] {-2f, -0.5f, 0.25f, 0.75f, 3f, 8f}, 6);
+    // negative_slope 0.1, threshold 0.5, max_value 6, hand-computed from Keras's relu
+    float[] want = {-0.25f, -0.1f, -0.025f, 0.75f, 3f, 6f};
+    Tensor y = Pointwise.relu(x, 0.1f, 0.5f, 6f, Tensor.zeros(6));
+    Tensor dy = Tensor.full(2f, 6);
+    Tensor dx = Pointwise.reluGradient(x, dy, 0.1f, 0.5f, 6f, Tensor.zeros(6));
+    float[] wantDx = {0.2f, 0.2f, 0.2f, 2f, 2f, 0f};
+    for (int i = 0; i < 6; i++) {
+      assertEquals(want[i], y.getFlat(i), 1e-6, "relu at " + x.getFlat(i));
+      assertEquals(wantDx[i], dx.getFlat(i), 1e-6, "relu gradient at " + x.getFlat(i));
+    }
+    Tensor plain = Pointwise.relu(x, 0f, 0f, Float.POSITIVE_INFINITY, Tensor.zeros(6));
+    assertEquals(0f, plain.getFlat(1), 0f);
+    assertEquals(8f, plain.getFlat(5), 0f);
   }
 }
