@@ -7,7 +7,9 @@ import dev.graft.autograd.optim.AdamW;
 import dev.graft.autograd.optim.RmsProp;
 import dev.graft.autograd.optim.Sgd;
 import dev.graft.layers.ActivationLayer;
+import dev.graft.layers.ActivityRegularization;
 import dev.graft.layers.Add;
+import dev.graft.layers.AlphaDropout;
 import dev.graft.layers.Average;
 import dev.graft.layers.BatchNormalization;
 import dev.graft.layers.Bidirectional;
@@ -17,19 +19,25 @@ import dev.graft.layers.Conv2D;
 import dev.graft.layers.Dense;
 import dev.graft.layers.Dot;
 import dev.graft.layers.Dropout;
+import dev.graft.layers.Elu;
 import dev.graft.layers.Embedding;
 import dev.graft.layers.Flatten;
+import dev.graft.layers.GaussianDropout;
+import dev.graft.layers.GaussianNoise;
 import dev.graft.layers.GlobalAveragePooling1D;
 import dev.graft.layers.GlobalPooling2D;
 import dev.graft.layers.Gru;
+import dev.graft.layers.Identity;
 import dev.graft.layers.InputLayer;
 import dev.graft.layers.Lambda;
 import dev.graft.layers.LayerNormalization;
+import dev.graft.layers.LeakyRelu;
 import dev.graft.layers.Lstm;
 import dev.graft.layers.Maximum;
 import dev.graft.layers.Minimum;
 import dev.graft.layers.Multiply;
 import dev.graft.layers.NameScope;
+import dev.graft.layers.PRelu;
 import dev.graft.layers.Permute;
 import dev.graft.layers.Pooling1D;
 import dev.graft.layers.Pooling2D;
@@ -38,11 +46,16 @@ import dev.graft.layers.RandomRotation;
 import dev.graft.layers.RandomTranslation;
 import dev.graft.layers.RandomZoom;
 import dev.graft.layers.Recurrent;
+import dev.graft.layers.Relu;
 import dev.graft.layers.RepeatVector;
 import dev.graft.layers.Rescaling;
 import dev.graft.layers.Reshape;
 import dev.graft.layers.SimpleRnn;
+import dev.graft.layers.Softmax;
+import dev.graft.layers.SpatialDropout;
 import dev.graft.layers.Subtract;
+import dev.graft.layers.ThresholdedRelu;
+import dev.graft.layers.UnitNormalization;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import java.util.List;
@@ -189,6 +202,94 @@ public final class Graft {
   /** Keras's {@code Activation} with a typed activation. */
   public static ActivationLayer activation(Activation a) {
     return new ActivationLayer(a);
+  }
+
+  /**
+   * Keras's {@code ReLU()} layer; set {@code maxValue(6)} for ReLU6, {@code negativeSlope} and
+   * {@code threshold} as in Keras.
+   */
+  public static Relu relu() {
+    return new Relu();
+  }
+
+  /** Keras's {@code LeakyReLU()}: slope 0.3 below 0. */
+  public static LeakyRelu leakyRelu() {
+    return new LeakyRelu();
+  }
+
+  /** Keras's {@code LeakyReLU(negative_slope)}. */
+  public static LeakyRelu leakyRelu(double negativeSlope) {
+    return new LeakyRelu(negativeSlope);
+  }
+
+  /** Keras's {@code PReLU()}: a learned slope per element; {@code sharedAxes} shares it. */
+  public static PRelu prelu() {
+    return new PRelu();
+  }
+
+  /** Keras's {@code ELU()} layer (alpha 1). */
+  public static Elu elu() {
+    return new Elu();
+  }
+
+  /** Keras's {@code ELU(alpha)} layer. */
+  public static Elu elu(double alpha) {
+    return new Elu(alpha);
+  }
+
+  /** Keras's {@code Softmax()} layer, over the last axis. */
+  public static Softmax softmax() {
+    return new Softmax();
+  }
+
+  /** Keras's {@code Softmax(axis)} layer. */
+  public static Softmax softmax(int axis) {
+    return new Softmax(axis);
+  }
+
+  /** tf.keras's {@code ThresholdedReLU(theta)}: {@code x > theta ? x : 0}. */
+  public static ThresholdedRelu thresholdedRelu(double theta) {
+    return new ThresholdedRelu(theta);
+  }
+
+  /** Keras's {@code Identity()} layer. */
+  public static Identity identity() {
+    return new Identity();
+  }
+
+  /** Keras's {@code ActivityRegularization(l1, l2)}: adds a penalty on its input to the loss. */
+  public static ActivityRegularization activityRegularization(double l1, double l2) {
+    return new ActivityRegularization(l1, l2);
+  }
+
+  /** Keras's {@code UnitNormalization(axis)} (default the last axis). */
+  public static UnitNormalization unitNormalization(int... axes) {
+    return axes.length == 0 ? new UnitNormalization() : new UnitNormalization(axes);
+  }
+
+  /** Keras's {@code GaussianNoise(stddev)}: additive noise in training only. */
+  public static GaussianNoise gaussianNoise(double stddev) {
+    return new GaussianNoise(stddev);
+  }
+
+  /** Keras's {@code GaussianDropout(rate)}: multiplicative noise in training only. */
+  public static GaussianDropout gaussianDropout(double rate) {
+    return new GaussianDropout(rate);
+  }
+
+  /** Keras's {@code AlphaDropout(rate)}, for SELU networks; in training only. */
+  public static AlphaDropout alphaDropout(double rate) {
+    return new AlphaDropout(rate);
+  }
+
+  /** Keras's {@code SpatialDropout1D(rate)}: drops whole channels of {@code (steps, channels)}. */
+  public static SpatialDropout spatialDropout1d(double rate) {
+    return new SpatialDropout(1, rate);
+  }
+
+  /** Keras's {@code SpatialDropout2D(rate)}: drops whole channels of {@code (h, w, channels)}. */
+  public static SpatialDropout spatialDropout2d(double rate) {
+    return new SpatialDropout(2, rate);
   }
 
   /** Keras's {@code Embedding(input_dim, output_dim)}. */

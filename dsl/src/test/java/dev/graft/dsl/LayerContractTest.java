@@ -138,7 +138,37 @@ class LayerContractTest {
             () -> batchNormalization().momentum(0.9),
             img,
             Map.of("momentum", 0.9, "epsilon", 1e-3, "axis", -1)),
-        spec("layer_normalization", Graft::layerNormalization, seq, Map.of("epsilon", 1e-3)));
+        spec("layer_normalization", Graft::layerNormalization, seq, Map.of("epsilon", 1e-3)),
+        spec(
+            "relu",
+            () -> relu().maxValue(6).negativeSlope(0.1).threshold(0.2),
+            vec,
+            Map.of("max_value", 6, "negative_slope", 0.1, "threshold", 0.2)),
+        spec("leaky_relu", () -> leakyRelu(0.2), vec, Map.of("negative_slope", 0.2)),
+        spec("prelu", () -> prelu().sharedAxes(1, 2), img, Map.of("shared_axes", List.of(1, 2))),
+        spec("elu", () -> elu(0.5), vec, Map.of("alpha", 0.5)),
+        spec("softmax", () -> softmax(1), img, Map.of("axis", 1)),
+        spec("thresholded_relu", () -> thresholdedRelu(0.3), vec, Map.of("theta", 0.3)),
+        spec("identity", Graft::identity, vec, Map.of()),
+        spec(
+            "activity_regularization",
+            () -> activityRegularization(0.01, 0.02),
+            vec,
+            Map.of("l1", 0.01, "l2", 0.02)),
+        spec(
+            "unit_normalization",
+            () -> unitNormalization(1, 2),
+            img,
+            Map.of("axis", List.of(1, 2))),
+        spec("gaussian_noise", () -> gaussianNoise(0.1), vec, Map.of("stddev", 0.1)),
+        spec("gaussian_dropout", () -> gaussianDropout(0.3), vec, Map.of("rate", 0.3)),
+        spec("alpha_dropout", () -> alphaDropout(0.3), vec, Map.of("rate", 0.3)),
+        spec("spatial_dropout1d", () -> spatialDropout1d(0.3), seq, Map.of("rate", 0.3)),
+        spec(
+            "spatial_dropout2d",
+            () -> spatialDropout2d(0.3),
+            img,
+            Map.of("rate", 0.3, "data_format", "channels_last")));
   }
 
   @TestFactory

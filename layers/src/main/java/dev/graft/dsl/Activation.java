@@ -40,7 +40,14 @@ public enum Activation {
   /** {@code x / (1 + |x|)}. */
   SOFTSIGN,
   /** {@code exp(x)}. */
-  EXPONENTIAL;
+  EXPONENTIAL,
+  /**
+   * {@code clip(0.2 x + 0.5, 0, 1)}: what {@code "hard_sigmoid"} means in Keras 2, tf.keras and
+   * TensorFlow.js files (Keras 3 redefined it as {@link #HARD_SIGMOID}). Saved as {@code
+   * "hard_sigmoid_keras2"} so that a reloaded {@code .keras} file keeps the Keras 2 form; Keras 3
+   * itself has no function of that name, and refuses it rather than compute the other form.
+   */
+  HARD_SIGMOID_KERAS2;
 
   /** Keras's name, e.g. {@code relu}. */
   public String kerasName() {
@@ -70,7 +77,19 @@ public enum Activation {
         "Unknown activation \""
             + name
             + "\"; expected one of linear, relu, sigmoid, tanh, softmax, elu, selu, gelu, silu"
-            + " (swish), leaky_relu, hard_sigmoid, softplus, softsign, exponential");
+            + " (swish), leaky_relu, hard_sigmoid, softplus, softsign, exponential,"
+            + " hard_sigmoid_keras2");
+  }
+
+  /**
+   * The activation a Keras 2, tf.keras or TensorFlow.js file means by {@code name}: as {@link
+   * #of(String)}, except that {@code "hard_sigmoid"} is {@link #HARD_SIGMOID_KERAS2}.
+   *
+   * @throws IllegalArgumentException for an unknown name
+   */
+  public static Activation ofKeras2(String name) {
+    Activation a = of(name);
+    return a == HARD_SIGMOID ? HARD_SIGMOID_KERAS2 : a;
   }
 
   /** Applies this activation to {@code x} in the graph. */

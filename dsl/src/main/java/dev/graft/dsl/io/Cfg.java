@@ -13,13 +13,32 @@ import java.util.Map;
 final class Cfg {
   private final Map<?, ?> map;
   private final String where;
+  private final boolean keras2;
 
   Cfg(Object o, String where) {
+    this(o, where, false);
+  }
+
+  private Cfg(Object o, String where, boolean keras2) {
     if (!(o instanceof Map<?, ?> m)) {
       throw new IllegalArgumentException(where + " must be a JSON object; got " + brief(o));
     }
     this.map = m;
     this.where = where;
+    this.keras2 = keras2;
+  }
+
+  /**
+   * This config as read from a Keras 2 / tf.keras / TensorFlow.js file, where some names mean what
+   * they meant before Keras 3 ({@code hard_sigmoid}); the configs nested in it inherit this.
+   */
+  Cfg asKeras2() {
+    return new Cfg(map, where, true);
+  }
+
+  /** True for a config from a Keras 2 / tf.keras / TensorFlow.js file (see {@link #asKeras2}). */
+  boolean keras2() {
+    return keras2;
   }
 
   static String brief(Object o) {
@@ -177,13 +196,13 @@ final class Cfg {
     List<Cfg> out = new ArrayList<>();
     int i = 0;
     for (Object o : list(key)) {
-      out.add(new Cfg(o, where + "." + key + "[" + i++ + "]"));
+      out.add(new Cfg(o, where + "." + key + "[" + i++ + "]", keras2));
     }
     return out;
   }
 
   Cfg cfg(String key) {
-    return new Cfg(need(key), where + "." + key);
+    return new Cfg(need(key), where + "." + key, keras2);
   }
 
   /** A lower-case name; an object {@code {class_name, config}} gives its class name. */

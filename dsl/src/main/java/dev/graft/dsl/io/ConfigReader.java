@@ -27,7 +27,11 @@ final class ConfigReader {
 
   private final boolean keras3;
 
-  /** A reader; {@code keras3} selects Keras 3's node numbering for nested Sequentials. */
+  /**
+   * A reader; {@code keras3} selects Keras 3's node numbering for nested Sequentials, and Keras 3's
+   * meaning of names Keras 3 redefined ({@code hard_sigmoid}); otherwise the layers' configs are
+   * read as Keras 2 / TensorFlow.js ones ({@link Cfg#asKeras2}).
+   */
   ConfigReader(boolean keras3) {
     this.keras3 = keras3;
   }
@@ -224,7 +228,7 @@ final class ConfigReader {
       layer = model(l);
     } else {
       Cfg config = l.cfg("config");
-      layer = KerasLayers.create(cls, config);
+      layer = KerasLayers.create(cls, keras3 ? config : config.asKeras2());
       if (config.has("batch_input_shape") || config.has("batch_shape")) {
         int[] s = config.shape(config.has("batch_shape") ? "batch_shape" : "batch_input_shape");
         if (s.length > 1) {

@@ -3,7 +3,9 @@ package dev.graft.dsl.io;
 import dev.graft.dsl.Activation;
 import dev.graft.dsl.Layer;
 import dev.graft.layers.ActivationLayer;
+import dev.graft.layers.ActivityRegularization;
 import dev.graft.layers.Add;
+import dev.graft.layers.AlphaDropout;
 import dev.graft.layers.Average;
 import dev.graft.layers.BatchNormalization;
 import dev.graft.layers.Bidirectional;
@@ -13,17 +15,23 @@ import dev.graft.layers.Conv2D;
 import dev.graft.layers.Dense;
 import dev.graft.layers.Dot;
 import dev.graft.layers.Dropout;
+import dev.graft.layers.Elu;
 import dev.graft.layers.Embedding;
 import dev.graft.layers.Flatten;
+import dev.graft.layers.GaussianDropout;
+import dev.graft.layers.GaussianNoise;
 import dev.graft.layers.GlobalAveragePooling1D;
 import dev.graft.layers.GlobalPooling2D;
 import dev.graft.layers.Gru;
+import dev.graft.layers.Identity;
 import dev.graft.layers.ImageAugmentation;
 import dev.graft.layers.LayerNormalization;
+import dev.graft.layers.LeakyRelu;
 import dev.graft.layers.Lstm;
 import dev.graft.layers.Maximum;
 import dev.graft.layers.Minimum;
 import dev.graft.layers.Multiply;
+import dev.graft.layers.PRelu;
 import dev.graft.layers.Permute;
 import dev.graft.layers.Pooling1D;
 import dev.graft.layers.Pooling2D;
@@ -32,11 +40,17 @@ import dev.graft.layers.RandomRotation;
 import dev.graft.layers.RandomTranslation;
 import dev.graft.layers.RandomZoom;
 import dev.graft.layers.Recurrent;
+import dev.graft.layers.Regularizer;
+import dev.graft.layers.Relu;
 import dev.graft.layers.RepeatVector;
 import dev.graft.layers.Rescaling;
 import dev.graft.layers.Reshape;
 import dev.graft.layers.SimpleRnn;
+import dev.graft.layers.Softmax;
+import dev.graft.layers.SpatialDropout;
 import dev.graft.layers.Subtract;
+import dev.graft.layers.ThresholdedRelu;
+import dev.graft.layers.UnitNormalization;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,6 +121,25 @@ final class KerasLayers {
     REGISTRY.put("Dot", c -> dot(c));
     REGISTRY.put(
         "Rescaling", c -> new Rescaling((float) c.num("scale", 1), (float) c.num("offset", 0)));
+    REGISTRY.put("ReLU", c -> reluLayer(c));
+    REGISTRY.put("LeakyReLU", c -> new LeakyRelu(c.num("negative_slope", c.num("alpha", 0.3))));
+    REGISTRY.put("PReLU", c -> prelu(c));
+    REGISTRY.put("ELU", c -> new Elu(c.num("alpha", 1)));
+    REGISTRY.put("Softmax", c -> new Softmax(oneAxis(c, "axis")));
+    REGISTRY.put("ThresholdedReLU", c -> new ThresholdedRelu(c.num("theta", 1)));
+    REGISTRY.put("Identity", c -> new Identity());
+    REGISTRY.put(
+        "ActivityRegularization", c -> new ActivityRegularization(c.num("l1", 0), c.num("l2", 0)));
+    REGISTRY.put(
+        "UnitNormalization",
+        c -> new UnitNormalization(c.has("axis") ? c.ints("axis", 1) : new int[] {-1}));
+    REGISTRY.put("GaussianNoise", c -> new GaussianNoise(c.num("stddev", Double.NaN)));
+    REGISTRY.put("GaussianDropout", c -> new GaussianDropout(c.num("rate", Double.NaN)));
+    REGISTRY.put("AlphaDropout", c -> noNoiseShape(c, new AlphaDropout(c.num("rate", Double.NaN))));
+    for (int d = 1; d <= 3; d++) {
+      int dims = d;
+      REGISTRY.put("SpatialDropout" + d + "D", c -> spatialDropout(c, dims));
+    }
   }
 
   /** Adds or replaces the deserializer of a layer class. */
@@ -150,8 +183,10 @@ final class KerasLayers {
     }
   }
 
+  /** The activation named by {@code key}, read as the file's Keras version means it. */
   private static Activation activation(Cfg c, String key) {
-    return Activation.of(c.name(key, "linear"));
+    String name = c.name(key, "linear");
+    return c.keras2() ? Activation.ofKeras2(name) : Activation.of(name);
   }
 
   private static void channelsLast(Cfg c) {
@@ -326,5 +361,72 @@ final class KerasLayers {
     return l.returnSequences(c.bool("return_sequences", false))
         .goBackwards(c.bool("go_backwards", false))
         .returnState(c.bool("return_state", false));
+  }
+
+  private static Layer reluLayer(Cfg c) {
+    Relu l = new Relu().negativeSlope(c.num("negative_slope", 0)).threshold(c.num("threshold", 0));
+    return c.has("max_value") ? l.maxValue(c.num("max_value", 0)) : l;
+  }
+
+  /**
+   * PReLU; its {@code alpha_initializer} only seeds a weight the file then overwrites (as for
+   * Dense's initializers), a constraint is refused.
+   */
+  private static Layer prelu(Cfg c) {
+    require(c, !c.has("alpha_constraint"), "alpha_constraint", c.get("alpha_constraint"));
+    PRelu l = new PRelu();
+    if (c.has("shared_axes")) {
+      l.sharedAxes(c.ints("shared_axes", 1));
+    }
+    Regularizer reg = regularizer(c, "alpha_regularizer");
+    return reg == null ? l : l.alphaRegularizer(reg);
+  }
+
+  /** A regularizer given as a name or {@code {class_name: L1|L2|L1L2, config: {l1, l2}}}. */
+  private static Regularizer regularizer(Cfg c, String key) {
+    Object v = c.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof String name) {
+      return Regularizer.of(name);
+    }
+    Cfg r = c.cfg(key);
+    Cfg rc = r.has("config") ? r.cfg("config") : r;
+    String cls = r.str("class_name", "?");
+    return switch (cls) {
+      case "L1" -> Regularizer.l1((float) rc.num("l1", 0.01));
+      case "L2" -> Regularizer.l2((float) rc.num("l2", 0.01));
+      case "L1L2" -> Regularizer.l1l2((float) rc.num("l1", 0), (float) rc.num("l2", 0));
+      default ->
+          throw new IllegalArgumentException(
+              c.where()
+                  + ": unsupported "
+                  + key
+                  + " class \""
+                  + cls
+                  + "\" (Graft has L1, L2, L1L2)");
+    };
+  }
+
+  /** An axis given as an integer or a one-element list; several axes are refused. */
+  private static int oneAxis(Cfg c, String key) {
+    if (!c.has(key)) {
+      return -1;
+    }
+    int[] axes = c.ints(key, 1);
+    require(c, axes.length == 1, key, c.get(key));
+    return axes[0];
+  }
+
+  /** Keras draws these masks per element; another noise shape is refused. */
+  private static Layer noNoiseShape(Cfg c, Layer l) {
+    require(c, !c.has("noise_shape"), "noise_shape", c.get("noise_shape"));
+    return l;
+  }
+
+  private static Layer spatialDropout(Cfg c, int dims) {
+    channelsLast(c);
+    return noNoiseShape(c, new SpatialDropout(dims, c.num("rate", Double.NaN)));
   }
 }
