@@ -39,19 +39,14 @@ class LayerReferenceTest {
           "alpha_dropout_inference",
           "batchnorm_inference_center_false",
           "batchnorm_inference_scale_false",
-          "conv1d_causal_d2",
           "conv2d_transpose_same_s2",
           "conv2d_transpose_valid_s2",
-          "cropping2d",
           "dense_hard_sigmoid",
           "depthwise_conv2d_same_s2_dm2",
           "depthwise_conv2d_valid_s2_dm1",
-          "dot_axes11_rank3",
-          "dot_axes22_rank3",
           "elu_layer",
           "gaussian_dropout_inference",
           "gaussian_noise_inference",
-          "global_maxpool1d",
           "leaky_relu_a02",
           "mask_embedding_bidirectional_lstm_last",
           "mask_embedding_gru_seq",
@@ -64,11 +59,7 @@ class LayerReferenceTest {
           "separable_conv2d_same_dm2",
           "softmax_layer",
           "spatial_dropout1d_inference",
-          "thresholded_relu",
-          "time_distributed_conv2d",
-          "time_distributed_dense",
-          "upsampling2d_nearest_23",
-          "zero_padding2d_asym");
+          "thresholded_relu");
 
   /** The reference folder: {@code <project root>/../shared/reference/layers}. */
   static Path referenceDir() {

@@ -107,6 +107,7 @@ final class KerasLayers {
     REGISTRY.put("Dot", c -> dot(c));
     REGISTRY.put(
         "Rescaling", c -> new Rescaling((float) c.num("scale", 1), (float) c.num("offset", 0)));
+    ShapeLayers.register();
   }
 
   /** Adds or replaces the deserializer of a layer class. */
@@ -143,7 +144,7 @@ final class KerasLayers {
     return f.apply(config);
   }
 
-  private static void require(Cfg c, boolean ok, String key, Object value) {
+  static void require(Cfg c, boolean ok, String key, Object value) {
     if (!ok) {
       throw new IllegalArgumentException(
           c.where() + ": unsupported " + key + "=" + value + " (Graft supports only its default)");
@@ -154,7 +155,7 @@ final class KerasLayers {
     return Activation.of(c.name(key, "linear"));
   }
 
-  private static void channelsLast(Cfg c) {
+  static void channelsLast(Cfg c) {
     String f = c.str("data_format", "channels_last");
     require(c, f.equals("channels_last"), "data_format", f);
   }
@@ -254,9 +255,10 @@ final class KerasLayers {
   }
 
   private static Layer dot(Cfg c) {
-    int[] axes = c.ints("axes", 1);
-    require(c, axes.length == 1 || axes[0] == axes[1], "axes", c.get("axes"));
-    return new Dot(axes[0]).normalize(c.bool("normalize", false));
+    int[] axes = c.ints("axes", 2);
+    require(c, axes.length == 2, "axes", c.get("axes"));
+    Dot l = c.get("axes") instanceof Number ? new Dot(axes[0]) : new Dot(axes[0], axes[1]);
+    return l.normalize(c.bool("normalize", false));
   }
 
   /** A factor given as {@code f} or {@code [-f, f]}; Graft's layers take symmetric ranges. */
