@@ -100,6 +100,18 @@ class ShapeLayersTest {
   }
 
   @Test
+  void globalPooling2dKeepsDims() {
+    Tensor x = Tensor.of(new float[] {1, 5, 3, 2, 2, 4, 0, 6}, 1, 2, 2, 2);
+    assertValues(
+        new float[] {3, 6}, new int[] {1, 1, 1, 2}, run(globalMaxPooling2d().keepdims(true), x));
+    assertValues(
+        new float[] {1.5f, 4.25f},
+        new int[] {1, 1, 1, 2},
+        run(globalAveragePooling2d().keepdims(true), x));
+    assertEquals(true, globalMaxPooling2d().keepdims(true).config().get("keepdims"));
+  }
+
+  @Test
   void causalConv1dSeesOnlyThePast() {
     // out[t] = sum_i x[t - (k - 1) d + i d] w[i], zeros before the start: w = (1, 10), d = 2.
     var conv = conv1d(1, 2).padding("causal").dilationRate(2).useBias(false);

@@ -193,8 +193,7 @@ final class KerasLayers {
 
   private static Layer globalPooling(Cfg c, boolean max) {
     channelsLast(c);
-    require(c, !c.bool("keepdims", false), "keepdims", true);
-    return new GlobalPooling2D(max);
+    return new GlobalPooling2D(max).keepdims(c.bool("keepdims", false));
   }
 
   /** The normalised axis must be the last (channels_last); any other is refused, not misread. */

@@ -30,7 +30,8 @@ class ShapeLayersRoundTripTest {
     x = upSampling2d(1, 2).on(x);
     x = timeDistributed(dense(3).activation("relu")).on(x);
     x = timeDistributed(timeDistributed(dense(2))).on(x);
-    return model(img, dense(1).on(flatten().on(x)));
+    var pooled = flatten().on(globalMaxPooling2d().keepdims(true).on(x));
+    return model(img, dense(1).on(concatenate(flatten().on(x), pooled)));
   }
 
   private static Model sequenceModel() {
