@@ -82,6 +82,7 @@ class OpGradientTest {
     cs.addAll(RecurrentStateOpCases.cases());
     cs.addAll(AffineOpCases.cases());
     cs.addAll(ActivationOpCases.cases());
+    cs.addAll(ShapeOpCases.cases());
     return cs;
   }
 

@@ -16,6 +16,8 @@ import dev.graft.layers.Bidirectional;
 import dev.graft.layers.Concatenate;
 import dev.graft.layers.Conv1D;
 import dev.graft.layers.Conv2D;
+import dev.graft.layers.Cropping1D;
+import dev.graft.layers.Cropping2D;
 import dev.graft.layers.Dense;
 import dev.graft.layers.Dot;
 import dev.graft.layers.Dropout;
@@ -25,6 +27,7 @@ import dev.graft.layers.Flatten;
 import dev.graft.layers.GaussianDropout;
 import dev.graft.layers.GaussianNoise;
 import dev.graft.layers.GlobalAveragePooling1D;
+import dev.graft.layers.GlobalMaxPooling1D;
 import dev.graft.layers.GlobalPooling2D;
 import dev.graft.layers.Gru;
 import dev.graft.layers.Identity;
@@ -55,7 +58,12 @@ import dev.graft.layers.Softmax;
 import dev.graft.layers.SpatialDropout;
 import dev.graft.layers.Subtract;
 import dev.graft.layers.ThresholdedRelu;
+import dev.graft.layers.TimeDistributed;
 import dev.graft.layers.UnitNormalization;
+import dev.graft.layers.UpSampling1D;
+import dev.graft.layers.UpSampling2D;
+import dev.graft.layers.ZeroPadding1D;
+import dev.graft.layers.ZeroPadding2D;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import java.util.List;
@@ -426,9 +434,22 @@ public final class Graft {
     return new Minimum();
   }
 
-  /** Keras's {@code dot([a, b], axes)} for rank-2 inputs: the per-sample dot product. */
+  /** Keras's {@code dot([a, b], axes)}: the per-sample dot product over axis {@code axes}. */
   public static SymbolicTensor dot(int axes, SymbolicTensor a, SymbolicTensor b) {
     return new Dot(axes).on(a, b);
+  }
+
+  /**
+   * Keras's {@code dot([a, b], axes=[axisA, axisB])}: e.g. {@code dot(2, 2, q, k)} on {@code (N, 2,
+   * 5)} and {@code (N, 4, 5)} gives the {@code (N, 2, 4)} products of their rows.
+   */
+  public static SymbolicTensor dot(int axisA, int axisB, SymbolicTensor a, SymbolicTensor b) {
+    return new Dot(axisA, axisB).on(a, b);
+  }
+
+  /** Keras's {@code Dot(axes=[axisA, axisB])} layer object. */
+  public static Dot dotLayer(int axisA, int axisB) {
+    return new Dot(axisA, axisB);
   }
 
   /** Keras's {@code Dot(axes)} layer object ({@code normalize(true)} for cosine similarity). */
@@ -602,5 +623,85 @@ public final class Graft {
   /** Keras's {@code RandomTranslation(height_factor, width_factor)}. */
   public static RandomTranslation randomTranslation(double heightFactor, double widthFactor) {
     return new RandomTranslation(heightFactor, widthFactor);
+  }
+
+  // ---- padding, cropping, upsampling, time-distributed ----
+
+  /** Keras's {@code ZeroPadding1D(padding)}: {@code padding} zeros before and after the steps. */
+  public static ZeroPadding1D zeroPadding1d(int padding) {
+    return new ZeroPadding1D(padding, padding);
+  }
+
+  /** Keras's {@code ZeroPadding1D((left, right))}. */
+  public static ZeroPadding1D zeroPadding1d(int left, int right) {
+    return new ZeroPadding1D(left, right);
+  }
+
+  /** Keras's {@code ZeroPadding2D(padding)}: {@code padding} zeros on every side. */
+  public static ZeroPadding2D zeroPadding2d(int padding) {
+    return new ZeroPadding2D(padding, padding, padding, padding);
+  }
+
+  /** Keras's {@code ZeroPadding2D((h, w))}: {@code h} rows above and below, {@code w} columns. */
+  public static ZeroPadding2D zeroPadding2d(int h, int w) {
+    return new ZeroPadding2D(h, h, w, w);
+  }
+
+  /** Keras's {@code ZeroPadding2D(((top, bottom), (left, right)))}. */
+  public static ZeroPadding2D zeroPadding2d(int top, int bottom, int left, int right) {
+    return new ZeroPadding2D(top, bottom, left, right);
+  }
+
+  /** Keras's {@code Cropping1D(cropping)}: {@code cropping} steps off each end. */
+  public static Cropping1D cropping1d(int cropping) {
+    return new Cropping1D(cropping, cropping);
+  }
+
+  /** Keras's {@code Cropping1D((left, right))}. */
+  public static Cropping1D cropping1d(int left, int right) {
+    return new Cropping1D(left, right);
+  }
+
+  /**
+   * Keras's {@code Cropping2D((h, w))}: {@code h} rows off the top and bottom, {@code w} columns.
+   */
+  public static Cropping2D cropping2d(int h, int w) {
+    return new Cropping2D(h, h, w, w);
+  }
+
+  /** Keras's {@code Cropping2D(((top, bottom), (left, right)))}. */
+  public static Cropping2D cropping2d(int top, int bottom, int left, int right) {
+    return new Cropping2D(top, bottom, left, right);
+  }
+
+  /** Keras's {@code UpSampling1D(size)}: each step repeated {@code size} times. */
+  public static UpSampling1D upSampling1d(int size) {
+    return new UpSampling1D(size);
+  }
+
+  /**
+   * Keras's {@code UpSampling2D(size=(h, w))}, nearest by default; {@code
+   * .interpolation("bilinear")} for Keras 3's bilinear resize.
+   */
+  public static UpSampling2D upSampling2d(int h, int w) {
+    return new UpSampling2D(h, w);
+  }
+
+  /** Keras's {@code UpSampling2D()}: rows and columns doubled. */
+  public static UpSampling2D upSampling2d() {
+    return new UpSampling2D(2, 2);
+  }
+
+  /** Keras's {@code GlobalMaxPooling1D()}: the maximum over time. */
+  public static GlobalMaxPooling1D globalMaxPooling1d() {
+    return new GlobalMaxPooling1D();
+  }
+
+  /**
+   * Keras's {@code TimeDistributed(layer)}: {@code layer}, with one set of weights, on every time
+   * step, e.g. {@code timeDistributed(dense(8)).on(x)} maps {@code (N, T, 5)} to {@code (N, T, 8)}.
+   */
+  public static TimeDistributed timeDistributed(Layer layer) {
+    return new TimeDistributed(layer);
   }
 }

@@ -168,7 +168,47 @@ class LayerContractTest {
             "spatial_dropout2d",
             () -> spatialDropout2d(0.3),
             img,
-            Map.of("rate", 0.3, "data_format", "channels_last")));
+            Map.of("rate", 0.3, "data_format", "channels_last")),
+        spec("zero_padding1d", () -> zeroPadding1d(1, 2), seq, Map.of("padding", List.of(1, 2))),
+        spec(
+            "zero_padding2d",
+            () -> zeroPadding2d(1, 2, 0, 1),
+            img,
+            Map.of("padding", List.of(List.of(1, 2), List.of(0, 1)))),
+        spec("cropping1d", () -> cropping1d(2, 1), seq, Map.of("cropping", List.of(2, 1))),
+        spec(
+            "cropping2d",
+            () -> cropping2d(1, 0, 2, 1),
+            img,
+            Map.of("cropping", List.of(List.of(1, 0), List.of(2, 1)))),
+        spec("up_sampling1d", () -> upSampling1d(3), seq, Map.of("size", 3)),
+        spec(
+            "up_sampling2d_bilinear",
+            () -> upSampling2d(2, 3).interpolation("bilinear"),
+            img,
+            Map.of("size", List.of(2, 3), "interpolation", "bilinear")),
+        spec("global_max_pooling1d", Graft::globalMaxPooling1d, seq, Map.of("keepdims", false)),
+        spec(
+            "conv1d_causal",
+            () -> conv1d(2, 3).padding("causal").dilationRate(2),
+            seq,
+            Map.of("padding", "causal", "dilation_rate", List.of(2))),
+        merge(
+            "dot_rank3",
+            () -> dotLayer(2, 2).normalize(true),
+            Map.of("axes", List.of(2, 2), "normalize", true),
+            seq,
+            new int[] {3, 4}),
+        spec(
+            "time_distributed_dense",
+            () -> timeDistributed(dense(3).activation("relu")),
+            seq,
+            Map.of()),
+        spec(
+            "time_distributed_conv2d",
+            () -> timeDistributed(conv2d(2, 2, 3)),
+            new int[] {3, 5, 6, 2},
+            Map.of()));
   }
 
   @TestFactory

@@ -37,26 +37,17 @@ class LayerReferenceTest {
       Set.of(
           "batchnorm_inference_center_false",
           "batchnorm_inference_scale_false",
-          "conv1d_causal_d2",
           "conv2d_transpose_same_s2",
           "conv2d_transpose_valid_s2",
-          "cropping2d",
           "depthwise_conv2d_same_s2_dm2",
           "depthwise_conv2d_valid_s2_dm1",
-          "dot_axes11_rank3",
-          "dot_axes22_rank3",
-          "global_maxpool1d",
           "mask_embedding_bidirectional_lstm_last",
           "mask_embedding_gru_seq",
           "mask_embedding_lstm_last",
           "mask_embedding_lstm_seq",
           "mask_embedding_simplernn_seq",
           "masking_lstm_seq",
-          "separable_conv2d_same_dm2",
-          "time_distributed_conv2d",
-          "time_distributed_dense",
-          "upsampling2d_nearest_23",
-          "zero_padding2d_asym");
+          "separable_conv2d_same_dm2");
 
   /** The reference folder: {@code <project root>/../shared/reference/layers}. */
   static Path referenceDir() {

@@ -184,8 +184,8 @@ class NewLayersTest {
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> dot(1, flat, input(32)));
     assertEquals(
-        "Input 1 of layer \"dot\" is incompatible: expected last axis 64 (as input 0), got shape"
-            + " (None, 32)",
+        "Input 1 of layer \"dot\" is incompatible: expected size 64 along axis 1 (as input 0"
+            + " along axis 1, axes=1), got shape (None, 32)",
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> maximum(flat, input(32)));
     assertThrows(IllegalArgumentException.class, () -> maxPooling1d(9).on(seq));
@@ -193,7 +193,7 @@ class NewLayersTest {
     assertEquals(
         "Invalid value for argument dims of Permute. Received: dims=[1, 1]", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> conv1d(0, 3));
-    assertThrows(IllegalArgumentException.class, () -> conv1d(2, 3).padding("causal"));
+    assertThrows(IllegalArgumentException.class, () -> conv1d(2, 3).padding("full"));
     assertThrows(IllegalArgumentException.class, () -> batchNormalization().momentum(1.5));
     assertThrows(IllegalArgumentException.class, () -> dotLayer(0));
     var bn = batchNormalization();

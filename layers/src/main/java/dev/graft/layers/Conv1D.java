@@ -3,6 +3,7 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.Reshape;
+import dev.graft.autograd.ops.ZeroPad;
 import dev.graft.dsl.Activation;
 import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Shape;
@@ -11,9 +12,11 @@ import java.util.Map;
 
 /**
  * Keras's {@code Conv1D} on {@code (N, T, C)}: kernel {@code (k, C, filters)} ({@code
- * glorot_uniform}), bias {@code (filters)} (zeros), strides, dilation, {@code valid} (default) or
- * {@code same} padding, and an activation. Runs as a 2-D convolution of {@code (N, 1, T, C)} with a
- * {@code (1, k)} kernel, so it shares Conv2D's kernels and gradient.
+ * glorot_uniform}), bias {@code (filters)} (zeros), strides, dilation, {@code valid} (default),
+ * {@code same} or {@code causal} padding, and an activation. {@code causal} puts {@code (k - 1) *
+ * dilation} zeros before the steps and none after, then convolves {@code valid}: step {@code t}
+ * sees only steps up to {@code t}. Runs as a 2-D convolution of {@code (N, 1, T, C)} with a {@code
+ * (1, k)} kernel, so it shares Conv2D's kernels and gradient.
  */
 public final class Conv1D extends SingleInput {
   private final int filters;
@@ -21,6 +24,7 @@ public final class Conv1D extends SingleInput {
   private int strides = 1;
   private int dilation = 1;
   private ConvGeometry.Padding padding = ConvGeometry.Padding.VALID;
+  private boolean causal;
   private Activation activation = Activation.LINEAR;
   private boolean useBias = true;
   private Initializer kernelInitializer = Initializers.glorotUniform();
@@ -57,15 +61,23 @@ public final class Conv1D extends SingleInput {
   }
 
   /**
-   * {@code "valid"} (default) or {@code "same"}; returns this.
+   * {@code "valid"} (default), {@code "same"} or {@code "causal"}; returns this.
    *
-   * @throws IllegalArgumentException for {@code "causal"} (not supported) or an unknown name
+   * @throws IllegalArgumentException for an unknown name
    */
   public Conv1D padding(String p) {
-    checkArgument(!"causal".equals(p), "Conv1D", "padding", p + " (not supported)");
+    boolean isCausal = "causal".equals(p);
+    ConvGeometry.Padding parsed =
+        isCausal ? ConvGeometry.Padding.VALID : ConvGeometry.Padding.parse(p);
     requireUnbuilt("padding");
-    this.padding = ConvGeometry.Padding.parse(p);
+    this.causal = isCausal;
+    this.padding = parsed;
     return this;
+  }
+
+  /** The zeros a causal convolution puts before the steps: {@code (k - 1) * dilation}. */
+  private int causalPad() {
+    return causal ? (kernelSize - 1) * dilation : 0;
   }
 
   /** Sets the activation by Keras name; returns this. */
@@ -126,8 +138,11 @@ public final class Conv1D extends SingleInput {
       throw incompatible(0, "rank 3 with " + channels + " channels", x);
     }
     ConvGeometry g;
+    Shape padded = x.dim(1) == Shape.UNKNOWN ? x : x.withDim(1, x.dim(1) + causalPad());
     try {
-      g = ConvGeometry.forInput(Pooling1D.as2d(x), 1, kernelSize, 1, strides, 1, dilation, padding);
+      g =
+          ConvGeometry.forInput(
+              Pooling1D.as2d(padded), 1, kernelSize, 1, strides, 1, dilation, padding);
     } catch (IllegalArgumentException e) {
       throw incompatible(
           0, "a sequence at least as long as the kernel (" + e.getMessage() + ")", x);
@@ -138,9 +153,10 @@ public final class Conv1D extends SingleInput {
   @Override
   protected Node call(CallContext ctx, Node x) {
     Node k = Reshape.of(read(ctx, kernel), Shape.of(1, kernelSize, kernel.shape().dim(1), filters));
+    Node padded = ZeroPad.of(x, 1, causalPad(), 0);
     Node y =
         dev.graft.autograd.ops.Conv2D.of(
-            Reshape.of(x, Pooling1D.as2d(x.shape())),
+            Reshape.of(padded, Pooling1D.as2d(padded.shape())),
             k,
             useBias ? read(ctx, bias) : null,
             new int[] {1, strides},
@@ -155,7 +171,7 @@ public final class Conv1D extends SingleInput {
     c.put("filters", filters);
     c.put("kernel_size", new int[] {kernelSize});
     c.put("strides", new int[] {strides});
-    c.put("padding", padding.name().toLowerCase(java.util.Locale.ROOT));
+    c.put("padding", causal ? "causal" : padding.name().toLowerCase(java.util.Locale.ROOT));
     c.put("data_format", "channels_last");
     c.put("dilation_rate", new int[] {dilation});
     c.put("groups", 1);

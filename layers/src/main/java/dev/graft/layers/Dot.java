@@ -6,33 +6,57 @@ import dev.graft.autograd.ops.Div;
 import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.Reduction;
 import dev.graft.autograd.ops.Relu;
+import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.Sqrt;
 import dev.graft.autograd.ops.Sub;
+import dev.graft.autograd.ops.Transpose;
 import dev.graft.dsl.Layer;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Keras's {@code Dot(axes, normalize)} for rank-2 inputs: the per-sample dot product of {@code (N,
- * d)} and {@code (N, d)}, giving {@code (N, 1)}. With {@code normalize} the inputs are first
- * L2-normalised along the axis ({@code x / sqrt(max(sum(x²), 1e-12))}), so the result is the cosine
- * similarity.
+ * Keras's {@code Dot(axes, normalize)}: per sample, the sum over axis {@code axes[0]} of input 0
+ * times axis {@code axes[1]} of input 1 (Keras's {@code batch_dot}). The output keeps input 0's
+ * other axes, then input 1's other non-batch axes: {@code (N, 2, 5)·(N, 4, 5)} with axes {@code [2,
+ * 2]} gives {@code (N, 2, 4)}, {@code (N, 4, 3)·(N, 4, 2)} with {@code [1, 1]} gives {@code (N, 3,
+ * 2)}; two rank-2 inputs give {@code (N, 1)}. A negative axis counts from the end of its input.
+ * With {@code normalize} the inputs are first L2-normalised along their axis ({@code x /
+ * sqrt(max(sum(x²), 1e-12))}), so rank-2 inputs give the cosine similarity.
  */
 public final class Dot extends Layer {
   private static final float L2_EPSILON = 1e-12f;
-  private final int axes;
+  private final int[] axes;
+  private final boolean pair;
   private boolean normalize;
 
   /**
-   * A dot product over {@code axes} (1 or -1: the feature axis of rank-2 inputs).
+   * A dot product over axis {@code axes} of both inputs.
    *
-   * @throws IllegalArgumentException for any other axis
+   * @throws IllegalArgumentException for axis 0 (the batch)
    */
   public Dot(int axes) {
-    checkArgument(axes == 1 || axes == -1, "Dot", "axes", axes + " (rank-2 inputs: 1 or -1)");
-    this.axes = axes;
+    checkArgument(axes != 0, "Dot", "axes", axes + " (axis 0 is the batch)");
+    this.axes = new int[] {axes, axes};
+    this.pair = false;
+  }
+
+  /**
+   * A dot product of axis {@code axisA} of input 0 with axis {@code axisB} of input 1 (Keras's
+   * {@code axes=[a, b]}).
+   *
+   * @throws IllegalArgumentException for axis 0 (the batch)
+   */
+  public Dot(int axisA, int axisB) {
+    checkArgument(
+        axisA != 0 && axisB != 0,
+        "Dot",
+        "axes",
+        "[" + axisA + ", " + axisB + "] (axis 0 is the batch)");
+    this.axes = new int[] {axisA, axisB};
+    this.pair = true;
   }
 
   /** Whether to L2-normalise both inputs first (cosine similarity); returns this. */
@@ -46,48 +70,138 @@ public final class Dot extends Layer {
     outputShapes(in);
   }
 
+  /**
+   * The axes of the two inputs, negative ones counted from the end (Keras's {@code axes % rank}).
+   */
+  private int[] resolved(List<Shape> in) {
+    int[] out = new int[2];
+    for (int i = 0; i < 2; i++) {
+      int rank = in.get(i).rank();
+      int a = axes[i] < 0 ? axes[i] + rank : axes[i];
+      if (rank < 2 || a < 1 || a >= rank) {
+        throw incompatible(
+            i, "rank >= 2 with an axis " + axes[i] + " that is not the batch", in.get(i));
+      }
+      out[i] = a;
+    }
+    return out;
+  }
+
   @Override
   public List<Shape> outputShapes(List<Shape> in) {
     if (in.size() != 2) {
       throw new IllegalArgumentException(
           "Layer \"" + name() + "\" (Dot) needs exactly 2 inputs; got " + in.size() + ": " + in);
     }
-    for (int i = 0; i < 2; i++) {
-      if (in.get(i).rank() != 2) {
-        throw incompatible(i, "rank 2 (batch, features)", in.get(i));
+    int[] a = resolved(in);
+    int da = in.get(0).dim(a[0]);
+    int db = in.get(1).dim(a[1]);
+    if (da == Shape.UNKNOWN || db == Shape.UNKNOWN) {
+      int i = da == Shape.UNKNOWN ? 0 : 1;
+      throw incompatible(i, "a known size along axis " + a[i], in.get(i));
+    }
+    if (da != db) {
+      throw incompatible(
+          1,
+          "size "
+              + da
+              + " along axis "
+              + a[1]
+              + " (as input 0 along axis "
+              + a[0]
+              + ", axes="
+              + axesConfig()
+              + ")",
+          in.get(1));
+    }
+    List<Integer> dims = new ArrayList<>();
+    dims.add(in.get(0).dim(0));
+    dims.addAll(free(in.get(0), a[0]));
+    dims.addAll(free(in.get(1), a[1]));
+    if (dims.size() == 1) {
+      dims.add(1);
+    }
+    return List.of(Shape.of(dims.stream().mapToInt(Integer::intValue).toArray()));
+  }
+
+  /** The non-batch dimensions of {@code s} other than {@code axis}, in order. */
+  private static List<Integer> free(Shape s, int axis) {
+    List<Integer> out = new ArrayList<>();
+    for (int d = 1; d < s.rank(); d++) {
+      if (d != axis) {
+        out.add(s.dim(d));
       }
     }
-    int a = in.get(0).dim(1);
-    int b = in.get(1).dim(1);
-    if (a != b && a != Shape.UNKNOWN && b != Shape.UNKNOWN) {
-      throw incompatible(1, "last axis " + a + " (as input 0)", in.get(1));
-    }
-    return List.of(Shape.of(in.get(0).dim(0), 1));
+    return out;
   }
 
   @Override
   public List<Node> call(CallContext ctx, List<Node> inputs) {
     Node a = inputs.get(0);
     Node b = inputs.get(1);
+    int[] ax = resolved(List.of(a.shape(), b.shape()));
     if (normalize) {
-      a = l2Normalize(a);
-      b = l2Normalize(b);
+      a = l2Normalize(a, ax[0]);
+      b = l2Normalize(b, ax[1]);
     }
-    return List.of(Reduction.sum(Mul.of(a, b), true, 1));
+    Shape out = outputShapes(List.of(a.shape(), b.shape())).get(0);
+    int freeA = a.shape().rank() - 2;
+    int freeB = b.shape().rank() - 2;
+    // Broadcast (N, freeA..., 1..., k) against (N, 1..., freeB..., k), multiply, sum over k.
+    Node pa = Reshape.of(contractedLast(a, ax[0]), spread(a.shape(), ax[0], 0, freeB));
+    Node pb = Reshape.of(contractedLast(b, ax[1]), spread(b.shape(), ax[1], freeA, 0));
+    Node dot = Reduction.sum(Mul.of(pa, pb), false, -1);
+    return List.of(Reshape.of(dot, out));
   }
 
-  /** {@code x / sqrt(max(sum(x²), eps))}, the max written as {@code relu(s - eps) + eps}. */
-  private static Node l2Normalize(Node x) {
+  /** {@code x} with {@code axis} moved to the end. */
+  private static Node contractedLast(Node x, int axis) {
+    int rank = x.shape().rank();
+    if (axis == rank - 1) {
+      return x;
+    }
+    int[] perm = new int[rank];
+    int k = 0;
+    for (int d = 0; d < rank; d++) {
+      if (d != axis) {
+        perm[k++] = d;
+      }
+    }
+    perm[rank - 1] = axis;
+    return Transpose.of(x, perm);
+  }
+
+  /** {@code (N, before ones, free dims of s, after ones, k)}. */
+  private static Shape spread(Shape s, int axis, int before, int after) {
+    List<Integer> free = free(s, axis);
+    int[] d = new int[2 + before + free.size() + after];
+    java.util.Arrays.fill(d, 1);
+    d[0] = s.dim(0);
+    for (int i = 0; i < free.size(); i++) {
+      d[1 + before + i] = free.get(i);
+    }
+    d[d.length - 1] = s.dim(axis);
+    return Shape.of(d);
+  }
+
+  /**
+   * {@code x / sqrt(max(sum(x²), eps))} along {@code axis}, the max as {@code relu(s - eps) + eps}.
+   */
+  private static Node l2Normalize(Node x, int axis) {
     Node eps = x.graph().constant(Tensor.scalar(L2_EPSILON));
-    Node sumSq = Reduction.sum(Mul.of(x, x), true, 1);
+    Node sumSq = Reduction.sum(Mul.of(x, x), true, axis);
     Node clipped = Add.of(Relu.of(Sub.of(sumSq, eps)), eps);
     return Div.of(x, Sqrt.of(clipped));
+  }
+
+  private Object axesConfig() {
+    return pair ? List.of(axes[0], axes[1]) : axes[0];
   }
 
   @Override
   public Map<String, Object> config() {
     Map<String, Object> c = super.config();
-    c.put("axes", axes);
+    c.put("axes", axesConfig());
     c.put("normalize", normalize);
     return c;
   }

@@ -140,6 +140,7 @@ final class KerasLayers {
       int dims = d;
       REGISTRY.put("SpatialDropout" + d + "D", c -> spatialDropout(c, dims));
     }
+    ShapeLayers.register();
   }
 
   /** Adds or replaces the deserializer of a layer class. */
@@ -176,7 +177,7 @@ final class KerasLayers {
     return f.apply(config);
   }
 
-  private static void require(Cfg c, boolean ok, String key, Object value) {
+  static void require(Cfg c, boolean ok, String key, Object value) {
     if (!ok) {
       throw new IllegalArgumentException(
           c.where() + ": unsupported " + key + "=" + value + " (Graft supports only its default)");
@@ -189,7 +190,7 @@ final class KerasLayers {
     return c.keras2() ? Activation.ofKeras2(name) : Activation.of(name);
   }
 
-  private static void channelsLast(Cfg c) {
+  static void channelsLast(Cfg c) {
     String f = c.str("data_format", "channels_last");
     require(c, f.equals("channels_last"), "data_format", f);
   }
@@ -227,8 +228,7 @@ final class KerasLayers {
 
   private static Layer globalPooling(Cfg c, boolean max) {
     channelsLast(c);
-    require(c, !c.bool("keepdims", false), "keepdims", true);
-    return new GlobalPooling2D(max);
+    return new GlobalPooling2D(max).keepdims(c.bool("keepdims", false));
   }
 
   /** The normalised axis must be the last (channels_last); any other is refused, not misread. */
@@ -289,9 +289,10 @@ final class KerasLayers {
   }
 
   private static Layer dot(Cfg c) {
-    int[] axes = c.ints("axes", 1);
-    require(c, axes.length == 1 || axes[0] == axes[1], "axes", c.get("axes"));
-    return new Dot(axes[0]).normalize(c.bool("normalize", false));
+    int[] axes = c.ints("axes", 2);
+    require(c, axes.length == 2, "axes", c.get("axes"));
+    Dot l = c.get("axes") instanceof Number ? new Dot(axes[0]) : new Dot(axes[0], axes[1]);
+    return l.normalize(c.bool("normalize", false));
   }
 
   /** A factor given as {@code f} or {@code [-f, f]}; Graft's layers take symmetric ranges. */

@@ -6,6 +6,7 @@ import dev.graft.dsl.Model;
 import dev.graft.dsl.Sequential;
 import dev.graft.layers.NameScope;
 import dev.graft.layers.Recurrent;
+import dev.graft.layers.TimeDistributed;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +16,9 @@ import java.util.function.Function;
 /**
  * Where Keras 3's weights file keeps each variable: {@code layers/<snake_case class name, numbered
  * per class in layer order>/vars/<i>}, nested models under their own {@code layers/}, recurrent
- * layers' weights under {@code cell/vars}. The result maps each {@code vars} group path to its
- * variables (possibly none), in walk order.
+ * layers' weights under {@code cell/vars}, a {@code TimeDistributed} layer's under {@code
+ * layer/vars} (Keras saves a wrapper's attribute {@code layer}). The result maps each {@code vars}
+ * group path to its variables (possibly none), in walk order.
  */
 final class WeightPaths {
   private WeightPaths() {}
@@ -44,15 +46,26 @@ final class WeightPaths {
       String base = NameScope.snakeCase(l.className());
       int n = used.merge(base, 1, Integer::sum) - 1;
       String path = prefix + "layers/" + (n == 0 ? base : base + "_" + n);
-      if (l instanceof Model nested) {
-        out.put(path + "/vars", List.of());
-        walk(nested, path + "/", order, out);
-      } else if (l instanceof Recurrent) {
-        out.put(path + "/vars", List.of());
-        out.put(path + "/cell/vars", l.weights());
-      } else {
-        out.put(path + "/vars", l.weights());
-      }
+      layer(l, path, order, out);
+    }
+  }
+
+  /**
+   * The groups of one layer saved at {@code path}; a wrapper's layer is its {@code layer} child.
+   */
+  private static void layer(
+      Layer l, String path, Function<Model, List<Layer>> order, Map<String, List<Variable>> out) {
+    if (l instanceof Model nested) {
+      out.put(path + "/vars", List.of());
+      walk(nested, path + "/", order, out);
+    } else if (l instanceof Recurrent) {
+      out.put(path + "/vars", List.of());
+      out.put(path + "/cell/vars", l.weights());
+    } else if (l instanceof TimeDistributed t) {
+      out.put(path + "/vars", List.of());
+      layer(t.layer(), path + "/layer", order, out);
+    } else {
+      out.put(path + "/vars", l.weights());
     }
   }
 }
