@@ -13,6 +13,7 @@ public final class Args {
   Tensor output;
   Tensor workspace;
   private final boolean backwardReads;
+  private final TrainingMode mode;
   final RunState state;
   private Object memo;
 
@@ -22,12 +23,14 @@ public final class Args {
       Tensor output,
       Tensor workspace,
       boolean backwardReads,
+      TrainingMode mode,
       RunState state) {
     this.inputs = inputs;
     this.inputWorkspaces = inputWorkspaces;
     this.output = output;
     this.workspace = workspace;
     this.backwardReads = backwardReads;
+    this.mode = mode;
     this.state = state;
   }
 
@@ -64,9 +67,12 @@ public final class Args {
     return inputWorkspaces[i];
   }
 
-  /** True in training mode (dropout active, batch statistics used). */
+  /**
+   * True in training mode (dropout active, batch statistics used): the plan's mode, unless the node
+   * was made in a fixed mode ({@link Node#mode()}).
+   */
   public boolean training() {
-    return state.training;
+    return mode.training(state.training);
   }
 
   /** The plan's random generator (dropout masks, augmentation). */

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A graph of {@link Node}s: the IR that models compile into and that plans execute. Nodes are
@@ -19,6 +20,7 @@ import java.util.Map;
 public final class Graph {
   private final List<Node> nodes = new ArrayList<>();
   private final Map<Variable, Node> reads = new IdentityHashMap<>();
+  private TrainingMode mode = TrainingMode.FOLLOW_PLAN;
 
   /**
    * Applies {@code op} to {@code inputs}, inferring the output shape now.
@@ -36,9 +38,29 @@ public final class Graph {
       shapes.add(in.shape());
     }
     Shape out = op.outputShape(shapes);
-    Node n = new Node(this, nodes.size(), op, List.of(inputs), out);
+    Node n = new Node(this, nodes.size(), op, List.of(inputs), out, mode);
     nodes.add(n);
     return n;
+  }
+
+  /**
+   * Runs {@code body} with every node it makes in {@code mode} (Keras's {@code training=} of one
+   * call); returns what it returns. Scopes nest: the innermost mode wins, as an explicit {@code
+   * training=} argument wins over an enclosing call's in Keras.
+   */
+  public <T> T inMode(TrainingMode mode, Supplier<T> body) {
+    TrainingMode outer = this.mode;
+    this.mode = mode;
+    try {
+      return body.get();
+    } finally {
+      this.mode = outer;
+    }
+  }
+
+  /** The mode of the nodes made now ({@link TrainingMode#FOLLOW_PLAN} outside any scope). */
+  public TrainingMode mode() {
+    return mode;
   }
 
   /** A model input of the given shape ({@link Shape#UNKNOWN} for the batch). */

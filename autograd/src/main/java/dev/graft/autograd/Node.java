@@ -14,13 +14,15 @@ public final class Node {
   private final Op op;
   private final List<Node> inputs;
   private final Shape shape;
+  private final TrainingMode mode;
 
-  Node(Graph graph, int id, Op op, List<Node> inputs, Shape shape) {
+  Node(Graph graph, int id, Op op, List<Node> inputs, Shape shape, TrainingMode mode) {
     this.graph = graph;
     this.id = id;
     this.op = op;
     this.inputs = inputs;
     this.shape = shape;
+    this.mode = mode;
   }
 
   /** The graph this node belongs to. */
@@ -53,8 +55,22 @@ public final class Node {
     return shape;
   }
 
+  /**
+   * Whether it runs as the plan runs or always in training or inference mode (the mode of the
+   * graph's scope when it was made: see {@link Graph#inMode}).
+   */
+  public TrainingMode mode() {
+    return mode;
+  }
+
   @Override
   public String toString() {
-    return "%" + id + " = " + op + " " + shape;
+    return "%"
+        + id
+        + " = "
+        + op
+        + " "
+        + shape
+        + (mode == TrainingMode.FOLLOW_PLAN ? "" : " " + mode);
   }
 }

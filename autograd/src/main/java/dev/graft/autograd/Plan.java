@@ -211,7 +211,7 @@ public final class Plan {
         it[k] = out[j];
         iw[k] = ws[j];
       }
-      args[i] = new Args(it, iw, out[i], ws[i], backwardReads.get(i), plan.state);
+      args[i] = new Args(it, iw, out[i], ws[i], backwardReads.get(i), order[i].mode(), plan.state);
     }
     return plan;
   }

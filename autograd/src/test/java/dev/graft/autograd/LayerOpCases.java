@@ -24,21 +24,56 @@ final class LayerOpCases {
     Tensor b = Tensor.of(new float[] {0.4f, 0.2f, -0.1f, -0.3f, 0.5f, 0.0f}, 2, 3);
     cs.add(c("maximum", n -> Extremum.maximum(n.get(0), n.get(1)), a, b));
     cs.add(c("minimum", n -> Extremum.minimum(n.get(0), n.get(1)), a, b));
-    for (BatchNorm.Mode mode : BatchNorm.Mode.values()) {
-      // The moving statistics are constants to the gradient (never trained): inputs 0-2 only.
+    for (TrainingMode mode : TrainingMode.values()) {
+      // The checks run the plan in inference: FOLLOW_PLAN and INFERENCE normalise with the moving
+      // statistics (whose gradients Keras's tape also gives), TRAINING with the batch's (moving
+      // statistics' gradients zero).
       cs.add(
           new OpGradientTest.Case(
               "batch_norm_" + mode.name().toLowerCase(java.util.Locale.ROOT),
-              n -> {
-                Node y =
-                    BatchNorm.of(n.get(0), n.get(1), n.get(2), n.get(3), n.get(4), 1e-3f, mode);
-                // Emitted so the registry sees the update op; it runs only in training plans.
-                BatchNorm.updateMoving(y, 0.99f, () -> true);
-                return y;
-              },
+              n ->
+                  n.get(0)
+                      .graph()
+                      .inMode(
+                          mode,
+                          () -> {
+                            Node y =
+                                BatchNorm.of(
+                                    n.get(0),
+                                    n.get(1),
+                                    n.get(2),
+                                    n.get(3),
+                                    n.get(4),
+                                    1e-3f,
+                                    () -> true);
+                            // Emitted so the registry sees the update op; it runs only in
+                            // training plans.
+                            BatchNorm.updateMoving(y, 0.99f);
+                            return y;
+                          }),
               List.of(r(202, 3, 2, 4), r(203, 4), r(204, 4), r(205, 4), pos(206, 4)),
-              new int[] {0, 1, 2}));
+              new int[] {0, 1, 2, 3, 4}));
     }
+    // A frozen layer's batch norm uses the moving statistics even in a training mode.
+    cs.add(
+        new OpGradientTest.Case(
+            "batch_norm_frozen_training",
+            n ->
+                n.get(0)
+                    .graph()
+                    .inMode(
+                        TrainingMode.TRAINING,
+                        () ->
+                            BatchNorm.of(
+                                n.get(0),
+                                n.get(1),
+                                n.get(2),
+                                n.get(3),
+                                n.get(4),
+                                1e-3f,
+                                () -> false)),
+            List.of(r(207, 2, 3), r(208, 3), r(209, 3), r(210, 3), pos(211, 3)),
+            new int[] {0, 1, 2, 3, 4}));
     return cs;
   }
 }

@@ -1,6 +1,7 @@
 package dev.graft.dsl;
 
 import dev.graft.autograd.Node;
+import dev.graft.autograd.TrainingMode;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.optim.Optimizer;
 import dev.graft.dsl.internal.FunctionalGraph;
@@ -289,7 +290,10 @@ public class Model extends Layer {
       for (SymbolicTensor t : c.inputs()) {
         args.add(env.get(t));
       }
-      List<Node> outs = c.layer().call(ctx, args);
+      List<Node> outs =
+          c.mode() == TrainingMode.FOLLOW_PLAN
+              ? c.layer().call(ctx, args)
+              : ctx.graph().inMode(c.mode(), () -> c.layer().call(ctx, args));
       for (int j = 0; j < outs.size(); j++) {
         env.put(c.outputs().get(j), outs.get(j));
       }
@@ -462,17 +466,33 @@ public class Model extends Layer {
 
   /**
    * The gradients of the compiled loss on one batch with respect to each trainable weight, keyed by
-   * weight name ({@code "dense/kernel"}); the weights and the optimizer are left unchanged. Like
-   * Keras's {@code tape.gradient(loss, model.trainable_weights)}.
+   * weight name ({@code "dense/kernel"}); the weights, the optimizer and the moving statistics are
+   * left unchanged. The model runs in training mode, as in {@code fit}: Keras's {@code
+   * tape.gradient(loss, model.trainable_weights)} around {@code model(x, training=True)}.
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y) {
+    return gradients(x, y, true);
+  }
+
+  /**
+   * The gradients of the compiled loss (see above) with the model run in training mode ({@code
+   * true}: dropout active, batch statistics) or inference mode ({@code false}: Keras's {@code
+   * model(x, training=False)} under the tape). Calls made with a fixed mode ({@code on(x, false)})
+   * keep it.
+   */
+  public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
     ensureTraced(x);
-    return trainer().gradients(x, y);
+    return trainer().gradients(x, y, training);
   }
 
   /** The gradients of the loss for a single-input, single-output model (see above). */
   public Map<String, Tensor> gradients(Tensor x, Tensor y) {
     return gradients(List.of(x), List.of(y));
+  }
+
+  /** The gradients of the loss for a single-input, single-output model in a chosen mode. */
+  public Map<String, Tensor> gradients(Tensor x, Tensor y, boolean training) {
+    return gradients(List.of(x), List.of(y), training);
   }
 
   /** Predictions for one batch. */

@@ -1,6 +1,7 @@
 package dev.graft.dsl;
 
 import dev.graft.autograd.Node;
+import dev.graft.autograd.TrainingMode;
 import dev.graft.autograd.Variable;
 import dev.graft.layers.CallContext;
 import dev.graft.layers.Initializer;
@@ -121,25 +122,61 @@ public abstract class Layer {
 
   /** Calls this layer; returns all its outputs (e.g. an LSTM's sequence and states). */
   public final List<SymbolicTensor> onAll(List<SymbolicTensor> inputs) {
+    return onAll(inputs, TrainingMode.FOLLOW_PLAN);
+  }
+
+  /**
+   * Calls this layer with Keras's {@code training=} argument: {@code false} runs this call (a
+   * model's every layer, nested ones included) in inference mode whatever {@code fit} does (dropout
+   * off, BatchNormalization with its moving statistics, which it then does not update), {@code
+   * true} always in training mode. Keras's {@code base_model(x, training=False)}, the way to keep a
+   * pre-trained backbone's batch normalisation in inference mode while fine-tuning it:
+   *
+   * <pre>{@code
+   * jshell> base.trainable(false);
+   * jshell> var features = base.on(x, false);
+   * }</pre>
+   *
+   * <p>It is recorded with the call, so it is saved and loaded with the model.
+   */
+  public final SymbolicTensor on(SymbolicTensor input, boolean training) {
+    return on(List.of(input), training);
+  }
+
+  /** Calls this layer on a list of inputs with Keras's {@code training=} argument (see above). */
+  public final SymbolicTensor on(List<SymbolicTensor> inputs, boolean training) {
+    return single(onAll(inputs, training));
+  }
+
+  /** Calls this layer with Keras's {@code training=} argument; returns all its outputs. */
+  public final List<SymbolicTensor> onAll(List<SymbolicTensor> inputs, boolean training) {
+    return onAll(inputs, training ? TrainingMode.TRAINING : TrainingMode.INFERENCE);
+  }
+
+  /**
+   * Calls this layer in {@code mode} ({@link TrainingMode#FOLLOW_PLAN}: no {@code training=}
+   * argument); returns all its outputs. Loaders use it to replay a saved call.
+   */
+  public final List<SymbolicTensor> onAll(List<SymbolicTensor> inputs, TrainingMode mode) {
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("Layer \"" + name() + "\" was called with no inputs");
     }
-    return record(inputs);
+    return record(inputs, mode);
   }
 
   /** Records this layer's call with no inputs: how an input layer makes its tensor. */
   protected final SymbolicTensor sourceOutput() {
-    return single(record(List.of()));
+    return single(record(List.of(), TrainingMode.FOLLOW_PLAN));
   }
 
-  private List<SymbolicTensor> record(List<SymbolicTensor> inputs) {
+  private List<SymbolicTensor> record(List<SymbolicTensor> inputs, TrainingMode mode) {
     List<Shape> shapes = new ArrayList<>();
     for (SymbolicTensor t : inputs) {
       shapes.add(t.shape());
     }
     ensureBuilt(shapes);
     List<Shape> outs = outputShapes(shapes);
-    LayerCall call = new LayerCall(this, inputs, outs, calls.size());
+    LayerCall call = new LayerCall(this, inputs, outs, calls.size(), mode);
     calls.add(call);
     return call.outputs();
   }

@@ -1,5 +1,6 @@
 package dev.graft.dsl;
 
+import dev.graft.autograd.TrainingMode;
 import java.util.List;
 
 /**
@@ -11,13 +12,16 @@ public final class LayerCall {
   private final List<SymbolicTensor> inputs;
   private final List<SymbolicTensor> outputs;
   private final int index;
+  private final TrainingMode mode;
 
   LayerCall(
       Layer layer,
       List<SymbolicTensor> inputs,
       List<dev.graft.tensor.Shape> outputShapes,
-      int index) {
+      int index,
+      TrainingMode mode) {
     this.layer = layer;
+    this.mode = mode;
     this.inputs = List.copyOf(inputs);
     SymbolicTensor[] outs = new SymbolicTensor[outputShapes.size()];
     for (int i = 0; i < outs.length; i++) {
@@ -45,6 +49,15 @@ public final class LayerCall {
   /** The position of this call among the layer's calls (Keras's node index). */
   public int index() {
     return index;
+  }
+
+  /**
+   * Keras's {@code training=} argument of the call: {@link TrainingMode#FOLLOW_PLAN} when none was
+   * given (training in {@code fit}, inference in {@code predict}), otherwise the fixed mode that
+   * the whole call (a nested model's every layer included) runs in.
+   */
+  public TrainingMode mode() {
+    return mode;
   }
 
   @Override

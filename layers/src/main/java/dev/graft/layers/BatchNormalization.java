@@ -1,23 +1,26 @@
 package dev.graft.layers;
 
+import dev.graft.autograd.Graph;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.BatchNorm;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Keras's {@code BatchNormalization} over the last axis (channels): weights {@code gamma} (ones),
- * {@code beta} (zeros), and the non-trainable {@code moving_mean} (zeros) and {@code
- * moving_variance} (ones), in that order.
+ * Keras's {@code BatchNormalization} over the last axis (channels): weights {@code gamma} (ones,
+ * absent with {@code scale(false)}), {@code beta} (zeros, absent with {@code center(false)}), and
+ * the non-trainable {@code moving_mean} (zeros) and {@code moving_variance} (ones), in that order.
  *
- * <p>Training and inference are the plan's mode, separate from {@link #trainable}: in training
- * ({@code fit}) it normalises with the batch's mean and variance and moves the moving statistics
- * toward them ({@code moving = moving * momentum + batch * (1 - momentum)}); in inference ({@code
- * predict}, {@code evaluate}) it uses the moving statistics. A frozen layer ({@code
- * trainable(false)}) updates none of its four weights. (Keras 3 additionally switches a frozen
- * BatchNormalization to inference mode; here the mode stays the plan's.)
+ * <p>In training ({@code fit}) it normalises with the batch's mean and variance and moves the
+ * moving statistics toward them ({@code moving = moving * momentum + batch * (1 - momentum)}); in
+ * inference ({@code predict}, {@code evaluate}, or a call made with {@code on(x, false)}) it uses
+ * the moving statistics. As in Keras (2.1+ on TensorFlow 2, and 3), a frozen layer ({@code
+ * trainable(false)}, set on it or on an enclosing model) runs in inference mode in {@code fit} too:
+ * it normalises with the moving statistics and updates none of its weights, so a frozen pre-trained
+ * block computes what it computed before. Freezing or unfreezing takes effect at the next step.
  */
 public final class BatchNormalization extends FeatureNormalization {
   private float momentum = 0.99f;
@@ -48,26 +51,52 @@ public final class BatchNormalization extends FeatureNormalization {
     return this;
   }
 
+  /**
+   * Keras's {@code center}: whether to add the offset {@code beta} (default true); returns this.
+   *
+   * @throws IllegalStateException once the layer is built
+   */
+  public BatchNormalization center(boolean value) {
+    setCenter(value);
+    return this;
+  }
+
+  /**
+   * Keras's {@code scale}: whether to multiply by {@code gamma} (default true); returns this.
+   *
+   * @throws IllegalStateException once the layer is built
+   */
+  public BatchNormalization scale(boolean value) {
+    setScale(value);
+    return this;
+  }
+
   @Override
   protected void build(List<Shape> in) {
     super.build(in);
-    Shape c = gamma.shape();
+    Shape c = Shape.of(in.get(0).dim(-1));
     movingMean = addWeight("moving_mean", c, Initializers.zeros(), false, null);
     movingVariance = addWeight("moving_variance", c, Initializers.ones(), false, null);
   }
 
   @Override
   protected Node call(CallContext ctx, Node x) {
+    // Without gamma or beta the fused op gets constant ones or zeros: the same formula, and
+    // nothing to train.
+    Graph g = ctx.graph();
+    Shape c = Shape.of(channels());
+    Node scale = gamma == null ? g.constant(Tensor.ones(c.toArray())) : read(ctx, gamma);
+    Node offset = beta == null ? g.constant(Tensor.zeros(c.toArray())) : read(ctx, beta);
     Node y =
         BatchNorm.of(
             x,
-            read(ctx, gamma),
-            read(ctx, beta),
+            scale,
+            offset,
             read(ctx, movingMean),
             read(ctx, movingVariance),
             epsilon,
-            BatchNorm.Mode.FOLLOW_PLAN);
-    ctx.addUpdate(BatchNorm.updateMoving(y, momentum, this::trainable));
+            this::trainable);
+    ctx.addUpdate(BatchNorm.updateMoving(y, momentum));
     return y;
   }
 

@@ -13,8 +13,9 @@ import dev.graft.tensor.Tensor;
 /**
  * Keras's {@code LayerNormalization} over the last axis: each sample's features are normalised by
  * their own mean and (biased) variance, {@code gamma * (x - mean) / sqrt(var + epsilon) + beta},
- * with {@code gamma} (ones) and {@code beta} (zeros) of the last axis's size. The same in training
- * and inference; composed from primitive ops, so its gradient comes from theirs.
+ * with {@code gamma} (ones) and {@code beta} (zeros) of the last axis's size ({@code scale(false)}
+ * and {@code center(false)} leave them out). The same in training and inference; composed from
+ * primitive ops, so its gradient comes from theirs.
  */
 public final class LayerNormalization extends FeatureNormalization {
   /** A layer normalisation with Keras's defaults: axis -1, epsilon 1e-3. */
@@ -30,12 +31,33 @@ public final class LayerNormalization extends FeatureNormalization {
     return this;
   }
 
+  /**
+   * Keras's {@code center}: whether to add the offset {@code beta} (default true); returns this.
+   *
+   * @throws IllegalStateException once the layer is built
+   */
+  public LayerNormalization center(boolean value) {
+    setCenter(value);
+    return this;
+  }
+
+  /**
+   * Keras's {@code scale}: whether to multiply by {@code gamma} (default true); returns this.
+   *
+   * @throws IllegalStateException once the layer is built
+   */
+  public LayerNormalization scale(boolean value) {
+    setScale(value);
+    return this;
+  }
+
   @Override
   protected Node call(CallContext ctx, Node x) {
     Node centered = Sub.of(x, Reduction.mean(x, true, -1));
     Node variance = Reduction.mean(Square.of(centered), true, -1);
     Node eps = x.graph().constant(Tensor.scalar(epsilon));
     Node normalized = Div.of(centered, Sqrt.of(Add.of(variance, eps)));
-    return Add.of(Mul.of(normalized, read(ctx, gamma)), read(ctx, beta));
+    Node scaled = gamma == null ? normalized : Mul.of(normalized, read(ctx, gamma));
+    return beta == null ? scaled : Add.of(scaled, read(ctx, beta));
   }
 }

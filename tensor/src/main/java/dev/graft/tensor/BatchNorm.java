@@ -110,6 +110,32 @@ public final class BatchNorm {
     }
   }
 
+  /**
+   * The gradients with respect to fixed (moving) statistics, from {@link #backward}'s {@code
+   * dgamma} and {@code dbeta} in inference: {@code dmean = -gamma / sqrt(var + eps) * dbeta} and
+   * {@code dvariance = -gamma / (2 (var + eps)) * dgamma}. (With batch statistics the output does
+   * not depend on the moving ones: their gradients are zero.)
+   */
+  public static void statisticsBackward(
+      Tensor gamma,
+      Tensor variance,
+      Tensor dgamma,
+      Tensor dbeta,
+      float eps,
+      Tensor dmean,
+      Tensor dvariance) {
+    Checks.equalShapes("batch_norm_grad", gamma, variance);
+    Checks.equalShapes("batch_norm_grad", dgamma, dbeta);
+    Checks.equalShapes("batch_norm_grad", dmean, dvariance);
+    Checks.equalShapes("batch_norm_grad", gamma, dmean);
+    for (int k = 0, c = gamma.size(); k < c; k++) {
+      double ve = variance.getFlat(k) + (double) eps;
+      double g = gamma.getFlat(k);
+      dmean.array()[dmean.offset() + k] = (float) (-g / Math.sqrt(ve) * dbeta.getFlat(k));
+      dvariance.array()[dvariance.offset() + k] = (float) (-g / (2 * ve) * dgamma.getFlat(k));
+    }
+  }
+
   /** {@code moving = moving * momentum + batch * (1 - momentum)}, Keras's moving-average update. */
   public static void updateMoving(Tensor moving, Tensor batch, float momentum) {
     Checks.equalShapes("batch_norm_update", moving, batch);

@@ -69,4 +69,28 @@ class BatchNormTest {
     BatchNorm.updateMoving(moving, Tensor.of(0f, 0f, 1f, 8f), 0.99f);
     assertClose(new double[] {0.99, 1.98, 2.98, 4.04}, moving, 1e-6, 1e-6, "moving average");
   }
+
+  /** The moving statistics' gradients in inference, from the chain rule written out in double. */
+  @Test
+  void statisticsBackwardMatchesDoubleReference() {
+    Tensor gamma = Tensor.of(0.5f, -2f, 1.5f);
+    Tensor var = Tensor.of(0.25f, 1f, 4f);
+    Tensor dgamma = Tensor.of(1f, -0.5f, 2f);
+    Tensor dbeta = Tensor.of(-1f, 3f, 0.25f);
+    float eps = 1e-3f;
+    double[] wantMean = new double[3];
+    double[] wantVar = new double[3];
+    for (int k = 0; k < 3; k++) {
+      double ve = var.getFlat(k) + (double) eps;
+      // y = gamma (x - m) / sqrt(v + eps) + beta: dy/dm = -gamma / sqrt(v + eps), dy/dv = -gamma
+      // xhat / (2 (v + eps)); summed against dy these are dbeta and dgamma.
+      wantMean[k] = -gamma.getFlat(k) / Math.sqrt(ve) * dbeta.getFlat(k);
+      wantVar[k] = -gamma.getFlat(k) * dgamma.getFlat(k) / (2 * ve);
+    }
+    Tensor dm = Tensor.zeros(3);
+    Tensor dv = Tensor.zeros(3);
+    BatchNorm.statisticsBackward(gamma, var, dgamma, dbeta, eps, dm, dv);
+    assertClose(wantMean, dm, 1e-6, 1e-7, "dmoving_mean");
+    assertClose(wantVar, dv, 1e-6, 1e-7, "dmoving_variance");
+  }
 }

@@ -10,32 +10,25 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Fused batch normalisation over the last axis: inputs {@code (x, gamma, beta, moving_mean,
- * moving_variance)}. In training it normalises with the batch's mean and (biased) variance, in
- * inference with the moving statistics; which one is the plan's mode unless the op was made with a
- * fixed {@link Mode}. The statistics used are kept in the workspace {@code (2, C)} for the backward
- * pass and for {@link #updateMoving}.
+ * moving_variance)}. When its node trains ({@link Args#training()}: the plan's mode, or the mode
+ * the node was made in) and the layer is trainable, it normalises with the batch's mean and
+ * (biased) variance, otherwise with the moving statistics: Keras's {@code training and
+ * self.trainable}, so a frozen BatchNormalization runs in inference mode in {@code fit} too. The
+ * statistics used are kept in the workspace {@code (2, C)} for the backward pass and for {@link
+ * #updateMoving}.
  */
 public final class BatchNorm extends Op {
-  /** Which statistics to normalise with. */
-  public enum Mode {
-    /** Batch statistics when the plan runs in training mode, moving ones otherwise. */
-    FOLLOW_PLAN,
-    /** Always the batch statistics (Keras's {@code training=True}). */
-    TRAINING,
-    /** Always the moving statistics (Keras's {@code training=False}). */
-    INFERENCE
-  }
-
   private final float epsilon;
-  private final Mode mode;
+  private final BooleanSupplier trainable;
 
-  private BatchNorm(float epsilon, Mode mode) {
+  private BatchNorm(float epsilon, BooleanSupplier trainable) {
     this.epsilon = epsilon;
-    this.mode = mode;
+    this.trainable = trainable;
   }
 
   /**
-   * Batch normalisation of {@code x} over its last axis.
+   * Batch normalisation of {@code x} over its last axis; {@code trainable} is read at each run (a
+   * layer frozen or unfrozen after the graph was built takes effect at once).
    *
    * @throws IllegalArgumentException unless {@code epsilon > 0} and the per-channel inputs have the
    *     last axis's size
@@ -47,28 +40,30 @@ public final class BatchNorm extends Op {
       Node movingMean,
       Node movingVariance,
       float epsilon,
-      Mode mode) {
+      BooleanSupplier trainable) {
     if (!(epsilon > 0f)) {
       throw new IllegalArgumentException("batch_norm: epsilon must be > 0; got " + epsilon);
     }
     return x.graph()
-        .apply(new BatchNorm(epsilon, mode), x, gamma, beta, movingMean, movingVariance);
+        .apply(new BatchNorm(epsilon, trainable), x, gamma, beta, movingMean, movingVariance);
   }
 
   /**
-   * The side-effect node that, after a training-mode run of {@code bn}, moves its moving statistics
-   * toward the batch's: {@code moving = moving * momentum + batch * (1 - momentum)}. It does
-   * nothing in inference, for a {@link Mode#INFERENCE} node, or while {@code enabled} is false (a
-   * frozen layer).
+   * The side-effect node that, after a run of {@code bn} with batch statistics, moves its moving
+   * statistics toward the batch's: {@code moving = moving * momentum + batch * (1 - momentum)}. It
+   * does nothing when {@code bn} used the moving statistics (inference, a frozen layer).
    */
-  public static Node updateMoving(Node bn, float momentum, BooleanSupplier enabled) {
+  public static Node updateMoving(Node bn, float momentum) {
     if (!(bn.op() instanceof BatchNorm op)) {
       throw new IllegalArgumentException("batch_norm_update: " + bn + " is not a batch_norm node");
     }
     if (!(momentum >= 0f && momentum <= 1f)) {
       throw new IllegalArgumentException("batch_norm_update: momentum must be in [0, 1]");
     }
-    return bn.graph().apply(new UpdateMoving(op, momentum, enabled), bn, bn.input(3), bn.input(4));
+    return bn.graph()
+        .inMode(
+            bn.mode(),
+            () -> bn.graph().apply(new UpdateMoving(op, momentum), bn, bn.input(3), bn.input(4)));
   }
 
   @Override
@@ -78,7 +73,7 @@ public final class BatchNorm extends Op {
 
   @Override
   public String attributes() {
-    return "epsilon=" + epsilon + (mode == Mode.FOLLOW_PLAN ? "" : ", " + mode);
+    return "epsilon=" + epsilon;
   }
 
   @Override
@@ -100,8 +95,9 @@ public final class BatchNorm extends Op {
     return Shape.of(2, inputs.get(1).dim(0));
   }
 
+  /** Keras's {@code training and self.trainable}, for this node or its gradient node. */
   boolean usesBatchStatistics(Args a) {
-    return mode == Mode.TRAINING || (mode == Mode.FOLLOW_PLAN && a.training());
+    return a.training() && trainable.getAsBoolean();
   }
 
   /** The workspace's halves {@code [mean, variance]}, made once per node and plan. */
@@ -137,15 +133,20 @@ public final class BatchNorm extends Op {
     Node x = self.input(0);
     int c = self.input(1).shape().dim(0);
     Node packed = self.graph().apply(new Grad(this), self, x, self.input(1), g);
+    Shape channels = Shape.of(c);
     return java.util.Arrays.asList(
-        Part.of(packed, 2 * c, x.shape()),
-        Part.of(packed, 0, Shape.of(c)),
-        Part.of(packed, c, Shape.of(c)),
-        null,
-        null);
+        Part.of(packed, 4 * c, x.shape()),
+        Part.of(packed, 0, channels),
+        Part.of(packed, c, channels),
+        Part.of(packed, 2 * c, channels),
+        Part.of(packed, 3 * c, channels));
   }
 
-  /** Packed {@code [dgamma | dbeta | dx]}; inputs {@code (forward node, x, gamma, dy)}. */
+  /**
+   * Packed {@code [dgamma | dbeta | dmoving_mean | dmoving_variance | dx]}; inputs {@code (forward
+   * node, x, gamma, dy)}. The moving statistics' gradients are zero when the forward used batch
+   * statistics; otherwise they are what Keras's tape gives for non-trainable weights.
+   */
   static final class Grad extends BackwardOp {
     private final BatchNorm fwd;
 
@@ -162,7 +163,7 @@ public final class BatchNorm extends Op {
     public Shape outputShape(List<Shape> in) {
       Shape x = in.get(1);
       int c = in.get(2).dim(0);
-      return Shape.of(x.isFullyDefined() ? 2 * c + x.size() : Shape.UNKNOWN);
+      return Shape.of(x.isFullyDefined() ? 4 * c + x.size() : Shape.UNKNOWN);
     }
 
     @Override
@@ -178,10 +179,13 @@ public final class BatchNorm extends Op {
               Tensor.wrap(ws.array(), ws.offset() + c, Shape.of(c)),
               Tensor.wrap(out.array(), out.offset(), Shape.of(c)),
               Tensor.wrap(out.array(), out.offset() + c, Shape.of(c)),
-              Tensor.wrap(out.array(), out.offset() + 2 * c, a.input(1).shape())
+              Tensor.wrap(out.array(), out.offset() + 2 * c, Shape.of(c)),
+              Tensor.wrap(out.array(), out.offset() + 3 * c, Shape.of(c)),
+              Tensor.wrap(out.array(), out.offset() + 4 * c, a.input(1).shape())
             };
         a.memo(v);
       }
+      boolean batchStatistics = fwd.usesBatchStatistics(a);
       dev.graft.tensor.BatchNorm.backward(
           a.input(1),
           a.input(3),
@@ -189,10 +193,17 @@ public final class BatchNorm extends Op {
           v[1],
           a.input(2),
           fwd.epsilon,
-          fwd.usesBatchStatistics(a),
-          v[4],
+          batchStatistics,
+          v[6],
           v[2],
           v[3]);
+      if (batchStatistics) {
+        v[4].fill(0f);
+        v[5].fill(0f);
+      } else {
+        dev.graft.tensor.BatchNorm.statisticsBackward(
+            a.input(2), v[1], v[2], v[3], fwd.epsilon, v[4], v[5]);
+      }
     }
   }
 
@@ -200,12 +211,10 @@ public final class BatchNorm extends Op {
   static final class UpdateMoving extends BackwardOp {
     private final BatchNorm fwd;
     private final float momentum;
-    private final BooleanSupplier enabled;
 
-    UpdateMoving(BatchNorm fwd, float momentum, BooleanSupplier enabled) {
+    UpdateMoving(BatchNorm fwd, float momentum) {
       this.fwd = fwd;
       this.momentum = momentum;
-      this.enabled = enabled;
     }
 
     @Override
@@ -230,7 +239,7 @@ public final class BatchNorm extends Op {
 
     @Override
     public void forward(Args a) {
-      if (fwd.mode == Mode.INFERENCE || !a.training() || !enabled.getAsBoolean()) {
+      if (!fwd.usesBatchStatistics(a)) {
         return;
       }
       Tensor[] s = stats(a, a.inputWorkspace(0));

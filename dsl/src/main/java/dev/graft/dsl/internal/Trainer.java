@@ -320,11 +320,11 @@ public final class Trainer {
   }
 
   /**
-   * The gradients of the loss (as {@link #trainOnBatch} computes it, before the update) with
-   * respect to each trainable weight, by weight name; weights the loss does not depend on get
-   * zeros. Nothing is updated.
+   * The gradients of the loss (as {@link #trainOnBatch} computes it, before the update, when {@code
+   * training}; otherwise in inference mode) with respect to each trainable weight, by weight name;
+   * weights the loss does not depend on get zeros. Nothing is updated.
    */
-  public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y) {
+  public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
     int n = check(x, y);
     Programs p = programs(y);
     Plan plan = p.gradients.plan(n);
@@ -335,7 +335,7 @@ public final class Trainer {
       Batches.slice(y.get(k), 0, plan.input(p.targetNames.get(k)));
       plan.input(p.weightNames.get(k)).fill(1f);
     }
-    plan.run(true);
+    plan.run(training);
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Variable v : model.weights()) {
       if (v.trainable()) {

@@ -1,5 +1,6 @@
 package dev.graft.dsl.io;
 
+import dev.graft.autograd.TrainingMode;
 import dev.graft.dsl.Graft;
 import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
@@ -56,9 +57,12 @@ final class ConfigReader {
 
   private record Ref(String layer, int node, int tensor) {}
 
+  /** One recorded call: its input refs and Keras's {@code training=} argument. */
+  private record Inbound(List<Ref> refs, TrainingMode mode) {}
+
   private Model functional(Cfg c) {
     Map<String, Layer> created = new LinkedHashMap<>();
-    Map<String, List<List<Ref>>> nodes = new LinkedHashMap<>();
+    Map<String, List<Inbound>> nodes = new LinkedHashMap<>();
     Map<Ref, SymbolicTensor> tensors = new HashMap<>();
     for (Cfg l : c.cfgs("layers")) {
       String cls = l.str("class_name");
@@ -89,18 +93,20 @@ final class ConfigReader {
   /** Calls each layer on its inbound nodes once their inputs exist. */
   private void connect(
       Map<String, Layer> created,
-      Map<String, List<List<Ref>>> nodes,
+      Map<String, List<Inbound>> nodes,
       Map<Ref, SymbolicTensor> tensors,
       String where) {
     Map<String, Integer> next = new HashMap<>();
     boolean progress = true;
     while (progress) {
       progress = false;
-      for (Map.Entry<String, List<List<Ref>>> e : nodes.entrySet()) {
+      for (Map.Entry<String, List<Inbound>> e : nodes.entrySet()) {
         Layer layer = created.get(e.getKey());
         int k = next.getOrDefault(e.getKey(), 0);
-        while (k < e.getValue().size() && available(e.getValue().get(k), tensors)) {
-          List<SymbolicTensor> outs = layer.onAll(resolveAll(e.getValue().get(k), tensors, where));
+        while (k < e.getValue().size() && available(e.getValue().get(k).refs(), tensors)) {
+          Inbound call = e.getValue().get(k);
+          List<SymbolicTensor> outs =
+              layer.onAll(resolveAll(call.refs(), tensors, where), call.mode());
           int node = k + offset(layer);
           for (int j = 0; j < outs.size(); j++) {
             tensors.put(new Ref(e.getKey(), node, j), outs.get(j));
@@ -111,13 +117,13 @@ final class ConfigReader {
         next.put(e.getKey(), k);
       }
     }
-    for (Map.Entry<String, List<List<Ref>>> e : nodes.entrySet()) {
+    for (Map.Entry<String, List<Inbound>> e : nodes.entrySet()) {
       int k = next.getOrDefault(e.getKey(), 0);
       if (k < e.getValue().size()) {
         throw new IllegalArgumentException(
             where
                 + ": the inputs "
-                + e.getValue().get(k)
+                + e.getValue().get(k).refs()
                 + " of layer \""
                 + e.getKey()
                 + "\" (call "
@@ -178,9 +184,9 @@ final class ConfigReader {
     throw new IllegalArgumentException(where + ": bad tensor reference " + Cfg.brief(o));
   }
 
-  /** Each call's input refs: Keras 3 {@code {args, kwargs}} or Keras 2 lists. */
-  private static List<List<Ref>> inboundNodes(Cfg l) {
-    List<List<Ref>> out = new ArrayList<>();
+  /** Each call's input refs and mode: Keras 3 {@code {args, kwargs}} or Keras 2 lists. */
+  private static List<Inbound> inboundNodes(Cfg l) {
+    List<Inbound> out = new ArrayList<>();
     Object raw = l.get("inbound_nodes");
     if (raw == null) {
       return out;
@@ -188,20 +194,40 @@ final class ConfigReader {
     if (!(raw instanceof List<?> list)) {
       throw new IllegalArgumentException(l.where() + ": inbound_nodes must be a list");
     }
+    String where = l.where() + ".inbound_nodes";
     for (Object node : list) {
       List<Ref> refs = new ArrayList<>();
+      Object kwargs = null;
       if (node instanceof Map<?, ?> m) {
         collectKerasTensors(m.get("args"), refs, l.where());
+        kwargs = m.get("kwargs");
       } else if (node instanceof List<?> entries) {
         for (Object e : entries) {
-          refs.add(ref(e, l.where() + ".inbound_nodes"));
+          refs.add(ref(e, where));
+          // Keras 2 repeats the call's kwargs as each input's fourth element.
+          if (e instanceof List<?> entry && entry.size() > 3 && kwargs == null) {
+            kwargs = entry.get(3);
+          }
         }
       } else {
         throw new IllegalArgumentException(l.where() + ": bad inbound node " + Cfg.brief(node));
       }
-      out.add(refs);
+      out.add(new Inbound(refs, training(kwargs, where)));
     }
     return out;
+  }
+
+  /** Keras's {@code training=} call argument from a node's kwargs (absent or null: none). */
+  private static TrainingMode training(Object kwargs, String where) {
+    Object t = kwargs instanceof Map<?, ?> m ? m.get("training") : null;
+    if (t == null) {
+      return TrainingMode.FOLLOW_PLAN;
+    }
+    if (t instanceof Boolean b) {
+      return b ? TrainingMode.TRAINING : TrainingMode.INFERENCE;
+    }
+    throw new IllegalArgumentException(
+        where + ": the call argument training must be true, false or null; got " + Cfg.brief(t));
   }
 
   private static void collectKerasTensors(Object o, List<Ref> refs, String where) {

@@ -1,5 +1,6 @@
 package dev.graft.dsl.io;
 
+import dev.graft.autograd.TrainingMode;
 import dev.graft.dsl.Layer;
 import dev.graft.dsl.LayerCall;
 import dev.graft.dsl.Model;
@@ -163,7 +164,11 @@ final class ConfigWriter {
     }
     Map<String, Object> n = new LinkedHashMap<>();
     n.put("args", tensors.size() == 1 ? tensors : List.of(tensors));
-    n.put("kwargs", Map.of());
+    n.put(
+        "kwargs",
+        c.mode() == TrainingMode.FOLLOW_PLAN
+            ? Map.of()
+            : Map.of("training", c.mode() == TrainingMode.TRAINING));
     return n;
   }
 }

@@ -243,18 +243,19 @@ final class KerasLayers {
 
   private static Layer batchNormalization(Cfg c) {
     lastAxis(c);
-    require(c, c.bool("center", true), "center", false);
-    require(c, c.bool("scale", true), "scale", false);
     return new BatchNormalization()
+        .center(c.bool("center", true))
+        .scale(c.bool("scale", true))
         .momentum(c.num("momentum", 0.99))
         .epsilon(c.num("epsilon", 1e-3));
   }
 
   private static Layer layerNormalization(Cfg c) {
     lastAxis(c);
-    require(c, c.bool("center", true), "center", false);
-    require(c, c.bool("scale", true), "scale", false);
-    return new LayerNormalization().epsilon(c.num("epsilon", 1e-3));
+    return new LayerNormalization()
+        .center(c.bool("center", true))
+        .scale(c.bool("scale", true))
+        .epsilon(c.num("epsilon", 1e-3));
   }
 
   private static Layer conv1d(Cfg c) {
