@@ -51,12 +51,6 @@ public final class TimeDistributed extends Layer {
     d[0] = x.dim(0);
     for (int i = 2; i < x.rank(); i++) {
       d[i - 1] = x.dim(i);
-      if (x.dim(i) == Shape.UNKNOWN) {
-        throw incompatible(0, "known sizes after the time axis", x);
-      }
-    }
-    if (x.dim(1) == Shape.UNKNOWN) {
-      throw incompatible(0, "a known number of time steps", x);
     }
     return Shape.of(d);
   }
@@ -106,6 +100,10 @@ public final class TimeDistributed extends Layer {
   public List<Node> call(CallContext ctx, List<Node> inputs) {
     Node x = inputs.get(0);
     Shape out = outputShapes(List.of(x.shape())).get(0);
+    // Folding time into the batch and back needs every size but the batch.
+    if (!SampleShape.known(x.shape()) || !SampleShape.known(out)) {
+      throw incompatible(0, "known sizes after the batch when the graph is built", x.shape());
+    }
     Node folded = Reshape.of(x, stepShape(x.shape()).withDim(0, Shape.UNKNOWN));
     Node y = layer.call(ctx, List.of(folded)).get(0);
     return List.of(Reshape.of(y, out.withDim(0, Shape.UNKNOWN)));
