@@ -21,7 +21,9 @@ import java.util.Map;
  */
 public final class TimeDistributed extends Layer {
   private final Layer layer;
-  private final String layerName;
+
+  /** The wrapped layer's own name, kept for its config when it takes the wrapper's at build. */
+  private String layerName;
 
   /**
    * Wraps {@code layer}.
@@ -34,7 +36,6 @@ public final class TimeDistributed extends Layer {
           "Invalid value for argument layer of TimeDistributed. Received: layer=null");
     }
     this.layer = layer;
-    this.layerName = layer.name();
   }
 
   /** The wrapped layer. */
@@ -67,6 +68,7 @@ public final class TimeDistributed extends Layer {
   @Override
   protected void build(List<Shape> in) {
     if (!layer.built()) {
+      layerName = layer.name();
       layer.name(name());
     }
     layer.ensureBuilt(List.of(stepShape(in.get(0))));
@@ -130,7 +132,7 @@ public final class TimeDistributed extends Layer {
   public Map<String, Object> config() {
     Map<String, Object> c = super.config();
     Map<String, Object> inner = new LinkedHashMap<>(layer.config());
-    inner.put("name", layerName);
+    inner.put("name", layerName != null ? layerName : layer.name());
     Map<String, Object> wrapped = new LinkedHashMap<>();
     wrapped.put("class_name", layer.className());
     wrapped.put("config", inner);
