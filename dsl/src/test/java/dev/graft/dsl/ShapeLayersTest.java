@@ -226,6 +226,23 @@ class ShapeLayersTest {
   }
 
   @Test
+  void unknownLengthsStayUnknownInOutputShapes() {
+    int u = Shape.UNKNOWN;
+    List<Shape> seq = List.of(Shape.of(u, u, 4));
+    List<Shape> img = List.of(Shape.of(u, u, u, 3));
+    assertEquals(List.of(Shape.of(u, u, 4)), zeroPadding1d(1).outputShapes(seq));
+    assertEquals(List.of(Shape.of(u, u, 4)), cropping1d(1).outputShapes(seq));
+    assertEquals(List.of(Shape.of(u, u, 4)), upSampling1d(2).outputShapes(seq));
+    assertEquals(List.of(Shape.of(u, 4)), globalMaxPooling1d().outputShapes(seq));
+    assertEquals(List.of(Shape.of(u, u, u, 3)), zeroPadding2d(1).outputShapes(img));
+    assertEquals(List.of(Shape.of(u, u, u, 3)), cropping2d(1, 1).outputShapes(img));
+    assertEquals(List.of(Shape.of(u, u, u, 3)), upSampling2d().outputShapes(img));
+    var td = timeDistributed(dense(3));
+    td.ensureBuilt(seq);
+    assertEquals(List.of(Shape.of(u, u, 3)), td.outputShapes(seq));
+  }
+
+  @Test
   void badArgumentsAndShapesAreNamed() {
     clearSession();
     var e = assertThrows(IllegalArgumentException.class, () -> zeroPadding2d(1, -1, 0, 0));

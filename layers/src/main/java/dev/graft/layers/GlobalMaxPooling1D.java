@@ -30,14 +30,17 @@ public final class GlobalMaxPooling1D extends SingleInput {
 
   @Override
   protected Shape outputShape(Shape x) {
-    if (x.rank() != 3 || x.dim(1) == Shape.UNKNOWN || x.dim(2) == Shape.UNKNOWN) {
-      throw incompatible(0, "rank 3 (batch, steps, features) with known steps and features", x);
+    if (x.rank() != 3) {
+      throw incompatible(0, "rank 3 (batch, steps, features)", x);
     }
     return keepdims ? Shape.of(x.dim(0), 1, x.dim(2)) : Shape.of(x.dim(0), x.dim(2));
   }
 
   @Override
   protected Node call(CallContext ctx, Node x) {
+    if (!SampleShape.known(x.shape())) {
+      throw incompatible(0, "known sizes after the batch when the graph is built", x.shape());
+    }
     Node pooled = Pool.global(Pool.Kind.GLOBAL_MAX, Reshape.of(x, Pooling1D.as2d(x.shape())));
     return Reshape.of(pooled, outputShape(x.shape()));
   }

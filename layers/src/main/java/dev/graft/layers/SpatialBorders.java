@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Base of the layers that add zeros at ({@code ZeroPadding1D/2D}) or cut rows from ({@code
  * Cropping1D/2D}) both ends of each spatial axis of a channels-last input: {@code (N, T, C)} for
- * one spatial axis, {@code (N, H, W, C)} for two. Amounts are {@code [axis][before, after]}.
+ * one spatial axis, {@code (N, H, W, C)} for two. Amounts are {@code [axis][before, after]}. An
+ * unknown (variable) size stays unknown in the output shape.
  */
 public abstract class SpatialBorders extends SingleInput {
   private final boolean crop;
@@ -80,9 +81,6 @@ public abstract class SpatialBorders extends SingleInput {
     for (int i = 0; i < amounts.length; i++) {
       int d = x.dim(i + 1);
       if (d == Shape.UNKNOWN) {
-        if (crop) {
-          throw incompatible(0, "known sizes along the cropped axes", x);
-        }
         continue;
       }
       int change = amounts[i][0] + amounts[i][1];
@@ -105,6 +103,9 @@ public abstract class SpatialBorders extends SingleInput {
 
   @Override
   protected Node call(CallContext ctx, Node x) {
+    if (!SampleShape.known(x.shape())) {
+      throw incompatible(0, "known sizes after the batch when the graph is built", x.shape());
+    }
     Shape out = outputShape(x.shape());
     Node y = x;
     for (int i = 0; i < amounts.length; i++) {

@@ -21,7 +21,9 @@ import java.util.Map;
  */
 public final class TimeDistributed extends Layer {
   private final Layer layer;
-  private final String layerName;
+
+  /** The wrapped layer's own name, kept for its config when it takes the wrapper's at build. */
+  private String layerName;
 
   /**
    * Wraps {@code layer}.
@@ -34,7 +36,6 @@ public final class TimeDistributed extends Layer {
           "Invalid value for argument layer of TimeDistributed. Received: layer=null");
     }
     this.layer = layer;
-    this.layerName = layer.name();
   }
 
   /** The wrapped layer. */
@@ -51,12 +52,6 @@ public final class TimeDistributed extends Layer {
     d[0] = x.dim(0);
     for (int i = 2; i < x.rank(); i++) {
       d[i - 1] = x.dim(i);
-      if (x.dim(i) == Shape.UNKNOWN) {
-        throw incompatible(0, "known sizes after the time axis", x);
-      }
-    }
-    if (x.dim(1) == Shape.UNKNOWN) {
-      throw incompatible(0, "a known number of time steps", x);
     }
     return Shape.of(d);
   }
@@ -73,6 +68,7 @@ public final class TimeDistributed extends Layer {
   @Override
   protected void build(List<Shape> in) {
     if (!layer.built()) {
+      layerName = layer.name();
       layer.name(name());
     }
     layer.ensureBuilt(List.of(stepShape(in.get(0))));
@@ -106,6 +102,10 @@ public final class TimeDistributed extends Layer {
   public List<Node> call(CallContext ctx, List<Node> inputs) {
     Node x = inputs.get(0);
     Shape out = outputShapes(List.of(x.shape())).get(0);
+    // Folding time into the batch and back needs every size but the batch.
+    if (!SampleShape.known(x.shape()) || !SampleShape.known(out)) {
+      throw incompatible(0, "known sizes after the batch when the graph is built", x.shape());
+    }
     Node folded = Reshape.of(x, stepShape(x.shape()).withDim(0, Shape.UNKNOWN));
     Node y = layer.call(ctx, List.of(folded)).get(0);
     return List.of(Reshape.of(y, out.withDim(0, Shape.UNKNOWN)));
@@ -132,7 +132,7 @@ public final class TimeDistributed extends Layer {
   public Map<String, Object> config() {
     Map<String, Object> c = super.config();
     Map<String, Object> inner = new LinkedHashMap<>(layer.config());
-    inner.put("name", layerName);
+    inner.put("name", layerName != null ? layerName : layer.name());
     Map<String, Object> wrapped = new LinkedHashMap<>();
     wrapped.put("class_name", layer.className());
     wrapped.put("config", inner);

@@ -30,14 +30,17 @@ public final class UpSampling1D extends SingleInput {
 
   @Override
   protected Shape outputShape(Shape x) {
-    if (x.rank() != 3 || x.dim(1) == Shape.UNKNOWN || x.dim(2) == Shape.UNKNOWN) {
-      throw incompatible(0, "rank 3 (batch, steps, channels) with known steps and channels", x);
+    if (x.rank() != 3) {
+      throw incompatible(0, "rank 3 (batch, steps, channels)", x);
     }
-    return Shape.of(x.dim(0), x.dim(1) * size, x.dim(2));
+    return Shape.of(x.dim(0), SampleShape.times(x.dim(1), size), x.dim(2));
   }
 
   @Override
   protected Node call(CallContext ctx, Node x) {
+    if (!SampleShape.known(x.shape())) {
+      throw incompatible(0, "known sizes after the batch when the graph is built", x.shape());
+    }
     return UpSampling2D.repeat(x, size);
   }
 

@@ -88,14 +88,18 @@ public final class UpSampling2D extends SingleInput {
 
   @Override
   protected Shape outputShape(Shape x) {
-    if (x.rank() != 4 || !Shape.of(x.dim(1), x.dim(2), x.dim(3)).isFullyDefined()) {
-      throw incompatible(0, "rank 4 (batch, height, width, channels) with known sizes", x);
+    if (x.rank() != 4) {
+      throw incompatible(0, "rank 4 (batch, height, width, channels)", x);
     }
-    return Shape.of(x.dim(0), x.dim(1) * sizeH, x.dim(2) * sizeW, x.dim(3));
+    return Shape.of(
+        x.dim(0), SampleShape.times(x.dim(1), sizeH), SampleShape.times(x.dim(2), sizeW), x.dim(3));
   }
 
   @Override
   protected Node call(CallContext ctx, Node x) {
+    if (!SampleShape.known(x.shape())) {
+      throw incompatible(0, "known sizes after the batch when the graph is built", x.shape());
+    }
     if (interpolation == Interpolation.NEAREST) {
       return repeat(x, sizeH, sizeW);
     }

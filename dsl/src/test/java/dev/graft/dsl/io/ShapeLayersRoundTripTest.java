@@ -72,6 +72,22 @@ class ShapeLayersRoundTripTest {
   }
 
   @Test
+  void timeDistributedRecurrentLayerRoundTrips(@TempDir Path dir) {
+    clearSession();
+    var in = input(3, 4, 2);
+    Model m = model(in, timeDistributed(lstm(3)).on(in));
+    assertEquals(
+        3,
+        WeightPaths.of(m, WeightPaths::savedOrder)
+            .get("layers/time_distributed/layer/cell/vars")
+            .size());
+    Tensor x = Tensor.uniform(new Rng(4), -1f, 1f, 2, 3, 4, 2);
+    Path file = dir.resolve("td_lstm.keras");
+    m.save(file);
+    assertTrue(Model.load(file).predict(x).allClose(m.predict(x), 1e-6, 1e-6));
+  }
+
+  @Test
   void timeDistributedWeightsSitUnderTheWrappersLayerAttribute() {
     Model m = imageModel();
     Map<String, List<Variable>> groups = WeightPaths.of(m, WeightPaths::savedOrder);
