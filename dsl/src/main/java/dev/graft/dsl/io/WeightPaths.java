@@ -4,6 +4,7 @@ import dev.graft.autograd.Variable;
 import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import dev.graft.dsl.Sequential;
+import dev.graft.layers.Bidirectional;
 import dev.graft.layers.NameScope;
 import dev.graft.layers.Recurrent;
 import java.util.HashMap;
@@ -15,7 +16,8 @@ import java.util.function.Function;
 /**
  * Where Keras 3's weights file keeps each variable: {@code layers/<snake_case class name, numbered
  * per class in layer order>/vars/<i>}, nested models under their own {@code layers/}, recurrent
- * layers' weights under {@code cell/vars}. The result maps each {@code vars} group path to its
+ * layers' weights under {@code cell/vars}, a Bidirectional's under {@code forward_layer/cell/vars}
+ * and {@code backward_layer/cell/vars}. The result maps each {@code vars} group path to its
  * variables (possibly none), in walk order.
  */
 final class WeightPaths {
@@ -47,12 +49,21 @@ final class WeightPaths {
       if (l instanceof Model nested) {
         out.put(path + "/vars", List.of());
         walk(nested, path + "/", order, out);
-      } else if (l instanceof Recurrent) {
+      } else if (l instanceof Bidirectional b) {
+        // Keras 3 walks the wrapper's attributes, sorted: backward_layer, then forward_layer.
         out.put(path + "/vars", List.of());
-        out.put(path + "/cell/vars", l.weights());
+        recurrent(path + "/backward_layer", b.backwardLayer(), out);
+        recurrent(path + "/forward_layer", b.forwardLayer(), out);
+      } else if (l instanceof Recurrent r) {
+        recurrent(path, r, out);
       } else {
         out.put(path + "/vars", l.weights());
       }
     }
+  }
+
+  private static void recurrent(String path, Recurrent r, Map<String, List<Variable>> out) {
+    out.put(path + "/vars", List.of());
+    out.put(path + "/cell/vars", r.weights());
   }
 }
