@@ -31,9 +31,8 @@ final class LegacyH5 {
       }
       ConfigReader reader = new ConfigReader(isKeras3(H5.stringAttribute(h5, "keras_version")));
       Model m = reader.model(new Cfg(Json.parse(json), "model_config"));
-      Node weights = h5.getChild("model_weights");
-      Group g = weights instanceof Group wg ? wg : h5;
-      KerasWeights.apply(read(g, m, reader.order::get));
+      Group g = weightsGroup(h5);
+      KerasWeights.apply(read(g == null ? h5 : g, m, reader.order::get));
       String training = H5.stringAttribute(h5, "training_config");
       if (training != null) {
         tryCompile(m, new Cfg(Json.parse(training), "training_config"));
@@ -51,6 +50,18 @@ final class LegacyH5 {
     }
   }
 
+  /**
+   * The group holding Keras 2's per-layer weights ({@code layer_names} attribute): the root of a
+   * {@code save_weights} file, {@code model_weights} of a model file; null for other layouts.
+   */
+  static Group weightsGroup(HdfFile h5) {
+    if (h5.getAttribute("layer_names") != null) {
+      return h5;
+    }
+    Node weights = h5.getChild("model_weights");
+    return weights instanceof Group g && g.getAttribute("layer_names") != null ? g : null;
+  }
+
   /** True for a file written by Keras 3 (its config numbers nested Sequential calls from 0). */
   static boolean isKeras3(String kerasVersion) {
     return kerasVersion != null && kerasVersion.startsWith("3.");
@@ -62,8 +73,7 @@ final class LegacyH5 {
    * Keras's {@code load_weights_from_hdf5_group} does; the weights within a layer as {@link
    * WeightMatcher#layer} pairs them.
    */
-  private static List<KerasWeights.Assignment> read(
-      Group g, Model m, Function<Model, List<Layer>> order) {
+  static List<KerasWeights.Assignment> read(Group g, Model m, Function<Model, List<Layer>> order) {
     Map<String, Layer> byName = new HashMap<>();
     List<WeightMatcher.Unit> weighted = new ArrayList<>();
     for (Layer l : order.apply(m)) {

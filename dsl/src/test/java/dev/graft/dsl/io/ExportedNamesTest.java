@@ -17,6 +17,8 @@ import dev.graft.layers.Rescaling;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
 import io.jhdf.HdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -401,16 +403,23 @@ class ExportedNamesTest {
 
   // ---- Keras 2 .h5 ----
 
-  /** Writes a Keras 2 model file: {@code model_config}, and per layer its weight_names group. */
+  /**
+   * Writes a Keras 2 file: with a {@code model_config}, a model file ({@code model_weights/...});
+   * without, a {@code save_weights} file (layers at the root). Each layer's group lists its
+   * weight_names and holds each weight at that path.
+   */
   private static void writeKeras2(Path file, String config, Map<String, List<W>> layers)
       throws Exception {
     H5.Tree root = new H5.Tree();
     root.attributes.put("keras_version", "2.11.0");
     root.attributes.put("backend", "tensorflow");
-    root.attributes.put("model_config", config);
-    H5.Tree weights = root.group("model_weights");
+    H5.Tree weights = root;
+    if (config != null) {
+      root.attributes.put("model_config", config);
+      weights = root.group("model_weights");
+      weights.attributes.put("keras_version", "2.11.0");
+    }
     weights.attributes.put("layer_names", layers.keySet().toArray(new String[0]));
-    weights.attributes.put("keras_version", "2.11.0");
     for (Map.Entry<String, List<W>> e : layers.entrySet()) {
       H5.Tree g = weights.group(e.getKey());
       List<W> ws = e.getValue();
@@ -549,6 +558,145 @@ class ExportedNamesTest {
     dense.setWeights(List.of(k, bias));
     head.setWeights(List.of(k2, b2));
     samePredictions(loaded, want, Tensor.rand(new Rng(9), 5, 4));
+  }
+
+  /** Functional "Model" > Sequential "block" > Functional "Model" "core": any depth loads. */
+  @Test
+  void keras2H5ModelsNestedThreeDeepLoad(@TempDir Path dir) throws Exception {
+    String config =
+        """
+        {"class_name": "Model", "config": {"name": "model", "layers": [
+          {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 3],
+            "name": "input_1"}, "name": "input_1", "inbound_nodes": []},
+          {"class_name": "Sequential", "config": {"name": "block", "layers": [
+            {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 3],
+              "name": "block_input"}},
+            {"class_name": "Model", "config": {"name": "core", "layers": [
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 3],
+                "name": "input_2"}, "name": "input_2", "inbound_nodes": []},
+              {"class_name": "Dense", "config": {"name": "dense_1", "units": 4,
+                "activation": "relu"}, "name": "dense_1",
+                "inbound_nodes": [[["input_2", 0, 0, {}]]]}],
+              "input_layers": [["input_2", 0, 0]], "output_layers": [["dense_1", 0, 0]]}},
+            {"class_name": "Dense", "config": {"name": "dense_2", "units": 2}}]},
+            "name": "block", "inbound_nodes": [[["input_1", 0, 0, {}]]]}],
+          "input_layers": [["input_1", 0, 0]], "output_layers": [["block", 1, 0]]}}
+        """;
+    Tensor k1 = values(3, 4);
+    Tensor b1 = values(4);
+    Tensor k2 = values(4, 2);
+    Tensor b2 = values(2);
+    Map<String, List<W>> layers = new LinkedHashMap<>();
+    layers.put("input_1", List.of());
+    layers.put(
+        "block",
+        List.of(
+            new W("dense_1/kernel:0", k1),
+            new W("dense_1/bias:0", b1),
+            new W("dense_2/kernel:0", k2),
+            new W("dense_2/bias:0", b2)));
+    Path file = dir.resolve("deep.h5");
+    writeKeras2(file, config, layers);
+    Model loaded = Model.load(file);
+
+    SymbolicTensor cin = input(3);
+    Dense d1 = dense(4).activation("relu");
+    Model core = model(cin, d1.on(cin));
+    Dense d2 = dense(2);
+    Model block = sequential(input(3), core, d2);
+    SymbolicTensor in = input(3);
+    Model want = model(in, block.on(in));
+    d1.setWeights(List.of(k1, b1));
+    d2.setWeights(List.of(k2, b2));
+    samePredictions(loaded, want, Tensor.rand(new Rng(11), 4, 3));
+  }
+
+  /**
+   * A Keras 2 {@code save_weights} file loads into a model built in Graft (other layer names):
+   * layer by layer in order, as Keras 2 does; a bad one changes nothing.
+   */
+  @Test
+  void keras2WeightsFileLoadsInOrderAndABadOneChangesNothing(@TempDir Path dir) throws Exception {
+    Recurrent l = lstm(3);
+    Dense d = dense(1);
+    Model m = sequential(input(4, 2), l, d);
+    List<Tensor> lw = List.of(values(2, 12), values(3, 12), values(12));
+    List<Tensor> dw = List.of(values(3, 1), values(1));
+    Map<String, List<W>> layers = new LinkedHashMap<>();
+    layers.put(
+        "lstm",
+        List.of(
+            new W("lstm/lstm_cell/kernel:0", lw.get(0)),
+            new W("lstm/lstm_cell/recurrent_kernel:0", lw.get(1)),
+            new W("lstm/lstm_cell/bias:0", lw.get(2))));
+    layers.put(
+        "dense", List.of(new W("dense/kernel:0", dw.get(0)), new W("dense/bias:0", dw.get(1))));
+    Path file = dir.resolve("w.h5");
+    writeKeras2(file, null, layers);
+    m.loadWeights(file);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(0.0, Fixtures.maxDiff(l.weights().get(i).value(), lw.get(i)));
+    }
+    assertEquals(0.0, Fixtures.maxDiff(d.weights().get(0).value(), dw.get(0)));
+
+    List<Tensor> before = m.getWeights();
+    // New LSTM values first, a misshapen Dense kernel last: the LSTM must not take its values.
+    layers.put(
+        "lstm",
+        List.of(
+            new W("lstm/lstm_cell/kernel:0", values(2, 12)),
+            new W("lstm/lstm_cell/recurrent_kernel:0", values(3, 12)),
+            new W("lstm/lstm_cell/bias:0", values(12))));
+    layers.put(
+        "dense", List.of(new W("dense/kernel:0", values(2, 1)), new W("dense/bias:0", dw.get(1))));
+    Path bad = dir.resolve("bad.h5");
+    writeKeras2(bad, null, layers);
+    ModelFileException e = assertThrows(ModelFileException.class, () -> m.loadWeights(bad));
+    assertTrue(e.getMessage().contains("dense/kernel:0 has shape (2, 1)"), e.getMessage());
+    List<Tensor> after = m.getWeights();
+    for (int i = 0; i < before.size(); i++) {
+      assertEquals(0.0, Fixtures.maxDiff(before.get(i), after.get(i)), "weight " + i + " changed");
+    }
+  }
+
+  /**
+   * Real Keras 2 files (../shared/fixtures/keras) converted as tensorflowjs_converter does: the
+   * manifest lists each layer's weight_names without {@code :0} (GRU cell scopes included).
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "tinymlperf_resnet8_cifar10.h5",
+        "dl4j_cnn_batch_norm.h5",
+        "dl4j_embedding_conv1d.hdf5",
+        "hls4ml_conv1d_gru_hdf5_named.keras"
+      })
+  void realKeras2FilesConvertedToTfjsPredictTheSame(String name, @TempDir Path dir)
+      throws Exception {
+    Path source = Fixtures.shared("fixtures/keras").resolve(name);
+    Model want = Model.load(source);
+    List<W> ws = new ArrayList<>();
+    Map<String, Object> topology = new LinkedHashMap<>();
+    try (HdfFile h5 = HdfFile.fromBytes(Files.readAllBytes(source))) {
+      topology.put("keras_version", H5.stringAttribute(h5, "keras_version"));
+      topology.put("model_config", Json.parse(H5.stringAttribute(h5, "model_config")));
+      Group weights = (Group) h5.getChild("model_weights");
+      for (String layer : H5.stringsAttribute(weights, "layer_names")) {
+        Group g = (Group) weights.getChild(layer);
+        for (String w : H5.stringsAttribute(g, "weight_names")) {
+          ws.add(new W(w.replaceAll(":0$", ""), H5.tensor((Dataset) H5.find(g, w))));
+        }
+      }
+    }
+    writeTfjs(dir, topology, ws);
+    Model loaded = Model.load(dir.resolve("model.json"));
+    int[] in = want.inputs().get(0).shape().toArray();
+    in[0] = 2;
+    Tensor x =
+        name.contains("embedding")
+            ? Tensor.randint(new Rng(12), 0, 3, in)
+            : Tensor.rand(new Rng(12), in);
+    samePredictions(loaded, want, x);
   }
 
   // ---- refusals: file, layer, expected and found ----
