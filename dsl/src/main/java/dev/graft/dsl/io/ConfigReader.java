@@ -248,7 +248,7 @@ final class ConfigReader {
   }
 
   private Layer layer(Cfg l, String name) {
-    String cls = l.str("class_name");
+    String cls = className(l);
     Layer layer;
     if (cls.equals("Functional") || cls.equals("Model") || cls.equals("Sequential")) {
       layer = model(l);
@@ -267,6 +267,20 @@ final class ConfigReader {
       layer.name(name);
     }
     return layer;
+  }
+
+  /**
+   * The class to deserialize: Keras 3's {@code registered_name} (a custom layer's {@code
+   * "package>Class"}) when a layer was registered under it, else {@code class_name}.
+   */
+  private static String className(Cfg l) {
+    String cls = l.str("class_name");
+    if (l.get("registered_name") instanceof String registered
+        && !registered.equals(cls)
+        && KerasLayers.has(registered)) {
+      return registered;
+    }
+    return cls;
   }
 
   private static InputLayer input(Cfg c, String name) {

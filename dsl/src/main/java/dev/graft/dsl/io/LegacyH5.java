@@ -1,6 +1,5 @@
 package dev.graft.dsl.io;
 
-import dev.graft.autograd.Variable;
 import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import io.jhdf.HdfFile;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Import of legacy HDF5 models (Keras 2, and Keras 3's legacy writer): the root attribute {@code
@@ -29,10 +29,10 @@ final class LegacyH5 {
         throw new IllegalArgumentException(
             "an HDF5 file without a model_config attribute (a weights-only file? use loadWeights)");
       }
-      Model m = new ConfigReader(false).model(new Cfg(Json.parse(json), "model_config"));
-      Node weights = h5.getChild("model_weights");
-      Group g = weights instanceof Group wg ? wg : h5;
-      KerasWeights.apply(read(g, m));
+      ConfigReader reader = new ConfigReader(isKeras3(H5.stringAttribute(h5, "keras_version")));
+      Model m = reader.model(new Cfg(Json.parse(json), "model_config"));
+      Group g = weightsGroup(h5);
+      KerasWeights.apply(read(g == null ? h5 : g, m, reader.order::get));
       String training = H5.stringAttribute(h5, "training_config");
       if (training != null) {
         tryCompile(m, new Cfg(Json.parse(training), "training_config"));
@@ -51,77 +51,96 @@ final class LegacyH5 {
   }
 
   /**
-   * The variables in the file's order: matched by {@code <layer>/<weight>} (the stored name's last
-   * two parts without {@code :0}) when every name matches, which keeps nested models right whatever
-   * order their layers are walked in; else in the layer's own order.
+   * The group holding Keras 2's per-layer weights ({@code layer_names} attribute): the root of a
+   * {@code save_weights} file, {@code model_weights} of a model file; null for other layouts.
    */
-  private static List<Variable> byWeightName(List<Variable> vs, String[] weightNames) {
-    Map<String, Variable> byName = new HashMap<>();
-    for (Variable v : vs) {
-      byName.put(v.name(), v);
+  static Group weightsGroup(HdfFile h5) {
+    if (h5.getAttribute("layer_names") != null) {
+      return h5;
     }
-    List<Variable> out = new ArrayList<>();
-    for (String w : weightNames) {
-      String[] parts = w.replaceAll(":\\d+$", "").split("/");
-      String key = parts.length < 2 ? w : parts[parts.length - 2] + "/" + parts[parts.length - 1];
-      Variable v = byName.remove(key);
-      if (v == null) {
-        return vs;
-      }
-      out.add(v);
-    }
-    return out;
+    Node weights = h5.getChild("model_weights");
+    return weights instanceof Group g && g.getAttribute("layer_names") != null ? g : null;
   }
 
-  private static List<KerasWeights.Assignment> read(Group g, Model m) {
-    String[] names = H5.stringsAttribute(g, "layer_names");
+  /** True for a file written by Keras 3 (its config numbers nested Sequential calls from 0). */
+  static boolean isKeras3(String kerasVersion) {
+    return kerasVersion != null && kerasVersion.startsWith("3.");
+  }
+
+  /**
+   * Pairs each layer's stored weights ({@code weight_names} of its group, in order) with its
+   * variables. Layers are matched by name when the file's names are the config's, else in order as
+   * Keras's {@code load_weights_from_hdf5_group} does; the weights within a layer as {@link
+   * WeightMatcher#layer} pairs them.
+   */
+  static List<KerasWeights.Assignment> read(Group g, Model m, Function<Model, List<Layer>> order) {
     Map<String, Layer> byName = new HashMap<>();
-    for (Layer l : m.layers()) {
+    List<WeightMatcher.Unit> weighted = new ArrayList<>();
+    for (Layer l : order.apply(m)) {
       byName.put(l.name(), l);
+      WeightMatcher.Unit u = WeightMatcher.unit(l, List.of(m.name()), order);
+      if (!u.variables().isEmpty() && weighted.stream().noneMatch(x -> x.layer() == l)) {
+        weighted.add(u);
+      }
     }
-    List<KerasWeights.Assignment> out = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (String name : names) {
-      Layer l = byName.get(name);
-      Node n = g.getChild(name);
-      if (!(n instanceof Group lg)) {
-        throw new IllegalArgumentException("model_weights has no group for layer \"" + name + "\"");
+    List<String> names = new ArrayList<>();
+    List<List<WeightMatcher.Stored>> stored = new ArrayList<>();
+    boolean named = true;
+    for (String name : H5.stringsAttribute(g, "layer_names")) {
+      if (!(g.getChild(name) instanceof Group lg)) {
+        throw new IllegalArgumentException(
+            g.getPath() + " has no group for layer \"" + name + "\" of its layer_names");
       }
       String[] weightNames = H5.stringsAttribute(lg, "weight_names");
-      if (l == null) {
-        if (weightNames.length > 0) {
-          throw new IllegalArgumentException(
-              "model_weights has weights for layer \"" + name + "\", which the config lacks");
-        }
+      if (weightNames.length == 0) {
         continue;
       }
-      seen.add(name);
-      List<Variable> vs = l.weights();
-      if (vs.size() != weightNames.length) {
-        throw new IllegalArgumentException(
-            "layer \""
-                + name
-                + "\" has "
-                + vs.size()
-                + " weights; the file has "
-                + weightNames.length
-                + " "
-                + java.util.Arrays.toString(weightNames));
-      }
-      List<Variable> targets = byWeightName(vs, weightNames);
-      for (int i = 0; i < vs.size(); i++) {
-        Node d = H5.find(lg, weightNames[i]);
-        if (!(d instanceof Dataset ds)) {
+      List<WeightMatcher.Stored> values = new ArrayList<>();
+      for (String w : weightNames) {
+        if (!(H5.find(lg, w) instanceof Dataset ds)) {
           throw new IllegalArgumentException(
-              "missing weight " + lg.getPath() + "/" + weightNames[i]);
+              "missing weight " + lg.getPath() + "/" + w + " listed in its weight_names");
         }
-        out.add(KerasWeights.checked(targets.get(i), H5.tensor(ds), ds.getPath()));
+        values.add(new WeightMatcher.Stored(ds.getPath(), H5.tensor(ds)));
       }
+      names.add(name);
+      stored.add(values);
+      named &= byName.containsKey(name);
     }
-    for (Layer l : m.layers()) {
-      if (!l.weights().isEmpty() && !seen.contains(l.name())) {
-        throw new IllegalArgumentException("missing weights of layer \"" + l.name() + "\"");
+    List<WeightMatcher.Unit> targets = new ArrayList<>();
+    if (named) {
+      for (String name : names) {
+        Layer l = byName.get(name);
+        targets.add(WeightMatcher.unit(l, List.of(m.name()), order));
       }
+      for (WeightMatcher.Unit u : weighted) {
+        if (!names.contains(u.layer().name())) {
+          throw new IllegalArgumentException(
+              "the file has no weights for "
+                  + u.label()
+                  + ", which needs "
+                  + WeightMatcher.expected(u));
+        }
+      }
+    } else {
+      targets = weighted;
+    }
+    if (targets.size() != stored.size()) {
+      List<String> want = new ArrayList<>();
+      weighted.forEach(u -> want.add(u.layer().name()));
+      throw new IllegalArgumentException(
+          "the file holds weights for "
+              + names.size()
+              + " layers "
+              + names
+              + "; the model has "
+              + weighted.size()
+              + " layers with weights "
+              + want);
+    }
+    List<KerasWeights.Assignment> out = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) {
+      out.addAll(WeightMatcher.layer(targets.get(i), stored.get(i)));
     }
     return out;
   }

@@ -84,16 +84,21 @@ public final class ModelIO {
   }
 
   /**
-   * Loads weights saved by {@link #saveWeights} (or Keras's {@code save_weights}) into {@code m},
-   * which must have the same architecture; nothing changes unless every weight is present and of
-   * the right shape.
+   * Loads weights saved by {@link #saveWeights} (or Keras's {@code save_weights}: Keras 3 {@code
+   * .weights.h5}, or a Keras 2 {@code .h5} weights or model file, whose layers are taken in order
+   * as Keras 2 does) into {@code m}, which must have the same architecture; nothing changes unless
+   * every weight is present and of the right shape.
    */
   public static void loadWeights(Model m, Path file) {
     guard(
         file,
         () -> {
           try (HdfFile h5 = HdfFile.fromBytes(java.nio.file.Files.readAllBytes(file))) {
-            KerasWeights.apply(KerasWeights.read(h5, m, WeightPaths::savedOrder));
+            io.jhdf.api.Group legacy = LegacyH5.weightsGroup(h5);
+            KerasWeights.apply(
+                legacy == null
+                    ? KerasWeights.read(h5, m, WeightPaths::savedOrder)
+                    : LegacyH5.read(legacy, m, WeightPaths::savedOrder));
           }
           return m;
         });

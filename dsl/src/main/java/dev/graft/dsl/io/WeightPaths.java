@@ -4,6 +4,7 @@ import dev.graft.autograd.Variable;
 import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import dev.graft.dsl.Sequential;
+import dev.graft.layers.Bidirectional;
 import dev.graft.layers.NameScope;
 import dev.graft.layers.Recurrent;
 import dev.graft.layers.TimeDistributed;
@@ -16,9 +17,10 @@ import java.util.function.Function;
 /**
  * Where Keras 3's weights file keeps each variable: {@code layers/<snake_case class name, numbered
  * per class in layer order>/vars/<i>}, nested models under their own {@code layers/}, recurrent
- * layers' weights under {@code cell/vars}, a {@code TimeDistributed} layer's under {@code
- * layer/vars} (Keras saves a wrapper's attribute {@code layer}). The result maps each {@code vars}
- * group path to its variables (possibly none), in walk order.
+ * layers' weights under {@code cell/vars}, a Bidirectional's under {@code forward_layer/cell/vars}
+ * and {@code backward_layer/cell/vars}, a {@code TimeDistributed} layer's under {@code layer/vars}
+ * (Keras saves a wrapper's attribute {@code layer}). The result maps each {@code vars} group path
+ * to its variables (possibly none), in walk order.
  */
 final class WeightPaths {
   private WeightPaths() {}
@@ -58,14 +60,23 @@ final class WeightPaths {
     if (l instanceof Model nested) {
       out.put(path + "/vars", List.of());
       walk(nested, path + "/", order, out);
-    } else if (l instanceof Recurrent) {
+    } else if (l instanceof Bidirectional b) {
+      // Keras 3 walks the wrapper's attributes, sorted: backward_layer, then forward_layer.
       out.put(path + "/vars", List.of());
-      out.put(path + "/cell/vars", l.weights());
+      recurrent(path + "/backward_layer", b.backwardLayer(), out);
+      recurrent(path + "/forward_layer", b.forwardLayer(), out);
+    } else if (l instanceof Recurrent r) {
+      recurrent(path, r, out);
     } else if (l instanceof TimeDistributed t) {
       out.put(path + "/vars", List.of());
       layer(t.layer(), path + "/layer", order, out);
     } else {
       out.put(path + "/vars", l.weights());
     }
+  }
+
+  private static void recurrent(String path, Recurrent r, Map<String, List<Variable>> out) {
+    out.put(path + "/vars", List.of());
+    out.put(path + "/cell/vars", r.weights());
   }
 }
