@@ -38,4 +38,10 @@ public final class LayerNormalization extends FeatureNormalization {
     Node normalized = Div.of(centered, Sqrt.of(Add.of(variance, eps)));
     return Add.of(Mul.of(normalized, read(ctx, gamma)), read(ctx, beta));
   }
+
+  /** Keras's {@code supports_masking}: an input's mask passes through to the output. */
+  @Override
+  protected boolean supportsMasking() {
+    return true;
+  }
 }

@@ -83,8 +83,12 @@ public abstract class Recurrent extends Layer {
     return c;
   }
 
-  /** Emits the layer's outputs: the output, then the states with {@code return_state}. */
-  abstract List<Node> emitAll(Node x, Node w, Node u, Node b);
+  /**
+   * Emits the layer's outputs: the output, then the states with {@code return_state}. {@code mask}
+   * is Keras's step mask {@code (N, T)} or null: a masked step keeps the states and outputs the
+   * carried state (Keras's {@code zero_output_for_mask=False}).
+   */
+  abstract List<Node> emitAll(Node x, Node w, Node u, Node b, Node mask);
 
   /** Whether to output every step (default: only the last); returns this. */
   public Recurrent returnSequences(boolean value) {
@@ -206,8 +210,24 @@ public abstract class Recurrent extends Layer {
 
   @Override
   public List<Node> call(CallContext ctx, List<Node> inputs) {
+    return call(ctx, inputs, List.of());
+  }
+
+  @Override
+  public List<Node> call(CallContext ctx, List<Node> inputs, List<Node> masks) {
     Node x = inputs.get(0);
-    return emitAll(x, read(ctx, kernel), read(ctx, recurrentKernel), read(ctx, bias));
+    Node mask = masks.isEmpty() ? null : masks.get(0);
+    return emitAll(x, read(ctx, kernel), read(ctx, recurrentKernel), read(ctx, bias), mask);
+  }
+
+  /** Keras's RNN {@code compute_mask}: the input's mask on a sequence output, none on states. */
+  @Override
+  protected List<Node> computeMask(CallContext ctx, List<Node> inputs, List<Node> masks, int outs) {
+    List<Node> out = new ArrayList<>(java.util.Collections.nCopies(outs, (Node) null));
+    if (returnSequences && !masks.isEmpty()) {
+      out.set(0, masks.get(0));
+    }
+    return out;
   }
 
   /** The outputs of a fused op's node {@code y} (packed with the states for return_state). */

@@ -60,6 +60,37 @@ public final class Gru {
       Tensor hSeq,
       Tensor hLast,
       Tensor workspace) {
+    return forward(
+        x,
+        kernel,
+        recurrentKernel,
+        bias,
+        resetAfter,
+        h0,
+        goBackwards,
+        hSeq,
+        hLast,
+        workspace,
+        null);
+  }
+
+  /**
+   * {@link #forward(Tensor, Tensor, Tensor, Tensor, boolean, Tensor, boolean, Tensor, Tensor,
+   * Tensor)} with Keras's step mask {@code (N, T)} (null = none): a step where it is 0 leaves the
+   * state unchanged and outputs it (Keras's {@code zero_output_for_mask=False}).
+   */
+  public static Tensor forward(
+      Tensor x,
+      Tensor kernel,
+      Tensor recurrentKernel,
+      Tensor bias,
+      boolean resetAfter,
+      Tensor h0,
+      boolean goBackwards,
+      Tensor hSeq,
+      Tensor hLast,
+      Tensor workspace,
+      Tensor mask) {
     Pass p = PASSES.get().bind("gru forward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
     int g = 3 * p.u;
@@ -71,6 +102,7 @@ public final class Gru {
     if (goBackwards) {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
+    p.bindMask(mask, goBackwards);
     p.backward = false;
     p.bias = bias;
     p.h0 = h0;
@@ -128,6 +160,46 @@ public final class Gru {
       Tensor dRecurrentKernel,
       Tensor dBias,
       Tensor dh0) {
+    backward(
+        x,
+        kernel,
+        recurrentKernel,
+        resetAfter,
+        h0,
+        goBackwards,
+        hSeq,
+        workspace,
+        dHSeq,
+        dhLast,
+        dx,
+        dKernel,
+        dRecurrentKernel,
+        dBias,
+        dh0,
+        null);
+  }
+
+  /**
+   * {@link #backward} of a masked {@link #forward} (the same {@code mask}): a masked step passes
+   * the state's gradient through to the step before and nothing reaches its input or the weights.
+   */
+  public static void backward(
+      Tensor x,
+      Tensor kernel,
+      Tensor recurrentKernel,
+      boolean resetAfter,
+      Tensor h0,
+      boolean goBackwards,
+      Tensor hSeq,
+      Tensor workspace,
+      Tensor dHSeq,
+      Tensor dhLast,
+      Tensor dx,
+      Tensor dKernel,
+      Tensor dRecurrentKernel,
+      Tensor dBias,
+      Tensor dh0,
+      Tensor mask) {
     Pass p = PASSES.get().bind("gru backward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
     int u = p.u;
@@ -144,6 +216,7 @@ public final class Gru {
     requireShape(op, "dBias", dBias, resetAfter ? p.doubleGateShape : p.gateShape, x);
     float[] ws = p.ws;
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, ws, p.uT);
+    p.bindMask(mask, goBackwards);
     p.backward = true;
     p.h0 = h0;
     p.hSeq = hSeq;
@@ -325,6 +398,10 @@ public final class Gru {
       int hpo = prevOffset(s, r);
       float[] hs = hSeq.array();
       int ho = hSeq.offset() + (r * t + s) * u;
+      if (masked(r, s)) {
+        carryState(s, r, hs, ho);
+        return;
+      }
       for (int j = 0; j < u; j++) {
         float z = ws[zo + j];
         float hpv = hp == null ? 0f : hp[hpo + j];
@@ -348,6 +425,19 @@ public final class Gru {
           int eo = e + row * u;
           int hpo = prevOffset(s, r);
           int sh = dhs + r * u;
+          if (masked(r, s)) {
+            // The state passes through unchanged; the step's gates get no gradient.
+            if (dH != null) {
+              for (int j = 0; j < u; j++) {
+                ws[sh + j] += dH[dHo + row * u + j];
+              }
+            }
+            java.util.Arrays.fill(ws, zo, zo + g, 0f);
+            if (resetAfter) {
+              java.util.Arrays.fill(ws, eo, eo + u, 0f);
+            }
+            continue;
+          }
           for (int j = 0; j < u; j++) {
             float dh = ws[sh + j] + (dH == null ? 0f : dH[dHo + row * u + j]);
             float hpv = hp == null ? 0f : hp[hpo + j];

@@ -47,14 +47,29 @@ public final class GruSequence extends RecurrentSequence {
       boolean goBackwards,
       boolean resetAfter,
       boolean returnState) {
+    return of(
+        x, kernel, recurrent, bias, null, returnSequences, goBackwards, resetAfter, returnState);
+  }
+
+  /**
+   * As {@link #of(Node, Node, Node, Node, boolean, boolean, boolean, boolean)} with Keras's step
+   * mask {@code (N, T)} (null = none; see {@link RecurrentSequence}).
+   */
+  public static Node of(
+      Node x,
+      Node kernel,
+      Node recurrent,
+      Node bias,
+      Node mask,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean resetAfter,
+      boolean returnState) {
     int units = recurrent.shape().dim(0);
-    return x.graph()
-        .apply(
-            new GruSequence(units, returnSequences, goBackwards, resetAfter, returnState),
-            x,
-            kernel,
-            recurrent,
-            bias);
+    GruSequence op = new GruSequence(units, returnSequences, goBackwards, resetAfter, returnState);
+    return mask == null
+        ? x.graph().apply(op, x, kernel, recurrent, bias)
+        : x.graph().apply(op, x, kernel, recurrent, bias, mask);
   }
 
   @Override
@@ -84,13 +99,20 @@ public final class GruSequence extends RecurrentSequence {
 
   @Override
   void runForward(
-      Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws, boolean forGradient) {
-    Gru.forward(in[0], in[1], in[2], in[3], resetAfter, null, goBackwards, hSeq, hLast, ws);
+      Tensor[] in,
+      Tensor mask,
+      Tensor hSeq,
+      Tensor hLast,
+      Tensor cLast,
+      Tensor ws,
+      boolean forGradient) {
+    Gru.forward(in[0], in[1], in[2], in[3], resetAfter, null, goBackwards, hSeq, hLast, ws, mask);
   }
 
   @Override
   void runBackward(
       Tensor[] in,
+      Tensor mask,
       Tensor hSeq,
       Tensor ws,
       Tensor dHSeq,
@@ -112,6 +134,7 @@ public final class GruSequence extends RecurrentSequence {
         grads[1],
         grads[2],
         grads[3],
-        null);
+        null,
+        mask);
   }
 }

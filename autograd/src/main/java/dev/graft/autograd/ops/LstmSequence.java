@@ -38,14 +38,27 @@ public final class LstmSequence extends RecurrentSequence {
       boolean returnSequences,
       boolean goBackwards,
       boolean returnState) {
+    return of(x, kernel, recurrent, bias, null, returnSequences, goBackwards, returnState);
+  }
+
+  /**
+   * As {@link #of(Node, Node, Node, Node, boolean, boolean, boolean)} with Keras's step mask {@code
+   * (N, T)} (null = none; see {@link RecurrentSequence}).
+   */
+  public static Node of(
+      Node x,
+      Node kernel,
+      Node recurrent,
+      Node bias,
+      Node mask,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean returnState) {
     int units = recurrent.shape().dim(0);
-    return x.graph()
-        .apply(
-            new LstmSequence(units, returnSequences, goBackwards, returnState),
-            x,
-            kernel,
-            recurrent,
-            bias);
+    LstmSequence op = new LstmSequence(units, returnSequences, goBackwards, returnState);
+    return mask == null
+        ? x.graph().apply(op, x, kernel, recurrent, bias)
+        : x.graph().apply(op, x, kernel, recurrent, bias, mask);
   }
 
   @Override
@@ -75,17 +88,25 @@ public final class LstmSequence extends RecurrentSequence {
 
   @Override
   void runForward(
-      Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws, boolean forGradient) {
+      Tensor[] in,
+      Tensor mask,
+      Tensor hSeq,
+      Tensor hLast,
+      Tensor cLast,
+      Tensor ws,
+      boolean forGradient) {
     if (forGradient) {
-      Lstm.forward(in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast, ws);
+      Lstm.forward(
+          in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast, ws, mask);
     } else {
-      Lstm.infer(in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast);
+      Lstm.infer(in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast, mask);
     }
   }
 
   @Override
   void runBackward(
       Tensor[] in,
+      Tensor mask,
       Tensor hSeq,
       Tensor ws,
       Tensor dHSeq,
@@ -109,6 +130,7 @@ public final class LstmSequence extends RecurrentSequence {
         grads[2],
         grads[3],
         null,
-        null);
+        null,
+        mask);
   }
 }

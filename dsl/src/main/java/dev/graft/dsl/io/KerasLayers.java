@@ -21,6 +21,7 @@ import dev.graft.layers.Gru;
 import dev.graft.layers.ImageAugmentation;
 import dev.graft.layers.LayerNormalization;
 import dev.graft.layers.Lstm;
+import dev.graft.layers.Masking;
 import dev.graft.layers.Maximum;
 import dev.graft.layers.Minimum;
 import dev.graft.layers.Multiply;
@@ -66,6 +67,7 @@ final class KerasLayers {
     REGISTRY.put("Dropout", c -> new Dropout((float) c.num("rate", 0)));
     REGISTRY.put("Activation", c -> new ActivationLayer(activation(c, "activation")));
     REGISTRY.put("Embedding", c -> embedding(c));
+    REGISTRY.put("Masking", c -> new Masking((float) c.num("mask_value", 0)));
     REGISTRY.put("LSTM", c -> recurrent(c, new Lstm(c.integer("units"))));
     REGISTRY.put("GRU", c -> gru(c));
     REGISTRY.put("Concatenate", c -> new Concatenate(c.integer("axis", -1)));
@@ -306,8 +308,8 @@ final class KerasLayers {
   }
 
   private static Layer embedding(Cfg c) {
-    require(c, !c.bool("mask_zero", false), "mask_zero", true);
-    return new Embedding(c.integer("input_dim"), c.integer("output_dim"));
+    return new Embedding(c.integer("input_dim"), c.integer("output_dim"))
+        .maskZero(c.bool("mask_zero", false));
   }
 
   private static Layer gru(Cfg c) {
