@@ -53,7 +53,16 @@ public final class Gru extends Recurrent {
   List<Node> emitAll(Node x, Node w, Node u, Node b, Node mask) {
     return fusedOutputs(
         GruSequence.of(
-            x, w, u, b, mask, returnSequences(), goBackwards(), resetAfter, returnState()),
+            x,
+            w,
+            u,
+            b,
+            mask,
+            returnSequences(),
+            goBackwards(),
+            resetAfter,
+            returnState(),
+            gateActivation()),
         x);
   }
 

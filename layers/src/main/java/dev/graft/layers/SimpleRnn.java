@@ -59,10 +59,12 @@ public final class SimpleRnn extends Recurrent {
     Shape oneStep = Shape.of(Shape.UNKNOWN, 1, units);
     List<Node> steps = new ArrayList<>();
     Node h = null;
+    Node dropState = recurrentDropoutMask(x);
     for (int s = 0; s < time; s++) {
       int t = goBackwards() ? time - 1 - s : s;
       Node z = Reshape.of(Slice.of(projected, 1, t, 1), step);
-      Node next = Tanh.of(h == null ? z : Add.of(z, MatMul.of(h, u)));
+      Node hIn = h == null || dropState == null ? h : Mul.of(h, dropState);
+      Node next = Tanh.of(h == null ? z : Add.of(z, MatMul.of(hIn, u)));
       if (mask == null) {
         h = next;
       } else {
@@ -76,6 +78,12 @@ public final class SimpleRnn extends Recurrent {
     }
     Node out = returnSequences() ? (time == 1 ? steps.get(0) : Concat.of(1, steps)) : h;
     return returnState() ? List.of(out, h) : List.of(out);
+  }
+
+  /** Keras's SimpleRNN cell multiplies the previous output by the mask before its product. */
+  @Override
+  boolean appliesRecurrentDropout() {
+    return true;
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.graft.tensor;
 
 import static dev.graft.tensor.RecurrentSupport.optionalShape;
 import static dev.graft.tensor.RecurrentSupport.requireShape;
-import static dev.graft.tensor.RecurrentSupport.sigmoidInPlace;
 import static dev.graft.tensor.RecurrentSupport.stepProduct;
 import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
@@ -71,13 +70,15 @@ public final class Gru {
         hSeq,
         hLast,
         workspace,
-        null);
+        null,
+        GateActivation.SIGMOID);
   }
 
   /**
    * {@link #forward(Tensor, Tensor, Tensor, Tensor, boolean, Tensor, boolean, Tensor, Tensor,
    * Tensor)} with Keras's step mask {@code (N, T)} (null = none): a step where it is 0 leaves the
-   * state unchanged and outputs it (Keras's {@code zero_output_for_mask=False}).
+   * state unchanged and outputs it (Keras's {@code zero_output_for_mask=False}). {@code gate} is
+   * the z and r gates' activation (Keras's {@code recurrent_activation}).
    */
   public static Tensor forward(
       Tensor x,
@@ -90,7 +91,8 @@ public final class Gru {
       Tensor hSeq,
       Tensor hLast,
       Tensor workspace,
-      Tensor mask) {
+      Tensor mask,
+      GateActivation gate) {
     Pass p = PASSES.get().bind("gru forward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
     int g = 3 * p.u;
@@ -103,6 +105,7 @@ public final class Gru {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
     p.bindMask(mask, goBackwards);
+    p.gate = gate;
     p.backward = false;
     p.bias = bias;
     p.h0 = h0;
@@ -176,7 +179,8 @@ public final class Gru {
         dRecurrentKernel,
         dBias,
         dh0,
-        null);
+        null,
+        GateActivation.SIGMOID);
   }
 
   /**
@@ -199,7 +203,8 @@ public final class Gru {
       Tensor dRecurrentKernel,
       Tensor dBias,
       Tensor dh0,
-      Tensor mask) {
+      Tensor mask,
+      GateActivation gate) {
     Pass p = PASSES.get().bind("gru backward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
     int u = p.u;
@@ -217,6 +222,7 @@ public final class Gru {
     float[] ws = p.ws;
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, ws, p.uT);
     p.bindMask(mask, goBackwards);
+    p.gate = gate;
     p.backward = true;
     p.h0 = h0;
     p.hSeq = hSeq;
@@ -300,6 +306,7 @@ public final class Gru {
   /** The arguments of one GRU pass, reused per thread so a call allocates nothing. */
   private static final class Pass extends RecurrentPass {
     boolean resetAfter;
+    GateActivation gate = GateActivation.SIGMOID;
 
     /** Offsets: per-step extra (hz_h or r*h_prev, then its gradient), per-row scratch. */
     int e;
@@ -351,7 +358,7 @@ public final class Gru {
               ws[zo + j] += ws[so + j];
             }
           }
-          sigmoidInPlace(ws, zo, zo + 2 * u);
+          gate.applyInPlace(ws, zo, zo + 2 * u);
           if (resetAfter) {
             System.arraycopy(ws, so + 2 * u, ws, eo, u);
             for (int j = 0; j < u; j++) {
@@ -445,11 +452,11 @@ public final class Gru {
             float rr = ws[zo + u + j];
             float hh = ws[zo + 2 * u + j];
             float dhh = dh * (1f - z) * (1f - hh * hh);
-            ws[zo + j] = dh * (hpv - hh) * z * (1f - z);
+            ws[zo + j] = dh * (hpv - hh) * gate.slope(z);
             ws[zo + 2 * u + j] = dhh;
             ws[sh + j] = dh * z;
             if (resetAfter) {
-              ws[zo + u + j] = dhh * ws[eo + j] * rr * (1f - rr);
+              ws[zo + u + j] = dhh * ws[eo + j] * gate.slope(rr);
               ws[eo + j] = dhh * rr;
             }
           }
@@ -479,7 +486,7 @@ public final class Gru {
               float hpv = hp == null ? 0f : hp[hpo + j];
               float rr = ws[zo + u + j];
               float drh = ws[so + j];
-              ws[zo + u + j] = drh * hpv * rr * (1f - rr);
+              ws[zo + u + j] = drh * hpv * gate.slope(rr);
               ws[sh + j] += drh * rr;
             }
           }

@@ -2,7 +2,6 @@ package dev.graft.tensor;
 
 import static dev.graft.tensor.RecurrentSupport.optionalShape;
 import static dev.graft.tensor.RecurrentSupport.requireShape;
-import static dev.graft.tensor.RecurrentSupport.sigmoidInPlace;
 import static dev.graft.tensor.RecurrentSupport.stepProduct;
 import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
@@ -68,7 +67,19 @@ public final class Lstm {
       Tensor cLast,
       Tensor workspace) {
     return forward(
-        x, kernel, recurrentKernel, bias, h0, c0, goBackwards, hSeq, hLast, cLast, workspace, null);
+        x,
+        kernel,
+        recurrentKernel,
+        bias,
+        h0,
+        c0,
+        goBackwards,
+        hSeq,
+        hLast,
+        cLast,
+        workspace,
+        null,
+        GateActivation.SIGMOID);
   }
 
   /**
@@ -77,7 +88,8 @@ public final class Lstm {
    * is 0 the step leaves both states unchanged and its output is the state carried over (Keras's
    * {@code zero_output_for_mask=False}); the final states are those after the last unmasked step. A
    * masked step costs a copy instead of the cell math (its recurrent product still runs with the
-   * other rows').
+   * other rows'). {@code gate} is the i, f, o gates' activation (Keras's {@code
+   * recurrent_activation}).
    */
   public static Tensor forward(
       Tensor x,
@@ -91,7 +103,8 @@ public final class Lstm {
       Tensor hLast,
       Tensor cLast,
       Tensor workspace,
-      Tensor mask) {
+      Tensor mask,
+      GateActivation gate) {
     Pass p = PASSES.get().bind("lstm forward", x, kernel, recurrentKernel, workspace);
     String op = p.op;
     requireShape(op, "bias", bias, p.gateShape, x);
@@ -107,6 +120,7 @@ public final class Lstm {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
     p.bindMask(mask, goBackwards);
+    p.gate = gate;
     p.backward = false;
     p.bias = bias;
     p.h0 = h0;
@@ -146,10 +160,25 @@ public final class Lstm {
       Tensor hSeq,
       Tensor hLast,
       Tensor cLast) {
-    return infer(x, kernel, recurrentKernel, bias, h0, c0, goBackwards, hSeq, hLast, cLast, null);
+    return infer(
+        x,
+        kernel,
+        recurrentKernel,
+        bias,
+        h0,
+        c0,
+        goBackwards,
+        hSeq,
+        hLast,
+        cLast,
+        null,
+        GateActivation.SIGMOID);
   }
 
-  /** {@link #infer} with Keras's step mask {@code (N, T)} (null = none), as {@link #forward}. */
+  /**
+   * {@link #infer} with Keras's step mask {@code (N, T)} (null = none) and gate activation, as
+   * {@link #forward}.
+   */
   public static Tensor infer(
       Tensor x,
       Tensor kernel,
@@ -161,7 +190,8 @@ public final class Lstm {
       Tensor hSeq,
       Tensor hLast,
       Tensor cLast,
-      Tensor mask) {
+      Tensor mask,
+      GateActivation gate) {
     String op = "lstm infer";
     RecurrentSupport.requireSequence(op, x);
     int u = RecurrentSupport.units(op, recurrentKernel, 4);
@@ -178,7 +208,7 @@ public final class Lstm {
     RecurrentSupport.optionalShape(op, "cLast", cLast, state, x);
     RecurrentSupport.optionalMask(op, mask, n, t, x);
     LstmInference.run(
-        x, kernel, recurrentKernel, bias, h0, c0, goBackwards, hSeq, hLast, cLast, mask);
+        x, kernel, recurrentKernel, bias, h0, c0, goBackwards, hSeq, hLast, cLast, mask, gate);
     return hSeq;
   }
 
@@ -242,12 +272,14 @@ public final class Lstm {
         dBias,
         dh0,
         dc0,
-        null);
+        null,
+        GateActivation.SIGMOID);
   }
 
   /**
-   * {@link #backward} of a masked {@link #forward} (the same {@code mask}): a masked step passes
-   * the states' gradients through to the step before and nothing reaches its input or the weights.
+   * {@link #backward} of a masked {@link #forward} (the same {@code mask} and {@code gate}): a
+   * masked step passes the states' gradients through to the step before and nothing reaches its
+   * input or the weights.
    */
   public static void backward(
       Tensor x,
@@ -267,7 +299,8 @@ public final class Lstm {
       Tensor dBias,
       Tensor dh0,
       Tensor dc0,
-      Tensor mask) {
+      Tensor mask,
+      GateActivation gate) {
     Pass p = PASSES.get().bind("lstm backward", x, kernel, recurrentKernel, workspace);
     String op = p.op;
     int u = p.u;
@@ -288,6 +321,7 @@ public final class Lstm {
     requireShape(op, "dBias", dBias, p.gateShape, x);
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, p.ws, p.uT);
     p.bindMask(mask, goBackwards);
+    p.gate = gate;
     p.backward = true;
     p.h0 = h0;
     p.c0 = c0;
@@ -398,14 +432,15 @@ public final class Lstm {
       int tco,
       float[] h,
       int ho,
-      int u) {
-    if (RecurrentVector.suits(u)) {
+      int u,
+      GateActivation gate) {
+    if (gate == GateActivation.SIGMOID && RecurrentVector.suits(u)) {
       RecurrentVector.KERNELS.forward(z, zo, cp, cpo, c, co, tc, tco, h, ho, u);
       return;
     }
-    sigmoidInPlace(z, zo, zo + 2 * u);
+    gate.applyInPlace(z, zo, zo + 2 * u);
     tanhInPlace(z, zo + 2 * u, zo + 3 * u);
-    sigmoidInPlace(z, zo + 3 * u, zo + 4 * u);
+    gate.applyInPlace(z, zo + 3 * u, zo + 4 * u);
     if (cp == null) {
       for (int j = 0; j < u; j++) {
         c[co + j] = z[zo + j] * z[zo + 2 * u + j];
@@ -427,6 +462,7 @@ public final class Lstm {
     Tensor c0;
     Tensor dcLast;
     Tensor dc0;
+    GateActivation gate = GateActivation.SIGMOID;
     int cells;
     int tanhCells;
     int dcs;
@@ -482,7 +518,8 @@ public final class Lstm {
               tanhCells + row * u,
               hs,
               ho + row * u,
-              u);
+              u,
+              gate);
         }
       }
     }
@@ -490,7 +527,7 @@ public final class Lstm {
     @Override
     void backwardRows(int r0, int r1) {
       int g = 4 * u;
-      boolean vector = RecurrentVector.suits(u);
+      boolean vector = gate == GateActivation.SIGMOID && RecurrentVector.suits(u);
       initState(dhLast, dhs, r0, r1);
       initState(dcLast, dcs, r0, r1);
       float[] dH = dHSeq == null ? null : dHSeq.array();
@@ -527,10 +564,10 @@ public final class Lstm {
             float tcv = ws[co + j];
             float dc = ws[sc + j] + dh * o * (1f - tcv * tcv);
             float cPrev = cp == null ? 0f : cp[cpo + j];
-            ws[zo + j] = dc * gg * i * (1f - i);
-            ws[zo + u + j] = dc * cPrev * f * (1f - f);
+            ws[zo + j] = dc * gg * gate.slope(i);
+            ws[zo + u + j] = dc * cPrev * gate.slope(f);
             ws[zo + 2 * u + j] = dc * i * (1f - gg * gg);
-            ws[zo + 3 * u + j] = dh * tcv * o * (1f - o);
+            ws[zo + 3 * u + j] = dh * tcv * gate.slope(o);
             ws[sc + j] = dc * f;
           }
         }

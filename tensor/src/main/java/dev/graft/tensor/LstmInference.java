@@ -1,6 +1,5 @@
 package dev.graft.tensor;
 
-import static dev.graft.tensor.RecurrentSupport.sigmoidInPlace;
 import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
 /**
@@ -29,6 +28,7 @@ final class LstmInference implements Parallel.RangeBody {
   private Tensor hLast;
   private Tensor cLast;
   private Tensor mask;
+  private GateActivation gate;
   private boolean goBackwards;
   private int t;
   private int in;
@@ -48,7 +48,8 @@ final class LstmInference implements Parallel.RangeBody {
       Tensor hSeq,
       Tensor hLast,
       Tensor cLast,
-      Tensor mask) {
+      Tensor mask,
+      GateActivation gate) {
     LstmInference call = CALLS.get();
     int n = x.shape().dim(0);
     call.t = x.shape().dim(1);
@@ -73,6 +74,7 @@ final class LstmInference implements Parallel.RangeBody {
     call.hLast = hLast;
     call.cLast = cLast;
     call.mask = mask;
+    call.gate = gate;
     call.goBackwards = goBackwards;
     call.blas = Blas.current().singleThreaded();
     try {
@@ -119,9 +121,9 @@ final class LstmInference implements Parallel.RangeBody {
         blas.sgemm(true, false, g, nb, k1, 1f, weights, 0, g, xh, 0, nb, 0f, z, 0, nb);
       }
       // Gate blocks in Keras order: i, f (sigmoid), g (tanh), o (sigmoid).
-      sigmoidInPlace(z, 0, 2 * cells);
+      gate.applyInPlace(z, 0, 2 * cells);
       tanhInPlace(z, 2 * cells, 3 * cells);
-      sigmoidInPlace(z, 3 * cells, 4 * cells);
+      gate.applyInPlace(z, 3 * cells, 4 * cells);
       boolean anyMasked = anyMasked(r0, nb, goBackwards ? t - 1 - s : s);
       if (anyMasked) {
         System.arraycopy(c, 0, kept, 0, cells);

@@ -3,9 +3,11 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
+import dev.graft.tensor.GateActivation;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Base of the fused recurrent ops (LSTM, GRU) over a whole sequence {@code x (N, T, in)} with
@@ -37,7 +39,16 @@ public abstract class RecurrentSequence extends Op {
   /** Whether the final states are packed after the output. */
   protected final boolean returnState;
 
-  RecurrentSequence(int units, boolean returnSequences, boolean goBackwards, boolean returnState) {
+  /** The gates' activation (Keras's {@code recurrent_activation}). */
+  protected final GateActivation gate;
+
+  RecurrentSequence(
+      int units,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean returnState,
+      GateActivation gate) {
+    this.gate = gate;
     this.units = units;
     this.returnSequences = returnSequences;
     this.goBackwards = goBackwards;
@@ -95,7 +106,8 @@ public abstract class RecurrentSequence extends Op {
         + units
         + (returnSequences ? ", sequences" : "")
         + (goBackwards ? ", back" : "")
-        + (returnState ? ", state" : "");
+        + (returnState ? ", state" : "")
+        + (gate == GateActivation.SIGMOID ? "" : ", " + gate.name().toLowerCase(Locale.ROOT));
   }
 
   @Override

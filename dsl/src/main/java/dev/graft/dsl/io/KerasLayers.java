@@ -318,14 +318,30 @@ final class KerasLayers {
 
   private static Layer recurrent(Cfg c, Recurrent l) {
     String act = c.name("activation", "tanh");
-    require(c, act.equals("tanh"), "activation", act);
-    String rec = c.name("recurrent_activation", "sigmoid");
-    require(c, rec.equals("sigmoid"), "recurrent_activation", rec);
+    if (!act.equals("tanh")) {
+      throw new IllegalArgumentException(
+          c.where()
+              + ": unsupported activation="
+              + act
+              + " (Graft's fused recurrent kernels run tanh only)");
+    }
+    if (!(l instanceof SimpleRnn)) {
+      String rec = c.name("recurrent_activation", "sigmoid");
+      if (!rec.equals("sigmoid") && !rec.equals("hard_sigmoid")) {
+        throw new IllegalArgumentException(
+            c.where()
+                + ": unsupported recurrent_activation="
+                + rec
+                + " (Graft's fused recurrent kernels run sigmoid or hard_sigmoid)");
+      }
+      // hard_sigmoid as Keras 2, tf.keras and TensorFlow.js define it: clip(0.2 x + 0.5, 0, 1).
+      l.recurrentActivation(rec);
+    }
     require(c, c.bool("use_bias", true), "use_bias", false);
     require(c, !c.bool("stateful", false), "stateful", true);
-    require(c, c.num("dropout", 0) == 0, "dropout", c.get("dropout"));
-    require(c, c.num("recurrent_dropout", 0) == 0, "recurrent_dropout", c.get("recurrent_dropout"));
-    return l.returnSequences(c.bool("return_sequences", false))
+    return l.dropout(c.num("dropout", 0))
+        .recurrentDropout(c.num("recurrent_dropout", 0))
+        .returnSequences(c.bool("return_sequences", false))
         .goBackwards(c.bool("go_backwards", false))
         .returnState(c.bool("return_state", false));
   }
