@@ -83,6 +83,7 @@ class OpGradientTest {
     cs.addAll(AffineOpCases.cases());
     cs.addAll(ActivationOpCases.cases());
     cs.addAll(ShapeOpCases.cases());
+    cs.addAll(MaskOpCases.cases());
     return cs;
   }
 

@@ -36,6 +36,7 @@ import dev.graft.layers.Lambda;
 import dev.graft.layers.LayerNormalization;
 import dev.graft.layers.LeakyRelu;
 import dev.graft.layers.Lstm;
+import dev.graft.layers.Masking;
 import dev.graft.layers.Maximum;
 import dev.graft.layers.Minimum;
 import dev.graft.layers.Multiply;
@@ -303,6 +304,19 @@ public final class Graft {
   /** Keras's {@code Embedding(input_dim, output_dim)}. */
   public static Embedding embedding(int inputDim, int outputDim) {
     return new Embedding(inputDim, outputDim);
+  }
+
+  /**
+   * Keras's {@code Masking(mask_value)}: steps whose features all equal {@code maskValue} are
+   * skipped by the recurrent layers downstream (and become 0).
+   *
+   * <pre>{@code
+   * jshell> var x = input(100, 8);
+   * jshell> var h = lstm(32).on(masking(0).on(x));   // zero rows are padding
+   * }</pre>
+   */
+  public static Masking masking(double maskValue) {
+    return new Masking((float) maskValue);
   }
 
   /** Keras's {@code LSTM(units)}. */

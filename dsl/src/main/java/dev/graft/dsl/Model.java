@@ -280,29 +280,46 @@ public class Model extends Layer {
   /** Emits the model's whole graph (nested models inlined, shared layers sharing variables). */
   @Override
   public List<Node> call(CallContext ctx, List<Node> inputs) {
+    return callMasked(ctx, inputs, java.util.Collections.nCopies(inputs.size(), null)).outputs();
+  }
+
+  /**
+   * Emits the model's graph as {@link #call} does, carrying each layer call's output masks to the
+   * calls that read those outputs (Keras's mask propagation); returns the outputs' masks too, so a
+   * nested model passes them on.
+   */
+  @Override
+  public Emitted callMasked(CallContext ctx, List<Node> inputs, List<Node> masks) {
     Map<SymbolicTensor, Node> env = new IdentityHashMap<>();
+    Map<SymbolicTensor, Node> maskEnv = new IdentityHashMap<>();
     List<SymbolicTensor> ins = inputs();
     for (int i = 0; i < ins.size(); i++) {
       env.put(ins.get(i), inputs.get(i));
+      maskEnv.put(ins.get(i), masks.get(i));
     }
     for (LayerCall c : graph().order()) {
       List<Node> args = new ArrayList<>();
+      List<Node> argMasks = new ArrayList<>();
       for (SymbolicTensor t : c.inputs()) {
         args.add(env.get(t));
+        argMasks.add(maskEnv.get(t));
       }
-      List<Node> outs =
+      Emitted outs =
           c.mode() == TrainingMode.FOLLOW_PLAN
-              ? c.layer().call(ctx, args)
-              : ctx.graph().inMode(c.mode(), () -> c.layer().call(ctx, args));
-      for (int j = 0; j < outs.size(); j++) {
-        env.put(c.outputs().get(j), outs.get(j));
+              ? c.layer().callMasked(ctx, args, argMasks)
+              : ctx.graph().inMode(c.mode(), () -> c.layer().callMasked(ctx, args, argMasks));
+      for (int j = 0; j < outs.outputs().size(); j++) {
+        env.put(c.outputs().get(j), outs.outputs().get(j));
+        maskEnv.put(c.outputs().get(j), outs.masks().get(j));
       }
     }
     List<Node> result = new ArrayList<>();
+    List<Node> resultMasks = new ArrayList<>();
     for (SymbolicTensor t : outputs()) {
       result.add(env.get(t));
+      resultMasks.add(maskEnv.get(t));
     }
-    return result;
+    return new Emitted(result, resultMasks);
   }
 
   // ---- training API ----

@@ -91,6 +91,13 @@ class LayerContractTest {
             seq,
             Map.of("units", 3, "return_sequences", true)),
         spec("gru", () -> gru(3), seq, Map.of("units", 3)),
+        spec("masking", () -> masking(0.5), seq, Map.of("mask_value", 0.5)),
+        new Spec(
+            "embedding_mask_zero",
+            () -> embedding(10, 3).maskZero(true),
+            List.of(new int[] {5}),
+            true,
+            Map.of("input_dim", 10, "output_dim", 3, "mask_zero", true)),
         spec("gru_reset_before", () -> gru(3).resetAfter(false), seq, Map.of("reset_after", false)),
         spec("lambda", () -> lambda(Tanh::of), vec, Map.of()),
         spec(

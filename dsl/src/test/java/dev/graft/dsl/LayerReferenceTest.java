@@ -39,12 +39,6 @@ class LayerReferenceTest {
           "conv2d_transpose_valid_s2",
           "depthwise_conv2d_same_s2_dm2",
           "depthwise_conv2d_valid_s2_dm1",
-          "mask_embedding_bidirectional_lstm_last",
-          "mask_embedding_gru_seq",
-          "mask_embedding_lstm_last",
-          "mask_embedding_lstm_seq",
-          "mask_embedding_simplernn_seq",
-          "masking_lstm_seq",
           "separable_conv2d_same_dm2");
 
   /** The reference folder: {@code <project root>/../shared/reference/layers}. */

@@ -236,6 +236,54 @@ public abstract class Layer {
   public abstract List<Node> call(CallContext ctx, List<Node> inputs);
 
   /**
+   * A layer's emitted outputs, one node per output, and each output's Keras mask: a node holding 1
+   * for a kept step and 0 for a masked one, or {@code null} when the output has no mask.
+   */
+  public record Emitted(List<Node> outputs, List<Node> masks) {}
+
+  /**
+   * Emits this layer given its inputs' masks ({@code null} where an input has none; Keras's {@code
+   * mask} argument) and returns its outputs with their masks (Keras's {@code compute_mask}). Models
+   * use this to carry masks from {@code Embedding(mask_zero)} or {@code Masking} to the layers that
+   * read them.
+   */
+  public Emitted callMasked(CallContext ctx, List<Node> inputs, List<Node> masks) {
+    boolean any = false;
+    for (Node m : masks) {
+      any |= m != null;
+    }
+    List<Node> outs = any ? call(ctx, inputs, masks) : call(ctx, inputs);
+    return new Emitted(outs, computeMask(ctx, inputs, masks, outs.size()));
+  }
+
+  /**
+   * Emits this layer on inputs some of which carry a mask. The default ignores the masks: layers
+   * that read them (recurrent layers, pooling over time) override this.
+   */
+  public List<Node> call(CallContext ctx, List<Node> inputs, List<Node> masks) {
+    return call(ctx, inputs);
+  }
+
+  /**
+   * Keras's {@code supports_masking}: whether an input's mask passes through this layer to its
+   * outputs unchanged (element-wise layers, {@code Dense}, {@code Dropout}, ...). False by default:
+   * the mask is dropped, as Keras drops it for layers that do not support masking.
+   */
+  protected boolean supportsMasking() {
+    return false;
+  }
+
+  /**
+   * Keras's {@code compute_mask}: each output's mask given the inputs and their masks ({@code null}
+   * = none). The default gives every output the first input's mask when the layer {@link
+   * #supportsMasking}, and no masks otherwise.
+   */
+  protected List<Node> computeMask(CallContext ctx, List<Node> inputs, List<Node> masks, int outs) {
+    Node m = supportsMasking() && !masks.isEmpty() ? masks.get(0) : null;
+    return Collections.nCopies(outs, m);
+  }
+
+  /**
    * Creates a weight named {@code <layer>/<weightName>} with a value from {@code init}.
    *
    * @param trainable false for statistics that gradients never update (moving mean, ...)

@@ -38,4 +38,10 @@ public final class ActivationLayer extends SingleInput {
     c.put("activation", activation.kerasName());
     return c;
   }
+
+  /** Keras's {@code supports_masking}: an input's mask passes through to the output. */
+  @Override
+  protected boolean supportsMasking() {
+    return true;
+  }
 }

@@ -5,6 +5,7 @@ import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.Add;
 import dev.graft.autograd.ops.Concat;
 import dev.graft.autograd.ops.Mul;
+import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.Scale;
 import dev.graft.autograd.ops.Slice;
 import dev.graft.dsl.Layer;
@@ -118,10 +119,26 @@ public final class Bidirectional extends Layer {
 
   @Override
   public List<Node> call(CallContext ctx, List<Node> inputs) {
-    List<Node> f = forward.call(ctx, inputs);
-    List<Node> b = backward.call(ctx, inputs);
+    return call(ctx, inputs, List.of());
+  }
+
+  /**
+   * With a mask each direction skips the masked steps (the backward one reads the padding at the
+   * end of a row first, and skips it); with {@code return_sequences} the outputs at masked steps
+   * are 0, as Keras's Bidirectional sets {@code zero_output_for_mask} for its layers.
+   */
+  @Override
+  public List<Node> call(CallContext ctx, List<Node> inputs, List<Node> masks) {
+    List<Node> f = forward.call(ctx, inputs, masks);
+    List<Node> b = backward.call(ctx, inputs, masks);
     Node yb = forward.returnSequences() ? reverseTime(b.get(0)) : b.get(0);
     Node yf = f.get(0);
+    Node mask = masks.isEmpty() ? null : masks.get(0);
+    if (mask != null && forward.returnSequences()) {
+      Node m3 = Reshape.of(mask, Shape.of(Shape.UNKNOWN, mask.shape().dim(1), 1));
+      yf = Mul.of(yf, m3);
+      yb = Mul.of(yb, m3);
+    }
     Node merged =
         switch (mergeMode) {
           case CONCAT -> Concat.of(-1, List.of(yf, yb));
@@ -133,6 +150,16 @@ public final class Bidirectional extends Layer {
     out.add(merged);
     out.addAll(f.subList(1, f.size()));
     out.addAll(b.subList(1, b.size()));
+    return out;
+  }
+
+  /** Keras's {@code Bidirectional.compute_mask}: the input's mask on a sequence output only. */
+  @Override
+  protected List<Node> computeMask(CallContext ctx, List<Node> inputs, List<Node> masks, int outs) {
+    List<Node> out = new ArrayList<>(java.util.Collections.nCopies(outs, (Node) null));
+    if (forward.returnSequences() && !masks.isEmpty()) {
+      out.set(0, masks.get(0));
+    }
     return out;
   }
 

@@ -141,4 +141,10 @@ public final class Dense extends Layer {
     c.put("bias_constraint", null);
     return c;
   }
+
+  /** Keras's {@code supports_masking}: an input's mask passes through to the output. */
+  @Override
+  protected boolean supportsMasking() {
+    return true;
+  }
 }

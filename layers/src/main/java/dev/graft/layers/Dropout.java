@@ -39,4 +39,10 @@ public final class Dropout extends SingleInput {
     c.put("noise_shape", null);
     return c;
   }
+
+  /** Keras's {@code supports_masking}: an input's mask passes through to the output. */
+  @Override
+  protected boolean supportsMasking() {
+    return true;
+  }
 }

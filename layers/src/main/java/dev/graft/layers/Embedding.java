@@ -3,6 +3,7 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.Gather;
+import dev.graft.autograd.ops.Mask;
 import dev.graft.tensor.Shape;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ public final class Embedding extends SingleInput {
   private final int outputDim;
   private Initializer embeddingsInitializer = Initializers.randomUniform(-0.05f, 0.05f);
   private Regularizer embeddingsRegularizer;
+  private boolean maskZero;
   private Variable embeddings;
 
   /**
@@ -43,6 +45,27 @@ public final class Embedding extends SingleInput {
     requireUnbuilt("embeddings_regularizer");
     this.embeddingsRegularizer = reg;
     return this;
+  }
+
+  /**
+   * Whether index 0 is padding (Keras {@code mask_zero}): the output then carries a mask, 0 where
+   * the index is 0, that recurrent layers and pooling downstream skip; returns this.
+   */
+  public Embedding maskZero(boolean value) {
+    this.maskZero = value;
+    return this;
+  }
+
+  /** Whether index 0 is padding. */
+  public boolean maskZero() {
+    return maskZero;
+  }
+
+  /** Keras's {@code compute_mask}: {@code indices != 0} with {@code mask_zero}, else none. */
+  @Override
+  protected java.util.List<Node> computeMask(
+      CallContext ctx, java.util.List<Node> inputs, java.util.List<Node> masks, int outs) {
+    return java.util.Collections.singletonList(maskZero ? Mask.notEqual(inputs.get(0), 0f) : null);
   }
 
   @Override
@@ -74,7 +97,7 @@ public final class Embedding extends SingleInput {
     c.put("embeddings_initializer", Configs.of(embeddingsInitializer));
     c.put("embeddings_regularizer", Configs.of(embeddingsRegularizer));
     c.put("embeddings_constraint", null);
-    c.put("mask_zero", false);
+    c.put("mask_zero", maskZero);
     return c;
   }
 }

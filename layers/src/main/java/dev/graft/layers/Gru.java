@@ -50,9 +50,20 @@ public final class Gru extends Recurrent {
   }
 
   @Override
-  List<Node> emitAll(Node x, Node w, Node u, Node b) {
+  List<Node> emitAll(Node x, Node w, Node u, Node b, Node mask) {
     return fusedOutputs(
-        GruSequence.of(x, w, u, b, returnSequences(), goBackwards(), resetAfter, returnState()), x);
+        GruSequence.of(
+            x,
+            w,
+            u,
+            b,
+            mask,
+            returnSequences(),
+            goBackwards(),
+            resetAfter,
+            returnState(),
+            gateActivation()),
+        x);
   }
 
   @Override

@@ -60,4 +60,10 @@ public final class LayerNormalization extends FeatureNormalization {
     Node scaled = gamma == null ? normalized : Mul.of(normalized, read(ctx, gamma));
     return beta == null ? scaled : Add.of(scaled, read(ctx, beta));
   }
+
+  /** Keras's {@code supports_masking}: an input's mask passes through to the output. */
+  @Override
+  protected boolean supportsMasking() {
+    return true;
+  }
 }

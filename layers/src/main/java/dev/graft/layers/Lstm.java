@@ -72,9 +72,11 @@ public final class Lstm extends Recurrent {
   }
 
   @Override
-  List<Node> emitAll(Node x, Node w, Node u, Node b) {
+  List<Node> emitAll(Node x, Node w, Node u, Node b, Node mask) {
     return fusedOutputs(
-        LstmSequence.of(x, w, u, b, returnSequences(), goBackwards(), returnState()), x);
+        LstmSequence.of(
+            x, w, u, b, mask, returnSequences(), goBackwards(), returnState(), gateActivation()),
+        x);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.graft.layers;
 
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.BroadcastTo;
+import dev.graft.autograd.ops.Mul;
 import dev.graft.dsl.Layer;
 import dev.graft.tensor.Shape;
 import java.util.List;
@@ -112,5 +113,20 @@ public abstract class Merge extends Layer {
       acc = merge(acc, inputs.get(i));
     }
     return List.of(finish(acc, inputs.size()));
+  }
+
+  /**
+   * Keras's {@code base_merge.compute_mask}: the logical and of the inputs' masks (those that have
+   * one), as their product; none when no input has a mask.
+   */
+  @Override
+  protected List<Node> computeMask(CallContext ctx, List<Node> inputs, List<Node> masks, int outs) {
+    Node and = null;
+    for (Node m : masks) {
+      if (m != null) {
+        and = and == null ? m : Mul.of(and, m);
+      }
+    }
+    return java.util.Collections.singletonList(and);
   }
 }

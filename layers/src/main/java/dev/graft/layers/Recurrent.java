@@ -2,10 +2,14 @@ package dev.graft.layers;
 
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
+import dev.graft.autograd.ops.DropoutMask;
+import dev.graft.autograd.ops.InferenceOnly;
+import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.RecurrentSequence;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.Slice;
 import dev.graft.dsl.Layer;
+import dev.graft.tensor.GateActivation;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +34,9 @@ public abstract class Recurrent extends Layer {
   private Regularizer kernelRegularizer;
   private Regularizer recurrentRegularizer;
   private Regularizer biasRegularizer;
+  private GateActivation recurrentActivation = GateActivation.SIGMOID;
+  private float dropout;
+  private float recurrentDropout;
 
   /** The input kernel {@code (in, gates·u)}. */
   protected Variable kernel;
@@ -79,12 +86,19 @@ public abstract class Recurrent extends Layer {
     c.kernelRegularizer = kernelRegularizer;
     c.recurrentRegularizer = recurrentRegularizer;
     c.biasRegularizer = biasRegularizer;
+    c.recurrentActivation = recurrentActivation;
+    c.dropout = dropout;
+    c.recurrentDropout = recurrentDropout;
     c.trainable(trainable());
     return c;
   }
 
-  /** Emits the layer's outputs: the output, then the states with {@code return_state}. */
-  abstract List<Node> emitAll(Node x, Node w, Node u, Node b);
+  /**
+   * Emits the layer's outputs: the output, then the states with {@code return_state}. {@code mask}
+   * is Keras's step mask {@code (N, T)} or null: a masked step keeps the states and outputs the
+   * carried state (Keras's {@code zero_output_for_mask=False}).
+   */
+  abstract List<Node> emitAll(Node x, Node w, Node u, Node b, Node mask);
 
   /** Whether to output every step (default: only the last); returns this. */
   public Recurrent returnSequences(boolean value) {
@@ -130,6 +144,69 @@ public abstract class Recurrent extends Layer {
   public Recurrent activation(String name) {
     checkArgument("tanh".equals(name), className(), "activation", name + " (only tanh is fused)");
     return this;
+  }
+
+  /**
+   * Sets the gates' activation (Keras's {@code recurrent_activation}): {@code sigmoid} (default) or
+   * {@code hard_sigmoid} in the Keras 2 / TensorFlow.js form {@code clip(0.2 x + 0.5, 0, 1)};
+   * returns this.
+   *
+   * @throws IllegalArgumentException for any other name, or for SimpleRNN (which has no gates)
+   */
+  public Recurrent recurrentActivation(String name) {
+    boolean hard = "hard_sigmoid".equals(name);
+    checkArgument(
+        gates() > 1 && (hard || "sigmoid".equals(name)),
+        className(),
+        "recurrent_activation",
+        name
+            + (gates() > 1
+                ? " (the fused kernels run sigmoid or hard_sigmoid)"
+                : " (SimpleRNN has no recurrent activation)"));
+    this.recurrentActivation = hard ? GateActivation.HARD_SIGMOID : GateActivation.SIGMOID;
+    return this;
+  }
+
+  /** The gates' activation. */
+  GateActivation gateActivation() {
+    return recurrentActivation;
+  }
+
+  /**
+   * Keras's {@code dropout}: in training, the inputs are multiplied by one dropout mask per batch
+   * {@code (batch, features)}, the same at every step (zeros with probability {@code rate}, else
+   * {@code 1 / (1 - rate)}); identity in inference. Returns this.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
+   */
+  public Recurrent dropout(double rate) {
+    checkArgument(rate >= 0 && rate < 1, className(), "dropout", rate);
+    this.dropout = (float) rate;
+    return this;
+  }
+
+  /**
+   * Keras's {@code recurrent_dropout}: in training, the state entering each step's recurrent
+   * product is multiplied by one dropout mask per batch {@code (batch, units)}, the same at every
+   * step; identity in inference. SimpleRNN trains with it; LSTM and GRU load and predict with it,
+   * and {@code fit} refuses it (their fused kernels do not apply it yet). Returns this.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
+   */
+  public Recurrent recurrentDropout(double rate) {
+    checkArgument(rate >= 0 && rate < 1, className(), "recurrent_dropout", rate);
+    this.recurrentDropout = (float) rate;
+    return this;
+  }
+
+  /** The input dropout rate. */
+  public double dropout() {
+    return dropout;
+  }
+
+  /** The recurrent dropout rate. */
+  public double recurrentDropout() {
+    return recurrentDropout;
   }
 
   /** Sets the kernel initializer; returns this. */
@@ -206,8 +283,52 @@ public abstract class Recurrent extends Layer {
 
   @Override
   public List<Node> call(CallContext ctx, List<Node> inputs) {
+    return call(ctx, inputs, List.of());
+  }
+
+  @Override
+  public List<Node> call(CallContext ctx, List<Node> inputs, List<Node> masks) {
     Node x = inputs.get(0);
-    return emitAll(x, read(ctx, kernel), read(ctx, recurrentKernel), read(ctx, bias));
+    Node mask = masks.isEmpty() ? null : masks.get(0);
+    if (dropout > 0f) {
+      int f = x.shape().dim(2);
+      Node m = Reshape.of(DropoutMask.of(x, f, dropout), Shape.of(Shape.UNKNOWN, 1, f));
+      x = Mul.of(x, m);
+    }
+    if (recurrentDropout > 0f && !appliesRecurrentDropout()) {
+      x =
+          InferenceOnly.of(
+              x,
+              className()
+                  + " layer \""
+                  + name()
+                  + "\": recurrent_dropout="
+                  + recurrentDropout
+                  + " is not supported in training yet (its fused kernel has no state dropout);"
+                  + " it loads and predicts (dropout is the identity there). Set"
+                  + " recurrentDropout(0) to fine-tune it.");
+    }
+    return emitAll(x, read(ctx, kernel), read(ctx, recurrentKernel), read(ctx, bias), mask);
+  }
+
+  /** Whether {@link #emitAll} applies {@link #recurrentDropoutMask} (else training refuses it). */
+  boolean appliesRecurrentDropout() {
+    return false;
+  }
+
+  /** The state's dropout mask {@code (batch, units)} for this call, or null without one. */
+  Node recurrentDropoutMask(Node x) {
+    return recurrentDropout > 0f ? DropoutMask.of(x, units, recurrentDropout) : null;
+  }
+
+  /** Keras's RNN {@code compute_mask}: the input's mask on a sequence output, none on states. */
+  @Override
+  protected List<Node> computeMask(CallContext ctx, List<Node> inputs, List<Node> masks, int outs) {
+    List<Node> out = new ArrayList<>(java.util.Collections.nCopies(outs, (Node) null));
+    if (returnSequences && !masks.isEmpty()) {
+      out.set(0, masks.get(0));
+    }
+    return out;
   }
 
   /** The outputs of a fused op's node {@code y} (packed with the states for return_state). */
@@ -232,7 +353,9 @@ public abstract class Recurrent extends Layer {
     Map<String, Object> c = super.config();
     c.put("units", units);
     c.put("activation", "tanh");
-    c.put("recurrent_activation", "sigmoid");
+    c.put(
+        "recurrent_activation",
+        recurrentActivation == GateActivation.SIGMOID ? "sigmoid" : "hard_sigmoid");
     c.put("use_bias", true);
     c.put("kernel_initializer", Configs.of(kernelInitializer));
     c.put("recurrent_initializer", Configs.of(recurrentInitializer));
@@ -240,8 +363,8 @@ public abstract class Recurrent extends Layer {
     c.put("kernel_regularizer", Configs.of(kernelRegularizer));
     c.put("recurrent_regularizer", Configs.of(recurrentRegularizer));
     c.put("bias_regularizer", Configs.of(biasRegularizer));
-    c.put("dropout", 0.0);
-    c.put("recurrent_dropout", 0.0);
+    c.put("dropout", (double) dropout);
+    c.put("recurrent_dropout", (double) recurrentDropout);
     c.put("return_sequences", returnSequences);
     c.put("return_state", returnState);
     c.put("go_backwards", goBackwards);

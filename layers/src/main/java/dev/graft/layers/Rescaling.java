@@ -45,4 +45,10 @@ public final class Rescaling extends SingleInput {
     c.put("offset", offset);
     return c;
   }
+
+  /** Keras's {@code supports_masking}: an input's mask passes through to the output. */
+  @Override
+  protected boolean supportsMasking() {
+    return true;
+  }
 }

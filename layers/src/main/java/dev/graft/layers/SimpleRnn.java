@@ -4,8 +4,10 @@ import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.Add;
 import dev.graft.autograd.ops.Concat;
 import dev.graft.autograd.ops.MatMul;
+import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.Slice;
+import dev.graft.autograd.ops.Sub;
 import dev.graft.autograd.ops.Tanh;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
@@ -49,7 +51,7 @@ public final class SimpleRnn extends Recurrent {
   }
 
   @Override
-  List<Node> emitAll(Node x, Node w, Node u, Node b) {
+  List<Node> emitAll(Node x, Node w, Node u, Node b, Node mask) {
     int time = x.shape().dim(1);
     // The input projection of all steps at once, as the fused kernels do.
     Node projected = Add.of(MatMul.of(x, w), b);
@@ -57,16 +59,31 @@ public final class SimpleRnn extends Recurrent {
     Shape oneStep = Shape.of(Shape.UNKNOWN, 1, units);
     List<Node> steps = new ArrayList<>();
     Node h = null;
+    Node dropState = recurrentDropoutMask(x);
     for (int s = 0; s < time; s++) {
       int t = goBackwards() ? time - 1 - s : s;
       Node z = Reshape.of(Slice.of(projected, 1, t, 1), step);
-      h = Tanh.of(h == null ? z : Add.of(z, MatMul.of(h, u)));
+      Node hIn = h == null || dropState == null ? h : Mul.of(h, dropState);
+      Node next = Tanh.of(h == null ? z : Add.of(z, MatMul.of(hIn, u)));
+      if (mask == null) {
+        h = next;
+      } else {
+        // A masked step keeps the state: h = prev + m (next - prev), with m (N, 1) in {0, 1}.
+        Node m = Slice.of(mask, 1, t, 1);
+        h = h == null ? Mul.of(m, next) : Add.of(h, Mul.of(m, Sub.of(next, h)));
+      }
       if (returnSequences()) {
         steps.add(Reshape.of(h, oneStep));
       }
     }
     Node out = returnSequences() ? (time == 1 ? steps.get(0) : Concat.of(1, steps)) : h;
     return returnState() ? List.of(out, h) : List.of(out);
+  }
+
+  /** Keras's SimpleRNN cell multiplies the previous output by the mask before its product. */
+  @Override
+  boolean appliesRecurrentDropout() {
+    return true;
   }
 
   @Override

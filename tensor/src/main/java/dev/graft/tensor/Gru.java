@@ -2,7 +2,6 @@ package dev.graft.tensor;
 
 import static dev.graft.tensor.RecurrentSupport.optionalShape;
 import static dev.graft.tensor.RecurrentSupport.requireShape;
-import static dev.graft.tensor.RecurrentSupport.sigmoidInPlace;
 import static dev.graft.tensor.RecurrentSupport.stepProduct;
 import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
@@ -60,6 +59,40 @@ public final class Gru {
       Tensor hSeq,
       Tensor hLast,
       Tensor workspace) {
+    return forward(
+        x,
+        kernel,
+        recurrentKernel,
+        bias,
+        resetAfter,
+        h0,
+        goBackwards,
+        hSeq,
+        hLast,
+        workspace,
+        null,
+        GateActivation.SIGMOID);
+  }
+
+  /**
+   * {@link #forward(Tensor, Tensor, Tensor, Tensor, boolean, Tensor, boolean, Tensor, Tensor,
+   * Tensor)} with Keras's step mask {@code (N, T)} (null = none): a step where it is 0 leaves the
+   * state unchanged and outputs it (Keras's {@code zero_output_for_mask=False}). {@code gate} is
+   * the z and r gates' activation (Keras's {@code recurrent_activation}).
+   */
+  public static Tensor forward(
+      Tensor x,
+      Tensor kernel,
+      Tensor recurrentKernel,
+      Tensor bias,
+      boolean resetAfter,
+      Tensor h0,
+      boolean goBackwards,
+      Tensor hSeq,
+      Tensor hLast,
+      Tensor workspace,
+      Tensor mask,
+      GateActivation gate) {
     Pass p = PASSES.get().bind("gru forward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
     int g = 3 * p.u;
@@ -71,6 +104,8 @@ public final class Gru {
     if (goBackwards) {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
+    p.bindMask(mask, goBackwards);
+    p.gate = gate;
     p.backward = false;
     p.bias = bias;
     p.h0 = h0;
@@ -128,6 +163,48 @@ public final class Gru {
       Tensor dRecurrentKernel,
       Tensor dBias,
       Tensor dh0) {
+    backward(
+        x,
+        kernel,
+        recurrentKernel,
+        resetAfter,
+        h0,
+        goBackwards,
+        hSeq,
+        workspace,
+        dHSeq,
+        dhLast,
+        dx,
+        dKernel,
+        dRecurrentKernel,
+        dBias,
+        dh0,
+        null,
+        GateActivation.SIGMOID);
+  }
+
+  /**
+   * {@link #backward} of a masked {@link #forward} (the same {@code mask}): a masked step passes
+   * the state's gradient through to the step before and nothing reaches its input or the weights.
+   */
+  public static void backward(
+      Tensor x,
+      Tensor kernel,
+      Tensor recurrentKernel,
+      boolean resetAfter,
+      Tensor h0,
+      boolean goBackwards,
+      Tensor hSeq,
+      Tensor workspace,
+      Tensor dHSeq,
+      Tensor dhLast,
+      Tensor dx,
+      Tensor dKernel,
+      Tensor dRecurrentKernel,
+      Tensor dBias,
+      Tensor dh0,
+      Tensor mask,
+      GateActivation gate) {
     Pass p = PASSES.get().bind("gru backward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
     int u = p.u;
@@ -144,6 +221,8 @@ public final class Gru {
     requireShape(op, "dBias", dBias, resetAfter ? p.doubleGateShape : p.gateShape, x);
     float[] ws = p.ws;
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, ws, p.uT);
+    p.bindMask(mask, goBackwards);
+    p.gate = gate;
     p.backward = true;
     p.h0 = h0;
     p.hSeq = hSeq;
@@ -227,6 +306,7 @@ public final class Gru {
   /** The arguments of one GRU pass, reused per thread so a call allocates nothing. */
   private static final class Pass extends RecurrentPass {
     boolean resetAfter;
+    GateActivation gate = GateActivation.SIGMOID;
 
     /** Offsets: per-step extra (hz_h or r*h_prev, then its gradient), per-row scratch. */
     int e;
@@ -278,7 +358,7 @@ public final class Gru {
               ws[zo + j] += ws[so + j];
             }
           }
-          sigmoidInPlace(ws, zo, zo + 2 * u);
+          gate.applyInPlace(ws, zo, zo + 2 * u);
           if (resetAfter) {
             System.arraycopy(ws, so + 2 * u, ws, eo, u);
             for (int j = 0; j < u; j++) {
@@ -325,6 +405,10 @@ public final class Gru {
       int hpo = prevOffset(s, r);
       float[] hs = hSeq.array();
       int ho = hSeq.offset() + (r * t + s) * u;
+      if (masked(r, s)) {
+        carryState(s, r, hs, ho);
+        return;
+      }
       for (int j = 0; j < u; j++) {
         float z = ws[zo + j];
         float hpv = hp == null ? 0f : hp[hpo + j];
@@ -348,6 +432,19 @@ public final class Gru {
           int eo = e + row * u;
           int hpo = prevOffset(s, r);
           int sh = dhs + r * u;
+          if (masked(r, s)) {
+            // The state passes through unchanged; the step's gates get no gradient.
+            if (dH != null) {
+              for (int j = 0; j < u; j++) {
+                ws[sh + j] += dH[dHo + row * u + j];
+              }
+            }
+            java.util.Arrays.fill(ws, zo, zo + g, 0f);
+            if (resetAfter) {
+              java.util.Arrays.fill(ws, eo, eo + u, 0f);
+            }
+            continue;
+          }
           for (int j = 0; j < u; j++) {
             float dh = ws[sh + j] + (dH == null ? 0f : dH[dHo + row * u + j]);
             float hpv = hp == null ? 0f : hp[hpo + j];
@@ -355,11 +452,11 @@ public final class Gru {
             float rr = ws[zo + u + j];
             float hh = ws[zo + 2 * u + j];
             float dhh = dh * (1f - z) * (1f - hh * hh);
-            ws[zo + j] = dh * (hpv - hh) * z * (1f - z);
+            ws[zo + j] = dh * (hpv - hh) * gate.slope(z);
             ws[zo + 2 * u + j] = dhh;
             ws[sh + j] = dh * z;
             if (resetAfter) {
-              ws[zo + u + j] = dhh * ws[eo + j] * rr * (1f - rr);
+              ws[zo + u + j] = dhh * ws[eo + j] * gate.slope(rr);
               ws[eo + j] = dhh * rr;
             }
           }
@@ -389,7 +486,7 @@ public final class Gru {
               float hpv = hp == null ? 0f : hp[hpo + j];
               float rr = ws[zo + u + j];
               float drh = ws[so + j];
-              ws[zo + u + j] = drh * hpv * rr * (1f - rr);
+              ws[zo + u + j] = drh * hpv * gate.slope(rr);
               ws[sh + j] += drh * rr;
             }
           }

@@ -2,7 +2,6 @@ package dev.graft.tensor;
 
 import static dev.graft.tensor.RecurrentSupport.optionalShape;
 import static dev.graft.tensor.RecurrentSupport.requireShape;
-import static dev.graft.tensor.RecurrentSupport.sigmoidInPlace;
 import static dev.graft.tensor.RecurrentSupport.stepProduct;
 import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
@@ -22,8 +21,9 @@ import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
  * <p>Memory: {@link #forward} saves what {@link #backward} needs in a caller-owned workspace of
  * {@link #workspaceSize} floats, so training reuses memory and the kernels never allocate.
  *
- * <p>Not supported yet: masks (Keras {@code mask_zero} / {@code Masking}), dropout inside the cell,
- * activations other than sigmoid/tanh. {@code go_backwards} is supported (Bidirectional needs it).
+ * <p>Masks (Keras {@code mask_zero} / {@code Masking}) are a per-step {@code (N, T)} array the
+ * kernels consult. Not supported yet: dropout inside the cell, activations other than sigmoid/tanh.
+ * {@code go_backwards} is supported (Bidirectional needs it).
  */
 public final class Lstm {
   private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
@@ -66,6 +66,45 @@ public final class Lstm {
       Tensor hLast,
       Tensor cLast,
       Tensor workspace) {
+    return forward(
+        x,
+        kernel,
+        recurrentKernel,
+        bias,
+        h0,
+        c0,
+        goBackwards,
+        hSeq,
+        hLast,
+        cLast,
+        workspace,
+        null,
+        GateActivation.SIGMOID);
+  }
+
+  /**
+   * {@link #forward(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, boolean, Tensor, Tensor,
+   * Tensor, Tensor)} with Keras's step mask {@code (N, T)} (null = none): where {@code mask[n, t]}
+   * is 0 the step leaves both states unchanged and its output is the state carried over (Keras's
+   * {@code zero_output_for_mask=False}); the final states are those after the last unmasked step. A
+   * masked step costs a copy instead of the cell math (its recurrent product still runs with the
+   * other rows'). {@code gate} is the i, f, o gates' activation (Keras's {@code
+   * recurrent_activation}).
+   */
+  public static Tensor forward(
+      Tensor x,
+      Tensor kernel,
+      Tensor recurrentKernel,
+      Tensor bias,
+      Tensor h0,
+      Tensor c0,
+      boolean goBackwards,
+      Tensor hSeq,
+      Tensor hLast,
+      Tensor cLast,
+      Tensor workspace,
+      Tensor mask,
+      GateActivation gate) {
     Pass p = PASSES.get().bind("lstm forward", x, kernel, recurrentKernel, workspace);
     String op = p.op;
     requireShape(op, "bias", bias, p.gateShape, x);
@@ -80,6 +119,8 @@ public final class Lstm {
     if (goBackwards) {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
+    p.bindMask(mask, goBackwards);
+    p.gate = gate;
     p.backward = false;
     p.bias = bias;
     p.h0 = h0;
@@ -119,6 +160,38 @@ public final class Lstm {
       Tensor hSeq,
       Tensor hLast,
       Tensor cLast) {
+    return infer(
+        x,
+        kernel,
+        recurrentKernel,
+        bias,
+        h0,
+        c0,
+        goBackwards,
+        hSeq,
+        hLast,
+        cLast,
+        null,
+        GateActivation.SIGMOID);
+  }
+
+  /**
+   * {@link #infer} with Keras's step mask {@code (N, T)} (null = none) and gate activation, as
+   * {@link #forward}.
+   */
+  public static Tensor infer(
+      Tensor x,
+      Tensor kernel,
+      Tensor recurrentKernel,
+      Tensor bias,
+      Tensor h0,
+      Tensor c0,
+      boolean goBackwards,
+      Tensor hSeq,
+      Tensor hLast,
+      Tensor cLast,
+      Tensor mask,
+      GateActivation gate) {
     String op = "lstm infer";
     RecurrentSupport.requireSequence(op, x);
     int u = RecurrentSupport.units(op, recurrentKernel, 4);
@@ -133,7 +206,9 @@ public final class Lstm {
     RecurrentSupport.optionalShape(op, "c0", c0, state, x);
     RecurrentSupport.optionalShape(op, "hLast", hLast, state, x);
     RecurrentSupport.optionalShape(op, "cLast", cLast, state, x);
-    LstmInference.run(x, kernel, recurrentKernel, bias, h0, c0, goBackwards, hSeq, hLast, cLast);
+    RecurrentSupport.optionalMask(op, mask, n, t, x);
+    LstmInference.run(
+        x, kernel, recurrentKernel, bias, h0, c0, goBackwards, hSeq, hLast, cLast, mask, gate);
     return hSeq;
   }
 
@@ -179,6 +254,53 @@ public final class Lstm {
       Tensor dBias,
       Tensor dh0,
       Tensor dc0) {
+    backward(
+        x,
+        kernel,
+        recurrentKernel,
+        h0,
+        c0,
+        goBackwards,
+        hSeq,
+        workspace,
+        dHSeq,
+        dhLast,
+        dcLast,
+        dx,
+        dKernel,
+        dRecurrentKernel,
+        dBias,
+        dh0,
+        dc0,
+        null,
+        GateActivation.SIGMOID);
+  }
+
+  /**
+   * {@link #backward} of a masked {@link #forward} (the same {@code mask} and {@code gate}): a
+   * masked step passes the states' gradients through to the step before and nothing reaches its
+   * input or the weights.
+   */
+  public static void backward(
+      Tensor x,
+      Tensor kernel,
+      Tensor recurrentKernel,
+      Tensor h0,
+      Tensor c0,
+      boolean goBackwards,
+      Tensor hSeq,
+      Tensor workspace,
+      Tensor dHSeq,
+      Tensor dhLast,
+      Tensor dcLast,
+      Tensor dx,
+      Tensor dKernel,
+      Tensor dRecurrentKernel,
+      Tensor dBias,
+      Tensor dh0,
+      Tensor dc0,
+      Tensor mask,
+      GateActivation gate) {
     Pass p = PASSES.get().bind("lstm backward", x, kernel, recurrentKernel, workspace);
     String op = p.op;
     int u = p.u;
@@ -198,6 +320,8 @@ public final class Lstm {
     requireShape(op, "dRecurrentKernel", dRecurrentKernel, recurrentKernel.shape(), x);
     requireShape(op, "dBias", dBias, p.gateShape, x);
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, p.ws, p.uT);
+    p.bindMask(mask, goBackwards);
+    p.gate = gate;
     p.backward = true;
     p.h0 = h0;
     p.c0 = c0;
@@ -308,14 +432,15 @@ public final class Lstm {
       int tco,
       float[] h,
       int ho,
-      int u) {
-    if (RecurrentVector.suits(u)) {
+      int u,
+      GateActivation gate) {
+    if (gate == GateActivation.SIGMOID && RecurrentVector.suits(u)) {
       RecurrentVector.KERNELS.forward(z, zo, cp, cpo, c, co, tc, tco, h, ho, u);
       return;
     }
-    sigmoidInPlace(z, zo, zo + 2 * u);
+    gate.applyInPlace(z, zo, zo + 2 * u);
     tanhInPlace(z, zo + 2 * u, zo + 3 * u);
-    sigmoidInPlace(z, zo + 3 * u, zo + 4 * u);
+    gate.applyInPlace(z, zo + 3 * u, zo + 4 * u);
     if (cp == null) {
       for (int j = 0; j < u; j++) {
         c[co + j] = z[zo + j] * z[zo + 2 * u + j];
@@ -337,6 +462,7 @@ public final class Lstm {
     Tensor c0;
     Tensor dcLast;
     Tensor dc0;
+    GateActivation gate = GateActivation.SIGMOID;
     int cells;
     int tanhCells;
     int dcs;
@@ -372,6 +498,15 @@ public final class Lstm {
           int row = r * t + s;
           float[] cp = s > 0 ? ws : c0 == null ? null : c0.array();
           int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
+          if (masked(r, s)) {
+            carryState(s, r, hs, ho + row * u);
+            if (cp == null) {
+              java.util.Arrays.fill(ws, cells + row * u, cells + row * u + u, 0f);
+            } else {
+              System.arraycopy(cp, cpo, ws, cells + row * u, u);
+            }
+            continue;
+          }
           cell(
               ws,
               gates + row * g,
@@ -383,7 +518,8 @@ public final class Lstm {
               tanhCells + row * u,
               hs,
               ho + row * u,
-              u);
+              u,
+              gate);
         }
       }
     }
@@ -391,7 +527,7 @@ public final class Lstm {
     @Override
     void backwardRows(int r0, int r1) {
       int g = 4 * u;
-      boolean vector = RecurrentVector.suits(u);
+      boolean vector = gate == GateActivation.SIGMOID && RecurrentVector.suits(u);
       initState(dhLast, dhs, r0, r1);
       initState(dcLast, dcs, r0, r1);
       float[] dH = dHSeq == null ? null : dHSeq.array();
@@ -405,6 +541,16 @@ public final class Lstm {
           int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
           int sh = dhs + r * u;
           int sc = dcs + r * u;
+          if (masked(r, s)) {
+            // Both states pass through unchanged; the step's gates get no gradient.
+            if (dH != null) {
+              for (int j = 0; j < u; j++) {
+                ws[sh + j] += dH[dHo + row * u + j];
+              }
+            }
+            java.util.Arrays.fill(ws, zo, zo + g, 0f);
+            continue;
+          }
           if (vector) {
             RecurrentVector.KERNELS.backward(ws, zo, co, cp, cpo, sh, sc, dH, dHo + row * u, u);
             continue;
@@ -418,21 +564,37 @@ public final class Lstm {
             float tcv = ws[co + j];
             float dc = ws[sc + j] + dh * o * (1f - tcv * tcv);
             float cPrev = cp == null ? 0f : cp[cpo + j];
-            ws[zo + j] = dc * gg * i * (1f - i);
-            ws[zo + u + j] = dc * cPrev * f * (1f - f);
+            ws[zo + j] = dc * gg * gate.slope(i);
+            ws[zo + u + j] = dc * cPrev * gate.slope(f);
             ws[zo + 2 * u + j] = dc * i * (1f - gg * gg);
-            ws[zo + 3 * u + j] = dh * tcv * o * (1f - o);
+            ws[zo + 3 * u + j] = dh * tcv * gate.slope(o);
             ws[sc + j] = dc * f;
           }
         }
         if (s > 0 || dh0 != null) {
-          java.util.Arrays.fill(ws, dhs + r0 * u, dhs + r1 * u, 0f);
+          clearCarries(s, r0, r1);
           stepProduct(
               r1 - r0, u, g, ws, gates + (r0 * t + s) * g, t * g, ws, uT, u, ws, dhs + r0 * u, u);
         }
       }
       copyState(dhs, dh0, r0, r1);
       copyState(dcs, dc0, r0, r1);
+    }
+
+    /**
+     * Zeroes the dh carries of rows r0..r1 before {@code dz_s Uᵀ} adds into them, except for masked
+     * rows: their carry passes to the step before as it is (their dz is 0).
+     */
+    private void clearCarries(int s, int r0, int r1) {
+      if (mask == null) {
+        java.util.Arrays.fill(ws, dhs + r0 * u, dhs + r1 * u, 0f);
+        return;
+      }
+      for (int r = r0; r < r1; r++) {
+        if (!masked(r, s)) {
+          java.util.Arrays.fill(ws, dhs + r * u, dhs + r * u + u, 0f);
+        }
+      }
     }
   }
 }

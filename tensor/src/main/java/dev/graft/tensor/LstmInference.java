@@ -1,6 +1,5 @@
 package dev.graft.tensor;
 
-import static dev.graft.tensor.RecurrentSupport.sigmoidInPlace;
 import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
 /**
@@ -17,7 +16,7 @@ final class LstmInference implements Parallel.RangeBody {
   private static final ThreadLocal<LstmInference> CALLS =
       ThreadLocal.withInitial(LstmInference::new);
   private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[5][0]);
+      ThreadLocal.withInitial(() -> new float[6][0]);
 
   /** Each thread takes at least this many batch rows. */
   private static final int MIN_ROWS = 4;
@@ -28,6 +27,8 @@ final class LstmInference implements Parallel.RangeBody {
   private Tensor hSeq;
   private Tensor hLast;
   private Tensor cLast;
+  private Tensor mask;
+  private GateActivation gate;
   private boolean goBackwards;
   private int t;
   private int in;
@@ -46,7 +47,9 @@ final class LstmInference implements Parallel.RangeBody {
       boolean goBackwards,
       Tensor hSeq,
       Tensor hLast,
-      Tensor cLast) {
+      Tensor cLast,
+      Tensor mask,
+      GateActivation gate) {
     LstmInference call = CALLS.get();
     int n = x.shape().dim(0);
     call.t = x.shape().dim(1);
@@ -70,6 +73,8 @@ final class LstmInference implements Parallel.RangeBody {
     call.hSeq = hSeq;
     call.hLast = hLast;
     call.cLast = cLast;
+    call.mask = mask;
+    call.gate = gate;
     call.goBackwards = goBackwards;
     call.blas = Blas.current().singleThreaded();
     try {
@@ -81,6 +86,7 @@ final class LstmInference implements Parallel.RangeBody {
       call.hSeq = null;
       call.hLast = null;
       call.cLast = null;
+      call.mask = null;
       call.weights = null;
     }
   }
@@ -96,6 +102,7 @@ final class LstmInference implements Parallel.RangeBody {
     float[] z = scratch(2, g * nb);
     float[] c = scratch(3, 2 * cells);
     float[] h = scratch(4, cells);
+    float[] kept = mask == null ? null : scratch(5, cells);
     java.util.Arrays.fill(xh, (k1 - 1) * nb, k1 * nb, 1f);
     transposeIn(h0, r0, nb, xh, in * nb);
     transposeIn(c0, r0, nb, c, 0);
@@ -114,9 +121,13 @@ final class LstmInference implements Parallel.RangeBody {
         blas.sgemm(true, false, g, nb, k1, 1f, weights, 0, g, xh, 0, nb, 0f, z, 0, nb);
       }
       // Gate blocks in Keras order: i, f (sigmoid), g (tanh), o (sigmoid).
-      sigmoidInPlace(z, 0, 2 * cells);
+      gate.applyInPlace(z, 0, 2 * cells);
       tanhInPlace(z, 2 * cells, 3 * cells);
-      sigmoidInPlace(z, 3 * cells, 4 * cells);
+      gate.applyInPlace(z, 3 * cells, 4 * cells);
+      boolean anyMasked = anyMasked(r0, nb, goBackwards ? t - 1 - s : s);
+      if (anyMasked) {
+        System.arraycopy(c, 0, kept, 0, cells);
+      }
       for (int q = 0; q < cells; q++) {
         c[q] = z[cells + q] * c[q] + z[q] * z[2 * cells + q];
       }
@@ -124,6 +135,9 @@ final class LstmInference implements Parallel.RangeBody {
       tanhInPlace(c, cells, 2 * cells);
       for (int q = 0; q < cells; q++) {
         h[q] = z[3 * cells + q] * c[cells + q];
+      }
+      if (anyMasked) {
+        carryMasked(r0, nb, goBackwards ? t - 1 - s : s, kept, c, xh, h);
       }
       System.arraycopy(h, 0, xh, in * nb, cells);
       float[] out = hSeq.array();
@@ -136,6 +150,36 @@ final class LstmInference implements Parallel.RangeBody {
     }
     transposeOut(h, r0, nb, hLast);
     transposeOut(c, r0, nb, cLast);
+  }
+
+  /** Whether any of rows r0..r0+nb is masked at time {@code ts}. */
+  private boolean anyMasked(int r0, int nb, int ts) {
+    if (mask == null) {
+      return false;
+    }
+    float[] m = mask.array();
+    for (int b = 0; b < nb; b++) {
+      if (m[mask.offset() + (r0 + b) * t + ts] == 0f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Masked rows keep their states: {@code c} from {@code kept} (saved before the update), {@code h}
+   * from the previous state still in {@code xh}.
+   */
+  private void carryMasked(int r0, int nb, int ts, float[] kept, float[] c, float[] xh, float[] h) {
+    float[] m = mask.array();
+    for (int b = 0; b < nb; b++) {
+      if (m[mask.offset() + (r0 + b) * t + ts] == 0f) {
+        for (int j = 0; j < u; j++) {
+          c[j * nb + b] = kept[j * nb + b];
+          h[j * nb + b] = xh[in * nb + j * nb + b];
+        }
+      }
+    }
   }
 
   /**

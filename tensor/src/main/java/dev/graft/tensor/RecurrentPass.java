@@ -29,6 +29,15 @@ abstract class RecurrentPass implements Parallel.RangeBody {
   Tensor dhLast;
   Tensor dh0;
 
+  /**
+   * Keras's step mask {@code (N, T)} or null: where it is 0 the step is skipped (the states are
+   * carried over unchanged, and so is the output, as Keras's {@code zero_output_for_mask=False}).
+   */
+  Tensor mask;
+
+  /** Whether step {@code s} reads time {@code T-1-s} (Keras {@code go_backwards}). */
+  boolean goBackwards;
+
   /** The workspace array and the offsets (in it) of the per-step gates, dh scratch and Uᵀ. */
   float[] ws;
 
@@ -47,6 +56,15 @@ abstract class RecurrentPass implements Parallel.RangeBody {
   Shape kernelShape;
   Shape gateShape;
   Shape doubleGateShape;
+
+  /**
+   * Records the step mask (null = none) after checking it is {@code (N, T)} holding 0 (skip) and 1.
+   */
+  void bindMask(Tensor mask, boolean goBackwards) {
+    RecurrentSupport.optionalMask(op, mask, n, t, x);
+    this.mask = mask;
+    this.goBackwards = goBackwards;
+  }
 
   /** Checks and records the arguments every pass has; the caller then checks the workspace. */
   void bindCommon(
@@ -91,7 +109,34 @@ abstract class RecurrentPass implements Parallel.RangeBody {
     dHSeq = null;
     dhLast = null;
     dh0 = null;
+    mask = null;
     ws = null;
+  }
+
+  /**
+   * Whether step {@code s} of row {@code r} is masked. Step {@code s} reads time {@code T-1-s} when
+   * the input projection was reversed ({@code go_backwards}), so the mask is read at that time too,
+   * as Keras reverses the mask with the inputs.
+   */
+  boolean masked(int r, int s) {
+    if (mask == null) {
+      return false;
+    }
+    int ts = goBackwards ? t - 1 - s : s;
+    return mask.array()[mask.offset() + r * t + ts] == 0f;
+  }
+
+  /**
+   * Row {@code r}'s carried state: copies the state before step {@code s} (zeros if none) into
+   * {@code dst}: a masked step's output.
+   */
+  void carryState(int s, int r, float[] dst, int at) {
+    float[] hp = prevArray(s);
+    if (hp == null) {
+      java.util.Arrays.fill(dst, at, at + u, 0f);
+    } else {
+      System.arraycopy(hp, prevOffset(s, r), dst, at, u);
+    }
   }
 
   /** Runs {@link #forwardRows} or {@link #backwardRows} over all batch rows, split over threads. */

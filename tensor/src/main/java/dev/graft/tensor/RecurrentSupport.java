@@ -99,6 +99,14 @@ final class RecurrentSupport {
     }
   }
 
+  /** Throws unless {@code mask} is null or {@code (n, t)}; allocates nothing when it fits. */
+  static void optionalMask(String op, Tensor mask, int n, int t, Tensor input) {
+    if (mask != null
+        && (mask.rank() != 2 || mask.shape().dim(0) != n || mask.shape().dim(1) != t)) {
+      requireShape(op, "mask", mask, Shape.of(n, t), input);
+    }
+  }
+
   static void requireNonNull(String op, String name, Tensor t) {
     if (t == null) {
       throw new IllegalArgumentException(op + ": " + name + " must not be null");

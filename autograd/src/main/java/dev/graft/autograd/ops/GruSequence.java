@@ -1,6 +1,7 @@
 package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Node;
+import dev.graft.tensor.GateActivation;
 import dev.graft.tensor.Gru;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
@@ -14,8 +15,9 @@ public final class GruSequence extends RecurrentSequence {
       boolean returnSequences,
       boolean goBackwards,
       boolean resetAfter,
-      boolean returnState) {
-    super(units, returnSequences, goBackwards, returnState);
+      boolean returnState,
+      GateActivation gate) {
+    super(units, returnSequences, goBackwards, returnState, gate);
     this.resetAfter = resetAfter;
   }
 
@@ -47,14 +49,41 @@ public final class GruSequence extends RecurrentSequence {
       boolean goBackwards,
       boolean resetAfter,
       boolean returnState) {
+    return of(
+        x,
+        kernel,
+        recurrent,
+        bias,
+        null,
+        returnSequences,
+        goBackwards,
+        resetAfter,
+        returnState,
+        GateActivation.SIGMOID);
+  }
+
+  /**
+   * As {@link #of(Node, Node, Node, Node, boolean, boolean, boolean, boolean)} with Keras's step
+   * mask {@code (N, T)} (null = none; see {@link RecurrentSequence}) and the z, r gates' activation
+   * {@code gate} (Keras's {@code recurrent_activation}).
+   */
+  public static Node of(
+      Node x,
+      Node kernel,
+      Node recurrent,
+      Node bias,
+      Node mask,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean resetAfter,
+      boolean returnState,
+      GateActivation gate) {
     int units = recurrent.shape().dim(0);
-    return x.graph()
-        .apply(
-            new GruSequence(units, returnSequences, goBackwards, resetAfter, returnState),
-            x,
-            kernel,
-            recurrent,
-            bias);
+    GruSequence op =
+        new GruSequence(units, returnSequences, goBackwards, resetAfter, returnState, gate);
+    return mask == null
+        ? x.graph().apply(op, x, kernel, recurrent, bias)
+        : x.graph().apply(op, x, kernel, recurrent, bias, mask);
   }
 
   @Override
@@ -84,13 +113,21 @@ public final class GruSequence extends RecurrentSequence {
 
   @Override
   void runForward(
-      Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws, boolean forGradient) {
-    Gru.forward(in[0], in[1], in[2], in[3], resetAfter, null, goBackwards, hSeq, hLast, ws);
+      Tensor[] in,
+      Tensor mask,
+      Tensor hSeq,
+      Tensor hLast,
+      Tensor cLast,
+      Tensor ws,
+      boolean forGradient) {
+    Gru.forward(
+        in[0], in[1], in[2], in[3], resetAfter, null, goBackwards, hSeq, hLast, ws, mask, gate);
   }
 
   @Override
   void runBackward(
       Tensor[] in,
+      Tensor mask,
       Tensor hSeq,
       Tensor ws,
       Tensor dHSeq,
@@ -112,6 +149,8 @@ public final class GruSequence extends RecurrentSequence {
         grads[1],
         grads[2],
         grads[3],
-        null);
+        null,
+        mask,
+        gate);
   }
 }

@@ -1,6 +1,7 @@
 package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Node;
+import dev.graft.tensor.GateActivation;
 import dev.graft.tensor.Lstm;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
@@ -8,8 +9,12 @@ import dev.graft.tensor.Tensor;
 /** Keras's LSTM over a sequence (gates i, f, c, o; sigmoid and tanh), fused. */
 public final class LstmSequence extends RecurrentSequence {
   private LstmSequence(
-      int units, boolean returnSequences, boolean goBackwards, boolean returnState) {
-    super(units, returnSequences, goBackwards, returnState);
+      int units,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean returnState,
+      GateActivation gate) {
+    super(units, returnSequences, goBackwards, returnState, gate);
   }
 
   /**
@@ -38,14 +43,38 @@ public final class LstmSequence extends RecurrentSequence {
       boolean returnSequences,
       boolean goBackwards,
       boolean returnState) {
+    return of(
+        x,
+        kernel,
+        recurrent,
+        bias,
+        null,
+        returnSequences,
+        goBackwards,
+        returnState,
+        GateActivation.SIGMOID);
+  }
+
+  /**
+   * As {@link #of(Node, Node, Node, Node, boolean, boolean, boolean)} with Keras's step mask {@code
+   * (N, T)} (null = none; see {@link RecurrentSequence}) and the i, f, o gates' activation {@code
+   * gate} (Keras's {@code recurrent_activation}).
+   */
+  public static Node of(
+      Node x,
+      Node kernel,
+      Node recurrent,
+      Node bias,
+      Node mask,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean returnState,
+      GateActivation gate) {
     int units = recurrent.shape().dim(0);
-    return x.graph()
-        .apply(
-            new LstmSequence(units, returnSequences, goBackwards, returnState),
-            x,
-            kernel,
-            recurrent,
-            bias);
+    LstmSequence op = new LstmSequence(units, returnSequences, goBackwards, returnState, gate);
+    return mask == null
+        ? x.graph().apply(op, x, kernel, recurrent, bias)
+        : x.graph().apply(op, x, kernel, recurrent, bias, mask);
   }
 
   @Override
@@ -75,17 +104,26 @@ public final class LstmSequence extends RecurrentSequence {
 
   @Override
   void runForward(
-      Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws, boolean forGradient) {
+      Tensor[] in,
+      Tensor mask,
+      Tensor hSeq,
+      Tensor hLast,
+      Tensor cLast,
+      Tensor ws,
+      boolean forGradient) {
     if (forGradient) {
-      Lstm.forward(in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast, ws);
+      Lstm.forward(
+          in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast, ws, mask, gate);
     } else {
-      Lstm.infer(in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast);
+      Lstm.infer(
+          in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast, mask, gate);
     }
   }
 
   @Override
   void runBackward(
       Tensor[] in,
+      Tensor mask,
       Tensor hSeq,
       Tensor ws,
       Tensor dHSeq,
@@ -109,6 +147,8 @@ public final class LstmSequence extends RecurrentSequence {
         grads[2],
         grads[3],
         null,
-        null);
+        null,
+        mask,
+        gate);
   }
 }

@@ -3,9 +3,11 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
+import dev.graft.tensor.GateActivation;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Base of the fused recurrent ops (LSTM, GRU) over a whole sequence {@code x (N, T, in)} with
@@ -19,6 +21,10 @@ import java.util.List;
  * {@code (N, T·u + s·u)} or {@code (N, u + s·u)}. A graph node has one output, so the layer slices
  * the parts out with {@link Slice}; gradients arriving at the states flow into the kernel's {@code
  * dhLast}/{@code dcLast}.
+ *
+ * <p>An optional fifth input is Keras's step mask {@code (N, T)} (1 = keep, 0 = skip): a masked
+ * step carries the states over unchanged and outputs the carried state (Keras's {@code
+ * zero_output_for_mask=False}); nothing flows back to its input. The mask gets no gradient.
  */
 public abstract class RecurrentSequence extends Op {
   /** Hidden units. */
@@ -33,7 +39,16 @@ public abstract class RecurrentSequence extends Op {
   /** Whether the final states are packed after the output. */
   protected final boolean returnState;
 
-  RecurrentSequence(int units, boolean returnSequences, boolean goBackwards, boolean returnState) {
+  /** The gates' activation (Keras's {@code recurrent_activation}). */
+  protected final GateActivation gate;
+
+  RecurrentSequence(
+      int units,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean returnState,
+      GateActivation gate) {
+    this.gate = gate;
     this.units = units;
     this.returnSequences = returnSequences;
     this.goBackwards = goBackwards;
@@ -66,11 +81,18 @@ public abstract class RecurrentSequence extends Op {
    * workspace (else an inference kernel may skip saving it).
    */
   abstract void runForward(
-      Tensor[] in, Tensor hSeq, Tensor hLast, Tensor cLast, Tensor ws, boolean forGradient);
+      Tensor[] in,
+      Tensor mask,
+      Tensor hSeq,
+      Tensor hLast,
+      Tensor cLast,
+      Tensor ws,
+      boolean forGradient);
 
   /** Runs the backward kernel ({@code dcLast} is null for cells without a carry state). */
   abstract void runBackward(
       Tensor[] in,
+      Tensor mask,
       Tensor hSeq,
       Tensor ws,
       Tensor dHSeq,
@@ -84,13 +106,19 @@ public abstract class RecurrentSequence extends Op {
         + units
         + (returnSequences ? ", sequences" : "")
         + (goBackwards ? ", back" : "")
-        + (returnState ? ", state" : "");
+        + (returnState ? ", state" : "")
+        + (gate == GateActivation.SIGMOID ? "" : ", " + gate.name().toLowerCase(Locale.ROOT));
   }
 
   @Override
   public Shape outputShape(List<Shape> in) {
-    Shapes.arity(kind(), in, 4);
+    if (in.size() != 5) {
+      Shapes.arity(kind(), in, 4);
+    }
     Shape x = in.get(0);
+    if (in.size() == 5 && (in.get(4).rank() != 2 || !compatible(in.get(4), x))) {
+      throw shapeError("mask " + in.get(4) + " does not fit input " + x + ": want (batch, time)");
+    }
     int g = gates() * units;
     if (x.rank() != 3
         || !in.get(1).equals(Shape.of(x.dim(2), g))
@@ -120,6 +148,15 @@ public abstract class RecurrentSequence extends Op {
     return returnSequences ? Shape.of(x.dim(0), x.dim(1), units) : Shape.of(x.dim(0), units);
   }
 
+  private static boolean compatible(Shape mask, Shape x) {
+    for (int i = 0; i < 2; i++) {
+      if (mask.dim(i) != x.dim(i) && mask.dim(i) != Shape.UNKNOWN && x.dim(i) != Shape.UNKNOWN) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public Shape workspaceShape(List<Shape> in, Shape out) {
     Shape x = in.get(0);
@@ -134,6 +171,7 @@ public abstract class RecurrentSequence extends Op {
   /** Views into one node's buffers, made on the first run. */
   private static final class Views {
     Tensor[] in;
+    Tensor mask;
     Tensor hSeq;
     Tensor ws;
     Tensor[] grads;
@@ -179,6 +217,8 @@ public abstract class RecurrentSequence extends Op {
     for (int i = 0; i < 4; i++) {
       v.in[i] = a.input(base + i);
     }
+    int maskAt = forwardNode ? 4 : 6;
+    v.mask = a.inputCount() > maskAt ? a.input(maskAt) : null;
     if (!forwardNode) {
       v.grads = new Tensor[4];
       int off = 0;
@@ -197,10 +237,11 @@ public abstract class RecurrentSequence extends Op {
     Views v = views(a, true);
     boolean forGradient = a.backwardReads();
     if (!returnState) {
-      runForward(v.in, v.hSeq, returnSequences ? null : a.output(), null, v.ws, forGradient);
+      runForward(
+          v.in, v.mask, v.hSeq, returnSequences ? null : a.output(), null, v.ws, forGradient);
       return;
     }
-    runForward(v.in, v.hSeq, v.hLast, v.cLast, v.ws, forGradient);
+    runForward(v.in, v.mask, v.hSeq, v.hLast, v.cLast, v.ws, forGradient);
     pack(v, a.output());
   }
 
@@ -261,19 +302,27 @@ public abstract class RecurrentSequence extends Op {
     Node w = self.input(1);
     Node u = self.input(2);
     Node b = self.input(3);
-    Node packed = self.graph().apply(new Grad(this), self, x, w, u, b, g);
+    boolean masked = self.inputs().size() == 5;
+    Node packed =
+        masked
+            ? self.graph().apply(new Grad(this), self, x, w, u, b, g, self.input(4))
+            : self.graph().apply(new Grad(this), self, x, w, u, b, g);
     int ow = 0;
     int ou = ow + w.shape().size();
     int ob = ou + u.shape().size();
     int ox = ob + b.shape().size();
-    return List.of(
-        Part.of(packed, ox, x.shape()),
-        Part.of(packed, ow, w.shape()),
-        Part.of(packed, ou, u.shape()),
-        Part.of(packed, ob, b.shape()));
+    List<Node> grads = new java.util.ArrayList<>();
+    grads.add(Part.of(packed, ox, x.shape()));
+    grads.add(Part.of(packed, ow, w.shape()));
+    grads.add(Part.of(packed, ou, u.shape()));
+    grads.add(Part.of(packed, ob, b.shape()));
+    if (masked) {
+      grads.add(null);
+    }
+    return grads;
   }
 
-  /** All four gradients, packed; inputs {@code (forward node, x, W, U, b, dOut)}. */
+  /** All four gradients, packed; inputs {@code (forward node, x, W, U, b, dOut[, mask])}. */
   static final class Grad extends BackwardOp {
     private final RecurrentSequence fwd;
 
@@ -313,11 +362,12 @@ public abstract class RecurrentSequence extends Op {
       Tensor g = a.input(5);
       if (fwd.returnState) {
         fwd.unpack(v, g);
-        fwd.runBackward(v.in, v.hSeq, v.ws, v.dHSeq, v.dhLast, v.dcLast, v.grads);
+        fwd.runBackward(v.in, v.mask, v.hSeq, v.ws, v.dHSeq, v.dhLast, v.dcLast, v.grads);
         return;
       }
       fwd.runBackward(
           v.in,
+          v.mask,
           v.hSeq,
           v.ws,
           fwd.returnSequences ? g : null,

@@ -28,6 +28,7 @@ import dev.graft.layers.ImageAugmentation;
 import dev.graft.layers.LayerNormalization;
 import dev.graft.layers.LeakyRelu;
 import dev.graft.layers.Lstm;
+import dev.graft.layers.Masking;
 import dev.graft.layers.Maximum;
 import dev.graft.layers.Minimum;
 import dev.graft.layers.Multiply;
@@ -80,6 +81,7 @@ final class KerasLayers {
     REGISTRY.put("Dropout", c -> new Dropout((float) c.num("rate", 0)));
     REGISTRY.put("Activation", c -> new ActivationLayer(activation(c, "activation")));
     REGISTRY.put("Embedding", c -> embedding(c));
+    REGISTRY.put("Masking", c -> new Masking((float) c.num("mask_value", 0)));
     REGISTRY.put("LSTM", c -> recurrent(c, new Lstm(c.integer("units"))));
     REGISTRY.put("GRU", c -> gru(c));
     REGISTRY.put("Concatenate", c -> new Concatenate(c.integer("axis", -1)));
@@ -343,8 +345,8 @@ final class KerasLayers {
   }
 
   private static Layer embedding(Cfg c) {
-    require(c, !c.bool("mask_zero", false), "mask_zero", true);
-    return new Embedding(c.integer("input_dim"), c.integer("output_dim"));
+    return new Embedding(c.integer("input_dim"), c.integer("output_dim"))
+        .maskZero(c.bool("mask_zero", false));
   }
 
   private static Layer gru(Cfg c) {
@@ -353,14 +355,30 @@ final class KerasLayers {
 
   private static Layer recurrent(Cfg c, Recurrent l) {
     String act = c.name("activation", "tanh");
-    require(c, act.equals("tanh"), "activation", act);
-    String rec = c.name("recurrent_activation", "sigmoid");
-    require(c, rec.equals("sigmoid"), "recurrent_activation", rec);
+    if (!act.equals("tanh")) {
+      throw new IllegalArgumentException(
+          c.where()
+              + ": unsupported activation="
+              + act
+              + " (Graft's fused recurrent kernels run tanh only)");
+    }
+    if (!(l instanceof SimpleRnn)) {
+      String rec = c.name("recurrent_activation", "sigmoid");
+      if (!rec.equals("sigmoid") && !rec.equals("hard_sigmoid")) {
+        throw new IllegalArgumentException(
+            c.where()
+                + ": unsupported recurrent_activation="
+                + rec
+                + " (Graft's fused recurrent kernels run sigmoid or hard_sigmoid)");
+      }
+      // hard_sigmoid as Keras 2, tf.keras and TensorFlow.js define it: clip(0.2 x + 0.5, 0, 1).
+      l.recurrentActivation(rec);
+    }
     require(c, c.bool("use_bias", true), "use_bias", false);
     require(c, !c.bool("stateful", false), "stateful", true);
-    require(c, c.num("dropout", 0) == 0, "dropout", c.get("dropout"));
-    require(c, c.num("recurrent_dropout", 0) == 0, "recurrent_dropout", c.get("recurrent_dropout"));
-    return l.returnSequences(c.bool("return_sequences", false))
+    return l.dropout(c.num("dropout", 0))
+        .recurrentDropout(c.num("recurrent_dropout", 0))
+        .returnSequences(c.bool("return_sequences", false))
         .goBackwards(c.bool("go_backwards", false))
         .returnState(c.bool("return_state", false));
   }
