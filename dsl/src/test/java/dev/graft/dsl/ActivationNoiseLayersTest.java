@@ -378,6 +378,14 @@ class ActivationNoiseLayersTest {
     assertEquals(Activation.HARD_SIGMOID_KERAS2, Activation.ofKeras2("hard_sigmoid"));
     assertEquals(Activation.HARD_SIGMOID_KERAS2, Activation.of("hard_sigmoid_keras2"));
     assertEquals(Activation.RELU, Activation.ofKeras2("relu"));
+    Model relu6 = model(in, activation("relu6").on(in));
+    assertValues(new float[] {0, 0, 0, 1, 2.6f, 4}, relu6.predict(x), 0, "relu6");
+    assertValues(
+        new float[] {0, 0, 0, 6, 0, 0},
+        model(in, activation("relu6").on(in))
+            .predict(Tensor.of(new float[] {-1, 0, 0, 7, 0, 0}, 1, 6)),
+        0,
+        "relu6 clip");
   }
 
   @Test
