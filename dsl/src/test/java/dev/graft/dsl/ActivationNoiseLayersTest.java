@@ -423,6 +423,57 @@ class ActivationNoiseLayersTest {
         ".keras round trip of keras3 form");
   }
 
+  // ---- loading configs as Keras 3, tf.keras 2 and TensorFlow.js write them ----
+
+  private static Layer load(String cls, String config) {
+    return ModelIO.layerFromConfig(
+        "{\"class_name\": \"" + cls + "\", \"config\": {\"name\": \"l\"" + config + "}}");
+  }
+
+  @Test
+  void loaderReadsEveryKerasSpelling() {
+    assertEquals(
+        0.2, (double) load("LeakyReLU", ", \"alpha\": 0.2").config().get("negative_slope"), 1e-9);
+    assertEquals(
+        0.1,
+        (double) load("LeakyReLU", ", \"negative_slope\": 0.1").config().get("negative_slope"),
+        1e-9);
+    assertEquals(0.3, (double) load("LeakyReLU", "").config().get("negative_slope"), 1e-9);
+    Map<String, Object> relu =
+        load("ReLU", ", \"max_value\": 6, \"negative_slope\": 0.1, \"threshold\": 0.5").config();
+    assertEquals(6.0, (double) relu.get("max_value"));
+    assertEquals(0.5, (double) relu.get("threshold"));
+    assertEquals(null, load("ReLU", ", \"maxValue\": null").config().get("max_value"));
+    assertEquals(1, load("Softmax", ", \"axis\": [1]").config().get("axis"));
+    assertEquals(
+        List.of(1, 2), load("UnitNormalization", ", \"axis\": [1, 2]").config().get("axis"));
+    assertEquals(
+        "L2",
+        ((Map<?, ?>)
+                load(
+                        "PReLU",
+                        ", \"alpha_regularizer\": {\"class_name\": \"L2\", \"config\": {\"l2\": 0.05}},"
+                            + " \"shared_axes\": [1]")
+                    .config()
+                    .get("alpha_regularizer"))
+            .get("class_name"));
+    assertEquals("SpatialDropout3D", load("SpatialDropout3D", ", \"rate\": 0.1").className());
+    assertEquals(
+        0.25,
+        (double) load("GaussianNoise", ", \"stddev\": 0.25, \"seed\": 3").config().get("stddev"));
+    String[][] refused = {
+      {"AlphaDropout", ", \"rate\": 0.1, \"noise_shape\": [null, 1, 4]", "noise_shape"},
+      {"SpatialDropout2D", ", \"rate\": 0.1, \"data_format\": \"channels_first\"", "data_format"},
+      {"Softmax", ", \"axis\": [1, 2]", "axis"},
+      {"PReLU", ", \"alpha_constraint\": {\"class_name\": \"NonNeg\"}", "alpha_constraint"},
+      {"GaussianDropout", "", "rate"},
+    };
+    for (String[] r : refused) {
+      var e = assertThrows(IllegalArgumentException.class, () -> load(r[0], r[1]), r[0]);
+      assertTrue(e.getMessage().contains(r[2]), r[0] + ": " + e.getMessage());
+    }
+  }
+
   // ---- save / load ----
 
   @Test
