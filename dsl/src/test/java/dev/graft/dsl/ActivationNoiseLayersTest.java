@@ -300,6 +300,15 @@ class ActivationNoiseLayersTest {
           kept ? a * r.getFlat(i) : 0, dx.getFlat(i), 1e-5, "alpha dropout d x[" + i + "]");
     }
     assertEquals(rate, dropped / (double) y.size(), 0.01, "fraction dropped");
+    Tensor forwardOnly = forwardOnlyTraining(alphaDropout(rate), x);
+    int droppedForwardOnly = 0;
+    for (int i = 0; i < y.size(); i++) {
+      float v = forwardOnly.getFlat(i);
+      boolean kept = Math.abs(v - (a * x.getFlat(i) + b)) < 1e-5;
+      assertTrue(kept || Math.abs(v - (a * alphaP + b)) < 1e-5, "forward-only value " + v);
+      droppedForwardOnly += kept ? 0 : 1;
+    }
+    assertEquals(rate, droppedForwardOnly / (double) y.size(), 0.01, "fraction dropped (forward)");
     assertEquals(0, mean(y), 0.03, "mean kept at 0");
     assertEquals(1, variance(y), 0.03, "variance kept at 1");
   }
@@ -315,6 +324,21 @@ class ActivationNoiseLayersTest {
     LayerHarness h2 = run(spatialDropout2d(0.4), x2, true);
     checkChannels(h2.output(), 32, 20, 6, 0.4);
     checkMaskGradient(h2, x2, h2.output(), "spatial_dropout2d");
+    // without a backward pass (noise right after the input) the mask is drawn in the output
+    checkChannels(forwardOnlyTraining(spatialDropout1d(0.5), x1), 64, 10, 8, 0.5);
+  }
+
+  /** The layer's output in a training run of a plan that has no backward pass. */
+  private static Tensor forwardOnlyTraining(Layer layer, Tensor x) {
+    layer.ensureBuilt(List.of(x.shape()));
+    dev.graft.autograd.Graph g = new dev.graft.autograd.Graph();
+    dev.graft.autograd.Node in = g.placeholder("x", x.shape().withBatch(Shape.UNKNOWN));
+    dev.graft.autograd.Node y = layer.call(new dev.graft.layers.CallContext(g), List.of(in)).get(0);
+    dev.graft.autograd.Plan plan =
+        new dev.graft.autograd.Program(List.of(y)).newPlan(x.shape().dim(0));
+    plan.input("x").copyFrom(x);
+    plan.run(true);
+    return plan.output(0);
   }
 
   /** Each (sample, channel) is 0 everywhere or {@code 1 / (1 - rate)} everywhere. */
