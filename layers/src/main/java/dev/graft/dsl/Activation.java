@@ -2,6 +2,7 @@ package dev.graft.dsl;
 
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.Relu;
+import dev.graft.autograd.ops.ReluVariant;
 import dev.graft.autograd.ops.Sigmoid;
 import dev.graft.autograd.ops.Softmax;
 import dev.graft.autograd.ops.Tanh;
@@ -47,7 +48,9 @@ public enum Activation {
    * "hard_sigmoid_keras2"} so that a reloaded {@code .keras} file keeps the Keras 2 form; Keras 3
    * itself has no function of that name, and refuses it rather than compute the other form.
    */
-  HARD_SIGMOID_KERAS2;
+  HARD_SIGMOID_KERAS2,
+  /** {@code min(max(x, 0), 6)} (Keras's and TensorFlow.js's {@code relu6}). */
+  RELU6;
 
   /** Keras's name, e.g. {@code relu}. */
   public String kerasName() {
@@ -78,7 +81,7 @@ public enum Activation {
             + name
             + "\"; expected one of linear, relu, sigmoid, tanh, softmax, elu, selu, gelu, silu"
             + " (swish), leaky_relu, hard_sigmoid, softplus, softsign, exponential,"
-            + " hard_sigmoid_keras2");
+            + " hard_sigmoid_keras2, relu6");
   }
 
   /**
@@ -100,6 +103,7 @@ public enum Activation {
       case SIGMOID -> Sigmoid.of(x);
       case TANH -> Tanh.of(x);
       case SOFTMAX -> Softmax.of(x, -1);
+      case RELU6 -> ReluVariant.of(x, 0f, 0f, 6f);
       default -> dev.graft.autograd.ops.Activation.of(Pointwise.Fn.valueOf(name()), x);
     };
   }

@@ -14,7 +14,7 @@ import java.util.Locale;
  * A mask is drawn per element or, for spatial dropout, per (sample, channel) and shared over the
  * other axes (Keras's noise shape {@code (batch, 1, ..., 1, channels)}). Random values come from
  * the plan's {@link Rng}, so {@code Graft.seed} makes them reproducible; the mask is kept in the
- * workspace for the backward pass.
+ * workspace when a backward pass reads it.
  */
 public final class Noise extends Elementwise {
   /** What is drawn. */
@@ -108,6 +108,12 @@ public final class Noise extends Elementwise {
   }
 
   @Override
+  public Shape workspaceShape(List<Shape> inputs, Shape output, boolean backwardReads) {
+    // the mask is kept only for a gradient; without one it is drawn into the output buffer
+    return backwardReads ? workspaceShape(inputs, output) : null;
+  }
+
+  @Override
   public void forward(Args a) {
     Tensor x = a.input(0);
     Tensor out = a.output();
@@ -125,10 +131,12 @@ public final class Noise extends Elementwise {
       return;
     }
     Tensor ws = a.workspace();
-    float[] m = ws.array();
-    int mo = ws.offset();
+    float[] m = ws != null ? ws.array() : o;
+    int mo = ws != null ? ws.offset() : oo;
     if (!active) {
-      java.util.Arrays.fill(m, mo, mo + n, 1f);
+      if (ws != null) {
+        java.util.Arrays.fill(m, mo, mo + n, 1f);
+      }
       System.arraycopy(xs, xo, o, oo, n);
       return;
     }
