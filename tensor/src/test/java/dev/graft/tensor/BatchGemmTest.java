@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link BatchGemm} against a naive double-precision product per matrix. */
+/** {@link BatchGemm} against a naive double-precision product per matrix; {@link MaskFill}. */
 class BatchGemmTest {
   private static double[] naive(Tensor a, boolean ta, Tensor b, boolean tb, int batch) {
     int ra = a.shape().dim(-2);
@@ -69,5 +69,27 @@ class BatchGemmTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> BatchGemm.matmul(Tensor.zeros(3, 4), false, a, false));
+  }
+
+  @Test
+  void maskFillBroadcastsTheMaskOverSizeOneAxes() {
+    Tensor x = TestTensors.random(5, 2, 3, 2, 4);
+    Tensor mask = TestTensors.random(6, 2, 1, 2, 4);
+    for (int i = 0; i < mask.size(); i += 3) {
+      mask.setFlat(i, 0f);
+    }
+    Tensor out = MaskFill.fill(x, mask, -7f);
+    double[] want = new double[x.size()];
+    for (int b = 0; b < 2; b++) {
+      for (int h = 0; h < 3; h++) {
+        for (int i = 0; i < 8; i++) {
+          int at = (b * 3 + h) * 8 + i;
+          want[at] = mask.getFlat(b * 8 + i) != 0f ? x.getFlat(at) : -7;
+        }
+      }
+    }
+    TestTensors.assertClose(want, out, 0, 0, "mask_fill");
+    assertThrows(
+        IllegalArgumentException.class, () -> MaskFill.fill(x, Tensor.zeros(2, 3, 1, 3), 0f));
   }
 }

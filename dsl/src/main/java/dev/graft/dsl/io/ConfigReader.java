@@ -6,6 +6,7 @@ import dev.graft.dsl.Model;
 import dev.graft.dsl.Sequential;
 import dev.graft.dsl.SymbolicTensor;
 import dev.graft.layers.InputLayer;
+import dev.graft.layers.KerasCallArguments;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ final class ConfigReader {
     return m;
   }
 
-  private record Ref(String layer, int node, int tensor) {}
+  record Ref(String layer, int node, int tensor) {}
 
   private Model functional(Cfg c) {
     Map<String, Layer> created = new LinkedHashMap<>();
@@ -69,7 +70,7 @@ final class ConfigReader {
         layer = in;
       } else {
         layer = layer(l, name);
-        nodes.put(name, inboundNodes(l));
+        nodes.put(name, inboundNodes(l, layer));
       }
       created.put(name, layer);
     }
@@ -163,7 +164,7 @@ final class ConfigReader {
     return out;
   }
 
-  private static Ref ref(Object o, String where) {
+  static Ref ref(Object o, String where) {
     if (o instanceof List<?> l
         && l.size() >= 3
         && l.get(0) instanceof String name
@@ -175,7 +176,7 @@ final class ConfigReader {
   }
 
   /** Each call's input refs: Keras 3 {@code {args, kwargs}} or Keras 2 lists. */
-  private static List<List<Ref>> inboundNodes(Cfg l) {
+  private static List<List<Ref>> inboundNodes(Cfg l, Layer layer) {
     List<List<Ref>> out = new ArrayList<>();
     Object raw = l.get("inbound_nodes");
     if (raw == null) {
@@ -186,7 +187,9 @@ final class ConfigReader {
     }
     for (Object node : list) {
       List<Ref> refs = new ArrayList<>();
-      if (node instanceof Map<?, ?> m) {
+      if (layer instanceof KerasCallArguments call) {
+        refs = CallArguments.refs(call, node, l.where());
+      } else if (node instanceof Map<?, ?> m) {
         collectKerasTensors(m.get("args"), refs, l.where());
       } else if (node instanceof List<?> entries) {
         for (Object e : entries) {
@@ -200,7 +203,7 @@ final class ConfigReader {
     return out;
   }
 
-  private static void collectKerasTensors(Object o, List<Ref> refs, String where) {
+  static void collectKerasTensors(Object o, List<Ref> refs, String where) {
     if (o instanceof Map<?, ?> m && "__keras_tensor__".equals(m.get("class_name"))) {
       Cfg c = new Cfg(m.get("config"), where + ".__keras_tensor__");
       refs.add(ref(c.get("keras_history"), where));

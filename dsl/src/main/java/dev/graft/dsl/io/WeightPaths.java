@@ -4,6 +4,7 @@ import dev.graft.autograd.Variable;
 import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import dev.graft.dsl.Sequential;
+import dev.graft.layers.MultiHeadAttention;
 import dev.graft.layers.NameScope;
 import dev.graft.layers.Recurrent;
 import java.util.HashMap;
@@ -15,8 +16,8 @@ import java.util.function.Function;
 /**
  * Where Keras 3's weights file keeps each variable: {@code layers/<snake_case class name, numbered
  * per class in layer order>/vars/<i>}, nested models under their own {@code layers/}, recurrent
- * layers' weights under {@code cell/vars}. The result maps each {@code vars} group path to its
- * variables (possibly none), in walk order.
+ * layers' weights under {@code cell/vars}, MultiHeadAttention's under its projections' groups. The
+ * result maps each {@code vars} group path to its variables (possibly none), in walk order.
  */
 final class WeightPaths {
   private WeightPaths() {}
@@ -47,12 +48,29 @@ final class WeightPaths {
       if (l instanceof Model nested) {
         out.put(path + "/vars", List.of());
         walk(nested, path + "/", order, out);
+      } else if (l instanceof MultiHeadAttention) {
+        out.put(path + "/vars", List.of());
+        attentionSublayers(path, l.weights(), out);
       } else if (l instanceof Recurrent) {
         out.put(path + "/vars", List.of());
         out.put(path + "/cell/vars", l.weights());
       } else {
         out.put(path + "/vars", l.weights());
       }
+    }
+  }
+
+  /**
+   * Keras 3 keeps MultiHeadAttention's weights in its EinsumDense sublayers: {@code
+   * _query_dense/vars} = [kernel, bias], then {@code _key_dense}, {@code _value_dense}, {@code
+   * _output_dense}.
+   */
+  private static void attentionSublayers(
+      String path, List<Variable> weights, Map<String, List<Variable>> out) {
+    String[] groups = {"_query_dense", "_key_dense", "_value_dense", "_output_dense"};
+    int perGroup = weights.size() / groups.length;
+    for (int i = 0; i < groups.length; i++) {
+      out.put(path + "/" + groups[i] + "/vars", weights.subList(i * perGroup, (i + 1) * perGroup));
     }
   }
 }
