@@ -212,8 +212,7 @@ class AttentionLayersTest {
     assertClose(want[0], out.output(), "mha output");
     // The scores through a model: onAll gives the output and the probabilities.
     List<SymbolicTensor> ins = List.of(input(4, 5), input(6, 3), input(6, 7), input(4, 6));
-    Model m = model(ins, l.onAll(ins));
-    List<Tensor> both = m.predict(in);
+    List<Tensor> both = model(ins, l.onAll(ins)).predict(in);
     assertClose(want[0], both.get(0), "mha output in a model");
     Tensor scores = both.get(1);
     assertEquals(dev.graft.tensor.Shape.of(2, 2, 4, 6), scores.shape());
