@@ -84,6 +84,7 @@ class OpGradientTest {
     cs.addAll(ActivationOpCases.cases());
     cs.addAll(ShapeOpCases.cases());
     cs.addAll(MaskOpCases.cases());
+    cs.addAll(AttentionOpCases.cases());
     return cs;
   }
 

@@ -13,6 +13,8 @@ import dev.graft.autograd.ops.LstmSequence;
 import dev.graft.autograd.ops.MatMul;
 import dev.graft.dsl.FitOptions;
 import dev.graft.dsl.Model;
+import dev.graft.layers.CallContext;
+import dev.graft.layers.MultiHeadAttention;
 import dev.graft.tensor.Blas;
 import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Gemm;
@@ -29,9 +31,9 @@ import java.util.Map;
 /**
  * Times the PyTorch peer's workloads ({@code ../shared/peers/torch/README.md}) through Graft: the
  * three seed models' training step, one fit epoch and predict at batch 32 (public API), and the
- * Dense / matmul / Conv2D / LSTM / concat micro-kernels (forward + backward through the IR). Same
- * shapes, warm-up (3) and repeats (20), medians in ms; prints one JSON object whose {@code figures}
- * use the peer's names. Threads: {@code -Dgraft.threads=N}.
+ * Dense / matmul / Conv2D / LSTM / concat / MultiHeadAttention micro-kernels (forward + backward
+ * through the IR). Same shapes, warm-up (3) and repeats (20), medians in ms; prints one JSON object
+ * whose {@code figures} use the peer's names. Threads: {@code -Dgraft.threads=N}.
  */
 public final class SideBySide {
   private final int warmup;
@@ -43,7 +45,9 @@ public final class SideBySide {
     this.repeats = repeats;
   }
 
-  /** Runs everything; args: {@code [--quick] [--only models,micro]}. */
+  /**
+   * Runs everything; args: {@code [--quick] [--only models,micro]} ({@code --only mha}: that one).
+   */
   public static void main(String[] args) {
     boolean quick = Arrays.asList(args).contains("--quick");
     String only = "models,micro";
@@ -61,6 +65,8 @@ public final class SideBySide {
     }
     if (only.contains("micro")) {
       s.micro();
+    } else if (only.contains("mha")) {
+      s.record("mha_4h_kd32_t64_d128_b32_fwd_bwd_ms", s.mha(new Rng(0)));
     }
     StringBuilder json = new StringBuilder("{\n  \"harness\": \"graft SideBySide\",\n");
     json.append("  \"threads\": ").append(Parallel.threads()).append(",\n");
@@ -179,5 +185,23 @@ public final class SideBySide {
     record(
         "concat_2x32x128_fwd_bwd_ms",
         fwdBwd(g, Concat.of(-1, List.of(c1, c2)), List.of(c1, c2), 50));
+    record("mha_4h_kd32_t64_d128_b32_fwd_bwd_ms", mha(rng));
+  }
+
+  /**
+   * Keras's {@code MultiHeadAttention(4, 32)} self-attention on (32, 64, 128) through the layer's
+   * own IR: forward, then the gradients of the input and of every projection's kernel and bias.
+   */
+  private double mha(Rng rng) {
+    Graph g = new Graph();
+    Node x = var(g, rng, 32, 64, 128);
+    MultiHeadAttention layer = new MultiHeadAttention(4, 32);
+    layer.ensureBuilt(List.of(x.shape(), x.shape()));
+    Node y = layer.call(new CallContext(g), List.of(x, x)).get(0);
+    List<Node> sources = new ArrayList<>(List.of(x));
+    for (Variable v : layer.weights()) {
+      sources.add(g.read(v));
+    }
+    return fwdBwd(g, y, sources, 1);
   }
 }

@@ -9,7 +9,9 @@ import dev.graft.autograd.optim.Sgd;
 import dev.graft.layers.ActivationLayer;
 import dev.graft.layers.ActivityRegularization;
 import dev.graft.layers.Add;
+import dev.graft.layers.AdditiveAttention;
 import dev.graft.layers.AlphaDropout;
+import dev.graft.layers.Attention;
 import dev.graft.layers.Average;
 import dev.graft.layers.BatchNormalization;
 import dev.graft.layers.Bidirectional;
@@ -39,6 +41,7 @@ import dev.graft.layers.Lstm;
 import dev.graft.layers.Masking;
 import dev.graft.layers.Maximum;
 import dev.graft.layers.Minimum;
+import dev.graft.layers.MultiHeadAttention;
 import dev.graft.layers.Multiply;
 import dev.graft.layers.NameScope;
 import dev.graft.layers.PRelu;
@@ -717,5 +720,35 @@ public final class Graft {
    */
   public static TimeDistributed timeDistributed(Layer layer) {
     return new TimeDistributed(layer);
+  }
+
+  /**
+   * Keras's {@code MultiHeadAttention(num_heads, key_dim)}: call it on {@code (query, value)},
+   * {@code (query, value, key)} or {@code (query, value, key, attentionMask)}.
+   *
+   * <pre>{@code
+   * jshell> var x = input(64, 128);
+   * jshell> multiHeadAttention(4, 32).useCausalMask(true).on(x, x)
+   * $2 ==> <SymbolicTensor shape=(None, 64, 128), name=multi_head_attention>
+   * }</pre>
+   */
+  public static MultiHeadAttention multiHeadAttention(int numHeads, int keyDim) {
+    return new MultiHeadAttention(numHeads, keyDim);
+  }
+
+  /**
+   * Keras's {@code Attention()} (Luong dot-product attention): call it on {@code (query, value)} or
+   * {@code (query, value, key)}.
+   */
+  public static Attention attention() {
+    return new Attention();
+  }
+
+  /**
+   * Keras's {@code AdditiveAttention()} (Bahdanau attention with a learned scale): call it on
+   * {@code (query, value)} or {@code (query, value, key)}.
+   */
+  public static AdditiveAttention additiveAttention() {
+    return new AdditiveAttention();
   }
 }

@@ -129,6 +129,33 @@ class LayerContractTest {
             Map.of("axes", 1, "normalize", true),
             vec,
             vec),
+        merge(
+            "multi_head_attention",
+            () -> multiHeadAttention(2, 3).valueDim(2).useCausalMask(true),
+            Map.of("num_heads", 2, "key_dim", 3, "value_dim", 2),
+            seq,
+            seq),
+        merge(
+            "multi_head_attention_key_mask",
+            () -> multiHeadAttention(2, 3).outputShape(3),
+            Map.of("output_shape", List.of(3)),
+            seq,
+            new int[] {3, 2},
+            new int[] {3, 6},
+            new int[] {5, 3}),
+        merge(
+            "attention",
+            () -> attention().useScale(true).scoreMode("concat"),
+            Map.of("use_scale", true, "score_mode", "concat"),
+            seq,
+            seq),
+        merge(
+            "additive_attention",
+            Graft::additiveAttention,
+            Map.of("use_scale", true),
+            seq,
+            seq,
+            seq),
         spec("permute", () -> permute(2, 1), seq, Map.of("dims", List.of(2, 1))),
         spec(
             "conv1d",

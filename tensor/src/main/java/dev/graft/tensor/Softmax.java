@@ -136,7 +136,7 @@ public final class Softmax {
     }
     double sum = 0;
     for (int k = 0; k < n; k++) {
-      float e = (float) Math.exp(xs[xo + k * stride] - m);
+      float e = FastExp.nonPositive(xs[xo + k * stride] - m);
       sum += e;
       if (!log) {
         o[oo + k * stride] = e;

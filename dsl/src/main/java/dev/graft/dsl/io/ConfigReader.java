@@ -7,6 +7,7 @@ import dev.graft.dsl.Model;
 import dev.graft.dsl.Sequential;
 import dev.graft.dsl.SymbolicTensor;
 import dev.graft.layers.InputLayer;
+import dev.graft.layers.KerasCallArguments;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ final class ConfigReader {
     return m;
   }
 
-  private record Ref(String layer, int node, int tensor) {}
+  record Ref(String layer, int node, int tensor) {}
 
   /** One recorded call: its input refs and Keras's {@code training=} argument. */
   private record Inbound(List<Ref> refs, TrainingMode mode) {}
@@ -77,7 +78,7 @@ final class ConfigReader {
         layer = in;
       } else {
         layer = layer(l, name);
-        nodes.put(name, inboundNodes(l));
+        nodes.put(name, inboundNodes(l, layer));
       }
       created.put(name, layer);
     }
@@ -173,7 +174,7 @@ final class ConfigReader {
     return out;
   }
 
-  private static Ref ref(Object o, String where) {
+  static Ref ref(Object o, String where) {
     if (o instanceof List<?> l
         && l.size() >= 3
         && l.get(0) instanceof String name
@@ -185,7 +186,7 @@ final class ConfigReader {
   }
 
   /** Each call's input refs and mode: Keras 3 {@code {args, kwargs}} or Keras 2 lists. */
-  private static List<Inbound> inboundNodes(Cfg l) {
+  private static List<Inbound> inboundNodes(Cfg l, Layer layer) {
     List<Inbound> out = new ArrayList<>();
     Object raw = l.get("inbound_nodes");
     if (raw == null) {
@@ -197,17 +198,14 @@ final class ConfigReader {
     String where = l.where() + ".inbound_nodes";
     for (Object node : list) {
       List<Ref> refs = new ArrayList<>();
-      Object kwargs = null;
-      if (node instanceof Map<?, ?> m) {
+      Object kwargs = kwargs(node);
+      if (layer instanceof KerasCallArguments call) {
+        refs = CallArguments.refs(call, node, l.where());
+      } else if (node instanceof Map<?, ?> m) {
         collectKerasTensors(m.get("args"), refs, l.where());
-        kwargs = m.get("kwargs");
       } else if (node instanceof List<?> entries) {
         for (Object e : entries) {
           refs.add(ref(e, where));
-          // Keras 2 repeats the call's kwargs as each input's fourth element.
-          if (e instanceof List<?> entry && entry.size() > 3 && kwargs == null) {
-            kwargs = entry.get(3);
-          }
         }
       } else {
         throw new IllegalArgumentException(l.where() + ": bad inbound node " + Cfg.brief(node));
@@ -215,6 +213,21 @@ final class ConfigReader {
       out.add(new Inbound(refs, training(kwargs, where)));
     }
     return out;
+  }
+
+  /** A call's kwargs: Keras 3's {@code kwargs}, or Keras 2's fourth element of each input. */
+  private static Object kwargs(Object node) {
+    if (node instanceof Map<?, ?> m) {
+      return m.get("kwargs");
+    }
+    if (node instanceof List<?> entries) {
+      for (Object e : entries) {
+        if (e instanceof List<?> entry && entry.size() > 3) {
+          return entry.get(3);
+        }
+      }
+    }
+    return null;
   }
 
   /** Keras's {@code training=} call argument from a node's kwargs (absent or null: none). */
@@ -230,7 +243,7 @@ final class ConfigReader {
         where + ": the call argument training must be true, false or null; got " + Cfg.brief(t));
   }
 
-  private static void collectKerasTensors(Object o, List<Ref> refs, String where) {
+  static void collectKerasTensors(Object o, List<Ref> refs, String where) {
     if (o instanceof Map<?, ?> m && "__keras_tensor__".equals(m.get("class_name"))) {
       Cfg c = new Cfg(m.get("config"), where + ".__keras_tensor__");
       refs.add(ref(c.get("keras_history"), where));

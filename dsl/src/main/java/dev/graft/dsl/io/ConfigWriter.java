@@ -7,6 +7,7 @@ import dev.graft.dsl.Model;
 import dev.graft.dsl.Sequential;
 import dev.graft.dsl.SymbolicTensor;
 import dev.graft.layers.InputLayer;
+import dev.graft.layers.KerasCallArguments;
 import dev.graft.layers.Lambda;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
@@ -161,6 +162,9 @@ final class ConfigWriter {
       kt.put("class_name", "__keras_tensor__");
       kt.put("config", tc);
       tensors.add(kt);
+    }
+    if (c.layer() instanceof KerasCallArguments) {
+      return CallArguments.node(c, tensors);
     }
     Map<String, Object> n = new LinkedHashMap<>();
     n.put("args", tensors.size() == 1 ? tensors : List.of(tensors));

@@ -5,7 +5,9 @@ import dev.graft.dsl.Layer;
 import dev.graft.layers.ActivationLayer;
 import dev.graft.layers.ActivityRegularization;
 import dev.graft.layers.Add;
+import dev.graft.layers.AdditiveAttention;
 import dev.graft.layers.AlphaDropout;
+import dev.graft.layers.Attention;
 import dev.graft.layers.Average;
 import dev.graft.layers.BatchNormalization;
 import dev.graft.layers.Bidirectional;
@@ -31,6 +33,7 @@ import dev.graft.layers.Lstm;
 import dev.graft.layers.Masking;
 import dev.graft.layers.Maximum;
 import dev.graft.layers.Minimum;
+import dev.graft.layers.MultiHeadAttention;
 import dev.graft.layers.Multiply;
 import dev.graft.layers.PRelu;
 import dev.graft.layers.Permute;
@@ -143,6 +146,9 @@ final class KerasLayers {
       REGISTRY.put("SpatialDropout" + d + "D", c -> spatialDropout(c, dims));
     }
     ShapeLayers.register();
+    REGISTRY.put("MultiHeadAttention", c -> multiHeadAttention(c));
+    REGISTRY.put("Attention", c -> attention(c));
+    REGISTRY.put("AdditiveAttention", c -> additiveAttention(c));
   }
 
   /** Adds or replaces the deserializer of a layer class. */
@@ -448,5 +454,58 @@ final class KerasLayers {
   private static Layer spatialDropout(Cfg c, int dims) {
     channelsLast(c);
     return noNoiseShape(c, new SpatialDropout(dims, c.num("rate", Double.NaN)));
+  }
+
+  /** Keras's defaults only for what Graft's attention layers do not model. */
+  private static void attentionDefaults(Cfg c, String... keys) {
+    for (String k : keys) {
+      require(c, !c.has(k), k, c.get(k));
+    }
+  }
+
+  private static Layer multiHeadAttention(Cfg c) {
+    attentionDefaults(
+        c,
+        "sliding_window",
+        "kernel_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "bias_constraint");
+    require(c, !c.bool("use_gate", false), "use_gate", true);
+    Object axes = c.get("attention_axes");
+    // For (batch, T, dim) inputs Keras's default attends over axis 1.
+    require(
+        c,
+        axes == null
+            || (c.ints("attention_axes", 1).length == 1 && c.ints("attention_axes", 1)[0] == 1),
+        "attention_axes",
+        axes);
+    MultiHeadAttention l = new MultiHeadAttention(c.integer("num_heads"), c.integer("key_dim"));
+    if (c.has("value_dim")) {
+      l.valueDim(c.integer("value_dim"));
+    }
+    if (c.has("output_shape")) {
+      int[] out = c.ints("output_shape", 1);
+      require(c, out.length == 1, "output_shape", c.get("output_shape"));
+      l.outputShape(out[0]);
+    }
+    return l.dropout((float) c.num("dropout", 0)).useBias(c.bool("use_bias", true));
+  }
+
+  private static Layer attention(Cfg c) {
+    // tf.keras 2 wrote the causal mask as the layer argument "causal".
+    return new Attention()
+        .useScale(c.bool("use_scale", false))
+        .scoreMode(c.str("score_mode", "dot"))
+        .dropout((float) c.num("dropout", 0))
+        .useCausalMask(c.bool("causal", false));
+  }
+
+  private static Layer additiveAttention(Cfg c) {
+    return new AdditiveAttention()
+        .useScale(c.bool("use_scale", true))
+        .dropout((float) c.num("dropout", 0))
+        .useCausalMask(c.bool("causal", false));
   }
 }

@@ -5,6 +5,7 @@ import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import dev.graft.dsl.Sequential;
 import dev.graft.layers.Bidirectional;
+import dev.graft.layers.MultiHeadAttention;
 import dev.graft.layers.NameScope;
 import dev.graft.layers.Recurrent;
 import dev.graft.layers.TimeDistributed;
@@ -19,8 +20,9 @@ import java.util.function.Function;
  * per class in layer order>/vars/<i>}, nested models under their own {@code layers/}, recurrent
  * layers' weights under {@code cell/vars}, a Bidirectional's under {@code forward_layer/cell/vars}
  * and {@code backward_layer/cell/vars}, a {@code TimeDistributed} layer's under {@code layer/vars}
- * (Keras saves a wrapper's attribute {@code layer}). The result maps each {@code vars} group path
- * to its variables (possibly none), in walk order.
+ * (Keras saves a wrapper's attribute {@code layer}), MultiHeadAttention's under its projections'
+ * groups. The result maps each {@code vars} group path to its variables (possibly none), in walk
+ * order.
  */
 final class WeightPaths {
   private WeightPaths() {}
@@ -65,6 +67,9 @@ final class WeightPaths {
       out.put(path + "/vars", List.of());
       recurrent(path + "/backward_layer", b.backwardLayer(), out);
       recurrent(path + "/forward_layer", b.forwardLayer(), out);
+    } else if (l instanceof MultiHeadAttention) {
+      out.put(path + "/vars", List.of());
+      attentionSublayers(path, l.weights(), out);
     } else if (l instanceof Recurrent r) {
       recurrent(path, r, out);
     } else if (l instanceof TimeDistributed t) {
@@ -78,5 +83,19 @@ final class WeightPaths {
   private static void recurrent(String path, Recurrent r, Map<String, List<Variable>> out) {
     out.put(path + "/vars", List.of());
     out.put(path + "/cell/vars", r.weights());
+  }
+
+  /**
+   * Keras 3 keeps MultiHeadAttention's weights in its EinsumDense sublayers: {@code
+   * _query_dense/vars} = [kernel, bias], then {@code _key_dense}, {@code _value_dense}, {@code
+   * _output_dense}.
+   */
+  private static void attentionSublayers(
+      String path, List<Variable> weights, Map<String, List<Variable>> out) {
+    String[] groups = {"_query_dense", "_key_dense", "_value_dense", "_output_dense"};
+    int perGroup = weights.size() / groups.length;
+    for (int i = 0; i < groups.length; i++) {
+      out.put(path + "/" + groups[i] + "/vars", weights.subList(i * perGroup, (i + 1) * perGroup));
+    }
   }
 }

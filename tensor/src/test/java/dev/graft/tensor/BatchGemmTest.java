@@ -1,0 +1,95 @@
+package dev.graft.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** {@link BatchGemm} against a naive double-precision product per matrix; {@link MaskFill}. */
+class BatchGemmTest {
+  private static double[] naive(Tensor a, boolean ta, Tensor b, boolean tb, int batch) {
+    int ra = a.shape().dim(-2);
+    int ca = a.shape().dim(-1);
+    int rb = b.shape().dim(-2);
+    int cb = b.shape().dim(-1);
+    int m = ta ? ca : ra;
+    int k = ta ? ra : ca;
+    int n = tb ? rb : cb;
+    double[] out = new double[batch * m * n];
+    for (int i = 0; i < batch; i++) {
+      for (int r = 0; r < m; r++) {
+        for (int c = 0; c < n; c++) {
+          double s = 0;
+          for (int j = 0; j < k; j++) {
+            float x = a.array()[i * ra * ca + (ta ? j * ca + r : r * ca + j)];
+            float y = b.array()[i * rb * cb + (tb ? c * cb + j : j * cb + c)];
+            s += (double) x * y;
+          }
+          out[(i * m + r) * n + c] = s;
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyTransposeMatchesTheNaiveProduct() {
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        // 2 x 9 matrices: more than one parallel chunk.
+        Tensor a = TestTensors.random(1, ta ? new int[] {2, 9, 5, 3} : new int[] {2, 9, 3, 5});
+        Tensor b = TestTensors.random(2, tb ? new int[] {2, 9, 4, 5} : new int[] {2, 9, 5, 4});
+        Tensor out = BatchGemm.matmul(a, ta, b, tb);
+        TestTensors.assertClose(naive(a, ta, b, tb, 18), out, 1e-5, 1e-5, "ta=" + ta + " tb=" + tb);
+      }
+    }
+  }
+
+  @Test
+  void accumulatesWhenAsked() {
+    Tensor a = TestTensors.random(3, 4, 2, 3);
+    Tensor b = TestTensors.random(4, 4, 3, 2);
+    Tensor out = BatchGemm.matmul(a, false, b, false);
+    BatchGemm.matmul(a, false, b, false, out, true);
+    double[] want = naive(a, false, b, false, 4);
+    for (int i = 0; i < want.length; i++) {
+      want[i] *= 2;
+    }
+    TestTensors.assertClose(want, out, 1e-5, 1e-5, "accumulate");
+  }
+
+  @Test
+  void mismatchedShapesAreRejected() {
+    Tensor a = Tensor.zeros(2, 3, 4);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BatchGemm.matmul(a, false, Tensor.zeros(2, 5, 2), false));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BatchGemm.matmul(a, false, Tensor.zeros(3, 4, 2), false));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BatchGemm.matmul(Tensor.zeros(3, 4), false, a, false));
+  }
+
+  @Test
+  void maskFillBroadcastsTheMaskOverSizeOneAxes() {
+    Tensor x = TestTensors.random(5, 2, 3, 2, 4);
+    Tensor mask = TestTensors.random(6, 2, 1, 2, 4);
+    for (int i = 0; i < mask.size(); i += 3) {
+      mask.setFlat(i, 0f);
+    }
+    Tensor out = MaskFill.fill(x, mask, -7f);
+    double[] want = new double[x.size()];
+    for (int b = 0; b < 2; b++) {
+      for (int h = 0; h < 3; h++) {
+        for (int i = 0; i < 8; i++) {
+          int at = (b * 3 + h) * 8 + i;
+          want[at] = mask.getFlat(b * 8 + i) != 0f ? x.getFlat(at) : -7;
+        }
+      }
+    }
+    TestTensors.assertClose(want, out, 0, 0, "mask_fill");
+    assertThrows(
+        IllegalArgumentException.class, () -> MaskFill.fill(x, Tensor.zeros(2, 3, 1, 3), 0f));
+  }
+}
