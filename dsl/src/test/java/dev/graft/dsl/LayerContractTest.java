@@ -138,7 +138,17 @@ class LayerContractTest {
             () -> batchNormalization().momentum(0.9),
             img,
             Map.of("momentum", 0.9, "epsilon", 1e-3, "axis", -1)),
-        spec("layer_normalization", Graft::layerNormalization, seq, Map.of("epsilon", 1e-3)));
+        spec(
+            "batch_normalization_no_gamma_beta",
+            () -> batchNormalization().center(false).scale(false),
+            img,
+            Map.of("center", false, "scale", false)),
+        spec("layer_normalization", Graft::layerNormalization, seq, Map.of("epsilon", 1e-3)),
+        spec(
+            "layer_normalization_no_beta",
+            () -> layerNormalization().center(false),
+            seq,
+            Map.of("center", false, "scale", true)));
   }
 
   @TestFactory
