@@ -70,6 +70,11 @@ class FineTuningTest {
     return true;
   }
 
+  /** Equal up to float32 summation order (the train and evaluate plans sum differently). */
+  private static void assertSameLoss(double want, double got) {
+    assertEquals(want, got, 1e-6 * Math.max(1, Math.abs(want)));
+  }
+
   private static void assertClose(Map<String, Tensor> want, Map<String, Tensor> got) {
     assertEquals(want.keySet(), got.keySet());
     want.forEach((k, v) -> assertTrue(v.allClose(got.get(k), 1e-6, 1e-6), k));
@@ -87,7 +92,7 @@ class FineTuningTest {
     // With the learning rate 0 a training step computes its loss at the current weights: a frozen
     // BN normalising with the batch's statistics would make it differ from evaluate's.
     double trainLoss = merged.trainOnBatch(x, y)[0];
-    assertEquals(merged.evaluate(x, y)[0], trainLoss, 1e-6);
+    assertSameLoss(merged.evaluate(x, y)[0], trainLoss);
     assertClose(merged.gradients(x, y, false), merged.gradients(x, y));
 
     merged.compile(adam(), "mse");
@@ -98,7 +103,7 @@ class FineTuningTest {
     // Unfreezing restores Keras's training behaviour at the next step (no recompile needed):
     // batch statistics, moving statistics updated, gamma and beta trained.
     base.trainable(true);
-    assertNotEquals(merged.evaluate(x, y)[0], merged.trainOnBatch(x, y)[0], 1e-6);
+    assertNotEquals(merged.evaluate(x, y)[0], merged.trainOnBatch(x, y)[0], 1e-3);
     assertFalse(allSame(bnBefore, copies(bn(base))), "an unfrozen BN trains");
   }
 
@@ -134,7 +139,7 @@ class FineTuningTest {
     Model merged = model(in, dense(1).on(features));
     merged.compile(sgd(0.0, 0, false), "mse");
     // No dropout (rate 0.5) and moving statistics: the training step's loss is evaluate's.
-    assertEquals(merged.evaluate(x, y)[0], merged.trainOnBatch(x, y)[0], 1e-6);
+    assertSameLoss(merged.evaluate(x, y)[0], merged.trainOnBatch(x, y)[0]);
     assertClose(merged.gradients(x, y, false), merged.gradients(x, y, true));
 
     merged.compile(adam(), "mse");
@@ -149,7 +154,7 @@ class FineTuningTest {
     var in2 = input(4);
     Model plain = model(in2, dense(1).on(base.on(in2)));
     plain.compile(sgd(0.0, 0, false), "mse");
-    assertNotEquals(plain.evaluate(x, y)[0], plain.trainOnBatch(x, y)[0], 1e-6);
+    assertNotEquals(plain.evaluate(x, y)[0], plain.trainOnBatch(x, y)[0], 1e-3);
     assertFalse(allSame(bnAfter, copies(bn(base))), "batch statistics move the moving ones");
   }
 
@@ -194,7 +199,7 @@ class FineTuningTest {
     loadedBase.trainable(true);
     List<Tensor> bnBefore = copies(bn(loadedBase));
     loaded.compile(sgd(0.0, 0, false), "mse");
-    assertEquals(loaded.evaluate(x, y)[0], loaded.trainOnBatch(x, y)[0], 1e-6);
+    assertSameLoss(loaded.evaluate(x, y)[0], loaded.trainOnBatch(x, y)[0]);
     assertSame(bnBefore, copies(bn(loadedBase)), "loaded inference call keeps moving statistics");
 
     Path again = dir.resolve("again.keras");

@@ -242,7 +242,17 @@ class LayerContractTest {
             "time_distributed_conv2d",
             () -> timeDistributed(conv2d(2, 2, 3)),
             new int[] {3, 5, 6, 2},
-            Map.of()));
+            Map.of()),
+        spec(
+            "batch_normalization_no_gamma_beta",
+            () -> batchNormalization().center(false).scale(false),
+            img,
+            Map.of("center", false, "scale", false)),
+        spec(
+            "layer_normalization_no_beta",
+            () -> layerNormalization().center(false),
+            seq,
+            Map.of("center", false, "scale", true)));
   }
 
   @TestFactory

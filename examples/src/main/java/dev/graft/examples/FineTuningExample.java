@@ -8,16 +8,23 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Freezing and un-freezing a pre-trained base: a convolutional base is pre-trained on the first
- * five Fashion-MNIST classes (tops, trousers, pullovers, dresses, coats), then reused for the other
- * five (sandals, shirts, sneakers, bags, boots): first frozen while a new head learns, then
- * un-frozen and fine-tuned with a small learning rate.
+ * Freezing and un-freezing a pre-trained base, Keras's transfer-learning recipe: a convolutional
+ * base with batch normalisation is pre-trained on the first five Fashion-MNIST classes (tops,
+ * trousers, pullovers, dresses, coats), then reused for the other five (sandals, shirts, sneakers,
+ * bags, boots): first frozen while a new head learns, then un-frozen and fine-tuned with a small
+ * learning rate. The base is called with {@code training=false} ({@code base.on(x, false)}), so its
+ * BatchNormalization keeps normalising with the statistics it learned, and keeps them, even while
+ * its weights are fine-tuned.
  */
 public final class FineTuningExample {
   private FineTuningExample() {}
 
   /** The accuracies on the new task after each phase. */
-  public record Result(double frozenBase, double fineTuned, boolean baseUnchangedWhileFrozen) {}
+  public record Result(
+      double frozenBase,
+      double fineTuned,
+      boolean baseUnchangedWhileFrozen,
+      boolean movingStatisticsKeptWhileFineTuning) {}
 
   /** Runs on the bundled data and prints the accuracies. */
   public static void main(String[] args) {
@@ -25,10 +32,12 @@ public final class FineTuningExample {
     Result r = run(FashionMnist.bundled(), 3);
     System.out.printf(
         Locale.ROOT,
-        "new task, frozen base: %.4f; after fine-tuning: %.4f (base unchanged while frozen: %s)%n",
+        "new task, frozen base: %.4f; after fine-tuning: %.4f (base unchanged while frozen: %s,"
+            + " its BatchNormalization statistics kept while fine-tuning: %s)%n",
         r.frozenBase(),
         r.fineTuned(),
-        r.baseUnchangedWhileFrozen());
+        r.baseUnchangedWhileFrozen(),
+        r.movingStatisticsKeptWhileFineTuning());
   }
 
   /** Pre-trains, transfers and fine-tunes, {@code epochs} epochs per phase. */
@@ -37,7 +46,9 @@ public final class FineTuningExample {
     Task fresh = Task.of(data, 5);
 
     var image = input(28, 28, 1);
-    var x = conv2d(16, 3).activation("relu").on(image);
+    var x = conv2d(16, 3).useBias(false).on(image);
+    var bn = batchNormalization();
+    x = activation("relu").on(bn.on(x));
     x = maxPooling2d().on(x);
     x = conv2d(32, 3).activation("relu").on(x);
     x = globalAveragePooling2d().on(x);
@@ -52,7 +63,8 @@ public final class FineTuningExample {
 
     base.trainable(false);
     var in2 = input(28, 28, 1);
-    var h = dense(32).activation("relu").on(base.on(in2));
+    // training=false: the base runs in inference mode inside the new model, also in fit.
+    var h = dense(32).activation("relu").on(base.on(in2, false));
     Model transfer = model(in2, dense(5).activation("softmax").on(h));
     transfer.compile(adam(), "sparse_categorical_crossentropy", "accuracy");
     transfer.summary();
@@ -67,8 +79,10 @@ public final class FineTuningExample {
     base.trainable(true);
     transfer.compile(adam(1e-4), "sparse_categorical_crossentropy", "accuracy");
     System.out.println("Fine-tuning everything with lr 1e-4");
+    var statistics = bn.getWeights().subList(2, 4);
     transfer.fit(fresh.x, fresh.y, epochs(epochs).batchSize(64));
-    return new Result(frozenAcc, transfer.evaluate(fresh.testX, fresh.testY)[1], unchanged);
+    boolean kept = same(statistics, bn.getWeights().subList(2, 4));
+    return new Result(frozenAcc, transfer.evaluate(fresh.testX, fresh.testY)[1], unchanged, kept);
   }
 
   private static boolean same(java.util.List<Tensor> a, java.util.List<Tensor> b) {

@@ -48,6 +48,7 @@ class ExamplesTest {
   void fineTuningKeepsTheFrozenBaseUnchanged() {
     FineTuningExample.Result r = FineTuningExample.run(SMALL, 1);
     assertTrue(r.baseUnchangedWhileFrozen());
+    assertTrue(r.movingStatisticsKeptWhileFineTuning());
   }
 
   @Test

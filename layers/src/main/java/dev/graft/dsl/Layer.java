@@ -81,7 +81,9 @@ public abstract class Layer {
 
   /**
    * Freezes ({@code false}) or unfreezes this layer's weights; weights that are never trainable
-   * (moving statistics) stay frozen. Returns this.
+   * (moving statistics) stay frozen. Returns this. As in Keras, a frozen BatchNormalization also
+   * runs in inference mode; other layers keep the run's mode (see {@link #on(SymbolicTensor,
+   * boolean)} to fix it for a call).
    */
   public Layer trainable(boolean value) {
     this.trainable = value;
