@@ -102,6 +102,23 @@ final class MaskOpCases {
                     GateActivation.SIGMOID),
             List.of(x, r(410, 4, 12), r(411, 3, 12), r(412, 12), x.copy()),
             new int[] {0, 1, 2, 3}));
+    // Keras 3's hard_sigmoid gates (slope 1/6 inside (-3, 3)), inputs scaled to saturate some.
+    cs.add(
+        new OpGradientTest.Case(
+            "lstm_hard_sigmoid_keras3",
+            n ->
+                LstmSequence.of(
+                    n.get(1),
+                    n.get(2),
+                    n.get(3),
+                    n.get(4),
+                    Mask.notEqual(n.get(0), 0f),
+                    true,
+                    false,
+                    true,
+                    GateActivation.HARD_SIGMOID),
+            List.of(indices(), scaled(422, 8f, 2, 5, 4), r(423, 4, 12), r(424, 3, 12), r(425, 12)),
+            weightsAndInput));
     // hard_sigmoid gates (Keras 2 / tfjs), with and without a mask; inputs scaled so that some
     // gates saturate (slope 0) and others do not (slope 0.2).
     for (boolean masked : new boolean[] {false, true}) {
@@ -119,7 +136,7 @@ final class MaskOpCases {
                       true,
                       false,
                       true,
-                      GateActivation.HARD_SIGMOID),
+                      GateActivation.HARD_SIGMOID_KERAS2),
               List.of(
                   indices(), scaled(413, 3f, 2, 5, 4), r(414, 4, 12), r(415, 3, 12), r(416, 12)),
               weightsAndInput));
@@ -138,7 +155,7 @@ final class MaskOpCases {
                         true,
                         resetAfter,
                         false,
-                        GateActivation.HARD_SIGMOID),
+                        GateActivation.HARD_SIGMOID_KERAS2),
                 List.of(
                     indices(),
                     scaled(417, 3f, 2, 5, 4),

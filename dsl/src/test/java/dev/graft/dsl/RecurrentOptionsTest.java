@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
  * batch, the same at every step), and clear refusals of what the fused kernels do not run.
  */
 class RecurrentOptionsTest {
-  private static double hard(double x) {
-    return Math.max(0, Math.min(1, 0.2 * x + 0.5));
+  /** hard_sigmoid with slope 0.2 (Keras 2 / tfjs) or 1/6 (Keras 3). */
+  private static double hard(double slope, double x) {
+    return Math.max(0, Math.min(1, slope * x + 0.5));
   }
 
   /** Keras's LSTM with hard_sigmoid gates, in double: every step's h, {@code (N, T, u)}. */
-  private static double[] lstmReference(Tensor x, Tensor w, Tensor uk, Tensor b) {
+  private static double[] lstmReference(double slope, Tensor x, Tensor w, Tensor uk, Tensor b) {
     int n = x.shape().dim(0), t = x.shape().dim(1), in = x.shape().dim(2), u = uk.shape().dim(0);
     double[] out = new double[n * t * u];
     for (int r = 0; r < n; r++) {
@@ -42,8 +43,8 @@ class RecurrentOptionsTest {
           }
         }
         for (int j = 0; j < u; j++) {
-          double i = hard(z[j]), fg = hard(z[u + j]), g = Math.tanh(z[2 * u + j]);
-          double o = hard(z[3 * u + j]);
+          double i = hard(slope, z[j]), fg = hard(slope, z[u + j]), g = Math.tanh(z[2 * u + j]);
+          double o = hard(slope, z[3 * u + j]);
           c[j] = fg * c[j] + i * g;
           h[j] = o * Math.tanh(c[j]);
           out[(r * t + s) * u + j] = h[j];
@@ -54,7 +55,8 @@ class RecurrentOptionsTest {
   }
 
   /** Keras's GRU with hard_sigmoid gates, reset_after either way, in double. */
-  private static double[] gruReference(Tensor x, Tensor w, Tensor uk, Tensor b, boolean after) {
+  private static double[] gruReference(
+      double slope, Tensor x, Tensor w, Tensor uk, Tensor b, boolean after) {
     int n = x.shape().dim(0), t = x.shape().dim(1), in = x.shape().dim(2), u = uk.shape().dim(0);
     int g = 3 * u;
     double[] out = new double[n * t * u];
@@ -75,15 +77,15 @@ class RecurrentOptionsTest {
         }
         double[] next = new double[u];
         for (int j = 0; j < u; j++) {
-          double z = hard(xz[j] + hz[j]);
-          double rr = hard(xz[u + j] + hz[u + j]);
+          double z = hard(slope, xz[j] + hz[j]);
+          double rr = hard(slope, xz[u + j] + hz[u + j]);
           double hh;
           if (after) {
             hh = Math.tanh(xz[2 * u + j] + rr * hz[2 * u + j]);
           } else {
             double acc = xz[2 * u + j];
             for (int q = 0; q < u; q++) {
-              acc += hard(xz[u + q] + hz[u + q]) * h[q] * uk.getFlat(q * g + 2 * u + j);
+              acc += hard(slope, xz[u + q] + hz[u + q]) * h[q] * uk.getFlat(q * g + 2 * u + j);
             }
             hh = Math.tanh(acc);
           }
@@ -106,7 +108,12 @@ class RecurrentOptionsTest {
    */
   @Test
   void hardSigmoidGates() {
-    Tensor x = scaled(1, 3f, 5, 4, 3);
+    hardSigmoidGates("hard_sigmoid_keras2", 0.2);
+    hardSigmoidGates("hard_sigmoid", 1.0 / 6);
+  }
+
+  private void hardSigmoidGates(String form, double slope) {
+    Tensor x = scaled(1, 5f, 5, 4, 3);
     for (String kind : List.of("lstm", "gru", "gru_reset_before")) {
       Recurrent l =
           switch (kind) {
@@ -114,7 +121,7 @@ class RecurrentOptionsTest {
             case "gru" -> gru(4);
             default -> gru(4).resetAfter(false);
           };
-      l.recurrentActivation("hard_sigmoid").returnSequences(true);
+      l.recurrentActivation(form).returnSequences(true);
       var in = input(4, 3);
       Model m = model(in, l.on(in));
       List<Tensor> ws = l.getWeights();
@@ -126,15 +133,15 @@ class RecurrentOptionsTest {
       l.setWeights(w);
       double[] want =
           kind.equals("lstm")
-              ? lstmReference(x, w.get(0), w.get(1), w.get(2))
-              : gruReference(x, w.get(0), w.get(1), w.get(2), kind.equals("gru"));
+              ? lstmReference(slope, x, w.get(0), w.get(1), w.get(2))
+              : gruReference(slope, x, w.get(0), w.get(1), w.get(2), kind.equals("gru"));
       Tensor predicted = m.predict(x);
       Tensor trained = new LayerHarness(l, List.of(x), new boolean[] {true}, null, true).output();
       for (int i = 0; i < want.length; i++) {
         assertEquals(want[i], predicted.getFlat(i), 2e-6, kind + " predict " + i);
         assertEquals(want[i], trained.getFlat(i), 2e-6, kind + " training forward " + i);
       }
-      assertEquals("hard_sigmoid", l.config().get("recurrent_activation"));
+      assertEquals(form, l.config().get("recurrent_activation"));
     }
   }
 
@@ -185,10 +192,10 @@ class RecurrentOptionsTest {
     Map<String, Object> c = l.config();
     assertEquals(0.2, (double) c.get("dropout"), 1e-7);
     assertEquals(0.1, (double) c.get("recurrent_dropout"), 1e-7);
-    assertEquals("hard_sigmoid", c.get("recurrent_activation"));
+    assertEquals("hard_sigmoid_keras2", c.get("recurrent_activation"));
     var in = input(4, 2);
     Model m = model(in, dense(1).on(l.on(in)));
-    Recurrent plain = lstm(3).recurrentActivation("hard_sigmoid");
+    Recurrent plain = lstm(3).recurrentActivation("hard_sigmoid_keras2");
     var in2 = input(4, 2);
     Model p = model(in2, dense(1).on(plain.on(in2)));
     p.setWeights(m.getWeights());

@@ -147,23 +147,24 @@ public abstract class Recurrent extends Layer {
   }
 
   /**
-   * Sets the gates' activation (Keras's {@code recurrent_activation}): {@code sigmoid} (default) or
-   * {@code hard_sigmoid} in the Keras 2 / TensorFlow.js form {@code clip(0.2 x + 0.5, 0, 1)};
-   * returns this.
+   * Sets the gates' activation (Keras's {@code recurrent_activation}): {@code sigmoid} (default),
+   * {@code hard_sigmoid} (Keras 3's {@code relu6(x + 3) / 6}) or {@code hard_sigmoid_keras2} (Keras
+   * 2's and TensorFlow.js's {@code clip(0.2 x + 0.5, 0, 1)}, what {@code hard_sigmoid} means in
+   * their files); returns this.
    *
    * @throws IllegalArgumentException for any other name, or for SimpleRNN (which has no gates)
    */
   public Recurrent recurrentActivation(String name) {
-    boolean hard = "hard_sigmoid".equals(name);
+    GateActivation g = GateActivation.named(name);
     checkArgument(
-        gates() > 1 && (hard || "sigmoid".equals(name)),
+        gates() > 1 && g != null,
         className(),
         "recurrent_activation",
         name
             + (gates() > 1
-                ? " (the fused kernels run sigmoid or hard_sigmoid)"
+                ? " (the fused kernels run sigmoid, hard_sigmoid or hard_sigmoid_keras2)"
                 : " (SimpleRNN has no recurrent activation)"));
-    this.recurrentActivation = hard ? GateActivation.HARD_SIGMOID : GateActivation.SIGMOID;
+    this.recurrentActivation = g;
     return this;
   }
 
@@ -353,9 +354,7 @@ public abstract class Recurrent extends Layer {
     Map<String, Object> c = super.config();
     c.put("units", units);
     c.put("activation", "tanh");
-    c.put(
-        "recurrent_activation",
-        recurrentActivation == GateActivation.SIGMOID ? "sigmoid" : "hard_sigmoid");
+    c.put("recurrent_activation", recurrentActivation.kerasName());
     c.put("use_bias", true);
     c.put("kernel_initializer", Configs.of(kernelInitializer));
     c.put("recurrent_initializer", Configs.of(recurrentInitializer));

@@ -124,7 +124,7 @@ final class Cfg {
   }
 
   double num(String key, double dflt) {
-    Object v = get(key);
+    Object v = scalarTensor(get(key));
     if (v == null) {
       return dflt;
     }
@@ -132,6 +132,23 @@ final class Cfg {
       throw wrong(key, "a number", v);
     }
     return n.doubleValue();
+  }
+
+  /**
+   * Keras 3 serializes a number given as a tensor (e.g. {@code Masking(mask_value)}) as {@code
+   * {"class_name": "__tensor__", "config": {"value": [0.0]}}}: its one value, else {@code v}.
+   */
+  private static Object scalarTensor(Object v) {
+    if (v instanceof Map<?, ?> m
+        && "__tensor__".equals(m.get("class_name"))
+        && m.get("config") instanceof Map<?, ?> c) {
+      Object value = c.get("value");
+      while (value instanceof List<?> l && l.size() == 1) {
+        value = l.get(0);
+      }
+      return value instanceof Number ? value : v;
+    }
+    return v;
   }
 
   boolean bool(String key, boolean dflt) {

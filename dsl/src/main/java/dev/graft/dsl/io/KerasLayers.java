@@ -55,6 +55,7 @@ import dev.graft.layers.SpatialDropout;
 import dev.graft.layers.Subtract;
 import dev.graft.layers.ThresholdedRelu;
 import dev.graft.layers.UnitNormalization;
+import dev.graft.tensor.GateActivation;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -370,15 +371,17 @@ final class KerasLayers {
     }
     if (!(l instanceof SimpleRnn)) {
       String rec = c.name("recurrent_activation", "sigmoid");
-      if (!rec.equals("sigmoid") && !rec.equals("hard_sigmoid")) {
+      // A Keras 2 / tfjs file's hard_sigmoid is clip(0.2 x + 0.5, 0, 1), Keras 3's relu6(x + 3) /
+      // 6.
+      String gate = c.keras2() && rec.equals("hard_sigmoid") ? "hard_sigmoid_keras2" : rec;
+      if (GateActivation.named(gate) == null) {
         throw new IllegalArgumentException(
             c.where()
                 + ": unsupported recurrent_activation="
                 + rec
                 + " (Graft's fused recurrent kernels run sigmoid or hard_sigmoid)");
       }
-      // hard_sigmoid as Keras 2, tf.keras and TensorFlow.js define it: clip(0.2 x + 0.5, 0, 1).
-      l.recurrentActivation(rec);
+      l.recurrentActivation(gate);
     }
     require(c, c.bool("use_bias", true), "use_bias", false);
     require(c, !c.bool("stateful", false), "stateful", true);
