@@ -32,8 +32,16 @@ final class WeightMatcher {
   /** A weight as a file stores it: its name as written, and its value. */
   record Stored(String name, Tensor value) {}
 
-  /** One layer's variables in Keras's legacy order, and how errors name the layer. */
-  record Unit(String label, Layer layer, List<Variable> variables, List<String> scopes) {}
+  /**
+   * One layer's variables in Keras's legacy order, their names split at {@code /} ({@code keys}),
+   * the names of the models around the layer ({@code scopes}), and how errors name the layer.
+   */
+  record Unit(
+      String label,
+      Layer layer,
+      List<Variable> variables,
+      List<String[]> keys,
+      List<String> scopes) {}
 
   /**
    * The unit of {@code l}: its variables, trainable first then the others (for a nested model, over
@@ -55,7 +63,11 @@ final class WeightMatcher {
       }
     }
     String label = "layer \"" + l.name() + "\" (" + l.className() + ")";
-    return new Unit(label, l, out, scopes);
+    List<String[]> keys = new ArrayList<>();
+    for (Variable v : out) {
+      keys.add(v.name().split("/"));
+    }
+    return new Unit(label, l, out, keys, scopes);
   }
 
   private static void collect(
@@ -88,7 +100,7 @@ final class WeightMatcher {
           stored,
           "Graft's layer has " + vars.size() + " weights; the file has " + stored.size());
     }
-    List<Variable> targets = byName(vars, stored);
+    List<Variable> targets = byName(u, stored);
     if (targets == null) {
       targets = vars;
     }
@@ -115,18 +127,18 @@ final class WeightMatcher {
   }
 
   /** The variable each stored weight names, or null unless that is a one-to-one pairing. */
-  private static List<Variable> byName(List<Variable> vars, List<Stored> stored) {
+  private static List<Variable> byName(Unit u, List<Stored> stored) {
     Set<Variable> used = Collections.newSetFromMap(new IdentityHashMap<>());
     List<Variable> out = new ArrayList<>();
     for (Stored s : stored) {
       String[] st = tokens(s.name());
       Variable found = null;
-      for (Variable v : vars) {
-        if (matches(tokens(v.name()), st)) {
+      for (int i = 0; i < u.variables().size(); i++) {
+        if (matches(u.keys().get(i), st)) {
           if (found != null) {
             return null;
           }
-          found = v;
+          found = u.variables().get(i);
         }
       }
       if (found == null || !used.add(found)) {
@@ -182,7 +194,7 @@ final class WeightMatcher {
       int bestScore = -1;
       boolean tie = false;
       for (Unit u : leaves) {
-        if (u.variables().stream().noneMatch(v -> matches(tokens(v.name()), st))) {
+        if (u.keys().stream().noneMatch(k -> matches(k, st))) {
           continue;
         }
         int score = contains(st, u.layer().name()) ? 1 : 0;
