@@ -106,8 +106,8 @@ class NewLayersTest {
     assertValues(new float[] {0.02f, 0.2f}, bn.weights().get(2).value());
     assertValues(new float[] {1f, 1.99f}, bn.weights().get(3).value());
     assertEquals(2, bn.trainableWeights().size());
-    // Prediction did not move them, nor does training a frozen model (frozen is separate from
-    // mode).
+    // Prediction did not move them, nor does training a frozen model (a frozen BatchNormalization
+    // runs in inference mode, as in Keras).
     m.predict(t);
     assertValues(new float[] {0.02f, 0.2f}, bn.weights().get(2).value());
     Model outer = model(x, model(x, bn.on(x)).on(x));

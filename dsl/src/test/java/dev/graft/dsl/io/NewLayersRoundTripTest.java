@@ -40,6 +40,36 @@ class NewLayersRoundTripTest {
   }
 
   @Test
+  void normalisationWithoutGammaOrBetaRoundTripsWithKerasWeightNames(@TempDir Path dir) {
+    var in = input(3, 4);
+    var x = batchNormalization().center(false).name("bn_no_beta").on(in);
+    x = batchNormalization().scale(false).name("bn_no_gamma").on(x);
+    x = layerNormalization().scale(false).name("ln_no_gamma").on(x);
+    Model m = model(in, dense(1).on(flatten().on(x)));
+    m.compile(adam(), "mse");
+    Rng rng = new Rng(4);
+    Tensor data = Tensor.uniform(rng, -1f, 1f, 8, 3, 4);
+    m.fit(data, Tensor.rand(rng, 8, 1), epochs(2).batchSize(4).verbose(0));
+    List<String> names =
+        List.of(
+            "bn_no_beta/gamma",
+            "bn_no_beta/moving_mean",
+            "bn_no_beta/moving_variance",
+            "bn_no_gamma/beta",
+            "bn_no_gamma/moving_mean",
+            "bn_no_gamma/moving_variance",
+            "ln_no_gamma/beta");
+    assertEquals(names, m.weights().subList(0, 7).stream().map(v -> v.name()).toList());
+    Path file = dir.resolve("norm.keras");
+    m.save(file);
+    Model back = Model.load(file);
+    assertEquals(names, back.weights().subList(0, 7).stream().map(v -> v.name()).toList());
+    assertEquals(false, back.getLayer("bn_no_beta").config().get("center"));
+    assertEquals(false, back.getLayer("bn_no_gamma").config().get("scale"));
+    assertTrue(back.predict(data).allClose(m.predict(data), 1e-6, 1e-6));
+  }
+
+  @Test
   void sequenceModelWithStatesAndOneDimensionalLayersRoundTrips(@TempDir Path dir) {
     var seq = input(10, 4);
     var c = maxPooling1d().on(conv1d(6, 3).padding("same").on(seq));
