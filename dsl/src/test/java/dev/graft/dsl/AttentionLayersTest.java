@@ -157,8 +157,7 @@ class AttentionLayersTest {
     Graft.seed(3);
     MultiHeadAttention l = multiHeadAttention(2, 3);
     Tensor x = rand(1, 2, 4, 5);
-    Tensor bias = null;
-    LayerHarness run = new LayerHarness(l, List.of(x, x), new boolean[] {true, true}, bias, false);
+    l.ensureBuilt(List.of(x.shape(), x.shape()));
     assertEquals(
         List.of(
             "query/kernel",
@@ -174,7 +173,7 @@ class AttentionLayersTest {
     assertEquals(dev.graft.tensor.Shape.of(2, 3), l.weights().get(1).shape());
     assertEquals(dev.graft.tensor.Shape.of(2, 3, 5), l.weights().get(6).shape());
     randomiseBiases(l);
-    run = new LayerHarness(l, List.of(x, x), new boolean[] {true, true}, null, false);
+    LayerHarness run = new LayerHarness(l, List.of(x, x), new boolean[] {true, true}, null, false);
     assertClose(mha(l, x, x, x, null, false, true)[0], run.output(), "mha");
     run.checkFiniteDifferences("mha");
   }

@@ -88,7 +88,7 @@ final class WeightPaths {
   /**
    * Keras 3 keeps MultiHeadAttention's weights in its EinsumDense sublayers: {@code
    * _query_dense/vars} = [kernel, bias], then {@code _key_dense}, {@code _value_dense}, {@code
-   * _output_dense}.
+   * _output_dense}; its softmax and dropout sublayers have empty groups.
    */
   private static void attentionSublayers(
       String path, List<Variable> weights, Map<String, List<Variable>> out) {
@@ -97,5 +97,7 @@ final class WeightPaths {
     for (int i = 0; i < groups.length; i++) {
       out.put(path + "/" + groups[i] + "/vars", weights.subList(i * perGroup, (i + 1) * perGroup));
     }
+    out.put(path + "/_dropout_layer/vars", List.of());
+    out.put(path + "/_softmax/vars", List.of());
   }
 }

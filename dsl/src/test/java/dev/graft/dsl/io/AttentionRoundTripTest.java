@@ -69,6 +69,7 @@ class AttentionRoundTripTest {
       assertShape(f, mha + "_value_dense/vars/1", 2, 2);
       assertShape(f, mha + "_output_dense/vars/0", 2, 2, 4);
       assertShape(f, mha + "_output_dense/vars/1", 4);
+      assertTrue(f.getByPath(mha + "_softmax/vars") != null);
       assertShape(f, "layers/attention/vars/0");
       assertShape(f, "layers/additive_attention/vars/0", 4);
     }
