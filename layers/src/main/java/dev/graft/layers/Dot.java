@@ -2,6 +2,8 @@ package dev.graft.layers;
 
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.BatchMatMul;
+import dev.graft.autograd.ops.Mul;
+import dev.graft.autograd.ops.Reduction;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.Transpose;
 import dev.graft.dsl.Layer;
@@ -138,6 +140,10 @@ public final class Dot extends Layer {
     if (normalize) {
       a = UnitNormalization.l2Normalize(a, ax[0]);
       b = UnitNormalization.l2Normalize(b, ax[1]);
+    }
+    if (a.shape().rank() == 2 && b.shape().rank() == 2) {
+      // Row-wise dot products: a 1x1 matrix product per sample would cost more than this.
+      return List.of(Reduction.sum(Mul.of(a, b), true, 1));
     }
     Shape out = outputShapes(List.of(a.shape(), b.shape())).get(0);
     // One matrix product per sample: op(A) (M, k) times op(B) (k, P), M and P the flattened free
