@@ -149,6 +149,51 @@ class ShapeLayersTest {
   }
 
   @Test
+  void dotOnRank4InputsFollowsBatchDot() {
+    Rng rng = new Rng(3);
+    // axes [2, 1]: a (2, 2, 3, 4) over its middle axis, b (2, 3, 5) over its rows -> (2, 2, 4, 5),
+    // out[n, i, j, p] = sum_c a[n, i, c, j] b[n, c, p].
+    Tensor a = Tensor.uniform(rng, -1f, 1f, 2, 2, 3, 4);
+    Tensor b = Tensor.uniform(rng, -1f, 1f, 2, 3, 5);
+    float[] want = new float[2 * 2 * 4 * 5];
+    int at = 0;
+    for (int n = 0; n < 2; n++) {
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 4; j++) {
+          for (int p = 0; p < 5; p++) {
+            float sum = 0;
+            for (int c = 0; c < 3; c++) {
+              sum += a.get(n, i, c, j) * b.get(n, c, p);
+            }
+            want[at++] = sum;
+          }
+        }
+      }
+    }
+    assertValues(want, new int[] {2, 2, 4, 5}, run(dotLayer(2, 1), a, b));
+    // axes [1, -1]: a (2, 3, 2, 2) over axis 1, b (2, 2, 3) over its last -> (2, 2, 2, 2),
+    // out[n, i, j, p] = sum_c a[n, c, i, j] b[n, p, c].
+    Tensor x = Tensor.uniform(rng, -1f, 1f, 2, 3, 2, 2);
+    Tensor y = Tensor.uniform(rng, -1f, 1f, 2, 2, 3);
+    float[] want2 = new float[16];
+    at = 0;
+    for (int n = 0; n < 2; n++) {
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+          for (int p = 0; p < 2; p++) {
+            float sum = 0;
+            for (int c = 0; c < 3; c++) {
+              sum += x.get(n, c, i, j) * y.get(n, p, c);
+            }
+            want2[at++] = sum;
+          }
+        }
+      }
+    }
+    assertValues(want2, new int[] {2, 2, 2, 2}, run(dotLayer(1, -1), x, y));
+  }
+
+  @Test
   void timeDistributedSharesOneLayerAcrossSteps() {
     clearSession();
     var inner = dense(1);
@@ -203,6 +248,14 @@ class ShapeLayersTest {
         new int[] {2, 3, 4},
         new int[] {2, 4, 2});
     checkDot("dot_rank2_rank3", () -> dotLayer(-1, 1), rng, new int[] {2, 3}, new int[] {2, 3, 2});
+    checkDot(
+        "dot_rank4_middle", () -> dotLayer(2, 1), rng, new int[] {2, 2, 3, 2}, new int[] {2, 3, 2});
+    checkDot(
+        "dot_rank4_first_last",
+        () -> dotLayer(1, 3).normalize(true),
+        rng,
+        new int[] {2, 3, 2, 2},
+        new int[] {2, 2, 2, 3});
   }
 
   private static void check(String name, Supplier<Layer> layer, Rng rng, int... dims) {

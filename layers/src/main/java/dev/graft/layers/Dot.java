@@ -1,18 +1,13 @@
 package dev.graft.layers;
 
 import dev.graft.autograd.Node;
-import dev.graft.autograd.ops.Add;
-import dev.graft.autograd.ops.Div;
+import dev.graft.autograd.ops.BatchMatMul;
 import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.Reduction;
-import dev.graft.autograd.ops.Relu;
 import dev.graft.autograd.ops.Reshape;
-import dev.graft.autograd.ops.Sqrt;
-import dev.graft.autograd.ops.Sub;
 import dev.graft.autograd.ops.Transpose;
 import dev.graft.dsl.Layer;
 import dev.graft.tensor.Shape;
-import dev.graft.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +20,11 @@ import java.util.Map;
  * 2)}; two rank-2 inputs give {@code (N, 1)}. A negative axis counts from the end of its input.
  * With {@code normalize} the inputs are first L2-normalised along their axis ({@code x /
  * sqrt(max(sum(x²), 1e-12))}), so rank-2 inputs give the cosine similarity.
+ *
+ * <p>Each sample is one matrix product (the other axes of each input flattened), so an input of
+ * rank above 3 needs known sizes on its non-batch axes other than the contracted one.
  */
 public final class Dot extends Layer {
-  private static final float L2_EPSILON = 1e-12f;
   private final int[] axes;
   private final boolean pair;
   private boolean normalize;
@@ -141,57 +138,63 @@ public final class Dot extends Layer {
     Node b = inputs.get(1);
     int[] ax = resolved(List.of(a.shape(), b.shape()));
     if (normalize) {
-      a = l2Normalize(a, ax[0]);
-      b = l2Normalize(b, ax[1]);
+      a = UnitNormalization.l2Normalize(a, ax[0]);
+      b = UnitNormalization.l2Normalize(b, ax[1]);
+    }
+    if (a.shape().rank() == 2 && b.shape().rank() == 2) {
+      // Row-wise dot products: a 1x1 matrix product per sample would cost more than this.
+      return List.of(Reduction.sum(Mul.of(a, b), true, 1));
     }
     Shape out = outputShapes(List.of(a.shape(), b.shape())).get(0);
-    int freeA = a.shape().rank() - 2;
-    int freeB = b.shape().rank() - 2;
-    // Broadcast (N, freeA..., 1..., k) against (N, 1..., freeB..., k), multiply, sum over k.
-    Node pa = Reshape.of(contractedLast(a, ax[0]), spread(a.shape(), ax[0], 0, freeB));
-    Node pb = Reshape.of(contractedLast(b, ax[1]), spread(b.shape(), ax[1], freeA, 0));
-    Node dot = Reduction.sum(Mul.of(pa, pb), false, -1);
-    return List.of(Reshape.of(dot, out));
-  }
-
-  /** {@code x} with {@code axis} moved to the end. */
-  private static Node contractedLast(Node x, int axis) {
-    int rank = x.shape().rank();
-    if (axis == rank - 1) {
-      return x;
-    }
-    int[] perm = new int[rank];
-    int k = 0;
-    for (int d = 0; d < rank; d++) {
-      if (d != axis) {
-        perm[k++] = d;
-      }
-    }
-    perm[rank - 1] = axis;
-    return Transpose.of(x, perm);
-  }
-
-  /** {@code (N, before ones, free dims of s, after ones, k)}. */
-  private static Shape spread(Shape s, int axis, int before, int after) {
-    List<Integer> free = free(s, axis);
-    int[] d = new int[2 + before + free.size() + after];
-    java.util.Arrays.fill(d, 1);
-    d[0] = s.dim(0);
-    for (int i = 0; i < free.size(); i++) {
-      d[1 + before + i] = free.get(i);
-    }
-    d[d.length - 1] = s.dim(axis);
-    return Shape.of(d);
+    // One matrix product per sample: op(A) (M, k) times op(B) (k, P), M and P the flattened free
+    // axes. The transpose flags absorb a contracted axis that is first or last, so rank-3 inputs
+    // are multiplied where they lie; any other axis is moved last by one data transpose.
+    boolean transA = ax[0] == 1 && a.shape().rank() > 2;
+    boolean transB = ax[1] != 1 || b.shape().rank() == 2;
+    Node ma = asMatrices(a, ax[0], transA);
+    Node mb = asMatrices(b, ax[1], !transB);
+    return List.of(Reshape.of(BatchMatMul.of(ma, transA, mb, transB), out));
   }
 
   /**
-   * {@code x / sqrt(max(sum(x²), eps))} along {@code axis}, the max as {@code relu(s - eps) + eps}.
+   * {@code x} as a stack of per-sample matrices: {@code (N, k, F)} when {@code contractedFirst}
+   * (asked only for axis 1, which needs no data movement), else {@code (N, F, k)}, with {@code F}
+   * the product of the other non-batch dimensions (1 when there are none).
    */
-  private static Node l2Normalize(Node x, int axis) {
-    Node eps = x.graph().constant(Tensor.scalar(L2_EPSILON));
-    Node sumSq = Reduction.sum(Mul.of(x, x), true, axis);
-    Node clipped = Add.of(Relu.of(Sub.of(sumSq, eps)), eps);
-    return Div.of(x, Sqrt.of(clipped));
+  private Node asMatrices(Node x, int axis, boolean contractedFirst) {
+    Shape s = x.shape();
+    int rank = s.rank();
+    if (rank == 3) {
+      return x;
+    }
+    int f = 1;
+    for (int d : free(s, axis)) {
+      if (d == Shape.UNKNOWN) {
+        // The flattened size of several unknown dimensions cannot be written in a reshape.
+        throw new IllegalArgumentException(
+            "Layer \""
+                + name()
+                + "\" (Dot) needs known sizes for the non-batch axes other than axis "
+                + axis
+                + " of an input of rank > 3; got "
+                + s);
+      }
+      f *= d;
+    }
+    if (!contractedFirst && axis != rank - 1) {
+      int[] perm = new int[rank];
+      int j = 0;
+      for (int d = 0; d < rank; d++) {
+        if (d != axis) {
+          perm[j++] = d;
+        }
+      }
+      perm[rank - 1] = axis;
+      x = Transpose.of(x, perm);
+    }
+    return Reshape.of(
+        x,
+        contractedFirst ? Shape.of(s.dim(0), s.dim(axis), f) : Shape.of(s.dim(0), f, s.dim(axis)));
   }
 
   private Object axesConfig() {
