@@ -17,6 +17,7 @@ import dev.graft.layers.CallContext;
 import dev.graft.layers.MultiHeadAttention;
 import dev.graft.tensor.Blas;
 import dev.graft.tensor.ConvGeometry;
+import dev.graft.tensor.GateActivation;
 import dev.graft.tensor.Gemm;
 import dev.graft.tensor.Parallel;
 import dev.graft.tensor.Rng;
@@ -147,6 +148,27 @@ public final class SideBySide {
     return g.read(new Variable("v", Tensor.uniform(rng, -0.1f, 0.1f, dims), true));
   }
 
+  /**
+   * LSTM(64) over x (32, 100, 64) under Keras's mask: row {@code i} has {@code 10 + 90 i / 31}
+   * valid leading steps (the peer's {@code linspace(10, 100, 32)}), returning each row's last valid
+   * h; forward + backward.
+   */
+  private double maskedLstm(Rng rng) {
+    Graph g = new Graph();
+    Node seq = var(g, rng, 32, 100, 64);
+    Node lw = var(g, rng, 64, 256);
+    Node lu = var(g, rng, 64, 256);
+    Node lb = var(g, rng, 256);
+    float[] m = new float[32 * 100];
+    for (int i = 0; i < 32; i++) {
+      int len = (int) (10 + 90.0 * i / 31);
+      Arrays.fill(m, i * 100, i * 100 + len, 1f);
+    }
+    Node mask = g.constant(Tensor.of(m, 32, 100));
+    Node h = LstmSequence.of(seq, lw, lu, lb, mask, false, false, false, GateActivation.SIGMOID);
+    return fwdBwd(g, h, List.of(seq, lw, lu, lb), 1);
+  }
+
   private void micro() {
     Rng rng = new Rng(0);
     for (int in : new int[] {256, 30752}) {
@@ -179,6 +201,7 @@ public final class SideBySide {
     Node lb = var(g, rng, 256);
     Node h = LstmSequence.of(seq, lw, lu, lb, false, false);
     record("lstm64_t200_in64_b32_fwd_bwd_ms", fwdBwd(g, h, List.of(seq, lw, lu, lb), 1));
+    record("lstm64_masked_t100_b32_fwd_bwd_ms", maskedLstm(rng));
     g = new Graph();
     Node c1 = var(g, rng, 32, 128);
     Node c2 = var(g, rng, 32, 128);

@@ -175,6 +175,51 @@ class MaskingTest {
     assertClose(want, got, 1e-6);
   }
 
+  /**
+   * Concatenate's mask (Keras's {@code Concatenate.compute_mask}): joined in time along the steps
+   * axis, so the LSTM skips both inputs' padding; the logical or along the features axis.
+   */
+  @Test
+  void concatenateJoinsOrOrsTheMasks() {
+    Embedding ea = embedding(5, 3).maskZero(true);
+    Embedding eb = embedding(5, 3).maskZero(true);
+    Layer rnn = lstm(4);
+    var a3 = input(3);
+    var b2 = input(2);
+    var a2 = input(2);
+    var b1 = input(1);
+    Layer joinPadded = new dev.graft.layers.Concatenate(1);
+    Layer joinKept = new dev.graft.layers.Concatenate(1);
+    Model padded = model(List.of(a3, b2), rnn.on(joinPadded.on(ea.on(a3), eb.on(b2))));
+    Model kept = model(List.of(a2, b1), rnn.on(joinKept.on(ea.on(a2), eb.on(b1))));
+    Tensor want =
+        kept.predict(Tensor.of(new float[] {1, 3}, 1, 2), Tensor.of(new float[] {4}, 1, 1));
+    Tensor got =
+        padded.predict(Tensor.of(new float[] {1, 0, 3}, 1, 3), Tensor.of(new float[] {0, 4}, 1, 2));
+    assertClose(want, got, 1e-6);
+    // Along the features: a step is kept where either input keeps it; only step 2 is dropped.
+    var c4 = input(4);
+    var d4 = input(4);
+    var c3 = input(3);
+    var d3 = input(3);
+    Layer rnn2 = lstm(4);
+    Model orPadded =
+        model(
+            List.of(c4, d4),
+            rnn2.on(new dev.graft.layers.Concatenate(-1).on(ea.on(c4), eb.on(d4))));
+    Model orKept =
+        model(
+            List.of(c3, d3),
+            rnn2.on(new dev.graft.layers.Concatenate(-1).on(ea.on(c3), eb.on(d3))));
+    Tensor w2 =
+        orKept.predict(
+            Tensor.of(new float[] {1, 0, 2}, 1, 3), Tensor.of(new float[] {3, 4, 0}, 1, 3));
+    Tensor g2 =
+        orPadded.predict(
+            Tensor.of(new float[] {1, 0, 0, 2}, 1, 4), Tensor.of(new float[] {3, 4, 0, 0}, 1, 4));
+    assertClose(w2, g2, 1e-6);
+  }
+
   /** {@code mask_zero} and {@code Masking} survive a {@code .keras} round trip. */
   @Test
   void saveAndLoadKeepTheMasks() {

@@ -493,7 +493,11 @@ public final class Lstm {
       float[] hs = hSeq.array();
       int ho = hSeq.offset();
       for (int s = 0; s < t; s++) {
-        recurrentProduct(s, r0, r1, 0, g, ws, gates + (r0 * t + s) * g, t * g);
+        int a = firstActive(s, r0, r1);
+        int b = lastActive(s, a, r1);
+        if (a < b) {
+          recurrentProduct(s, a, b, 0, g, ws, gates + (a * t + s) * g, t * g);
+        }
         for (int r = r0; r < r1; r++) {
           int row = r * t + s;
           float[] cp = s > 0 ? ws : c0 == null ? null : c0.array();
@@ -573,8 +577,13 @@ public final class Lstm {
         }
         if (s > 0 || dh0 != null) {
           clearCarries(s, r0, r1);
-          stepProduct(
-              r1 - r0, u, g, ws, gates + (r0 * t + s) * g, t * g, ws, uT, u, ws, dhs + r0 * u, u);
+          // Masked rows' dz is 0: only the rows from the first to the last kept one add anything.
+          int a = firstActive(s, r0, r1);
+          int b = lastActive(s, a, r1);
+          if (a < b) {
+            stepProduct(
+                b - a, u, g, ws, gates + (a * t + s) * g, t * g, ws, uT, u, ws, dhs + a * u, u);
+          }
         }
       }
       copyState(dhs, dh0, r0, r1);

@@ -127,6 +127,28 @@ abstract class RecurrentPass implements Parallel.RangeBody {
   }
 
   /**
+   * The first row in {@code [r0, r1)} not masked at step {@code s} ({@code r1} if all are): with
+   * {@link #lastActive}, the rows a step's products need, so padding at the ends of a batch (the
+   * shape of sorted or bucketed sequences) costs no product at all, as PyTorch's packed sequences.
+   */
+  int firstActive(int s, int r0, int r1) {
+    int a = r0;
+    while (a < r1 && masked(a, s)) {
+      a++;
+    }
+    return a;
+  }
+
+  /** One past the last row in {@code [a, r1)} not masked at step {@code s}. */
+  int lastActive(int s, int a, int r1) {
+    int b = r1;
+    while (b > a && masked(b - 1, s)) {
+      b--;
+    }
+    return b;
+  }
+
+  /**
    * Row {@code r}'s carried state: copies the state before step {@code s} (zeros if none) into
    * {@code dst}: a masked step's output.
    */
