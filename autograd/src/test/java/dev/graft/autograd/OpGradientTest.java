@@ -81,6 +81,7 @@ class OpGradientTest {
     cs.addAll(LayerOpCases.cases());
     cs.addAll(RecurrentStateOpCases.cases());
     cs.addAll(AffineOpCases.cases());
+    cs.addAll(ConvOpCases.cases());
     return cs;
   }
 
