@@ -175,8 +175,31 @@ public final class DepthwiseConv2d {
     return rows;
   }
 
-  /** {@code acc[ao + t] += a[ab + t] * b[bb + t]} for t in [0, len): the loop every path shares. */
+  /** The Vector API loop, or null without the module (see {@link VectorSupport}). */
+  private static final MacKernel VECTOR = VectorSupport.load("VectorMac", MacKernel.class);
+
+  private static volatile boolean vector = VECTOR != null && VectorSupport.WANTED;
+
+  /** Whether the Vector API loop is on. */
+  static boolean vectorEnabled() {
+    return vector;
+  }
+
+  /** Turns the Vector API loop on or off (tests compare both); on needs the module. */
+  static void enableVector(boolean on) {
+    vector = on && VECTOR != null;
+  }
+
+  /**
+   * {@code acc[ao + t] += a[ab + t] * b[bb + t]} for t in [0, len): the loop every path shares. The
+   * JIT leaves it scalar (the runs are shifted within arrays that may be the same), so long runs
+   * take the Vector API when the JVM has it: 4-5 times faster on the MobileNet shape.
+   */
   private static void mac(float[] acc, int ao, float[] a, int ab, float[] b, int bb, int len) {
+    if (len >= 16 && vector) {
+      VECTOR.mac(acc, ao, a, ab, b, bb, len);
+      return;
+    }
     for (int t = 0; t < len; t++) {
       acc[ao + t] += a[ab + t] * b[bb + t];
     }

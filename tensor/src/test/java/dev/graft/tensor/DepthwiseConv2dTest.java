@@ -109,7 +109,10 @@ class DepthwiseConv2dTest {
     String what = g.toString() + " M=" + m;
     for (int threads : new int[] {1, 2}) {
       int before = Parallel.threads();
+      boolean vectorBefore = DepthwiseConv2d.vectorEnabled();
       Parallel.setThreads(threads);
+      // Both loops: the Vector API one (when the JVM has the module) and the plain one.
+      DepthwiseConv2d.enableVector(vectorBefore && threads == 1);
       try {
         assertClose(want[0], DepthwiseConv2d.forward(x, k, bias, g), 1e-5, 1e-5, "out " + what);
         assertClose(want[1], DepthwiseConv2d.backwardInput(r, k, g), 1e-5, 1e-5, "dx " + what);
@@ -122,6 +125,7 @@ class DepthwiseConv2dTest {
         assertClose(both, packed, 1e-4, 1e-4, "dk+db " + what);
       } finally {
         Parallel.setThreads(before);
+        DepthwiseConv2d.enableVector(vectorBefore);
       }
     }
   }
