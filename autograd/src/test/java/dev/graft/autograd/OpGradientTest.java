@@ -85,6 +85,7 @@ class OpGradientTest {
     cs.addAll(ShapeOpCases.cases());
     cs.addAll(MaskOpCases.cases());
     cs.addAll(AttentionOpCases.cases());
+    cs.addAll(ConvOpCases.cases());
     return cs;
   }
 

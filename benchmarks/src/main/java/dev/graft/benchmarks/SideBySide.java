@@ -9,6 +9,8 @@ import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.Add;
 import dev.graft.autograd.ops.Concat;
 import dev.graft.autograd.ops.Conv2D;
+import dev.graft.autograd.ops.Conv2DTranspose;
+import dev.graft.autograd.ops.DepthwiseConv2D;
 import dev.graft.autograd.ops.LstmSequence;
 import dev.graft.autograd.ops.MatMul;
 import dev.graft.dsl.FitOptions;
@@ -32,9 +34,10 @@ import java.util.Map;
 /**
  * Times the PyTorch peer's workloads ({@code ../shared/peers/torch/README.md}) through Graft: the
  * three seed models' training step, one fit epoch and predict at batch 32 (public API), and the
- * Dense / matmul / Conv2D / LSTM / concat / MultiHeadAttention micro-kernels (forward + backward
- * through the IR). Same shapes, warm-up (3) and repeats (20), medians in ms; prints one JSON object
- * whose {@code figures} use the peer's names. Threads: {@code -Dgraft.threads=N}.
+ * Dense / matmul / Conv2D / LSTM / concat / MultiHeadAttention / depthwise / transposed-conv
+ * micro-kernels (forward + backward through the IR). Same shapes, warm-up (3) and repeats (20),
+ * medians in ms; prints one JSON object whose {@code figures} use the peer's names. Threads: {@code
+ * -Dgraft.threads=N}.
  */
 public final class SideBySide {
   private final int warmup;
@@ -47,7 +50,8 @@ public final class SideBySide {
   }
 
   /**
-   * Runs everything; args: {@code [--quick] [--only models,micro]} ({@code --only mha}: that one).
+   * Runs everything; args: {@code [--quick] [--only models,micro|mha|convs]} ({@code mha}, {@code
+   * convs}: those kernels only).
    */
   public static void main(String[] args) {
     boolean quick = Arrays.asList(args).contains("--quick");
@@ -68,6 +72,8 @@ public final class SideBySide {
       s.micro();
     } else if (only.contains("mha")) {
       s.record("mha_4h_kd32_t64_d128_b32_fwd_bwd_ms", s.mha(new Rng(0)));
+    } else if (only.contains("convs")) {
+      s.convs();
     }
     StringBuilder json = new StringBuilder("{\n  \"harness\": \"graft SideBySide\",\n");
     json.append("  \"threads\": ").append(Parallel.threads()).append(",\n");
@@ -209,6 +215,7 @@ public final class SideBySide {
         "concat_2x32x128_fwd_bwd_ms",
         fwdBwd(g, Concat.of(-1, List.of(c1, c2)), List.of(c1, c2), 50));
     record("mha_4h_kd32_t64_d128_b32_fwd_bwd_ms", mha(rng));
+    convs();
   }
 
   /**
@@ -226,5 +233,23 @@ public final class SideBySide {
       sources.add(g.read(v));
     }
     return fwdBwd(g, y, sources, 1);
+  }
+
+  /** The depthwise and transposed convolutions of a MobileNet block and a decoder (issue 14). */
+  private void convs() {
+    Rng rng = new Rng(1);
+    int[] one = {1, 1};
+    Graph g = new Graph();
+    Node x = var(g, rng, 32, 56, 56, 64);
+    Node k = var(g, rng, 3, 3, 64, 1);
+    Node b = var(g, rng, 64);
+    Node dw = DepthwiseConv2D.of(x, k, b, one, one, ConvGeometry.Padding.SAME);
+    record("depthwise3x3_64ch_56x56_b32_fwd_bwd_ms", fwdBwd(g, dw, List.of(x, k, b), 1));
+    g = new Graph();
+    x = var(g, rng, 32, 16, 16, 64);
+    k = var(g, rng, 3, 3, 32, 64);
+    b = var(g, rng, 32);
+    Node ct = Conv2DTranspose.of(x, k, b, new int[] {2, 2}, one, ConvGeometry.Padding.SAME, null);
+    record("conv2d_transpose_64to32_s2_16x16_b32_fwd_bwd_ms", fwdBwd(g, ct, List.of(x, k, b), 1));
   }
 }

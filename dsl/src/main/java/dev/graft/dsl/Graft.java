@@ -156,6 +156,53 @@ public final class Graft {
     return new Conv2D(filters, kh, kw);
   }
 
+  /**
+   * Keras's {@code DepthwiseConv2D(kernel_size)}: each channel convolved on its own ({@code
+   * .depthMultiplier(m)} filters per channel), e.g. a MobileNet block's {@code
+   * depthwiseConv2d(3).padding("same")}.
+   */
+  public static dev.graft.layers.DepthwiseConv2D depthwiseConv2d(int kernelSize) {
+    return new dev.graft.layers.DepthwiseConv2D(kernelSize);
+  }
+
+  /** Keras's {@code DepthwiseConv2D((kh, kw))}. */
+  public static dev.graft.layers.DepthwiseConv2D depthwiseConv2d(int kh, int kw) {
+    return new dev.graft.layers.DepthwiseConv2D(kh, kw);
+  }
+
+  /** Keras's {@code SeparableConv2D(filters, kernel_size)}: depthwise, then 1x1, then bias. */
+  public static dev.graft.layers.SeparableConv2D separableConv2d(int filters, int kernelSize) {
+    return new dev.graft.layers.SeparableConv2D(filters, kernelSize);
+  }
+
+  /** Keras's {@code SeparableConv2D(filters, (kh, kw))}. */
+  public static dev.graft.layers.SeparableConv2D separableConv2d(int filters, int kh, int kw) {
+    return new dev.graft.layers.SeparableConv2D(filters, kh, kw);
+  }
+
+  /** Keras's {@code SeparableConv1D(filters, kernel_size)} on {@code (batch, steps, channels)}. */
+  public static dev.graft.layers.SeparableConv1D separableConv1d(int filters, int kernelSize) {
+    return new dev.graft.layers.SeparableConv1D(filters, kernelSize);
+  }
+
+  /**
+   * Keras's {@code Conv2DTranspose(filters, kernel_size)}, e.g. a decoder's 2x upsampling {@code
+   * conv2dTranspose(32, 3).strides(2).padding("same")}.
+   */
+  public static dev.graft.layers.Conv2DTranspose conv2dTranspose(int filters, int kernelSize) {
+    return new dev.graft.layers.Conv2DTranspose(filters, kernelSize);
+  }
+
+  /** Keras's {@code Conv2DTranspose(filters, (kh, kw))}. */
+  public static dev.graft.layers.Conv2DTranspose conv2dTranspose(int filters, int kh, int kw) {
+    return new dev.graft.layers.Conv2DTranspose(filters, kh, kw);
+  }
+
+  /** Keras's {@code Conv1DTranspose(filters, kernel_size)} on {@code (batch, steps, channels)}. */
+  public static dev.graft.layers.Conv1DTranspose conv1dTranspose(int filters, int kernelSize) {
+    return new dev.graft.layers.Conv1DTranspose(filters, kernelSize);
+  }
+
   /** Keras's {@code MaxPooling2D()}: 2x2 windows, strides 2. */
   public static Pooling2D maxPooling2d() {
     return new Pooling2D(true, 2, 2);

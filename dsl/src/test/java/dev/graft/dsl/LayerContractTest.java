@@ -252,7 +252,32 @@ class LayerContractTest {
             "layer_normalization_no_beta",
             () -> layerNormalization().center(false),
             seq,
-            Map.of("center", false, "scale", true)));
+            Map.of("center", false, "scale", true)),
+        spec(
+            "depthwise_conv2d",
+            () -> depthwiseConv2d(3, 2).depthMultiplier(2).strides(2, 1).padding("same"),
+            img,
+            Map.of("kernel_size", List.of(3, 2), "depth_multiplier", 2, "strides", List.of(2, 1))),
+        spec(
+            "separable_conv2d",
+            () -> separableConv2d(4, 3).depthMultiplier(2).padding("same").activation("relu"),
+            img,
+            Map.of("filters", 4, "kernel_size", List.of(3, 3), "depth_multiplier", 2)),
+        spec(
+            "separable_conv1d",
+            () -> separableConv1d(3, 2).strides(2).dilationRate(1),
+            seq,
+            Map.of("filters", 3, "kernel_size", List.of(2), "strides", List.of(2))),
+        spec(
+            "conv2d_transpose",
+            () -> conv2dTranspose(3, 3, 3).strides(2).padding("same").outputPadding(1, 0),
+            img,
+            Map.of("filters", 3, "strides", List.of(2, 2), "output_padding", List.of(1, 0))),
+        spec(
+            "conv1d_transpose",
+            () -> conv1dTranspose(2, 3).strides(2).dilationRate(1),
+            seq,
+            Map.of("filters", 2, "kernel_size", List.of(3), "padding", "valid")));
   }
 
   @TestFactory

@@ -33,13 +33,7 @@ class LayerReferenceTest {
    * Cases whose layer or setting Graft does not support yet. Each must still fail (so a case that
    * starts passing is taken off this list); the list shrinks to nothing.
    */
-  private static final Set<String> PENDING =
-      Set.of(
-          "conv2d_transpose_same_s2",
-          "conv2d_transpose_valid_s2",
-          "depthwise_conv2d_same_s2_dm2",
-          "depthwise_conv2d_valid_s2_dm1",
-          "separable_conv2d_same_dm2");
+  private static final Set<String> PENDING = Set.of();
 
   /** The reference folder: {@code <project root>/../shared/reference/layers}. */
   static Path referenceDir() {

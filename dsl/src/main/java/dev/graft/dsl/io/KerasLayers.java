@@ -13,8 +13,11 @@ import dev.graft.layers.BatchNormalization;
 import dev.graft.layers.Bidirectional;
 import dev.graft.layers.Concatenate;
 import dev.graft.layers.Conv1D;
+import dev.graft.layers.Conv1DTranspose;
 import dev.graft.layers.Conv2D;
+import dev.graft.layers.Conv2DTranspose;
 import dev.graft.layers.Dense;
+import dev.graft.layers.DepthwiseConv2D;
 import dev.graft.layers.Dot;
 import dev.graft.layers.Dropout;
 import dev.graft.layers.Elu;
@@ -49,8 +52,11 @@ import dev.graft.layers.Relu;
 import dev.graft.layers.RepeatVector;
 import dev.graft.layers.Rescaling;
 import dev.graft.layers.Reshape;
+import dev.graft.layers.SeparableConv1D;
+import dev.graft.layers.SeparableConv2D;
 import dev.graft.layers.SimpleRnn;
 import dev.graft.layers.Softmax;
+import dev.graft.layers.SpatialConv;
 import dev.graft.layers.SpatialDropout;
 import dev.graft.layers.Subtract;
 import dev.graft.layers.ThresholdedRelu;
@@ -150,6 +156,11 @@ final class KerasLayers {
     REGISTRY.put("MultiHeadAttention", c -> multiHeadAttention(c));
     REGISTRY.put("Attention", c -> attention(c));
     REGISTRY.put("AdditiveAttention", c -> additiveAttention(c));
+    REGISTRY.put("DepthwiseConv2D", c -> depthwiseConv2d(c));
+    REGISTRY.put("SeparableConv2D", c -> separable(c, 2));
+    REGISTRY.put("SeparableConv1D", c -> separable(c, 1));
+    REGISTRY.put("Conv2DTranspose", c -> transposed(c, 2));
+    REGISTRY.put("Conv1DTranspose", c -> transposed(c, 1));
   }
 
   /** Adds or replaces the deserializer of a layer class. */
@@ -280,6 +291,52 @@ final class KerasLayers {
     return l.padding(c.str("padding", "valid"))
         .activation(activation(c, "activation"))
         .useBias(c.bool("use_bias", true));
+  }
+
+  /**
+   * The options the depthwise, separable and transposed convolutions share, over {@code rank}
+   * spatial axes; Keras writes sizes as lists, older files sometimes as one number.
+   */
+  private static <L extends SpatialConv<L>> L spatial(Cfg c, SpatialConv<L> l, int rank) {
+    channelsLast(c);
+    String padding = c.str("padding", "valid");
+    require(c, padding.equals("valid") || padding.equals("same"), "padding", padding);
+    if (c.has("strides")) {
+      l.strides(c.ints("strides", rank));
+    }
+    if (c.has("dilation_rate")) {
+      l.dilationRate(c.ints("dilation_rate", rank));
+    }
+    return l.padding(padding)
+        .activation(activation(c, "activation"))
+        .useBias(c.bool("use_bias", true));
+  }
+
+  private static Layer depthwiseConv2d(Cfg c) {
+    int[] k = c.ints("kernel_size", 2);
+    return spatial(c, new DepthwiseConv2D(k[0], k[1]), 2)
+        .depthMultiplier(c.integer("depth_multiplier", 1));
+  }
+
+  private static Layer separable(Cfg c, int rank) {
+    int[] k = c.ints("kernel_size", rank);
+    int filters = c.integer("filters");
+    int m = c.integer("depth_multiplier", 1);
+    return rank == 2
+        ? spatial(c, new SeparableConv2D(filters, k[0], k[1]), 2).depthMultiplier(m)
+        : spatial(c, new SeparableConv1D(filters, k[0]), 1).depthMultiplier(m);
+  }
+
+  private static Layer transposed(Cfg c, int rank) {
+    int[] k = c.ints("kernel_size", rank);
+    int filters = c.integer("filters");
+    int[] p = c.has("output_padding") ? c.ints("output_padding", rank) : null;
+    if (rank == 2) {
+      Conv2DTranspose l = spatial(c, new Conv2DTranspose(filters, k[0], k[1]), 2);
+      return p == null ? l : l.outputPadding(p);
+    }
+    Conv1DTranspose l = spatial(c, new Conv1DTranspose(filters, k[0]), 1);
+    return p == null ? l : l.outputPadding(p);
   }
 
   private static Layer pooling1d(Cfg c, boolean max) {
