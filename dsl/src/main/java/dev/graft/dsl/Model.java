@@ -289,6 +289,7 @@ public class Model extends Layer {
       for (SymbolicTensor t : c.inputs()) {
         args.add(env.get(t));
       }
+      checkConcrete(c, args);
       List<Node> outs = c.layer().call(ctx, args);
       for (int j = 0; j < outs.size(); j++) {
         env.put(c.outputs().get(j), outs.get(j));
@@ -299,6 +300,25 @@ public class Model extends Layer {
       result.add(env.get(t));
     }
     return result;
+  }
+
+  /**
+   * Where the model was traced with {@code None} dimensions and is now emitted for concrete ones,
+   * asks the layer for its output shapes first, so that an input it cannot take (a sequence shorter
+   * than a convolution's kernel) is refused naming the layer and the shape, not deep in an op.
+   */
+  private static void checkConcrete(LayerCall c, List<Node> args) {
+    List<Shape> shapes = new ArrayList<>(args.size());
+    boolean specialised = false;
+    for (int i = 0; i < args.size(); i++) {
+      Shape traced = c.inputs().get(i).shape();
+      Shape s = args.get(i).shape();
+      shapes.add(s);
+      specialised |= !s.equals(traced);
+    }
+    if (specialised) {
+      c.layer().outputShapes(shapes);
+    }
   }
 
   // ---- training API ----

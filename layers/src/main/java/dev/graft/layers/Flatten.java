@@ -13,7 +13,11 @@ public final class Flatten extends SingleInput {
     }
     for (int i = 1; i < in.rank(); i++) {
       if (in.dim(i) == Shape.UNKNOWN) {
-        throw incompatible(0, "known dimensions after the batch", in);
+        throw incompatible(
+            0,
+            "known dimensions after the batch (Flatten of an input of unknown size has no fixed"
+                + " width; a global pooling layer takes any size)",
+            in);
       }
     }
     return Shape.of(in.dim(0), in.sizeFrom(1));
