@@ -46,11 +46,14 @@ class VariableLengthTest {
     return model(in, dense(1).on(lstm(4).on(embedding(20, 6).on(in))));
   }
 
-  /** A fully-convolutional image model: Conv2D, BatchNorm, pooling, global pooling, Dense. */
+  /**
+   * A fully-convolutional image model: RandomFlip, Conv2D, BatchNorm, pooling, global pooling,
+   * Dense.
+   */
   private static Model image(int h, int w) {
     seed(9);
     var in = input("image", h, w, 3);
-    var x = conv2d(4, 3).padding("same").activation("relu").on(in);
+    var x = conv2d(4, 3).padding("same").activation("relu").on(randomFlip().on(in));
     x = batchNormalization().on(x);
     x = maxPooling2d().on(x);
     x = conv2d(6, 3).activation("relu").on(x);
@@ -144,6 +147,32 @@ class VariableLengthTest {
     assertTrue(Double.isFinite(h.history().get("loss").get(1)));
     double[] e = m.evaluate(Tensor.randint(0, 50, 8, 7), Tensor.randint(0, 3, 8, 1));
     assertTrue(Double.isFinite(e[0]));
+  }
+
+  @Test
+  void sequentialTakesNoneInItsInputShape() {
+    seed(3);
+    Model m = sequential(embedding(30, 4).inputShape(NONE), lstm(3), dense(2));
+    assertEquals(Shape.of(Shape.UNKNOWN, Shape.UNKNOWN), m.inputShapes().get(0));
+    seed(3);
+    Model fixed = sequential(embedding(30, 4).inputShape(6), lstm(3), dense(2));
+    fixed.setWeights(m.getWeights());
+    Tensor x = Tensor.randint(0, 30, 4, 6);
+    assertSame(fixed.predict(x), m.predict(x), "sequential, length 6");
+    assertEquals(Shape.of(4, 2), m.predict(Tensor.randint(0, 30, 4, 11)).shape());
+  }
+
+  @Test
+  void nestedModelWithNoneTakesTheOuterInputsLength() {
+    Model inner = lstmText(NONE);
+    var free = input(NONE);
+    Model outerFree = model(free, dense(1).on(inner.on(free)));
+    var fixed = input(7);
+    Model outerFixed = model(fixed, outerFree.layers().get(2).on(inner.on(fixed)));
+    assertTrue(outerFree.summaryText(true).contains("(None, None)"), outerFree.summaryText(true));
+    Tensor x = Tensor.randint(0, 20, 3, 7);
+    assertSame(outerFree.predict(x), outerFixed.predict(x), "nested, length 7");
+    assertEquals(Shape.of(3, 1), outerFree.predict(Tensor.randint(0, 20, 3, 12)).shape());
   }
 
   @Test
