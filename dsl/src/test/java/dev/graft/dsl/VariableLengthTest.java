@@ -213,10 +213,19 @@ class VariableLengthTest {
         assertThrows(IllegalArgumentException.class, () -> d.on(permute(2, 1).on(seq)))
             .getMessage();
     assertTrue(dense.contains("\"head\"") && dense.contains("(None, 4, None)"), dense);
-    var f = flatten().name("flat");
-    String flat =
-        assertThrows(IllegalArgumentException.class, () -> f.on(conv1d(2, 1).on(seq))).getMessage();
-    assertTrue(flat.contains("\"flat\"") && flat.contains("(None, None, 2)"), flat);
+    // As in Keras, Flatten of an unknown size has an unknown width: the Dense after it is refused.
+    var flat = flatten().on(conv1d(2, 1).on(seq));
+    assertEquals(Shape.of(Shape.UNKNOWN, Shape.UNKNOWN), flat.shape());
+    var afterFlat = dense(1).name("after_flatten");
+    String denseAfterFlatten =
+        assertThrows(IllegalArgumentException.class, () -> afterFlat.on(flat)).getMessage();
+    assertTrue(
+        denseAfterFlatten.contains("\"after_flatten\"")
+            && denseAfterFlatten.contains("(None, None)"),
+        denseAfterFlatten);
+    Model flattened = model(seq, flat);
+    assertEquals(Shape.of(2, 10), flattened.predict(Tensor.rand(2, 5, 4)).shape());
+    assertEquals(Shape.of(2, 16), flattened.predict(Tensor.rand(2, 8, 4)).shape());
   }
 
   @Test
