@@ -95,6 +95,10 @@ class VariableLengthTest {
     assertEquals(text(40).countParams(), m.countParams());
     Model img = image(NONE, NONE);
     assertTrue(img.summaryText(false).contains("(None, None, None, 4)"), img.summaryText(false));
+    assertEquals(
+        Shape.of(-1, -1, 5, -1), maxPooling2d().on(input(NONE, 11, NONE)).shape(), "pooling");
+    assertEquals(
+        Shape.of(-1, -1, 7), conv1d(7, 3).strides(2).padding("same").on(input(NONE, 2)).shape());
   }
 
   @Test

@@ -14,10 +14,13 @@ final class UnknownDims {
 
   private UnknownDims() {}
 
-  /** {@code x} with each unknown axis between the batch and the channels set to a fitting size. */
+  /**
+   * {@code x} with each unknown axis after the batch set to a fitting size (the channels too, which
+   * pooling does not need to know).
+   */
   static Shape assumeKnown(Shape x) {
     int[] d = x.toArray();
-    for (int i = 1; i < d.length - 1; i++) {
+    for (int i = 1; i < d.length; i++) {
       if (d[i] == Shape.UNKNOWN) {
         d[i] = ANY;
       }
