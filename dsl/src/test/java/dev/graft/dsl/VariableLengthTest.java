@@ -1,6 +1,7 @@
 package dev.graft.dsl;
 
 import static dev.graft.dsl.Graft.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -208,6 +209,17 @@ class VariableLengthTest {
         assertThrows(IllegalArgumentException.class, () -> m.predict(Tensor.randint(0, 50, 2, 2)))
             .getMessage();
     assertTrue(tooShort.contains("\"" + conv + "\"") && tooShort.contains("2, 8)"), tooShort);
+    m.compile(sgd(0.1, 0, false), "sparse_categorical_crossentropy");
+    List<Tensor> before = m.getWeights();
+    String trainShort =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> m.trainOnBatch(Tensor.randint(0, 50, 2, 2), Tensor.randint(0, 3, 2, 1)))
+            .getMessage();
+    assertTrue(trainShort.contains("\"" + conv + "\""), trainShort);
+    for (int i = 0; i < before.size(); i++) {
+      assertArrayEquals(before.get(i).array(), m.getWeights().get(i).array(), "unchanged " + i);
+    }
     // The model still works on lengths it can take.
     assertEquals(Shape.of(2, 3), m.predict(Tensor.randint(0, 50, 2, 6)).shape());
 
@@ -313,6 +325,37 @@ class VariableLengthTest {
       }
       double want = sum / (tokens.length - 1) * dense[0] + denseBias;
       assertEquals(want, m.predict(x).getFlat(0), 1e-6, "tokens " + tokens.length);
+    }
+  }
+
+  @Test
+  void concurrentPredictionsOfDifferentLengths() throws Exception {
+    Model m = lstmText(NONE);
+    List<Tensor> inputs = new java.util.ArrayList<>();
+    List<Tensor> want = new java.util.ArrayList<>();
+    for (int length = 2; length < 12; length++) {
+      inputs.add(Tensor.randint(0, 20, 3, length));
+      want.add(m.predict(inputs.get(inputs.size() - 1)));
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < 3; t++) {
+        int shift = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int r = 0; r < 3 * inputs.size(); r++) {
+                    int i = (r + shift * 3) % inputs.size();
+                    assertSame(want.get(i), m.predict(inputs.get(i)), "length " + (i + 2));
+                  }
+                }));
+      }
+      for (var f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
     }
   }
 
