@@ -104,7 +104,25 @@ public final class Graft {
 
   // ---- inputs and models ----
 
-  /** A model input of shape {@code (None, dims...)}. */
+  /**
+   * Keras's {@code None} in an input shape: a dimension of any size, fixed by the data at each
+   * call. {@code input(NONE)} is Keras's {@code Input(shape=(None,))} (token sequences of any
+   * length), {@code input(NONE, NONE, 3)} an image of any size for a fully-convolutional model.
+   * Weights depend only on the known dimensions; the model is compiled for each concrete shape it
+   * is fed.
+   */
+  public static final int NONE = Shape.UNKNOWN;
+
+  /**
+   * A model input of shape {@code (None, dims...)}; a dimension may be {@link #NONE}.
+   *
+   * <pre>{@code
+   * jshell> var tokens = input(NONE);
+   * jshell> var h = globalAveragePooling1d().on(embedding(1000, 16).on(tokens));
+   * jshell> model(tokens, dense(1).on(h)).predict(Tensor.randint(0, 1000, 2, 37)).shape()
+   * $4 ==> (2, 1)
+   * }</pre>
+   */
   public static SymbolicTensor input(int... dims) {
     return new InputLayer(Shape.batched(dims), null).output();
   }

@@ -304,6 +304,7 @@ public class Model extends Layer {
         args.add(env.get(t));
         argMasks.add(maskEnv.get(t));
       }
+      checkConcrete(c, args);
       Emitted outs =
           c.mode() == TrainingMode.FOLLOW_PLAN
               ? c.layer().callMasked(ctx, args, argMasks)
@@ -320,6 +321,25 @@ public class Model extends Layer {
       resultMasks.add(maskEnv.get(t));
     }
     return new Emitted(result, resultMasks);
+  }
+
+  /**
+   * Where the model was traced with {@code None} dimensions and is now emitted for concrete ones,
+   * asks the layer for its output shapes first, so that an input it cannot take (a sequence shorter
+   * than a convolution's kernel) is refused naming the layer and the shape, not deep in an op.
+   */
+  private static void checkConcrete(LayerCall c, List<Node> args) {
+    List<Shape> shapes = new ArrayList<>(args.size());
+    boolean specialised = false;
+    for (int i = 0; i < args.size(); i++) {
+      Shape traced = c.inputs().get(i).shape();
+      Shape s = args.get(i).shape();
+      shapes.add(s);
+      specialised |= !s.equals(traced);
+    }
+    if (specialised) {
+      c.layer().outputShapes(shapes);
+    }
   }
 
   // ---- training API ----

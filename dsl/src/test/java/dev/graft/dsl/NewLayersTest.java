@@ -174,7 +174,7 @@ class NewLayersTest {
     var e = assertThrows(IllegalArgumentException.class, () -> conv1d(4, 3).name("c1").on(flat));
     assertEquals(
         "Input 0 of layer \"c1\" is incompatible: expected rank 3 (batch, steps, channels) with"
-            + " known steps and channels, got shape (None, 64)",
+            + " known channels, got shape (None, 64)",
         e.getMessage());
     var seq = input(5, 3);
     e = assertThrows(IllegalArgumentException.class, () -> permute(2, 1, 3).name("p").on(seq));

@@ -116,8 +116,8 @@ public final class Conv1D extends SingleInput {
   protected void checkInputs(List<Shape> in) {
     super.checkInputs(in);
     Shape x = in.get(0);
-    if (x.rank() != 3 || x.dim(1) == Shape.UNKNOWN || x.dim(2) == Shape.UNKNOWN) {
-      throw incompatible(0, "rank 3 (batch, steps, channels) with known steps and channels", x);
+    if (x.rank() != 3 || x.dim(2) == Shape.UNKNOWN) {
+      throw incompatible(0, "rank 3 (batch, steps, channels) with known channels", x);
     }
   }
 
@@ -142,12 +142,19 @@ public final class Conv1D extends SingleInput {
     try {
       g =
           ConvGeometry.forInput(
-              Pooling1D.as2d(padded), 1, kernelSize, 1, strides, 1, dilation, padding);
+              Pooling1D.as2d(UnknownDims.assumeKnown(padded)),
+              1,
+              kernelSize,
+              1,
+              strides,
+              1,
+              dilation,
+              padding);
     } catch (IllegalArgumentException e) {
       throw incompatible(
           0, "a sequence at least as long as the kernel (" + e.getMessage() + ")", x);
     }
-    return Shape.of(x.dim(0), g.outW(), filters);
+    return UnknownDims.keepUnknown(x, Shape.of(x.dim(0), g.outW(), filters));
   }
 
   @Override

@@ -158,7 +158,7 @@ public final class Conv2D extends SingleInput {
     try {
       g =
           ConvGeometry.forInput(
-              x,
+              UnknownDims.assumeKnown(x),
               kernelSize[0],
               kernelSize[1],
               strides[0],
@@ -169,7 +169,7 @@ public final class Conv2D extends SingleInput {
     } catch (IllegalArgumentException e) {
       throw incompatible(0, "an image at least as large as the kernel (" + e.getMessage() + ")", x);
     }
-    return Shape.of(x.dim(0), g.outH(), g.outW(), filters);
+    return UnknownDims.keepUnknown(x, Shape.of(x.dim(0), g.outH(), g.outW(), filters));
   }
 
   @Override

@@ -4,7 +4,10 @@ import dev.graft.autograd.Node;
 import dev.graft.tensor.Shape;
 import java.util.Map;
 
-/** Keras's {@code Flatten}: {@code (N, d1, ..., dk)} to {@code (N, d1·...·dk)}, row-major. */
+/**
+ * Keras's {@code Flatten}: {@code (N, d1, ..., dk)} to {@code (N, d1·...·dk)}, row-major; {@code
+ * (N, None)} when a {@code di} is unknown ({@code None}).
+ */
 public final class Flatten extends SingleInput {
   @Override
   protected Shape outputShape(Shape in) {
@@ -13,7 +16,8 @@ public final class Flatten extends SingleInput {
     }
     for (int i = 1; i < in.rank(); i++) {
       if (in.dim(i) == Shape.UNKNOWN) {
-        throw incompatible(0, "known dimensions after the batch", in);
+        // As Keras: the width is unknown too, and a Dense after it is refused for that.
+        return Shape.of(in.dim(0), Shape.UNKNOWN);
       }
     }
     return Shape.of(in.dim(0), in.sizeFrom(1));

@@ -98,8 +98,9 @@ public abstract class ImageAugmentation extends SingleInput {
   protected void checkInputs(List<Shape> in) {
     super.checkInputs(in);
     Shape x = in.get(0);
-    if (x.rank() != 4 || x.dim(1) == Shape.UNKNOWN || x.dim(2) == Shape.UNKNOWN) {
-      throw incompatible(0, "rank 4 (batch, height, width, channels) with known height, width", x);
+    // Images of any size (None height, width) are fine: each concrete size gets its own program.
+    if (x.rank() != 4) {
+      throw incompatible(0, "rank 4 (batch, height, width, channels)", x);
     }
   }
 

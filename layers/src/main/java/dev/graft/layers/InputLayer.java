@@ -15,13 +15,16 @@ public final class InputLayer extends Layer {
   private final Shape shape;
   private final SymbolicTensor output;
 
-  /** An input of {@code shape} (with {@code None} for the batch), optionally named. */
+  /**
+   * An input of {@code shape} (with {@code None} for the batch, and {@link Shape#UNKNOWN} for any
+   * other dimension fixed only by the data), optionally named.
+   */
   public InputLayer(Shape shape, String name) {
     if (shape.rank() < 1) {
       throw new IllegalArgumentException("An input needs at least a batch axis; got " + shape);
     }
     for (int i = 1; i < shape.rank(); i++) {
-      checkArgument(shape.dim(i) > 0, "Input", "shape", shape);
+      checkArgument(shape.dim(i) > 0 || shape.dim(i) == Shape.UNKNOWN, "Input", "shape", shape);
     }
     this.shape = shape;
     if (name != null) {

@@ -58,16 +58,16 @@ public final class Pooling1D extends SingleInput {
 
   @Override
   protected Shape outputShape(Shape x) {
-    if (x.rank() != 3 || x.dim(1) == Shape.UNKNOWN) {
-      throw incompatible(0, "rank 3 (batch, steps, features) with known steps", x);
+    if (x.rank() != 3) {
+      throw incompatible(0, "rank 3 (batch, steps, features)", x);
     }
     ConvGeometry g;
     try {
-      g = Pool2d.geometry(as2d(x), 1, pool, 1, strides, padding);
+      g = Pool2d.geometry(as2d(UnknownDims.assumeKnown(x)), 1, pool, 1, strides, padding);
     } catch (IllegalArgumentException e) {
       throw incompatible(0, "a sequence at least as long as the pool (" + e.getMessage() + ")", x);
     }
-    return Shape.of(x.dim(0), g.outW(), x.dim(2));
+    return UnknownDims.keepUnknown(x, Shape.of(x.dim(0), g.outW(), x.dim(2)));
   }
 
   static Shape as2d(Shape x) {

@@ -72,11 +72,13 @@ public final class Pooling2D extends SingleInput {
     }
     ConvGeometry g;
     try {
-      g = Pool2d.geometry(x, pool[0], pool[1], strides[0], strides[1], padding);
+      g =
+          Pool2d.geometry(
+              UnknownDims.assumeKnown(x), pool[0], pool[1], strides[0], strides[1], padding);
     } catch (IllegalArgumentException e) {
       throw incompatible(0, "an image at least as large as the pool (" + e.getMessage() + ")", x);
     }
-    return Shape.of(x.dim(0), g.outH(), g.outW(), x.dim(3));
+    return UnknownDims.keepUnknown(x, Shape.of(x.dim(0), g.outH(), g.outW(), x.dim(3)));
   }
 
   @Override

@@ -245,8 +245,8 @@ public abstract class Recurrent extends Layer {
           "Layer \"" + name() + "\" takes one input; it was called on " + in.size() + ": " + in);
     }
     Shape x = in.get(0);
-    if (x.rank() != 3 || x.dim(2) == Shape.UNKNOWN || x.dim(1) == Shape.UNKNOWN) {
-      throw incompatible(0, "rank 3 (batch, time, features) with known time and features", x);
+    if (x.rank() != 3 || x.dim(2) == Shape.UNKNOWN) {
+      throw incompatible(0, "rank 3 (batch, time, features) with known features", x);
     }
   }
 
@@ -270,7 +270,7 @@ public abstract class Recurrent extends Layer {
     checkInputs(in);
     Shape x = in.get(0);
     int features = kernel.shape().dim(0);
-    if (x.rank() != 3 || x.dim(2) != features || x.dim(1) == Shape.UNKNOWN) {
+    if (x.rank() != 3 || x.dim(2) != features) {
       throw incompatible(0, "rank 3 with " + features + " features", x);
     }
     Shape state = Shape.of(x.dim(0), units);

@@ -15,26 +15,54 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A model's inference program. Safe for concurrent callers: each borrows a plan of its batch size
+ * A model's inference programs, one per concrete input shape (a model with {@code None} dimensions
+ * is compiled for each length or image size it is fed, the most recent {@link
+ * ShapeCache#MAX_SHAPES} kept). Safe for concurrent callers: each borrows a plan of its batch size
  * from a pool (plans share the weights, nothing else) and returns it afterwards.
  */
 public final class Predictor {
   private final Model model;
-  private final Program program;
   private final List<String> inputNames;
-  private final Map<Integer, ConcurrentLinkedQueue<Plan>> pool = new ConcurrentHashMap<>();
+  private final List<Shape> inputShapes;
+  private final ShapeCache<Compiled> compiled = new ShapeCache<>();
 
-  /** Compiles {@code model}'s forward pass. */
+  /** The forward program for one concrete input shape and its plans, pooled per batch size. */
+  private record Compiled(Program program, Map<Integer, ConcurrentLinkedQueue<Plan>> pool) {}
+
+  /**
+   * Prepares {@code model}'s forward pass; a model whose inputs are fully known apart from the
+   * batch is compiled now, so that its errors show at once.
+   */
   public Predictor(Model model) {
     this.model = model;
-    Graph g = new Graph();
     inputNames = model.inputNames();
+    inputShapes = model.inputShapes();
+    List<Shape> samples = new ArrayList<>();
+    for (Shape s : inputShapes) {
+      samples.add(s.withBatch(1));
+    }
+    if (samples.stream().allMatch(Shape::isFullyDefined)) {
+      compiled(inputShapes);
+    }
+  }
+
+  private Compiled compiled(List<Shape> shapes) {
+    return compiled.get(shapes, this::compile);
+  }
+
+  private Compiled compile(List<Shape> shapes) {
+    Graph g = new Graph();
     List<Node> ins = new ArrayList<>();
-    List<Shape> shapes = model.inputShapes();
     for (int i = 0; i < shapes.size(); i++) {
       ins.add(g.placeholder(inputNames.get(i), shapes.get(i)));
     }
-    this.program = new Program(model.call(new CallContext(g), ins));
+    return new Compiled(
+        new Program(model.call(new CallContext(g), ins)), new ConcurrentHashMap<>());
+  }
+
+  /** How many concrete input shapes have compiled programs (at most {@code MAX_SHAPES}). */
+  public int compiledShapes() {
+    return compiled.size();
   }
 
   /** Predictions of every output for {@code x}, in batches of {@code batchSize}. */
@@ -42,14 +70,18 @@ public final class Predictor {
     if (batchSize < 1) {
       throw new IllegalArgumentException("predict: batch_size must be >= 1; got " + batchSize);
     }
-    int n = DataChecks.inputs(model.name(), inputNames, model.inputShapes(), x);
+    int n = DataChecks.inputs(model.name(), inputNames, inputShapes, x);
+    Compiled c = compiled(ShapeCache.sampleShapes(x));
     List<Tensor> results = new ArrayList<>();
-    for (Node o : program.outputs()) {
+    for (Node o : c.program().outputs()) {
       results.add(Tensor.zeros(o.shape().withBatch(n)));
     }
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
-      Plan plan = borrow(b);
+      ConcurrentLinkedQueue<Plan> q =
+          c.pool().computeIfAbsent(b, k -> new ConcurrentLinkedQueue<>());
+      Plan polled = q.poll();
+      Plan plan = polled != null ? polled : c.program().newPlan(b);
       try {
         for (int i = 0; i < x.size(); i++) {
           Batches.slice(x.get(i), from, plan.input(inputNames.get(i)));
@@ -65,15 +97,9 @@ public final class Predictor {
               out.size());
         }
       } finally {
-        pool.get(b).add(plan);
+        q.add(plan);
       }
     }
     return results;
-  }
-
-  private Plan borrow(int batch) {
-    ConcurrentLinkedQueue<Plan> q = pool.computeIfAbsent(batch, k -> new ConcurrentLinkedQueue<>());
-    Plan p = q.poll();
-    return p != null ? p : program.newPlan(batch);
   }
 }

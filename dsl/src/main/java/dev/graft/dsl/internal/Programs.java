@@ -19,11 +19,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model compiled to IR once: the forward graph on placeholders named after the inputs, the loss
- * (per output: per-sample loss times sample weight, averaged, times the loss weight, plus the
- * layers' penalties), and the programs for training (with gradients and optimizer updates) and
- * evaluation, and the gradients alone. Outputs of both programs: {@code [total loss, prediction 0,
- * ..., weighted loss of output 0, ...]}.
+ * A model compiled to IR for one concrete shape of its inputs and targets (a model with {@code
+ * None} dimensions gets one per shape it is fed): the forward graph on placeholders named after the
+ * inputs, the loss (per output: per-sample loss times sample weight, averaged, times the loss
+ * weight, plus the layers' penalties), and the programs for training (with gradients and optimizer
+ * updates) and evaluation, and the gradients alone. Outputs of both programs: {@code [total loss,
+ * prediction 0, ..., weighted loss of output 0, ...]}.
  */
 final class Programs {
   final Program train;
@@ -41,6 +42,7 @@ final class Programs {
 
   Programs(
       Model model,
+      List<Shape> inputShapes,
       List<dev.graft.dsl.Loss> losses,
       List<Float> lossWeights,
       List<Shape> targetShapes,
@@ -49,9 +51,8 @@ final class Programs {
     CallContext ctx = new CallContext(g);
     inputNames = model.inputNames();
     List<Node> ins = new ArrayList<>();
-    List<Shape> shapes = model.inputShapes();
-    for (int i = 0; i < shapes.size(); i++) {
-      ins.add(g.placeholder(inputNames.get(i), shapes.get(i)));
+    for (int i = 0; i < inputShapes.size(); i++) {
+      ins.add(g.placeholder(inputNames.get(i), inputShapes.get(i)));
     }
     List<Node> outs = model.call(ctx, ins);
     Node total = null;

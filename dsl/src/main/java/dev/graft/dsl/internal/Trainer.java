@@ -20,8 +20,9 @@ import java.util.Map;
 
 /**
  * A compiled model's training machinery: the optimizer, losses and metrics from {@code compile},
- * the training and evaluation programs (built on first use, rebuilt when freezing changes), and the
- * loops of {@code fit}, {@code evaluate} and {@code trainOnBatch}.
+ * the training and evaluation programs (built on first use for each concrete shape of the data, so
+ * a model with {@code None} dimensions takes batches of any length; rebuilt when freezing changes),
+ * and the loops of {@code fit}, {@code evaluate} and {@code trainOnBatch}.
  */
 public final class Trainer {
   private final Model model;
@@ -29,8 +30,11 @@ public final class Trainer {
   private final List<Loss> losses;
   private final List<Float> lossWeights;
   private final List<List<Metric>> metrics;
+  // The programs of the last data shape, checked first so a step allocates no lookup key.
   private Programs programs;
+  private List<Shape> programInputShapes;
   private List<Shape> programTargetShapes;
+  private final ShapeCache<Programs> compiled = new ShapeCache<>();
   // Per-step scratch and the model's shapes, cached so a training step allocates (almost) nothing;
   // dropped with the programs.
   private final StepChecks checks;
@@ -104,7 +108,13 @@ public final class Trainer {
   /** Forces the programs to be rebuilt (after freezing or unfreezing layers). */
   public void invalidate() {
     programs = null;
+    compiled.clear();
     checks.reset();
+  }
+
+  /** How many concrete data shapes have compiled programs (bounded, see {@code ShapeCache}). */
+  public int compiledShapes() {
+    return compiled.size();
   }
 
   /** {@code loss}, then each metric (prefixed by the output's name when there are several). */
@@ -126,29 +136,35 @@ public final class Trainer {
     return metrics.size() > 1 ? model.outputs().get(k).name() + "_" : "";
   }
 
-  private Programs programs(List<Tensor> y) {
+  private Programs programs(List<Tensor> x, List<Tensor> y) {
     if (programs != null
-        && !programs.stale()
-        && StepChecks.sameAfterBatch(y, programTargetShapes)) {
+        && StepChecks.sameAfterBatch(x, programInputShapes)
+        && StepChecks.sameAfterBatch(y, programTargetShapes)
+        && !programs.stale()) {
       return programs;
     }
-    List<Shape> shapes = new ArrayList<>();
-    for (Tensor t : y) {
-      shapes.add(t.shape().withBatch(Shape.UNKNOWN));
+    if (programs != null && programs.stale()) {
+      compiled.clear(); // frozen or unfrozen since: every shape's gradients cover the wrong set
     }
-    {
-      if (losses.size() != model.outputs().size()) {
-        throw new IllegalArgumentException(
-            "The model has "
-                + model.outputs().size()
-                + " outputs but was compiled with "
-                + losses.size()
-                + " losses");
-      }
-      programs = new Programs(model, losses, lossWeights, shapes, optimizer);
-      programTargetShapes = shapes;
-      stepLosses = new double[1 + losses.size()];
+    if (losses.size() != model.outputs().size()) {
+      throw new IllegalArgumentException(
+          "The model has "
+              + model.outputs().size()
+              + " outputs but was compiled with "
+              + losses.size()
+              + " losses");
     }
+    List<Shape> inputShapes = ShapeCache.sampleShapes(x);
+    List<Shape> targetShapes = ShapeCache.sampleShapes(y);
+    List<Shape> key = new ArrayList<>(inputShapes);
+    key.addAll(targetShapes);
+    programs =
+        compiled.get(
+            key,
+            k -> new Programs(model, inputShapes, losses, lossWeights, targetShapes, optimizer));
+    programInputShapes = inputShapes;
+    programTargetShapes = targetShapes;
+    stepLosses = new double[1 + losses.size()];
     return programs;
   }
 
@@ -267,7 +283,7 @@ public final class Trainer {
    * each output's weighted loss.
    */
   private double[] step(List<Tensor> x, List<Tensor> y, Tensor w, int[] order, int from, int b) {
-    Programs p = programs(y);
+    Programs p = programs(x, y);
     Plan plan = p.train.plan(b);
     for (int i = 0; i < x.size(); i++) {
       Batches.gather(x.get(i), order, from, plan.input(p.inputNames.get(i)));
@@ -326,7 +342,7 @@ public final class Trainer {
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
     int n = check(x, y);
-    Programs p = programs(y);
+    Programs p = programs(x, y);
     Plan plan = p.gradients.plan(n);
     for (int i = 0; i < x.size(); i++) {
       Batches.slice(x.get(i), 0, plan.input(p.inputNames.get(i)));
@@ -349,7 +365,7 @@ public final class Trainer {
   /** Keras's {@code evaluate}: mean loss and metrics over batches. */
   public double[] evaluate(List<Tensor> x, List<Tensor> y, int batchSize) {
     int n = check(x, y);
-    Programs p = programs(y);
+    Programs p = programs(x, y);
     resetMetrics();
     double[] lossSums = new double[1 + losses.size()];
     for (int from = 0; from < n; from += batchSize) {
