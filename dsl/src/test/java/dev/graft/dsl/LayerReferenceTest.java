@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
@@ -28,12 +27,6 @@ import org.junit.jupiter.api.TestFactory;
  */
 class LayerReferenceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /**
-   * Cases whose layer or setting Graft does not support yet. Each must still fail (so a case that
-   * starts passing is taken off this list); the list shrinks to nothing.
-   */
-  private static final Set<String> PENDING = Set.of();
 
   /** The reference folder: {@code <project root>/../shared/reference/layers}. */
   static Path referenceDir() {
@@ -57,28 +50,13 @@ class LayerReferenceTest {
     List<Path> more = cases(wave2);
     assertTrue(more.size() >= 35, "expected the wave-2 cases in " + wave2 + "; got " + more);
     return Stream.concat(files.stream(), more.stream())
-        .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> checkOrPending(f)));
+        .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
   }
 
   private static List<Path> cases(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
-  }
-
-  private static void checkOrPending(Path file) throws IOException {
-    String name = file.getFileName().toString().replace(".json", "");
-    if (!PENDING.contains(name)) {
-      check(file);
-      return;
-    }
-    try {
-      check(file);
-    } catch (AssertionError | RuntimeException expected) {
-      System.out.println("reference " + name + " pending: " + expected.getMessage());
-      return;
-    }
-    throw new AssertionError(name + " passes now: take it off LayerReferenceTest.PENDING");
   }
 
   private static void check(Path file) throws IOException {
