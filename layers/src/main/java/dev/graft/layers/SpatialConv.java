@@ -212,16 +212,13 @@ public abstract class SpatialConv<L extends SpatialConv<L>> extends SingleInput 
   protected void checkInputs(List<Shape> in) {
     super.checkInputs(in);
     Shape x = in.get(0);
-    boolean ok = x.rank() == rank + 2;
-    for (int a = 1; ok && a <= rank + 1; a++) {
-      ok = x.dim(a) != Shape.UNKNOWN;
-    }
-    if (!ok) {
+    // Spatial sizes may be unknown (None): the weights depend on the channels only.
+    if (x.rank() != rank + 2 || x.dim(rank + 1) == Shape.UNKNOWN) {
       throw incompatible(
           0,
           rank == 2
-              ? "rank 4 (batch, height, width, channels) with known sizes"
-              : "rank 3 (batch, steps, channels) with known sizes",
+              ? "rank 4 (batch, height, width, channels) with known channels"
+              : "rank 3 (batch, steps, channels) with known channels",
           x);
     }
   }
@@ -243,11 +240,13 @@ public abstract class SpatialConv<L extends SpatialConv<L>> extends SingleInput 
     int[] d = dilation2d();
     ConvGeometry g;
     try {
-      g = ConvGeometry.forInput(image(x), k[0], k[1], s[0], s[1], d[0], d[1], padding);
+      g =
+          ConvGeometry.forInput(
+              image(UnknownDims.assumeKnown(x)), k[0], k[1], s[0], s[1], d[0], d[1], padding);
     } catch (IllegalArgumentException e) {
       throw incompatible(0, "an input at least as large as the window (" + e.getMessage() + ")", x);
     }
-    return unimage(Shape.of(x.dim(0), g.outH(), g.outW(), outChannels));
+    return UnknownDims.keepUnknown(x, unimage(Shape.of(x.dim(0), g.outH(), g.outW(), outChannels)));
   }
 
   int[] strides() {

@@ -85,25 +85,27 @@ public abstract class TransposedConv<L extends TransposedConv<L>> extends Spatia
   @Override
   protected Shape outputShape(Shape x) {
     checkChannels(x, kernel.shape().dim(kernelSize().length + 1));
-    Shape image = image(x);
+    Shape image = image(UnknownDims.assumeKnown(x));
     int[] k = kernel2d();
     int[] s = strides2d();
     int[] d = dilation2d();
     try {
-      return unimage(
-          Conv2dTranspose.geometry(
-                  image.dim(1),
-                  image.dim(2),
-                  filters,
-                  k[0],
-                  k[1],
-                  s[0],
-                  s[1],
-                  d[0],
-                  d[1],
-                  padding(),
-                  outputPadding2d())
-              .inputShape(x.dim(0)));
+      Shape out =
+          unimage(
+              Conv2dTranspose.geometry(
+                      image.dim(1),
+                      image.dim(2),
+                      filters,
+                      k[0],
+                      k[1],
+                      s[0],
+                      s[1],
+                      d[0],
+                      d[1],
+                      padding(),
+                      outputPadding2d())
+                  .inputShape(x.dim(0)));
+      return UnknownDims.keepUnknown(x, out);
     } catch (IllegalArgumentException e) {
       throw incompatible(0, "sizes the transposed convolution fits (" + e.getMessage() + ")", x);
     }
