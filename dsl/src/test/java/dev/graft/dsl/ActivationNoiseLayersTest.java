@@ -487,6 +487,7 @@ class ActivationNoiseLayersTest {
         (double) load("GaussianNoise", ", \"stddev\": 0.25, \"seed\": 3").config().get("stddev"));
     String[][] refused = {
       {"AlphaDropout", ", \"rate\": 0.1, \"noise_shape\": [null, 1, 4]", "noise_shape"},
+      {"Dropout", ", \"rate\": 0.1, \"noise_shape\": [null, 1, 4]", "noise_shape"},
       {"SpatialDropout2D", ", \"rate\": 0.1, \"data_format\": \"channels_first\"", "data_format"},
       {"Softmax", ", \"axis\": [1, 2]", "axis"},
       {"PReLU", ", \"alpha_constraint\": {\"class_name\": \"NonNeg\"}", "alpha_constraint"},

@@ -88,7 +88,7 @@ final class KerasLayers {
     REGISTRY.put("GlobalAveragePooling2D", c -> globalPooling(c, false));
     REGISTRY.put("Flatten", c -> new Flatten());
     REGISTRY.put("Reshape", c -> new Reshape(c.ints("target_shape", 1)));
-    REGISTRY.put("Dropout", c -> new Dropout((float) c.num("rate", 0)));
+    REGISTRY.put("Dropout", c -> noNoiseShape(c, new Dropout((float) c.num("rate", 0))));
     REGISTRY.put("Activation", c -> new ActivationLayer(activation(c, "activation")));
     REGISTRY.put("Embedding", c -> embedding(c));
     REGISTRY.put("Masking", c -> new Masking((float) c.num("mask_value", 0)));
