@@ -17,10 +17,13 @@ import dev.graft.layers.BatchNormalization;
 import dev.graft.layers.Bidirectional;
 import dev.graft.layers.Concatenate;
 import dev.graft.layers.Conv1D;
+import dev.graft.layers.Conv1DTranspose;
 import dev.graft.layers.Conv2D;
+import dev.graft.layers.Conv2DTranspose;
 import dev.graft.layers.Cropping1D;
 import dev.graft.layers.Cropping2D;
 import dev.graft.layers.Dense;
+import dev.graft.layers.DepthwiseConv2D;
 import dev.graft.layers.Dot;
 import dev.graft.layers.Dropout;
 import dev.graft.layers.Elu;
@@ -57,6 +60,8 @@ import dev.graft.layers.Relu;
 import dev.graft.layers.RepeatVector;
 import dev.graft.layers.Rescaling;
 import dev.graft.layers.Reshape;
+import dev.graft.layers.SeparableConv1D;
+import dev.graft.layers.SeparableConv2D;
 import dev.graft.layers.SimpleRnn;
 import dev.graft.layers.Softmax;
 import dev.graft.layers.SpatialDropout;
@@ -179,46 +184,46 @@ public final class Graft {
    * .depthMultiplier(m)} filters per channel), e.g. a MobileNet block's {@code
    * depthwiseConv2d(3).padding("same")}.
    */
-  public static dev.graft.layers.DepthwiseConv2D depthwiseConv2d(int kernelSize) {
-    return new dev.graft.layers.DepthwiseConv2D(kernelSize);
+  public static DepthwiseConv2D depthwiseConv2d(int kernelSize) {
+    return new DepthwiseConv2D(kernelSize);
   }
 
   /** Keras's {@code DepthwiseConv2D((kh, kw))}. */
-  public static dev.graft.layers.DepthwiseConv2D depthwiseConv2d(int kh, int kw) {
-    return new dev.graft.layers.DepthwiseConv2D(kh, kw);
+  public static DepthwiseConv2D depthwiseConv2d(int kh, int kw) {
+    return new DepthwiseConv2D(kh, kw);
   }
 
   /** Keras's {@code SeparableConv2D(filters, kernel_size)}: depthwise, then 1x1, then bias. */
-  public static dev.graft.layers.SeparableConv2D separableConv2d(int filters, int kernelSize) {
-    return new dev.graft.layers.SeparableConv2D(filters, kernelSize);
+  public static SeparableConv2D separableConv2d(int filters, int kernelSize) {
+    return new SeparableConv2D(filters, kernelSize);
   }
 
   /** Keras's {@code SeparableConv2D(filters, (kh, kw))}. */
-  public static dev.graft.layers.SeparableConv2D separableConv2d(int filters, int kh, int kw) {
-    return new dev.graft.layers.SeparableConv2D(filters, kh, kw);
+  public static SeparableConv2D separableConv2d(int filters, int kh, int kw) {
+    return new SeparableConv2D(filters, kh, kw);
   }
 
   /** Keras's {@code SeparableConv1D(filters, kernel_size)} on {@code (batch, steps, channels)}. */
-  public static dev.graft.layers.SeparableConv1D separableConv1d(int filters, int kernelSize) {
-    return new dev.graft.layers.SeparableConv1D(filters, kernelSize);
+  public static SeparableConv1D separableConv1d(int filters, int kernelSize) {
+    return new SeparableConv1D(filters, kernelSize);
   }
 
   /**
    * Keras's {@code Conv2DTranspose(filters, kernel_size)}, e.g. a decoder's 2x upsampling {@code
    * conv2dTranspose(32, 3).strides(2).padding("same")}.
    */
-  public static dev.graft.layers.Conv2DTranspose conv2dTranspose(int filters, int kernelSize) {
-    return new dev.graft.layers.Conv2DTranspose(filters, kernelSize);
+  public static Conv2DTranspose conv2dTranspose(int filters, int kernelSize) {
+    return new Conv2DTranspose(filters, kernelSize);
   }
 
   /** Keras's {@code Conv2DTranspose(filters, (kh, kw))}. */
-  public static dev.graft.layers.Conv2DTranspose conv2dTranspose(int filters, int kh, int kw) {
-    return new dev.graft.layers.Conv2DTranspose(filters, kh, kw);
+  public static Conv2DTranspose conv2dTranspose(int filters, int kh, int kw) {
+    return new Conv2DTranspose(filters, kh, kw);
   }
 
   /** Keras's {@code Conv1DTranspose(filters, kernel_size)} on {@code (batch, steps, channels)}. */
-  public static dev.graft.layers.Conv1DTranspose conv1dTranspose(int filters, int kernelSize) {
-    return new dev.graft.layers.Conv1DTranspose(filters, kernelSize);
+  public static Conv1DTranspose conv1dTranspose(int filters, int kernelSize) {
+    return new Conv1DTranspose(filters, kernelSize);
   }
 
   /** Keras's {@code MaxPooling2D()}: 2x2 windows, strides 2. */
