@@ -1,0 +1,368 @@
+package dev.graft.dsl;
+
+import static dev.graft.dsl.Graft.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.dsl.io.ExporterFiles;
+import dev.graft.dsl.io.ExporterFiles.W;
+import dev.graft.layers.Add;
+import dev.graft.layers.BatchNormalization;
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Tensor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transfer-learning backbones as Keras Applications builds them, with Keras's layer names: a
+ * MobileNetV2 slice (ZeroPadding2D, DepthwiseConv2D, ReLU(6), BatchNormalization, Add) and a
+ * ResNet50-style model (identity and projection shortcuts). Each saves to {@code .keras} and loads
+ * from it, from a TensorFlow.js {@code model.json} and from a Keras 2 {@code .h5} written with the
+ * exporters' names; the MobileNetV2 slice's predictions are checked against a double-precision
+ * forward pass written here; and a loaded backbone fine-tunes frozen, then unfrozen, as in Keras.
+ */
+class BackbonesTest {
+  private final Rng rng = new Rng(2014);
+
+  // ---- the models, as keras.applications builds them (scaled down) ----
+
+  private static BatchNormalization bn(double epsilon, double momentum) {
+    return batchNormalization().epsilon(epsilon).momentum(momentum);
+  }
+
+  /** MobileNetV2's {@code _inverted_res_block} with an expansion (block_id > 0). */
+  private static SymbolicTensor invertedResidual(
+      SymbolicTensor in, int expansion, int stride, int filters, int blockId) {
+    String p = "block_" + blockId + "_";
+    int channels = in.shape().dim(3);
+    SymbolicTensor x =
+        conv2d(expansion * channels, 1).padding("same").useBias(false).name(p + "expand").on(in);
+    x = bn(1e-3, 0.999).name(p + "expand_BN").on(x);
+    x = relu().maxValue(6).name(p + "expand_relu").on(x);
+    if (stride == 2) {
+      // imagenet_utils.correct_pad for an even size and a 3x3 window: ((0, 1), (0, 1)).
+      x = zeroPadding2d(0, 1, 0, 1).name(p + "pad").on(x);
+    }
+    x =
+        depthwiseConv2d(3)
+            .strides(stride)
+            .padding(stride == 1 ? "same" : "valid")
+            .useBias(false)
+            .name(p + "depthwise")
+            .on(x);
+    x = bn(1e-3, 0.999).name(p + "depthwise_BN").on(x);
+    x = relu().maxValue(6).name(p + "depthwise_relu").on(x);
+    x = conv2d(filters, 1).padding("same").useBias(false).name(p + "project").on(x);
+    x = bn(1e-3, 0.999).name(p + "project_BN").on(x);
+    if (channels == filters && stride == 1) {
+      return new Add().name(p + "add").on(in, x);
+    }
+    return x;
+  }
+
+  /**
+   * MobileNetV2 at alpha 0.25 on 32x32 images, cut after block 2: Conv1 (8 filters, stride 2),
+   * block_1 (expansion 6, stride 2, 8 filters), block_2 (stride 1, residual Add), global average
+   * pooling and, with the top, a 5-way softmax {@code predictions}.
+   */
+  static Model mobileNetV2(boolean includeTop) {
+    SymbolicTensor in = input("input_1", 32, 32, 3);
+    SymbolicTensor x = conv2d(8, 3).strides(2).padding("same").useBias(false).name("Conv1").on(in);
+    x = bn(1e-3, 0.999).name("bn_Conv1").on(x);
+    x = relu().maxValue(6).name("Conv1_relu").on(x);
+    x = invertedResidual(x, 6, 2, 8, 1);
+    x = invertedResidual(x, 6, 1, 8, 2);
+    x = globalAveragePooling2d().name("global_average_pooling2d").on(x);
+    if (includeTop) {
+      x = dense(5).activation("softmax").name("predictions").on(x);
+    }
+    return model(in, x).name("mobilenetv2_0.25_32");
+  }
+
+  /** ResNet50's {@code block1}: a projection shortcut ({@code _0_conv}) or the identity. */
+  private static SymbolicTensor resBlock(
+      SymbolicTensor in, int filters, int stride, boolean convShortcut, String name) {
+    SymbolicTensor shortcut = in;
+    if (convShortcut) {
+      shortcut = conv2d(4 * filters, 1).strides(stride).name(name + "_0_conv").on(in);
+      shortcut = bn(1.001e-5, 0.99).name(name + "_0_bn").on(shortcut);
+    }
+    SymbolicTensor x = conv2d(filters, 1).strides(stride).name(name + "_1_conv").on(in);
+    x = bn(1.001e-5, 0.99).name(name + "_1_bn").on(x);
+    x = activation("relu").name(name + "_1_relu").on(x);
+    x = conv2d(filters, 3).padding("same").name(name + "_2_conv").on(x);
+    x = bn(1.001e-5, 0.99).name(name + "_2_bn").on(x);
+    x = activation("relu").name(name + "_2_relu").on(x);
+    x = conv2d(4 * filters, 1).name(name + "_3_conv").on(x);
+    x = bn(1.001e-5, 0.99).name(name + "_3_bn").on(x);
+    x = new Add().name(name + "_add").on(shortcut, x);
+    return activation("relu").name(name + "_out").on(x);
+  }
+
+  /** ResNet50's stem and stages, scaled down: conv2 (projection + identity), conv3_block1. */
+  static Model resNet() {
+    SymbolicTensor in = input("input_1", 32, 32, 3);
+    SymbolicTensor x = zeroPadding2d(3, 3, 3, 3).name("conv1_pad").on(in);
+    x = conv2d(8, 7).strides(2).name("conv1_conv").on(x);
+    x = bn(1.001e-5, 0.99).name("conv1_bn").on(x);
+    x = activation("relu").name("conv1_relu").on(x);
+    x = zeroPadding2d(1, 1, 1, 1).name("pool1_pad").on(x);
+    x = maxPooling2d(3).strides(2).name("pool1_pool").on(x);
+    x = resBlock(x, 4, 1, true, "conv2_block1");
+    x = resBlock(x, 4, 1, false, "conv2_block2");
+    x = resBlock(x, 8, 2, true, "conv3_block1");
+    x = globalAveragePooling2d().name("avg_pool").on(x);
+    x = dense(5).activation("softmax").name("predictions").on(x);
+    return model(in, x).name("resnet50");
+  }
+
+  /**
+   * Pre-trained-looking weights: kernels keep their Glorot values; biases, BN offsets and moving
+   * means are random; scales and moving variances lie in [0.5, 1.5].
+   */
+  private void randomize(Model m) {
+    for (Layer l : m.layers()) {
+      List<Tensor> ws = new ArrayList<>();
+      for (var v : l.weights()) {
+        String n = v.name();
+        int[] dims = v.shape().toArray();
+        if (n.endsWith("gamma") || n.endsWith("moving_variance")) {
+          ws.add(Tensor.uniform(rng, 0.5f, 1.5f, dims));
+        } else if (n.endsWith("beta") || n.endsWith("moving_mean") || n.endsWith("bias")) {
+          ws.add(Tensor.uniform(rng, -0.5f, 0.5f, dims));
+        } else {
+          ws.add(v.value());
+        }
+      }
+      if (!ws.isEmpty()) {
+        l.setWeights(ws);
+      }
+    }
+  }
+
+  // ---- the exporters' files ----
+
+  /** The weight names Keras gives a layer of this class, in Keras's order. */
+  private static List<String> kerasWeightNames(Layer l) {
+    List<String> names =
+        switch (l.className()) {
+          case "Conv2D", "Dense" -> List.of("kernel", "bias");
+          case "DepthwiseConv2D" -> List.of("depthwise_kernel", "bias");
+          case "BatchNormalization" -> List.of("gamma", "beta", "moving_mean", "moving_variance");
+          default -> List.of();
+        };
+    return names.subList(0, l.getWeights().size());
+  }
+
+  /** {@code <prefix><layer>/<weight><suffix>} for every weight, layer by layer. */
+  private static Map<String, List<W>> exported(Model m, String prefix, String suffix) {
+    Map<String, List<W>> out = new LinkedHashMap<>();
+    for (Layer l : m.layers()) {
+      List<String> names = kerasWeightNames(l);
+      List<Tensor> values = l.getWeights();
+      List<W> ws = new ArrayList<>();
+      for (int i = 0; i < values.size(); i++) {
+        ws.add(new W(prefix + l.name() + "/" + names.get(i) + suffix, values.get(i)));
+      }
+      out.put(l.name(), ws);
+    }
+    return out;
+  }
+
+  /**
+   * A TensorFlow.js export: from tf.keras 2, a Keras 2 config and names {@code layer/weight}; from
+   * Keras 3, its config and names prefixed with the model's, listed in reverse (tfjs matches by
+   * name).
+   */
+  private static Model viaTfjs(Model m, boolean keras3, Path dir) throws Exception {
+    Map<String, Object> topology = new LinkedHashMap<>();
+    topology.put("keras_version", keras3 ? "3.5.0" : "2.13.1");
+    topology.put("backend", "tensorflow");
+    topology.put(
+        "model_config", keras3 ? ExporterFiles.kerasConfig(m) : ExporterFiles.keras2Config(m));
+    List<W> manifest = new ArrayList<>();
+    exported(m, keras3 ? m.name() + "/" : "", "").values().forEach(manifest::addAll);
+    if (keras3) {
+      java.util.Collections.reverse(manifest);
+    }
+    ExporterFiles.writeTfjs(dir, topology, manifest);
+    return Model.load(dir.resolve("model.json"));
+  }
+
+  /** A Keras 2 {@code model.save("m.h5")}: model_weights/<layer>/<layer>/<weight>:0. */
+  private static Model viaKeras2H5(Model m, Path file) throws Exception {
+    String config = ExporterFiles.json(ExporterFiles.keras2Config(m));
+    ExporterFiles.writeKeras2(file, config, exported(m, "", ":0"));
+    return Model.load(file);
+  }
+
+  private static double maxDiff(Tensor a, Tensor b) {
+    assertEquals(a.shape(), b.shape());
+    double d = 0;
+    for (int i = 0; i < a.size(); i++) {
+      d = Math.max(d, Math.abs(a.getFlat(i) - b.getFlat(i)));
+    }
+    return d;
+  }
+
+  private static void close(Tensor want, Tensor got, double tol, String what) {
+    double d = maxDiff(want, got);
+    assertTrue(d <= tol, what + ": max |diff| = " + d);
+  }
+
+  private static Map<?, ?> savedConfig(Path keras) throws IOException {
+    try (ZipFile z = new ZipFile(keras.toFile())) {
+      String text =
+          new String(
+              z.getInputStream(z.getEntry("config.json")).readAllBytes(), StandardCharsets.UTF_8);
+      return (Map<?, ?>) ExporterFiles.parseJson(text);
+    }
+  }
+
+  /** The saved entries of a Functional config by layer name. */
+  private static Map<String, Map<?, ?>> entries(Map<?, ?> modelEntry) {
+    Map<String, Map<?, ?>> out = new LinkedHashMap<>();
+    for (Object o : (List<?>) ((Map<?, ?>) modelEntry.get("config")).get("layers")) {
+      Map<?, ?> e = (Map<?, ?>) o;
+      out.put((String) e.get("name"), e);
+    }
+    return out;
+  }
+
+  private static Map<?, ?> config(Map<?, ?> entry) {
+    return (Map<?, ?>) entry.get("config");
+  }
+
+  /** Parsed JSON numbers (whatever their Java type) as integers, at any nesting. */
+  private static Object ints(Object json) {
+    if (json instanceof List<?> l) {
+      return l.stream().map(BackbonesTest::ints).toList();
+    }
+    return json == null ? null : ((Number) json).intValue();
+  }
+
+  private static List<String> names(Model m) {
+    return m.layers().stream().map(Layer::name).toList();
+  }
+
+  /** .keras, tfjs (tf.keras 2 and Keras 3 names) and Keras 2 .h5 all predict what m predicts. */
+  private Map<?, ?> loadsFromEveryFormat(Model m, Path dir) throws Exception {
+    randomize(m);
+    Tensor x = Tensor.uniform(rng, -1f, 1f, 3, 32, 32, 3);
+    Tensor want = m.predict(x);
+    Path keras = dir.resolve("m.keras");
+    m.save(keras);
+    Model reloaded = Model.load(keras);
+    assertEquals(names(m), names(reloaded));
+    close(want, reloaded.predict(x), 1e-6, ".keras");
+    for (boolean keras3 : new boolean[] {false, true}) {
+      Path tfjs = dir.resolve(keras3 ? "tfjs3" : "tfjs2");
+      java.nio.file.Files.createDirectories(tfjs);
+      Model fromTfjs = viaTfjs(m, keras3, tfjs);
+      assertEquals(names(m), names(fromTfjs));
+      close(want, fromTfjs.predict(x), 1e-5, keras3 ? "tfjs (Keras 3)" : "tfjs (tf.keras 2)");
+    }
+    Model fromH5 = viaKeras2H5(m, dir.resolve("m.h5"));
+    assertEquals(names(m), names(fromH5));
+    close(want, fromH5.predict(x), 1e-5, "Keras 2 .h5");
+    return savedConfig(keras);
+  }
+
+  @Test
+  void mobileNetV2LoadsFromKerasTfjsAndH5(@TempDir Path dir) throws Exception {
+    Model m = mobileNetV2(true);
+    Map<?, ?> saved = loadsFromEveryFormat(m, dir);
+    assertEquals("Functional", saved.get("class_name"));
+    Map<String, Map<?, ?>> layers = entries(saved);
+    assertEquals(
+        List.of(
+            "input_1",
+            "Conv1",
+            "bn_Conv1",
+            "Conv1_relu",
+            "block_1_expand",
+            "block_1_expand_BN",
+            "block_1_expand_relu",
+            "block_1_pad",
+            "block_1_depthwise",
+            "block_1_depthwise_BN",
+            "block_1_depthwise_relu",
+            "block_1_project",
+            "block_1_project_BN",
+            "block_2_expand",
+            "block_2_expand_BN",
+            "block_2_expand_relu",
+            "block_2_depthwise",
+            "block_2_depthwise_BN",
+            "block_2_depthwise_relu",
+            "block_2_project",
+            "block_2_project_BN",
+            "block_2_add",
+            "global_average_pooling2d",
+            "predictions"),
+        List.copyOf(layers.keySet()));
+    // Keras writes no inbound node for an input (Keras 3 would call the InputLayer with []).
+    assertEquals(List.of(), layers.get("input_1").get("inbound_nodes"));
+    assertEquals(
+        java.util.Arrays.asList(null, 32, 32, 3),
+        ints(config(layers.get("input_1")).get("batch_shape")));
+    assertEquals("DepthwiseConv2D", layers.get("block_1_depthwise").get("class_name"));
+    Map<?, ?> dw = config(layers.get("block_1_depthwise"));
+    assertEquals(List.of(2, 2), ints(dw.get("strides")));
+    assertEquals("valid", dw.get("padding"));
+    assertEquals(1, ((Number) dw.get("depth_multiplier")).intValue());
+    assertEquals(false, dw.get("use_bias"));
+    assertEquals("same", config(layers.get("block_2_depthwise")).get("padding"));
+    assertEquals("ReLU", layers.get("Conv1_relu").get("class_name"));
+    assertEquals(6.0, ((Number) config(layers.get("Conv1_relu")).get("max_value")).doubleValue());
+    assertEquals("ZeroPadding2D", layers.get("block_1_pad").get("class_name"));
+    assertEquals(
+        List.of(List.of(0, 1), List.of(0, 1)),
+        ints(config(layers.get("block_1_pad")).get("padding")));
+    assertEquals("BatchNormalization", layers.get("bn_Conv1").get("class_name"));
+    assertEquals(0.999, ((Number) config(layers.get("bn_Conv1")).get("momentum")).doubleValue());
+    assertEquals(1e-3, ((Number) config(layers.get("bn_Conv1")).get("epsilon")).doubleValue());
+    Map<?, ?> add = layers.get("block_2_add");
+    assertEquals("Add", add.get("class_name"));
+    assertEquals(List.of("block_1_project_BN", "block_2_project_BN"), inboundLayers(add));
+    assertEquals(
+        "GlobalAveragePooling2D", layers.get("global_average_pooling2d").get("class_name"));
+  }
+
+  /** The layers an entry's first call reads, in order (Keras 3's {@code keras_history}). */
+  private static List<String> inboundLayers(Map<?, ?> entry) {
+    Map<?, ?> node = (Map<?, ?>) ((List<?>) entry.get("inbound_nodes")).get(0);
+    List<?> args = (List<?>) node.get("args");
+    List<?> tensors = args.size() == 1 && args.get(0) instanceof List<?> l ? l : args;
+    List<String> out = new ArrayList<>();
+    for (Object t : tensors) {
+      out.add((String) ((List<?>) config((Map<?, ?>) t).get("keras_history")).get(0));
+    }
+    return out;
+  }
+
+  @Test
+  void resNetLoadsFromKerasTfjsAndH5(@TempDir Path dir) throws Exception {
+    Model m = resNet();
+    Map<?, ?> saved = loadsFromEveryFormat(m, dir);
+    Map<String, Map<?, ?>> layers = entries(saved);
+    assertEquals(
+        List.of("conv2_block1_0_bn", "conv2_block1_3_bn"),
+        inboundLayers(layers.get("conv2_block1_add")));
+    assertEquals(
+        List.of("conv2_block1_out", "conv2_block2_3_bn"),
+        inboundLayers(layers.get("conv2_block2_add")));
+    assertEquals(List.of(2, 2), ints(config(layers.get("conv3_block1_0_conv")).get("strides")));
+    assertEquals("Activation", layers.get("conv2_block2_out").get("class_name"));
+    assertEquals("MaxPooling2D", layers.get("pool1_pool").get("class_name"));
+    assertEquals(1.001e-5, ((Number) config(layers.get("conv1_bn")).get("epsilon")).doubleValue());
+  }
+}
