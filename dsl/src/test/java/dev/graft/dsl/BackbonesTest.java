@@ -365,4 +365,212 @@ class BackbonesTest {
     assertEquals("MaxPooling2D", layers.get("pool1_pool").get("class_name"));
     assertEquals(1.001e-5, ((Number) config(layers.get("conv1_bn")).get("epsilon")).doubleValue());
   }
+
+  // ---- an independent forward pass, in double precision, from the stored weights ----
+
+  /** A layer's i-th stored weight, widened. */
+  private static double[] weight(Model m, String layer, int i) {
+    float[] f = m.getLayer(layer).getWeights().get(i).toArray();
+    double[] d = new double[f.length];
+    for (int j = 0; j < f.length; j++) {
+      d[j] = f[j];
+    }
+    return d;
+  }
+
+  /**
+   * Keras's Conv2D (kernel {@code (kh, kw, cin, cout)}) or, with {@code depthwise}, DepthwiseConv2D
+   * (kernel {@code (kh, kw, c, 1)}), no bias, on {@code [n][h][w][c]}; "same" pads as TensorFlow
+   * does (the odd pixel at the bottom/right).
+   */
+  private static double[][][][] conv(
+      double[][][][] x,
+      double[] k,
+      int kh,
+      int kw,
+      int cout,
+      int stride,
+      boolean same,
+      boolean depthwise) {
+    int n = x.length;
+    int h = x[0].length;
+    int w = x[0][0].length;
+    int cin = x[0][0][0].length;
+    int oh = same ? (h + stride - 1) / stride : (h - kh) / stride + 1;
+    int ow = same ? (w + stride - 1) / stride : (w - kw) / stride + 1;
+    int top = same ? Math.max((oh - 1) * stride + kh - h, 0) / 2 : 0;
+    int left = same ? Math.max((ow - 1) * stride + kw - w, 0) / 2 : 0;
+    int channels = depthwise ? cin : cout;
+    double[][][][] y = new double[n][oh][ow][channels];
+    for (int b = 0; b < n; b++) {
+      for (int i = 0; i < oh; i++) {
+        for (int j = 0; j < ow; j++) {
+          for (int o = 0; o < channels; o++) {
+            double sum = 0;
+            for (int di = 0; di < kh; di++) {
+              for (int dj = 0; dj < kw; dj++) {
+                int r = i * stride + di - top;
+                int c = j * stride + dj - left;
+                if (r < 0 || r >= h || c < 0 || c >= w) {
+                  continue;
+                }
+                if (depthwise) {
+                  sum += x[b][r][c][o] * k[(di * kw + dj) * cin + o];
+                } else {
+                  for (int ci = 0; ci < cin; ci++) {
+                    sum += x[b][r][c][ci] * k[((di * kw + dj) * cin + ci) * cout + o];
+                  }
+                }
+              }
+            }
+            y[b][i][j][o] = sum;
+          }
+        }
+      }
+    }
+    return y;
+  }
+
+  /** BatchNormalization in inference mode, then ReLU(max_value=6) when {@code relu6}. */
+  private static double[][][][] bnRelu6(Model m, String layer, double[][][][] x, boolean relu6) {
+    double[] gamma = weight(m, layer, 0);
+    double[] beta = weight(m, layer, 1);
+    double[] mean = weight(m, layer, 2);
+    double[] var = weight(m, layer, 3);
+    double[][][][] y = new double[x.length][x[0].length][x[0][0].length][];
+    for (int b = 0; b < x.length; b++) {
+      for (int i = 0; i < x[0].length; i++) {
+        for (int j = 0; j < x[0][0].length; j++) {
+          double[] v = x[b][i][j].clone();
+          for (int c = 0; c < v.length; c++) {
+            v[c] = gamma[c] * (v[c] - mean[c]) / Math.sqrt(var[c] + 1e-3) + beta[c];
+            v[c] = relu6 ? Math.min(Math.max(v[c], 0), 6) : v[c];
+          }
+          y[b][i][j] = v;
+        }
+      }
+    }
+    return y;
+  }
+
+  private static double[][][][] pad(double[][][][] x, int top, int bottom, int left, int right) {
+    int c = x[0][0][0].length;
+    double[][][][] y =
+        new double[x.length][x[0].length + top + bottom][x[0][0].length + left + right][c];
+    for (int b = 0; b < x.length; b++) {
+      for (int i = 0; i < x[0].length; i++) {
+        for (int j = 0; j < x[0][0].length; j++) {
+          y[b][i + top][j + left] = x[b][i][j].clone();
+        }
+      }
+    }
+    return y;
+  }
+
+  /** The MobileNetV2 slice with top, computed from its stored weights. */
+  private static double[][] naiveMobileNetV2(Model m, double[][][][] in) {
+    double[][][][] x = conv(in, weight(m, "Conv1", 0), 3, 3, 8, 2, true, false);
+    x = bnRelu6(m, "bn_Conv1", x, true);
+    for (int block = 1; block <= 2; block++) {
+      String p = "block_" + block + "_";
+      double[][][][] blockIn = x;
+      x = conv(x, weight(m, p + "expand", 0), 1, 1, 48, 1, true, false);
+      x = bnRelu6(m, p + "expand_BN", x, true);
+      if (block == 1) {
+        x = pad(x, 0, 1, 0, 1);
+      }
+      x = conv(x, weight(m, p + "depthwise", 0), 3, 3, 48, 3 - block, block == 2, true);
+      x = bnRelu6(m, p + "depthwise_BN", x, true);
+      x = conv(x, weight(m, p + "project", 0), 1, 1, 8, 1, true, false);
+      x = bnRelu6(m, p + "project_BN", x, false);
+      if (block == 2) {
+        for (int b = 0; b < x.length; b++) {
+          for (int i = 0; i < x[0].length; i++) {
+            for (int j = 0; j < x[0][0].length; j++) {
+              for (int c = 0; c < 8; c++) {
+                x[b][i][j][c] += blockIn[b][i][j][c];
+              }
+            }
+          }
+        }
+      }
+    }
+    double[] kernel = weight(m, "predictions", 0);
+    double[] bias = weight(m, "predictions", 1);
+    double[][] out = new double[x.length][5];
+    for (int b = 0; b < x.length; b++) {
+      double[] features = new double[8];
+      int cells = x[0].length * x[0][0].length;
+      for (double[][] row : x[b]) {
+        for (double[] cell : row) {
+          for (int c = 0; c < 8; c++) {
+            features[c] += cell[c] / cells;
+          }
+        }
+      }
+      double max = Double.NEGATIVE_INFINITY;
+      for (int o = 0; o < 5; o++) {
+        out[b][o] = bias[o];
+        for (int c = 0; c < 8; c++) {
+          out[b][o] += features[c] * kernel[c * 5 + o];
+        }
+        max = Math.max(max, out[b][o]);
+      }
+      double total = 0;
+      for (int o = 0; o < 5; o++) {
+        out[b][o] = Math.exp(out[b][o] - max);
+        total += out[b][o];
+      }
+      for (int o = 0; o < 5; o++) {
+        out[b][o] /= total;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Images whose colour and brightness differ per sample (so pooled features differ), with noise.
+   */
+  private Tensor images(int n) {
+    Tensor noise = Tensor.uniform(rng, -0.5f, 0.5f, n, 32, 32, 3);
+    Tensor tint = Tensor.uniform(rng, -1f, 1f, n, 3);
+    float[] a = noise.toArray();
+    for (int i = 0; i < a.length; i++) {
+      a[i] += tint.getFlat((i / (32 * 32 * 3)) * 3 + i % 3);
+    }
+    return Tensor.wrap(a, n, 32, 32, 3);
+  }
+
+  @Test
+  void mobileNetV2PredictsWhatAnIndependentDoubleForwardPassComputes(@TempDir Path dir)
+      throws Exception {
+    Model built = mobileNetV2(true);
+    randomize(built);
+    // A wider head, so that softmax does not flatten the differences a layout error makes.
+    Layer top = built.getLayer("predictions");
+    top.setWeights(List.of(Tensor.uniform(rng, -3f, 3f, 8, 5), Tensor.uniform(rng, -1f, 1f, 5)));
+    Path file = dir.resolve("mobilenet.keras");
+    built.save(file);
+    Model m = Model.load(file);
+    Tensor x = images(4);
+    float[] flat = x.toArray();
+    double[][][][] in = new double[4][32][32][3];
+    for (int i = 0; i < flat.length; i++) {
+      in[i / 3072][i / 96 % 32][i / 3 % 32][i % 3] = flat[i];
+    }
+    double[][] want = naiveMobileNetV2(m, in);
+    Tensor got = m.predict(x);
+    double spread = 0;
+    for (int b = 0; b < 4; b++) {
+      for (int o = 0; o < 5; o++) {
+        double w = want[b][o];
+        double g = got.getFlat(b * 5 + o);
+        assertTrue(
+            Math.abs(g - w) <= 1e-5 + 1e-4 * Math.abs(w),
+            "sample " + b + " class " + o + ": " + g + " vs " + w);
+        spread = Math.max(spread, Math.abs(w - want[0][o]));
+      }
+    }
+    assertTrue(spread > 0.01, "predictions must depend on the image: " + spread);
+  }
 }
