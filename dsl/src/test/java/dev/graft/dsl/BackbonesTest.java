@@ -2,6 +2,7 @@ package dev.graft.dsl;
 
 import static dev.graft.dsl.Graft.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.io.ExporterFiles;
@@ -125,8 +126,9 @@ class BackbonesTest {
   }
 
   /**
-   * Pre-trained-looking weights: kernels keep their Glorot values; biases, BN offsets and moving
-   * means are random; scales and moving variances lie in [0.5, 1.5].
+   * Pre-trained-looking weights drawn from the test's generator (so every run is the same): kernels
+   * uniform with variance 1/fan_in (a depthwise kernel's fan-in is its window); biases, BN offsets
+   * and moving means in [-0.5, 0.5]; scales and moving variances in [0.5, 1.5].
    */
   private void randomize(Model m) {
     for (Layer l : m.layers()) {
@@ -139,7 +141,11 @@ class BackbonesTest {
         } else if (n.endsWith("beta") || n.endsWith("moving_mean") || n.endsWith("bias")) {
           ws.add(Tensor.uniform(rng, -0.5f, 0.5f, dims));
         } else {
-          ws.add(v.value());
+          int size = v.shape().size();
+          int fanIn =
+              n.endsWith("depthwise_kernel") ? dims[0] * dims[1] : size / dims[dims.length - 1];
+          float a = (float) Math.sqrt(3.0 / fanIn);
+          ws.add(Tensor.uniform(rng, -a, a, dims));
         }
       }
       if (!ws.isEmpty()) {
@@ -572,5 +578,103 @@ class BackbonesTest {
       }
     }
     assertTrue(spread > 0.01, "predictions must depend on the image: " + spread);
+  }
+
+  // ---- fine-tuning a loaded backbone, Keras's transfer-learning idiom ----
+
+  private static boolean same(List<Tensor> a, List<Tensor> b) {
+    assertEquals(a.size(), b.size());
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).allClose(b.get(i), 0, 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<BatchNormalization> batchNorms(Model m) {
+    return m.layers().stream()
+        .filter(l -> l instanceof BatchNormalization)
+        .map(l -> (BatchNormalization) l)
+        .toList();
+  }
+
+  /** One-hot labels of a fixed linear rule on the backbone's centred features: learnable. */
+  private Tensor teacherLabels(Tensor features, int classes) {
+    int n = features.shape().dim(0);
+    int f = features.shape().dim(1);
+    Tensor rule = Tensor.uniform(rng, -1f, 1f, f, classes);
+    double[] mean = new double[f];
+    for (int i = 0; i < n * f; i++) {
+      mean[i % f] += features.getFlat(i) / n;
+    }
+    float[] y = new float[n * classes];
+    for (int b = 0; b < n; b++) {
+      int best = 0;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (int o = 0; o < classes; o++) {
+        double score = 0;
+        for (int c = 0; c < f; c++) {
+          score += (features.getFlat(b * f + c) - mean[c]) * rule.getFlat(c * classes + o);
+        }
+        if (score > bestScore) {
+          bestScore = score;
+          best = o;
+        }
+      }
+      y[b * classes + best] = 1;
+    }
+    return Tensor.wrap(y, n, classes);
+  }
+
+  @Test
+  void aLoadedBackboneFineTunesFrozenThenUnfrozenAsInKeras(@TempDir Path dir) {
+    seed(2014); // the head's initial weights and fit's shuffles: the same run every time
+    Model pretrained = mobileNetV2(false);
+    randomize(pretrained);
+    Path file = dir.resolve("backbone.keras");
+    pretrained.save(file);
+
+    // base = load_model(...); base.trainable = False; x = base(inputs, training=False)
+    Model base = Model.load(file);
+    base.trainable(false);
+    SymbolicTensor in = input(32, 32, 3);
+    Layer head = dense(3).activation("softmax").name("head");
+    Model classifier = model(in, head.on(base.on(in, false)));
+    Tensor x = images(24);
+    Tensor y = teacherLabels(base.predict(x), 3);
+    List<Tensor> baseBefore = base.getWeights();
+    List<Tensor> headBefore = head.getWeights();
+    classifier.compile(adam(0.05), categoricalCrossentropy());
+    double lossBefore = classifier.evaluate(x, y)[0];
+    classifier.fit(x, y, epochs(8).batchSize(8).verbose(0));
+    double lossAfter = classifier.evaluate(x, y)[0];
+    assertTrue(lossAfter < 0.9 * lossBefore, "loss " + lossBefore + " -> " + lossAfter);
+    assertTrue(same(baseBefore, base.getWeights()), "frozen backbone, moving statistics included");
+    assertFalse(same(headBefore, head.getWeights()), "the head learns");
+
+    // base.trainable = True; recompile with a small learning rate; fit again. The backbone's
+    // kernels and BN scales now learn; the call made with training=False keeps its BNs in
+    // inference mode, so their moving statistics stay.
+    base.trainable(true);
+    classifier.compile(adam(1e-4), categoricalCrossentropy());
+    classifier.fit(x, y, epochs(1).batchSize(8).verbose(0));
+    assertFalse(
+        same(List.of(baseBefore.get(0)), List.of(base.getLayer("Conv1").getWeights().get(0))),
+        "Conv1's kernel fine-tunes");
+    assertFalse(
+        same(
+            base.getLayer("block_1_depthwise").getWeights(),
+            pretrained.getLayer("block_1_depthwise").getWeights()),
+        "the depthwise kernel fine-tunes");
+    List<BatchNormalization> bns = batchNorms(base);
+    List<BatchNormalization> saved = batchNorms(pretrained);
+    assertEquals(7, bns.size());
+    for (int i = 0; i < bns.size(); i++) {
+      List<Tensor> now = bns.get(i).getWeights();
+      List<Tensor> then = saved.get(i).getWeights();
+      assertTrue(same(then.subList(2, 4), now.subList(2, 4)), bns.get(i).name() + " statistics");
+      assertFalse(same(then.subList(0, 2), now.subList(0, 2)), bns.get(i).name() + " gamma/beta");
+    }
   }
 }
