@@ -13,8 +13,11 @@ import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,7 +200,7 @@ class BackbonesTest {
     List<W> manifest = new ArrayList<>();
     exported(m, keras3 ? m.name() + "/" : "", "").values().forEach(manifest::addAll);
     if (keras3) {
-      java.util.Collections.reverse(manifest);
+      Collections.reverse(manifest);
     }
     ExporterFiles.writeTfjs(dir, topology, manifest);
     return Model.load(dir.resolve("model.json"));
@@ -259,7 +262,10 @@ class BackbonesTest {
     return m.layers().stream().map(Layer::name).toList();
   }
 
-  /** .keras, tfjs (tf.keras 2 and Keras 3 names) and Keras 2 .h5 all predict what m predicts. */
+  /**
+   * .keras, tfjs (tf.keras 2 and Keras 3 names) and Keras 2 .h5 all predict what m predicts;
+   * returns the {@code .keras} file's config.
+   */
   private Map<?, ?> loadsFromEveryFormat(Model m, Path dir) throws Exception {
     randomize(m);
     Tensor x = Tensor.uniform(rng, -1f, 1f, 3, 32, 32, 3);
@@ -271,7 +277,7 @@ class BackbonesTest {
     close(want, reloaded.predict(x), 1e-6, ".keras");
     for (boolean keras3 : new boolean[] {false, true}) {
       Path tfjs = dir.resolve(keras3 ? "tfjs3" : "tfjs2");
-      java.nio.file.Files.createDirectories(tfjs);
+      Files.createDirectories(tfjs);
       Model fromTfjs = viaTfjs(m, keras3, tfjs);
       assertEquals(names(m), names(fromTfjs));
       close(want, fromTfjs.predict(x), 1e-5, keras3 ? "tfjs (Keras 3)" : "tfjs (tf.keras 2)");
@@ -279,6 +285,10 @@ class BackbonesTest {
     Model fromH5 = viaKeras2H5(m, dir.resolve("m.h5"));
     assertEquals(names(m), names(fromH5));
     close(want, fromH5.predict(x), 1e-5, "Keras 2 .h5");
+    // The reloaded model saves the same config again: nothing lost or renamed on the way.
+    Path again = dir.resolve("again.keras");
+    reloaded.save(again);
+    assertEquals(savedConfig(keras), savedConfig(again));
     return savedConfig(keras);
   }
 
@@ -318,8 +328,7 @@ class BackbonesTest {
     // Keras writes no inbound node for an input (Keras 3 would call the InputLayer with []).
     assertEquals(List.of(), layers.get("input_1").get("inbound_nodes"));
     assertEquals(
-        java.util.Arrays.asList(null, 32, 32, 3),
-        ints(config(layers.get("input_1")).get("batch_shape")));
+        Arrays.asList(null, 32, 32, 3), ints(config(layers.get("input_1")).get("batch_shape")));
     assertEquals("DepthwiseConv2D", layers.get("block_1_depthwise").get("class_name"));
     Map<?, ?> dw = config(layers.get("block_1_depthwise"));
     assertEquals(List.of(2, 2), ints(dw.get("strides")));
