@@ -142,7 +142,8 @@ final class ConfigWriter {
       e.put("name", l.name());
       List<Object> nodes = new ArrayList<>();
       for (LayerCall c : l.calls()) {
-        if (top.calls.contains(c)) {
+        // Keras writes no node for a call without inputs (an InputLayer's): "inbound_nodes": [].
+        if (top.calls.contains(c) && !c.inputs().isEmpty()) {
           nodes.add(node(c, top));
         }
       }

@@ -1,6 +1,9 @@
 package dev.graft.dsl.io;
 
 import static dev.graft.dsl.Graft.*;
+import static dev.graft.dsl.io.ExporterFiles.bytes;
+import static dev.graft.dsl.io.ExporterFiles.writeKeras2;
+import static dev.graft.dsl.io.ExporterFiles.writeTfjs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import dev.graft.dsl.SymbolicTensor;
+import dev.graft.dsl.io.ExporterFiles.W;
 import dev.graft.layers.BatchNormalization;
 import dev.graft.layers.Bidirectional;
 import dev.graft.layers.Dense;
@@ -19,9 +23,7 @@ import dev.graft.tensor.Tensor;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,12 +42,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * same model built in Graft with the same weights predicts.
  */
 class ExportedNamesTest {
-  /** A weight as an exporter writes it; {@code quant} is how tfjs stores it (float32 if none). */
-  private record W(String name, Tensor value, String quant) {
-    W(String name, Tensor value) {
-      this(name, value, "float32");
-    }
-  }
 
   private final Rng rng = new Rng(14);
 
@@ -61,92 +57,6 @@ class ExportedNamesTest {
       a[i] = Math.round(a[i] * 64) / 64f;
     }
     return Tensor.wrap(a, dims);
-  }
-
-  /**
-   * Writes {@code model.json} and one shard as the converter does; returns the weights as the
-   * loaded model must hold them (quantized ones as TensorFlow.js dequantizes them).
-   */
-  private static List<Tensor> writeTfjs(Path dir, Object topology, List<W> ws) throws Exception {
-    ByteArrayOutputStream bin = new ByteArrayOutputStream();
-    List<Object> entries = new ArrayList<>();
-    List<Tensor> decoded = new ArrayList<>();
-    for (W w : ws) {
-      float[] x = w.value().toArray();
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("name", w.name());
-      e.put("shape", w.value().shape().toArray());
-      e.put("dtype", "float32");
-      float[] back = x.clone();
-      switch (w.quant()) {
-        case "float32" -> {
-          ByteBuffer b = bytes(x.length * 4);
-          b.asFloatBuffer().put(x);
-          bin.write(b.array());
-        }
-        case "uint8", "uint16" -> {
-          double levels = w.quant().equals("uint8") ? 255 : 65535;
-          double min = Double.MAX_VALUE;
-          double max = -Double.MAX_VALUE;
-          for (float v : x) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-          }
-          double scale = (max - min) / levels;
-          ByteBuffer b = bytes(x.length * (levels == 255 ? 1 : 2));
-          for (int i = 0; i < x.length; i++) {
-            long code = Math.round((x[i] - min) / scale);
-            if (levels == 255) {
-              b.put((byte) code);
-            } else {
-              b.putShort((short) code);
-            }
-            back[i] = (float) (code * scale + min);
-          }
-          bin.write(b.array());
-          e.put("quantization", Map.of("dtype", w.quant(), "min", min, "scale", scale));
-        }
-        case "float16" -> {
-          ByteBuffer b = bytes(x.length * 2);
-          for (float v : x) {
-            b.putShort(half(v));
-          }
-          bin.write(b.array());
-          e.put("quantization", Map.of("dtype", "float16", "original_dtype", "float32"));
-        }
-        default -> throw new AssertionError(w.quant());
-      }
-      entries.add(e);
-      decoded.add(Tensor.wrap(back, w.value().shape().toArray()));
-    }
-    Files.write(dir.resolve("group1-shard1of1.bin"), bin.toByteArray());
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("format", "layers-model");
-    json.put("generatedBy", "keras v2.13.1");
-    json.put("convertedBy", "TensorFlow.js Converter v4.10.0");
-    json.put("modelTopology", topology);
-    json.put(
-        "weightsManifest",
-        List.of(Map.of("paths", List.of("group1-shard1of1.bin"), "weights", entries)));
-    Files.writeString(dir.resolve("model.json"), Json.write(json));
-    return decoded;
-  }
-
-  private static ByteBuffer bytes(int n) {
-    return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  /** The float16 bits of a value exactly representable as a normal half (or zero). */
-  private static short half(float v) {
-    if (v == 0) {
-      return 0;
-    }
-    int sign = v < 0 ? 0x8000 : 0;
-    float a = Math.abs(v);
-    int e = Math.getExponent(a);
-    int mantissa = Math.round((a / (float) Math.scalb(1.0, e) - 1) * 1024);
-    assertEquals(a, (1 + mantissa / 1024f) * (float) Math.scalb(1.0, e), "not exact in float16");
-    return (short) (sign | ((e + 15) << 10) | mantissa);
   }
 
   /**
@@ -402,39 +312,6 @@ class ExportedNamesTest {
   }
 
   // ---- Keras 2 .h5 ----
-
-  /**
-   * Writes a Keras 2 file: with a {@code model_config}, a model file ({@code model_weights/...});
-   * without, a {@code save_weights} file (layers at the root). Each layer's group lists its
-   * weight_names and holds each weight at that path.
-   */
-  private static void writeKeras2(Path file, String config, Map<String, List<W>> layers)
-      throws Exception {
-    H5.Tree root = new H5.Tree();
-    root.attributes.put("keras_version", "2.11.0");
-    root.attributes.put("backend", "tensorflow");
-    H5.Tree weights = root;
-    if (config != null) {
-      root.attributes.put("model_config", config);
-      weights = root.group("model_weights");
-      weights.attributes.put("keras_version", "2.11.0");
-    }
-    weights.attributes.put("layer_names", layers.keySet().toArray(new String[0]));
-    for (Map.Entry<String, List<W>> e : layers.entrySet()) {
-      H5.Tree g = weights.group(e.getKey());
-      List<W> ws = e.getValue();
-      if (ws.isEmpty()) {
-        continue;
-      }
-      g.attributes.put("weight_names", ws.stream().map(W::name).toArray(String[]::new));
-      for (W w : ws) {
-        int slash = w.name().lastIndexOf('/');
-        H5.Tree parent = slash < 0 ? g : g.group(w.name().substring(0, slash));
-        parent.put(w.name().substring(slash + 1), w.value());
-      }
-    }
-    H5.write(file, root);
-  }
 
   private static final String GRU_KEYS = LSTM_KEYS.replace("\"unit_forget_bias\": true, ", "");
 
