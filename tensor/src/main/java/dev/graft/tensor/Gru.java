@@ -20,6 +20,11 @@ import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
  * recurrent product per step beside the gate math inside the loop (split over batch rows across
  * threads), weight gradients as GEMMs over all steps afterwards, and a caller-owned workspace of
  * {@link #workspaceSize} floats.
+ *
+ * <p>Keras's {@code recurrent_dropout} is a {@code (N, u)} mask the training kernels multiply the
+ * previous state by where it enters a recurrent product (all three gates; for {@code resetAfter =
+ * false} the candidate's product reads {@code r * (h_prev * mask)}), not where it is blended into
+ * the new state.
  */
 public final class Gru {
   private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
@@ -37,6 +42,17 @@ public final class Gru {
           "gru: workspace for batch " + batch + ", time " + time + ", units " + units + " > 2^31");
     }
     return (int) need;
+  }
+
+  /**
+   * {@link #workspaceSize(int, int, int)}, plus {@code N T u + N u} for the masked states when
+   * {@code recurrentDropout} (a pass given a recurrent dropout mask).
+   */
+  public static int workspaceSize(int batch, int time, int units, boolean recurrentDropout) {
+    int need = workspaceSize(batch, time, units);
+    return recurrentDropout
+        ? Math.addExact(need, RecurrentSupport.droppedSize(batch, time, units))
+        : need;
   }
 
   /**
@@ -71,6 +87,7 @@ public final class Gru {
         hLast,
         workspace,
         null,
+        null,
         GateActivation.SIGMOID);
   }
 
@@ -78,7 +95,10 @@ public final class Gru {
    * {@link #forward(Tensor, Tensor, Tensor, Tensor, boolean, Tensor, boolean, Tensor, Tensor,
    * Tensor)} with Keras's step mask {@code (N, T)} (null = none): a step where it is 0 leaves the
    * state unchanged and outputs it (Keras's {@code zero_output_for_mask=False}). {@code gate} is
-   * the z and r gates' activation (Keras's {@code recurrent_activation}).
+   * the z and r gates' activation (Keras's {@code recurrent_activation}). {@code
+   * recurrentDropoutMask (N, u)} (null = none; Keras's {@code recurrent_dropout}) multiplies the
+   * state entering the recurrent products; the workspace then needs {@link #workspaceSize(int, int,
+   * int, boolean)} floats.
    */
   public static Tensor forward(
       Tensor x,
@@ -92,6 +112,7 @@ public final class Gru {
       Tensor hLast,
       Tensor workspace,
       Tensor mask,
+      Tensor recurrentDropoutMask,
       GateActivation gate) {
     Pass p = PASSES.get().bind("gru forward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
@@ -105,6 +126,7 @@ public final class Gru {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
     p.bindMask(mask, goBackwards);
+    p.bindDropState(recurrentDropoutMask, workspace, workspaceSize(p.n, p.t, p.u));
     p.gate = gate;
     p.backward = false;
     p.bias = bias;
@@ -180,12 +202,16 @@ public final class Gru {
         dBias,
         dh0,
         null,
+        null,
         GateActivation.SIGMOID);
   }
 
   /**
-   * {@link #backward} of a masked {@link #forward} (the same {@code mask}): a masked step passes
-   * the state's gradient through to the step before and nothing reaches its input or the weights.
+   * {@link #backward} of a masked {@link #forward} (the same {@code mask}, {@code
+   * recurrentDropoutMask} and {@code gate}): a masked step passes the state's gradient through to
+   * the step before and nothing reaches its input or the weights. With a recurrent dropout mask the
+   * state's gradient through the recurrent products is multiplied by it and the recurrent kernel's
+   * gradient pairs the masked states; nothing flows to the mask.
    */
   public static void backward(
       Tensor x,
@@ -204,6 +230,7 @@ public final class Gru {
       Tensor dBias,
       Tensor dh0,
       Tensor mask,
+      Tensor recurrentDropoutMask,
       GateActivation gate) {
     Pass p = PASSES.get().bind("gru backward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
@@ -222,6 +249,7 @@ public final class Gru {
     float[] ws = p.ws;
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, ws, p.uT);
     p.bindMask(mask, goBackwards);
+    p.bindDropState(recurrentDropoutMask, workspace, workspaceSize(p.n, p.t, u));
     p.gate = gate;
     p.backward = true;
     p.h0 = h0;
@@ -235,18 +263,21 @@ public final class Gru {
     int dbo = dBias.offset();
     float[] du = dRecurrentKernel.array();
     int duo = dRecurrentKernel.offset();
-    float[] hs = hSeq.array();
-    float[] h0a = h0 == null ? null : h0.array();
-    int h0o = h0 == null ? 0 : h0.offset();
+    // The recurrent kernel's gradient pairs the states its products read (masked if dropped).
+    boolean drop = recurrentDropoutMask != null;
+    float[] hs = drop ? ws : hSeq.array();
+    int hso = drop ? p.dropped : hSeq.offset();
+    float[] h0a = h0 == null ? null : drop ? ws : h0.array();
+    int h0o = h0 == null ? 0 : drop ? p.productOffset(0, 0) : h0.offset();
     RecurrentSupport.columnSums(ws, p.gates, nt, g, g, db, dbo);
     RecurrentSupport.recurrentWeightGrad(
-        p.n, p.t, u, 2 * u, hs, hSeq.offset(), h0a, h0o, ws, p.gates, g, du, duo, g);
+        p.n, p.t, u, 2 * u, hs, hso, h0a, h0o, ws, p.gates, g, du, duo, g);
     if (resetAfter) {
       // The recurrent bias shares the z and r gradients; its h part is r * dhh, saved in e.
       System.arraycopy(db, dbo, db, dbo + g, 2 * u);
       RecurrentSupport.columnSums(ws, p.e, nt, u, u, db, dbo + g + 2 * u);
       RecurrentSupport.recurrentWeightGrad(
-          p.n, p.t, u, u, hs, hSeq.offset(), h0a, h0o, ws, p.e, u, du, duo + 2 * u, g);
+          p.n, p.t, u, u, hs, hso, h0a, h0o, ws, p.e, u, du, duo + 2 * u, g);
     } else {
       Blas.current()
           .sgemm(
@@ -336,8 +367,9 @@ public final class Gru {
       int g = 3 * u;
       float[] b = bias.array();
       int br = bias.offset() + g;
+      dropInitial(r0, r1);
       for (int s = 0; s < t; s++) {
-        float[] hp = prevArray(s);
+        float[] hp = productArray(s);
         int step0 = r0 * t + s;
         if (resetAfter) {
           // hz = h_prev U + b_rec, per row in scratch; the input bias is already in the gates.
@@ -367,7 +399,7 @@ public final class Gru {
             tanhInPlace(ws, zo + 2 * u, zo + 3 * u);
             blend(s, r, zo);
           } else {
-            int hpo = prevOffset(s, r);
+            int hpo = productOffset(s, r);
             for (int j = 0; j < u; j++) {
               ws[eo + j] = hp == null ? 0f : ws[zo + u + j] * hp[hpo + j];
             }
@@ -407,13 +439,14 @@ public final class Gru {
       int ho = hSeq.offset() + (r * t + s) * u;
       if (masked(r, s)) {
         carryState(s, r, hs, ho);
-        return;
+      } else {
+        for (int j = 0; j < u; j++) {
+          float z = ws[zo + j];
+          float hpv = hp == null ? 0f : hp[hpo + j];
+          hs[ho + j] = z * hpv + (1f - z) * ws[zo + 2 * u + j];
+        }
       }
-      for (int j = 0; j < u; j++) {
-        float z = ws[zo + j];
-        float hpv = hp == null ? 0f : hp[hpo + j];
-        hs[ho + j] = z * hpv + (1f - z) * ws[zo + 2 * u + j];
-      }
+      dropOutput(r, s);
     }
 
     @Override
@@ -423,8 +456,13 @@ public final class Gru {
       initState(dhLast, dhs, r0, r1);
       float[] dH = dHSeq == null ? null : dHSeq.array();
       int dHo = dHSeq == null ? 0 : dHSeq.offset();
+      // Where the products' state gradient goes: straight into the carry, or with recurrent
+      // dropout into scratch rows that are masked into it afterwards.
+      boolean drop = dropState != null;
+      int acc = drop ? scratch + n * u : dhs;
       for (int s = t - 1; s >= 0; s--) {
         float[] hp = prevArray(s);
+        float[] pp = productArray(s);
         int step0 = r0 * t + s;
         for (int r = r0; r < r1; r++) {
           int row = r * t + s;
@@ -461,6 +499,9 @@ public final class Gru {
             }
           }
         }
+        if (drop) {
+          java.util.Arrays.fill(ws, acc + r0 * u, acc + r1 * u, 0f);
+        }
         if (!resetAfter) {
           // d(r * h_prev) = dhh Uhᵀ feeds both the reset gate and h_prev.
           java.util.Arrays.fill(ws, scratch + r0 * u, scratch + r1 * u, 0f);
@@ -479,11 +520,11 @@ public final class Gru {
               u);
           for (int r = r0; r < r1; r++) {
             int zo = gates + (r * t + s) * g;
-            int hpo = prevOffset(s, r);
+            int hpo = productOffset(s, r);
             int so = scratch + r * u;
-            int sh = dhs + r * u;
+            int sh = acc + r * u;
             for (int j = 0; j < u; j++) {
-              float hpv = hp == null ? 0f : hp[hpo + j];
+              float hpv = pp == null ? 0f : pp[hpo + j];
               float rr = ws[zo + u + j];
               float drh = ws[so + j];
               ws[zo + u + j] = drh * hpv * gate.slope(rr);
@@ -492,11 +533,14 @@ public final class Gru {
           }
         }
         if (s > 0 || dh0 != null) {
-          stepProduct(m, u, 2 * u, ws, gates + step0 * g, t * g, ws, uT, u, ws, dhs + r0 * u, u);
+          stepProduct(m, u, 2 * u, ws, gates + step0 * g, t * g, ws, uT, u, ws, acc + r0 * u, u);
           if (resetAfter) {
             stepProduct(
-                m, u, u, ws, e + step0 * u, t * u, ws, uT + 2 * u * u, u, ws, dhs + r0 * u, u);
+                m, u, u, ws, e + step0 * u, t * u, ws, uT + 2 * u * u, u, ws, acc + r0 * u, u);
           }
+        }
+        if (drop) {
+          dropGradient(s, r0, r1, acc, dhs);
         }
       }
       copyState(dhs, dh0, r0, r1);

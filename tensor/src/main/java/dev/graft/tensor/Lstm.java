@@ -22,8 +22,10 @@ import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
  * {@link #workspaceSize} floats, so training reuses memory and the kernels never allocate.
  *
  * <p>Masks (Keras {@code mask_zero} / {@code Masking}) are a per-step {@code (N, T)} array the
- * kernels consult. Not supported yet: dropout inside the cell, activations other than sigmoid/tanh.
- * {@code go_backwards} is supported (Bidirectional needs it).
+ * kernels consult. Keras's {@code recurrent_dropout} is a {@code (N, u)} mask the training kernels
+ * multiply the state by before each step's recurrent product (the masked states are kept for the
+ * backward pass: {@link #workspaceSize(int, int, int, boolean)}). Not supported: activations other
+ * than tanh for the cell. {@code go_backwards} is supported (Bidirectional needs it).
  */
 public final class Lstm {
   private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
@@ -41,6 +43,17 @@ public final class Lstm {
           "lstm: workspace for batch " + batch + ", time " + time + ", units " + units + " > 2^31");
     }
     return (int) need;
+  }
+
+  /**
+   * {@link #workspaceSize(int, int, int)}, plus {@code N T u + N u} for the masked states when
+   * {@code recurrentDropout} (a pass given a recurrent dropout mask).
+   */
+  public static int workspaceSize(int batch, int time, int units, boolean recurrentDropout) {
+    int need = workspaceSize(batch, time, units);
+    return recurrentDropout
+        ? Math.addExact(need, RecurrentSupport.droppedSize(batch, time, units))
+        : need;
   }
 
   /**
@@ -79,6 +92,7 @@ public final class Lstm {
         cLast,
         workspace,
         null,
+        null,
         GateActivation.SIGMOID);
   }
 
@@ -89,7 +103,9 @@ public final class Lstm {
    * {@code zero_output_for_mask=False}); the final states are those after the last unmasked step. A
    * masked step costs a copy instead of the cell math (its recurrent product still runs with the
    * other rows'). {@code gate} is the i, f, o gates' activation (Keras's {@code
-   * recurrent_activation}).
+   * recurrent_activation}). {@code recurrentDropoutMask (N, u)} (null = none; Keras's {@code
+   * recurrent_dropout}) multiplies the state before every step's recurrent product, for all four
+   * gates; the workspace then needs {@link #workspaceSize(int, int, int, boolean)} floats.
    */
   public static Tensor forward(
       Tensor x,
@@ -104,6 +120,7 @@ public final class Lstm {
       Tensor cLast,
       Tensor workspace,
       Tensor mask,
+      Tensor recurrentDropoutMask,
       GateActivation gate) {
     Pass p = PASSES.get().bind("lstm forward", x, kernel, recurrentKernel, workspace);
     String op = p.op;
@@ -120,6 +137,7 @@ public final class Lstm {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
     p.bindMask(mask, goBackwards);
+    p.bindDropState(recurrentDropoutMask, workspace, workspaceSize(p.n, p.t, p.u));
     p.gate = gate;
     p.backward = false;
     p.bias = bias;
@@ -273,13 +291,16 @@ public final class Lstm {
         dh0,
         dc0,
         null,
+        null,
         GateActivation.SIGMOID);
   }
 
   /**
-   * {@link #backward} of a masked {@link #forward} (the same {@code mask} and {@code gate}): a
-   * masked step passes the states' gradients through to the step before and nothing reaches its
-   * input or the weights.
+   * {@link #backward} of a masked {@link #forward} (the same {@code mask}, {@code
+   * recurrentDropoutMask} and {@code gate}): a masked step passes the states' gradients through to
+   * the step before and nothing reaches its input or the weights. With a recurrent dropout mask the
+   * state's gradient through each recurrent product is multiplied by it and the recurrent kernel's
+   * gradient pairs the masked states; nothing flows to the mask.
    */
   public static void backward(
       Tensor x,
@@ -300,6 +321,7 @@ public final class Lstm {
       Tensor dh0,
       Tensor dc0,
       Tensor mask,
+      Tensor recurrentDropoutMask,
       GateActivation gate) {
     Pass p = PASSES.get().bind("lstm backward", x, kernel, recurrentKernel, workspace);
     String op = p.op;
@@ -321,6 +343,7 @@ public final class Lstm {
     requireShape(op, "dBias", dBias, p.gateShape, x);
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, p.ws, p.uT);
     p.bindMask(mask, goBackwards);
+    p.bindDropState(recurrentDropoutMask, workspace, workspaceSize(p.n, p.t, u));
     p.gate = gate;
     p.backward = true;
     p.h0 = h0;
@@ -335,15 +358,16 @@ public final class Lstm {
     int nt = p.n * p.t;
     float[] ws = p.ws;
     RecurrentSupport.columnSums(ws, p.gates, nt, g, g, dBias.array(), dBias.offset());
+    boolean drop = recurrentDropoutMask != null;
     RecurrentSupport.recurrentWeightGrad(
         p.n,
         p.t,
         u,
         g,
-        hSeq.array(),
-        hSeq.offset(),
-        h0 == null ? null : h0.array(),
-        h0 == null ? 0 : h0.offset(),
+        drop ? ws : hSeq.array(),
+        drop ? p.dropped : hSeq.offset(),
+        h0 == null ? null : drop ? ws : h0.array(),
+        h0 == null ? 0 : drop ? p.productOffset(0, 0) : h0.offset(),
         ws,
         p.gates,
         g,
@@ -492,6 +516,7 @@ public final class Lstm {
       int g = 4 * u;
       float[] hs = hSeq.array();
       int ho = hSeq.offset();
+      dropInitial(r0, r1);
       for (int s = 0; s < t; s++) {
         int a = firstActive(s, r0, r1);
         int b = lastActive(s, a, r1);
@@ -509,6 +534,7 @@ public final class Lstm {
             } else {
               System.arraycopy(cp, cpo, ws, cells + row * u, u);
             }
+            dropOutput(r, s);
             continue;
           }
           cell(
@@ -524,6 +550,7 @@ public final class Lstm {
               ho + row * u,
               u,
               gate);
+          dropOutput(r, s);
         }
       }
     }
@@ -583,6 +610,9 @@ public final class Lstm {
           if (a < b) {
             stepProduct(
                 b - a, u, g, ws, gates + (a * t + s) * g, t * g, ws, uT, u, ws, dhs + a * u, u);
+            if (dropState != null) {
+              dropGradient(s, a, b, dhs, dhs);
+            }
           }
         }
       }

@@ -35,6 +35,16 @@ abstract class RecurrentPass implements Parallel.RangeBody {
    */
   Tensor mask;
 
+  /**
+   * Keras's {@code recurrent_dropout} mask {@code (N, u)} or null: the state entering every step's
+   * recurrent product is multiplied by it. The masked states are kept in the workspace from offset
+   * {@link #dropped}: {@code (N, T, u)} (step {@code s}'s output times the mask), then the masked
+   * {@code h0 (N, u)}; they feed the products and the recurrent kernel's gradient.
+   */
+  Tensor dropState;
+
+  int dropped;
+
   /** Whether step {@code s} reads time {@code T-1-s} (Keras {@code go_backwards}). */
   boolean goBackwards;
 
@@ -64,6 +74,20 @@ abstract class RecurrentPass implements Parallel.RangeBody {
     RecurrentSupport.optionalMask(op, mask, n, t, x);
     this.mask = mask;
     this.goBackwards = goBackwards;
+  }
+
+  /**
+   * Records the recurrent dropout mask (null = none) after checking it is {@code (N, u)} and that
+   * the workspace holds {@link RecurrentSupport#droppedSize} floats past the kernel's {@code need}.
+   */
+  void bindDropState(Tensor mask, Tensor workspace, int need) {
+    RecurrentSupport.optionalShape(op, "recurrentDropoutMask", mask, stateShape, x);
+    if (mask != null) {
+      RecurrentSupport.requireWorkspace(
+          op, workspace, need + RecurrentSupport.droppedSize(n, t, u), x);
+    }
+    this.dropState = mask;
+    this.dropped = workspace.offset() + need;
   }
 
   /** Checks and records the arguments every pass has; the caller then checks the workspace. */
@@ -110,6 +134,7 @@ abstract class RecurrentPass implements Parallel.RangeBody {
     dhLast = null;
     dh0 = null;
     mask = null;
+    dropState = null;
     ws = null;
   }
 
@@ -184,20 +209,12 @@ abstract class RecurrentPass implements Parallel.RangeBody {
    * before step {@code s} ({@code hSeq[:, s-1]}, or {@code h0}; nothing to add when that is zero).
    */
   void recurrentProduct(int s, int r0, int r1, int col, int cols, float[] c, int cOff, int ldc) {
-    float[] a;
-    int aOff;
-    int lda;
-    if (s > 0) {
-      a = hSeq.array();
-      aOff = hSeq.offset() + (r0 * t + s - 1) * u;
-      lda = t * u;
-    } else if (h0 != null) {
-      a = h0.array();
-      aOff = h0.offset() + r0 * u;
-      lda = u;
-    } else {
+    float[] a = productArray(s);
+    if (a == null) {
       return;
     }
+    int aOff = productOffset(s, r0);
+    int lda = s > 0 ? t * u : u;
     int ldb = gateCount * u;
     RecurrentSupport.stepProduct(
         r1 - r0,
@@ -212,6 +229,88 @@ abstract class RecurrentPass implements Parallel.RangeBody {
         c,
         cOff,
         ldc);
+  }
+
+  /**
+   * The array holding the state that step {@code s}'s recurrent product reads (the state before it,
+   * times the recurrent dropout mask if any); null when it is zero. Rows are {@code T u} apart for
+   * {@code s > 0}, {@code u} at step 0.
+   */
+  float[] productArray(int s) {
+    if (dropState == null) {
+      return prevArray(s);
+    }
+    return s > 0 || h0 != null ? ws : null;
+  }
+
+  /** The offset of row {@code r}'s state in {@link #productArray}. */
+  int productOffset(int s, int r) {
+    if (dropState == null) {
+      return prevOffset(s, r);
+    }
+    return s > 0 ? dropped + (r * t + s - 1) * u : dropped + n * t * u + r * u;
+  }
+
+  /**
+   * With recurrent dropout, rows r0..r1 of the masked initial state: {@code h0} times the mask
+   * (nothing when either is absent). Call before the forward loop.
+   */
+  void dropInitial(int r0, int r1) {
+    if (dropState == null || h0 == null) {
+      return;
+    }
+    float[] m = dropState.array();
+    float[] h = h0.array();
+    for (int r = r0; r < r1; r++) {
+      int mo = dropState.offset() + r * u;
+      int ho = h0.offset() + r * u;
+      int d = dropped + n * t * u + r * u;
+      for (int j = 0; j < u; j++) {
+        ws[d + j] = h[ho + j] * m[mo + j];
+      }
+    }
+  }
+
+  /** With recurrent dropout, the masked copy of row {@code r}'s output at step {@code s}. */
+  void dropOutput(int r, int s) {
+    if (dropState == null) {
+      return;
+    }
+    float[] m = dropState.array();
+    float[] h = hSeq.array();
+    int mo = dropState.offset() + r * u;
+    int ho = hSeq.offset() + (r * t + s) * u;
+    int d = dropped + (r * t + s) * u;
+    for (int j = 0; j < u; j++) {
+      ws[d + j] = h[ho + j] * m[mo + j];
+    }
+  }
+
+  /**
+   * {@code ws[to + r u ..] (+)= mask[r] * ws[from + r u ..]} for the rows of {@code [r0, r1)} not
+   * masked at step {@code s} (a masked step's state gradient passes through unchanged): the
+   * gradient reaching the state through the products of dropped states. {@code to == from} scales
+   * in place; otherwise it adds.
+   */
+  void dropGradient(int s, int r0, int r1, int from, int to) {
+    float[] m = dropState.array();
+    for (int r = r0; r < r1; r++) {
+      if (masked(r, s)) {
+        continue;
+      }
+      int mo = dropState.offset() + r * u;
+      int f = from + r * u;
+      int d = to + r * u;
+      if (from == to) {
+        for (int j = 0; j < u; j++) {
+          ws[d + j] *= m[mo + j];
+        }
+      } else {
+        for (int j = 0; j < u; j++) {
+          ws[d + j] += m[mo + j] * ws[f + j];
+        }
+      }
+    }
   }
 
   /** The array holding the state before step {@code s} of row {@code r}; null when it is zero. */

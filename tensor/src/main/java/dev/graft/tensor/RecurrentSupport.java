@@ -124,6 +124,19 @@ final class RecurrentSupport {
     return s.dim(0);
   }
 
+  /**
+   * The extra workspace floats a training pass with a recurrent dropout mask needs: the masked
+   * states {@code N T u} and the masked initial state {@code N u}.
+   */
+  static int droppedSize(int batch, int time, int units) {
+    long need = (long) batch * time * units + (long) batch * units;
+    if (need > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "recurrent dropout: workspace for batch " + batch + ", time " + time + " > 2^31");
+    }
+    return (int) need;
+  }
+
   /** Throws unless the workspace holds at least {@code need} floats. */
   static void requireWorkspace(String op, Tensor ws, int need, Tensor input) {
     requireNonNull(op, "workspace", ws);
