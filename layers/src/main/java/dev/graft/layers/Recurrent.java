@@ -188,8 +188,8 @@ public abstract class Recurrent extends Layer {
   /**
    * Keras's {@code recurrent_dropout}: in training, the state entering each step's recurrent
    * product is multiplied by one dropout mask per batch {@code (batch, units)}, the same at every
-   * step, for every gate (the fused LSTM and GRU kernels apply it in their recurrent products);
-   * identity in inference. Returns this.
+   * step and shared by the gates (as Keras 3.0 to 3.7's LSTM; Keras 2 and Keras 3.8 or later draw
+   * one mask per gate, a statistical difference only); identity in inference. Returns this.
    *
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
    */
