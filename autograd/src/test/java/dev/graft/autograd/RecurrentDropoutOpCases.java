@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gradient cases of the recurrent ops with Keras's {@code recurrent_dropout}: a fixed state mask
- * {@code (2, 3)} (what {@code DropoutMask} draws in training, here an input so that the check runs
- * in inference) of kept ({@code 1 / (1 - 0.5)}) and dropped units, alone and with a step mask that
- * skips steps in the middle and at both ends. The masks are not differentiated.
+ * Gradient cases of the recurrent ops with Keras's {@code recurrent_dropout}: fixed state masks
+ * {@code (2, gates * 3)} (what {@code DropoutMask} draws in training, here an input so that the
+ * check runs in inference) of kept ({@code 1 / (1 - 0.5)}) and dropped units, alone and with a step
+ * mask that skips steps in the middle and at both ends. The masks are not differentiated.
  */
 final class RecurrentDropoutOpCases {
   private RecurrentDropoutOpCases() {}
@@ -24,9 +24,13 @@ final class RecurrentDropoutOpCases {
     return Tensor.of(new float[] {3, 0, 2, 0, 0, 0, 0, 1, 4, 2}, 2, 5);
   }
 
-  /** A state dropout mask {@code (2, 3)} at rate 0.5: each row keeps different units. */
-  private static Tensor dropMask() {
-    return Tensor.of(new float[] {2, 0, 2, 0, 2, 2}, 2, 3);
+  /**
+   * State dropout masks {@code (2, gates * 3)} at rate 0.5, one block per gate: each row and gate
+   * keeps different units.
+   */
+  private static Tensor dropMask(int gates) {
+    float[] keep = {2, 0, 2, 0, 2, 2, 0, 2, 2, 2, 2, 0, 2, 0, 0, 0, 2, 2, 2, 2, 2, 2, 0, 2};
+    return Tensor.of(java.util.Arrays.copyOf(keep, 2 * gates * 3), 2, gates * 3);
   }
 
   static List<OpGradientTest.Case> cases() {
@@ -62,7 +66,7 @@ final class RecurrentDropoutOpCases {
                       r(431, 4, 12),
                       r(432, 3, 12),
                       r(433, 12),
-                      dropMask()),
+                      dropMask(4)),
                   weightsAndInput));
           for (boolean resetAfter : new boolean[] {false, true}) {
             cs.add(
@@ -87,7 +91,7 @@ final class RecurrentDropoutOpCases {
                         r(435, 4, 9),
                         r(436, 3, 9),
                         resetAfter ? r(437, 2, 9) : r(438, 9),
-                        dropMask()),
+                        dropMask(3)),
                     weightsAndInput));
           }
         }

@@ -28,7 +28,8 @@ class RecurrentDropoutTest {
    * A layer whose gates are saturated so that each step computes {@code h_t = f(C + m * h_{t-1})}
    * per unit ({@code f = tanh} for the GRU, {@code tanh ∘ tanh} for the LSTM, whose output is
    * {@code tanh} of its cell): the recurrent kernel's candidate block is the identity, the other
-   * blocks 0, and the gate biases ±30. The outputs then show the state mask {@code m} unit by unit.
+   * blocks 0, and the gate biases ±30. The outputs then show the candidate gate's state mask {@code
+   * m} unit by unit (each gate has its own; only this one reaches the outputs here).
    */
   private static Recurrent readable(String kind) {
     Recurrent l =

@@ -186,10 +186,9 @@ public abstract class Recurrent extends Layer {
   }
 
   /**
-   * Keras's {@code recurrent_dropout}: in training, the state entering each step's recurrent
-   * product is multiplied by one dropout mask per batch {@code (batch, units)}, the same at every
-   * step and shared by the gates (as Keras 3.0 to 3.7's LSTM; Keras 2 and Keras 3.8 or later draw
-   * one mask per gate, a statistical difference only); identity in inference. Returns this.
+   * Keras's {@code recurrent_dropout}: in training, the state entering each gate's recurrent
+   * product is multiplied by that gate's dropout mask {@code (batch, units)}, drawn once per batch
+   * and the same at every step (as Keras 2 and Keras 3.8+); identity in inference. Returns this.
    *
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
    */
@@ -298,9 +297,12 @@ public abstract class Recurrent extends Layer {
     return emitAll(x, read(ctx, kernel), read(ctx, recurrentKernel), read(ctx, bias), mask);
   }
 
-  /** The state's dropout mask {@code (batch, units)} for this call, or null without one. */
+  /**
+   * The state's dropout masks for this call, one {@code (batch, units)} block per gate side by side
+   * (Keras 2 and Keras 3.8+ draw one per gate), or null without recurrent dropout.
+   */
   Node recurrentDropoutMask(Node x) {
-    return recurrentDropout > 0f ? DropoutMask.of(x, units, recurrentDropout) : null;
+    return recurrentDropout > 0f ? DropoutMask.of(x, gates() * units, recurrentDropout) : null;
   }
 
   /** Keras's RNN {@code compute_mask}: the input's mask on a sequence output, none on states. */

@@ -21,10 +21,11 @@ import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
  * threads), weight gradients as GEMMs over all steps afterwards, and a caller-owned workspace of
  * {@link #workspaceSize} floats.
  *
- * <p>Keras's {@code recurrent_dropout} is a {@code (N, u)} mask the training kernels multiply the
- * previous state by where it enters a recurrent product (all three gates; for {@code resetAfter =
- * false} the candidate's product reads {@code r * (h_prev * mask)}), not where it is blended into
- * the new state.
+ * <p>Keras's {@code recurrent_dropout} is one {@code (N, u)} mask per gate, {@code (N, 3u)} side by
+ * side (z, r, h), that the training kernels multiply the previous state by where it enters that
+ * gate's recurrent product (for {@code resetAfter = false} the candidate's product reads {@code r *
+ * (h_prev * mask_h)}), not where it is blended into the new state: Keras 2's and Keras 3.8+'s
+ * {@code implementation=1} cell.
  */
 public final class Gru {
   private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
@@ -45,13 +46,13 @@ public final class Gru {
   }
 
   /**
-   * {@link #workspaceSize(int, int, int)}, plus {@code N T u + N u} for the masked states when
-   * {@code recurrentDropout} (a pass given a recurrent dropout mask).
+   * {@link #workspaceSize(int, int, int)}, plus {@code 3 N T u + 4 N u} for the masked states when
+   * {@code recurrentDropout} (a pass given recurrent dropout masks).
    */
   public static int workspaceSize(int batch, int time, int units, boolean recurrentDropout) {
     int need = workspaceSize(batch, time, units);
     return recurrentDropout
-        ? Math.addExact(need, RecurrentSupport.droppedSize(batch, time, units))
+        ? Math.addExact(need, RecurrentSupport.droppedSize(batch, time, units, 3))
         : need;
   }
 
@@ -96,9 +97,9 @@ public final class Gru {
    * Tensor)} with Keras's step mask {@code (N, T)} (null = none): a step where it is 0 leaves the
    * state unchanged and outputs it (Keras's {@code zero_output_for_mask=False}). {@code gate} is
    * the z and r gates' activation (Keras's {@code recurrent_activation}). {@code
-   * recurrentDropoutMask (N, u)} (null = none; Keras's {@code recurrent_dropout}) multiplies the
-   * state entering the recurrent products; the workspace then needs {@link #workspaceSize(int, int,
-   * int, boolean)} floats.
+   * recurrentDropoutMask (N, 3u)} (null = none; Keras's {@code recurrent_dropout}) holds one mask
+   * per gate (z, r, h), by which the state entering that gate's recurrent product is multiplied;
+   * the workspace then needs {@link #workspaceSize(int, int, int, boolean)} floats.
    */
   public static Tensor forward(
       Tensor x,
@@ -209,9 +210,9 @@ public final class Gru {
   /**
    * {@link #backward} of a masked {@link #forward} (the same {@code mask}, {@code
    * recurrentDropoutMask} and {@code gate}): a masked step passes the state's gradient through to
-   * the step before and nothing reaches its input or the weights. With a recurrent dropout mask the
-   * state's gradient through the recurrent products is multiplied by it and the recurrent kernel's
-   * gradient pairs the masked states; nothing flows to the mask.
+   * the step before and nothing reaches its input or the weights. With recurrent dropout masks the
+   * state's gradient through each gate's product is multiplied by that gate's mask and the
+   * recurrent kernel's gradient pairs the masked states; nothing flows to the masks.
    */
   public static void backward(
       Tensor x,
@@ -265,19 +266,26 @@ public final class Gru {
     int duo = dRecurrentKernel.offset();
     // The recurrent kernel's gradient pairs the states its products read (masked if dropped).
     boolean drop = recurrentDropoutMask != null;
-    float[] hs = drop ? ws : hSeq.array();
-    int hso = drop ? p.dropped : hSeq.offset();
-    float[] h0a = h0 == null ? null : drop ? ws : h0.array();
-    int h0o = h0 == null ? 0 : drop ? p.productOffset(0, 0) : h0.offset();
+    float[] hs = hSeq.array();
+    float[] h0a = h0 == null ? null : h0.array();
+    int h0o = h0 == null ? 0 : h0.offset();
     RecurrentSupport.columnSums(ws, p.gates, nt, g, g, db, dbo);
-    RecurrentSupport.recurrentWeightGrad(
-        p.n, p.t, u, 2 * u, hs, hso, h0a, h0o, ws, p.gates, g, du, duo, g);
+    if (drop) {
+      p.droppedWeightGrad(0, 2, p.gates, g, du, duo, g);
+    } else {
+      RecurrentSupport.recurrentWeightGrad(
+          p.n, p.t, u, 2 * u, hs, hSeq.offset(), h0a, h0o, ws, p.gates, g, du, duo, g);
+    }
     if (resetAfter) {
       // The recurrent bias shares the z and r gradients; its h part is r * dhh, saved in e.
       System.arraycopy(db, dbo, db, dbo + g, 2 * u);
       RecurrentSupport.columnSums(ws, p.e, nt, u, u, db, dbo + g + 2 * u);
-      RecurrentSupport.recurrentWeightGrad(
-          p.n, p.t, u, u, hs, hso, h0a, h0o, ws, p.e, u, du, duo + 2 * u, g);
+      if (drop) {
+        p.droppedWeightGrad(2, 3, p.e, u, du, duo, g);
+      } else {
+        RecurrentSupport.recurrentWeightGrad(
+            p.n, p.t, u, u, hs, hSeq.offset(), h0a, h0o, ws, p.e, u, du, duo + 2 * u, g);
+      }
     } else {
       Blas.current()
           .sgemm(
@@ -399,7 +407,8 @@ public final class Gru {
             tanhInPlace(ws, zo + 2 * u, zo + 3 * u);
             blend(s, r, zo);
           } else {
-            int hpo = productOffset(s, r);
+            // With recurrent dropout the candidate's product reads the h gate's masked copy.
+            int hpo = productOffset(s, r) + (dropState == null ? 0 : 2 * u);
             for (int j = 0; j < u; j++) {
               ws[eo + j] = hp == null ? 0f : ws[zo + u + j] * hp[hpo + j];
             }
@@ -456,8 +465,8 @@ public final class Gru {
       initState(dhLast, dhs, r0, r1);
       float[] dH = dHSeq == null ? null : dHSeq.array();
       int dHo = dHSeq == null ? 0 : dHSeq.offset();
-      // Where the products' state gradient goes: straight into the carry, or with recurrent
-      // dropout into scratch rows that are masked into it afterwards.
+      // Where d(r * h_prev)'s state gradient goes: straight into the carry, or with recurrent
+      // dropout into scratch rows that the h gate's mask brings into it afterwards.
       boolean drop = dropState != null;
       int acc = drop ? scratch + n * u : dhs;
       for (int s = t - 1; s >= 0; s--) {
@@ -499,7 +508,7 @@ public final class Gru {
             }
           }
         }
-        if (drop) {
+        if (drop && !resetAfter) {
           java.util.Arrays.fill(ws, acc + r0 * u, acc + r1 * u, 0f);
         }
         if (!resetAfter) {
@@ -520,7 +529,7 @@ public final class Gru {
               u);
           for (int r = r0; r < r1; r++) {
             int zo = gates + (r * t + s) * g;
-            int hpo = productOffset(s, r);
+            int hpo = productOffset(s, r) + (drop ? 2 * u : 0);
             int so = scratch + r * u;
             int sh = acc + r * u;
             for (int j = 0; j < u; j++) {
@@ -532,15 +541,22 @@ public final class Gru {
             }
           }
         }
-        if (s > 0 || dh0 != null) {
-          stepProduct(m, u, 2 * u, ws, gates + step0 * g, t * g, ws, uT, u, ws, acc + r0 * u, u);
+        if (drop && !resetAfter) {
+          dropGradient(s, r0, r1, acc, dhs, 2);
+        }
+        if ((s > 0 || dh0 != null) && drop) {
+          for (int k = 0; k < 2; k++) {
+            droppedStateGradient(s, r0, r1, gates + step0 * g + k * u, t * g, uT + k * u * u, k);
+          }
+          if (resetAfter) {
+            droppedStateGradient(s, r0, r1, e + step0 * u, t * u, uT + 2 * u * u, 2);
+          }
+        } else if (s > 0 || dh0 != null) {
+          stepProduct(m, u, 2 * u, ws, gates + step0 * g, t * g, ws, uT, u, ws, dhs + r0 * u, u);
           if (resetAfter) {
             stepProduct(
-                m, u, u, ws, e + step0 * u, t * u, ws, uT + 2 * u * u, u, ws, acc + r0 * u, u);
+                m, u, u, ws, e + step0 * u, t * u, ws, uT + 2 * u * u, u, ws, dhs + r0 * u, u);
           }
-        }
-        if (drop) {
-          dropGradient(s, r0, r1, acc, dhs);
         }
       }
       copyState(dhs, dh0, r0, r1);

@@ -22,10 +22,11 @@ import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
  * {@link #workspaceSize} floats, so training reuses memory and the kernels never allocate.
  *
  * <p>Masks (Keras {@code mask_zero} / {@code Masking}) are a per-step {@code (N, T)} array the
- * kernels consult. Keras's {@code recurrent_dropout} is a {@code (N, u)} mask the training kernels
- * multiply the state by before each step's recurrent product (the masked states are kept for the
- * backward pass: {@link #workspaceSize(int, int, int, boolean)}). Not supported: activations other
- * than tanh for the cell. {@code go_backwards} is supported (Bidirectional needs it).
+ * kernels consult. Keras's {@code recurrent_dropout} is one {@code (N, u)} mask per gate, {@code
+ * (N, 4u)} side by side, that the training kernels multiply the state by before that gate's
+ * recurrent product (the masked states are kept for the backward pass: {@link #workspaceSize(int,
+ * int, int, boolean)}). Not supported: activations other than tanh for the cell. {@code
+ * go_backwards} is supported (Bidirectional needs it).
  */
 public final class Lstm {
   private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
@@ -46,13 +47,13 @@ public final class Lstm {
   }
 
   /**
-   * {@link #workspaceSize(int, int, int)}, plus {@code N T u + N u} for the masked states when
-   * {@code recurrentDropout} (a pass given a recurrent dropout mask).
+   * {@link #workspaceSize(int, int, int)}, plus {@code 4 N T u + 5 N u} for the masked states when
+   * {@code recurrentDropout} (a pass given recurrent dropout masks).
    */
   public static int workspaceSize(int batch, int time, int units, boolean recurrentDropout) {
     int need = workspaceSize(batch, time, units);
     return recurrentDropout
-        ? Math.addExact(need, RecurrentSupport.droppedSize(batch, time, units))
+        ? Math.addExact(need, RecurrentSupport.droppedSize(batch, time, units, 4))
         : need;
   }
 
@@ -103,9 +104,10 @@ public final class Lstm {
    * {@code zero_output_for_mask=False}); the final states are those after the last unmasked step. A
    * masked step costs a copy instead of the cell math (its recurrent product still runs with the
    * other rows'). {@code gate} is the i, f, o gates' activation (Keras's {@code
-   * recurrent_activation}). {@code recurrentDropoutMask (N, u)} (null = none; Keras's {@code
-   * recurrent_dropout}) multiplies the state before every step's recurrent product, for all four
-   * gates; the workspace then needs {@link #workspaceSize(int, int, int, boolean)} floats.
+   * recurrent_activation}). {@code recurrentDropoutMask (N, 4u)} (null = none; Keras's {@code
+   * recurrent_dropout}) holds one mask per gate (i, f, c, o), by which the state is multiplied
+   * before that gate's recurrent product at every step; the workspace then needs {@link
+   * #workspaceSize(int, int, int, boolean)} floats.
    */
   public static Tensor forward(
       Tensor x,
@@ -298,9 +300,9 @@ public final class Lstm {
   /**
    * {@link #backward} of a masked {@link #forward} (the same {@code mask}, {@code
    * recurrentDropoutMask} and {@code gate}): a masked step passes the states' gradients through to
-   * the step before and nothing reaches its input or the weights. With a recurrent dropout mask the
-   * state's gradient through each recurrent product is multiplied by it and the recurrent kernel's
-   * gradient pairs the masked states; nothing flows to the mask.
+   * the step before and nothing reaches its input or the weights. With recurrent dropout masks the
+   * state's gradient through each gate's product is multiplied by that gate's mask and the
+   * recurrent kernel's gradient pairs the masked states; nothing flows to the masks.
    */
   public static void backward(
       Tensor x,
@@ -358,22 +360,25 @@ public final class Lstm {
     int nt = p.n * p.t;
     float[] ws = p.ws;
     RecurrentSupport.columnSums(ws, p.gates, nt, g, g, dBias.array(), dBias.offset());
-    boolean drop = recurrentDropoutMask != null;
-    RecurrentSupport.recurrentWeightGrad(
-        p.n,
-        p.t,
-        u,
-        g,
-        drop ? ws : hSeq.array(),
-        drop ? p.dropped : hSeq.offset(),
-        h0 == null ? null : drop ? ws : h0.array(),
-        h0 == null ? 0 : drop ? p.productOffset(0, 0) : h0.offset(),
-        ws,
-        p.gates,
-        g,
-        dRecurrentKernel.array(),
-        dRecurrentKernel.offset(),
-        g);
+    if (recurrentDropoutMask != null) {
+      p.droppedWeightGrad(0, 4, p.gates, g, dRecurrentKernel.array(), dRecurrentKernel.offset(), g);
+    } else {
+      RecurrentSupport.recurrentWeightGrad(
+          p.n,
+          p.t,
+          u,
+          g,
+          hSeq.array(),
+          hSeq.offset(),
+          h0 == null ? null : h0.array(),
+          h0 == null ? 0 : h0.offset(),
+          ws,
+          p.gates,
+          g,
+          dRecurrentKernel.array(),
+          dRecurrentKernel.offset(),
+          g);
+    }
     if (goBackwards) {
       RecurrentSupport.reverseTime(ws, p.gates, p.n, p.t, g);
     }
@@ -607,12 +612,14 @@ public final class Lstm {
           // Masked rows' dz is 0: only the rows from the first to the last kept one add anything.
           int a = firstActive(s, r0, r1);
           int b = lastActive(s, a, r1);
-          if (a < b) {
+          if (a < b && dropState != null) {
+            for (int k = 0; k < 4; k++) {
+              droppedStateGradient(
+                  s, a, b, gates + (a * t + s) * g + k * u, t * g, uT + k * u * u, k);
+            }
+          } else if (a < b) {
             stepProduct(
                 b - a, u, g, ws, gates + (a * t + s) * g, t * g, ws, uT, u, ws, dhs + a * u, u);
-            if (dropState != null) {
-              dropGradient(s, a, b, dhs, dhs);
-            }
           }
         }
       }

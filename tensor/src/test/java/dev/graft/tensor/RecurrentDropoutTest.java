@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fused LSTM and GRU training kernels with a recurrent dropout mask, against Keras's cell
- * formulas in double with the state multiplied by the mask before the recurrent product ({@code
- * h_tm1 * rec_dp_mask}): every step's output, and every gradient ({@code dx}, kernels, bias,
- * initial states) against central differences of the double reference. Initial states, {@code
- * go_backwards} and a step mask are on, so that every path that reads the masked states is covered.
+ * formulas in double with the state multiplied by each gate's mask before that gate's recurrent
+ * product ({@code h_tm1 * rec_dp_mask[k]}, Keras 2's and Keras 3.8+'s cell): every step's output,
+ * and every gradient ({@code dx}, kernels, bias, initial states) against central differences of the
+ * double reference. Initial states, {@code go_backwards} and a step mask are on, so that every path
+ * that reads the masked states is covered.
  */
 class RecurrentDropoutTest {
   private static final int N = 3;
@@ -19,8 +20,16 @@ class RecurrentDropoutTest {
   private static final int IN = 2;
   private static final int U = 3;
 
-  /** The state mask at rate 0.5: rows keep different units, row 2 all of them but one. */
-  private static final float[] DROP = {2, 0, 2, 0, 2, 2, 2, 2, 0};
+  /** State masks at rate 0.5, {@code (N, 4u)}: a block per gate (the GRU uses the first three). */
+  private static final float[] KEEP = {
+    2, 0, 2, 0, 2, 2, 2, 2, 0, 0, 2, 2, 2, 2, 0, 2, 0, 2, 2, 0, 0, 2, 2, 2, 0, 2, 2, 2, 2, 0, 0, 0,
+    2, 2, 2, 2
+  };
+
+  /** Row {@code r}'s mask of gate {@code k} at unit {@code j}, in a layout of {@code gates}. */
+  private static float drop(int gates, int r, int k, int j) {
+    return KEEP[(r * gates + k) * U + j];
+  }
 
   /** Step mask {@code (N, T)}: row 0 skips its third step, row 1 its first. */
   private static final float[] STEPS = {1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1};
@@ -60,9 +69,13 @@ class RecurrentDropoutTest {
       for (int s = 0; s < T; s++) {
         int ts = back ? T - 1 - s : s;
         if (STEPS[r * T + ts] != 0) {
-          double[] hm = new double[U];
-          for (int j = 0; j < U; j++) {
-            hm[j] = h[j] * DROP[r * U + j];
+          // hm[k]: the state as gate k's product reads it (Keras's h_tm1 * rec_dp_mask[k]).
+          int gates = lstm ? 4 : 3;
+          double[][] hm = new double[gates][U];
+          for (int k = 0; k < gates; k++) {
+            for (int j = 0; j < U; j++) {
+              hm[k][j] = h[j] * drop(gates, r, k, j);
+            }
           }
           double[] xz = new double[g];
           double[] hz = new double[g];
@@ -73,7 +86,7 @@ class RecurrentDropoutTest {
               xz[k] += x[(r * T + ts) * IN + f] * w[f * g + k];
             }
             for (int j = 0; j < U; j++) {
-              hz[k] += hm[j] * uk[j * g + k];
+              hz[k] += hm[k / U][j] * uk[j * g + k];
             }
           }
           double[] next = new double[U];
@@ -95,7 +108,7 @@ class RecurrentDropoutTest {
             } else {
               double acc = xz[2 * U + j];
               for (int q = 0; q < U; q++) {
-                acc += sig(xz[U + q] + hz[U + q]) * hm[q] * uk[q * g + 2 * U + j];
+                acc += sig(xz[U + q] + hz[U + q]) * hm[2][q] * uk[q * g + 2 * U + j];
               }
               hh = Math.tanh(acc);
             }
@@ -156,7 +169,8 @@ class RecurrentDropoutTest {
     Tensor c0 = Tensor.uniform(rng, -1f, 1f, N, U);
     Tensor r = Tensor.uniform(rng, -1f, 1f, N, T, U);
     Tensor r2 = Tensor.uniform(rng, -1f, 1f, N, U);
-    Tensor drop = Tensor.of(DROP.clone(), N, U);
+    int gates = lstm ? 4 : 3;
+    Tensor drop = Tensor.of(java.util.Arrays.copyOf(KEEP, N * gates * U), N, gates * U);
     Tensor steps = Tensor.of(STEPS.clone(), N, T);
     Tensor hSeq = Tensor.zeros(N, T, U);
     Tensor hLast = Tensor.zeros(N, U);
@@ -212,7 +226,7 @@ class RecurrentDropoutTest {
     }
   }
 
-  /** The state mask must be {@code (N, u)} and the workspace must hold the masked states. */
+  /** The state masks must be {@code (N, 4u)} and the workspace must hold the masked states. */
   @Test
   void refusesWrongMaskOrWorkspace() {
     Tensor x = Tensor.zeros(N, T, IN);
@@ -239,7 +253,7 @@ class RecurrentDropoutTest {
                     null,
                     small,
                     null,
-                    Tensor.zeros(N, U),
+                    Tensor.zeros(N, 4 * U),
                     sg));
     assertTrue(e.getMessage().contains("workspace"), e.getMessage());
     Tensor ws = Tensor.zeros(Lstm.workspaceSize(N, T, U, true));
@@ -260,7 +274,7 @@ class RecurrentDropoutTest {
                     null,
                     ws,
                     null,
-                    Tensor.zeros(N, U + 1),
+                    Tensor.zeros(N, U),
                     sg));
     assertTrue(e.getMessage().contains("recurrentDropoutMask"), e.getMessage());
   }

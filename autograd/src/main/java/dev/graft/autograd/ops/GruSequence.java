@@ -96,9 +96,9 @@ public final class GruSequence extends RecurrentSequence {
 
   /**
    * As {@link #of(Node, Node, Node, Node, Node, boolean, boolean, boolean, boolean,
-   * GateActivation)} with Keras's {@code recurrent_dropout} mask {@code recurrentDropout (N, u)}
-   * (null = none; see {@link RecurrentSequence}), which multiplies the state entering the recurrent
-   * products of all gates.
+   * GateActivation)} with Keras's {@code recurrent_dropout} masks {@code recurrentDropout (N, 3u)}
+   * (null = none; one per gate z, r, h; see {@link RecurrentSequence}), which multiply the state
+   * entering each gate's recurrent product at every step.
    */
   public static Node of(
       Node x,

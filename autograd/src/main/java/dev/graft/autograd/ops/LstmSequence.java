@@ -78,8 +78,9 @@ public final class LstmSequence extends RecurrentSequence {
 
   /**
    * As {@link #of(Node, Node, Node, Node, Node, boolean, boolean, boolean, GateActivation)} with
-   * Keras's {@code recurrent_dropout} mask {@code recurrentDropout (N, u)} (null = none; see {@link
-   * RecurrentSequence}), which multiplies the state entering every step's product for all gates.
+   * Keras's {@code recurrent_dropout} masks {@code recurrentDropout (N, 4u)} (null = none; one per
+   * gate i, f, c, o; see {@link RecurrentSequence}), which multiply the state entering each gate's
+   * recurrent product at every step.
    */
   public static Node of(
       Node x,

@@ -26,10 +26,11 @@ import java.util.Locale;
  * step carries the states over unchanged and outputs the carried state (Keras's {@code
  * zero_output_for_mask=False}); nothing flows back to its input. The mask gets no gradient.
  *
- * <p>An optional last input is Keras's {@code recurrent_dropout} mask {@code (N, u)} (a {@link
- * DropoutMask}): the state entering every step's recurrent product is multiplied by it; it gets no
- * gradient. A mask of all ones (what {@link DropoutMask} gives in inference) is found by one scan
- * and skipped, so inference runs the plain kernels.
+ * <p>An optional last input is Keras's {@code recurrent_dropout} masks {@code (N, G u)} (a {@link
+ * DropoutMask}; one {@code (N, u)} block per gate, side by side in the kernel's gate order): the
+ * state entering gate {@code k}'s recurrent product at every step is multiplied by block {@code k};
+ * it gets no gradient. A mask of all ones (what {@link DropoutMask} gives in inference) is found by
+ * one scan and skipped, so inference runs the plain kernels.
  */
 public abstract class RecurrentSequence extends Op {
   /** Hidden units. */
@@ -148,21 +149,21 @@ public abstract class RecurrentSequence extends Op {
     if (stepMasked && (in.get(4).rank() != 2 || !compatible(in.get(4), x))) {
       throw shapeError("mask " + in.get(4) + " does not fit input " + x + ": want (batch, time)");
     }
+    int g = gates() * units;
     Shape drop = stateDropped ? in.get(in.size() - 1) : null;
     if (drop != null
         && (drop.rank() != 2
-            || drop.dim(1) != units
+            || drop.dim(1) != g
             || !compatible(Shape.of(drop.dim(0), x.dim(1)), x))) {
       throw shapeError(
           "recurrent dropout mask "
               + drop
               + " does not fit input "
               + x
-              + ": want (batch, "
-              + units
+              + ": want (batch, gates * units) = (batch, "
+              + g
               + ")");
     }
-    int g = gates() * units;
     if (x.rank() != 3
         || !in.get(1).equals(Shape.of(x.dim(2), g))
         || !in.get(2).equals(Shape.of(units, g))
