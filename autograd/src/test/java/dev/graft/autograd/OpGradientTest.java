@@ -84,6 +84,7 @@ class OpGradientTest {
     cs.addAll(ActivationOpCases.cases());
     cs.addAll(ShapeOpCases.cases());
     cs.addAll(MaskOpCases.cases());
+    cs.addAll(RecurrentDropoutOpCases.cases());
     cs.addAll(AttentionOpCases.cases());
     cs.addAll(ConvOpCases.cases());
     return cs;

@@ -58,6 +58,7 @@ public final class Gru extends Recurrent {
             u,
             b,
             mask,
+            recurrentDropoutMask(x),
             returnSequences(),
             goBackwards(),
             resetAfter,

@@ -75,7 +75,16 @@ public final class Lstm extends Recurrent {
   List<Node> emitAll(Node x, Node w, Node u, Node b, Node mask) {
     return fusedOutputs(
         LstmSequence.of(
-            x, w, u, b, mask, returnSequences(), goBackwards(), returnState(), gateActivation()),
+            x,
+            w,
+            u,
+            b,
+            mask,
+            recurrentDropoutMask(x),
+            returnSequences(),
+            goBackwards(),
+            returnState(),
+            gateActivation()),
         x);
   }
 

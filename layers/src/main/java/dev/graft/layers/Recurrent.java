@@ -3,7 +3,6 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.DropoutMask;
-import dev.graft.autograd.ops.InferenceOnly;
 import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.RecurrentSequence;
 import dev.graft.autograd.ops.Reshape;
@@ -187,10 +186,9 @@ public abstract class Recurrent extends Layer {
   }
 
   /**
-   * Keras's {@code recurrent_dropout}: in training, the state entering each step's recurrent
-   * product is multiplied by one dropout mask per batch {@code (batch, units)}, the same at every
-   * step; identity in inference. SimpleRNN trains with it; LSTM and GRU load and predict with it,
-   * and {@code fit} refuses it (their fused kernels do not apply it yet). Returns this.
+   * Keras's {@code recurrent_dropout}: in training, the state entering each gate's recurrent
+   * product is multiplied by that gate's dropout mask {@code (batch, units)}, drawn once per batch
+   * and the same at every step (as Keras 2 and Keras 3.8+); identity in inference. Returns this.
    *
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
    */
@@ -296,30 +294,15 @@ public abstract class Recurrent extends Layer {
       Node m = Reshape.of(DropoutMask.of(x, f, dropout), Shape.of(Shape.UNKNOWN, 1, f));
       x = Mul.of(x, m);
     }
-    if (recurrentDropout > 0f && !appliesRecurrentDropout()) {
-      x =
-          InferenceOnly.of(
-              x,
-              className()
-                  + " layer \""
-                  + name()
-                  + "\": recurrent_dropout="
-                  + recurrentDropout
-                  + " is not supported in training yet (its fused kernel has no state dropout);"
-                  + " it loads and predicts (dropout is the identity there). Set"
-                  + " recurrentDropout(0) to fine-tune it.");
-    }
     return emitAll(x, read(ctx, kernel), read(ctx, recurrentKernel), read(ctx, bias), mask);
   }
 
-  /** Whether {@link #emitAll} applies {@link #recurrentDropoutMask} (else training refuses it). */
-  boolean appliesRecurrentDropout() {
-    return false;
-  }
-
-  /** The state's dropout mask {@code (batch, units)} for this call, or null without one. */
+  /**
+   * The state's dropout masks for this call, one {@code (batch, units)} block per gate side by side
+   * (Keras 2 and Keras 3.8+ draw one per gate), or null without recurrent dropout.
+   */
   Node recurrentDropoutMask(Node x) {
-    return recurrentDropout > 0f ? DropoutMask.of(x, units, recurrentDropout) : null;
+    return recurrentDropout > 0f ? DropoutMask.of(x, gates() * units, recurrentDropout) : null;
   }
 
   /** Keras's RNN {@code compute_mask}: the input's mask on a sequence output, none on states. */

@@ -80,12 +80,6 @@ public final class SimpleRnn extends Recurrent {
     return returnState() ? List.of(out, h) : List.of(out);
   }
 
-  /** Keras's SimpleRNN cell multiplies the previous output by the mask before its product. */
-  @Override
-  boolean appliesRecurrentDropout() {
-    return true;
-  }
-
   @Override
   public Map<String, Object> config() {
     Map<String, Object> c = super.config();

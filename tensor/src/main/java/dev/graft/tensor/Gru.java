@@ -20,6 +20,12 @@ import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
  * recurrent product per step beside the gate math inside the loop (split over batch rows across
  * threads), weight gradients as GEMMs over all steps afterwards, and a caller-owned workspace of
  * {@link #workspaceSize} floats.
+ *
+ * <p>Keras's {@code recurrent_dropout} is one {@code (N, u)} mask per gate, {@code (N, 3u)} side by
+ * side (z, r, h), that the training kernels multiply the previous state by where it enters that
+ * gate's recurrent product (for {@code resetAfter = false} the candidate's product reads {@code r *
+ * (h_prev * mask_h)}), not where it is blended into the new state: Keras 2's and Keras 3.8+'s
+ * {@code implementation=1} cell.
  */
 public final class Gru {
   private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
@@ -37,6 +43,17 @@ public final class Gru {
           "gru: workspace for batch " + batch + ", time " + time + ", units " + units + " > 2^31");
     }
     return (int) need;
+  }
+
+  /**
+   * {@link #workspaceSize(int, int, int)}, plus {@code 3 N T u + 4 N u} for the masked states when
+   * {@code recurrentDropout} (a pass given recurrent dropout masks).
+   */
+  public static int workspaceSize(int batch, int time, int units, boolean recurrentDropout) {
+    int need = workspaceSize(batch, time, units);
+    return recurrentDropout
+        ? Math.addExact(need, RecurrentSupport.droppedSize(batch, time, units, 3))
+        : need;
   }
 
   /**
@@ -71,6 +88,7 @@ public final class Gru {
         hLast,
         workspace,
         null,
+        null,
         GateActivation.SIGMOID);
   }
 
@@ -78,7 +96,10 @@ public final class Gru {
    * {@link #forward(Tensor, Tensor, Tensor, Tensor, boolean, Tensor, boolean, Tensor, Tensor,
    * Tensor)} with Keras's step mask {@code (N, T)} (null = none): a step where it is 0 leaves the
    * state unchanged and outputs it (Keras's {@code zero_output_for_mask=False}). {@code gate} is
-   * the z and r gates' activation (Keras's {@code recurrent_activation}).
+   * the z and r gates' activation (Keras's {@code recurrent_activation}). {@code
+   * recurrentDropoutMask (N, 3u)} (null = none; Keras's {@code recurrent_dropout}) holds one mask
+   * per gate (z, r, h), by which the state entering that gate's recurrent product is multiplied;
+   * the workspace then needs {@link #workspaceSize(int, int, int, boolean)} floats.
    */
   public static Tensor forward(
       Tensor x,
@@ -92,6 +113,7 @@ public final class Gru {
       Tensor hLast,
       Tensor workspace,
       Tensor mask,
+      Tensor recurrentDropoutMask,
       GateActivation gate) {
     Pass p = PASSES.get().bind("gru forward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
@@ -105,6 +127,7 @@ public final class Gru {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
     p.bindMask(mask, goBackwards);
+    p.bindDropState(recurrentDropoutMask, workspace, workspaceSize(p.n, p.t, p.u));
     p.gate = gate;
     p.backward = false;
     p.bias = bias;
@@ -180,12 +203,16 @@ public final class Gru {
         dBias,
         dh0,
         null,
+        null,
         GateActivation.SIGMOID);
   }
 
   /**
-   * {@link #backward} of a masked {@link #forward} (the same {@code mask}): a masked step passes
-   * the state's gradient through to the step before and nothing reaches its input or the weights.
+   * {@link #backward} of a masked {@link #forward} (the same {@code mask}, {@code
+   * recurrentDropoutMask} and {@code gate}): a masked step passes the state's gradient through to
+   * the step before and nothing reaches its input or the weights. With recurrent dropout masks the
+   * state's gradient through each gate's product is multiplied by that gate's mask and the
+   * recurrent kernel's gradient pairs the masked states; nothing flows to the masks.
    */
   public static void backward(
       Tensor x,
@@ -204,6 +231,7 @@ public final class Gru {
       Tensor dBias,
       Tensor dh0,
       Tensor mask,
+      Tensor recurrentDropoutMask,
       GateActivation gate) {
     Pass p = PASSES.get().bind("gru backward", x, kernel, recurrentKernel, workspace, resetAfter);
     String op = p.op;
@@ -222,6 +250,7 @@ public final class Gru {
     float[] ws = p.ws;
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, ws, p.uT);
     p.bindMask(mask, goBackwards);
+    p.bindDropState(recurrentDropoutMask, workspace, workspaceSize(p.n, p.t, u));
     p.gate = gate;
     p.backward = true;
     p.h0 = h0;
@@ -235,18 +264,28 @@ public final class Gru {
     int dbo = dBias.offset();
     float[] du = dRecurrentKernel.array();
     int duo = dRecurrentKernel.offset();
+    // The recurrent kernel's gradient pairs the states its products read (masked if dropped).
+    boolean drop = recurrentDropoutMask != null;
     float[] hs = hSeq.array();
     float[] h0a = h0 == null ? null : h0.array();
     int h0o = h0 == null ? 0 : h0.offset();
     RecurrentSupport.columnSums(ws, p.gates, nt, g, g, db, dbo);
-    RecurrentSupport.recurrentWeightGrad(
-        p.n, p.t, u, 2 * u, hs, hSeq.offset(), h0a, h0o, ws, p.gates, g, du, duo, g);
+    if (drop) {
+      p.droppedWeightGrad(0, 2, p.gates, g, du, duo, g);
+    } else {
+      RecurrentSupport.recurrentWeightGrad(
+          p.n, p.t, u, 2 * u, hs, hSeq.offset(), h0a, h0o, ws, p.gates, g, du, duo, g);
+    }
     if (resetAfter) {
       // The recurrent bias shares the z and r gradients; its h part is r * dhh, saved in e.
       System.arraycopy(db, dbo, db, dbo + g, 2 * u);
       RecurrentSupport.columnSums(ws, p.e, nt, u, u, db, dbo + g + 2 * u);
-      RecurrentSupport.recurrentWeightGrad(
-          p.n, p.t, u, u, hs, hSeq.offset(), h0a, h0o, ws, p.e, u, du, duo + 2 * u, g);
+      if (drop) {
+        p.droppedWeightGrad(2, 3, p.e, u, du, duo, g);
+      } else {
+        RecurrentSupport.recurrentWeightGrad(
+            p.n, p.t, u, u, hs, hSeq.offset(), h0a, h0o, ws, p.e, u, du, duo + 2 * u, g);
+      }
     } else {
       Blas.current()
           .sgemm(
@@ -336,8 +375,9 @@ public final class Gru {
       int g = 3 * u;
       float[] b = bias.array();
       int br = bias.offset() + g;
+      dropInitial(r0, r1);
       for (int s = 0; s < t; s++) {
-        float[] hp = prevArray(s);
+        float[] hp = productArray(s);
         int step0 = r0 * t + s;
         if (resetAfter) {
           // hz = h_prev U + b_rec, per row in scratch; the input bias is already in the gates.
@@ -367,7 +407,8 @@ public final class Gru {
             tanhInPlace(ws, zo + 2 * u, zo + 3 * u);
             blend(s, r, zo);
           } else {
-            int hpo = prevOffset(s, r);
+            // With recurrent dropout the candidate's product reads the h gate's masked copy.
+            int hpo = productOffset(s, r) + (dropState == null ? 0 : 2 * u);
             for (int j = 0; j < u; j++) {
               ws[eo + j] = hp == null ? 0f : ws[zo + u + j] * hp[hpo + j];
             }
@@ -407,13 +448,14 @@ public final class Gru {
       int ho = hSeq.offset() + (r * t + s) * u;
       if (masked(r, s)) {
         carryState(s, r, hs, ho);
-        return;
+      } else {
+        for (int j = 0; j < u; j++) {
+          float z = ws[zo + j];
+          float hpv = hp == null ? 0f : hp[hpo + j];
+          hs[ho + j] = z * hpv + (1f - z) * ws[zo + 2 * u + j];
+        }
       }
-      for (int j = 0; j < u; j++) {
-        float z = ws[zo + j];
-        float hpv = hp == null ? 0f : hp[hpo + j];
-        hs[ho + j] = z * hpv + (1f - z) * ws[zo + 2 * u + j];
-      }
+      dropOutput(r, s);
     }
 
     @Override
@@ -423,8 +465,13 @@ public final class Gru {
       initState(dhLast, dhs, r0, r1);
       float[] dH = dHSeq == null ? null : dHSeq.array();
       int dHo = dHSeq == null ? 0 : dHSeq.offset();
+      // Where d(r * h_prev)'s state gradient goes: straight into the carry, or with recurrent
+      // dropout into scratch rows that the h gate's mask brings into it afterwards.
+      boolean drop = dropState != null;
+      int acc = drop ? scratch + n * u : dhs;
       for (int s = t - 1; s >= 0; s--) {
         float[] hp = prevArray(s);
+        float[] pp = productArray(s);
         int step0 = r0 * t + s;
         for (int r = r0; r < r1; r++) {
           int row = r * t + s;
@@ -461,6 +508,9 @@ public final class Gru {
             }
           }
         }
+        if (drop && !resetAfter) {
+          java.util.Arrays.fill(ws, acc + r0 * u, acc + r1 * u, 0f);
+        }
         if (!resetAfter) {
           // d(r * h_prev) = dhh Uhᵀ feeds both the reset gate and h_prev.
           java.util.Arrays.fill(ws, scratch + r0 * u, scratch + r1 * u, 0f);
@@ -479,11 +529,11 @@ public final class Gru {
               u);
           for (int r = r0; r < r1; r++) {
             int zo = gates + (r * t + s) * g;
-            int hpo = prevOffset(s, r);
+            int hpo = productOffset(s, r) + (drop ? 2 * u : 0);
             int so = scratch + r * u;
-            int sh = dhs + r * u;
+            int sh = acc + r * u;
             for (int j = 0; j < u; j++) {
-              float hpv = hp == null ? 0f : hp[hpo + j];
+              float hpv = pp == null ? 0f : pp[hpo + j];
               float rr = ws[zo + u + j];
               float drh = ws[so + j];
               ws[zo + u + j] = drh * hpv * gate.slope(rr);
@@ -491,7 +541,17 @@ public final class Gru {
             }
           }
         }
-        if (s > 0 || dh0 != null) {
+        if (drop && !resetAfter) {
+          dropGradient(s, r0, r1, acc, dhs, 2);
+        }
+        if ((s > 0 || dh0 != null) && drop) {
+          for (int k = 0; k < 2; k++) {
+            droppedStateGradient(s, r0, r1, gates + step0 * g + k * u, t * g, uT + k * u * u, k);
+          }
+          if (resetAfter) {
+            droppedStateGradient(s, r0, r1, e + step0 * u, t * u, uT + 2 * u * u, 2);
+          }
+        } else if (s > 0 || dh0 != null) {
           stepProduct(m, u, 2 * u, ws, gates + step0 * g, t * g, ws, uT, u, ws, dhs + r0 * u, u);
           if (resetAfter) {
             stepProduct(

@@ -22,8 +22,11 @@ import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
  * {@link #workspaceSize} floats, so training reuses memory and the kernels never allocate.
  *
  * <p>Masks (Keras {@code mask_zero} / {@code Masking}) are a per-step {@code (N, T)} array the
- * kernels consult. Not supported yet: dropout inside the cell, activations other than sigmoid/tanh.
- * {@code go_backwards} is supported (Bidirectional needs it).
+ * kernels consult. Keras's {@code recurrent_dropout} is one {@code (N, u)} mask per gate, {@code
+ * (N, 4u)} side by side, that the training kernels multiply the state by before that gate's
+ * recurrent product (the masked states are kept for the backward pass: {@link #workspaceSize(int,
+ * int, int, boolean)}). Not supported: activations other than tanh for the cell. {@code
+ * go_backwards} is supported (Bidirectional needs it).
  */
 public final class Lstm {
   private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
@@ -41,6 +44,17 @@ public final class Lstm {
           "lstm: workspace for batch " + batch + ", time " + time + ", units " + units + " > 2^31");
     }
     return (int) need;
+  }
+
+  /**
+   * {@link #workspaceSize(int, int, int)}, plus {@code 4 N T u + 5 N u} for the masked states when
+   * {@code recurrentDropout} (a pass given recurrent dropout masks).
+   */
+  public static int workspaceSize(int batch, int time, int units, boolean recurrentDropout) {
+    int need = workspaceSize(batch, time, units);
+    return recurrentDropout
+        ? Math.addExact(need, RecurrentSupport.droppedSize(batch, time, units, 4))
+        : need;
   }
 
   /**
@@ -79,6 +93,7 @@ public final class Lstm {
         cLast,
         workspace,
         null,
+        null,
         GateActivation.SIGMOID);
   }
 
@@ -89,7 +104,10 @@ public final class Lstm {
    * {@code zero_output_for_mask=False}); the final states are those after the last unmasked step. A
    * masked step costs a copy instead of the cell math (its recurrent product still runs with the
    * other rows'). {@code gate} is the i, f, o gates' activation (Keras's {@code
-   * recurrent_activation}).
+   * recurrent_activation}). {@code recurrentDropoutMask (N, 4u)} (null = none; Keras's {@code
+   * recurrent_dropout}) holds one mask per gate (i, f, c, o), by which the state is multiplied
+   * before that gate's recurrent product at every step; the workspace then needs {@link
+   * #workspaceSize(int, int, int, boolean)} floats.
    */
   public static Tensor forward(
       Tensor x,
@@ -104,6 +122,7 @@ public final class Lstm {
       Tensor cLast,
       Tensor workspace,
       Tensor mask,
+      Tensor recurrentDropoutMask,
       GateActivation gate) {
     Pass p = PASSES.get().bind("lstm forward", x, kernel, recurrentKernel, workspace);
     String op = p.op;
@@ -120,6 +139,7 @@ public final class Lstm {
       RecurrentSupport.reverseTime(p.ws, p.gates, p.n, p.t, g);
     }
     p.bindMask(mask, goBackwards);
+    p.bindDropState(recurrentDropoutMask, workspace, workspaceSize(p.n, p.t, p.u));
     p.gate = gate;
     p.backward = false;
     p.bias = bias;
@@ -273,13 +293,16 @@ public final class Lstm {
         dh0,
         dc0,
         null,
+        null,
         GateActivation.SIGMOID);
   }
 
   /**
-   * {@link #backward} of a masked {@link #forward} (the same {@code mask} and {@code gate}): a
-   * masked step passes the states' gradients through to the step before and nothing reaches its
-   * input or the weights.
+   * {@link #backward} of a masked {@link #forward} (the same {@code mask}, {@code
+   * recurrentDropoutMask} and {@code gate}): a masked step passes the states' gradients through to
+   * the step before and nothing reaches its input or the weights. With recurrent dropout masks the
+   * state's gradient through each gate's product is multiplied by that gate's mask and the
+   * recurrent kernel's gradient pairs the masked states; nothing flows to the masks.
    */
   public static void backward(
       Tensor x,
@@ -300,6 +323,7 @@ public final class Lstm {
       Tensor dh0,
       Tensor dc0,
       Tensor mask,
+      Tensor recurrentDropoutMask,
       GateActivation gate) {
     Pass p = PASSES.get().bind("lstm backward", x, kernel, recurrentKernel, workspace);
     String op = p.op;
@@ -321,6 +345,7 @@ public final class Lstm {
     requireShape(op, "dBias", dBias, p.gateShape, x);
     RecurrentSupport.transpose(recurrentKernel.array(), recurrentKernel.offset(), u, g, p.ws, p.uT);
     p.bindMask(mask, goBackwards);
+    p.bindDropState(recurrentDropoutMask, workspace, workspaceSize(p.n, p.t, u));
     p.gate = gate;
     p.backward = true;
     p.h0 = h0;
@@ -335,21 +360,25 @@ public final class Lstm {
     int nt = p.n * p.t;
     float[] ws = p.ws;
     RecurrentSupport.columnSums(ws, p.gates, nt, g, g, dBias.array(), dBias.offset());
-    RecurrentSupport.recurrentWeightGrad(
-        p.n,
-        p.t,
-        u,
-        g,
-        hSeq.array(),
-        hSeq.offset(),
-        h0 == null ? null : h0.array(),
-        h0 == null ? 0 : h0.offset(),
-        ws,
-        p.gates,
-        g,
-        dRecurrentKernel.array(),
-        dRecurrentKernel.offset(),
-        g);
+    if (recurrentDropoutMask != null) {
+      p.droppedWeightGrad(0, 4, p.gates, g, dRecurrentKernel.array(), dRecurrentKernel.offset(), g);
+    } else {
+      RecurrentSupport.recurrentWeightGrad(
+          p.n,
+          p.t,
+          u,
+          g,
+          hSeq.array(),
+          hSeq.offset(),
+          h0 == null ? null : h0.array(),
+          h0 == null ? 0 : h0.offset(),
+          ws,
+          p.gates,
+          g,
+          dRecurrentKernel.array(),
+          dRecurrentKernel.offset(),
+          g);
+    }
     if (goBackwards) {
       RecurrentSupport.reverseTime(ws, p.gates, p.n, p.t, g);
     }
@@ -492,6 +521,7 @@ public final class Lstm {
       int g = 4 * u;
       float[] hs = hSeq.array();
       int ho = hSeq.offset();
+      dropInitial(r0, r1);
       for (int s = 0; s < t; s++) {
         int a = firstActive(s, r0, r1);
         int b = lastActive(s, a, r1);
@@ -509,6 +539,7 @@ public final class Lstm {
             } else {
               System.arraycopy(cp, cpo, ws, cells + row * u, u);
             }
+            dropOutput(r, s);
             continue;
           }
           cell(
@@ -524,6 +555,7 @@ public final class Lstm {
               ho + row * u,
               u,
               gate);
+          dropOutput(r, s);
         }
       }
     }
@@ -580,7 +612,12 @@ public final class Lstm {
           // Masked rows' dz is 0: only the rows from the first to the last kept one add anything.
           int a = firstActive(s, r0, r1);
           int b = lastActive(s, a, r1);
-          if (a < b) {
+          if (a < b && dropState != null) {
+            for (int k = 0; k < 4; k++) {
+              droppedStateGradient(
+                  s, a, b, gates + (a * t + s) * g + k * u, t * g, uT + k * u * u, k);
+            }
+          } else if (a < b) {
             stepProduct(
                 b - a, u, g, ws, gates + (a * t + s) * g, t * g, ws, uT, u, ws, dhs + a * u, u);
           }

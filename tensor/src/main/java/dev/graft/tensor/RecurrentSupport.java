@@ -124,6 +124,20 @@ final class RecurrentSupport {
     return s.dim(0);
   }
 
+  /**
+   * The extra workspace floats a training pass with recurrent dropout masks needs: the masked
+   * states {@code N T G u} and initial states {@code N G u} ({@code G} gates), and {@code N u} of
+   * scratch.
+   */
+  static int droppedSize(int batch, int time, int units, int gates) {
+    long need = ((long) batch * time + batch) * gates * units + (long) batch * units;
+    if (need > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "recurrent dropout: workspace for batch " + batch + ", time " + time + " > 2^31");
+    }
+    return (int) need;
+  }
+
   /** Throws unless the workspace holds at least {@code need} floats. */
   static void requireWorkspace(String op, Tensor ws, int need, Tensor input) {
     requireNonNull(op, "workspace", ws);
@@ -358,12 +372,36 @@ final class RecurrentSupport {
       float[] du,
       int duOff,
       int ldu) {
+    recurrentWeightGrad(n, t, u, cols, h, hOff, u, h0, h0Off, dz, dzOff, ldz, du, duOff, ldu);
+  }
+
+  /**
+   * {@link #recurrentWeightGrad(int, int, int, int, float[], int, float[], int, float[], int, int,
+   * float[], int, int)} with the states' rows {@code ldh} apart (in {@code h} and in {@code h0}):
+   * the per-gate masked states of recurrent dropout lie side by side.
+   */
+  static void recurrentWeightGrad(
+      int n,
+      int t,
+      int u,
+      int cols,
+      float[] h,
+      int hOff,
+      int ldh,
+      float[] h0,
+      int h0Off,
+      float[] dz,
+      int dzOff,
+      int ldz,
+      float[] du,
+      int duOff,
+      int ldu) {
     Blas blas = Blas.current();
     int nt = n * t;
     float beta = 0f;
     if (t > 1) {
       blas.sgemm(
-          true, false, u, cols, nt - 1, 1f, h, hOff, u, dz, dzOff + ldz, ldz, 0f, du, duOff, ldu);
+          true, false, u, cols, nt - 1, 1f, h, hOff, ldh, dz, dzOff + ldz, ldz, 0f, du, duOff, ldu);
       if (n > 1) {
         blas.sgemm(
             true,
@@ -373,8 +411,8 @@ final class RecurrentSupport {
             n - 1,
             -1f,
             h,
-            hOff + (t - 1) * u,
-            t * u,
+            hOff + (t - 1) * ldh,
+            t * ldh,
             dz,
             dzOff + t * ldz,
             t * ldz,
@@ -387,7 +425,7 @@ final class RecurrentSupport {
     }
     if (h0 != null) {
       blas.sgemm(
-          true, false, u, cols, n, 1f, h0, h0Off, u, dz, dzOff, t * ldz, beta, du, duOff, ldu);
+          true, false, u, cols, n, 1f, h0, h0Off, ldh, dz, dzOff, t * ldz, beta, du, duOff, ldu);
     } else if (beta == 0f) {
       for (int i = 0; i < u; i++) {
         java.util.Arrays.fill(du, duOff + i * ldu, duOff + i * ldu + cols, 0f);

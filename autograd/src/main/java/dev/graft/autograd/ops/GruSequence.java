@@ -16,8 +16,10 @@ public final class GruSequence extends RecurrentSequence {
       boolean goBackwards,
       boolean resetAfter,
       boolean returnState,
-      GateActivation gate) {
-    super(units, returnSequences, goBackwards, returnState, gate);
+      GateActivation gate,
+      boolean stepMasked,
+      boolean stateDropped) {
+    super(units, returnSequences, goBackwards, returnState, gate, stepMasked, stateDropped);
     this.resetAfter = resetAfter;
   }
 
@@ -78,12 +80,50 @@ public final class GruSequence extends RecurrentSequence {
       boolean resetAfter,
       boolean returnState,
       GateActivation gate) {
+    return of(
+        x,
+        kernel,
+        recurrent,
+        bias,
+        mask,
+        null,
+        returnSequences,
+        goBackwards,
+        resetAfter,
+        returnState,
+        gate);
+  }
+
+  /**
+   * As {@link #of(Node, Node, Node, Node, Node, boolean, boolean, boolean, boolean,
+   * GateActivation)} with Keras's {@code recurrent_dropout} masks {@code recurrentDropout (N, 3u)}
+   * (null = none; one per gate z, r, h; see {@link RecurrentSequence}), which multiply the state
+   * entering each gate's recurrent product at every step.
+   */
+  public static Node of(
+      Node x,
+      Node kernel,
+      Node recurrent,
+      Node bias,
+      Node mask,
+      Node recurrentDropout,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean resetAfter,
+      boolean returnState,
+      GateActivation gate) {
     int units = recurrent.shape().dim(0);
     GruSequence op =
-        new GruSequence(units, returnSequences, goBackwards, resetAfter, returnState, gate);
-    return mask == null
-        ? x.graph().apply(op, x, kernel, recurrent, bias)
-        : x.graph().apply(op, x, kernel, recurrent, bias, mask);
+        new GruSequence(
+            units,
+            returnSequences,
+            goBackwards,
+            resetAfter,
+            returnState,
+            gate,
+            mask != null,
+            recurrentDropout != null);
+    return x.graph().apply(op, inputs(x, kernel, recurrent, bias, mask, recurrentDropout));
   }
 
   @Override
@@ -102,8 +142,8 @@ public final class GruSequence extends RecurrentSequence {
   }
 
   @Override
-  int kernelWorkspace(int batch, int time) {
-    return Gru.workspaceSize(batch, time, units);
+  int kernelWorkspace(int batch, int time, boolean dropped) {
+    return Gru.workspaceSize(batch, time, units, dropped);
   }
 
   @Override
@@ -115,19 +155,33 @@ public final class GruSequence extends RecurrentSequence {
   void runForward(
       Tensor[] in,
       Tensor mask,
+      Tensor drop,
       Tensor hSeq,
       Tensor hLast,
       Tensor cLast,
       Tensor ws,
       boolean forGradient) {
     Gru.forward(
-        in[0], in[1], in[2], in[3], resetAfter, null, goBackwards, hSeq, hLast, ws, mask, gate);
+        in[0],
+        in[1],
+        in[2],
+        in[3],
+        resetAfter,
+        null,
+        goBackwards,
+        hSeq,
+        hLast,
+        ws,
+        mask,
+        drop,
+        gate);
   }
 
   @Override
   void runBackward(
       Tensor[] in,
       Tensor mask,
+      Tensor drop,
       Tensor hSeq,
       Tensor ws,
       Tensor dHSeq,
@@ -151,6 +205,7 @@ public final class GruSequence extends RecurrentSequence {
         grads[3],
         null,
         mask,
+        drop,
         gate);
   }
 }

@@ -13,8 +13,10 @@ public final class LstmSequence extends RecurrentSequence {
       boolean returnSequences,
       boolean goBackwards,
       boolean returnState,
-      GateActivation gate) {
-    super(units, returnSequences, goBackwards, returnState, gate);
+      GateActivation gate,
+      boolean stepMasked,
+      boolean stateDropped) {
+    super(units, returnSequences, goBackwards, returnState, gate, stepMasked, stateDropped);
   }
 
   /**
@@ -70,11 +72,38 @@ public final class LstmSequence extends RecurrentSequence {
       boolean goBackwards,
       boolean returnState,
       GateActivation gate) {
+    return of(
+        x, kernel, recurrent, bias, mask, null, returnSequences, goBackwards, returnState, gate);
+  }
+
+  /**
+   * As {@link #of(Node, Node, Node, Node, Node, boolean, boolean, boolean, GateActivation)} with
+   * Keras's {@code recurrent_dropout} masks {@code recurrentDropout (N, 4u)} (null = none; one per
+   * gate i, f, c, o; see {@link RecurrentSequence}), which multiply the state entering each gate's
+   * recurrent product at every step.
+   */
+  public static Node of(
+      Node x,
+      Node kernel,
+      Node recurrent,
+      Node bias,
+      Node mask,
+      Node recurrentDropout,
+      boolean returnSequences,
+      boolean goBackwards,
+      boolean returnState,
+      GateActivation gate) {
     int units = recurrent.shape().dim(0);
-    LstmSequence op = new LstmSequence(units, returnSequences, goBackwards, returnState, gate);
-    return mask == null
-        ? x.graph().apply(op, x, kernel, recurrent, bias)
-        : x.graph().apply(op, x, kernel, recurrent, bias, mask);
+    LstmSequence op =
+        new LstmSequence(
+            units,
+            returnSequences,
+            goBackwards,
+            returnState,
+            gate,
+            mask != null,
+            recurrentDropout != null);
+    return x.graph().apply(op, inputs(x, kernel, recurrent, bias, mask, recurrentDropout));
   }
 
   @Override
@@ -93,8 +122,8 @@ public final class LstmSequence extends RecurrentSequence {
   }
 
   @Override
-  int kernelWorkspace(int batch, int time) {
-    return Lstm.workspaceSize(batch, time, units);
+  int kernelWorkspace(int batch, int time, boolean dropped) {
+    return Lstm.workspaceSize(batch, time, units, dropped);
   }
 
   @Override
@@ -106,14 +135,29 @@ public final class LstmSequence extends RecurrentSequence {
   void runForward(
       Tensor[] in,
       Tensor mask,
+      Tensor drop,
       Tensor hSeq,
       Tensor hLast,
       Tensor cLast,
       Tensor ws,
       boolean forGradient) {
-    if (forGradient) {
+    // The inference kernel has no dropout: a training forward without backward takes this one.
+    if (forGradient || drop != null) {
       Lstm.forward(
-          in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast, ws, mask, gate);
+          in[0],
+          in[1],
+          in[2],
+          in[3],
+          null,
+          null,
+          goBackwards,
+          hSeq,
+          hLast,
+          cLast,
+          ws,
+          mask,
+          drop,
+          gate);
     } else {
       Lstm.infer(
           in[0], in[1], in[2], in[3], null, null, goBackwards, hSeq, hLast, cLast, mask, gate);
@@ -124,6 +168,7 @@ public final class LstmSequence extends RecurrentSequence {
   void runBackward(
       Tensor[] in,
       Tensor mask,
+      Tensor drop,
       Tensor hSeq,
       Tensor ws,
       Tensor dHSeq,
@@ -149,6 +194,7 @@ public final class LstmSequence extends RecurrentSequence {
         null,
         null,
         mask,
+        drop,
         gate);
   }
 }

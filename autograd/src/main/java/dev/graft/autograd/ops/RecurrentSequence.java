@@ -25,6 +25,12 @@ import java.util.Locale;
  * <p>An optional fifth input is Keras's step mask {@code (N, T)} (1 = keep, 0 = skip): a masked
  * step carries the states over unchanged and outputs the carried state (Keras's {@code
  * zero_output_for_mask=False}); nothing flows back to its input. The mask gets no gradient.
+ *
+ * <p>An optional last input is Keras's {@code recurrent_dropout} masks {@code (N, G u)} (a {@link
+ * DropoutMask}; one {@code (N, u)} block per gate, side by side in the kernel's gate order): the
+ * state entering gate {@code k}'s recurrent product at every step is multiplied by block {@code k};
+ * it gets no gradient. A mask of all ones (what {@link DropoutMask} gives in inference) is found by
+ * one scan and skipped, so inference runs the plain kernels.
  */
 public abstract class RecurrentSequence extends Op {
   /** Hidden units. */
@@ -42,17 +48,39 @@ public abstract class RecurrentSequence extends Op {
   /** The gates' activation (Keras's {@code recurrent_activation}). */
   protected final GateActivation gate;
 
+  /** Whether the inputs include a step mask (after the bias). */
+  protected final boolean stepMasked;
+
+  /** Whether the last input is a recurrent dropout mask. */
+  protected final boolean stateDropped;
+
   RecurrentSequence(
       int units,
       boolean returnSequences,
       boolean goBackwards,
       boolean returnState,
-      GateActivation gate) {
+      GateActivation gate,
+      boolean stepMasked,
+      boolean stateDropped) {
     this.gate = gate;
+    this.stepMasked = stepMasked;
+    this.stateDropped = stateDropped;
     this.units = units;
     this.returnSequences = returnSequences;
     this.goBackwards = goBackwards;
     this.returnState = returnState;
+  }
+
+  /** The inputs {@code (x, W, U, b[, mask][, recurrent dropout mask])}, absent ones left out. */
+  static Node[] inputs(Node x, Node w, Node u, Node b, Node mask, Node drop) {
+    List<Node> in = new java.util.ArrayList<>(List.of(x, w, u, b));
+    if (mask != null) {
+      in.add(mask);
+    }
+    if (drop != null) {
+      in.add(drop);
+    }
+    return in.toArray(new Node[0]);
   }
 
   /** Final states the cell carries (2 for LSTM: h and c; 1 for GRU). */
@@ -70,19 +98,21 @@ public abstract class RecurrentSequence extends Op {
   /** Gates per unit (4 for LSTM, 3 for GRU). */
   abstract int gates();
 
-  /** The kernel's workspace size. */
-  abstract int kernelWorkspace(int batch, int time);
+  /** The kernel's workspace size, with room for the masked states when {@code dropped}. */
+  abstract int kernelWorkspace(int batch, int time, boolean dropped);
 
   /** The expected bias shape. */
   abstract Shape biasShape();
 
   /**
    * Runs the forward kernel; {@code forGradient} says whether the backward kernel will read the
-   * workspace (else an inference kernel may skip saving it).
+   * workspace (else an inference kernel may skip saving it). {@code drop} is the recurrent dropout
+   * mask or null.
    */
   abstract void runForward(
       Tensor[] in,
       Tensor mask,
+      Tensor drop,
       Tensor hSeq,
       Tensor hLast,
       Tensor cLast,
@@ -93,6 +123,7 @@ public abstract class RecurrentSequence extends Op {
   abstract void runBackward(
       Tensor[] in,
       Tensor mask,
+      Tensor drop,
       Tensor hSeq,
       Tensor ws,
       Tensor dHSeq,
@@ -107,19 +138,32 @@ public abstract class RecurrentSequence extends Op {
         + (returnSequences ? ", sequences" : "")
         + (goBackwards ? ", back" : "")
         + (returnState ? ", state" : "")
+        + (stateDropped ? ", recurrent_dropout" : "")
         + (gate == GateActivation.SIGMOID ? "" : ", " + gate.name().toLowerCase(Locale.ROOT));
   }
 
   @Override
   public Shape outputShape(List<Shape> in) {
-    if (in.size() != 5) {
-      Shapes.arity(kind(), in, 4);
-    }
+    Shapes.arity(kind(), in, 4 + (stepMasked ? 1 : 0) + (stateDropped ? 1 : 0));
     Shape x = in.get(0);
-    if (in.size() == 5 && (in.get(4).rank() != 2 || !compatible(in.get(4), x))) {
+    if (stepMasked && (in.get(4).rank() != 2 || !compatible(in.get(4), x))) {
       throw shapeError("mask " + in.get(4) + " does not fit input " + x + ": want (batch, time)");
     }
     int g = gates() * units;
+    Shape drop = stateDropped ? in.get(in.size() - 1) : null;
+    if (drop != null
+        && (drop.rank() != 2
+            || drop.dim(1) != g
+            || !compatible(Shape.of(drop.dim(0), x.dim(1)), x))) {
+      throw shapeError(
+          "recurrent dropout mask "
+              + drop
+              + " does not fit input "
+              + x
+              + ": want (batch, gates * units) = (batch, "
+              + g
+              + ")");
+    }
     if (x.rank() != 3
         || !in.get(1).equals(Shape.of(x.dim(2), g))
         || !in.get(2).equals(Shape.of(units, g))
@@ -163,7 +207,7 @@ public abstract class RecurrentSequence extends Op {
     int n = x.dim(0);
     int t = x.dim(1);
     return Shape.of(
-        kernelWorkspace(n, t)
+        kernelWorkspace(n, t, stateDropped)
             + (hSeqInWorkspace() ? n * t * units : 0)
             + (returnState ? stateCount() * n * units : 0));
   }
@@ -172,6 +216,7 @@ public abstract class RecurrentSequence extends Op {
   private static final class Views {
     Tensor[] in;
     Tensor mask;
+    Tensor drop;
     Tensor hSeq;
     Tensor ws;
     Tensor[] grads;
@@ -193,7 +238,7 @@ public abstract class RecurrentSequence extends Op {
     int t = x.shape().dim(1);
     Tensor out = forwardNode ? a.output() : a.input(0);
     Tensor ws = forwardNode ? a.workspace() : a.inputWorkspace(0);
-    int kw = kernelWorkspace(n, t);
+    int kw = kernelWorkspace(n, t, stateDropped);
     v.ws = Tensor.wrap(ws.array(), ws.offset(), Shape.of(kw));
     v.hSeq =
         hSeqInWorkspace() ? Tensor.wrap(ws.array(), ws.offset() + kw, Shape.of(n, t, units)) : out;
@@ -218,7 +263,8 @@ public abstract class RecurrentSequence extends Op {
       v.in[i] = a.input(base + i);
     }
     int maskAt = forwardNode ? 4 : 6;
-    v.mask = a.inputCount() > maskAt ? a.input(maskAt) : null;
+    v.mask = stepMasked ? a.input(maskAt) : null;
+    v.drop = stateDropped ? a.input(maskAt + (stepMasked ? 1 : 0)) : null;
     if (!forwardNode) {
       v.grads = new Tensor[4];
       int off = 0;
@@ -236,13 +282,31 @@ public abstract class RecurrentSequence extends Op {
   public void forward(Args a) {
     Views v = views(a, true);
     boolean forGradient = a.backwardReads();
+    Tensor drop = dropping(v.drop);
     if (!returnState) {
       runForward(
-          v.in, v.mask, v.hSeq, returnSequences ? null : a.output(), null, v.ws, forGradient);
+          v.in, v.mask, drop, v.hSeq, returnSequences ? null : a.output(), null, v.ws, forGradient);
       return;
     }
-    runForward(v.in, v.mask, v.hSeq, v.hLast, v.cLast, v.ws, forGradient);
+    runForward(v.in, v.mask, drop, v.hSeq, v.hLast, v.cLast, v.ws, forGradient);
     pack(v, a.output());
+  }
+
+  /**
+   * The recurrent dropout mask to apply: null when there is none or it is all ones (inference), so
+   * that the kernels do no extra work. Forward and backward scan the same tensor, so they agree.
+   */
+  private static Tensor dropping(Tensor drop) {
+    if (drop == null) {
+      return null;
+    }
+    float[] m = drop.array();
+    for (int i = drop.offset(), end = i + drop.size(); i < end; i++) {
+      if (m[i] != 1f) {
+        return drop;
+      }
+    }
+    return null;
   }
 
   /** Copies each batch row's output and final states into the packed output. */
@@ -302,11 +366,9 @@ public abstract class RecurrentSequence extends Op {
     Node w = self.input(1);
     Node u = self.input(2);
     Node b = self.input(3);
-    boolean masked = self.inputs().size() == 5;
-    Node packed =
-        masked
-            ? self.graph().apply(new Grad(this), self, x, w, u, b, g, self.input(4))
-            : self.graph().apply(new Grad(this), self, x, w, u, b, g);
+    List<Node> gradIn = new java.util.ArrayList<>(List.of(self, x, w, u, b, g));
+    gradIn.addAll(self.inputs().subList(4, self.inputs().size()));
+    Node packed = self.graph().apply(new Grad(this), gradIn.toArray(new Node[0]));
     int ow = 0;
     int ou = ow + w.shape().size();
     int ob = ou + u.shape().size();
@@ -316,13 +378,16 @@ public abstract class RecurrentSequence extends Op {
     grads.add(Part.of(packed, ow, w.shape()));
     grads.add(Part.of(packed, ou, u.shape()));
     grads.add(Part.of(packed, ob, b.shape()));
-    if (masked) {
+    for (int i = 4; i < self.inputs().size(); i++) {
       grads.add(null);
     }
     return grads;
   }
 
-  /** All four gradients, packed; inputs {@code (forward node, x, W, U, b, dOut[, mask])}. */
+  /**
+   * All four gradients, packed; inputs {@code (forward node, x, W, U, b, dOut[, mask][, recurrent
+   * dropout mask])}.
+   */
   static final class Grad extends BackwardOp {
     private final RecurrentSequence fwd;
 
@@ -360,14 +425,16 @@ public abstract class RecurrentSequence extends Op {
     public void forward(Args a) {
       Views v = fwd.views(a, false);
       Tensor g = a.input(5);
+      Tensor drop = dropping(v.drop);
       if (fwd.returnState) {
         fwd.unpack(v, g);
-        fwd.runBackward(v.in, v.mask, v.hSeq, v.ws, v.dHSeq, v.dhLast, v.dcLast, v.grads);
+        fwd.runBackward(v.in, v.mask, drop, v.hSeq, v.ws, v.dHSeq, v.dhLast, v.dcLast, v.grads);
         return;
       }
       fwd.runBackward(
           v.in,
           v.mask,
+          drop,
           v.hSeq,
           v.ws,
           fwd.returnSequences ? g : null,
