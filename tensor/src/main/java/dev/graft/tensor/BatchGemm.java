@@ -46,41 +46,44 @@ public final class BatchGemm {
       Tensor out,
       boolean headsOut,
       boolean accumulate) {
-    Stack sa = Stack.of(a, headsA);
-    Stack sb = Stack.of(b, headsB);
-    Stack so = Stack.of(out, headsOut);
-    if (sa == null || sb == null || so == null) {
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    Shape so = out.shape();
+    if (!stackRank(sa, headsA) || !stackRank(sb, headsB) || !stackRank(so, headsOut)) {
       throw new IllegalArgumentException(
           "batch_matmul: needs tensors of rank >= 3 (4 in the heads layout); got "
-              + a.shape()
+              + sa
               + ", "
-              + b.shape()
+              + sb
               + " -> "
-              + out.shape());
+              + so);
     }
-    int m = transA ? sa.cols : sa.rows;
-    int k = transA ? sa.rows : sa.cols;
-    int kb = transB ? sb.cols : sb.rows;
-    int n = transB ? sb.rows : sb.cols;
+    int m = transA ? sa.dim(-1) : rows(sa, headsA);
+    int k = transA ? rows(sa, headsA) : sa.dim(-1);
+    int kb = transB ? sb.dim(-1) : rows(sb, headsB);
+    int n = transB ? rows(sb, headsB) : sb.dim(-1);
+    int count = count(sa, headsA);
     // With a heads layout anywhere, every operand must be rank 4 with the same head count.
     boolean heads = headsA || headsB || headsOut;
     if (k != kb
-        || sb.count != sa.count
-        || so.rows != m
-        || so.cols != n
-        || so.count != sa.count
-        || heads && (sa.heads != sb.heads || sa.heads != so.heads)) {
+        || count(sb, headsB) != count
+        || rows(so, headsOut) != m
+        || so.dim(-1) != n
+        || count(so, headsOut) != count
+        || heads
+            && (heads(sa, headsA) != heads(sb, headsB)
+                || heads(sa, headsA) != heads(so, headsOut))) {
       throw new IllegalArgumentException(
           "batch_matmul: shapes disagree: "
-              + a.shape()
+              + sa
               + (headsA ? " (heads layout)" : "")
               + (transA ? "ᵀ" : "")
               + " times "
-              + b.shape()
+              + sb
               + (headsB ? " (heads layout)" : "")
               + (transB ? "ᵀ" : "")
               + " into "
-              + out.shape()
+              + so
               + (headsOut ? " (heads layout)" : ""));
     }
     float beta = accumulate ? 1f : 0f;
@@ -88,31 +91,88 @@ public final class BatchGemm {
     float[] av = a.array();
     float[] bv = b.array();
     float[] ov = out.array();
-    Parallel.forRange(
-        sa.count,
-        MIN_CHUNK,
-        (from, to) -> {
-          for (int i = from; i < to; i++) {
-            blas.sgemm(
-                transA,
-                transB,
-                m,
-                n,
-                k,
-                alpha,
-                av,
-                sa.offset(i),
-                sa.ld,
-                bv,
-                sb.offset(i),
-                sb.ld,
-                beta,
-                ov,
-                so.offset(i),
-                so.ld);
-          }
-        });
+    // On one thread the body runs directly rather than as a lambda: no garbage per call.
+    int group = heads ? heads(sa, headsA) : 1;
+    int aOff = a.offset();
+    int aOuter = outer(sa, headsA, group);
+    int aInner = inner(sa, headsA);
+    int lda = ld(sa, headsA);
+    int bOff = b.offset();
+    int bOuter = outer(sb, headsB, group);
+    int bInner = inner(sb, headsB);
+    int ldb = ld(sb, headsB);
+    int oOff = out.offset();
+    int oOuter = outer(so, headsOut, group);
+    int oInner = inner(so, headsOut);
+    int ldo = ld(so, headsOut);
+    if (Parallel.threads() == 1 || count <= MIN_CHUNK) {
+      products(
+          blas, transA, transB, m, n, k, alpha, av, aOff, aOuter, aInner, lda, bv, bOff, bOuter,
+          bInner, ldb, beta, ov, oOff, oOuter, oInner, ldo, group, 0, count);
+    } else {
+      Parallel.forRange(
+          count,
+          MIN_CHUNK,
+          (from, to) ->
+              products(
+                  blas, transA, transB, m, n, k, alpha, av, aOff, aOuter, aInner, lda, bv, bOff,
+                  bOuter, bInner, ldb, beta, ov, oOff, oOuter, oInner, ldo, group, from, to));
+    }
     return out;
+  }
+
+  /**
+   * Products {@code [from, to)}; matrix {@code i} of an operand starts at {@code off + (i / group)
+   * * outer + (i % group) * inner}.
+   */
+  private static void products(
+      Blas blas,
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] av,
+      int aOff,
+      int aOuter,
+      int aInner,
+      int lda,
+      float[] bv,
+      int bOff,
+      int bOuter,
+      int bInner,
+      int ldb,
+      float beta,
+      float[] ov,
+      int oOff,
+      int oOuter,
+      int oInner,
+      int ldo,
+      int group,
+      int from,
+      int to) {
+    for (int i = from; i < to; i++) {
+      int g = i / group;
+      int r = i % group;
+      blas.sgemm(
+          transA,
+          transB,
+          m,
+          n,
+          k,
+          alpha,
+          av,
+          aOff + g * aOuter + r * aInner,
+          lda,
+          bv,
+          bOff + g * bOuter + r * bInner,
+          ldb,
+          beta,
+          ov,
+          oOff + g * oOuter + r * oInner,
+          ldo);
+    }
   }
 
   /** {@code op(a[i]) · op(b[i])} into a new tensor shaped like {@code a}'s leading axes. */
@@ -124,58 +184,38 @@ public final class BatchGemm {
     return matmul(a, transA, b, transB, Tensor.zeros(outShape), false);
   }
 
-  /**
-   * Where matrix {@code i} of a tensor's stack lies: {@code rows x cols} with leading dimension
-   * {@code ld}, {@code count} matrices. {@code heads} is the head axis's size for a rank-4 tensor
-   * in either layout (-1 otherwise); {@code split} whether it is the heads layout.
-   */
-  private static final class Stack {
-    final int offset;
-    final int rows;
-    final int cols;
-    final int ld;
-    final int count;
-    final int heads;
-    final boolean split;
+  // The stack a tensor holds, as plain ints (a small object per call would be garbage per step):
+  // matrix rows x cols with leading dimension ld; the heads layout (b, rows, heads, cols) stands
+  // for the stack (b, heads, rows, cols).
 
-    private Stack(int offset, int rows, int cols, int ld, int count, int heads, boolean split) {
-      this.offset = offset;
-      this.rows = rows;
-      this.cols = cols;
-      this.ld = ld;
-      this.count = count;
-      this.heads = heads;
-      this.split = split;
-    }
+  private static boolean stackRank(Shape s, boolean split) {
+    return split ? s.rank() == 4 : s.rank() >= 3;
+  }
 
-    /** The stack of {@code t}, or null for a rank it cannot have. */
-    static Stack of(Tensor t, boolean split) {
-      Shape s = t.shape();
-      if (split) {
-        if (s.rank() != 4) {
-          return null;
-        }
-        int h = s.dim(2);
-        return new Stack(t.offset(), s.dim(1), s.dim(3), h * s.dim(3), s.dim(0) * h, h, true);
-      }
-      if (s.rank() < 3) {
-        return null;
-      }
-      return new Stack(
-          t.offset(),
-          s.dim(-2),
-          s.dim(-1),
-          s.dim(-1),
-          s.sizeTo(s.rank() - 2),
-          s.rank() == 4 ? s.dim(1) : -1,
-          false);
-    }
+  private static int rows(Shape s, boolean split) {
+    return split ? s.dim(1) : s.dim(-2);
+  }
 
-    int offset(int i) {
-      if (!split) {
-        return offset + i * rows * cols;
-      }
-      return offset + (i / heads) * rows * ld + (i % heads) * cols;
-    }
+  private static int ld(Shape s, boolean split) {
+    return split ? s.dim(2) * s.dim(3) : s.dim(-1);
+  }
+
+  private static int count(Shape s, boolean split) {
+    return split ? s.dim(0) * s.dim(2) : s.sizeTo(s.rank() - 2);
+  }
+
+  /** The head axis's size of a rank-4 tensor in either layout, -1 for other ranks. */
+  private static int heads(Shape s, boolean split) {
+    return split ? s.dim(2) : s.rank() == 4 ? s.dim(1) : -1;
+  }
+
+  /** The distance between consecutive groups of {@code group} matrices. */
+  private static int outer(Shape s, boolean split, int group) {
+    return split ? rows(s, true) * ld(s, true) : group * rows(s, false) * s.dim(-1);
+  }
+
+  /** The distance between matrices within a group. */
+  private static int inner(Shape s, boolean split) {
+    return split ? s.dim(-1) : rows(s, false) * s.dim(-1);
   }
 }

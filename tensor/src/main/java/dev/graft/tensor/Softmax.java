@@ -117,7 +117,8 @@ public final class Softmax {
     int inner = s.sizeFrom(a + 1);
     Tensor o = out;
     int lanes = outer * inner;
-    if ((long) lanes * n >= PARALLEL_MIN) {
+    // One thread runs the lanes directly: no loop-body lambda to allocate per call.
+    if ((long) lanes * n >= PARALLEL_MIN && Parallel.threads() > 1) {
       int minLanes = Math.max(1, PARALLEL_MIN / 2 / Math.max(1, n));
       Parallel.forRange(lanes, minLanes, (from, to) -> run(op, x, dy, o, n, inner, from, to));
     } else {
