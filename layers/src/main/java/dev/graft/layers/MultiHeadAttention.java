@@ -9,9 +9,7 @@ import dev.graft.autograd.ops.MaskFill;
 import dev.graft.autograd.ops.MatMul;
 import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.Reshape;
-import dev.graft.autograd.ops.Scale;
 import dev.graft.autograd.ops.Softmax;
-import dev.graft.autograd.ops.Transpose;
 import dev.graft.dsl.Layer;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
@@ -249,11 +247,13 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
     Node query = inputs.get(0);
     Node value = inputs.get(1);
     Node key = inputs.size() > 2 ? inputs.get(2) : value;
-    // (batch, heads, T, key_dim), scaled as Keras scales the projected query.
-    Node q = Scale.of(heads(ctx, query, 0), (float) (1.0 / Math.sqrt(keyDim)));
+    // Projections (batch, T, heads, size), multiplied per head where they lie (the heads layout of
+    // BatchMatMul); Keras's scaling of the query by 1/sqrt(key_dim) is the scores' alpha.
+    Node q = heads(ctx, query, 0);
     Node k = heads(ctx, key, 1);
     Node v = heads(ctx, value, 2);
-    Node scores = BatchMatMul.of(q, false, k, true);
+    Node scores =
+        BatchMatMul.of(q, false, true, k, true, true, false, (float) (1.0 / Math.sqrt(keyDim)));
     Node mask = mask(ctx, inputs, query.shape().dim(1), value.shape().dim(1));
     Node probs = Softmax.of(mask == null ? scores : MaskFill.of(scores, mask, MASKED), -1);
     if (mask != null) {
@@ -261,7 +261,7 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
       probs = MaskFill.of(probs, mask, 0f);
     }
     Node dropped = dropout > 0f ? Dropout.of(probs, dropout) : probs;
-    Node o = Transpose.of(BatchMatMul.of(dropped, false, v, false), 0, 2, 1, 3);
+    Node o = BatchMatMul.of(dropped, false, false, v, false, true, true, 1f);
     o = Reshape.of(o, Shape.of(Shape.UNKNOWN, Shape.UNKNOWN, numHeads * valueDim));
     Variable outKernel = kernels.get(3);
     int outDim = outKernel.shape().dim(2);
@@ -272,7 +272,7 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
     return returnAttentionScores ? List.of(y, probs) : List.of(y);
   }
 
-  /** Projection {@code p} of {@code x}, split into heads: {@code (batch, heads, T, size)}. */
+  /** Projection {@code p} of {@code x}, split into heads: {@code (batch, T, heads, size)}. */
   private Node heads(CallContext ctx, Node x, int p) {
     Variable kernel = kernels.get(p);
     int size = kernel.shape().dim(2);
@@ -282,8 +282,7 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
     if (useBias) {
       y = Add.of(y, Reshape.of(read(ctx, biases.get(p)), Shape.of(numHeads * size)));
     }
-    y = Reshape.of(y, Shape.of(Shape.UNKNOWN, Shape.UNKNOWN, numHeads, size));
-    return Transpose.of(y, 0, 2, 1, 3);
+    return Reshape.of(y, Shape.of(Shape.UNKNOWN, Shape.UNKNOWN, numHeads, size));
   }
 
   /** The 0/1 mask broadcast over heads {@code (batch or 1, 1, T, S)}, or {@code null}. */

@@ -16,7 +16,23 @@ public final class Softmax {
   /** Below this many elements the op runs on the calling thread alone. */
   private static final int PARALLEL_MIN = 1 << 15;
 
+  /** The Vector API lanes, or null without the module (see {@link VectorSupport}). */
+  private static final SoftmaxKernels KERNELS =
+      VectorSupport.load("VectorSoftmax", SoftmaxKernels.class);
+
+  private static volatile boolean vector = KERNELS != null && VectorSupport.WANTED;
+
   private Softmax() {}
+
+  /**
+   * Turns the Vector API lanes on or off (tests compare both paths; on needs the module); returns
+   * the previous setting.
+   */
+  static boolean enableVector(boolean on) {
+    boolean was = vector;
+    vector = on && KERNELS != null;
+    return was;
+  }
 
   /** {@code out = exp(x - max) / sum(exp(x - max))} along {@code axis}; returns {@code out}. */
   public static Tensor softmax(Tensor x, int axis, Tensor out) {
@@ -101,7 +117,8 @@ public final class Softmax {
     int inner = s.sizeFrom(a + 1);
     Tensor o = out;
     int lanes = outer * inner;
-    if ((long) lanes * n >= PARALLEL_MIN) {
+    // One thread runs the lanes directly: no loop-body lambda to allocate per call.
+    if ((long) lanes * n >= PARALLEL_MIN && Parallel.threads() > 1) {
       int minLanes = Math.max(1, PARALLEL_MIN / 2 / Math.max(1, n));
       Parallel.forRange(lanes, minLanes, (from, to) -> run(op, x, dy, o, n, inner, from, to));
     } else {
@@ -115,6 +132,20 @@ public final class Softmax {
    */
   private static void run(
       int op, Tensor x, Tensor dy, Tensor out, int n, int inner, int from, int to) {
+    if (inner == 1 && vector && (op == SOFTMAX || op == SOFTMAX_GRAD)) {
+      float[] xs = x.array();
+      float[] o = out.array();
+      for (int lane = from; lane < to; lane++) {
+        int base = lane * n;
+        if (op == SOFTMAX) {
+          KERNELS.forward(xs, x.offset() + base, o, out.offset() + base, n);
+        } else {
+          KERNELS.backward(
+              xs, x.offset() + base, dy.array(), dy.offset() + base, o, out.offset() + base, n);
+        }
+      }
+      return;
+    }
     for (int lane = from; lane < to; lane++) {
       int base = (lane / inner) * n * inner + lane % inner;
       if (op == SOFTMAX || op == LOG_SOFTMAX) {

@@ -57,6 +57,78 @@ class BatchGemmTest {
     TestTensors.assertClose(want, out, 1e-5, 1e-5, "accumulate");
   }
 
+  /**
+   * The heads layout (batch, rows, heads, cols) of any operand or of the output gives the product
+   * of the transposed stacks (batch, heads, rows, cols), scaled by alpha.
+   */
+  @Test
+  void headsLayoutReadsAndWritesTheTransposedStack() {
+    int[] swap = {0, 2, 1, 3};
+    for (int mask = 0; mask < 8; mask++) {
+      boolean ha = (mask & 1) != 0;
+      boolean hb = (mask & 2) != 0;
+      boolean ho = (mask & 4) != 0;
+      for (boolean ta : new boolean[] {false, true}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          // Stacks (3, 2, ., .): 6 matrices, more than one parallel chunk.
+          Tensor a = TestTensors.random(7, ta ? new int[] {3, 2, 5, 4} : new int[] {3, 2, 4, 5});
+          Tensor b = TestTensors.random(8, tb ? new int[] {3, 2, 6, 5} : new int[] {3, 2, 5, 6});
+          double[] want = naive(a, ta, b, tb, 6);
+          for (int i = 0; i < want.length; i++) {
+            want[i] *= 0.25;
+          }
+          Tensor out = Tensor.zeros(ho ? new int[] {3, 4, 2, 6} : new int[] {3, 2, 4, 6});
+          BatchGemm.matmul(
+              ha ? Transpose.permute(a, swap) : a,
+              ta,
+              ha,
+              hb ? Transpose.permute(b, swap) : b,
+              tb,
+              hb,
+              0.25f,
+              out,
+              ho,
+              false);
+          TestTensors.assertClose(
+              want,
+              ho ? Transpose.permute(out, swap) : out,
+              1e-5,
+              1e-5,
+              "heads " + ha + hb + ho + " ta=" + ta + " tb=" + tb);
+        }
+      }
+    }
+    // A heads layout needs rank 4 and the same head count everywhere.
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            BatchGemm.matmul(
+                Tensor.zeros(2, 3, 4),
+                false,
+                true,
+                Tensor.zeros(2, 4, 3),
+                false,
+                false,
+                1f,
+                Tensor.zeros(2, 3, 3),
+                false,
+                false));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            BatchGemm.matmul(
+                Tensor.zeros(2, 4, 3, 5),
+                false,
+                true,
+                Tensor.zeros(3, 2, 5, 4),
+                false,
+                false,
+                1f,
+                Tensor.zeros(2, 3, 4, 4),
+                false,
+                false));
+  }
+
   @Test
   void mismatchedShapesAreRejected() {
     Tensor a = Tensor.zeros(2, 3, 4);

@@ -1,0 +1,106 @@
+package dev.graft.tensor.vector;
+
+import dev.graft.tensor.SoftmaxKernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link SoftmaxKernels} on the Vector API: whole vectors, then a masked last vector. The
+ * exponential is the tensor package's {@code FastExp} polynomial (degree 7 on {@code |f| <= ln 2 /
+ * 2}, scaled by {@code 2^n} built from the exponent bits). Made by name, only when the JVM has the
+ * {@code jdk.incubator.vector} module; the callers check shapes.
+ */
+public final class VectorSoftmax implements SoftmaxKernels {
+  /** Made by name when the module is present (see {@link SoftmaxKernels}). */
+  public VectorSoftmax() {}
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final float LOG2E = 1.44269504f;
+  private static final float LN2_HI = 0.693145752f;
+  private static final float LN2_LO = 1.42860677e-6f;
+  private static final float MIN = -87.33f;
+  private static final float ROUND = 12582912f;
+  private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+
+  @Override
+  public void forward(float[] x, int xo, float[] o, int oo, int n) {
+    FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    int k = 0;
+    for (; k <= n - L; k += L) {
+      mv = mv.max(FloatVector.fromArray(S, x, xo + k));
+    }
+    float m = mv.reduceLanes(VectorOperators.MAX);
+    for (; k < n; k++) {
+      m = Math.max(m, x[xo + k]);
+    }
+    FloatVector sv = FloatVector.zero(S);
+    k = 0;
+    for (; k <= n - L; k += L) {
+      FloatVector e = exp(FloatVector.fromArray(S, x, xo + k).sub(m));
+      e.intoArray(o, oo + k);
+      sv = sv.add(e);
+    }
+    if (k < n) {
+      VectorMask<Float> tail = S.indexInRange(k, n);
+      FloatVector e = exp(FloatVector.fromArray(S, x, xo + k, tail).sub(m));
+      e.intoArray(o, oo + k, tail);
+      sv = sv.add(e, tail);
+    }
+    float inv = 1f / sv.reduceLanes(VectorOperators.ADD);
+    k = 0;
+    for (; k <= n - L; k += L) {
+      FloatVector.fromArray(S, o, oo + k).mul(inv).intoArray(o, oo + k);
+    }
+    for (; k < n; k++) {
+      o[oo + k] *= inv;
+    }
+  }
+
+  @Override
+  public void backward(float[] y, int yo, float[] g, int go, float[] o, int oo, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int k = 0;
+    for (; k <= n - L; k += L) {
+      acc = FloatVector.fromArray(S, g, go + k).fma(FloatVector.fromArray(S, y, yo + k), acc);
+    }
+    float c = acc.reduceLanes(VectorOperators.ADD);
+    for (; k < n; k++) {
+      c += g[go + k] * y[yo + k];
+    }
+    k = 0;
+    for (; k <= n - L; k += L) {
+      FloatVector yv = FloatVector.fromArray(S, y, yo + k);
+      yv.mul(FloatVector.fromArray(S, g, go + k).sub(c)).intoArray(o, oo + k);
+    }
+    for (; k < n; k++) {
+      o[oo + k] = y[yo + k] * (g[go + k] - c);
+    }
+  }
+
+  /**
+   * {@code exp(x)} lane by lane for {@code x <= 0} (NaN stays NaN), as {@code FastExp} but with
+   * {@code n} rounded by adding 1.5 * 2^23 (its low mantissa bits are then {@code n}): JDK 17
+   * compiles the float-to-int conversion lane by lane.
+   */
+  private static FloatVector exp(FloatVector x) {
+    FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
+    FloatVector nf = t.sub(ROUND);
+    FloatVector f = x.sub(nf.mul(LN2_HI)).sub(nf.mul(LN2_LO));
+    FloatVector p = f.mul(1f / 5040).add(1f / 720);
+    p = p.fma(f, FloatVector.broadcast(S, 1f / 120));
+    p = p.fma(f, FloatVector.broadcast(S, 1f / 24));
+    p = p.fma(f, FloatVector.broadcast(S, 1f / 6));
+    p = p.fma(f, FloatVector.broadcast(S, 0.5f));
+    p = p.fma(f, FloatVector.broadcast(S, 1f));
+    p = p.fma(f, FloatVector.broadcast(S, 1f));
+    IntVector bits = (IntVector) t.reinterpretAsInts();
+    FloatVector scale =
+        (FloatVector)
+            bits.add(127 - ROUND_BITS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    return p.mul(scale).blend(0f, x.lt(MIN));
+  }
+}
