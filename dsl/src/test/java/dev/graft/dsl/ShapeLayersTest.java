@@ -112,6 +112,20 @@ class ShapeLayersTest {
   }
 
   @Test
+  void globalAveragePooling1dKeepsDims() {
+    Tensor x = Tensor.of(new float[] {1, 5, 3, 2, 2, 4}, 1, 3, 2);
+    assertValues(
+        new float[] {2, 11f / 3},
+        new int[] {1, 1, 2},
+        run(globalAveragePooling1d().keepdims(true), x));
+    Layer loaded =
+        dev.graft.dsl.io.ModelIO.layerFromConfig(
+            "{\"class_name\": \"GlobalAveragePooling1D\", \"config\": {\"name\": \"gap\","
+                + " \"keepdims\": true}}");
+    assertEquals(true, loaded.config().get("keepdims"));
+  }
+
+  @Test
   void causalConv1dSeesOnlyThePast() {
     // out[t] = sum_i x[t - (k - 1) d + i d] w[i], zeros before the start: w = (1, 10), d = 2.
     var conv = conv1d(1, 2).padding("causal").dilationRate(2).useBias(false);

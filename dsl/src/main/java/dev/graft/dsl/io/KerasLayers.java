@@ -351,8 +351,7 @@ final class KerasLayers {
 
   private static Layer globalAverage1d(Cfg c) {
     channelsLast(c);
-    require(c, !c.bool("keepdims", false), "keepdims", true);
-    return new GlobalAveragePooling1D();
+    return new GlobalAveragePooling1D().keepdims(c.bool("keepdims", false));
   }
 
   private static Layer dot(Cfg c) {
