@@ -131,6 +131,20 @@ class MaskingTest {
     }
   }
 
+  /** TimeDistributed passes the steps' mask on, as Keras's: the LSTM after it skips the padding. */
+  @Test
+  void timeDistributedPassesTheMask() {
+    var in = input(5);
+    var steps =
+        timeDistributed(dense(3).activation("tanh")).on(embedding(6, 2).maskZero(true).on(in));
+    Model m = model(in, lstm(2).on(steps));
+    Tensor padded = Tensor.of(new float[] {0, 4, 0, 5, 0, 4, 5, 0, 0, 0}, 2, 5);
+    Tensor y = m.predict(padded);
+    for (int j = 0; j < 2; j++) {
+      assertEquals(y.getFlat(j), y.getFlat(2 + j), 1e-6, "padding anywhere changes nothing");
+    }
+  }
+
   /** Training: nothing reaches a masked step's input, so the padding row of the table stays. */
   @Test
   void trainingLeavesThePaddingRowAlone() {

@@ -139,4 +139,10 @@ public final class TimeDistributed extends Layer {
     c.put("layer", wrapped);
     return c;
   }
+
+  /** Keras's {@code supports_masking}: the steps' mask passes through to the output. */
+  @Override
+  protected boolean supportsMasking() {
+    return true;
+  }
 }
