@@ -145,6 +145,32 @@ class MaskingTest {
     }
   }
 
+  /** Element-wise layers (activations, noise) pass the mask on, as Keras's supports_masking. */
+  @Test
+  void elementWiseLayersPassTheMask() {
+    List<Supplier<Layer>> layers =
+        List.of(
+            () -> relu().maxValue(6),
+            () -> leakyRelu(0.2),
+            Graft::prelu,
+            () -> elu(1),
+            () -> thresholdedRelu(0.1),
+            Graft::identity,
+            () -> gaussianNoise(0.1),
+            () -> spatialDropout1d(0.2),
+            () -> unitNormalization(-1));
+    Tensor padded = Tensor.of(new float[] {0, 4, 0, 5, 0, 4, 5, 0, 0, 0}, 2, 5);
+    for (Supplier<Layer> l : layers) {
+      var in = input(5);
+      Layer layer = l.get();
+      Model m = model(in, lstm(2).on(layer.on(embedding(6, 2).maskZero(true).on(in))));
+      Tensor y = m.predict(padded);
+      for (int j = 0; j < 2; j++) {
+        assertEquals(y.getFlat(j), y.getFlat(2 + j), 1e-6, layer.className());
+      }
+    }
+  }
+
   /** Training: nothing reaches a masked step's input, so the padding row of the table stays. */
   @Test
   void trainingLeavesThePaddingRowAlone() {

@@ -9,7 +9,7 @@ import java.util.Map;
  * sum(x²)} over the whole batch output to the training loss (Keras 3's rule; tf.keras 2 divided it
  * by the batch size).
  */
-public final class ActivityRegularization extends SingleInput {
+public final class ActivityRegularization extends PassesMask {
   private final double l1;
   private final double l2;
 

@@ -11,7 +11,7 @@ import dev.graft.tensor.Shape;
 import java.util.Map;
 
 /** Keras's {@code ELU} layer: {@code x > 0 ? x : alpha * (exp(x) - 1)}, alpha 1 by default. */
-public final class Elu extends SingleInput {
+public final class Elu extends PassesMask {
   private final double alpha;
 
   /** Keras's default, alpha 1. */

@@ -4,7 +4,7 @@ import dev.graft.autograd.Node;
 import dev.graft.tensor.Shape;
 
 /** Keras's {@code Identity} layer: returns its input unchanged (a placeholder in a model). */
-public final class Identity extends SingleInput {
+public final class Identity extends PassesMask {
   /** An identity layer. */
   public Identity() {}
 

@@ -9,7 +9,7 @@ import java.util.Map;
  * Keras's {@code LeakyReLU}: {@code x > 0 ? x : negative_slope * x}, slope 0.3 by default (Keras
  * 3's {@code negative_slope}, tf.keras 2's and TensorFlow.js's {@code alpha}).
  */
-public final class LeakyRelu extends SingleInput {
+public final class LeakyRelu extends PassesMask {
   private final double negativeSlope;
 
   /** Keras's default slope, 0.3. */

@@ -9,7 +9,7 @@ import dev.graft.tensor.Shape;
  * {@code AlphaDropout}, {@code SpatialDropout1D/2D/3D}): the identity in inference, random in
  * training (see {@link Noise}).
  */
-public abstract class NoiseLayer extends SingleInput {
+public abstract class NoiseLayer extends PassesMask {
   private final Noise.Kind kind;
   private final float amount;
   private final boolean perChannel;

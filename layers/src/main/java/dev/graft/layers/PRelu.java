@@ -17,7 +17,7 @@ import java.util.Map;
  * shape without the batch, 1 on each of {@code shared_axes} (e.g. {@code (1, 1, C)} for {@code
  * sharedAxes(1, 2)} on images), initialised with zeros.
  */
-public final class PRelu extends SingleInput {
+public final class PRelu extends PassesMask {
   private Initializer alphaInitializer = Initializers.zeros();
   private Regularizer alphaRegularizer;
   private int[] sharedAxes;

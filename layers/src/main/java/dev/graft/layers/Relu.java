@@ -10,7 +10,7 @@ import java.util.Map;
  * negative_slope * (x - threshold)}. The defaults (no clip, slope 0, threshold 0) give the plain
  * relu; {@code maxValue(6)} gives ReLU6.
  */
-public final class Relu extends SingleInput {
+public final class Relu extends PassesMask {
   private Double maxValue;
   private double negativeSlope;
   private double threshold;

@@ -9,7 +9,7 @@ import java.util.Map;
  * tf.keras 2's (and TensorFlow.js's) {@code ThresholdedReLU}: {@code x > theta ? x : 0}, theta 1 by
  * default. Keras 3 dropped the class; its {@code ReLU(threshold=theta)} computes the same.
  */
-public final class ThresholdedRelu extends SingleInput {
+public final class ThresholdedRelu extends PassesMask {
   private final double theta;
 
   /** Keras's default threshold, 1. */

@@ -18,7 +18,7 @@ import java.util.Map;
  * Keras's {@code UnitNormalization}: {@code x / sqrt(max(sum(x², axis), 1e-12))}, each slice along
  * {@code axis} (default the last; several axes allowed) scaled to unit L2 norm.
  */
-public final class UnitNormalization extends SingleInput {
+public final class UnitNormalization extends PassesMask {
   private static final float EPSILON = 1e-12f;
   private final int[] axes;
 
