@@ -69,10 +69,15 @@ final class RecurrentTesting {
     return g;
   }
 
-  /** The parsed JSON of {@code /work/shared/reference/layers/<name>.json}, or null if absent. */
+  /**
+   * The parsed JSON of {@code ../shared/reference/layers/<name>.json} beside the project root, or
+   * null if absent.
+   */
   @SuppressWarnings("unchecked")
   static Map<String, Object> referenceCase(String name) throws IOException {
-    Path p = Path.of("/work/shared/reference/layers", name + ".json");
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    Path root = Files.exists(dir.resolve("tensor")) ? dir : dir.getParent();
+    Path p = root.resolveSibling("shared").resolve("reference/layers").resolve(name + ".json");
     if (!Files.exists(p)) {
       return null;
     }
