@@ -40,6 +40,7 @@ public final class Trainer {
   private final StepChecks checks;
   private int[] identityOrder = new int[0];
   private Tensor unitWeights = Tensor.ones(0);
+  private final KeptSteps keptSteps = new KeptSteps();
   private double[] stepLosses;
 
   private Trainer(
@@ -301,13 +302,28 @@ public final class Trainer {
       optimizer.iterations(before);
       throw e;
     }
-    for (int k = 0; k < y.size(); k++) {
-      for (int j = 0; j < metrics.get(k).size(); j++) {
-        Metric m = metrics.get(k).get(j);
-        m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
+    updateMetrics(p, plan);
+    return batchLosses(plan);
+  }
+
+  /** Adds a batch to every output's metrics; of a masked output, the kept steps only. */
+  private void updateMetrics(Programs p, Plan plan) {
+    for (int k = 0; k < metrics.size(); k++) {
+      if (metrics.get(k).isEmpty()) {
+        continue;
+      }
+      Tensor yTrue = plan.input(p.targetNames.get(k));
+      Tensor yPred = plan.output(1 + k);
+      int maskAt = p.maskOutputs.get(k);
+      if (maskAt >= 0) {
+        keptSteps.gather(yTrue, yPred, plan.output(maskAt));
+        yTrue = keptSteps.targets();
+        yPred = keptSteps.predictions();
+      }
+      for (Metric m : metrics.get(k)) {
+        m.update(yTrue, yPred);
       }
     }
-    return batchLosses(plan);
   }
 
   /** The batch's losses, in a buffer reused by the next step (callers consume it at once). */
@@ -383,11 +399,7 @@ public final class Trainer {
       for (int k = 0; k < lossSums.length; k++) {
         lossSums[k] += batchLosses[k] * b;
       }
-      for (int k = 0; k < y.size(); k++) {
-        for (Metric m : metrics.get(k)) {
-          m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
-        }
-      }
+      updateMetrics(p, plan);
     }
     return values(logs(lossSums, n));
   }
