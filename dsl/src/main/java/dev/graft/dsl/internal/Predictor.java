@@ -27,7 +27,8 @@ public final class Predictor {
   private final ShapeCache<Compiled> compiled = new ShapeCache<>();
 
   /** The forward program for one concrete input shape and its plans, pooled per batch size. */
-  private record Compiled(Program program, Map<Integer, ConcurrentLinkedQueue<Plan>> pool) {}
+  private record Compiled(
+      Program program, List<String> fed, Map<Integer, ConcurrentLinkedQueue<Plan>> pool) {}
 
   /**
    * Prepares {@code model}'s forward pass; a model whose inputs are fully known apart from the
@@ -56,8 +57,9 @@ public final class Predictor {
     for (int i = 0; i < shapes.size(); i++) {
       ins.add(g.placeholder(inputNames.get(i), shapes.get(i)));
     }
+    List<Node> outs = model.call(new CallContext(g), ins);
     return new Compiled(
-        new Program(model.call(new CallContext(g), ins)), new ConcurrentHashMap<>());
+        new Program(outs), FedInputs.of(inputNames, outs), new ConcurrentHashMap<>());
   }
 
   /** How many concrete input shapes have compiled programs (at most {@code MAX_SHAPES}). */
@@ -67,10 +69,11 @@ public final class Predictor {
 
   /** Predictions of every output for {@code x}, in batches of {@code batchSize}. */
   public List<Tensor> predict(List<Tensor> x, int batchSize) {
+    int n = DataChecks.inputs(model.name(), inputNames, inputShapes, x);
+    DataChecks.nonEmpty("predict", "x", n, x);
     if (batchSize < 1) {
       throw new IllegalArgumentException("predict: batch_size must be >= 1; got " + batchSize);
     }
-    int n = DataChecks.inputs(model.name(), inputNames, inputShapes, x);
     Compiled c = compiled(ShapeCache.sampleShapes(x));
     List<Tensor> results = new ArrayList<>();
     for (Node o : c.program().outputs()) {
@@ -84,7 +87,9 @@ public final class Predictor {
       Plan plan = polled != null ? polled : c.program().newPlan(b);
       try {
         for (int i = 0; i < x.size(); i++) {
-          Batches.slice(x.get(i), from, plan.input(inputNames.get(i)));
+          if (c.fed().get(i) != null) {
+            Batches.slice(x.get(i), from, plan.input(c.fed().get(i)));
+          }
         }
         plan.run(false);
         for (int k = 0; k < results.size(); k++) {

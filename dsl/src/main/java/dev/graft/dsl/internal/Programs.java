@@ -36,7 +36,10 @@ final class Programs {
   final List<Variable> gradientVariables = new ArrayList<>();
   private final Variable[] variables;
   private final boolean[] trainableAtBuild;
+
+  /** The input names, {@code null} for an input the outputs ignore (see {@link FedInputs}). */
   final List<String> inputNames;
+
   final List<String> targetNames = new ArrayList<>();
   final List<String> weightNames = new ArrayList<>();
 
@@ -57,14 +60,15 @@ final class Programs {
       Optimizer optimizer) {
     Graph g = new Graph();
     CallContext ctx = new CallContext(g);
-    inputNames = model.inputNames();
+    List<String> names = model.inputNames();
     List<Node> ins = new ArrayList<>();
     for (int i = 0; i < inputShapes.size(); i++) {
-      ins.add(g.placeholder(inputNames.get(i), inputShapes.get(i)));
+      ins.add(g.placeholder(names.get(i), inputShapes.get(i)));
     }
     Model.Emitted emitted =
         model.callMasked(ctx, ins, java.util.Collections.nCopies(ins.size(), null));
     List<Node> outs = emitted.outputs();
+    inputNames = FedInputs.of(names, outs);
     Node total = null;
     List<Node> outputLosses = new ArrayList<>();
     for (int k = 0; k < outs.size(); k++) {

@@ -179,6 +179,7 @@ public final class Trainer {
   /** Keras's {@code fit}. */
   public History fit(List<Tensor> x, List<Tensor> y, FitOptions o) {
     int n = check(x, y);
+    DataChecks.nonEmpty("fit", "x", n, x);
     List<Tensor> vx = o.validationX();
     List<Tensor> vy = o.validationY();
     if (o.validationSplit() > 0) {
@@ -198,6 +199,7 @@ public final class Trainer {
       n -= nVal;
     } else if (vx != null) {
       int nv = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), vx);
+      DataChecks.nonEmpty("fit", "validationData", nv, vx);
       DataChecks.targets(nv, checks.outputShapes(), losses, vy);
     }
     Tensor weights = SampleWeights.of(o, y.get(0), n);
@@ -287,7 +289,9 @@ public final class Trainer {
     Programs p = programs(x, y);
     Plan plan = p.train.plan(b);
     for (int i = 0; i < x.size(); i++) {
-      Batches.gather(x.get(i), order, from, plan.input(p.inputNames.get(i)));
+      if (p.inputNames.get(i) != null) {
+        Batches.gather(x.get(i), order, from, plan.input(p.inputNames.get(i)));
+      }
     }
     for (int k = 0; k < y.size(); k++) {
       Batches.gather(y.get(k), order, from, plan.input(p.targetNames.get(k)));
@@ -339,6 +343,7 @@ public final class Trainer {
   /** Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
     int n = check(x, y);
+    DataChecks.nonEmpty("trainOnBatch", "x", n, x);
     if (identityOrder.length < n) {
       identityOrder = new int[n];
       for (int i = 0; i < n; i++) {
@@ -358,10 +363,13 @@ public final class Trainer {
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
     int n = check(x, y);
+    DataChecks.nonEmpty("gradients", "x", n, x);
     Programs p = programs(x, y);
     Plan plan = p.gradients.plan(n);
     for (int i = 0; i < x.size(); i++) {
-      Batches.slice(x.get(i), 0, plan.input(p.inputNames.get(i)));
+      if (p.inputNames.get(i) != null) {
+        Batches.slice(x.get(i), 0, plan.input(p.inputNames.get(i)));
+      }
     }
     for (int k = 0; k < y.size(); k++) {
       Batches.slice(y.get(k), 0, plan.input(p.targetNames.get(k)));
@@ -381,6 +389,7 @@ public final class Trainer {
   /** Keras's {@code evaluate}: mean loss and metrics over batches. */
   public double[] evaluate(List<Tensor> x, List<Tensor> y, int batchSize) {
     int n = check(x, y);
+    DataChecks.nonEmpty("evaluate", "x", n, x);
     Programs p = programs(x, y);
     resetMetrics();
     double[] lossSums = new double[1 + losses.size()];
@@ -388,7 +397,9 @@ public final class Trainer {
       int b = Math.min(batchSize, n - from);
       Plan plan = p.evaluate.plan(b);
       for (int i = 0; i < x.size(); i++) {
-        Batches.slice(x.get(i), from, plan.input(p.inputNames.get(i)));
+        if (p.inputNames.get(i) != null) {
+          Batches.slice(x.get(i), from, plan.input(p.inputNames.get(i)));
+        }
       }
       for (int k = 0; k < y.size(); k++) {
         Batches.slice(y.get(k), from, plan.input(p.targetNames.get(k)));
