@@ -389,6 +389,14 @@ public class Model extends Layer {
     return trainer;
   }
 
+  /**
+   * This compiled model's training step split between gradients and update, for data-parallel
+   * trainers (graft-spark); {@code fit} does not need it.
+   */
+  public dev.graft.dsl.internal.GradientStep gradientStep() {
+    return trainer().gradientStep();
+  }
+
   /** The optimizer given to {@link #compile}, or {@code null}. */
   public Optimizer optimizer() {
     return trainer == null ? null : trainer.optimizer();

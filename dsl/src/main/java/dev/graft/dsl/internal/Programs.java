@@ -33,6 +33,12 @@ final class Programs {
   /** Outputs the gradient of the total loss for each of {@link #gradientVariables}. */
   final Program gradients;
 
+  /**
+   * {@link #train}'s outputs, then the gradients of {@link #gradientVariables}; runs the layers'
+   * state updates but no optimizer step (for {@link GradientStep}).
+   */
+  final Program lossAndGradients;
+
   final List<Variable> gradientVariables = new ArrayList<>();
   private final Variable[] variables;
   private final boolean[] trainableAtBuild;
@@ -126,6 +132,9 @@ final class Programs {
           }
         });
     this.gradients = new Program(gradNodes.isEmpty() ? List.of(total) : gradNodes);
+    List<Node> withGradients = new ArrayList<>(results);
+    withGradients.addAll(gradNodes);
+    this.lossAndGradients = new Program(withGradients, ctx.updates());
     List<Node> updates = new ArrayList<>(optimizer.updates(grads));
     updates.addAll(ctx.updates());
     this.train = new Program(results, updates);

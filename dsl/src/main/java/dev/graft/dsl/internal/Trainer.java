@@ -176,6 +176,19 @@ public final class Trainer {
     return checks.check(x, y);
   }
 
+  /** This model's training step split at the gradients (see {@link GradientStep}). */
+  public GradientStep gradientStep() {
+    return new GradientStep(model, this);
+  }
+
+  /**
+   * The checked programs for data shaped like {@code x} and {@code y} (for {@link GradientStep}).
+   */
+  Programs programsFor(List<Tensor> x, List<Tensor> y) {
+    check(x, y);
+    return programs(x, y);
+  }
+
   /** Keras's {@code fit}. */
   public History fit(List<Tensor> x, List<Tensor> y, FitOptions o) {
     int n = check(x, y);
