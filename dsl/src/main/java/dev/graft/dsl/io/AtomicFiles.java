@@ -25,6 +25,7 @@ final class AtomicFiles {
    * @throws ModelFileException naming the target when writing fails
    */
   static void write(Path target, Writer writer) {
+    Folders.requireParent(target);
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     Path tmp = null;
