@@ -1,7 +1,10 @@
 package dev.graft.dsl.internal;
 
+import dev.graft.autograd.Plan;
+import dev.graft.dsl.Metric;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import java.util.List;
 
 /**
  * The kept steps of a masked output, gathered for the metrics: Keras's metrics weigh a masked
@@ -14,6 +17,29 @@ final class KeptSteps {
   private float[] predictions = new float[0];
   private Tensor keptTargets;
   private Tensor keptPredictions;
+
+  /**
+   * Adds a batch of {@code plan} (run from {@code p}) to every output's metrics; of a masked
+   * output, the kept steps only.
+   */
+  void update(Programs p, Plan plan, List<List<Metric>> metrics) {
+    for (int k = 0; k < metrics.size(); k++) {
+      if (metrics.get(k).isEmpty()) {
+        continue;
+      }
+      Tensor yTrue = plan.input(p.targetNames.get(k));
+      Tensor yPred = plan.output(1 + k);
+      int maskAt = p.maskOutputs.get(k);
+      if (maskAt >= 0) {
+        gather(yTrue, yPred, plan.output(maskAt));
+        yTrue = keptTargets;
+        yPred = keptPredictions;
+      }
+      for (Metric m : metrics.get(k)) {
+        m.update(yTrue, yPred);
+      }
+    }
+  }
 
   /** Gathers the rows of {@code yTrue} and {@code yPred} where {@code mask} is non-zero. */
   void gather(Tensor yTrue, Tensor yPred, Tensor mask) {

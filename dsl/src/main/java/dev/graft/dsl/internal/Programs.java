@@ -30,6 +30,9 @@ final class Programs {
   final Program train;
   final Program evaluate;
 
+  /** Plans of {@link #evaluate} for callers running at once. */
+  final PlanPool evaluatePlans;
+
   /** Outputs the gradient of the total loss for each of {@link #gradientVariables}. */
   final Program gradients;
 
@@ -122,6 +125,7 @@ final class Programs {
       }
     }
     this.evaluate = new Program(results);
+    this.evaluatePlans = new PlanPool(evaluate);
     Map<Variable, Node> grads = Gradients.of(total, trainable);
     List<Node> gradNodes = new ArrayList<>();
     grads.forEach(
