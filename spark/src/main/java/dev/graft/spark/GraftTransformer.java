@@ -251,7 +251,7 @@ public class GraftTransformer extends Transformer implements DefaultParamsWritab
           if (batch.isEmpty()) {
             return false;
           }
-          predictions = model.predict(inputs(model, batch), batch.size());
+          predictions = model.predict(cols.tensors(batch, model.inputShapes()), batch.size());
           return true;
         }
 
@@ -280,19 +280,6 @@ public class GraftTransformer extends Transformer implements DefaultParamsWritab
           return RowFactory.create(values);
         }
       };
-    }
-
-    private List<Tensor> inputs(Model model, List<Row> batch) {
-      List<Tensor> x = new ArrayList<>();
-      for (int i = 0; i < cols.count(); i++) {
-        int w = cols.width(i);
-        float[] data = new float[batch.size() * w];
-        for (int r = 0; r < batch.size(); r++) {
-          cols.fill(batch.get(r), i, data, r * w);
-        }
-        x.add(Tensor.wrap(data, 0, model.inputShapes().get(i).withBatch(batch.size())));
-      }
-      return x;
     }
   }
 }

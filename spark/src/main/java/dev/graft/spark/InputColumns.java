@@ -1,7 +1,9 @@
 package dev.graft.spark;
 
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
@@ -150,6 +152,23 @@ final class InputColumns implements Serializable {
   /** All column names, in order. */
   String[] columns() {
     return Arrays.stream(groups).flatMap(Arrays::stream).toArray(String[]::new);
+  }
+
+  /**
+   * The tensors of {@code rows}, tensor {@code i} shaped {@code shapes[i]} with their count as
+   * batch.
+   */
+  List<Tensor> tensors(List<Row> rows, List<Shape> shapes) {
+    List<Tensor> out = new ArrayList<>();
+    for (int i = 0; i < count(); i++) {
+      int w = widths[i];
+      float[] data = new float[rows.size() * w];
+      for (int r = 0; r < rows.size(); r++) {
+        fill(rows.get(r), i, data, r * w);
+      }
+      out.add(Tensor.wrap(data, 0, shapes.get(i).withBatch(rows.size())));
+    }
+    return out;
   }
 
   /**
