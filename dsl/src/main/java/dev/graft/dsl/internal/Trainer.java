@@ -322,6 +322,16 @@ public final class Trainer {
 
   /** Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
+    resetMetrics();
+    return values(fitBatch(x, y), 1);
+  }
+
+  /**
+   * One training step on all of {@code x} with metrics accumulating (a loop fed batch by batch, as
+   * {@code fit} over a dataset); returns the batch's total loss, then each output's, in a buffer
+   * the next step reuses.
+   */
+  public double[] fitBatch(List<Tensor> x, List<Tensor> y) {
     int n = check(x, y);
     if (identityOrder.length < n) {
       identityOrder = new int[n];
@@ -330,9 +340,7 @@ public final class Trainer {
       }
       unitWeights = Tensor.ones(n);
     }
-    resetMetrics();
-    double[] losses = step(x, y, unitWeights, identityOrder, 0, n);
-    return values(losses, 1);
+    return step(x, y, unitWeights, identityOrder, 0, n);
   }
 
   /**
@@ -369,27 +377,47 @@ public final class Trainer {
     resetMetrics();
     double[] lossSums = new double[1 + losses.size()];
     for (int from = 0; from < n; from += batchSize) {
-      int b = Math.min(batchSize, n - from);
-      Plan plan = p.evaluate.plan(b);
-      for (int i = 0; i < x.size(); i++) {
-        Batches.slice(x.get(i), from, plan.input(p.inputNames.get(i)));
-      }
-      for (int k = 0; k < y.size(); k++) {
-        Batches.slice(y.get(k), from, plan.input(p.targetNames.get(k)));
-        plan.input(p.weightNames.get(k)).fill(1f);
-      }
-      plan.run(false);
-      double[] batchLosses = batchLosses(plan);
-      for (int k = 0; k < lossSums.length; k++) {
-        lossSums[k] += batchLosses[k] * b;
-      }
-      for (int k = 0; k < y.size(); k++) {
-        for (Metric m : metrics.get(k)) {
-          m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
-        }
-      }
+      evaluateRows(p, x, y, from, Math.min(batchSize, n - from), lossSums);
     }
     return values(logs(lossSums, n));
+  }
+
+  /**
+   * Evaluates all of {@code x} as one batch, adding its losses times its size to {@code lossSums}
+   * (total, then each output) and updating the metrics (a loop fed batch by batch); returns the
+   * batch size.
+   */
+  public int evaluateBatch(List<Tensor> x, List<Tensor> y, double[] lossSums) {
+    int n = check(x, y);
+    evaluateRows(programs(x, y), x, y, 0, n, lossSums);
+    return n;
+  }
+
+  private void evaluateRows(
+      Programs p, List<Tensor> x, List<Tensor> y, int from, int b, double[] lossSums) {
+    Plan plan = p.evaluate.plan(b);
+    for (int i = 0; i < x.size(); i++) {
+      Batches.slice(x.get(i), from, plan.input(p.inputNames.get(i)));
+    }
+    for (int k = 0; k < y.size(); k++) {
+      Batches.slice(y.get(k), from, plan.input(p.targetNames.get(k)));
+      plan.input(p.weightNames.get(k)).fill(1f);
+    }
+    plan.run(false);
+    double[] batchLosses = batchLosses(plan);
+    for (int k = 0; k < lossSums.length; k++) {
+      lossSums[k] += batchLosses[k] * b;
+    }
+    for (int k = 0; k < y.size(); k++) {
+      for (Metric m : metrics.get(k)) {
+        m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
+      }
+    }
+  }
+
+  /** The length of the loss sums {@link #fitBatch} and {@link #evaluateBatch} work with. */
+  public int lossCount() {
+    return 1 + losses.size();
   }
 
   private static double[] values(Map<String, Double> logs) {
@@ -423,7 +451,8 @@ public final class Trainer {
     return v;
   }
 
-  private void resetMetrics() {
+  /** Resets every metric (at the start of an epoch or an evaluation). */
+  public void resetMetrics() {
     for (int k = 0; k < metrics.size(); k++) {
       List<Metric> ms = metrics.get(k);
       for (int j = 0; j < ms.size(); j++) {
@@ -433,7 +462,7 @@ public final class Trainer {
   }
 
   /** The logs from loss sums over {@code count} samples: total, per output, then metrics. */
-  private Map<String, Double> logs(double[] lossSums, int count) {
+  public Map<String, Double> logs(double[] lossSums, int count) {
     Map<String, Double> logs = new LinkedHashMap<>();
     logs.put("loss", lossSums[0] / count);
     for (int k = 0; k < losses.size() && losses.size() > 1; k++) {
