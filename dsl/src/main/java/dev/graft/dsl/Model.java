@@ -450,6 +450,41 @@ public class Model extends Layer {
     return fit(byName(x), List.of(y), options);
   }
 
+  /**
+   * Trains on a {@link dev.graft.dsl.data.Dataset} of batches, each holding the inputs then the
+   * targets ({@code Dataset.fromTensorSlices(x, y).shuffle(1024).batch(32).prefetch(2)}); the
+   * options' batch size does not apply, {@code stepsPerEpoch} and {@code validationData(dataset)}
+   * do.
+   */
+  public History fit(dev.graft.dsl.data.Dataset<?> data, FitOptions options) {
+    return dev.graft.dsl.internal.DatasetLoop.fit(
+        this, trainer(), data, options, this::ensureTraced);
+  }
+
+  /** Trains on a dataset of batches for {@code epochs} epochs. */
+  public History fit(dev.graft.dsl.data.Dataset<?> data, int epochs) {
+    return fit(data, FitOptions.epochs(epochs));
+  }
+
+  /** The loss (and metrics) over a dataset of {@code (inputs..., targets...)} batches. */
+  public double[] evaluate(dev.graft.dsl.data.Dataset<?> data) {
+    return dev.graft.dsl.internal.DatasetLoop.evaluate(
+        this, trainer(), data, null, this::ensureTraced);
+  }
+
+  /**
+   * Predictions (first output) for a dataset of batches of inputs (targets after them are ignored),
+   * concatenated.
+   */
+  public Tensor predict(dev.graft.dsl.data.Dataset<?> data) {
+    return predictOutputs(data).get(0);
+  }
+
+  /** Predictions of every output for a dataset of batches, each concatenated. */
+  public List<Tensor> predictOutputs(dev.graft.dsl.data.Dataset<?> data) {
+    return dev.graft.dsl.internal.DatasetLoop.predict(this, data, null);
+  }
+
   /** The loss (and metrics) on data; returns {@code [loss, metric...]}. */
   public double[] evaluate(Tensor x, Tensor y) {
     return evaluate(List.of(x), List.of(y));

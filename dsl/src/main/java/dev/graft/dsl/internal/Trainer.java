@@ -366,10 +366,19 @@ public final class Trainer {
 
   /** Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
-    return withSharedMetrics(() -> trainBatch(x, y));
+    return withSharedMetrics(
+        () -> {
+          resetMetrics();
+          return values(fitBatch(x, y), 1);
+        });
   }
 
-  private double[] trainBatch(List<Tensor> x, List<Tensor> y) {
+  /**
+   * One training step on all of {@code x} with metrics accumulating (a loop fed batch by batch, as
+   * {@code fit} over a dataset); returns the batch's total loss, then each output's, in a buffer
+   * the next step reuses.
+   */
+  public double[] fitBatch(List<Tensor> x, List<Tensor> y) {
     int n = check(x, y);
     DataChecks.nonEmpty("trainOnBatch", "x", n, x);
     if (identityOrder.length < n) {
@@ -379,9 +388,7 @@ public final class Trainer {
       }
       unitWeights = Tensor.ones(n);
     }
-    resetMetrics();
-    double[] losses = step(x, y, unitWeights, identityOrder, 0, n);
-    return values(losses, 1);
+    return step(x, y, unitWeights, identityOrder, 0, n);
   }
 
   /**
@@ -422,11 +429,72 @@ public final class Trainer {
     int n = checks.check(x, y);
     DataChecks.nonEmpty("evaluate", "x", n, x);
     Programs p = lookup(x, y);
-    List<List<Metric>> own = Evaluation.copies(metrics);
-    if (own != null) {
-      return Evaluation.run(p, x, y, n, batchSize, own, losses.size());
+    try (Evaluator ev = evaluator()) {
+      for (int from = 0; from < n; from += batchSize) {
+        ev.rows(p, x, y, from, Math.min(batchSize, n - from));
+      }
+      return ev.result();
     }
-    return withSharedMetrics(() -> Evaluation.run(p, x, y, n, batchSize, metrics, losses.size()));
+  }
+
+  /**
+   * One evaluation's own state (Keras's {@code evaluate}, fed batch by batch by a loop over a
+   * dataset too): metrics of its own ({@link Metric#copy()}; the shared ones, one evaluation at a
+   * time, when a metric cannot be copied), loss sums and buffers, so evaluations may run from
+   * several threads at once and beside {@code fit}. Close it when done.
+   */
+  public Evaluator evaluator() {
+    List<List<Metric>> own = Evaluation.copies(metrics);
+    return own != null ? new Evaluator(own, false) : new Evaluator(metrics, true);
+  }
+
+  /** See {@link #evaluator()}. */
+  public final class Evaluator implements AutoCloseable {
+    private final List<List<Metric>> ms;
+    private final boolean shared;
+    private final KeptSteps kept = new KeptSteps();
+    private final double[] lossSums = new double[1 + losses.size()];
+    private int count;
+
+    private Evaluator(List<List<Metric>> ms, boolean shared) {
+      this.ms = ms;
+      this.shared = shared;
+      if (shared) {
+        sharedMetrics.lock();
+      }
+      for (List<Metric> list : ms) {
+        list.forEach(Metric::reset);
+      }
+    }
+
+    /** Evaluates all of {@code x} as one batch; returns its size. */
+    public int batch(List<Tensor> x, List<Tensor> y) {
+      int n = checks.check(x, y);
+      rows(lookup(x, y), x, y, 0, n);
+      return n;
+    }
+
+    void rows(Programs p, List<Tensor> x, List<Tensor> y, int from, int b) {
+      Evaluation.batch(p, x, y, from, b, ms, kept, lossSums, losses.size());
+      count += b;
+    }
+
+    /** {@code [loss, loss of each output (when several), metric...]} so far. */
+    public double[] result() {
+      return Evaluation.values(lossSums, count, ms, losses.size());
+    }
+
+    @Override
+    public void close() {
+      if (shared) {
+        sharedMetrics.unlock();
+      }
+    }
+  }
+
+  /** The length of the loss sums {@link #fitBatch} works with. */
+  public int lossCount() {
+    return 1 + losses.size();
   }
 
   /** The values of {@link #logs}, in the same order, without building the map. */
@@ -451,7 +519,8 @@ public final class Trainer {
     return v;
   }
 
-  private void resetMetrics() {
+  /** Resets every metric (at the start of an epoch or an evaluation). */
+  public void resetMetrics() {
     for (int k = 0; k < metrics.size(); k++) {
       List<Metric> ms = metrics.get(k);
       for (int j = 0; j < ms.size(); j++) {
@@ -461,7 +530,7 @@ public final class Trainer {
   }
 
   /** The logs from loss sums over {@code count} samples: total, per output, then metrics. */
-  private Map<String, Double> logs(double[] lossSums, int count) {
+  public Map<String, Double> logs(double[] lossSums, int count) {
     Map<String, Double> logs = new LinkedHashMap<>();
     logs.put("loss", lossSums[0] / count);
     for (int k = 0; k < losses.size() && losses.size() > 1; k++) {
