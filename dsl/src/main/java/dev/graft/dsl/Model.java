@@ -457,8 +457,15 @@ public class Model extends Layer {
    * do.
    */
   public History fit(dev.graft.dsl.data.Dataset<?> data, FitOptions options) {
-    return dev.graft.dsl.internal.DatasetLoop.fit(
-        this, trainer(), data, options, this::ensureTraced);
+    Trainer t = trainer();
+    return ExclusiveCall.call(
+        this,
+        "fit",
+        () ->
+            t.withSharedMetrics(
+                () ->
+                    dev.graft.dsl.internal.DatasetLoop.fit(
+                        this, t, data, options, this::ensureTraced)));
   }
 
   /** Trains on a dataset of batches for {@code epochs} epochs. */

@@ -204,7 +204,7 @@ public final class Trainer {
   }
 
   /** Runs a call that updates the metrics, one at a time when they cannot be copied. */
-  private <T> T withSharedMetrics(java.util.function.Supplier<T> call) {
+  public <T> T withSharedMetrics(java.util.function.Supplier<T> call) {
     if (metricsCopy) {
       return call.get();
     }
