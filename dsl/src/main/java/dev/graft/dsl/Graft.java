@@ -821,4 +821,73 @@ public final class Graft {
   public static AdditiveAttention additiveAttention() {
     return new AdditiveAttention();
   }
+
+  // ---- inputs of other dtypes and preprocessing layers ----
+
+  /**
+   * Keras's {@code Input(shape=dims, dtype="string")}: a model input fed Java strings, read by a
+   * preprocessing layer such as {@code TextVectorization}. {@code stringInput()} (Keras's {@code
+   * shape=()}) takes one string per sample, {@code stringInput(1)} too, as a column.
+   *
+   * <pre>{@code
+   * jshell> var text = stringInput(1);
+   * jshell> var vectorizer = textVectorization().outputSequenceLength(8);
+   * jshell> vectorizer.adapt(List.of("a small example", "another example"));
+   * jshell> var m = model(text, dense(1).on(embedding(100, 4).on(vectorizer.on(text))));
+   * jshell> m.predict("a new example").shape()
+   * $5 ==> (1, 8, 1)
+   * }</pre>
+   */
+  public static SymbolicTensor stringInput(int... dims) {
+    return new InputLayer(Shape.batched(dims), null, "string").output();
+  }
+
+  /** A named model input fed strings (Keras's {@code Input(shape, dtype="string", name=...)}). */
+  public static SymbolicTensor stringInput(String name, int... dims) {
+    return new InputLayer(Shape.batched(dims), name, "string").output();
+  }
+
+  /**
+   * Keras's {@code Input(shape=dims, dtype=dtype, name=name)}: {@code dtype} is {@code "float32"},
+   * {@code "int32"}, {@code "int64"} (fed as float tensors holding whole numbers) or {@code
+   * "string"}; {@code name} may be {@code null}.
+   */
+  public static SymbolicTensor input(String name, String dtype, int... dims) {
+    return new InputLayer(Shape.batched(dims), name, dtype).output();
+  }
+
+  /**
+   * Keras's {@code TextVectorization()}: lower case, strip punctuation, split on whitespace, output
+   * token indices (0 padding, 1 {@code "[UNK]"}); learn the vocabulary with {@code adapt}.
+   */
+  public static dev.graft.layers.TextVectorization textVectorization() {
+    return new dev.graft.layers.TextVectorization();
+  }
+
+  /**
+   * Keras's {@code TextVectorization(max_tokens=maxTokens, output_sequence_length=length)}: token
+   * indices padded or truncated to {@code length}, from a vocabulary of at most {@code maxTokens}
+   * entries (padding and OOV included).
+   */
+  public static dev.graft.layers.TextVectorization textVectorization(
+      int maxTokens, int outputSequenceLength) {
+    return new dev.graft.layers.TextVectorization()
+        .maxTokens(maxTokens)
+        .outputSequenceLength(outputSequenceLength);
+  }
+
+  /** Keras's {@code StringLookup()}: strings to indices, 0 for {@code "[UNK]"}. */
+  public static dev.graft.layers.StringLookup stringLookup() {
+    return new dev.graft.layers.StringLookup();
+  }
+
+  /**
+   * Keras's {@code StringLookup(max_tokens, num_oov_indices, mask_token, oov_token, output_mode)};
+   * {@code maxTokens} and {@code maskToken} may be {@code null}.
+   */
+  public static dev.graft.layers.StringLookup stringLookup(
+      Integer maxTokens, int numOovIndices, String maskToken, String oovToken, String outputMode) {
+    return new dev.graft.layers.StringLookup(
+        maxTokens, numOovIndices, maskToken, oovToken, outputMode, false);
+  }
 }

@@ -196,7 +196,7 @@ public final class Trainer {
       y = rows(y, 0, n - nVal);
       n -= nVal;
     } else if (vx != null) {
-      int nv = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), vx);
+      int nv = DataChecks.inputs(model.name(), model.inputNames(), model.feedShapes(), vx);
       DataChecks.targets(nv, checks.outputShapes(), losses, vy);
     }
     Tensor weights = SampleWeights.of(o, y.get(0), n);

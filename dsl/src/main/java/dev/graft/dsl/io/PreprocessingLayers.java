@@ -1,0 +1,129 @@
+package dev.graft.dsl.io;
+
+import dev.graft.dsl.Layer;
+import dev.graft.layers.StringLookup;
+import dev.graft.layers.TextVectorization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Deserializers of Keras's preprocessing layers ({@code TextVectorization}, {@code StringLookup},
+ * ...), registered in {@link KerasLayers}. A vocabulary given in the config ({@code vocabulary}) is
+ * set at once; an adapted one comes from the archive's assets when the model is loaded. Settings
+ * Graft does not run (sparse or ragged outputs, custom standardize/split callables, inverted
+ * lookups) are refused.
+ */
+final class PreprocessingLayers {
+  private PreprocessingLayers() {}
+
+  static void register() {
+    KerasLayers.register("TextVectorization", PreprocessingLayers::textVectorization);
+    KerasLayers.register("StringLookup", PreprocessingLayers::stringLookup);
+  }
+
+  /**
+   * An InputLayer's {@code dtype} (a name, or a dtype policy object holding one): {@code string},
+   * {@code int32} and {@code int64} are kept; other numeric dtypes are fed as float32, as before.
+   */
+  static String dtype(Cfg c) {
+    Object d = c.get("dtype");
+    if (d instanceof Map<?, ?> m && m.get("config") instanceof Map<?, ?> inner) {
+      d = inner.get("name");
+    }
+    String name = d == null ? "float32" : d.toString();
+    return List.of("string", "int32", "int64").contains(name) ? name : "float32";
+  }
+
+  private static Layer textVectorization(Cfg c) {
+    common(c);
+    TextVectorization t = new TextVectorization();
+    if (c.get("max_tokens") != null) {
+      t.maxTokens(c.integer("max_tokens"));
+    }
+    Object standardize = c.get("standardize");
+    KerasLayers.require(
+        c, standardize == null || standardize instanceof String, "standardize", standardize);
+    t.standardize((String) standardize);
+    Object split = c.get("split");
+    KerasLayers.require(c, split == null || split instanceof String, "split", split);
+    t.split((String) split);
+    Object ngrams = c.get("ngrams");
+    if (ngrams instanceof Number n) {
+      t.ngrams(n.intValue());
+    } else if (ngrams != null) {
+      t.ngramWidths(c.ints("ngrams", -1));
+    }
+    t.outputMode(c.str("output_mode", "int"));
+    if (c.get("output_sequence_length") != null) {
+      t.outputSequenceLength(c.integer("output_sequence_length"));
+    }
+    t.padToMaxTokens(c.bool("pad_to_max_tokens", false));
+    List<String> vocabulary = strings(c, "vocabulary");
+    if (vocabulary != null) {
+      t.vocabulary(vocabulary, floats(c, "idf_weights"));
+    } else if (c.get("vocabulary_size") != null) {
+      t.vocabularySize(c.integer("vocabulary_size"));
+    }
+    return t;
+  }
+
+  private static Layer stringLookup(Cfg c) {
+    common(c);
+    KerasLayers.require(c, !c.bool("invert", false), "invert", true);
+    Object salt = c.get("salt");
+    KerasLayers.require(c, salt == null, "salt", salt);
+    StringLookup l =
+        new StringLookup(
+            c.get("max_tokens") == null ? null : c.integer("max_tokens"),
+            c.integer("num_oov_indices", 1),
+            c.get("mask_token") == null ? null : c.str("mask_token"),
+            c.get("oov_token") == null ? null : c.str("oov_token"),
+            c.str("output_mode", "int"),
+            c.bool("pad_to_max_tokens", false));
+    List<String> vocabulary = strings(c, "vocabulary");
+    if (vocabulary != null) {
+      l.vocabulary(vocabulary, floats(c, "idf_weights"));
+    } else if (c.get("vocabulary_size") != null) {
+      l.vocabularySize(c.integer("vocabulary_size"));
+    }
+    return l;
+  }
+
+  /** Settings shared by the lookups: no sparse or ragged tensors, UTF-8 only. */
+  static void common(Cfg c) {
+    KerasLayers.require(c, !c.bool("sparse", false), "sparse", true);
+    KerasLayers.require(c, !c.bool("ragged", false), "ragged", true);
+    String encoding = c.str("encoding", "utf-8");
+    KerasLayers.require(
+        c,
+        encoding.equalsIgnoreCase("utf-8") || encoding.equalsIgnoreCase("utf8"),
+        "encoding",
+        encoding);
+  }
+
+  private static List<String> strings(Cfg c, String key) {
+    Object v = c.get(key);
+    if (v == null) {
+      return null;
+    }
+    KerasLayers.require(c, v instanceof List<?>, key, "a vocabulary file path " + v);
+    List<String> out = new ArrayList<>();
+    for (Object o : (List<?>) v) {
+      out.add(String.valueOf(o));
+    }
+    return out;
+  }
+
+  private static float[] floats(Cfg c, String key) {
+    if (c.get(key) == null) {
+      return null;
+    }
+    double[] d = c.nums(key);
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) d[i];
+    }
+    return f;
+  }
+}
