@@ -890,4 +890,20 @@ public final class Graft {
     return new dev.graft.layers.StringLookup(
         maxTokens, numOovIndices, maskToken, oovToken, outputMode, false);
   }
+
+  /**
+   * Keras's {@code Normalization()}: {@code (x - mean) / sqrt(variance)} per feature of the last
+   * axis, the statistics learned with {@code adapt(data)} and saved as weights.
+   */
+  public static dev.graft.layers.Normalization normalization() {
+    return new dev.graft.layers.Normalization(-1);
+  }
+
+  /**
+   * Keras's {@code Normalization(axis=axes)}: statistics per position of these axes; {@code new
+   * int[0]} is Keras's {@code axis=None} (one mean and variance for everything).
+   */
+  public static dev.graft.layers.Normalization normalization(int... axes) {
+    return new dev.graft.layers.Normalization(axes);
+  }
 }

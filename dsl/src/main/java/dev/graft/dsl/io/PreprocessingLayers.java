@@ -1,6 +1,7 @@
 package dev.graft.dsl.io;
 
 import dev.graft.dsl.Layer;
+import dev.graft.layers.Normalization;
 import dev.graft.layers.StringLookup;
 import dev.graft.layers.TextVectorization;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ final class PreprocessingLayers {
   static void register() {
     KerasLayers.register("TextVectorization", PreprocessingLayers::textVectorization);
     KerasLayers.register("StringLookup", PreprocessingLayers::stringLookup);
+    KerasLayers.register("Normalization", PreprocessingLayers::normalization);
   }
 
   /**
@@ -88,6 +90,42 @@ final class PreprocessingLayers {
       l.vocabularySize(c.integer("vocabulary_size"));
     }
     return l;
+  }
+
+  private static Layer normalization(Cfg c) {
+    Object axis = c.get("axis");
+    int[] axes = axis == null ? new int[0] : c.ints("axis", 1);
+    Normalization n = new Normalization(axes).invert(c.bool("invert", false));
+    Object mean = c.get("mean");
+    Object variance = c.get("variance");
+    KerasLayers.require(c, (mean == null) == (variance == null), "mean", mean);
+    if (mean != null) {
+      n.meanAndVariance(flat(c, "mean"), flat(c, "variance"));
+    }
+    return n;
+  }
+
+  /** A number or a (nested) list of numbers, flattened. */
+  private static float[] flat(Cfg c, String key) {
+    List<Float> out = new ArrayList<>();
+    flatten(c, key, c.get(key), out);
+    float[] f = new float[out.size()];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = out.get(i);
+    }
+    return f;
+  }
+
+  private static void flatten(Cfg c, String key, Object v, List<Float> out) {
+    if (v instanceof Number n) {
+      out.add(n.floatValue());
+    } else if (v instanceof List<?> l) {
+      for (Object o : l) {
+        flatten(c, key, o, out);
+      }
+    } else {
+      KerasLayers.require(c, false, key, v);
+    }
   }
 
   /** Settings shared by the lookups: no sparse or ragged tensors, UTF-8 only. */
