@@ -906,4 +906,37 @@ public final class Graft {
   public static dev.graft.layers.Normalization normalization(int... axes) {
     return new dev.graft.layers.Normalization(axes);
   }
+
+  /** Keras's {@code IntegerLookup()}: whole numbers to indices, 0 for the OOV value. */
+  public static dev.graft.layers.IntegerLookup integerLookup() {
+    return new dev.graft.layers.IntegerLookup();
+  }
+
+  /**
+   * Keras's {@code CategoryEncoding(num_tokens, output_mode)}: indices as {@code "one_hot"}, {@code
+   * "multi_hot"} or {@code "count"} rows.
+   */
+  public static dev.graft.layers.CategoryEncoding categoryEncoding(
+      int numTokens, String outputMode) {
+    return new dev.graft.layers.CategoryEncoding(numTokens, outputMode);
+  }
+
+  /** Keras's {@code Hashing(num_bins)}: strings or whole numbers to FarmHash bins. */
+  public static dev.graft.layers.Hashing hashing(int numBins) {
+    return new dev.graft.layers.Hashing(numBins, "int");
+  }
+
+  /** Keras's {@code Discretization(bin_boundaries=boundaries)}: values to bucket indices. */
+  public static dev.graft.layers.Discretization discretization(double... binBoundaries) {
+    float[] b = new float[binBoundaries.length];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (float) binBoundaries[i];
+    }
+    return new dev.graft.layers.Discretization(b, null, 0.01, "int");
+  }
+
+  /** Keras's {@code Discretization(num_bins=numBins)}: boundaries learned with {@code adapt}. */
+  public static dev.graft.layers.Discretization discretizationBins(int numBins) {
+    return new dev.graft.layers.Discretization(null, numBins, 0.01, "int");
+  }
 }

@@ -446,70 +446,20 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
     return frozenVocabSize;
   }
 
-  /**
-   * The output shape for indices of shape {@code in}: the same in {@code int} mode; {@code one_hot}
-   * appends the depth (replacing a last axis of 1); the others replace the last axis by the depth
-   * (a rank-1 input holds one token per sample).
-   */
+  /** The output shape for indices of shape {@code in} (see {@link Categorical#shape}). */
   protected final Shape encodedShape(Shape in) {
-    if (outputMode.equals("int")) {
-      return in;
-    }
-    int d = depth();
-    if (outputMode.equals("one_hot")) {
-      return in.rank() > 1 && in.dim(-1) == 1 ? in.withDim(in.rank() - 1, d) : in.append(d);
-    }
-    return in.rank() == 1 ? in.append(d) : in.withDim(in.rank() - 1, d);
+    return Categorical.shape(in, outputMode, outputMode.equals("int") ? 0 : depth());
   }
 
   /** Encodes the looked-up indices of an input of shape {@code in} per the output mode. */
   protected final Tensor encodeIndices(int[] ids, Shape in) {
-    if (outputMode.equals("int")) {
-      float[] out = new float[ids.length];
-      for (int i = 0; i < ids.length; i++) {
-        out[i] = ids[i];
-      }
-      return Tensor.wrap(out, in.toArray());
-    }
-    Shape outShape = encodedShape(in);
-    int d = outShape.dim(-1);
-    int rows = outShape.size() / d;
-    int per = ids.length / Math.max(rows, 1);
-    int[][] bags = new int[rows][];
-    for (int r = 0; r < rows; r++) {
-      bags[r] = java.util.Arrays.copyOfRange(ids, r * per, (r + 1) * per);
-    }
-    return Tensor.wrap(bag(bags, d), outShape.toArray());
+    return Categorical.encode(
+        ids, in, outputMode, outputMode.equals("int") ? 0 : depth(), idfWeights);
   }
 
-  /** {@code multi_hot}, {@code count}, {@code tf_idf} or {@code one_hot} rows of index lists. */
+  /** {@code multi_hot}, {@code count} or {@code tf_idf} rows of index lists. */
   protected final Tensor encodeRows(int[][] rows) {
-    int d = depth();
-    return Tensor.wrap(bag(rows, d), rows.length, d);
-  }
-
-  private float[] bag(int[][] rows, int d) {
-    float[] out = new float[rows.length * d];
-    for (int r = 0; r < rows.length; r++) {
-      for (int id : rows[r]) {
-        if (id < 0 || id >= d) {
-          continue; // a mask token, or (as tf.math.bincount) an index past the depth
-        }
-        int at = r * d + id;
-        switch (outputMode) {
-          case "multi_hot", "one_hot" -> out[at] = 1;
-          default -> out[at] += 1;
-        }
-      }
-    }
-    if (outputMode.equals("tf_idf")) {
-      for (int r = 0; r < rows.length; r++) {
-        for (int j = 0; j < d; j++) {
-          out[r * d + j] *= j < idfWeights.length ? idfWeights[j] : 0;
-        }
-      }
-    }
-    return out;
+    return Categorical.rows(rows, outputMode, depth(), idfWeights);
   }
 
   // ---- layer ----

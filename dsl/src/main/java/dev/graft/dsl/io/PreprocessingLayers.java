@@ -1,6 +1,10 @@
 package dev.graft.dsl.io;
 
 import dev.graft.dsl.Layer;
+import dev.graft.layers.CategoryEncoding;
+import dev.graft.layers.Discretization;
+import dev.graft.layers.Hashing;
+import dev.graft.layers.IntegerLookup;
 import dev.graft.layers.Normalization;
 import dev.graft.layers.StringLookup;
 import dev.graft.layers.TextVectorization;
@@ -22,6 +26,15 @@ final class PreprocessingLayers {
     KerasLayers.register("TextVectorization", PreprocessingLayers::textVectorization);
     KerasLayers.register("StringLookup", PreprocessingLayers::stringLookup);
     KerasLayers.register("Normalization", PreprocessingLayers::normalization);
+    KerasLayers.register("IntegerLookup", PreprocessingLayers::integerLookup);
+    KerasLayers.register(
+        "CategoryEncoding",
+        c -> {
+          KerasLayers.require(c, !c.bool("sparse", false), "sparse", true);
+          return new CategoryEncoding(c.integer("num_tokens"), c.str("output_mode", "multi_hot"));
+        });
+    KerasLayers.register("Hashing", PreprocessingLayers::hashing);
+    KerasLayers.register("Discretization", PreprocessingLayers::discretization);
   }
 
   /**
@@ -90,6 +103,60 @@ final class PreprocessingLayers {
       l.vocabularySize(c.integer("vocabulary_size"));
     }
     return l;
+  }
+
+  private static Layer integerLookup(Cfg c) {
+    common(c);
+    KerasLayers.require(c, !c.bool("invert", false), "invert", true);
+    String method = c.str("oov_method", "floormod");
+    KerasLayers.require(c, method.equals("floormod"), "oov_method", method);
+    String dtype = c.str("vocabulary_dtype", "int64");
+    KerasLayers.require(c, dtype.equals("int64"), "vocabulary_dtype", dtype);
+    IntegerLookup l =
+        new IntegerLookup(
+            c.get("max_tokens") == null ? null : c.integer("max_tokens"),
+            c.integer("num_oov_indices", 1),
+            c.get("mask_token") == null ? null : (long) c.num("mask_token", 0),
+            c.get("oov_token") == null ? null : (long) c.num("oov_token", -1),
+            c.str("output_mode", "int"),
+            c.bool("pad_to_max_tokens", false));
+    KerasLayers.require(c, c.get("idf_weights") == null, "idf_weights", c.get("idf_weights"));
+    if (c.get("vocabulary") != null) {
+      List<Long> v = new ArrayList<>();
+      for (double d : c.nums("vocabulary")) {
+        v.add((long) d);
+      }
+      l.vocabulary(v);
+    } else if (c.get("vocabulary_size") != null) {
+      l.vocabularySize(c.integer("vocabulary_size"));
+    }
+    return l;
+  }
+
+  private static Layer hashing(Cfg c) {
+    KerasLayers.require(c, !c.bool("sparse", false), "sparse", true);
+    KerasLayers.require(c, c.get("salt") == null, "salt", c.get("salt"));
+    Hashing h = new Hashing(c.integer("num_bins"), c.str("output_mode", "int"));
+    Object mask = c.get("mask_value");
+    if (mask instanceof Number n) {
+      h.maskValue(Long.toString(n.longValue()));
+    } else if (mask != null) {
+      h.maskValue(mask.toString());
+    }
+    return h;
+  }
+
+  private static Layer discretization(Cfg c) {
+    KerasLayers.require(c, !c.bool("sparse", false), "sparse", true);
+    float[] bounds = floats(c, "bin_boundaries");
+    Integer bins = c.get("num_bins") == null ? null : c.integer("num_bins");
+    String mode = c.str("output_mode", "int");
+    double eps = c.num("epsilon", 0.01);
+    if (bins != null) {
+      Discretization d = new Discretization(null, bins, eps, mode);
+      return bounds == null ? d : d.adaptedBoundaries(bounds);
+    }
+    return new Discretization(bounds, null, eps, mode);
   }
 
   private static Layer normalization(Cfg c) {
