@@ -309,14 +309,21 @@ public class Model extends Layer {
       env.put(ins.get(i), inputs.get(i));
       maskEnv.put(ins.get(i), masks.get(i));
     }
+    Set<LayerCall> fed = Feeds.passThrough(this);
     for (LayerCall c : graph().order()) {
+      if (fed.contains(c)) { // preprocessing ran on the data: the placeholder holds its output
+        env.put(c.outputs().get(0), env.get(c.inputs().get(0)));
+        continue;
+      }
       List<Node> args = new ArrayList<>();
       List<Node> argMasks = new ArrayList<>();
       for (SymbolicTensor t : c.inputs()) {
         args.add(env.get(t));
         argMasks.add(maskEnv.get(t));
       }
-      checkConcrete(c, args);
+      if (!(c.layer() instanceof Model) || !Feeds.any((Model) c.layer())) {
+        checkConcrete(c, args);
+      }
       Emitted outs =
           c.mode() == TrainingMode.FOLLOW_PLAN
               ? c.layer().callMasked(ctx, args, argMasks)
@@ -442,7 +449,8 @@ public class Model extends Layer {
   /** Trains a model with several inputs and outputs. */
   public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
     ensureTraced(x);
-    return ExclusiveCall.call(this, "fit", () -> trainer().fit(x, y, options));
+    List<Tensor> fed = Feeds.encode(this, x);
+    return ExclusiveCall.call(this, "fit", () -> trainer().fit(fed, y, options));
   }
 
   /** Trains a model whose inputs are given by name. */
@@ -505,6 +513,7 @@ public class Model extends Layer {
   /** The loss (and metrics) of a model with several inputs and outputs. */
   public double[] evaluate(List<Tensor> x, List<Tensor> y) {
     ensureTraced(x);
+    x = Feeds.encode(this, x);
     return trainer().evaluate(x, y, 32);
   }
 
@@ -531,6 +540,7 @@ public class Model extends Layer {
   /** Predictions of every output, in batches of {@code batchSize}. */
   public List<Tensor> predict(List<Tensor> x, int batchSize) {
     ensureTraced(x);
+    x = Feeds.encode(this, x);
     return predictor().predict(x, batchSize);
   }
 
@@ -552,10 +562,61 @@ public class Model extends Layer {
     return predict(byName(x));
   }
 
+  /**
+   * Predictions (first output) for raw inputs, one per model input: strings ({@code String[]} with
+   * one string per sample, or {@code String[][]}) for inputs read by preprocessing layers such as
+   * {@code TextVectorization}, tensors for the others. Keras's {@code model.predict([texts,
+   * features])}.
+   */
+  public Tensor predict(Object... inputs) {
+    return predictor().predict(encodeInputs(inputs), 32).get(0);
+  }
+
+  /** Predictions (first output) of a model whose one input takes strings. */
+  public Tensor predict(String... texts) {
+    return predict(new Object[] {texts});
+  }
+
+  /**
+   * Trains on raw inputs (strings or tensors, one per model input; see {@link
+   * #predict(Object...)}).
+   */
+  public History fit(Object[] x, Tensor y, FitOptions options) {
+    return trainer().fit(encodeInputs(x), List.of(y), options);
+  }
+
+  /** Trains a model whose one input takes strings. */
+  public History fit(String[] x, Tensor y, FitOptions options) {
+    return fit(new Object[] {x}, y, options);
+  }
+
+  /** The loss and metrics on raw inputs (strings or tensors, one per model input). */
+  public double[] evaluate(Object[] x, Tensor y) {
+    return trainer().evaluate(encodeInputs(x), List.of(y), 32);
+  }
+
+  /**
+   * The tensors the model's compiled plans are fed for raw inputs (one per model input): strings or
+   * tensors run through the preprocessing layers that read each input. For {@code validationData}
+   * and datasets of raw batches.
+   */
+  public List<Tensor> encodeInputs(Object... x) {
+    return Feeds.encode(this, java.util.Arrays.asList(x));
+  }
+
+  /**
+   * The shapes (batch {@code None}) of the tensors the compiled plans are fed: each input's shape,
+   * or, for an input read by preprocessing layers, their output's.
+   */
+  public List<Shape> feedShapes() {
+    return Feeds.shapes(this);
+  }
+
   /** One training step on one batch; returns {@code [loss, metric...]}. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
     ensureTraced(x);
-    return ExclusiveCall.call(this, "trainOnBatch", () -> trainer().trainOnBatch(x, y));
+    List<Tensor> fed = Feeds.encode(this, x);
+    return ExclusiveCall.call(this, "trainOnBatch", () -> trainer().trainOnBatch(fed, y));
   }
 
   /** One training step on one batch of a single-input, single-output model. */
@@ -581,7 +642,8 @@ public class Model extends Layer {
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
     ensureTraced(x);
-    return ExclusiveCall.call(this, "gradients", () -> trainer().gradients(x, y, training));
+    List<Tensor> fed = Feeds.encode(this, x);
+    return ExclusiveCall.call(this, "gradients", () -> trainer().gradients(fed, y, training));
   }
 
   /** The gradients of the loss for a single-input, single-output model (see above). */

@@ -33,7 +33,7 @@ public final class Predictor {
   public Predictor(Model model) {
     this.model = model;
     inputNames = model.inputNames();
-    inputShapes = model.inputShapes();
+    inputShapes = model.feedShapes();
     List<Shape> samples = new ArrayList<>();
     for (Shape s : inputShapes) {
       samples.add(s.withBatch(1));

@@ -237,7 +237,7 @@ public final class Trainer {
       y = rows(y, 0, n - nVal);
       n -= nVal;
     } else if (vx != null) {
-      int nv = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), vx);
+      int nv = DataChecks.inputs(model.name(), model.inputNames(), model.feedShapes(), vx);
       DataChecks.nonEmpty("fit", "validationData", nv, vx);
       DataChecks.targets(nv, checks.outputShapes(), losses, vy);
     }

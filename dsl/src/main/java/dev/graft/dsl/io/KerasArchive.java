@@ -43,6 +43,8 @@ final class KerasArchive {
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
     meta.put("producer", "graft");
     H5.Tree weights = KerasWeights.tree(m, true);
+    KerasAssetFiles.addVariables(m, weights);
+    Map<String, byte[]> assets = KerasAssetFiles.assets(m);
     AtomicFiles.write(
         file,
         tmp -> {
@@ -55,6 +57,9 @@ final class KerasArchive {
               entry(zip, "metadata.json", Json.write(meta).getBytes(StandardCharsets.UTF_8));
               entry(zip, "config.json", Json.write(config).getBytes(StandardCharsets.UTF_8));
               entry(zip, "model.weights.h5", Files.readAllBytes(h5));
+              for (Map.Entry<String, byte[]> a : assets.entrySet()) {
+                entry(zip, a.getKey(), a.getValue());
+              }
             }
           } finally {
             AtomicFiles.deleteQuietly(h5);
@@ -132,6 +137,7 @@ final class KerasArchive {
     Model m = reader.model(top);
     try (HdfFile h5 = HdfFile.fromBytes(entries.get("model.weights.h5"))) {
       KerasWeights.apply(KerasWeights.read(h5, m, reader.order::get));
+      KerasAssetFiles.load(m, reader.order::get, h5, entries);
       if (top.has("compile_config")) {
         CompileConfigs.apply(m, top.cfg("compile_config"));
         KerasWeights.readOptimizer(h5, m);
