@@ -4,6 +4,7 @@ import dev.graft.autograd.Node;
 import dev.graft.autograd.TrainingMode;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.optim.Optimizer;
+import dev.graft.dsl.internal.Arguments;
 import dev.graft.dsl.internal.FunctionalGraph;
 import dev.graft.dsl.internal.ModelInputs;
 import dev.graft.dsl.internal.Predictor;
@@ -62,7 +63,7 @@ public class Model extends Layer {
   /** Names this model (Keras's {@code name=}); returns this. */
   @Override
   public Model name(String newName) {
-    super.name(newName);
+    super.name(Arguments.notNull("name", "newName", newName));
     return this;
   }
 
@@ -90,7 +91,7 @@ public class Model extends Layer {
    */
   public Model build(Shape... sampleShapes) {
     List<Shape> shapes = new ArrayList<>();
-    for (Shape s : sampleShapes) {
+    for (Shape s : Arguments.all("build", "sampleShapes", sampleShapes)) {
       shapes.add(s.prepend(Shape.UNKNOWN));
     }
     ensureBuilt(shapes);
@@ -177,7 +178,7 @@ public class Model extends Layer {
    * @throws IllegalArgumentException naming the known layers if there is none
    */
   public Layer getLayer(String path) {
-    String[] parts = path.split("/", 2);
+    String[] parts = Arguments.notNull("getLayer", "path", path).split("/", 2);
     for (Layer l : layers()) {
       if (l.name().equals(parts[0])) {
         if (parts.length == 1) {
@@ -227,7 +228,7 @@ public class Model extends Layer {
   @Override
   public void setWeights(List<Tensor> values) {
     List<Variable> vs = weights();
-    if (values.size() != vs.size()) {
+    if (Arguments.elements("setWeights", "values", values).size() != vs.size()) {
       throw new IllegalArgumentException(
           "Model \"" + name() + "\" has " + vs.size() + " weights; got " + values.size());
     }
@@ -346,7 +347,12 @@ public class Model extends Layer {
 
   /** Configures training with an optimizer, a loss and metrics, each an object or Keras name. */
   public Model compile(Object optimizer, Object loss, Object... metrics) {
-    this.trainer = Trainer.compile(this, optimizer, List.of(loss), List.of(metrics));
+    this.trainer =
+        Trainer.compile(
+            this,
+            Arguments.notNull("compile", "optimizer", optimizer),
+            Arguments.one("compile", "loss", loss),
+            Arguments.all("compile", "metrics", metrics));
     return this;
   }
 
@@ -357,6 +363,9 @@ public class Model extends Layer {
    * {@code "dense_3_accuracy"}).
    */
   public Model compile(Object optimizer, List<?> losses, List<?> metrics) {
+    Arguments.notNull("compile", "optimizer", optimizer);
+    Arguments.elements("compile", "losses", losses);
+    Arguments.elements("compile", "metrics", metrics);
     this.trainer = Trainer.compile(this, optimizer, losses, metrics);
     return this;
   }
@@ -367,6 +376,10 @@ public class Model extends Layer {
    */
   public Model compile(
       Object optimizer, List<?> losses, List<? extends Number> lossWeights, List<?> metrics) {
+    Arguments.notNull("compile", "optimizer", optimizer);
+    Arguments.elements("compile", "losses", losses);
+    Arguments.notNull("compile", "lossWeights", lossWeights);
+    Arguments.elements("compile", "metrics", metrics);
     Trainer t = Trainer.compile(this, optimizer, losses, metrics);
     List<Float> w = new ArrayList<>();
     for (Number x : lossWeights) {
@@ -401,47 +414,55 @@ public class Model extends Layer {
 
   /** Trains for {@code epochs} epochs with batch size 32. */
   public History fit(Tensor x, Tensor y, int epochs) {
-    return fit(List.of(x), List.of(y), FitOptions.epochs(epochs));
+    return fit(
+        Arguments.one("fit", "x", x), Arguments.one("fit", "y", y), FitOptions.epochs(epochs));
   }
 
   /** Trains a multi-input model for {@code epochs} epochs. */
   public History fit(List<Tensor> x, Tensor y, int epochs) {
-    return fit(x, List.of(y), FitOptions.epochs(epochs));
+    return fit(x, Arguments.one("fit", "y", y), FitOptions.epochs(epochs));
   }
 
   /** Trains with options ({@code epochs(5).batchSize(64).validationSplit(0.2)}). */
   public History fit(Tensor x, Tensor y, FitOptions options) {
-    return fit(List.of(x), List.of(y), options);
+    return fit(Arguments.one("fit", "x", x), Arguments.one("fit", "y", y), options);
   }
 
   /** Trains a multi-input model with options. */
   public History fit(List<Tensor> x, Tensor y, FitOptions options) {
-    return fit(x, List.of(y), options);
+    return fit(x, Arguments.one("fit", "y", y), options);
   }
 
   /** Trains a model with several inputs and outputs. */
   public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
+    Arguments.elements("fit", "x", x);
+    Arguments.elements("fit", "y", y);
+    Arguments.notNull("fit", "options", options);
     ensureTraced(x);
     return trainer().fit(x, y, options);
   }
 
   /** Trains a model whose inputs are given by name. */
   public History fit(Map<String, Tensor> x, Tensor y, FitOptions options) {
-    return fit(byName(x), List.of(y), options);
+    Arguments.notNull("fit", "options", options);
+    List<Tensor> targets = Arguments.one("fit", "y", y);
+    return fit(byName("fit", x), targets, options);
   }
 
   /** The loss (and metrics) on data; returns {@code [loss, metric...]}. */
   public double[] evaluate(Tensor x, Tensor y) {
-    return evaluate(List.of(x), List.of(y));
+    return evaluate(Arguments.one("evaluate", "x", x), Arguments.one("evaluate", "y", y));
   }
 
   /** The loss (and metrics) of a multi-input model. */
   public double[] evaluate(List<Tensor> x, Tensor y) {
-    return evaluate(x, List.of(y));
+    return evaluate(x, Arguments.one("evaluate", "y", y));
   }
 
   /** The loss (and metrics) of a model with several inputs and outputs. */
   public double[] evaluate(List<Tensor> x, List<Tensor> y) {
+    Arguments.elements("evaluate", "x", x);
+    Arguments.elements("evaluate", "y", y);
     ensureTraced(x);
     return trainer().evaluate(x, y, 32);
   }
@@ -453,12 +474,12 @@ public class Model extends Layer {
 
   /** Predictions for {@code x}, in batches of 32. */
   public Tensor predict(Tensor x) {
-    return predict(List.of(x)).get(0);
+    return predict(Arguments.one("predict", "x", x)).get(0);
   }
 
   /** Predictions of a multi-input model (first output). */
   public Tensor predict(Tensor... x) {
-    return predict(List.of(x)).get(0);
+    return predict(Arguments.all("predict", "x", x)).get(0);
   }
 
   /** Predictions of every output. Safe to call from several threads at once. */
@@ -468,6 +489,7 @@ public class Model extends Layer {
 
   /** Predictions of every output, in batches of {@code batchSize}. */
   public List<Tensor> predict(List<Tensor> x, int batchSize) {
+    Arguments.elements("predict", "x", x);
     ensureTraced(x);
     return predictor().predict(x, batchSize);
   }
@@ -487,18 +509,21 @@ public class Model extends Layer {
 
   /** Predictions of a model whose inputs are given by name. */
   public List<Tensor> predict(Map<String, Tensor> x) {
-    return predict(byName(x));
+    return predict(byName("predict", x));
   }
 
   /** One training step on one batch; returns {@code [loss, metric...]}. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
+    Arguments.elements("trainOnBatch", "x", x);
+    Arguments.elements("trainOnBatch", "y", y);
     ensureTraced(x);
     return trainer().trainOnBatch(x, y);
   }
 
   /** One training step on one batch of a single-input, single-output model. */
   public double[] trainOnBatch(Tensor x, Tensor y) {
-    return trainOnBatch(List.of(x), List.of(y));
+    return trainOnBatch(
+        Arguments.one("trainOnBatch", "x", x), Arguments.one("trainOnBatch", "y", y));
   }
 
   /**
@@ -518,23 +543,27 @@ public class Model extends Layer {
    * keep it.
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
+    Arguments.elements("gradients", "x", x);
+    Arguments.elements("gradients", "y", y);
     ensureTraced(x);
     return trainer().gradients(x, y, training);
   }
 
   /** The gradients of the loss for a single-input, single-output model (see above). */
   public Map<String, Tensor> gradients(Tensor x, Tensor y) {
-    return gradients(List.of(x), List.of(y));
+    return gradients(Arguments.one("gradients", "x", x), Arguments.one("gradients", "y", y));
   }
 
   /** The gradients of the loss for a single-input, single-output model in a chosen mode. */
   public Map<String, Tensor> gradients(Tensor x, Tensor y, boolean training) {
-    return gradients(List.of(x), List.of(y), training);
+    return gradients(
+        Arguments.one("gradients", "x", x), Arguments.one("gradients", "y", y), training);
   }
 
   /** Predictions for one batch. */
   public List<Tensor> predictOnBatch(List<Tensor> x) {
-    return predict(x, x.get(0).shape().dim(0));
+    Arguments.elements("predictOnBatch", "x", x);
+    return predict(x, x.isEmpty() ? 1 : x.get(0).shape().dim(0));
   }
 
   private void ensureTraced(List<Tensor> x) {
@@ -547,8 +576,8 @@ public class Model extends Layer {
     }
   }
 
-  private List<Tensor> byName(Map<String, Tensor> x) {
-    return ModelInputs.byName(name(), inputNames(), x);
+  private List<Tensor> byName(String method, Map<String, Tensor> x) {
+    return ModelInputs.byName(name(), inputNames(), Arguments.notNull(method, "x", x));
   }
 
   // ---- saving ----
@@ -560,7 +589,7 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the file and the problem
    */
   public void save(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.save(this, file);
+    dev.graft.dsl.io.ModelIO.save(this, Arguments.notNull("save", "file", file));
   }
 
   /**
@@ -570,12 +599,12 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the file and what is wrong with it
    */
   public static Model load(java.nio.file.Path file) {
-    return dev.graft.dsl.io.ModelIO.load(file);
+    return dev.graft.dsl.io.ModelIO.load(Arguments.notNull("load", "file", file));
   }
 
   /** Saves the weights only ({@code .weights.h5}); works for subclassed models too. */
   public void saveWeights(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.saveWeights(this, file);
+    dev.graft.dsl.io.ModelIO.saveWeights(this, Arguments.notNull("saveWeights", "file", file));
   }
 
   /**
@@ -585,7 +614,7 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the missing or mis-shaped weight
    */
   public void loadWeights(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.loadWeights(this, file);
+    dev.graft.dsl.io.ModelIO.loadWeights(this, Arguments.notNull("loadWeights", "file", file));
   }
 
   // ---- summary ----
@@ -595,7 +624,8 @@ public class Model extends Layer {
    * (nested models as boxes around their layers, frozen parts dashed). Returns this.
    */
   public Model plot(String path) {
-    dev.graft.dsl.plot.ModelPlot.write(this, java.nio.file.Path.of(path));
+    dev.graft.dsl.plot.ModelPlot.write(
+        this, java.nio.file.Path.of(Arguments.notNull("plot", "path", path)));
     return this;
   }
 
