@@ -306,10 +306,16 @@ public class Model extends Layer {
         argMasks.add(maskEnv.get(t));
       }
       checkConcrete(c, args);
+      // Scoped by the layer's name, so errors about its nodes (a plan too big) can name it.
       Emitted outs =
-          c.mode() == TrainingMode.FOLLOW_PLAN
-              ? c.layer().callMasked(ctx, args, argMasks)
-              : ctx.graph().inMode(c.mode(), () -> c.layer().callMasked(ctx, args, argMasks));
+          ctx.graph()
+              .inScope(
+                  c.layer().name(),
+                  () ->
+                      c.mode() == TrainingMode.FOLLOW_PLAN
+                          ? c.layer().callMasked(ctx, args, argMasks)
+                          : ctx.graph()
+                              .inMode(c.mode(), () -> c.layer().callMasked(ctx, args, argMasks)));
       for (int j = 0; j < outs.outputs().size(); j++) {
         env.put(c.outputs().get(j), outs.outputs().get(j));
         maskEnv.put(c.outputs().get(j), outs.masks().get(j));
