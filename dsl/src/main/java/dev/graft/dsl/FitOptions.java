@@ -1,5 +1,6 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.internal.Arguments;
 import dev.graft.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,13 +82,14 @@ public final class FitOptions {
 
   /** Validates on this data after each epoch; returns this. */
   public FitOptions validationData(Tensor x, Tensor y) {
-    return validationData(List.of(x), List.of(y));
+    return validationData(
+        Arguments.one("validationData", "x", x), Arguments.one("validationData", "y", y));
   }
 
   /** Validates on this data (several inputs or outputs) after each epoch; returns this. */
   public FitOptions validationData(List<Tensor> x, List<Tensor> y) {
-    this.validationX = List.copyOf(x);
-    this.validationY = List.copyOf(y);
+    this.validationX = List.copyOf(Arguments.elements("validationData", "x", x));
+    this.validationY = List.copyOf(Arguments.elements("validationData", "y", y));
     return this;
   }
 
@@ -102,19 +104,19 @@ public final class FitOptions {
 
   /** Weights each sample's loss ({@code (N,)}); returns this. */
   public FitOptions sampleWeight(Tensor weights) {
-    this.sampleWeight = weights;
+    this.sampleWeight = Arguments.notNull("sampleWeight", "weights", weights);
     return this;
   }
 
   /** Weights each sample's loss by its class (integer labels); returns this. */
   public FitOptions classWeight(Map<Integer, Float> weights) {
-    this.classWeight = Map.copyOf(weights);
+    this.classWeight = Map.copyOf(Arguments.notNull("classWeight", "weights", weights));
     return this;
   }
 
   /** Adds callbacks; returns this. */
   public FitOptions callbacks(Callback... cbs) {
-    callbacks.addAll(List.of(cbs));
+    callbacks.addAll(Arguments.all("callbacks", "cbs", cbs));
     return this;
   }
 

@@ -4,6 +4,7 @@ import dev.graft.autograd.Node;
 import dev.graft.autograd.TrainingMode;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.optim.Optimizer;
+import dev.graft.dsl.internal.Arguments;
 import dev.graft.dsl.internal.ExclusiveCall;
 import dev.graft.dsl.internal.FunctionalGraph;
 import dev.graft.dsl.internal.ModelInputs;
@@ -64,7 +65,7 @@ public class Model extends Layer {
   /** Names this model (Keras's {@code name=}); returns this. */
   @Override
   public Model name(String newName) {
-    super.name(newName);
+    super.name(Arguments.notNull("name", "newName", newName));
     return this;
   }
 
@@ -92,7 +93,7 @@ public class Model extends Layer {
    */
   public Model build(Shape... sampleShapes) {
     List<Shape> shapes = new ArrayList<>();
-    for (Shape s : sampleShapes) {
+    for (Shape s : Arguments.all("build", "sampleShapes", sampleShapes)) {
       shapes.add(s.prepend(Shape.UNKNOWN));
     }
     ensureBuilt(shapes);
@@ -179,7 +180,7 @@ public class Model extends Layer {
    * @throws IllegalArgumentException naming the known layers if there is none
    */
   public Layer getLayer(String path) {
-    String[] parts = path.split("/", 2);
+    String[] parts = Arguments.notNull("getLayer", "path", path).split("/", 2);
     for (Layer l : layers()) {
       if (l.name().equals(parts[0])) {
         if (parts.length == 1) {
@@ -229,7 +230,7 @@ public class Model extends Layer {
   @Override
   public void setWeights(List<Tensor> values) {
     List<Variable> vs = weights();
-    if (values.size() != vs.size()) {
+    if (Arguments.elements("setWeights", "values", values).size() != vs.size()) {
       throw new IllegalArgumentException(
           "Model \"" + name() + "\" has " + vs.size() + " weights; got " + values.size());
     }
@@ -324,10 +325,16 @@ public class Model extends Layer {
       if (!(c.layer() instanceof Model) || !Feeds.any((Model) c.layer())) {
         checkConcrete(c, args);
       }
+      // Scoped by the layer's name, so errors about its nodes (a plan too big) can name it.
       Emitted outs =
-          c.mode() == TrainingMode.FOLLOW_PLAN
-              ? c.layer().callMasked(ctx, args, argMasks)
-              : ctx.graph().inMode(c.mode(), () -> c.layer().callMasked(ctx, args, argMasks));
+          ctx.graph()
+              .inScope(
+                  c.layer().name(),
+                  () ->
+                      c.mode() == TrainingMode.FOLLOW_PLAN
+                          ? c.layer().callMasked(ctx, args, argMasks)
+                          : ctx.graph()
+                              .inMode(c.mode(), () -> c.layer().callMasked(ctx, args, argMasks)));
       for (int j = 0; j < outs.outputs().size(); j++) {
         env.put(c.outputs().get(j), outs.outputs().get(j));
         maskEnv.put(c.outputs().get(j), outs.masks().get(j));
@@ -365,7 +372,12 @@ public class Model extends Layer {
 
   /** Configures training with an optimizer, a loss and metrics, each an object or Keras name. */
   public Model compile(Object optimizer, Object loss, Object... metrics) {
-    this.trainer = Trainer.compile(this, optimizer, List.of(loss), List.of(metrics));
+    this.trainer =
+        Trainer.compile(
+            this,
+            Arguments.notNull("compile", "optimizer", optimizer),
+            Arguments.one("compile", "loss", loss),
+            Arguments.all("compile", "metrics", metrics));
     return this;
   }
 
@@ -376,6 +388,9 @@ public class Model extends Layer {
    * {@code "dense_3_accuracy"}).
    */
   public Model compile(Object optimizer, List<?> losses, List<?> metrics) {
+    Arguments.notNull("compile", "optimizer", optimizer);
+    Arguments.elements("compile", "losses", losses);
+    Arguments.elements("compile", "metrics", metrics);
     this.trainer = Trainer.compile(this, optimizer, losses, metrics);
     return this;
   }
@@ -386,6 +401,10 @@ public class Model extends Layer {
    */
   public Model compile(
       Object optimizer, List<?> losses, List<? extends Number> lossWeights, List<?> metrics) {
+    Arguments.notNull("compile", "optimizer", optimizer);
+    Arguments.elements("compile", "losses", losses);
+    Arguments.notNull("compile", "lossWeights", lossWeights);
+    Arguments.elements("compile", "metrics", metrics);
     Trainer t = Trainer.compile(this, optimizer, losses, metrics);
     List<Float> w = new ArrayList<>();
     for (Number x : lossWeights) {
@@ -428,26 +447,30 @@ public class Model extends Layer {
 
   /** Trains for {@code epochs} epochs with batch size 32. */
   public History fit(Tensor x, Tensor y, int epochs) {
-    return fit(List.of(x), List.of(y), FitOptions.epochs(epochs));
+    return fit(
+        Arguments.one("fit", "x", x), Arguments.one("fit", "y", y), FitOptions.epochs(epochs));
   }
 
   /** Trains a multi-input model for {@code epochs} epochs. */
   public History fit(List<Tensor> x, Tensor y, int epochs) {
-    return fit(x, List.of(y), FitOptions.epochs(epochs));
+    return fit(x, Arguments.one("fit", "y", y), FitOptions.epochs(epochs));
   }
 
   /** Trains with options ({@code epochs(5).batchSize(64).validationSplit(0.2)}). */
   public History fit(Tensor x, Tensor y, FitOptions options) {
-    return fit(List.of(x), List.of(y), options);
+    return fit(Arguments.one("fit", "x", x), Arguments.one("fit", "y", y), options);
   }
 
   /** Trains a multi-input model with options. */
   public History fit(List<Tensor> x, Tensor y, FitOptions options) {
-    return fit(x, List.of(y), options);
+    return fit(x, Arguments.one("fit", "y", y), options);
   }
 
   /** Trains a model with several inputs and outputs. */
   public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
+    Arguments.elements("fit", "x", x);
+    Arguments.elements("fit", "y", y);
+    Arguments.notNull("fit", "options", options);
     ensureTraced(x);
     List<Tensor> fed = Feeds.encode(this, x);
     return ExclusiveCall.call(this, "fit", () -> trainer().fit(fed, y, options));
@@ -455,7 +478,9 @@ public class Model extends Layer {
 
   /** Trains a model whose inputs are given by name. */
   public History fit(Map<String, Tensor> x, Tensor y, FitOptions options) {
-    return fit(byName(x), List.of(y), options);
+    Arguments.notNull("fit", "options", options);
+    List<Tensor> targets = Arguments.one("fit", "y", y);
+    return fit(byName("fit", x), targets, options);
   }
 
   /**
@@ -502,16 +527,18 @@ public class Model extends Layer {
 
   /** The loss (and metrics) on data; returns {@code [loss, metric...]}. */
   public double[] evaluate(Tensor x, Tensor y) {
-    return evaluate(List.of(x), List.of(y));
+    return evaluate(Arguments.one("evaluate", "x", x), Arguments.one("evaluate", "y", y));
   }
 
   /** The loss (and metrics) of a multi-input model. */
   public double[] evaluate(List<Tensor> x, Tensor y) {
-    return evaluate(x, List.of(y));
+    return evaluate(x, Arguments.one("evaluate", "y", y));
   }
 
   /** The loss (and metrics) of a model with several inputs and outputs. */
   public double[] evaluate(List<Tensor> x, List<Tensor> y) {
+    Arguments.elements("evaluate", "x", x);
+    Arguments.elements("evaluate", "y", y);
     ensureTraced(x);
     x = Feeds.encode(this, x);
     return trainer().evaluate(x, y, 32);
@@ -524,12 +551,12 @@ public class Model extends Layer {
 
   /** Predictions for {@code x}, in batches of 32. */
   public Tensor predict(Tensor x) {
-    return predict(List.of(x)).get(0);
+    return predict(Arguments.one("predict", "x", x)).get(0);
   }
 
   /** Predictions of a multi-input model (first output). */
   public Tensor predict(Tensor... x) {
-    return predict(List.of(x)).get(0);
+    return predict(Arguments.all("predict", "x", x)).get(0);
   }
 
   /** Predictions of every output. Safe to call from several threads at once. */
@@ -539,6 +566,7 @@ public class Model extends Layer {
 
   /** Predictions of every output, in batches of {@code batchSize}. */
   public List<Tensor> predict(List<Tensor> x, int batchSize) {
+    Arguments.elements("predict", "x", x);
     ensureTraced(x);
     x = Feeds.encode(this, x);
     return predictor().predict(x, batchSize);
@@ -559,7 +587,7 @@ public class Model extends Layer {
 
   /** Predictions of a model whose inputs are given by name. */
   public List<Tensor> predict(Map<String, Tensor> x) {
-    return predict(byName(x));
+    return predict(byName("predict", x));
   }
 
   /**
@@ -614,6 +642,8 @@ public class Model extends Layer {
 
   /** One training step on one batch; returns {@code [loss, metric...]}. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
+    Arguments.elements("trainOnBatch", "x", x);
+    Arguments.elements("trainOnBatch", "y", y);
     ensureTraced(x);
     List<Tensor> fed = Feeds.encode(this, x);
     return ExclusiveCall.call(this, "trainOnBatch", () -> trainer().trainOnBatch(fed, y));
@@ -621,7 +651,8 @@ public class Model extends Layer {
 
   /** One training step on one batch of a single-input, single-output model. */
   public double[] trainOnBatch(Tensor x, Tensor y) {
-    return trainOnBatch(List.of(x), List.of(y));
+    return trainOnBatch(
+        Arguments.one("trainOnBatch", "x", x), Arguments.one("trainOnBatch", "y", y));
   }
 
   /**
@@ -641,6 +672,8 @@ public class Model extends Layer {
    * keep it.
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
+    Arguments.elements("gradients", "x", x);
+    Arguments.elements("gradients", "y", y);
     ensureTraced(x);
     List<Tensor> fed = Feeds.encode(this, x);
     return ExclusiveCall.call(this, "gradients", () -> trainer().gradients(fed, y, training));
@@ -648,17 +681,19 @@ public class Model extends Layer {
 
   /** The gradients of the loss for a single-input, single-output model (see above). */
   public Map<String, Tensor> gradients(Tensor x, Tensor y) {
-    return gradients(List.of(x), List.of(y));
+    return gradients(Arguments.one("gradients", "x", x), Arguments.one("gradients", "y", y));
   }
 
   /** The gradients of the loss for a single-input, single-output model in a chosen mode. */
   public Map<String, Tensor> gradients(Tensor x, Tensor y, boolean training) {
-    return gradients(List.of(x), List.of(y), training);
+    return gradients(
+        Arguments.one("gradients", "x", x), Arguments.one("gradients", "y", y), training);
   }
 
   /** Predictions for one batch. */
   public List<Tensor> predictOnBatch(List<Tensor> x) {
-    return predict(x, x.get(0).shape().dim(0));
+    Arguments.elements("predictOnBatch", "x", x);
+    return predict(x, x.isEmpty() ? 1 : x.get(0).shape().dim(0));
   }
 
   private void ensureTraced(List<Tensor> x) {
@@ -675,8 +710,8 @@ public class Model extends Layer {
     }
   }
 
-  private List<Tensor> byName(Map<String, Tensor> x) {
-    return ModelInputs.byName(name(), inputNames(), x);
+  private List<Tensor> byName(String method, Map<String, Tensor> x) {
+    return ModelInputs.byName(name(), inputNames(), Arguments.notNull(method, "x", x));
   }
 
   // ---- saving ----
@@ -688,6 +723,7 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the file and the problem
    */
   public void save(java.nio.file.Path file) {
+    Arguments.notNull("save", "file", file);
     WeightsLock.reading(() -> dev.graft.dsl.io.ModelIO.save(this, file));
   }
 
@@ -698,11 +734,12 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the file and what is wrong with it
    */
   public static Model load(java.nio.file.Path file) {
-    return dev.graft.dsl.io.ModelIO.load(file);
+    return dev.graft.dsl.io.ModelIO.load(Arguments.notNull("load", "file", file));
   }
 
   /** Saves the weights only ({@code .weights.h5}); works for subclassed models too. */
   public void saveWeights(java.nio.file.Path file) {
+    Arguments.notNull("saveWeights", "file", file);
     WeightsLock.reading(() -> dev.graft.dsl.io.ModelIO.saveWeights(this, file));
   }
 
@@ -713,6 +750,7 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the missing or mis-shaped weight
    */
   public void loadWeights(java.nio.file.Path file) {
+    Arguments.notNull("loadWeights", "file", file);
     ExclusiveCall.run(this, "loadWeights", () -> dev.graft.dsl.io.ModelIO.loadWeights(this, file));
   }
 
@@ -723,7 +761,8 @@ public class Model extends Layer {
    * (nested models as boxes around their layers, frozen parts dashed). Returns this.
    */
   public Model plot(String path) {
-    dev.graft.dsl.plot.ModelPlot.write(this, java.nio.file.Path.of(path));
+    dev.graft.dsl.plot.ModelPlot.write(
+        this, java.nio.file.Path.of(Arguments.notNull("plot", "path", path)));
     return this;
   }
 

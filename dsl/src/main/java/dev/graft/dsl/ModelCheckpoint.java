@@ -1,5 +1,6 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.internal.Arguments;
 import dev.graft.dsl.internal.PathPattern;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,7 +28,7 @@ public final class ModelCheckpoint implements Callback {
    *     {epoch}}, listing the valid placeholders
    */
   public ModelCheckpoint(String path) {
-    if (path == null || path.isBlank()) {
+    if (Arguments.notNull("ModelCheckpoint", "path", path).isBlank()) {
       throw new IllegalArgumentException("ModelCheckpoint: Received: filepath=" + path);
     }
     this.path = new PathPattern("ModelCheckpoint", path);
@@ -35,8 +36,8 @@ public final class ModelCheckpoint implements Callback {
   }
 
   /** Watches another logged value (e.g. {@code "val_accuracy"}); returns this. */
-  public ModelCheckpoint monitor(String name) {
-    this.monitor = new Monitor("ModelCheckpoint", name);
+  public ModelCheckpoint monitor(String monitor) {
+    this.monitor = new Monitor("ModelCheckpoint", monitor);
     return this;
   }
 

@@ -1,5 +1,6 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.internal.Arguments;
 import dev.graft.dsl.internal.LayerNames;
 import dev.graft.layers.InputLayer;
 import dev.graft.tensor.Shape;
@@ -20,12 +21,13 @@ public final class Sequential extends Model {
 
   /** A stack of these layers. */
   public Sequential(List<Layer> layers) {
-    layers.forEach(this::add);
+    Arguments.elements("Sequential", "layers", layers).forEach(this::add);
   }
 
   /** A stack starting at {@code input} (from {@code input(...)}). */
   public Sequential(SymbolicTensor input, List<Layer> layers) {
-    start(input);
+    Arguments.elements("Sequential", "layers", layers);
+    start(Arguments.notNull("Sequential", "input", input));
     layers.forEach(this::add);
   }
 
@@ -49,6 +51,7 @@ public final class Sequential extends Model {
    *     does not fit, or another layer of the stack has its name
    */
   public Sequential add(Layer layer) {
+    Arguments.notNull("add", "layer", layer);
     if (input == null) {
       Shape s = layer.declaredInputShape();
       if (s == null) {
