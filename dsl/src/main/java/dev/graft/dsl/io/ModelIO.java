@@ -120,7 +120,7 @@ public final class ModelIO {
   }
 
   private static List<KerasWeights.Assignment> hdf5Weights(Model m, byte[] bytes) {
-    try (HdfFile h5 = HdfFile.fromBytes(bytes)) {
+    try (HdfFile h5 = H5.open(bytes)) {
       Group legacy = LegacyH5.weightsGroup(h5);
       return legacy == null
           ? KerasWeights.read(h5, m, WeightPaths::savedOrder)
