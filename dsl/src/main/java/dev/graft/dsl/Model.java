@@ -4,11 +4,13 @@ import dev.graft.autograd.Node;
 import dev.graft.autograd.TrainingMode;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.optim.Optimizer;
+import dev.graft.dsl.internal.ExclusiveCall;
 import dev.graft.dsl.internal.FunctionalGraph;
 import dev.graft.dsl.internal.ModelInputs;
 import dev.graft.dsl.internal.Predictor;
 import dev.graft.dsl.internal.Summary;
 import dev.graft.dsl.internal.Trainer;
+import dev.graft.dsl.internal.WeightsLock;
 import dev.graft.layers.CallContext;
 import dev.graft.layers.InputLayer;
 import dev.graft.tensor.Shape;
@@ -37,7 +39,7 @@ import java.util.Set;
  * }</pre>
  */
 public class Model extends Layer {
-  private FunctionalGraph graph;
+  private volatile FunctionalGraph graph;
   private Trainer trainer;
   private volatile Predictor predictor;
 
@@ -244,9 +246,19 @@ public class Model extends Layer {
                 + values.get(i).shape());
       }
     }
-    for (int i = 0; i < vs.size(); i++) {
-      vs.get(i).assign(values.get(i));
-    }
+    Runnable assign =
+        () -> {
+          for (int i = 0; i < vs.size(); i++) {
+            vs.get(i).assign(values.get(i));
+          }
+        };
+    ExclusiveCall.run(this, "setWeights", () -> WeightsLock.writing(assign));
+  }
+
+  /** Copies of the weights, all of one completed training step when another thread trains. */
+  @Override
+  public List<Tensor> getWeights() {
+    return WeightsLock.read(super::getWeights);
   }
 
   @Override
@@ -389,6 +401,14 @@ public class Model extends Layer {
     return trainer;
   }
 
+  /**
+   * This compiled model's training step split between gradients and update, for data-parallel
+   * trainers (graft-spark); {@code fit} does not need it.
+   */
+  public dev.graft.dsl.internal.GradientStep gradientStep() {
+    return trainer().gradientStep();
+  }
+
   /** The optimizer given to {@link #compile}, or {@code null}. */
   public Optimizer optimizer() {
     return trainer == null ? null : trainer.optimizer();
@@ -422,7 +442,7 @@ public class Model extends Layer {
   /** Trains a model with several inputs and outputs. */
   public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
     ensureTraced(x);
-    return trainer().fit(x, y, options);
+    return ExclusiveCall.call(this, "fit", () -> trainer().fit(x, y, options));
   }
 
   /** Trains a model whose inputs are given by name. */
@@ -493,7 +513,7 @@ public class Model extends Layer {
   /** One training step on one batch; returns {@code [loss, metric...]}. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
     ensureTraced(x);
-    return trainer().trainOnBatch(x, y);
+    return ExclusiveCall.call(this, "trainOnBatch", () -> trainer().trainOnBatch(x, y));
   }
 
   /** One training step on one batch of a single-input, single-output model. */
@@ -519,7 +539,7 @@ public class Model extends Layer {
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
     ensureTraced(x);
-    return trainer().gradients(x, y, training);
+    return ExclusiveCall.call(this, "gradients", () -> trainer().gradients(x, y, training));
   }
 
   /** The gradients of the loss for a single-input, single-output model (see above). */
@@ -539,11 +559,15 @@ public class Model extends Layer {
 
   private void ensureTraced(List<Tensor> x) {
     if (graph == null) {
-      List<Shape> shapes = new ArrayList<>();
-      for (Tensor t : x) {
-        shapes.add(t.shape().withBatch(Shape.UNKNOWN));
+      synchronized (this) { // threads predicting at once trace a subclassed model once
+        if (graph == null) {
+          List<Shape> shapes = new ArrayList<>();
+          for (Tensor t : x) {
+            shapes.add(t.shape().withBatch(Shape.UNKNOWN));
+          }
+          ensureBuilt(shapes);
+        }
       }
-      ensureBuilt(shapes);
     }
   }
 
@@ -560,7 +584,7 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the file and the problem
    */
   public void save(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.save(this, file);
+    WeightsLock.reading(() -> dev.graft.dsl.io.ModelIO.save(this, file));
   }
 
   /**
@@ -575,7 +599,7 @@ public class Model extends Layer {
 
   /** Saves the weights only ({@code .weights.h5}); works for subclassed models too. */
   public void saveWeights(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.saveWeights(this, file);
+    WeightsLock.reading(() -> dev.graft.dsl.io.ModelIO.saveWeights(this, file));
   }
 
   /**
@@ -585,7 +609,7 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the missing or mis-shaped weight
    */
   public void loadWeights(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.loadWeights(this, file);
+    ExclusiveCall.run(this, "loadWeights", () -> dev.graft.dsl.io.ModelIO.loadWeights(this, file));
   }
 
   // ---- summary ----

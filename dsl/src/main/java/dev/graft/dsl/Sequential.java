@@ -1,5 +1,6 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.internal.LayerNames;
 import dev.graft.layers.InputLayer;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
@@ -44,8 +45,8 @@ public final class Sequential extends Model {
   /**
    * Adds a layer on top; returns this.
    *
-   * @throws IllegalArgumentException if it is the first layer and has no input shape, or its input
-   *     does not fit
+   * @throws IllegalArgumentException if it is the first layer and has no input shape, its input
+   *     does not fit, or another layer of the stack has its name
    */
   public Sequential add(Layer layer) {
     if (input == null) {
@@ -59,6 +60,12 @@ public final class Sequential extends Model {
       }
       start(new InputLayer(s, null).output());
     }
+    List<Layer> named = new ArrayList<>(stack);
+    named.add(0, input.producer().layer());
+    if (!named.contains(layer)) {
+      named.add(layer);
+    }
+    LayerNames.checkUnique(named);
     output = layer.on(output);
     stack.add(layer);
     define(List.of(input), List.of(output));

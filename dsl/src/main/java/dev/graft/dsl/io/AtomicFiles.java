@@ -57,6 +57,7 @@ final class AtomicFiles {
    * @throws ModelFileException naming the target and the cause ("No space left on device", ...)
    */
   static void write(Path target, Writer writer) {
+    Folders.requireParent(target);
     Path abs = target.toAbsolutePath();
     try {
       if (Files.isSymbolicLink(abs) && Files.exists(abs)) {

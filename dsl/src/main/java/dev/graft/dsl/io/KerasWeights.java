@@ -119,9 +119,13 @@ final class KerasWeights {
 
   /** Applies checked assignments. */
   static void apply(List<Assignment> as) {
-    for (Assignment a : as) {
-      a.variable().assign(a.value());
-    }
+    // All at once for a concurrent predict: it sees the old weights or the new, never a mix.
+    dev.graft.dsl.internal.WeightsLock.writing(
+        () -> {
+          for (Assignment a : as) {
+            a.variable().assign(a.value());
+          }
+        });
   }
 
   /**
