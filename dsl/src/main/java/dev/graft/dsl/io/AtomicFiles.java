@@ -71,13 +71,6 @@ final class AtomicFiles {
     if (Files.isDirectory(abs)) {
       throw new ModelFileException(target, "cannot write: it is a directory, not a file");
     }
-    if (!Files.isDirectory(dir)) {
-      throw new ModelFileException(
-          target,
-          "cannot write: the folder "
-              + dir
-              + (Files.exists(dir) ? " is not a directory" : " does not exist"));
-    }
     removeStale(abs);
     boolean existed = Files.exists(abs);
     Path tmp = null;

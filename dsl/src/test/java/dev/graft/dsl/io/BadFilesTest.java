@@ -92,6 +92,20 @@ class BadFilesTest {
     assertSameWeights(reference, target);
   }
 
+  @Test
+  void aMissingWeightsShardIsNamedAndAnEmptyFileIsNoFormat() throws IOException {
+    Path seed = Fixtures.shared("reference/models/seed3_average_ensemble");
+    Model target = Model.load(seed.resolve("model.json"));
+    Path alone = Files.createDirectory(dir.resolve("alone")).resolve("model.json");
+    Files.copy(seed.resolve("model.json"), alone);
+    String shard = alone.getParent().resolve("weights.bin").toString();
+    fails(alone, () -> Model.load(alone), "the file it refers to is missing: " + shard);
+    failsUnchanged(target, alone, "the file it refers to is missing: " + shard);
+
+    Path empty = Files.write(dir.resolve("empty.weights.h5"), new byte[0]);
+    failsUnchanged(target, empty, "unknown format");
+  }
+
   private Path zip(String name, Map<String, byte[]> entries) throws IOException {
     Path out = dir.resolve(name);
     try (OutputStream os = Files.newOutputStream(out);
