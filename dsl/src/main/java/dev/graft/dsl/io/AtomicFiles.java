@@ -73,6 +73,10 @@ final class AtomicFiles {
     }
     removeStale(abs);
     boolean existed = Files.exists(abs);
+    if (existed && !Files.isWritable(abs)) {
+      // The rename could replace it, but a read-only file is one its owner meant to keep.
+      throw new ModelFileException(target, "cannot write: the file is read-only");
+    }
     Path tmp = null;
     try {
       tmp = newTemp(abs);

@@ -206,6 +206,56 @@ class SafeSaveTest {
     assertEquals(expected2.stream().distinct().sorted().toList(), files());
   }
 
+  @Test
+  void aReadOnlyFileIsKept() throws IOException {
+    assumeTrue(posix(dir), "not a POSIX file system");
+    Path f = dir.resolve("ro.keras");
+    small(1).save(f);
+    byte[] good = Files.readAllBytes(f);
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--r--r--"));
+    assumeTrue(!Files.isWritable(f), "permissions are not enforced for this user (root)");
+    ModelFileException e = assertThrows(ModelFileException.class, () -> small(2).save(f));
+    assertTrue(e.getMessage().contains("the file is read-only"), e.getMessage());
+    assertArrayEquals(good, Files.readAllBytes(f));
+  }
+
+  /** Threads saving one target at once: the file is always one complete model, no temp is left. */
+  @Test
+  void concurrentSavesOfOneTargetLeaveOneCompleteFile() throws Exception {
+    Path f = dir.resolve("shared.keras");
+    List<Model> models = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      models.add(small(10 + i));
+    }
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (Model m : models) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  for (int k = 0; k < 5; k++) {
+                    m.save(f);
+                    Model.load(f); // a reader between writers sees a complete file
+                  }
+                } catch (Throwable x) {
+                  errors.add(x);
+                }
+              });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join(120_000);
+    }
+    assertEquals(List.of(), errors);
+    float[] back = Model.load(f).getWeights().get(0).toArray();
+    assertTrue(
+        models.stream()
+            .anyMatch(m -> java.util.Arrays.equals(back, m.getWeights().get(0).toArray())));
+    assertEquals(List.of("shared.keras"), files());
+  }
+
   private static boolean posix(Path p) {
     return Files.getFileAttributeView(p, PosixFileAttributeView.class) != null;
   }
@@ -214,7 +264,7 @@ class SafeSaveTest {
   void aSavedOverFileKeepsItsPermissionsAndANewOneFollowsTheUmask() throws IOException {
     assumeTrue(posix(dir), "not a POSIX file system");
     Model m = small(1);
-    for (String perms : new String[] {"rw-r--r--", "rw-------", "rw-rw-r--", "r--r-----"}) {
+    for (String perms : new String[] {"rw-r--r--", "rw-------", "rw-rw-r--", "rw-r-----"}) {
       for (String name : new String[] {"p.keras", "p.weights.h5"}) {
         Path f = dir.resolve(name);
         Files.deleteIfExists(f);
