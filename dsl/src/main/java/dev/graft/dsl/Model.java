@@ -744,8 +744,8 @@ public class Model extends Layer {
   }
 
   /**
-   * Loads weights saved by {@link #saveWeights} into this model (same architecture); nothing
-   * changes unless all of them fit.
+   * Loads weights saved by {@link #saveWeights} (or held by a {@code .keras} archive or a {@code
+   * model.json}) into this model (same architecture); nothing changes unless all of them fit.
    *
    * @throws dev.graft.dsl.io.ModelFileException naming the missing or mis-shaped weight
    */

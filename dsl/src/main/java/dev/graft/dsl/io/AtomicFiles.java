@@ -71,15 +71,12 @@ final class AtomicFiles {
     if (Files.isDirectory(abs)) {
       throw new ModelFileException(target, "cannot write: it is a directory, not a file");
     }
-    if (!Files.isDirectory(dir)) {
-      throw new ModelFileException(
-          target,
-          "cannot write: the folder "
-              + dir
-              + (Files.exists(dir) ? " is not a directory" : " does not exist"));
-    }
     removeStale(abs);
     boolean existed = Files.exists(abs);
+    if (existed && !Files.isWritable(abs)) {
+      // The rename could replace it, but a read-only file is one its owner meant to keep.
+      throw new ModelFileException(target, "cannot write: the file is read-only");
+    }
     Path tmp = null;
     try {
       tmp = newTemp(abs);

@@ -3,6 +3,7 @@ package dev.graft.dsl.io;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import io.jhdf.HdfFile;
+import io.jhdf.Superblock;
 import io.jhdf.WritableGroupImpl;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Attribute;
@@ -17,6 +18,8 @@ import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -176,6 +179,33 @@ final class H5 {
   }
 
   // ---- reading ----
+
+  /**
+   * Opens HDF5 bytes, first checking that they reach the end of file recorded in the superblock:
+   * jhdf would otherwise read a file cut after its last dataset without a word.
+   *
+   * @throws IllegalArgumentException when the file is shorter than its superblock says
+   */
+  static HdfFile open(byte[] bytes) {
+    HdfFile h5 = HdfFile.fromBytes(bytes);
+    try {
+      int base = (int) h5.getUserBlockSize();
+      ByteBuffer at = ByteBuffer.wrap(bytes, base, bytes.length - base).slice();
+      Superblock sb = Superblock.readSuperblock(at.order(ByteOrder.LITTLE_ENDIAN));
+      long end = sb.getBaseAddressByte() + sb.getEndOfFileAddress();
+      if (end > bytes.length) {
+        throw new IllegalArgumentException(
+            "truncated or corrupted file: it has "
+                + bytes.length
+                + " bytes; its HDF5 superblock says "
+                + end);
+      }
+      return h5;
+    } catch (RuntimeException e) {
+      h5.close();
+      throw e;
+    }
+  }
 
   /** The child at a '/'-separated path, or {@code null}. */
   static Node find(Group root, String path) {

@@ -135,7 +135,7 @@ final class KerasArchive {
             "config.json");
     ConfigReader reader = new ConfigReader(true);
     Model m = reader.model(top);
-    try (HdfFile h5 = HdfFile.fromBytes(entries.get("model.weights.h5"))) {
+    try (HdfFile h5 = H5.open(entries.get("model.weights.h5"))) {
       KerasWeights.apply(KerasWeights.read(h5, m, reader.order::get));
       KerasAssetFiles.load(m, reader.order::get, h5, entries);
       if (top.has("compile_config")) {

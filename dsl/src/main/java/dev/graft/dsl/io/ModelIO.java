@@ -20,6 +20,12 @@ import java.util.function.Function;
  * the problem; a failed load leaves the target model unchanged and a failed save leaves the old
  * file in place.
  *
+ * <p>Files are written to {@code <target>.graft-tmp-<pid>-<random>} beside the target and renamed
+ * over it once complete and synced; leftovers of a killed save are removed by the next save or load
+ * of the same target. A replaced file keeps its POSIX permissions. Every weight written carries a
+ * CRC-32C attribute ({@code graft_crc32c}, ignored by Keras) that loading checks, so a corrupted
+ * file fails naming the weight; Keras's own files, without it, load as before.
+ *
  * <pre>{@code
  * model.save(Path.of("classifier.keras"));
  * Model again = Model.load(Path.of("classifier.keras"));
@@ -120,7 +126,7 @@ public final class ModelIO {
   }
 
   private static List<KerasWeights.Assignment> hdf5Weights(Model m, byte[] bytes) {
-    try (HdfFile h5 = HdfFile.fromBytes(bytes)) {
+    try (HdfFile h5 = H5.open(bytes)) {
       Group legacy = LegacyH5.weightsGroup(h5);
       return legacy == null
           ? KerasWeights.read(h5, m, WeightPaths::savedOrder)
@@ -171,7 +177,12 @@ public final class ModelIO {
     } catch (ModelFileException e) {
       throw e;
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new ModelFileException(file, "no such file", e);
+      // A file the first one refers to (a TensorFlow.js weights shard) is named as the missing one.
+      boolean other =
+          e.getFile() != null
+              && !Path.of(e.getFile()).toAbsolutePath().equals(file.toAbsolutePath());
+      throw new ModelFileException(
+          file, other ? "the file it refers to is missing: " + e.getFile() : "no such file", e);
     } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
       String what = e.getMessage() == null ? e.toString() : e.getMessage();
       if (e instanceof java.io.EOFException || e instanceof java.util.zip.ZipException) {
