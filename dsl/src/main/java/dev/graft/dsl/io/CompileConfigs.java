@@ -55,7 +55,7 @@ final class CompileConfigs {
   static Optimizer optimizer(Cfg o) {
     String cls = o.str("class_name").replace("Custom>", "");
     Cfg c = o.has("config") ? o.cfg("config") : new Cfg(java.util.Map.of(), o.where());
-    float lr = (float) c.num("learning_rate", c.num("learningRate", c.num("lr", 0.001)));
+    float lr = (float) c.num("learning_rate", c.num("lr", 0.001));
     Optimizer opt =
         switch (cls.toLowerCase(Locale.ROOT)) {
           case "adam" ->
