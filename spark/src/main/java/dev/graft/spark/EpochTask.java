@@ -176,6 +176,8 @@ final class EpochTask extends AbstractFunction1<Iterator<Row>, Iterator<EpochTas
           lossSum,
           count,
           steps,
+          computeNanos / 1e9,
+          reduceNanos / 1e9,
           StateHash.of(model),
           rank == 0 ? ModelFiles.toBytes(model) : null);
     }
