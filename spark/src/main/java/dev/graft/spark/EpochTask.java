@@ -32,7 +32,15 @@ final class EpochTask extends AbstractFunction1<Iterator<Row>, Iterator<EpochTas
   private static final long serialVersionUID = 1L;
 
   /** What a worker reports to the driver. */
-  record Result(int rank, double lossSum, double count, long steps, String hash, byte[] state)
+  record Result(
+      int rank,
+      double lossSum,
+      double count,
+      long steps,
+      double computeSeconds,
+      double allReduceSeconds,
+      String hash,
+      byte[] state)
       implements Serializable {}
 
   /** A test hook: fails {@code rank}'s task once at {@code (epoch, step)}, marked by a file. */
@@ -132,9 +140,12 @@ final class EpochTask extends AbstractFunction1<Iterator<Row>, Iterator<EpochTas
       }
       double lossSum = 0;
       double count = 0;
+      long computeNanos = 0;
+      long reduceNanos = 0;
       for (int s = 0; s < steps; s++) {
         int from = s * batchSize;
         int b = Math.max(0, Math.min(batchSize, n - from));
+        long t0 = System.nanoTime();
         if (b > 0) {
           double loss = step.compute(x, y, order, from, b, buf);
           // Weighted by rows so that uneven last batches average as one big batch would.
@@ -147,12 +158,16 @@ final class EpochTask extends AbstractFunction1<Iterator<Row>, Iterator<EpochTas
           java.util.Arrays.fill(buf, 0f);
         }
         maybeFail(rank, s);
+        long t1 = System.nanoTime();
         ring.sum(buf, buf.length);
+        long t2 = System.nanoTime();
         float total = buf[size0];
         for (int i = 0; i < size0; i++) {
           buf[i] /= total;
         }
         step.apply(buf);
+        computeNanos += (t1 - t0) + (System.nanoTime() - t2);
+        reduceNanos += t2 - t1;
         lossSum += buf[size0 + 1];
         count += total;
       }
@@ -161,6 +176,8 @@ final class EpochTask extends AbstractFunction1<Iterator<Row>, Iterator<EpochTas
           lossSum,
           count,
           steps,
+          computeNanos / 1e9,
+          reduceNanos / 1e9,
           StateHash.of(model),
           rank == 0 ? ModelFiles.toBytes(model) : null);
     }

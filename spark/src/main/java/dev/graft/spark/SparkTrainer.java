@@ -65,6 +65,7 @@ public final class SparkTrainer {
   private Duration timeout = Duration.ofSeconds(120);
   private Duration slotWait = Duration.ofSeconds(60);
   private EpochTask.FailOnce failOnce;
+  private EpochTask.Result lastResult;
 
   /** A trainer running on {@code spark}'s cluster. */
   public SparkTrainer(org.apache.spark.sql.SparkSession spark) {
@@ -231,6 +232,7 @@ public final class SparkTrainer {
           start.destroy();
         }
         EpochTask.Result first = adopt(model, results, epoch);
+        lastResult = first;
         Map<String, Double> logs = new LinkedHashMap<>();
         logs.put("loss", first.lossSum() / first.count());
         if (vx != null) {
@@ -242,8 +244,16 @@ public final class SparkTrainer {
         }
         if (o.verbose() > 0) {
           System.out.printf(
-              "Epoch %d/%d: %d workers, %d steps, %.1f s, %s%n",
-              epoch + 1, o.epochs(), workers, first.steps(), (System.nanoTime() - t0) / 1e9, logs);
+              "Epoch %d/%d: %d workers, %d steps, %.1f s (worker 0: compute %.2f s, all-reduce %.2f s),"
+                  + " %s%n",
+              epoch + 1,
+              o.epochs(),
+              workers,
+              first.steps(),
+              (System.nanoTime() - t0) / 1e9,
+              first.computeSeconds(),
+              first.allReduceSeconds(),
+              logs);
         }
         history.record(epoch, logs);
         if (checkpoint != null) {
@@ -261,6 +271,11 @@ public final class SparkTrainer {
       }
     }
     return history;
+  }
+
+  /** Worker 0's report of the last epoch (its timings), for benchmarks. */
+  EpochTask.Result lastResult() {
+    return lastResult;
   }
 
   private List<EpochTask.Result> runBarrier(JavaRDD<Row> rows, EpochTask task) {

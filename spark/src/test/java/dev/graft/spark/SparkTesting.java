@@ -30,8 +30,13 @@ final class SparkTesting {
    * pure-Java matrix products so that results compare bit for bit with the driver's.
    */
   static SparkSession cluster(int workers) {
+    return cluster(workers, 1024, "768m");
+  }
+
+  /** As {@link #cluster(int)}, with {@code workerMb} per worker and {@code executorMemory}. */
+  static SparkSession cluster(int workers, int workerMb, String executorMemory) {
     SparkConf conf =
-        base("local-cluster[" + workers + ",1,1024]")
+        base("local-cluster[" + workers + ",1," + workerMb + "]")
             .set("spark.executorEnv.SPARK_TESTING", "1")
             .set("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
             .set("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1")
@@ -39,7 +44,7 @@ final class SparkTesting {
             .set(
                 "spark.executor.extraJavaOptions",
                 "-Dgraft.blas=java --add-modules=jdk.incubator.vector")
-            .set("spark.executor.memory", "768m");
+            .set("spark.executor.memory", executorMemory);
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (spark.sparkContext().statusTracker().getExecutorInfos().length < workers + 1) {
