@@ -95,7 +95,13 @@ public final class Graft {
 
   // ---- session ----
 
-  /** Makes initialisation, shuffling and dropout reproducible from this seed. */
+  /**
+   * Makes initialisation, shuffling and dropout reproducible from this seed, and the whole run
+   * deterministic: from then on the {@code auto} back-end chooses each matrix product's BLAS by its
+   * shape instead of by timing, so building and training a model twice gives bit-identical weights
+   * and predictions, in one JVM or across JVMs, at a given {@code graft.threads} (about 2–3% slower
+   * training steps than timed choices, measured on 2 cores).
+   */
   public static void seed(long seed) {
     Rng.seed(seed);
   }

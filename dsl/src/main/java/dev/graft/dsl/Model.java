@@ -38,6 +38,37 @@ import java.util.Set;
  * jshell> m.compile(adam(), "binary_crossentropy", "accuracy");
  * jshell> m.fit(Tensor.rand(64, 10), Tensor.randint(0, 2, 64, 1), epochs(3).verbose(0));
  * }</pre>
+ *
+ * <h2>Threads</h2>
+ *
+ * <ul>
+ *   <li><b>Thread-safe:</b> {@code predict}, {@code predictOnBatch} and {@code evaluate} may be
+ *       called from any number of threads at once, and while another thread trains the model. Each
+ *       call computes with buffers of its own and, for {@code evaluate}, its own copies of the
+ *       metrics ({@link Metric#copy()}); what runs beside it does not change its results. With
+ *       {@code Graft.seed} set, repeating a call gives bit-identical results (at a given {@code
+ *       graft.threads}); without, the {@code auto} back-end's timing may change the last bit.
+ *   <li><b>Exclusive:</b> {@code fit}, {@code trainOnBatch}, {@code gradients}, {@code compile},
+ *       {@code setWeights} and {@code loadWeights} change the model. One thread at a time: a second
+ *       such call from another thread while one runs is refused at once with an {@link
+ *       IllegalStateException} naming the running call, its model and its thread (not queued: two
+ *       threads training one model is a bug in the caller). The thread that runs one may make
+ *       others inside it (a callback's {@code setWeights} during {@code fit}).
+ *   <li><b>Nested models:</b> a model used inside another shares its weights with it. While the
+ *       outer model trains, the inner model's exclusive calls are refused too (naming the outer
+ *       model's call), and its {@code predict} sees its weights as the outer model's training
+ *       leaves them after each step.
+ *   <li><b>During training:</b> a {@code predict}, {@code evaluate}, {@code getWeights} or {@code
+ *       save} made while another thread trains sees the weights of a completed step, never a
+ *       half-updated set: each batch of a prediction holds the read side of one process-wide
+ *       read-write lock, and a training step holds the write side only while its optimizer updates
+ *       run (the end of the step), as do {@code setWeights} and {@code loadWeights} while they
+ *       assign. Which step a prediction sees depends on timing.
+ *   <li><b>Not covered:</b> changes made to a model's parts directly ({@code layer.setWeights}, a
+ *       {@code Variable}'s value, {@code trainable(...)}, a layer's options) while another thread
+ *       uses the model; a {@link Metric} of your own without {@link Metric#copy()} makes {@code
+ *       evaluate} calls take turns (and wait for a running {@code fit}).
+ * </ul>
  */
 public class Model extends Layer {
   private volatile FunctionalGraph graph;
