@@ -36,6 +36,8 @@ public abstract class FolderOptions<T extends FolderOptions<T>> {
   private boolean followLinks;
   boolean verbose = true;
   boolean ignoreErrors;
+  final java.util.concurrent.atomic.AtomicLong skipped =
+      new java.util.concurrent.atomic.AtomicLong();
 
   FolderOptions(Path directory) {
     this.directory = directory;
@@ -134,6 +136,11 @@ public abstract class FolderOptions<T extends FolderOptions<T>> {
   public T ignoreErrors() {
     this.ignoreErrors = true;
     return self();
+  }
+
+  /** How many unreadable files were skipped so far (with {@link #ignoreErrors()}). */
+  public long skipped() {
+    return skipped.get();
   }
 
   /** The label mode. */

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keras's {@code image_dataset_from_directory}: a folder with one sub-folder of images per class
@@ -30,7 +29,6 @@ public final class ImageFolder extends FolderOptions<ImageFolder> {
   private int height = 256;
   private int width = 256;
   private int channels = 3;
-  private final AtomicLong skipped = new AtomicLong();
 
   private ImageFolder(Path directory) {
     super(directory);
@@ -76,11 +74,6 @@ public final class ImageFolder extends FolderOptions<ImageFolder> {
                       + mode);
         };
     return this;
-  }
-
-  /** How many unreadable images were skipped so far (with {@link #ignoreErrors()}). */
-  public long skipped() {
-    return skipped.get();
   }
 
   /** The dataset of the subset chosen (or of every image); the folder is read now. */
