@@ -15,7 +15,11 @@ public final class Rng {
 
   private SplittableRandom random;
 
-  /** A generator with the given seed. */
+  /**
+   * A generator with the given seed.
+   *
+   * @param seed the seed: equal seeds give equal sequences
+   */
   public Rng(long seed) {
     this.random = new SplittableRandom(seed);
   }
@@ -24,12 +28,20 @@ public final class Rng {
     this.random = random;
   }
 
-  /** The process-wide generator used when none is given. */
+  /**
+   * The process-wide generator used when none is given.
+   *
+   * @return the global generator
+   */
   public static Rng global() {
     return global;
   }
 
-  /** Resets the process-wide generator to the given seed. */
+  /**
+   * Resets the process-wide generator to the given seed.
+   *
+   * @param seed the new seed
+   */
   public static void seed(long seed) {
     global = new Rng(seed);
     seeded = true;
@@ -44,22 +56,40 @@ public final class Rng {
     return seeded;
   }
 
-  /** An independent generator derived from this one. */
+  /**
+   * An independent generator derived from this one.
+   *
+   * @return a new generator
+   */
   public synchronized Rng split() {
     return new Rng(random.split());
   }
 
-  /** A uniform float in {@code [0, 1)}. */
+  /**
+   * A uniform float in {@code [0, 1)}.
+   *
+   * @return the next value
+   */
   public synchronized float nextFloat() {
     return (float) ((random.nextLong() >>> 40) * 0x1.0p-24);
   }
 
-  /** A uniform float in {@code [lo, hi)}. */
+  /**
+   * A uniform float in {@code [lo, hi)}.
+   *
+   * @param lo the lower bound (inclusive)
+   * @param hi the upper bound (exclusive)
+   * @return the next value
+   */
   public synchronized float uniform(float lo, float hi) {
     return lo + (hi - lo) * nextFloat();
   }
 
-  /** A standard normal value. */
+  /**
+   * A standard normal value.
+   *
+   * @return the next value
+   */
   public synchronized double nextGaussian() {
     // Marsaglia polar method: SplittableRandom has no nextGaussian on Java 17.
     double u;
@@ -73,17 +103,31 @@ public final class Rng {
     return u * Math.sqrt(-2 * Math.log(s) / s);
   }
 
-  /** A uniform int in {@code [lo, hi)}. */
+  /**
+   * A uniform int in {@code [lo, hi)}.
+   *
+   * @param lo the lower bound (inclusive)
+   * @param hi the upper bound (exclusive)
+   * @return the next value
+   */
   public synchronized int nextInt(int lo, int hi) {
     return random.nextInt(lo, hi);
   }
 
-  /** A uniform long. */
+  /**
+   * A uniform long.
+   *
+   * @return the next value
+   */
   public synchronized long nextLong() {
     return random.nextLong();
   }
 
-  /** Shuffles {@code indices} in place (Fisher-Yates). */
+  /**
+   * Shuffles {@code indices} in place (Fisher-Yates).
+   *
+   * @param indices the array to shuffle
+   */
   public synchronized void shuffle(int[] indices) {
     for (int i = indices.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);

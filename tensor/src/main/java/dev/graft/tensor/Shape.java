@@ -28,6 +28,8 @@ public final class Shape {
   /**
    * A shape with the given dimensions.
    *
+   * @param dims the dimensions, {@link #UNKNOWN} for an unknown one
+   * @return the shape
    * @throws IllegalArgumentException if a dimension is negative and not {@link #UNKNOWN}
    */
   public static Shape of(int... dims) {
@@ -47,12 +49,21 @@ public final class Shape {
     return new Shape(dims.clone());
   }
 
-  /** The shape of a scalar: rank 0, one element. */
+  /**
+   * The shape of a scalar: rank 0, one element.
+   *
+   * @return the shape {@code ()}
+   */
   public static Shape scalar() {
     return SCALAR;
   }
 
-  /** {@code (None, dims...)}: a batch of samples of the given shape. */
+  /**
+   * {@code (None, dims...)}: a batch of samples of the given shape.
+   *
+   * @param sampleDims the dimensions of one sample
+   * @return the batched shape
+   */
   public static Shape batched(int... sampleDims) {
     int[] d = new int[sampleDims.length + 1];
     d[0] = UNKNOWN;
@@ -60,24 +71,39 @@ public final class Shape {
     return of(d);
   }
 
-  /** The number of dimensions. */
+  /**
+   * The number of dimensions.
+   *
+   * @return the rank
+   */
   public int rank() {
     return dims.length;
   }
 
   /**
    * The dimension at {@code axis}; a negative axis counts from the end ({@code -1} is the last).
+   *
+   * @param axis the axis, in {@code [-rank, rank)}
+   * @return the dimension, or {@link #UNKNOWN}
    */
   public int dim(int axis) {
     return dims[normalizeAxis(axis)];
   }
 
-  /** The dimensions as a new array. */
+  /**
+   * The dimensions as a new array.
+   *
+   * @return a copy of the dimensions
+   */
   public int[] toArray() {
     return dims.clone();
   }
 
-  /** True if no dimension is {@link #UNKNOWN}. */
+  /**
+   * True if no dimension is {@link #UNKNOWN}.
+   *
+   * @return whether every dimension is known
+   */
   public boolean isFullyDefined() {
     for (int d : dims) {
       if (d == UNKNOWN) {
@@ -90,6 +116,7 @@ public final class Shape {
   /**
    * The number of elements.
    *
+   * @return the product of the dimensions
    * @throws IllegalStateException if a dimension is unknown
    */
   public int size() {
@@ -106,7 +133,12 @@ public final class Shape {
     return (int) n;
   }
 
-  /** The number of elements of the dimensions from {@code fromAxis} to the end. */
+  /**
+   * The number of elements of the dimensions from {@code fromAxis} to the end.
+   *
+   * @param fromAxis the first axis counted
+   * @return the product of those dimensions
+   */
   public int sizeFrom(int fromAxis) {
     int n = 1;
     for (int i = fromAxis; i < dims.length; i++) {
@@ -115,7 +147,12 @@ public final class Shape {
     return n;
   }
 
-  /** The number of elements of the dimensions before {@code toAxis}. */
+  /**
+   * The number of elements of the dimensions before {@code toAxis}.
+   *
+   * @param toAxis the first axis not counted
+   * @return the product of those dimensions
+   */
   public int sizeTo(int toAxis) {
     int n = 1;
     for (int i = 0; i < toAxis; i++) {
@@ -124,7 +161,11 @@ public final class Shape {
     return n;
   }
 
-  /** Row-major strides, in elements. */
+  /**
+   * Row-major strides, in elements.
+   *
+   * @return one stride per dimension
+   */
   public int[] strides() {
     int[] s = new int[dims.length];
     int acc = 1;
@@ -135,31 +176,55 @@ public final class Shape {
     return s;
   }
 
-  /** This shape with the dimension at {@code axis} replaced. */
+  /**
+   * This shape with the dimension at {@code axis} replaced.
+   *
+   * @param axis the axis to replace
+   * @param dim its new dimension
+   * @return the new shape
+   */
   public Shape withDim(int axis, int dim) {
     int[] d = dims.clone();
     d[normalizeAxis(axis)] = dim;
     return of(d);
   }
 
-  /** This shape with its first dimension replaced (e.g. a concrete batch size). */
+  /**
+   * This shape with its first dimension replaced (e.g. a concrete batch size).
+   *
+   * @param batch the new first dimension
+   * @return the new shape
+   */
   public Shape withBatch(int batch) {
     return withDim(0, batch);
   }
 
-  /** This shape without its first dimension. */
+  /**
+   * This shape without its first dimension.
+   *
+   * @return the shape of rank one less
+   */
   public Shape dropFirst() {
     requireRankAtLeast(1);
     return of(Arrays.copyOfRange(dims, 1, dims.length));
   }
 
-  /** This shape without its last dimension. */
+  /**
+   * This shape without its last dimension.
+   *
+   * @return the shape of rank one less
+   */
   public Shape dropLast() {
     requireRankAtLeast(1);
     return of(Arrays.copyOf(dims, dims.length - 1));
   }
 
-  /** {@code (first, this...)}. */
+  /**
+   * {@code (first, this...)}.
+   *
+   * @param first the new first dimension
+   * @return the shape of rank one more
+   */
   public Shape prepend(int first) {
     int[] d = new int[dims.length + 1];
     d[0] = first;
@@ -167,7 +232,12 @@ public final class Shape {
     return of(d);
   }
 
-  /** {@code (this..., last)}. */
+  /**
+   * {@code (this..., last)}.
+   *
+   * @param last the new last dimension
+   * @return the shape of rank one more
+   */
   public Shape append(int last) {
     int[] d = Arrays.copyOf(dims, dims.length + 1);
     d[dims.length] = last;
@@ -177,6 +247,8 @@ public final class Shape {
   /**
    * Turns a possibly negative axis into one in {@code [0, rank)}.
    *
+   * @param axis the axis, in {@code [-rank, rank)}
+   * @return the axis in {@code [0, rank)}
    * @throws IllegalArgumentException if the axis is out of range
    */
   public int normalizeAxis(int axis) {
@@ -194,7 +266,12 @@ public final class Shape {
     }
   }
 
-  /** True if the shapes agree in rank and in every dimension known in both. */
+  /**
+   * True if the shapes agree in rank and in every dimension known in both.
+   *
+   * @param other the shape to compare with
+   * @return whether they are compatible
+   */
   public boolean isCompatibleWith(Shape other) {
     if (other.dims.length != dims.length) {
       return false;

@@ -52,7 +52,11 @@ public final class AutoBlas implements Blas {
   private final Blas nativeSingle;
   private final AtomicReferenceArray<ShapeClass> table = new AtomicReferenceArray<>(TABLE);
 
-  /** A dispatcher over these back-ends (at least one); the first is the fallback. */
+  /**
+   * A dispatcher over these back-ends (at least one); the first is the fallback.
+   *
+   * @param candidates the back-ends to time against each other
+   */
   public AutoBlas(Blas... candidates) {
     if (candidates.length == 0) {
       throw new IllegalArgumentException("AutoBlas needs at least one back-end");
@@ -120,6 +124,13 @@ public final class AutoBlas implements Blas {
   /**
    * The back-end this dispatcher has settled on for a shape, or null while it is still timing;
    * {@link #byShape} once a seed is set.
+   *
+   * @param transA whether A is transposed
+   * @param transB whether B is transposed
+   * @param m the rows of the product
+   * @param n the columns of the product
+   * @param k the inner dimension
+   * @return the chosen back-end, or null
    */
   public Blas choice(boolean transA, boolean transB, int m, int n, int k) {
     if (Rng.seeded()) {

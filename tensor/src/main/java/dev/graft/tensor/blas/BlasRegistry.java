@@ -18,7 +18,11 @@ public final class BlasRegistry {
 
   private BlasRegistry() {}
 
-  /** The current back-end, chosen from {@code -Dgraft.blas} (default {@code auto}) on first use. */
+  /**
+   * The current back-end, chosen from {@code -Dgraft.blas} (default {@code auto}) on first use.
+   *
+   * @return the back-end in use
+   */
   public static Blas current() {
     Blas b = current;
     if (b == null) {
@@ -32,7 +36,11 @@ public final class BlasRegistry {
     return b;
   }
 
-  /** Replaces the current back-end. */
+  /**
+   * Replaces the current back-end.
+   *
+   * @param blas the back-end to use from now on
+   */
   public static void use(Blas blas) {
     if (blas == null) {
       throw new IllegalArgumentException("Blas.use: blas must not be null");
@@ -44,6 +52,8 @@ public final class BlasRegistry {
    * The back-end with this name: {@code java}, {@code openblas}, {@code jblas} or {@code auto}, or
    * the single-threaded variants {@code java-1t} and {@code openblas-1t}.
    *
+   * @param name the back-end's name
+   * @return the back-end
    * @throws IllegalArgumentException for an unknown name
    * @throws UnsupportedOperationException if a native back-end cannot load
    */

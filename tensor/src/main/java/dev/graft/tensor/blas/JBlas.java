@@ -19,6 +19,7 @@ public final class JBlas implements Blas {
    * The back-end, loading jblas's native library on first use (quietly: jblas logs its loading to
    * stderr at INFO level otherwise).
    *
+   * @return the back-end
    * @throws UnsupportedOperationException if the library cannot load (the cause says why)
    */
   public static JBlas load() {

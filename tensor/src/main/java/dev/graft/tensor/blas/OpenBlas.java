@@ -42,6 +42,7 @@ public final class OpenBlas implements Blas {
   /**
    * The back-end, loading the native library on first use.
    *
+   * @return the back-end
    * @throws UnsupportedOperationException if OpenBLAS cannot load (the cause says why)
    */
   public static OpenBlas load() {
@@ -98,6 +99,7 @@ public final class OpenBlas implements Blas {
    * second BLAS thread that is not scheduled can make a call many times slower, so {@code auto}
    * times this variant too.
    *
+   * @return the single-threaded back-end
    * @throws UnsupportedOperationException if OpenBLAS cannot load
    */
   public static OpenBlas loadSingleThreaded() {
