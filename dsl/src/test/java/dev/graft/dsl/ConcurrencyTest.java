@@ -118,6 +118,52 @@ class ConcurrencyTest {
     }
   }
 
+  /**
+   * A metric of a user's own, without {@link Metric#copy()}: the share of predictions above 0.5.
+   */
+  private static final class Above implements Metric {
+    private long above;
+    private long count;
+
+    @Override
+    public String name() {
+      return "above";
+    }
+
+    @Override
+    public void reset() {
+      above = 0;
+      count = 0;
+    }
+
+    @Override
+    public void update(Tensor yTrue, Tensor yPred) {
+      for (float v : yPred.toArray()) {
+        above += v > 0.5f ? 1 : 0;
+      }
+      count += yPred.size();
+    }
+
+    @Override
+    public double result() {
+      return count == 0 ? 0 : (double) above / count;
+    }
+  }
+
+  @Test
+  void evaluateWithAMetricThatCannotBeCopiedTakesTurnsAndStaysRight() throws Exception {
+    seed(5);
+    var in = input(6);
+    Model m = model(in, dense(1).activation("sigmoid").on(in));
+    m.compile(adam(), "binary_crossentropy", new Above());
+    Tensor x = Tensor.rand(data, 70, 6);
+    Tensor y = Tensor.randint(data, 0, 2, 70, 1);
+    double[] want = m.evaluate(x, y);
+    for (double[] got : atOnce(4, () -> m.evaluate(x, y))) {
+      assertArrayEquals(want, got);
+    }
+  }
+
   /** A fit whose first epoch waits until {@code release}, so another thread can try its call. */
   private static Thread fitWaiting(
       Model m, Tensor x, Tensor y, CountDownLatch started, CountDownLatch release) {
