@@ -105,7 +105,7 @@ class ConcurrencyTest {
               4,
               () -> {
                 List<double[]> runs = new ArrayList<>();
-                for (int r = 0; r < 8; r++) {
+                for (int r = 0; r < 5; r++) {
                   runs.add(c.model().evaluate(c.x(), c.y()));
                 }
                 return runs;
@@ -358,7 +358,7 @@ class ConcurrencyTest {
           new Thread(
               () -> {
                 try {
-                  m.fit(c.x(), c.y(), epochs(3).batchSize(4).verbose(0));
+                  m.fit(c.x(), c.y(), epochs(2).batchSize(4).verbose(0));
                 } catch (Throwable t) {
                   trainFailure.set(t);
                 } finally {
