@@ -100,7 +100,7 @@ public final class Plan {
     Shape[] wsShape = new Shape[n];
     for (int i = 0; i < n; i++) {
       if (!(order[i].op() instanceof Leaf) || order[i].op() instanceof Placeholder) {
-        outSize[i] = shapes[i].size();
+        outSize[i] = PlanMemory.elements(order[i], shapes[i], batch);
         wsShape[i] = workspace(order[i], shapes, pos, i, backwardReads.get(i));
         wsSize[i] = wsShape[i] == null ? 0 : wsShape[i].size();
       }
@@ -159,6 +159,7 @@ public final class Plan {
         }
       }
     }
+    PlanMemory.check(order, outSize, wsSize, mem.total(), batch);
     float[][] arrays = new float[mem.slots()][];
     for (int s = 0; s < arrays.length; s++) {
       arrays[s] = new float[Math.max(1, mem.capacity(s))];

@@ -37,46 +37,43 @@ final class Evaluation {
   }
 
   /**
-   * {@code [loss, loss of each output (when several), metric...]} of {@code n} samples in batches
-   * of {@code batchSize}; {@code metrics} (reset here) count the predictions.
+   * Evaluates rows {@code [from, from + b)} as one batch: adds its losses times {@code b} to {@code
+   * lossSums} (total, then each output) and the batch to {@code metrics}.
    */
-  static double[] run(
+  static void batch(
       Programs p,
       List<Tensor> x,
       List<Tensor> y,
-      int n,
-      int batchSize,
+      int from,
+      int b,
       List<List<Metric>> metrics,
+      KeptSteps kept,
+      double[] lossSums,
       int losses) {
-    for (List<Metric> ms : metrics) {
-      ms.forEach(Metric::reset);
-    }
-    double[] lossSums = new double[1 + losses];
-    for (int from = 0; from < n; from += batchSize) {
-      int b = Math.min(batchSize, n - from);
-      Plan plan = p.evaluatePlans.borrow(b);
-      try {
-        for (int i = 0; i < x.size(); i++) {
+    Plan plan = p.evaluatePlans.borrow(b);
+    try {
+      for (int i = 0; i < x.size(); i++) {
+        if (p.inputNames.get(i) != null) { // an input the outputs ignore has no placeholder
           Batches.slice(x.get(i), from, plan.input(p.inputNames.get(i)));
         }
-        for (int k = 0; k < y.size(); k++) {
-          Batches.slice(y.get(k), from, plan.input(p.targetNames.get(k)));
-          plan.input(p.weightNames.get(k)).fill(1f);
-        }
-        PlanPool.runReading(plan);
-        lossSums[0] += plan.output(0).item() * b;
-        for (int k = 0; k < losses; k++) {
-          lossSums[1 + k] += plan.output(1 + losses + k).item() * b;
-        }
-        for (int k = 0; k < y.size(); k++) {
-          for (Metric m : metrics.get(k)) {
-            m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
-          }
-        }
-      } finally {
-        p.evaluatePlans.giveBack(plan);
       }
+      for (int k = 0; k < y.size(); k++) {
+        Batches.slice(y.get(k), from, plan.input(p.targetNames.get(k)));
+        plan.input(p.weightNames.get(k)).fill(1f);
+      }
+      PlanPool.runReading(plan);
+      lossSums[0] += plan.output(0).item() * b;
+      for (int k = 0; k < losses; k++) {
+        lossSums[1 + k] += plan.output(1 + losses + k).item() * b;
+      }
+      kept.update(p, plan, metrics);
+    } finally {
+      p.evaluatePlans.giveBack(plan);
     }
+  }
+
+  /** {@code [loss, loss of each output (when several), metric...]} of {@code n} samples. */
+  static double[] values(double[] lossSums, int n, List<List<Metric>> metrics, int losses) {
     int size = 1 + (losses > 1 ? losses : 0);
     for (List<Metric> ms : metrics) {
       size += ms.size();

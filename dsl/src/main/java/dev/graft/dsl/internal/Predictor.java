@@ -24,7 +24,7 @@ public final class Predictor {
   private final ShapeCache<Compiled> compiled = new ShapeCache<>();
 
   /** The forward program for one concrete input shape and its plans, pooled per batch size. */
-  private record Compiled(Program program, PlanPool plans) {}
+  private record Compiled(Program program, List<String> fed, PlanPool plans) {}
 
   /**
    * Prepares {@code model}'s forward pass; a model whose inputs are fully known apart from the
@@ -33,7 +33,7 @@ public final class Predictor {
   public Predictor(Model model) {
     this.model = model;
     inputNames = model.inputNames();
-    inputShapes = model.inputShapes();
+    inputShapes = model.feedShapes();
     List<Shape> samples = new ArrayList<>();
     for (Shape s : inputShapes) {
       samples.add(s.withBatch(1));
@@ -53,8 +53,9 @@ public final class Predictor {
     for (int i = 0; i < shapes.size(); i++) {
       ins.add(g.placeholder(inputNames.get(i), shapes.get(i)));
     }
-    Program p = new Program(model.call(new CallContext(g), ins));
-    return new Compiled(p, new PlanPool(p));
+    List<Node> outs = model.call(new CallContext(g), ins);
+    Program p = new Program(outs);
+    return new Compiled(p, FedInputs.of(inputNames, outs), new PlanPool(p));
   }
 
   /** How many concrete input shapes have compiled programs (at most {@code MAX_SHAPES}). */
@@ -64,10 +65,11 @@ public final class Predictor {
 
   /** Predictions of every output for {@code x}, in batches of {@code batchSize}. */
   public List<Tensor> predict(List<Tensor> x, int batchSize) {
+    int n = DataChecks.inputs(model.name(), inputNames, inputShapes, x);
+    DataChecks.nonEmpty("predict", "x", n, x);
     if (batchSize < 1) {
       throw new IllegalArgumentException("predict: batch_size must be >= 1; got " + batchSize);
     }
-    int n = DataChecks.inputs(model.name(), inputNames, inputShapes, x);
     Compiled c = compiled(ShapeCache.sampleShapes(x));
     List<Tensor> results = new ArrayList<>();
     for (Node o : c.program().outputs()) {
@@ -78,7 +80,9 @@ public final class Predictor {
       Plan plan = c.plans().borrow(b);
       try {
         for (int i = 0; i < x.size(); i++) {
-          Batches.slice(x.get(i), from, plan.input(inputNames.get(i)));
+          if (c.fed().get(i) != null) {
+            Batches.slice(x.get(i), from, plan.input(c.fed().get(i)));
+          }
         }
         PlanPool.runReading(plan);
         for (int k = 0; k < results.size(); k++) {

@@ -74,7 +74,7 @@ final class StepChecks {
     if (inputNames != null) {
       return;
     }
-    inputShapes = model.inputShapes();
+    inputShapes = model.feedShapes();
     outputShapes = new ArrayList<>();
     model.outputs().forEach(t -> outputShapes.add(t.shape()));
     targetShapes = new ArrayList<>();

@@ -40,6 +40,7 @@ public final class Trainer {
   private final StepChecks checks;
   private int[] identityOrder = new int[0];
   private Tensor unitWeights = Tensor.ones(0);
+  private final KeptSteps keptSteps = new KeptSteps();
   private double[] stepLosses;
   // Held by fit, trainOnBatch and evaluate when a metric cannot be copied (see Metric.copy).
   private final java.util.concurrent.locks.ReentrantLock sharedMetrics =
@@ -184,13 +185,26 @@ public final class Trainer {
     return checks.check(x, y);
   }
 
+  /** This model's training step split at the gradients (see {@link GradientStep}). */
+  public GradientStep gradientStep() {
+    return new GradientStep(model, this);
+  }
+
+  /**
+   * The checked programs for data shaped like {@code x} and {@code y} (for {@link GradientStep}).
+   */
+  Programs programsFor(List<Tensor> x, List<Tensor> y) {
+    check(x, y);
+    return programs(x, y);
+  }
+
   /** Keras's {@code fit}. */
   public History fit(List<Tensor> x, List<Tensor> y, FitOptions o) {
     return withSharedMetrics(() -> train(x, y, o));
   }
 
   /** Runs a call that updates the metrics, one at a time when they cannot be copied. */
-  private <T> T withSharedMetrics(java.util.function.Supplier<T> call) {
+  public <T> T withSharedMetrics(java.util.function.Supplier<T> call) {
     if (metricsCopy) {
       return call.get();
     }
@@ -204,6 +218,7 @@ public final class Trainer {
 
   private History train(List<Tensor> x, List<Tensor> y, FitOptions o) {
     int n = check(x, y);
+    DataChecks.nonEmpty("fit", "x", n, x);
     List<Tensor> vx = o.validationX();
     List<Tensor> vy = o.validationY();
     if (o.validationSplit() > 0) {
@@ -222,7 +237,8 @@ public final class Trainer {
       y = rows(y, 0, n - nVal);
       n -= nVal;
     } else if (vx != null) {
-      int nv = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), vx);
+      int nv = DataChecks.inputs(model.name(), model.inputNames(), model.feedShapes(), vx);
+      DataChecks.nonEmpty("fit", "validationData", nv, vx);
       DataChecks.targets(nv, checks.outputShapes(), losses, vy);
     }
     Tensor weights = SampleWeights.of(o, y.get(0), n);
@@ -312,7 +328,9 @@ public final class Trainer {
     Programs p = programs(x, y);
     Plan plan = p.train.plan(b);
     for (int i = 0; i < x.size(); i++) {
-      Batches.gather(x.get(i), order, from, plan.input(p.inputNames.get(i)));
+      if (p.inputNames.get(i) != null) {
+        Batches.gather(x.get(i), order, from, plan.input(p.inputNames.get(i)));
+      }
     }
     for (int k = 0; k < y.size(); k++) {
       Batches.gather(y.get(k), order, from, plan.input(p.targetNames.get(k)));
@@ -327,13 +345,13 @@ public final class Trainer {
       optimizer.iterations(before);
       throw e;
     }
-    for (int k = 0; k < y.size(); k++) {
-      for (int j = 0; j < metrics.get(k).size(); j++) {
-        Metric m = metrics.get(k).get(j);
-        m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
-      }
-    }
+    updateMetrics(p, plan);
     return batchLosses(plan);
+  }
+
+  /** Adds a batch to every output's metrics; of a masked output, the kept steps only. */
+  private void updateMetrics(Programs p, Plan plan) {
+    keptSteps.update(p, plan, metrics);
   }
 
   /** The batch's losses, in a buffer reused by the next step (callers consume it at once). */
@@ -348,11 +366,21 @@ public final class Trainer {
 
   /** Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
-    return withSharedMetrics(() -> trainBatch(x, y));
+    return withSharedMetrics(
+        () -> {
+          resetMetrics();
+          return values(fitBatch(x, y), 1);
+        });
   }
 
-  private double[] trainBatch(List<Tensor> x, List<Tensor> y) {
+  /**
+   * One training step on all of {@code x} with metrics accumulating (a loop fed batch by batch, as
+   * {@code fit} over a dataset); returns the batch's total loss, then each output's, in a buffer
+   * the next step reuses.
+   */
+  public double[] fitBatch(List<Tensor> x, List<Tensor> y) {
     int n = check(x, y);
+    DataChecks.nonEmpty("trainOnBatch", "x", n, x);
     if (identityOrder.length < n) {
       identityOrder = new int[n];
       for (int i = 0; i < n; i++) {
@@ -360,9 +388,7 @@ public final class Trainer {
       }
       unitWeights = Tensor.ones(n);
     }
-    resetMetrics();
-    double[] losses = step(x, y, unitWeights, identityOrder, 0, n);
-    return values(losses, 1);
+    return step(x, y, unitWeights, identityOrder, 0, n);
   }
 
   /**
@@ -372,10 +398,13 @@ public final class Trainer {
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
     int n = check(x, y);
+    DataChecks.nonEmpty("gradients", "x", n, x);
     Programs p = programs(x, y);
     Plan plan = p.gradients.plan(n);
     for (int i = 0; i < x.size(); i++) {
-      Batches.slice(x.get(i), 0, plan.input(p.inputNames.get(i)));
+      if (p.inputNames.get(i) != null) {
+        Batches.slice(x.get(i), 0, plan.input(p.inputNames.get(i)));
+      }
     }
     for (int k = 0; k < y.size(); k++) {
       Batches.slice(y.get(k), 0, plan.input(p.targetNames.get(k)));
@@ -398,12 +427,74 @@ public final class Trainer {
    */
   public double[] evaluate(List<Tensor> x, List<Tensor> y, int batchSize) {
     int n = checks.check(x, y);
+    DataChecks.nonEmpty("evaluate", "x", n, x);
     Programs p = lookup(x, y);
-    List<List<Metric>> own = Evaluation.copies(metrics);
-    if (own != null) {
-      return Evaluation.run(p, x, y, n, batchSize, own, losses.size());
+    try (Evaluator ev = evaluator()) {
+      for (int from = 0; from < n; from += batchSize) {
+        ev.rows(p, x, y, from, Math.min(batchSize, n - from));
+      }
+      return ev.result();
     }
-    return withSharedMetrics(() -> Evaluation.run(p, x, y, n, batchSize, metrics, losses.size()));
+  }
+
+  /**
+   * One evaluation's own state (Keras's {@code evaluate}, fed batch by batch by a loop over a
+   * dataset too): metrics of its own ({@link Metric#copy()}; the shared ones, one evaluation at a
+   * time, when a metric cannot be copied), loss sums and buffers, so evaluations may run from
+   * several threads at once and beside {@code fit}. Close it when done.
+   */
+  public Evaluator evaluator() {
+    List<List<Metric>> own = Evaluation.copies(metrics);
+    return own != null ? new Evaluator(own, false) : new Evaluator(metrics, true);
+  }
+
+  /** See {@link #evaluator()}. */
+  public final class Evaluator implements AutoCloseable {
+    private final List<List<Metric>> ms;
+    private final boolean shared;
+    private final KeptSteps kept = new KeptSteps();
+    private final double[] lossSums = new double[1 + losses.size()];
+    private int count;
+
+    private Evaluator(List<List<Metric>> ms, boolean shared) {
+      this.ms = ms;
+      this.shared = shared;
+      if (shared) {
+        sharedMetrics.lock();
+      }
+      for (List<Metric> list : ms) {
+        list.forEach(Metric::reset);
+      }
+    }
+
+    /** Evaluates all of {@code x} as one batch; returns its size. */
+    public int batch(List<Tensor> x, List<Tensor> y) {
+      int n = checks.check(x, y);
+      rows(lookup(x, y), x, y, 0, n);
+      return n;
+    }
+
+    void rows(Programs p, List<Tensor> x, List<Tensor> y, int from, int b) {
+      Evaluation.batch(p, x, y, from, b, ms, kept, lossSums, losses.size());
+      count += b;
+    }
+
+    /** {@code [loss, loss of each output (when several), metric...]} so far. */
+    public double[] result() {
+      return Evaluation.values(lossSums, count, ms, losses.size());
+    }
+
+    @Override
+    public void close() {
+      if (shared) {
+        sharedMetrics.unlock();
+      }
+    }
+  }
+
+  /** The length of the loss sums {@link #fitBatch} works with. */
+  public int lossCount() {
+    return 1 + losses.size();
   }
 
   /** The values of {@link #logs}, in the same order, without building the map. */
@@ -428,7 +519,8 @@ public final class Trainer {
     return v;
   }
 
-  private void resetMetrics() {
+  /** Resets every metric (at the start of an epoch or an evaluation). */
+  public void resetMetrics() {
     for (int k = 0; k < metrics.size(); k++) {
       List<Metric> ms = metrics.get(k);
       for (int j = 0; j < ms.size(); j++) {
@@ -438,7 +530,7 @@ public final class Trainer {
   }
 
   /** The logs from loss sums over {@code count} samples: total, per output, then metrics. */
-  private Map<String, Double> logs(double[] lossSums, int count) {
+  public Map<String, Double> logs(double[] lossSums, int count) {
     Map<String, Double> logs = new LinkedHashMap<>();
     logs.put("loss", lossSums[0] / count);
     for (int k = 0; k < losses.size() && losses.size() > 1; k++) {
