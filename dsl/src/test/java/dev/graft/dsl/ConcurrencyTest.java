@@ -105,7 +105,7 @@ class ConcurrencyTest {
               4,
               () -> {
                 List<double[]> runs = new ArrayList<>();
-                for (int r = 0; r < 8; r++) {
+                for (int r = 0; r < 5; r++) {
                   runs.add(c.model().evaluate(c.x(), c.y()));
                 }
                 return runs;
@@ -115,6 +115,52 @@ class ConcurrencyTest {
           assertArrayEquals(want, run, c.name());
         }
       }
+    }
+  }
+
+  /**
+   * A metric of a user's own, without {@link Metric#copy()}: the share of predictions above 0.5.
+   */
+  private static final class Above implements Metric {
+    private long above;
+    private long count;
+
+    @Override
+    public String name() {
+      return "above";
+    }
+
+    @Override
+    public void reset() {
+      above = 0;
+      count = 0;
+    }
+
+    @Override
+    public void update(Tensor yTrue, Tensor yPred) {
+      for (float v : yPred.toArray()) {
+        above += v > 0.5f ? 1 : 0;
+      }
+      count += yPred.size();
+    }
+
+    @Override
+    public double result() {
+      return count == 0 ? 0 : (double) above / count;
+    }
+  }
+
+  @Test
+  void evaluateWithAMetricThatCannotBeCopiedTakesTurnsAndStaysRight() throws Exception {
+    seed(5);
+    var in = input(6);
+    Model m = model(in, dense(1).activation("sigmoid").on(in));
+    m.compile(adam(), "binary_crossentropy", new Above());
+    Tensor x = Tensor.rand(data, 70, 6);
+    Tensor y = Tensor.randint(data, 0, 2, 70, 1);
+    double[] want = m.evaluate(x, y);
+    for (double[] got : atOnce(4, () -> m.evaluate(x, y))) {
+      assertArrayEquals(want, got);
     }
   }
 
@@ -312,7 +358,7 @@ class ConcurrencyTest {
           new Thread(
               () -> {
                 try {
-                  m.fit(c.x(), c.y(), epochs(3).batchSize(4).verbose(0));
+                  m.fit(c.x(), c.y(), epochs(2).batchSize(4).verbose(0));
                 } catch (Throwable t) {
                   trainFailure.set(t);
                 } finally {

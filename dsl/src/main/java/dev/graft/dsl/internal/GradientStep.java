@@ -100,7 +100,7 @@ public final class GradientStep {
       Batches.gather(y.get(k), order, from, plan.input(programs.targetNames.get(k)));
       plan.input(programs.weightNames.get(k)).fill(1f);
     }
-    plan.run(true);
+    plan.run(true, WeightsLock.updates()); // its effects: moving statistics
     int first = plan.outputCount() - variables.size();
     for (int i = 0; i < variables.size(); i++) {
       plan.output(first + i).copyTo(gradients, offsets[i]);
@@ -137,7 +137,7 @@ public final class GradientStep {
     long before = optimizer.iterations();
     optimizer.beginStep();
     try {
-      applyPlan.run(true);
+      applyPlan.run(true, WeightsLock.updates()); // a concurrent predict sees a completed step
     } catch (RuntimeException e) {
       optimizer.iterations(before);
       throw e;
