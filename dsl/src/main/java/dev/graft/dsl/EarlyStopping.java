@@ -58,6 +58,7 @@ public final class EarlyStopping implements Callback {
 
   @Override
   public void onTrainBegin(Training t) {
+    monitor.check(t.model().metricsNames());
     monitor.reset();
     wait = 0;
     bestWeights = null;

@@ -65,6 +65,9 @@ public final class ModelCheckpoint implements Callback {
   @Override
   public void onTrainBegin(Training t) {
     path.checkNames(t.model().metricsNames());
+    if (saveBestOnly) {
+      monitor.check(t.model().metricsNames());
+    }
     path.createFolder(path.fixedFolder());
     monitor.reset();
   }

@@ -61,6 +61,22 @@ final class Monitor {
     return v;
   }
 
+  /**
+   * Checks, when training begins, that the logs will hold the watched value: one of {@code logged}
+   * ({@code loss} and the metrics) or its {@code val_} twin.
+   *
+   * @throws IllegalArgumentException naming the value and the ones the logs will hold
+   */
+  void check(java.util.List<String> logged) {
+    String base = name.startsWith("val_") ? name.substring(4) : name;
+    if (!logged.contains(base)) {
+      java.util.List<String> all = new java.util.ArrayList<>(logged);
+      logged.forEach(l -> all.add("val_" + l));
+      throw new IllegalArgumentException(
+          callback + " monitors \"" + name + "\" but the logs will hold only " + all);
+    }
+  }
+
   /** True, and remembers {@code v} as the best, when it improves on the best by minDelta. */
   boolean improves(double v) {
     boolean better = maximize ? v > best + minDelta : v < best - minDelta;

@@ -95,6 +95,7 @@ public final class ReduceLrOnPlateau implements Callback {
 
   @Override
   public void onTrainBegin(Training t) {
+    monitor.check(t.model().metricsNames());
     monitor.reset();
     wait = 0;
     cooldownLeft = 0;

@@ -44,6 +44,13 @@ public final class Sequential extends Model {
     return "Sequential";
   }
 
+  /** Reached only while the stack is empty: a Sequential model is defined by its layers. */
+  @Override
+  public SymbolicTensor call(List<SymbolicTensor> inputs) {
+    throw new IllegalStateException(
+        "Sequential model \"" + name() + "\" has no layers yet: add layers before using it");
+  }
+
   /**
    * Adds a layer on top; returns this.
    *

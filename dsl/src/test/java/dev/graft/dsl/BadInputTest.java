@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,5 +132,148 @@ class BadInputTest {
     assertTrue(Files.size(file) > 0);
     Tensor x = Tensor.rand(2, 3);
     assertArrayEquals(m.predict(x).toArray(), Model.load(file).predict(x).toArray(), 1e-6f);
+  }
+
+  private static Model classifier() {
+    var in = input("features", 3);
+    Model m = model(in, dense(2).activation("softmax").on(in));
+    m.compile(adam(), "sparse_categorical_crossentropy", "accuracy");
+    return m;
+  }
+
+  @Test
+  void sampleAndClassWeightsTogetherAreRefusedAsInKeras() {
+    Model m = classifier();
+    FitOptions both =
+        epochs(1).verbose(0).sampleWeight(Tensor.ones(8)).classWeight(Map.of(0, 1f, 1, 2f));
+    assertContains(
+        message(() -> m.fit(Tensor.rand(8, 3), Tensor.randint(0, 2, 8, 1), both)),
+        "fit: sampleWeight and classWeight cannot be given at the same time");
+  }
+
+  @Test
+  void negativeOrNonFiniteWeightsAreRefused() {
+    Model m = classifier();
+    Tensor x = Tensor.rand(8, 3);
+    Tensor y = Tensor.randint(0, 2, 8, 1);
+    assertContains(
+        message(() -> m.fit(x, y, epochs(1).verbose(0).sampleWeight(Tensor.full(-1f, 8)))),
+        "fit: sampleWeight holds -1.0 at position 0; sample weights must be >= 0");
+    assertContains(
+        message(() -> m.fit(x, y, epochs(1).verbose(0).classWeight(Map.of(0, -1f, 1, 1f)))),
+        "fit: classWeight gives class 0 the weight -1.0; class weights must be finite and >= 0");
+    assertContains(
+        message(() -> m.fit(x, y, epochs(1).verbose(0).classWeight(Map.of(0, 1f, 1, Float.NaN)))),
+        "class 1 the weight NaN");
+  }
+
+  @Test
+  void validationDataWinsOverValidationSplitAsInKeras() {
+    Model m = small();
+    Tensor x = Tensor.rand(8, 3);
+    Tensor y = Tensor.rand(8, 1);
+    Tensor vx = Tensor.rand(5, 3);
+    Tensor vy = Tensor.full(10f, 5, 1); // far from the training targets: a split would not match
+    History h =
+        m.fit(
+            x, y, epochs(1).verbose(0).shuffle(false).validationSplit(0.5).validationData(vx, vy));
+    assertEquals(m.evaluate(vx, vy)[0], h.get("val_loss").get(0), 1e-4);
+  }
+
+  @Test
+  void anEmptySequentialSaysItHasNoLayers() {
+    Sequential s = new Sequential();
+    String msg =
+        assertThrows(IllegalStateException.class, () -> s.predict(Tensor.rand(2, 3))).getMessage();
+    assertContains(msg, "Sequential model \"", "has no layers yet");
+  }
+
+  @Test
+  void aMonitorNoLogWillHoldFailsBeforeTheFirstEpoch() {
+    Model m = classifier();
+    Tensor x = Tensor.rand(8, 3);
+    Tensor y = Tensor.randint(0, 2, 8, 1);
+    List<Integer> epochsRun = new java.util.ArrayList<>();
+    assertContains(
+        message(
+            () ->
+                m.fit(
+                    x,
+                    y,
+                    epochs(2)
+                        .verbose(0)
+                        .callbacks(earlyStopping("val_lossy", 1), onEpochBegin(epochsRun::add)))),
+        "EarlyStopping monitors \"val_lossy\" but the logs will hold only [loss, accuracy,"
+            + " val_loss, val_accuracy]");
+    assertContains(
+        message(
+            () ->
+                m.fit(
+                    x,
+                    y,
+                    epochs(2)
+                        .verbose(0)
+                        .callbacks(reduceLrOnPlateau("auc"), onEpochBegin(epochsRun::add)))),
+        "ReduceLROnPlateau monitors \"auc\"");
+    assertTrue(epochsRun.isEmpty());
+  }
+
+  /** Kinds of bad input checked before this issue, kept under test with their messages. */
+  @Test
+  void outOfRangeOptionsAndDataAreRefused() {
+    Model m = small();
+    Tensor x = Tensor.rand(8, 3);
+    Tensor y = Tensor.rand(8, 1);
+    Map<String, Executable> cases = new LinkedHashMap<>();
+    cases.put("fit: epochs must be >= 1; Received: epochs=0", () -> epochs(0));
+    cases.put("fit: epochs must be >= 1; Received: epochs=-3", () -> m.fit(x, y, -3));
+    cases.put("fit: batch_size must be >= 1; Received: batch_size=0", () -> epochs(1).batchSize(0));
+    cases.put(
+        "fit: validation_split must be in [0, 1); Received: validation_split=1.0",
+        () -> epochs(1).validationSplit(1.0));
+    cases.put(
+        "fit: validation_split must be in [0, 1); Received: validation_split=-0.1",
+        () -> epochs(1).validationSplit(-0.1));
+    cases.put(
+        "fit: validation_split must be in [0, 1); Received: validation_split=NaN",
+        () -> epochs(1).validationSplit(Double.NaN));
+    cases.put(
+        "validation_split 0.1 of 8 samples leaves an empty set",
+        () -> m.fit(x, y, epochs(1).verbose(0).validationSplit(0.1)));
+    cases.put("fit: initial_epoch must be >= 0; Received: -1", () -> epochs(1).initialEpoch(-1));
+    cases.put("fit: verbose must be 0, 1 or 2; Received: 3", () -> epochs(1).verbose(3));
+    cases.put("predict: batch_size must be >= 1; got 0", () -> m.predict(List.of(x), 0));
+    cases.put("x has 8 samples but y has shape (7, 1)", () -> m.fit(x, Tensor.rand(7, 1), 1));
+    cases.put(
+        "x has 2 samples but y has shape (3, 1)",
+        () ->
+            m.fit(x, y, epochs(1).verbose(0).validationData(Tensor.rand(2, 3), Tensor.rand(3, 1))));
+    cases.put(
+        "The input \"features\" holds NaN at flat position 0",
+        () -> m.predict(Tensor.full(Float.NaN, 2, 3)));
+    cases.put(
+        "The input \"features\" holds Infinity at flat position 0",
+        () ->
+            m.fit(
+                x,
+                y,
+                epochs(1)
+                    .verbose(0)
+                    .validationData(
+                        Tensor.full(Float.POSITIVE_INFINITY, 2, 3), Tensor.rand(2, 1))));
+    cases.put("The targets holds NaN", () -> m.evaluate(x, Tensor.full(Float.NaN, 8, 1)));
+    cases.put(
+        "The sample_weight holds NaN",
+        () -> m.fit(x, y, epochs(1).verbose(0).sampleWeight(Tensor.full(Float.NaN, 8))));
+    cases.put(
+        "sample_weight has shape (5,) for 8 samples",
+        () -> m.fit(x, y, epochs(1).verbose(0).sampleWeight(Tensor.ones(5))));
+    cases.put("expects shape (None, 3); received ()", () -> m.predict(Tensor.scalar(1f)));
+    cases.put("Invalid value for argument units of Dense. Received: units=0", () -> dense(0));
+    cases.put("Invalid value for argument rate of Dropout. Received: rate=1.5", () -> dropout(1.5));
+    cases.put("Adam: learning_rate must be >= 0; got NaN", () -> adam(Double.NaN));
+    cases.put("Unknown loss \"msee\"", () -> m.compile(adam(), "msee"));
+    cases.put("Unknown metric \"acuracy\"", () -> m.compile(adam(), "mse", "acuracy"));
+    cases.forEach((expected, call) -> assertContains(message(call), expected));
   }
 }

@@ -11,10 +11,15 @@ final class SampleWeights {
    * The weight of each of the first {@code n} samples: 1, times the given sample weight, times the
    * weight of the sample's class (its label, or the argmax of a one-hot target).
    *
-   * @throws IllegalArgumentException if the sample weights are too few or not finite, or a class
-   *     has no weight
+   * @throws IllegalArgumentException if both kinds are given (Keras refuses that too), the sample
+   *     weights are too few, a weight is negative or not finite, or a class has no weight
    */
   static Tensor of(FitOptions o, Tensor y, int n) {
+    if (o.sampleWeight() != null && o.classWeight() != null) {
+      throw new IllegalArgumentException(
+          "fit: sampleWeight and classWeight cannot be given at the same time (as in Keras);"
+              + " multiply the class weights into the sample weights");
+    }
     Tensor w = Tensor.ones(n);
     if (o.sampleWeight() != null) {
       if (o.sampleWeight().size() < n) {
@@ -22,9 +27,31 @@ final class SampleWeights {
             "sample_weight has shape " + o.sampleWeight().shape() + " for " + n + " samples");
       }
       DataChecks.finite("sample_weight", o.sampleWeight());
+      for (int i = 0; i < n; i++) {
+        if (o.sampleWeight().getFlat(i) < 0) {
+          throw new IllegalArgumentException(
+              "fit: sampleWeight holds "
+                  + o.sampleWeight().getFlat(i)
+                  + " at position "
+                  + i
+                  + "; sample weights must be >= 0");
+        }
+      }
       System.arraycopy(o.sampleWeight().array(), o.sampleWeight().offset(), w.array(), 0, n);
     }
     if (o.classWeight() != null) {
+      o.classWeight()
+          .forEach(
+              (cls, cw) -> {
+                if (cw == null || !Float.isFinite(cw) || cw < 0) {
+                  throw new IllegalArgumentException(
+                      "fit: classWeight gives class "
+                          + cls
+                          + " the weight "
+                          + cw
+                          + "; class weights must be finite and >= 0");
+                }
+              });
       int per = y.size() / y.shape().dim(0);
       for (int i = 0; i < n; i++) {
         int cls = per == 1 ? (int) y.getFlat(i) : argmax(y, i * per, per);

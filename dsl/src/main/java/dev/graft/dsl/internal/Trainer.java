@@ -221,7 +221,7 @@ public final class Trainer {
     DataChecks.nonEmpty("fit", "x", n, x);
     List<Tensor> vx = o.validationX();
     List<Tensor> vy = o.validationY();
-    if (o.validationSplit() > 0) {
+    if (o.validationSplit() > 0 && vx == null) { // Keras: validation data wins over a split
       int nVal = (int) Math.floor(n * o.validationSplit());
       if (nVal == 0 || nVal == n) {
         throw new IllegalArgumentException(
