@@ -201,7 +201,7 @@ public final class SparkTrainer {
       rows = rows.repartition(workers);
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-    long seed = o.seed() == null ? 0L : o.seed();
+    long seed = o.seed() == null ? dev.graft.tensor.Rng.global().nextLong() : o.seed();
     History history = new History();
     Run run = new Run(model);
     List<Callback> cbs = o.callbacks();
