@@ -47,9 +47,12 @@ public final class DatasetLoop {
     Progress progress = new Progress(o.verbose(), o.epochs());
     List<Callback> cbs = o.callbacks();
     List<Tensor> before = model.hasGraph() ? model.getWeights() : null;
-    DataIterator<?> it = stepsOption != null ? data.iterator() : null;
+    DataIterator<?> it = null;
     cbs.forEach(cb -> cb.onTrainBegin(run));
     try {
+      if (stepsOption != null) {
+        it = data.iterator(); // one reading across epochs, as Keras with steps_per_epoch
+      }
       for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
         run.snapshot = model.hasGraph() ? model.getWeights() : null;
         for (Callback cb : cbs) {
