@@ -259,6 +259,30 @@ class TextVectorizationTest {
     assertTrue(r.getMessage().contains("runs on the data before"), r.getMessage());
   }
 
+  @Test
+  void tfIdfWeightsAndBatchedAdaptRoundTrip() throws Exception {
+    TextVectorization v = textVectorization().maxTokens(10).outputMode("tf_idf");
+    // A dataset of String[] batches adapts as the same strings at once.
+    v.adapt(List.of(new String[] {"foo bar", "bar baz"}, new String[] {"baz bada boom"}));
+    TextVectorization flat = textVectorization().maxTokens(10).outputMode("tf_idf");
+    flat.adapt(new String[] {"foo bar", "bar baz", "baz bada boom"});
+    assertEquals(flat.getVocabulary(), v.getVocabulary());
+    assertArrayEquals(flat.idfWeights(), v.idfWeights());
+    var text = stringInput(1);
+    Model m = model(text, dense(2).on(v.on(text)));
+    String[] probe = {"foo foo qux", "boom"};
+    Tensor before = m.predict(probe);
+    Path file = dir.resolve("tfidf.keras");
+    m.save(file);
+    Map<String, byte[]> zip = entries(file);
+    assertTrue(
+        zip.containsKey("assets/layers/text_vectorization/vocabulary.txt"),
+        zip.keySet().toString());
+    Model again = Model.load(file);
+    assertArrayEquals(before.toArray(), again.predict(probe).toArray());
+    assertArrayEquals(v.idfWeights(), ((TextVectorization) again.getLayer(v.name())).idfWeights());
+  }
+
   private static Map<String, byte[]> entries(Path zip) throws Exception {
     Map<String, byte[]> out = new HashMap<>();
     try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
