@@ -97,7 +97,9 @@ public final class Gradients {
       }
       // A node's gradient nodes run in its mode: a backward op reads what its forward op saved
       // (dropout's mask, pooling's taps, batch statistics) only if both agree on the mode.
-      List<Node> inGrads = g.inMode(node.mode(), () -> node.op().gradients(node, gOut));
+      List<Node> inGrads =
+          g.inScope(
+              node.scope(), () -> g.inMode(node.mode(), () -> node.op().gradients(node, gOut)));
       for (int k = 0; k < node.inputs().size(); k++) {
         Node in = node.input(k);
         Node gi = k < inGrads.size() ? inGrads.get(k) : null;

@@ -21,6 +21,7 @@ public final class Graph {
   private final List<Node> nodes = new ArrayList<>();
   private final Map<Variable, Node> reads = new IdentityHashMap<>();
   private TrainingMode mode = TrainingMode.FOLLOW_PLAN;
+  private String scope;
 
   /**
    * Applies {@code op} to {@code inputs}, inferring the output shape now.
@@ -38,7 +39,7 @@ public final class Graph {
       shapes.add(in.shape());
     }
     Shape out = op.outputShape(shapes);
-    Node n = new Node(this, nodes.size(), op, List.of(inputs), out, mode);
+    Node n = new Node(this, nodes.size(), op, List.of(inputs), out, mode, scope);
     nodes.add(n);
     return n;
   }
@@ -55,6 +56,23 @@ public final class Graph {
       return body.get();
     } finally {
       this.mode = outer;
+    }
+  }
+
+  /**
+   * Runs {@code body} with every node it makes attributed to {@code name} (a layer), nested in the
+   * enclosing scope ({@code "model_image/conv2d"}); errors about nodes, such as a plan too big for
+   * the heap, name it. A {@code null} name adds no level.
+   */
+  public <T> T inScope(String name, Supplier<T> body) {
+    String outer = scope;
+    if (name != null) {
+      scope = outer == null ? name : outer + "/" + name;
+    }
+    try {
+      return body.get();
+    } finally {
+      scope = outer;
     }
   }
 

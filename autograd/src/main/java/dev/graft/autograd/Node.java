@@ -15,14 +15,25 @@ public final class Node {
   private final List<Node> inputs;
   private final Shape shape;
   private final TrainingMode mode;
+  private final String scope;
 
-  Node(Graph graph, int id, Op op, List<Node> inputs, Shape shape, TrainingMode mode) {
+  Node(
+      Graph graph, int id, Op op, List<Node> inputs, Shape shape, TrainingMode mode, String scope) {
     this.graph = graph;
     this.id = id;
     this.op = op;
     this.inputs = inputs;
     this.shape = shape;
     this.mode = mode;
+    this.scope = scope;
+  }
+
+  /**
+   * The layer path that made it ({@code "model_image/conv2d"}, see {@link Graph#inScope}); a
+   * gradient node has its forward node's. {@code null} outside any layer.
+   */
+  public String scope() {
+    return scope;
   }
 
   /** The graph this node belongs to. */

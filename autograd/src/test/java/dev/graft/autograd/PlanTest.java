@@ -1,7 +1,9 @@
 package dev.graft.autograd;
 
 import static dev.graft.tensor.Shape.UNKNOWN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -136,6 +138,59 @@ class PlanTest {
     }
     long perStep = (bean.getThreadAllocatedBytes(tid) - before) / steps;
     assertTrue(perStep < 1024, "allocated " + perStep + " bytes per training step");
+  }
+
+  /**
+   * {@code run(training, lock)} computes what {@code run(training)} computes, takes the lock once
+   * per step (around the optimizer updates, which run last) and releases it, and allocates nothing.
+   */
+  @Test
+  void runHoldingALockAroundTheUpdatesComputesTheSameAndAllocatesNothing() {
+    Rng.seed(3); // products dispatched by shape: the two models' numbers comparable bit for bit
+    Mlp plain = new Mlp(4, 32);
+    Mlp locked = new Mlp(4, 32);
+    Plan p1 = plain.train.plan(32);
+    Plan p2 = locked.train.plan(32);
+    java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    int[] taken = {0};
+    java.util.concurrent.locks.Lock counting =
+        new java.util.concurrent.locks.ReentrantLock() {
+          @Override
+          public void lock() {
+            taken[0]++;
+            lock.lock();
+          }
+
+          @Override
+          public void unlock() {
+            lock.unlock();
+          }
+        };
+    for (int s = 0; s < 60; s++) {
+      fill(p1, s % 7);
+      fill(p2, s % 7);
+      plain.adam.beginStep();
+      p1.run(true);
+      locked.adam.beginStep();
+      p2.run(true, counting);
+      assertEquals(p1.output(0).item(), p2.output(0).item(), "step " + s);
+      assertFalse(lock.isLocked(), "released after the step");
+    }
+    assertEquals(60, taken[0]);
+    for (int i = 0; i < plain.vars.size(); i++) {
+      assertArrayEquals(
+          plain.vars.get(i).value().toArray(), locked.vars.get(i).value().toArray(), "var " + i);
+    }
+    com.sun.management.ThreadMXBean bean =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    long before = bean.getThreadAllocatedBytes(tid);
+    for (int s = 0; s < 20; s++) {
+      locked.adam.beginStep();
+      p2.run(true, counting);
+    }
+    long perStep = (bean.getThreadAllocatedBytes(tid) - before) / 20;
+    assertTrue(perStep < 64, "allocated " + perStep + " bytes per locked step");
   }
 
   @Test

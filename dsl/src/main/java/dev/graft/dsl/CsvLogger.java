@@ -1,5 +1,6 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.internal.Arguments;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,15 +26,12 @@ public final class CsvLogger implements Callback {
 
   /** Logs to {@code file}, replacing it. */
   public CsvLogger(Path file) {
-    if (file == null) {
-      throw new IllegalArgumentException("CSVLogger needs a file. Received: filename=null");
-    }
-    this.file = file;
+    this.file = Arguments.notNull("CsvLogger", "file", file);
   }
 
   /** The column separator (default {@code ","}); returns this. */
   public CsvLogger separator(String value) {
-    if (value == null || value.isEmpty()) {
+    if (Arguments.notNull("separator", "value", value).isEmpty()) {
       throw new IllegalArgumentException(
           "Invalid value for argument separator of CSVLogger. Received: separator=" + value);
     }

@@ -1,5 +1,6 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.internal.Arguments;
 import dev.graft.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,9 @@ public final class FitOptions {
   private Map<Integer, Float> classWeight;
   private final List<Callback> callbacks = new ArrayList<>();
   private int verbose = -1;
+  private Integer stepsPerEpoch;
+  private Integer validationSteps;
+  private dev.graft.dsl.data.Dataset<?> validationDataset;
 
   private FitOptions() {}
 
@@ -78,13 +82,14 @@ public final class FitOptions {
 
   /** Validates on this data after each epoch; returns this. */
   public FitOptions validationData(Tensor x, Tensor y) {
-    return validationData(List.of(x), List.of(y));
+    return validationData(
+        Arguments.one("validationData", "x", x), Arguments.one("validationData", "y", y));
   }
 
   /** Validates on this data (several inputs or outputs) after each epoch; returns this. */
   public FitOptions validationData(List<Tensor> x, List<Tensor> y) {
-    this.validationX = List.copyOf(x);
-    this.validationY = List.copyOf(y);
+    this.validationX = List.copyOf(Arguments.elements("validationData", "x", x));
+    this.validationY = List.copyOf(Arguments.elements("validationData", "y", y));
     return this;
   }
 
@@ -99,19 +104,19 @@ public final class FitOptions {
 
   /** Weights each sample's loss ({@code (N,)}); returns this. */
   public FitOptions sampleWeight(Tensor weights) {
-    this.sampleWeight = weights;
+    this.sampleWeight = Arguments.notNull("sampleWeight", "weights", weights);
     return this;
   }
 
   /** Weights each sample's loss by its class (integer labels); returns this. */
   public FitOptions classWeight(Map<Integer, Float> weights) {
-    this.classWeight = Map.copyOf(weights);
+    this.classWeight = Map.copyOf(Arguments.notNull("classWeight", "weights", weights));
     return this;
   }
 
   /** Adds callbacks; returns this. */
   public FitOptions callbacks(Callback... cbs) {
-    callbacks.addAll(List.of(cbs));
+    callbacks.addAll(Arguments.all("callbacks", "cbs", cbs));
     return this;
   }
 
@@ -185,5 +190,50 @@ public final class FitOptions {
   /** The verbosity, or -1 for automatic. */
   public int verbose() {
     return verbose;
+  }
+
+  /**
+   * Steps (batches) per epoch when training on a {@code Dataset} (Keras's {@code steps_per_epoch}):
+   * the dataset is then read on across epochs rather than restarted, and a dataset made with {@code
+   * repeat()} never runs out; returns this.
+   */
+  public FitOptions stepsPerEpoch(int steps) {
+    if (steps < 1) {
+      throw new IllegalArgumentException(
+          "fit: steps_per_epoch must be >= 1; Received: steps_per_epoch=" + steps);
+    }
+    this.stepsPerEpoch = steps;
+    return this;
+  }
+
+  /** Validates on a dataset of {@code (inputs..., targets...)} batches after each epoch. */
+  public FitOptions validationData(dev.graft.dsl.data.Dataset<?> data) {
+    this.validationDataset = java.util.Objects.requireNonNull(data, "validation data");
+    return this;
+  }
+
+  /** Batches of the validation dataset evaluated per epoch (default: all); returns this. */
+  public FitOptions validationSteps(int steps) {
+    if (steps < 1) {
+      throw new IllegalArgumentException(
+          "fit: validation_steps must be >= 1; Received: validation_steps=" + steps);
+    }
+    this.validationSteps = steps;
+    return this;
+  }
+
+  /** Steps per epoch, or {@code null} for a whole pass over the dataset. */
+  public Integer stepsPerEpoch() {
+    return stepsPerEpoch;
+  }
+
+  /** The validation dataset, or {@code null}. */
+  public dev.graft.dsl.data.Dataset<?> validationDataset() {
+    return validationDataset;
+  }
+
+  /** Validation steps, or {@code null} for the whole validation dataset. */
+  public Integer validationSteps() {
+    return validationSteps;
   }
 }

@@ -1,5 +1,6 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.internal.Arguments;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ public final class History {
 
   /** Records one epoch's logs. */
   public void record(int epoch, Map<String, Double> logs) {
+    Arguments.notNull("record", "logs", logs);
     epochs.add(epoch);
     for (Map.Entry<String, Double> e : logs.entrySet()) {
       values.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
@@ -35,7 +37,7 @@ public final class History {
    * @throws IllegalArgumentException naming the logged series if there is none by that name
    */
   public List<Double> get(String name) {
-    List<Double> v = values.get(name);
+    List<Double> v = values.get(Arguments.notNull("get", "name", name));
     if (v == null) {
       throw new IllegalArgumentException(
           "No \"" + name + "\" in the history; it has " + values.keySet());
@@ -50,7 +52,8 @@ public final class History {
 
   /** Draws the curves (one panel per quantity, validation dashed) to an {@code .svg} file. */
   public History plot(String path) {
-    dev.graft.dsl.plot.TrainingPlot.write(this, java.nio.file.Path.of(path));
+    dev.graft.dsl.plot.TrainingPlot.write(
+        this, java.nio.file.Path.of(Arguments.notNull("plot", "path", path)));
     return this;
   }
 

@@ -1,5 +1,6 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.internal.Arguments;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
@@ -26,40 +27,32 @@ public final class LambdaCallback implements Callback {
 
   /** Runs {@code fn} before the first epoch; returns this. */
   public LambdaCallback onTrainBegin(Runnable fn) {
-    trainBegin = require(fn, "on_train_begin");
+    trainBegin = Arguments.notNull("onTrainBegin", "fn", fn);
     return this;
   }
 
   /** Runs {@code fn} after training; returns this. */
   public LambdaCallback onTrainEnd(Runnable fn) {
-    trainEnd = require(fn, "on_train_end");
+    trainEnd = Arguments.notNull("onTrainEnd", "fn", fn);
     return this;
   }
 
   /** Runs {@code fn(epoch)} before each epoch; returns this. */
   public LambdaCallback onEpochBegin(IntConsumer fn) {
-    epochBegin = require(fn, "on_epoch_begin");
+    epochBegin = Arguments.notNull("onEpochBegin", "fn", fn);
     return this;
   }
 
   /** Runs {@code fn(epoch, logs)} after each epoch; returns this. */
   public LambdaCallback onEpochEnd(BiConsumer<Integer, Map<String, Double>> fn) {
-    epochEnd = require(fn, "on_epoch_end");
+    epochEnd = Arguments.notNull("onEpochEnd", "fn", fn);
     return this;
   }
 
   /** Runs {@code fn(batch, logs)} after each batch, with the epoch's running logs; returns this. */
   public LambdaCallback onBatchEnd(BiConsumer<Integer, Map<String, Double>> fn) {
-    batchEnd = require(fn, "on_batch_end");
+    batchEnd = Arguments.notNull("onBatchEnd", "fn", fn);
     return this;
-  }
-
-  private static <T> T require(T fn, String argument) {
-    if (fn == null) {
-      throw new IllegalArgumentException(
-          "Invalid value for argument " + argument + " of LambdaCallback. Received: null");
-    }
-    return fn;
   }
 
   @Override

@@ -4,11 +4,14 @@ import dev.graft.autograd.Node;
 import dev.graft.autograd.TrainingMode;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.optim.Optimizer;
+import dev.graft.dsl.internal.Arguments;
+import dev.graft.dsl.internal.ExclusiveCall;
 import dev.graft.dsl.internal.FunctionalGraph;
 import dev.graft.dsl.internal.ModelInputs;
 import dev.graft.dsl.internal.Predictor;
 import dev.graft.dsl.internal.Summary;
 import dev.graft.dsl.internal.Trainer;
+import dev.graft.dsl.internal.WeightsLock;
 import dev.graft.layers.CallContext;
 import dev.graft.layers.InputLayer;
 import dev.graft.tensor.Shape;
@@ -35,9 +38,40 @@ import java.util.Set;
  * jshell> m.compile(adam(), "binary_crossentropy", "accuracy");
  * jshell> m.fit(Tensor.rand(64, 10), Tensor.randint(0, 2, 64, 1), epochs(3).verbose(0));
  * }</pre>
+ *
+ * <h2>Threads</h2>
+ *
+ * <ul>
+ *   <li><b>Thread-safe:</b> {@code predict}, {@code predictOnBatch} and {@code evaluate} may be
+ *       called from any number of threads at once, and while another thread trains the model. Each
+ *       call computes with buffers of its own and, for {@code evaluate}, its own copies of the
+ *       metrics ({@link Metric#copy()}); what runs beside it does not change its results. With
+ *       {@code Graft.seed} set, repeating a call gives bit-identical results (at a given {@code
+ *       graft.threads}); without, the {@code auto} back-end's timing may change the last bit.
+ *   <li><b>Exclusive:</b> {@code fit}, {@code trainOnBatch}, {@code gradients}, {@code compile},
+ *       {@code setWeights} and {@code loadWeights} change the model. One thread at a time: a second
+ *       such call from another thread while one runs is refused at once with an {@link
+ *       IllegalStateException} naming the running call, its model and its thread (not queued: two
+ *       threads training one model is a bug in the caller). The thread that runs one may make
+ *       others inside it (a callback's {@code setWeights} during {@code fit}).
+ *   <li><b>Nested models:</b> a model used inside another shares its weights with it. While the
+ *       outer model trains, the inner model's exclusive calls are refused too (naming the outer
+ *       model's call), and its {@code predict} sees its weights as the outer model's training
+ *       leaves them after each step.
+ *   <li><b>During training:</b> a {@code predict}, {@code evaluate}, {@code getWeights} or {@code
+ *       save} made while another thread trains sees the weights of a completed step, never a
+ *       half-updated set: each batch of a prediction holds the read side of one process-wide
+ *       read-write lock, and a training step holds the write side only while its optimizer updates
+ *       run (the end of the step), as do {@code setWeights} and {@code loadWeights} while they
+ *       assign. Which step a prediction sees depends on timing.
+ *   <li><b>Not covered:</b> changes made to a model's parts directly ({@code layer.setWeights}, a
+ *       {@code Variable}'s value, {@code trainable(...)}, a layer's options) while another thread
+ *       uses the model; a {@link Metric} of your own without {@link Metric#copy()} makes {@code
+ *       evaluate} calls take turns (and wait for a running {@code fit}).
+ * </ul>
  */
 public class Model extends Layer {
-  private FunctionalGraph graph;
+  private volatile FunctionalGraph graph;
   private Trainer trainer;
   private volatile Predictor predictor;
 
@@ -62,7 +96,7 @@ public class Model extends Layer {
   /** Names this model (Keras's {@code name=}); returns this. */
   @Override
   public Model name(String newName) {
-    super.name(newName);
+    super.name(Arguments.notNull("name", "newName", newName));
     return this;
   }
 
@@ -90,7 +124,7 @@ public class Model extends Layer {
    */
   public Model build(Shape... sampleShapes) {
     List<Shape> shapes = new ArrayList<>();
-    for (Shape s : sampleShapes) {
+    for (Shape s : Arguments.all("build", "sampleShapes", sampleShapes)) {
       shapes.add(s.prepend(Shape.UNKNOWN));
     }
     ensureBuilt(shapes);
@@ -177,7 +211,7 @@ public class Model extends Layer {
    * @throws IllegalArgumentException naming the known layers if there is none
    */
   public Layer getLayer(String path) {
-    String[] parts = path.split("/", 2);
+    String[] parts = Arguments.notNull("getLayer", "path", path).split("/", 2);
     for (Layer l : layers()) {
       if (l.name().equals(parts[0])) {
         if (parts.length == 1) {
@@ -227,7 +261,7 @@ public class Model extends Layer {
   @Override
   public void setWeights(List<Tensor> values) {
     List<Variable> vs = weights();
-    if (values.size() != vs.size()) {
+    if (Arguments.elements("setWeights", "values", values).size() != vs.size()) {
       throw new IllegalArgumentException(
           "Model \"" + name() + "\" has " + vs.size() + " weights; got " + values.size());
     }
@@ -244,9 +278,19 @@ public class Model extends Layer {
                 + values.get(i).shape());
       }
     }
-    for (int i = 0; i < vs.size(); i++) {
-      vs.get(i).assign(values.get(i));
-    }
+    Runnable assign =
+        () -> {
+          for (int i = 0; i < vs.size(); i++) {
+            vs.get(i).assign(values.get(i));
+          }
+        };
+    ExclusiveCall.run(this, "setWeights", () -> WeightsLock.writing(assign));
+  }
+
+  /** Copies of the weights, all of one completed training step when another thread trains. */
+  @Override
+  public List<Tensor> getWeights() {
+    return WeightsLock.read(super::getWeights);
   }
 
   @Override
@@ -312,10 +356,16 @@ public class Model extends Layer {
       if (!(c.layer() instanceof Model) || !Feeds.any((Model) c.layer())) {
         checkConcrete(c, args);
       }
+      // Scoped by the layer's name, so errors about its nodes (a plan too big) can name it.
       Emitted outs =
-          c.mode() == TrainingMode.FOLLOW_PLAN
-              ? c.layer().callMasked(ctx, args, argMasks)
-              : ctx.graph().inMode(c.mode(), () -> c.layer().callMasked(ctx, args, argMasks));
+          ctx.graph()
+              .inScope(
+                  c.layer().name(),
+                  () ->
+                      c.mode() == TrainingMode.FOLLOW_PLAN
+                          ? c.layer().callMasked(ctx, args, argMasks)
+                          : ctx.graph()
+                              .inMode(c.mode(), () -> c.layer().callMasked(ctx, args, argMasks)));
       for (int j = 0; j < outs.outputs().size(); j++) {
         env.put(c.outputs().get(j), outs.outputs().get(j));
         maskEnv.put(c.outputs().get(j), outs.masks().get(j));
@@ -353,7 +403,12 @@ public class Model extends Layer {
 
   /** Configures training with an optimizer, a loss and metrics, each an object or Keras name. */
   public Model compile(Object optimizer, Object loss, Object... metrics) {
-    this.trainer = Trainer.compile(this, optimizer, List.of(loss), List.of(metrics));
+    this.trainer =
+        Trainer.compile(
+            this,
+            Arguments.notNull("compile", "optimizer", optimizer),
+            Arguments.one("compile", "loss", loss),
+            Arguments.all("compile", "metrics", metrics));
     return this;
   }
 
@@ -364,6 +419,9 @@ public class Model extends Layer {
    * {@code "dense_3_accuracy"}).
    */
   public Model compile(Object optimizer, List<?> losses, List<?> metrics) {
+    Arguments.notNull("compile", "optimizer", optimizer);
+    Arguments.elements("compile", "losses", losses);
+    Arguments.elements("compile", "metrics", metrics);
     this.trainer = Trainer.compile(this, optimizer, losses, metrics);
     return this;
   }
@@ -374,6 +432,10 @@ public class Model extends Layer {
    */
   public Model compile(
       Object optimizer, List<?> losses, List<? extends Number> lossWeights, List<?> metrics) {
+    Arguments.notNull("compile", "optimizer", optimizer);
+    Arguments.elements("compile", "losses", losses);
+    Arguments.notNull("compile", "lossWeights", lossWeights);
+    Arguments.elements("compile", "metrics", metrics);
     Trainer t = Trainer.compile(this, optimizer, losses, metrics);
     List<Float> w = new ArrayList<>();
     for (Number x : lossWeights) {
@@ -396,6 +458,14 @@ public class Model extends Layer {
     return trainer;
   }
 
+  /**
+   * This compiled model's training step split between gradients and update, for data-parallel
+   * trainers (graft-spark); {@code fit} does not need it.
+   */
+  public dev.graft.dsl.internal.GradientStep gradientStep() {
+    return trainer().gradientStep();
+  }
+
   /** The optimizer given to {@link #compile}, or {@code null}. */
   public Optimizer optimizer() {
     return trainer == null ? null : trainer.optimizer();
@@ -408,48 +478,98 @@ public class Model extends Layer {
 
   /** Trains for {@code epochs} epochs with batch size 32. */
   public History fit(Tensor x, Tensor y, int epochs) {
-    return fit(List.of(x), List.of(y), FitOptions.epochs(epochs));
+    return fit(
+        Arguments.one("fit", "x", x), Arguments.one("fit", "y", y), FitOptions.epochs(epochs));
   }
 
   /** Trains a multi-input model for {@code epochs} epochs. */
   public History fit(List<Tensor> x, Tensor y, int epochs) {
-    return fit(x, List.of(y), FitOptions.epochs(epochs));
+    return fit(x, Arguments.one("fit", "y", y), FitOptions.epochs(epochs));
   }
 
   /** Trains with options ({@code epochs(5).batchSize(64).validationSplit(0.2)}). */
   public History fit(Tensor x, Tensor y, FitOptions options) {
-    return fit(List.of(x), List.of(y), options);
+    return fit(Arguments.one("fit", "x", x), Arguments.one("fit", "y", y), options);
   }
 
   /** Trains a multi-input model with options. */
   public History fit(List<Tensor> x, Tensor y, FitOptions options) {
-    return fit(x, List.of(y), options);
+    return fit(x, Arguments.one("fit", "y", y), options);
   }
 
   /** Trains a model with several inputs and outputs. */
   public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
+    Arguments.elements("fit", "x", x);
+    Arguments.elements("fit", "y", y);
+    Arguments.notNull("fit", "options", options);
     ensureTraced(x);
-    x = Feeds.encode(this, x);
-    return trainer().fit(x, y, options);
+    List<Tensor> fed = Feeds.encode(this, x);
+    return ExclusiveCall.call(this, "fit", () -> trainer().fit(fed, y, options));
   }
 
   /** Trains a model whose inputs are given by name. */
   public History fit(Map<String, Tensor> x, Tensor y, FitOptions options) {
-    return fit(byName(x), List.of(y), options);
+    Arguments.notNull("fit", "options", options);
+    List<Tensor> targets = Arguments.one("fit", "y", y);
+    return fit(byName("fit", x), targets, options);
+  }
+
+  /**
+   * Trains on a {@link dev.graft.dsl.data.Dataset} of batches, each holding the inputs then the
+   * targets ({@code Dataset.fromTensorSlices(x, y).shuffle(1024).batch(32).prefetch(2)}); the
+   * options' batch size does not apply, {@code stepsPerEpoch} and {@code validationData(dataset)}
+   * do.
+   */
+  public History fit(dev.graft.dsl.data.Dataset<?> data, FitOptions options) {
+    Trainer t = trainer();
+    return ExclusiveCall.call(
+        this,
+        "fit",
+        () ->
+            t.withSharedMetrics(
+                () ->
+                    dev.graft.dsl.internal.DatasetLoop.fit(
+                        this, t, data, options, this::ensureTraced)));
+  }
+
+  /** Trains on a dataset of batches for {@code epochs} epochs. */
+  public History fit(dev.graft.dsl.data.Dataset<?> data, int epochs) {
+    return fit(data, FitOptions.epochs(epochs));
+  }
+
+  /** The loss (and metrics) over a dataset of {@code (inputs..., targets...)} batches. */
+  public double[] evaluate(dev.graft.dsl.data.Dataset<?> data) {
+    return dev.graft.dsl.internal.DatasetLoop.evaluate(
+        this, trainer(), data, null, this::ensureTraced);
+  }
+
+  /**
+   * Predictions (first output) for a dataset of batches of inputs (targets after them are ignored),
+   * concatenated.
+   */
+  public Tensor predict(dev.graft.dsl.data.Dataset<?> data) {
+    return predictOutputs(data).get(0);
+  }
+
+  /** Predictions of every output for a dataset of batches, each concatenated. */
+  public List<Tensor> predictOutputs(dev.graft.dsl.data.Dataset<?> data) {
+    return dev.graft.dsl.internal.DatasetLoop.predict(this, data, null);
   }
 
   /** The loss (and metrics) on data; returns {@code [loss, metric...]}. */
   public double[] evaluate(Tensor x, Tensor y) {
-    return evaluate(List.of(x), List.of(y));
+    return evaluate(Arguments.one("evaluate", "x", x), Arguments.one("evaluate", "y", y));
   }
 
   /** The loss (and metrics) of a multi-input model. */
   public double[] evaluate(List<Tensor> x, Tensor y) {
-    return evaluate(x, List.of(y));
+    return evaluate(x, Arguments.one("evaluate", "y", y));
   }
 
   /** The loss (and metrics) of a model with several inputs and outputs. */
   public double[] evaluate(List<Tensor> x, List<Tensor> y) {
+    Arguments.elements("evaluate", "x", x);
+    Arguments.elements("evaluate", "y", y);
     ensureTraced(x);
     x = Feeds.encode(this, x);
     return trainer().evaluate(x, y, 32);
@@ -462,12 +582,12 @@ public class Model extends Layer {
 
   /** Predictions for {@code x}, in batches of 32. */
   public Tensor predict(Tensor x) {
-    return predict(List.of(x)).get(0);
+    return predict(Arguments.one("predict", "x", x)).get(0);
   }
 
   /** Predictions of a multi-input model (first output). */
   public Tensor predict(Tensor... x) {
-    return predict(List.of(x)).get(0);
+    return predict(Arguments.all("predict", "x", x)).get(0);
   }
 
   /** Predictions of every output. Safe to call from several threads at once. */
@@ -477,6 +597,7 @@ public class Model extends Layer {
 
   /** Predictions of every output, in batches of {@code batchSize}. */
   public List<Tensor> predict(List<Tensor> x, int batchSize) {
+    Arguments.elements("predict", "x", x);
     ensureTraced(x);
     x = Feeds.encode(this, x);
     return predictor().predict(x, batchSize);
@@ -497,7 +618,7 @@ public class Model extends Layer {
 
   /** Predictions of a model whose inputs are given by name. */
   public List<Tensor> predict(Map<String, Tensor> x) {
-    return predict(byName(x));
+    return predict(byName("predict", x));
   }
 
   /**
@@ -552,14 +673,17 @@ public class Model extends Layer {
 
   /** One training step on one batch; returns {@code [loss, metric...]}. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
+    Arguments.elements("trainOnBatch", "x", x);
+    Arguments.elements("trainOnBatch", "y", y);
     ensureTraced(x);
-    x = Feeds.encode(this, x);
-    return trainer().trainOnBatch(x, y);
+    List<Tensor> fed = Feeds.encode(this, x);
+    return ExclusiveCall.call(this, "trainOnBatch", () -> trainer().trainOnBatch(fed, y));
   }
 
   /** One training step on one batch of a single-input, single-output model. */
   public double[] trainOnBatch(Tensor x, Tensor y) {
-    return trainOnBatch(List.of(x), List.of(y));
+    return trainOnBatch(
+        Arguments.one("trainOnBatch", "x", x), Arguments.one("trainOnBatch", "y", y));
   }
 
   /**
@@ -579,38 +703,46 @@ public class Model extends Layer {
    * keep it.
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
+    Arguments.elements("gradients", "x", x);
+    Arguments.elements("gradients", "y", y);
     ensureTraced(x);
-    x = Feeds.encode(this, x);
-    return trainer().gradients(x, y, training);
+    List<Tensor> fed = Feeds.encode(this, x);
+    return ExclusiveCall.call(this, "gradients", () -> trainer().gradients(fed, y, training));
   }
 
   /** The gradients of the loss for a single-input, single-output model (see above). */
   public Map<String, Tensor> gradients(Tensor x, Tensor y) {
-    return gradients(List.of(x), List.of(y));
+    return gradients(Arguments.one("gradients", "x", x), Arguments.one("gradients", "y", y));
   }
 
   /** The gradients of the loss for a single-input, single-output model in a chosen mode. */
   public Map<String, Tensor> gradients(Tensor x, Tensor y, boolean training) {
-    return gradients(List.of(x), List.of(y), training);
+    return gradients(
+        Arguments.one("gradients", "x", x), Arguments.one("gradients", "y", y), training);
   }
 
   /** Predictions for one batch. */
   public List<Tensor> predictOnBatch(List<Tensor> x) {
-    return predict(x, x.get(0).shape().dim(0));
+    Arguments.elements("predictOnBatch", "x", x);
+    return predict(x, x.isEmpty() ? 1 : x.get(0).shape().dim(0));
   }
 
   private void ensureTraced(List<Tensor> x) {
     if (graph == null) {
-      List<Shape> shapes = new ArrayList<>();
-      for (Tensor t : x) {
-        shapes.add(t.shape().withBatch(Shape.UNKNOWN));
+      synchronized (this) { // threads predicting at once trace a subclassed model once
+        if (graph == null) {
+          List<Shape> shapes = new ArrayList<>();
+          for (Tensor t : x) {
+            shapes.add(t.shape().withBatch(Shape.UNKNOWN));
+          }
+          ensureBuilt(shapes);
+        }
       }
-      ensureBuilt(shapes);
     }
   }
 
-  private List<Tensor> byName(Map<String, Tensor> x) {
-    return ModelInputs.byName(name(), inputNames(), x);
+  private List<Tensor> byName(String method, Map<String, Tensor> x) {
+    return ModelInputs.byName(name(), inputNames(), Arguments.notNull(method, "x", x));
   }
 
   // ---- saving ----
@@ -622,7 +754,8 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the file and the problem
    */
   public void save(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.save(this, file);
+    Arguments.notNull("save", "file", file);
+    WeightsLock.reading(() -> dev.graft.dsl.io.ModelIO.save(this, file));
   }
 
   /**
@@ -632,22 +765,24 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the file and what is wrong with it
    */
   public static Model load(java.nio.file.Path file) {
-    return dev.graft.dsl.io.ModelIO.load(file);
+    return dev.graft.dsl.io.ModelIO.load(Arguments.notNull("load", "file", file));
   }
 
   /** Saves the weights only ({@code .weights.h5}); works for subclassed models too. */
   public void saveWeights(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.saveWeights(this, file);
+    Arguments.notNull("saveWeights", "file", file);
+    WeightsLock.reading(() -> dev.graft.dsl.io.ModelIO.saveWeights(this, file));
   }
 
   /**
-   * Loads weights saved by {@link #saveWeights} into this model (same architecture); nothing
-   * changes unless all of them fit.
+   * Loads weights saved by {@link #saveWeights} (or held by a {@code .keras} archive or a {@code
+   * model.json}) into this model (same architecture); nothing changes unless all of them fit.
    *
    * @throws dev.graft.dsl.io.ModelFileException naming the missing or mis-shaped weight
    */
   public void loadWeights(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.loadWeights(this, file);
+    Arguments.notNull("loadWeights", "file", file);
+    ExclusiveCall.run(this, "loadWeights", () -> dev.graft.dsl.io.ModelIO.loadWeights(this, file));
   }
 
   // ---- summary ----
@@ -657,7 +792,8 @@ public class Model extends Layer {
    * (nested models as boxes around their layers, frozen parts dashed). Returns this.
    */
   public Model plot(String path) {
-    dev.graft.dsl.plot.ModelPlot.write(this, java.nio.file.Path.of(path));
+    dev.graft.dsl.plot.ModelPlot.write(
+        this, java.nio.file.Path.of(Arguments.notNull("plot", "path", path)));
     return this;
   }
 

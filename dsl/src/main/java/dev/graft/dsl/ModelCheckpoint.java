@@ -1,17 +1,21 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.internal.Arguments;
+import dev.graft.dsl.internal.PathPattern;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * Keras's {@code ModelCheckpoint}: saves the model (or only its weights) after each epoch, or only
  * when {@code monitor} improves ({@code saveBestOnly}). The path may hold {@code {epoch}} (1-based,
- * two digits) and the names of logged values, e.g. {@code "ckpt-{epoch}-{val_loss}.keras"}. Saves
- * are atomic, so an interrupted run leaves the previous checkpoint intact.
+ * two digits) and the names of logged values, e.g. {@code "ckpt-{epoch}-{val_loss}.keras"}, each
+ * with an optional Python format ({@code {epoch:03d}}, {@code {val_loss:.2f}}). A malformed path
+ * fails here; a placeholder that no log of the model holds fails when training begins. Missing
+ * folders are created (as Keras does) when training begins. Saves are atomic, so an interrupted run
+ * leaves the previous checkpoint intact.
  */
 public final class ModelCheckpoint implements Callback {
-  private final String path;
+  private final PathPattern path;
   private Monitor monitor;
   private boolean saveBestOnly;
   private boolean saveWeightsOnly;
@@ -19,18 +23,21 @@ public final class ModelCheckpoint implements Callback {
   /**
    * Checkpoints to {@code path} (a {@code .keras} file, or {@code .weights.h5} with {@link
    * #saveWeightsOnly}), watching {@code val_loss}.
+   *
+   * @throws IllegalArgumentException for unbalanced braces, a malformed format or a misspelt {@code
+   *     {epoch}}, listing the valid placeholders
    */
   public ModelCheckpoint(String path) {
-    if (path == null || path.isBlank()) {
+    if (Arguments.notNull("ModelCheckpoint", "path", path).isBlank()) {
       throw new IllegalArgumentException("ModelCheckpoint: Received: filepath=" + path);
     }
-    this.path = path;
+    this.path = new PathPattern("ModelCheckpoint", path);
     this.monitor = new Monitor("ModelCheckpoint", "val_loss");
   }
 
   /** Watches another logged value (e.g. {@code "val_accuracy"}); returns this. */
-  public ModelCheckpoint monitor(String name) {
-    this.monitor = new Monitor("ModelCheckpoint", name);
+  public ModelCheckpoint monitor(String monitor) {
+    this.monitor = new Monitor("ModelCheckpoint", monitor);
     return this;
   }
 
@@ -57,6 +64,8 @@ public final class ModelCheckpoint implements Callback {
 
   @Override
   public void onTrainBegin(Training t) {
+    path.checkNames(t.model().metricsNames());
+    path.createFolder(path.fixedFolder());
     monitor.reset();
   }
 
@@ -65,19 +74,12 @@ public final class ModelCheckpoint implements Callback {
     if (saveBestOnly && !monitor.improves(monitor.value(logs))) {
       return;
     }
-    Path file = Path.of(expand(epoch, logs));
+    Path file = Path.of(path.expand(epoch, logs)).toAbsolutePath();
+    path.createFolder(file.getParent());
     if (saveWeightsOnly) {
       t.model().saveWeights(file);
     } else {
       t.model().save(file);
     }
-  }
-
-  private String expand(int epoch, Map<String, Double> logs) {
-    String p = path.replace("{epoch}", String.format(Locale.ROOT, "%02d", epoch + 1));
-    for (Map.Entry<String, Double> e : logs.entrySet()) {
-      p = p.replace("{" + e.getKey() + "}", String.format(Locale.ROOT, "%.4f", e.getValue()));
-    }
-    return p;
   }
 }

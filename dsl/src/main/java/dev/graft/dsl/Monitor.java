@@ -1,5 +1,6 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.internal.Arguments;
 import java.util.Map;
 
 /**
@@ -14,7 +15,8 @@ final class Monitor {
   private double best;
 
   Monitor(String callback, String name) {
-    if (name == null || name.isBlank()) {
+    Arguments.notNull(callback, "monitor", name);
+    if (name.isBlank()) {
       throw new IllegalArgumentException(
           "Invalid value for argument monitor of " + callback + ". Received: monitor=" + name);
     }
@@ -26,7 +28,7 @@ final class Monitor {
 
   /** {@code "min"}, {@code "max"} or {@code "auto"} (max for accuracy and AUC, as Keras). */
   void mode(String mode) {
-    switch (mode) {
+    switch (Arguments.notNull(callback, "mode", mode)) {
       case "min" -> maximize = false;
       case "max" -> maximize = true;
       case "auto" -> maximize = name.contains("acc") || name.contains("auc");

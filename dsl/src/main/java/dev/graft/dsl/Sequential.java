@@ -1,5 +1,7 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.internal.Arguments;
+import dev.graft.dsl.internal.LayerNames;
 import dev.graft.layers.InputLayer;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
@@ -19,12 +21,13 @@ public final class Sequential extends Model {
 
   /** A stack of these layers. */
   public Sequential(List<Layer> layers) {
-    layers.forEach(this::add);
+    Arguments.elements("Sequential", "layers", layers).forEach(this::add);
   }
 
   /** A stack starting at {@code input} (from {@code input(...)}). */
   public Sequential(SymbolicTensor input, List<Layer> layers) {
-    start(input);
+    Arguments.elements("Sequential", "layers", layers);
+    start(Arguments.notNull("Sequential", "input", input));
     layers.forEach(this::add);
   }
 
@@ -44,10 +47,11 @@ public final class Sequential extends Model {
   /**
    * Adds a layer on top; returns this.
    *
-   * @throws IllegalArgumentException if it is the first layer and has no input shape, or its input
-   *     does not fit
+   * @throws IllegalArgumentException if it is the first layer and has no input shape, its input
+   *     does not fit, or another layer of the stack has its name
    */
   public Sequential add(Layer layer) {
+    Arguments.notNull("add", "layer", layer);
     if (input == null) {
       Shape s = layer.declaredInputShape();
       if (s == null) {
@@ -59,6 +63,12 @@ public final class Sequential extends Model {
       }
       start(new InputLayer(s, null).output());
     }
+    List<Layer> named = new ArrayList<>(stack);
+    named.add(0, input.producer().layer());
+    if (!named.contains(layer)) {
+      named.add(layer);
+    }
+    LayerNames.checkUnique(named);
     output = layer.on(output);
     stack.add(layer);
     define(List.of(input), List.of(output));

@@ -1,8 +1,8 @@
 package dev.graft.examples;
 
+import dev.graft.dsl.data.DataException;
+import dev.graft.dsl.data.Idx;
 import dev.graft.tensor.Tensor;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Fashion-MNIST (Zalando, MIT licence): 28x28 grey images of clothes in 10 classes, read from the
@@ -153,87 +151,42 @@ public final class FashionMnist {
 
   /** Images as {@code (N, 28, 28, 1)} floats in [0, 1]. */
   static Tensor readImages(String name, InputStream raw) {
-    byte[] b = Idx.read(name, raw, 0x803, 3);
-    int n = Idx.dim(b, 0);
-    if (Idx.dim(b, 1) != SIDE || Idx.dim(b, 2) != SIDE) {
-      throw Idx.corrupt(name, "images are " + Idx.dim(b, 1) + "x" + Idx.dim(b, 2) + ", not 28x28");
+    Tensor b = idx(name, raw, 3);
+    int n = b.shape().dim(0);
+    if (b.shape().dim(1) != SIDE || b.shape().dim(2) != SIDE) {
+      throw corrupt(
+          name, "images are " + b.shape().dim(1) + "x" + b.shape().dim(2) + ", not 28x28");
     }
-    float[] data = new float[n * SIDE * SIDE];
-    int start = Idx.headerBytes(3);
+    float[] data = b.array();
     for (int i = 0; i < data.length; i++) {
-      data[i] = (b[start + i] & 0xff) / 255f;
+      data[i] /= 255f;
     }
     return Tensor.wrap(data, n, SIDE, SIDE, 1);
   }
 
   /** Labels as {@code (N, 1)} class indices. */
   static Tensor readLabels(String name, InputStream raw) {
-    byte[] b = Idx.read(name, raw, 0x801, 1);
-    int n = Idx.dim(b, 0);
-    float[] data = new float[n];
-    int start = Idx.headerBytes(1);
+    Tensor b = idx(name, raw, 1);
+    int n = b.shape().dim(0);
     for (int i = 0; i < n; i++) {
-      int label = b[start + i] & 0xff;
+      float label = b.getFlat(i);
       if (label >= CLASS_NAMES.size()) {
-        throw Idx.corrupt(name, "label " + label + " at index " + i + " is not in 0..9");
+        throw corrupt(name, "label " + (int) label + " at index " + i + " is not in 0..9");
       }
-      data[i] = label;
     }
-    return Tensor.wrap(data, n, 1);
+    return b.reshape(n, 1);
   }
 
-  /** The IDX format: a big-endian magic number (type and rank), the dimensions, then bytes. */
-  private static final class Idx {
-    private Idx() {}
-
-    static byte[] read(String name, InputStream raw, int magic, int rank) {
-      byte[] b;
-      try (InputStream in = new GZIPInputStream(raw, 1 << 16)) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-        in.transferTo(out);
-        b = out.toByteArray();
-      } catch (EOFException e) {
-        throw corrupt(name, "the gzip stream ends early");
-      } catch (IOException e) {
-        throw corrupt(name, "not a readable gzip file (" + e.getMessage() + ")");
-      }
-      if (b.length < headerBytes(rank)) {
-        throw corrupt(name, "only " + b.length + " bytes, shorter than the IDX header");
-      }
-      int got = intAt(b, 0);
-      if (got != magic) {
-        throw corrupt(
-            name, String.format(Locale.ROOT, "magic number 0x%08x, expected 0x%08x", got, magic));
-      }
-      long want = headerBytes(rank);
-      long count = 1;
-      for (int d = 0; d < rank; d++) {
-        count *= dim(b, d);
-      }
-      want += count;
-      if (b.length != want) {
-        throw corrupt(name, "holds " + b.length + " bytes; its header promises " + want);
-      }
-      return b;
+  /** The IDX file through the library's reader; its errors keep this class's wording. */
+  private static Tensor idx(String name, InputStream raw, int rank) {
+    try {
+      return Idx.read(name, raw, rank);
+    } catch (DataException e) {
+      throw new IllegalArgumentException("Fashion-MNIST: " + e.getMessage(), e);
     }
+  }
 
-    static int headerBytes(int rank) {
-      return 4 + 4 * rank;
-    }
-
-    static int dim(byte[] b, int d) {
-      return intAt(b, 4 + 4 * d);
-    }
-
-    private static int intAt(byte[] b, int at) {
-      return (b[at] & 0xff) << 24
-          | (b[at + 1] & 0xff) << 16
-          | (b[at + 2] & 0xff) << 8
-          | b[at + 3] & 0xff;
-    }
-
-    static IllegalArgumentException corrupt(String name, String why) {
-      return new IllegalArgumentException("Fashion-MNIST: " + name + " is corrupt: " + why);
-    }
+  private static IllegalArgumentException corrupt(String name, String why) {
+    return new IllegalArgumentException("Fashion-MNIST: " + name + " is corrupt: " + why);
   }
 }

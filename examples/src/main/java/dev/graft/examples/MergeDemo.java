@@ -7,6 +7,7 @@ import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import dev.graft.dsl.SymbolicTensor;
 import dev.graft.dsl.plot.TrainingPlot;
+import dev.graft.tensor.Parallel;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -56,6 +57,9 @@ public final class MergeDemo {
       return;
     }
     run(options);
+    // The kernel threads would end by themselves after the idle timeout; ending them now lets
+    // `mvn exec:java`, which waits for the threads the program started, return at once.
+    Parallel.shutdown();
   }
 
   /** Runs the demo; prints progress and results to standard output. */

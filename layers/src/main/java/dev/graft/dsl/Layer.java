@@ -292,6 +292,7 @@ public abstract class Layer {
    */
   protected final Variable addWeight(
       String weightName, Shape shape, Initializer init, boolean trainable, Regularizer reg) {
+    dev.graft.layers.WeightBudget.check(name(), className(), weightName, shape);
     Tensor value = init.create(shape, Rng.global());
     Variable v = new Variable(name() + "/" + weightName, value, trainable && this.trainable);
     weights.add(new Weight(v, trainable, reg));

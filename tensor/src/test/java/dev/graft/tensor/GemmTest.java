@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.graft.tensor.blas.AutoBlas;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,12 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every back-end against a naive double-precision GEMM, plus {@link Gemm#matmul}'s contract. */
 class GemmTest {
   private static Blas backend(String name) {
-    try {
-      return Blas.named(name);
-    } catch (UnsupportedOperationException e) {
-      Assumptions.abort("skipping " + name + ": " + e.getMessage());
-      throw e;
-    }
+    return NativeBlas.load(name);
   }
 
   /** One random GEMM on submatrices of larger arrays, checked element by element. */
@@ -327,14 +321,9 @@ class GemmTest {
     assertEquals(null, auto.choice(true, true, 16, 24, 32));
   }
 
-  /** The multi-threaded OpenBLAS back-end; skips the test with a message where it cannot load. */
+  /** The multi-threaded OpenBLAS back-end (see {@link NativeBlas} for when it may be missing). */
   private static Blas openBlasOrSkip() {
-    try {
-      return Blas.named("openblas");
-    } catch (UnsupportedOperationException e) {
-      Assumptions.abort("OpenBLAS cannot load here: " + e.getMessage());
-      throw e;
-    }
+    return NativeBlas.load("openblas");
   }
 
   @Test

@@ -59,6 +59,25 @@ final class DataChecks {
     return n;
   }
 
+  /**
+   * Refuses data without samples: with none, no step runs and the loss would be 0/0 (Keras fails
+   * later with "Unexpected result of train_function (Empty logs)").
+   *
+   * @param call the method given the data ({@code "fit"}, {@code "evaluate"}, ...)
+   * @param argument the argument holding it ({@code "x"}, {@code "validationData"})
+   */
+  static void nonEmpty(String call, String argument, int n, List<Tensor> x) {
+    if (n == 0) {
+      throw new IllegalArgumentException(
+          call
+              + ": "
+              + argument
+              + " holds 0 samples (shape "
+              + x.get(0).shape()
+              + "); at least one sample is needed");
+    }
+  }
+
   /** Checks targets against the sample count and the loss's domain. */
   static void targets(int n, List<Shape> outputs, List<Loss> losses, List<Tensor> y) {
     targets(n, outputs, null, losses, y);

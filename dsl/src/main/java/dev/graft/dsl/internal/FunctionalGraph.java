@@ -25,8 +25,8 @@ public final class FunctionalGraph {
   /**
    * Traces the calls from {@code outputs} back to {@code inputs}.
    *
-   * @throws IllegalArgumentException if an input is not an {@code input(...)} tensor, or the
-   *     outputs need a tensor the inputs do not provide ("graph disconnected")
+   * @throws IllegalArgumentException if an input is not an {@code input(...)} tensor, the outputs
+   *     need a tensor the inputs do not provide ("graph disconnected"), or two layers share a name
    */
   public FunctionalGraph(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
     if (inputs.isEmpty() || outputs.isEmpty()) {
@@ -67,6 +67,7 @@ public final class FunctionalGraph {
         list.add(c.layer());
       }
     }
+    LayerNames.checkUnique(list);
     this.layers = List.copyOf(list);
   }
 

@@ -10,9 +10,6 @@ import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A model's inference programs, one per concrete input shape (a model with {@code None} dimensions
@@ -27,7 +24,7 @@ public final class Predictor {
   private final ShapeCache<Compiled> compiled = new ShapeCache<>();
 
   /** The forward program for one concrete input shape and its plans, pooled per batch size. */
-  private record Compiled(Program program, Map<Integer, ConcurrentLinkedQueue<Plan>> pool) {}
+  private record Compiled(Program program, List<String> fed, PlanPool plans) {}
 
   /**
    * Prepares {@code model}'s forward pass; a model whose inputs are fully known apart from the
@@ -56,8 +53,9 @@ public final class Predictor {
     for (int i = 0; i < shapes.size(); i++) {
       ins.add(g.placeholder(inputNames.get(i), shapes.get(i)));
     }
-    return new Compiled(
-        new Program(model.call(new CallContext(g), ins)), new ConcurrentHashMap<>());
+    List<Node> outs = model.call(new CallContext(g), ins);
+    Program p = new Program(outs);
+    return new Compiled(p, FedInputs.of(inputNames, outs), new PlanPool(p));
   }
 
   /** How many concrete input shapes have compiled programs (at most {@code MAX_SHAPES}). */
@@ -67,10 +65,11 @@ public final class Predictor {
 
   /** Predictions of every output for {@code x}, in batches of {@code batchSize}. */
   public List<Tensor> predict(List<Tensor> x, int batchSize) {
+    int n = DataChecks.inputs(model.name(), inputNames, inputShapes, x);
+    DataChecks.nonEmpty("predict", "x", n, x);
     if (batchSize < 1) {
       throw new IllegalArgumentException("predict: batch_size must be >= 1; got " + batchSize);
     }
-    int n = DataChecks.inputs(model.name(), inputNames, inputShapes, x);
     Compiled c = compiled(ShapeCache.sampleShapes(x));
     List<Tensor> results = new ArrayList<>();
     for (Node o : c.program().outputs()) {
@@ -78,15 +77,14 @@ public final class Predictor {
     }
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
-      ConcurrentLinkedQueue<Plan> q =
-          c.pool().computeIfAbsent(b, k -> new ConcurrentLinkedQueue<>());
-      Plan polled = q.poll();
-      Plan plan = polled != null ? polled : c.program().newPlan(b);
+      Plan plan = c.plans().borrow(b);
       try {
         for (int i = 0; i < x.size(); i++) {
-          Batches.slice(x.get(i), from, plan.input(inputNames.get(i)));
+          if (c.fed().get(i) != null) {
+            Batches.slice(x.get(i), from, plan.input(c.fed().get(i)));
+          }
         }
-        plan.run(false);
+        PlanPool.runReading(plan);
         for (int k = 0; k < results.size(); k++) {
           Tensor out = plan.output(k);
           System.arraycopy(
@@ -97,7 +95,7 @@ public final class Predictor {
               out.size());
         }
       } finally {
-        q.add(plan);
+        c.plans().giveBack(plan);
       }
     }
     return results;

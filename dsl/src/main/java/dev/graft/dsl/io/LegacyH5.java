@@ -23,7 +23,7 @@ final class LegacyH5 {
   private LegacyH5() {}
 
   static Model load(Path file) throws IOException {
-    try (HdfFile h5 = HdfFile.fromBytes(java.nio.file.Files.readAllBytes(file))) {
+    try (HdfFile h5 = H5.open(java.nio.file.Files.readAllBytes(file))) {
       String json = H5.stringAttribute(h5, "model_config");
       if (json == null) {
         throw new IllegalArgumentException(

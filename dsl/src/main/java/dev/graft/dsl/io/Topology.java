@@ -67,6 +67,16 @@ final class Topology {
     for (SymbolicTensor out : m.outputs()) {
       visit(out.producer(), done, post, layerIndex);
     }
+    // An input the outputs ignore is still a layer of the model (Keras keeps it at depth 0,
+    // ordered before the other layers of that depth).
+    List<SymbolicTensor> ins = m.inputs();
+    for (int i = 0; i < ins.size(); i++) {
+      LayerCall c = ins.get(i).producer();
+      if (done.add(c)) {
+        post.add(c);
+        layerIndex.put(c.layer(), i - ins.size());
+      }
+    }
     // Depths: walking calls from the outputs back, each call is one deeper than its consumer.
     Map<LayerCall, Integer> callDepth = new IdentityHashMap<>();
     Map<Layer, Integer> layerDepth = new IdentityHashMap<>();

@@ -3,11 +3,16 @@ package dev.graft.tensor.blas;
 import dev.graft.tensor.Blas;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
-/** Resolves back-ends by name and holds the current one. */
+/**
+ * Resolves back-ends by name and holds the current one. OpenBLAS comes with Graft (its native jar
+ * for the build's {@code javacpp.platform}); jblas is an optional dependency that a user adds to
+ * select it. When the native back-end cannot load, one line is logged (through {@link
+ * System.Logger}, so to whatever logging the application has set up) naming the back-end that runs
+ * instead.
+ */
 public final class BlasRegistry {
-  private static final Logger LOG = Logger.getLogger("dev.graft.tensor.blas");
+  private static final System.Logger LOG = System.getLogger("dev.graft.tensor.blas");
   private static volatile Blas current;
   private static volatile AutoBlas auto;
 
@@ -72,16 +77,27 @@ public final class BlasRegistry {
           List<Blas> found = new ArrayList<>();
           found.add(JavaBlas.INSTANCE);
           found.add(JavaBlas.SINGLE_THREADED);
+          String openblasFailure = null;
           try {
             found.add(OpenBlas.load());
             found.add(OpenBlas.loadSingleThreaded());
           } catch (UnsupportedOperationException e) {
-            LOG.config("auto: leaving out " + e.getMessage());
+            openblasFailure = e.getMessage();
           }
           try {
             found.add(JBlas.load());
           } catch (UnsupportedOperationException e) {
-            LOG.config("auto: leaving out " + e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "auto: leaving out " + e.getMessage());
+          }
+          if (openblasFailure != null) {
+            LOG.log(
+                System.Logger.Level.WARNING,
+                "Graft: OpenBLAS is unavailable on "
+                    + OpenBlas.platform()
+                    + ", so matrix products run on "
+                    + (found.size() > 2 ? "jblas and " : "")
+                    + "pure Java (slower): "
+                    + openblasFailure.replace('\n', ' '));
           }
           auto = new AutoBlas(found.toArray(new Blas[0]));
         }
@@ -96,7 +112,9 @@ public final class BlasRegistry {
     try {
       return named(name.isEmpty() ? "auto" : name);
     } catch (UnsupportedOperationException e) {
-      LOG.warning("graft.blas=" + name + " is unavailable (" + e.getMessage() + "); using java");
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Graft: graft.blas=" + name + " is unavailable, using java: " + e.getMessage());
       return JavaBlas.INSTANCE;
     }
   }

@@ -6,7 +6,8 @@ import org.jblas.NativeBlas;
 /**
  * jblas's bundled native BLAS. jblas is column-major (Fortran); a row-major {@code C} is the
  * column-major {@code C^T}, and {@code C^T = op(B)^T * op(A)^T}, so the call swaps the operands
- * instead of transposing anything. It needs the system's {@code libgfortran.so.5}.
+ * instead of transposing anything. It needs the system's {@code libgfortran.so.5}, and jblas itself
+ * is an optional dependency of Graft: add {@code org.jblas:jblas} to select this back-end.
  */
 public final class JBlas implements Blas {
   private static volatile JBlas instance;
@@ -28,6 +29,8 @@ public final class JBlas implements Blas {
     synchronized (JBlas.class) {
       if (instance == null && loadFailure == null) {
         try {
+          // Before any jblas class is touched: jblas is optional and may be absent.
+          Class.forName("org.jblas.NativeBlas", false, JBlas.class.getClassLoader());
           org.jblas.util.Logger.getLogger().setLevel(org.jblas.util.Logger.WARNING);
           float[] one = {1f};
           float[] out = {0f};
@@ -36,9 +39,15 @@ public final class JBlas implements Blas {
             throw new IllegalStateException("jblas computed 2*1*1 = " + out[0]);
           }
           instance = new JBlas();
-        } catch (LinkageError | RuntimeException e) {
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
           loadFailure = e;
         }
+      }
+      if (loadFailure instanceof ClassNotFoundException) {
+        throw new UnsupportedOperationException(
+            "jblas: org.jblas:jblas is not on the class path (it is an optional dependency of"
+                + " graft-tensor; add it to use this back-end)",
+            loadFailure);
       }
       if (instance == null) {
         throw new UnsupportedOperationException(

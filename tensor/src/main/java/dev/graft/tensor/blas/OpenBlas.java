@@ -68,11 +68,28 @@ public final class OpenBlas implements Blas {
       }
       if (instance == null) {
         throw new UnsupportedOperationException(
-            "openblas: the OpenBLAS native library (JavaCPP org.bytedeco:openblas) could not load: "
+            "openblas: the native library could not load; it comes in the jar"
+                + " org.bytedeco:openblas:<version>:"
+                + platform()
+                + " (choose it with -Djavacpp.platform, or depend on openblas-platform): "
                 + loadFailure,
             loadFailure);
       }
       return instance;
+    }
+  }
+
+  /**
+   * The native platform JavaCPP looks for ({@code linux-x86_64}, {@code macosx-arm64}...), for
+   * messages: it names the classifier of the {@code org.bytedeco:openblas} jar that is needed.
+   *
+   * @return the platform name, or the JVM's {@code os.name}/{@code os.arch} if JavaCPP cannot say
+   */
+  static String platform() {
+    try {
+      return Loader.getPlatform();
+    } catch (LinkageError | RuntimeException e) {
+      return System.getProperty("os.name") + "-" + System.getProperty("os.arch");
     }
   }
 
