@@ -210,6 +210,8 @@ class TextVectorizationTest {
     Tensor before = m.predict(probe);
     assertEquals(Shape.of(3, 3), before.shape());
     assertEquals(Shape.of(3, 7), m.encodeInputs((Object) probe).get(0).shape());
+    // A string input given a tensor takes it as already vectorized (a dataset's map(vectorizer)).
+    assertArrayEquals(before.toArray(), m.predict(v.apply(probe)).toArray());
 
     Path file = dir.resolve("text.keras");
     m.save(file);
