@@ -111,6 +111,15 @@ final class Feeds {
     return out;
   }
 
+  /**
+   * True if a tensor given for this input is fed as it is: a plain numeric input, or a string input
+   * read by preprocessing layers, whose tensor can only be their output (a batch already
+   * vectorized, as in a dataset's {@code map}).
+   */
+  private static boolean passesTensors(Chain c) {
+    return c.encoders().isEmpty() != c.strings();
+  }
+
   /** True if some input of {@code m} is read by preprocessing layers. */
   static boolean any(Model m) {
     for (Chain c : of(m)) {
@@ -149,8 +158,7 @@ final class Feeds {
     List<Chain> chains = of(m);
     boolean plain = true;
     for (int i = 0; i < x.size() && plain; i++) {
-      plain =
-          x.get(i) instanceof Tensor && (i >= chains.size() || chains.get(i).encoders().isEmpty());
+      plain = x.get(i) instanceof Tensor && (i >= chains.size() || passesTensors(chains.get(i)));
     }
     if (plain) {
       @SuppressWarnings("unchecked")
@@ -188,6 +196,10 @@ final class Feeds {
                   + (v == null ? "null" : v.getClass().getSimpleName())
                   + (StringBatch.isStrings(v) ? " (strings need a preprocessing layer)" : ""));
         }
+        out.add(t);
+        continue;
+      }
+      if (v instanceof Tensor t && c.strings()) {
         out.add(t);
         continue;
       }

@@ -961,4 +961,22 @@ public final class Graft {
   public static dev.graft.layers.Discretization discretizationBins(int numBins) {
     return new dev.graft.layers.Discretization(null, numBins, 0.01, "int");
   }
+
+  /** Keras's {@code Resizing(height, width)}: bilinear resizing of model-input images. */
+  public static dev.graft.layers.Resizing resizing(int height, int width) {
+    return new dev.graft.layers.Resizing(height, width, "bilinear");
+  }
+
+  /**
+   * Keras's {@code Resizing(height, width, interpolation)}: {@code "bilinear"} or {@code
+   * "nearest"}.
+   */
+  public static dev.graft.layers.Resizing resizing(int height, int width, String interpolation) {
+    return new dev.graft.layers.Resizing(height, width, interpolation);
+  }
+
+  /** Keras's {@code CenterCrop(height, width)}: the central window of images. */
+  public static dev.graft.layers.CenterCrop centerCrop(int height, int width) {
+    return new dev.graft.layers.CenterCrop(height, width);
+  }
 }

@@ -168,6 +168,7 @@ class LayerContractTest {
         spec("global_average_pooling1d", Graft::globalAveragePooling1d, seq, Map.of()),
         spec("rescaling", () -> rescaling(0.5, 1), vec, Map.of("scale", 0.5, "offset", 1.0)),
         spec("normalization", Graft::normalization, vec, Map.of("axis", List.of(-1))),
+        spec("center_crop", () -> centerCrop(4, 3), img, Map.of("height", 4, "width", 3)),
         spec(
             "batch_normalization",
             () -> batchNormalization().momentum(0.9),

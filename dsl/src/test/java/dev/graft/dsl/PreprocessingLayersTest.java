@@ -231,4 +231,42 @@ class PreprocessingLayersTest {
     m.save(file);
     return Model.load(file);
   }
+
+  @Test
+  void resizingMatchesTensorFlowAndCenterCropCropsInTheGraph() {
+    Tensor img = Tensor.of(new float[] {1, 2, 3, 4}, 1, 2, 2, 1);
+    // tf.image.resize([[1, 2], [3, 4]], (4, 4)): half-pixel centres.
+    assertArrayEquals(
+        new float[] {
+          1, 1.25f, 1.75f, 2, 1.5f, 1.75f, 2.25f, 2.5f, 2.5f, 2.75f, 3.25f, 3.5f, 3, 3.25f, 3.75f, 4
+        },
+        resizing(4, 4).apply(img).toArray(),
+        1e-6f);
+    assertArrayEquals(
+        new float[] {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4},
+        resizing(4, 4, "nearest").apply(img).toArray());
+    Tensor grid = Tensor.arange(16).reshape(1, 4, 4, 1);
+    assertArrayEquals(
+        new float[] {2.5f, 4.5f, 10.5f, 12.5f}, resizing(2, 2).apply(grid).toArray(), 1e-6f);
+    // crop_to_aspect_ratio: the central 4x4 of a 4x6 image, then resized.
+    Tensor wide = Tensor.arange(24).reshape(1, 4, 6, 1);
+    assertArrayEquals(
+        new float[] {4.5f, 6.5f, 16.5f, 18.5f},
+        resizing(2, 2).cropToAspectRatio(true).apply(wide).toArray(),
+        1e-6f);
+
+    var in = input(5, 4, 1);
+    Model m = model(in, centerCrop(2, 2).on(in));
+    assertArrayEquals(
+        new float[] {5, 6, 9, 10}, m.predict(Tensor.arange(20).reshape(1, 5, 4, 1)).toArray());
+    var small = input(1, 1, 1);
+    assertThrows(IllegalArgumentException.class, () -> centerCrop(2, 2).on(small));
+
+    // Resizing on a model input runs before the graph; the model reloads.
+    var images = input(6, 6, 1);
+    Model r = model(images, flatten().on(resizing(3, 3).on(images)));
+    Tensor x = Tensor.rand(2, 6, 6, 1);
+    assertArrayEquals(resizing(3, 3).apply(x).toArray(), r.predict(x).toArray());
+    assertArrayEquals(r.predict(x).toArray(), roundTrip(r, "resize.keras").predict(x).toArray());
+  }
 }

@@ -210,6 +210,8 @@ class TextVectorizationTest {
     Tensor before = m.predict(probe);
     assertEquals(Shape.of(3, 3), before.shape());
     assertEquals(Shape.of(3, 7), m.encodeInputs((Object) probe).get(0).shape());
+    // A string input given a tensor takes it as already vectorized (a dataset's map(vectorizer)).
+    assertArrayEquals(before.toArray(), m.predict(v.apply(probe)).toArray());
 
     Path file = dir.resolve("text.keras");
     m.save(file);
@@ -257,6 +259,30 @@ class TextVectorizationTest {
     Model both = model(in, concatenate(dense(1).on(tokens), dense(1).on(in)));
     RuntimeException r = assertThrows(RuntimeException.class, () -> both.predict("a b"));
     assertTrue(r.getMessage().contains("runs on the data before"), r.getMessage());
+  }
+
+  @Test
+  void tfIdfWeightsAndBatchedAdaptRoundTrip() throws Exception {
+    TextVectorization v = textVectorization().maxTokens(10).outputMode("tf_idf");
+    // A dataset of String[] batches adapts as the same strings at once.
+    v.adapt(List.of(new String[] {"foo bar", "bar baz"}, new String[] {"baz bada boom"}));
+    TextVectorization flat = textVectorization().maxTokens(10).outputMode("tf_idf");
+    flat.adapt(new String[] {"foo bar", "bar baz", "baz bada boom"});
+    assertEquals(flat.getVocabulary(), v.getVocabulary());
+    assertArrayEquals(flat.idfWeights(), v.idfWeights());
+    var text = stringInput(1);
+    Model m = model(text, dense(2).on(v.on(text)));
+    String[] probe = {"foo foo qux", "boom"};
+    Tensor before = m.predict(probe);
+    Path file = dir.resolve("tfidf.keras");
+    m.save(file);
+    Map<String, byte[]> zip = entries(file);
+    assertTrue(
+        zip.containsKey("assets/layers/text_vectorization/vocabulary.txt"),
+        zip.keySet().toString());
+    Model again = Model.load(file);
+    assertArrayEquals(before.toArray(), again.predict(probe).toArray());
+    assertArrayEquals(v.idfWeights(), ((TextVectorization) again.getLayer(v.name())).idfWeights());
   }
 
   private static Map<String, byte[]> entries(Path zip) throws Exception {

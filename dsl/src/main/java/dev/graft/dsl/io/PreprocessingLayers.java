@@ -2,10 +2,12 @@ package dev.graft.dsl.io;
 
 import dev.graft.dsl.Layer;
 import dev.graft.layers.CategoryEncoding;
+import dev.graft.layers.CenterCrop;
 import dev.graft.layers.Discretization;
 import dev.graft.layers.Hashing;
 import dev.graft.layers.IntegerLookup;
 import dev.graft.layers.Normalization;
+import dev.graft.layers.Resizing;
 import dev.graft.layers.StringLookup;
 import dev.graft.layers.TextVectorization;
 import java.util.ArrayList;
@@ -35,6 +37,13 @@ final class PreprocessingLayers {
         });
     KerasLayers.register("Hashing", PreprocessingLayers::hashing);
     KerasLayers.register("Discretization", PreprocessingLayers::discretization);
+    KerasLayers.register("Resizing", PreprocessingLayers::resizing);
+    KerasLayers.register(
+        "CenterCrop",
+        c -> {
+          KerasLayers.channelsLast(c);
+          return new CenterCrop(c.integer("height"), c.integer("width"));
+        });
   }
 
   /**
@@ -157,6 +166,14 @@ final class PreprocessingLayers {
       return bounds == null ? d : d.adaptedBoundaries(bounds);
     }
     return new Discretization(bounds, null, eps, mode);
+  }
+
+  private static Layer resizing(Cfg c) {
+    KerasLayers.channelsLast(c);
+    KerasLayers.require(c, !c.bool("pad_to_aspect_ratio", false), "pad_to_aspect_ratio", true);
+    KerasLayers.require(c, !c.bool("antialias", false), "antialias", true);
+    return new Resizing(c.integer("height"), c.integer("width"), c.str("interpolation", "bilinear"))
+        .cropToAspectRatio(c.bool("crop_to_aspect_ratio", false));
   }
 
   private static Layer normalization(Cfg c) {
