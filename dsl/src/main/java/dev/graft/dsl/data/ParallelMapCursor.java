@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -23,12 +24,24 @@ final class ParallelMapCursor<E, R> implements Cursor<R> {
   private long submitted;
   private long returned;
   private boolean closed;
+  // The pool's threads: an executor reports termination just before its last threads finish
+  // exiting, so close() also joins them.
+  private final java.util.Queue<Thread> workers =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   ParallelMapCursor(Cursor<E> up, Function<? super E, ? extends R> fn, int threads) {
     this.up = up;
     this.fn = fn;
     this.capacity = 2 * threads;
-    this.pool = Executors.newFixedThreadPool(threads, Threads.factory("map"));
+    ThreadFactory named = Threads.factory("map");
+    this.pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = named.newThread(r);
+              workers.add(t);
+              return t;
+            });
   }
 
   @Override
@@ -75,6 +88,9 @@ final class ParallelMapCursor<E, R> implements Cursor<R> {
         } catch (InterruptedException e) {
           interrupted = true;
         }
+      }
+      for (Thread t : workers) {
+        Threads.join(t);
       }
     } finally {
       up.close();
