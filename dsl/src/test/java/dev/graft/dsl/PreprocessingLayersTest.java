@@ -223,7 +223,10 @@ class PreprocessingLayersTest {
     Model again = roundTrip(m, "ints.keras");
     assertArrayEquals(before.toArray(), again.predict(x).toArray());
     m.compile(sgd(), "mse");
-    m.fit(x, Tensor.rand(3, 2), epochs(1).verbose(0));
+    Tensor y = Tensor.rand(3, 2);
+    // Validation data is raw too: encoded by the chain, as x is.
+    History h = m.fit(x, y, epochs(1).verbose(0).validationData(x, y));
+    assertEquals(m.evaluate(x, y)[0], h.history().get("val_loss").get(0), 1e-6);
   }
 
   private Model roundTrip(Model m, String name) {

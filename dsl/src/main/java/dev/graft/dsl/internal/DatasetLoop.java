@@ -173,7 +173,9 @@ public final class DatasetLoop {
     if (o.validationDataset() != null) {
       v = evaluate(model, trainer, o.validationDataset(), o.validationSteps(), trace);
     } else if (o.validationX() != null) {
-      v = trainer.evaluate(o.validationX(), o.validationY(), o.batchSize());
+      v =
+          trainer.evaluate(
+              model.encodeInputs(o.validationX().toArray()), o.validationY(), o.batchSize());
     } else {
       return;
     }

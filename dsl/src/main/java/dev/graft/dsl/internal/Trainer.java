@@ -219,7 +219,8 @@ public final class Trainer {
   private History train(List<Tensor> x, List<Tensor> y, FitOptions o) {
     int n = check(x, y);
     DataChecks.nonEmpty("fit", "x", n, x);
-    List<Tensor> vx = o.validationX();
+    List<Tensor> vx =
+        o.validationX() == null ? null : model.encodeInputs(o.validationX().toArray());
     List<Tensor> vy = o.validationY();
     if (o.validationSplit() > 0 && vx == null) { // Keras: validation data wins over a split
       int nVal = (int) Math.floor(n * o.validationSplit());
