@@ -641,7 +641,9 @@ public class Model extends Layer {
    * #predict(Object...)}).
    */
   public History fit(Object[] x, Tensor y, FitOptions options) {
-    return trainer().fit(encodeInputs(x), List.of(y), options);
+    Arguments.notNull("fit", "y", y);
+    List<Tensor> fed = encodeInputs(x);
+    return ExclusiveCall.call(this, "fit", () -> trainer().fit(fed, List.of(y), options));
   }
 
   /** Trains a model whose one input takes strings. */
