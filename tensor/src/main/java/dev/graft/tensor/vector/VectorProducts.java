@@ -2,7 +2,6 @@ package dev.graft.tensor.vector;
 
 import dev.graft.tensor.ProductKernels;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -212,7 +211,7 @@ public final class VectorProducts implements ProductKernels {
             FloatVector.fromArray(S, a, row + q + L)
                 .fma(FloatVector.fromArray(S, v, vOff + q + L), s1);
       }
-      float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+      float sum = Lanes.sum(s0.add(s1));
       for (; q < k; q++) {
         sum = Math.fma(a[row + q], v[vOff + q], sum);
       }

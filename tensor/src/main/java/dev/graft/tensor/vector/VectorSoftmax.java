@@ -50,7 +50,7 @@ public final class VectorSoftmax implements SoftmaxKernels {
       e.intoArray(o, oo + k, tail);
       sv = sv.add(e, tail);
     }
-    float inv = 1f / sv.reduceLanes(VectorOperators.ADD);
+    float inv = 1f / Lanes.sum(sv);
     k = 0;
     for (; k <= n - L; k += L) {
       FloatVector.fromArray(S, o, oo + k).mul(inv).intoArray(o, oo + k);
@@ -67,7 +67,7 @@ public final class VectorSoftmax implements SoftmaxKernels {
     for (; k <= n - L; k += L) {
       acc = FloatVector.fromArray(S, g, go + k).fma(FloatVector.fromArray(S, y, yo + k), acc);
     }
-    float c = acc.reduceLanes(VectorOperators.ADD);
+    float c = Lanes.sum(acc);
     for (; k < n; k++) {
       c += g[go + k] * y[yo + k];
     }
