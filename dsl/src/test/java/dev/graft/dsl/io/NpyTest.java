@@ -53,6 +53,18 @@ class NpyTest {
   }
 
   @Test
+  void readsBoolArraysAsZeroAndOne() throws IOException {
+    // NumPy's bool dtype '|b1': one byte per value, 0 or 1; (2, 3) in C and in Fortran order.
+    byte[] bits = {1, 0, 0, 1, 1, 0};
+    Tensor c = read(npy("|b1", false, "(2, 3)", bits));
+    assertEquals(Shape.of(2, 3), c.shape());
+    assertArrayEquals(new float[] {1, 0, 0, 1, 1, 0}, c.toArray());
+    Tensor f = read(npy("|b1", true, "(2, 3)", bits));
+    // Fortran order stores columns: (1, 0), (0, 1), (1, 0).
+    assertArrayEquals(new float[] {1, 0, 1, 0, 1, 0}, f.toArray());
+  }
+
+  @Test
   void readsFloat64IntsBigEndianAndFortranOrder() throws IOException {
     ByteBuffer f8 = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < 6; i++) {

@@ -1,0 +1,81 @@
+package dev.graft.dsl;
+
+import static dev.graft.dsl.Graft.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** README sentences that no other test checked: seeded dropout, augmentation off in evaluate. */
+class ReadmeClaimsTest {
+  /** Trains a dropout model for two epochs from {@code seed}; returns its weights. */
+  private static List<Tensor> trainWithDropout(long seed) {
+    seed(seed);
+    var in = input(6);
+    Model m = model(in, dense(1).on(dropout(0.5).on(dense(16).activation("relu").on(in))));
+    m.compile(sgd(0.1, 0, false), "mse");
+    Rng rng = new Rng(1);
+    m.fit(Tensor.rand(rng, 32, 6), Tensor.rand(rng, 32, 1), epochs(2).batchSize(8).verbose(0));
+    return m.getWeights();
+  }
+
+  private static boolean sameBits(List<Tensor> a, List<Tensor> b) {
+    for (int i = 0; i < a.size(); i++) {
+      if (!Arrays.equals(a.get(i).toArray(), b.get(i).toArray())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Equal within float rounding: a kernel's first (interpreted) runs and its JIT-compiled runs may
+   * round differently, so two runs in one JVM need not agree bit for bit. A different dropout mask
+   * changes weights far beyond this.
+   */
+  private static boolean close(List<Tensor> a, List<Tensor> b) {
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).allClose(b.get(i), 1e-4, 1e-6)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void seededDropoutIsReproducible() {
+    // "Graft.seed(n) makes initialisation, shuffling and dropout reproducible."
+    assertTrue(close(trainWithDropout(42), trainWithDropout(42)));
+    assertFalse(close(trainWithDropout(42), trainWithDropout(43)));
+  }
+
+  @Test
+  void augmentationIsTheIdentityInEvaluateAndPredict() {
+    // "predict and evaluate see the identity" for the random image layers.
+    seed(3);
+    var img = input(8, 8, 1);
+    var aug = randomZoom(0.3).on(randomRotation(0.2).on(randomFlip("horizontal").on(img)));
+    Layer head = dense(1);
+    Model augmented = model(img, head.on(flatten().on(aug)));
+    augmented.compile(sgd(0.01, 0, false), "mse");
+    var plain = input(8, 8, 1);
+    Layer head2 = dense(1);
+    Model bare = model(plain, head2.on(flatten().on(plain)));
+    bare.compile(sgd(0.01, 0, false), "mse");
+    bare.setWeights(augmented.getWeights());
+    Rng rng = new Rng(5);
+    Tensor x = Tensor.rand(rng, 6, 8, 8, 1);
+    Tensor y = Tensor.rand(rng, 6, 1);
+    assertArrayEquals(bare.evaluate(x, y), augmented.evaluate(x, y), 0.0);
+    assertArrayEquals(bare.predict(x).toArray(), augmented.predict(x).toArray());
+    // In training the same layers do change the images: the gradients differ from the bare model's.
+    augmented.trainOnBatch(x, y);
+    bare.trainOnBatch(x, y);
+    assertFalse(sameBits(bare.getWeights(), augmented.getWeights()));
+  }
+}
