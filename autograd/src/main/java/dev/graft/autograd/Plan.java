@@ -33,6 +33,8 @@ public final class Plan {
   private final long plannedFloats;
   private final long unsharedFloats;
   private final Args.RunState state = new Args.RunState();
+  // Where the side effects (optimizer updates, moving statistics) start: they run last.
+  private final int firstEffect;
 
   private Plan(
       int batch,
@@ -52,6 +54,11 @@ public final class Plan {
     this.plannedFloats = plannedFloats;
     this.unsharedFloats = unsharedFloats;
     this.state.rng = Rng.global().split();
+    int e = 0;
+    while (e < order.length && !order[e].op().hasSideEffects()) {
+      e++;
+    }
+    this.firstEffect = e;
   }
 
   static Plan compile(List<Node> outputs, List<Node> effects, int batch) {
@@ -340,6 +347,31 @@ public final class Plan {
     state.training = training;
     for (int i = 0; i < order.length; i++) {
       order[i].op().forward(args[i]);
+    }
+  }
+
+  /**
+   * Runs every op once, as {@link #run(boolean)}, holding {@code effects} while the side effects
+   * (the optimizer's updates of the variables, moving statistics) run: they run last, so a reader
+   * that takes the other side of a read-write lock around its own run sees the variables of a
+   * completed step, never a half-updated set. The lock is not taken when the plan has no effects.
+   */
+  public void run(boolean training, java.util.concurrent.locks.Lock effects) {
+    state.training = training;
+    int e = firstEffect;
+    for (int i = 0; i < e; i++) {
+      order[i].op().forward(args[i]);
+    }
+    if (e == order.length) {
+      return;
+    }
+    effects.lock();
+    try {
+      for (int i = e; i < order.length; i++) {
+        order[i].op().forward(args[i]);
+      }
+    } finally {
+      effects.unlock();
     }
   }
 

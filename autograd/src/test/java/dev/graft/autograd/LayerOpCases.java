@@ -74,6 +74,28 @@ final class LayerOpCases {
                                 () -> false)),
             List.of(r(207, 2, 3), r(208, 3), r(209, 3), r(210, 3), pos(211, 3)),
             new int[] {0, 1, 2, 3, 4}));
+    // Masked batch statistics (Keras's masked moments): rows 1 and 4 of six are padding.
+    Tensor mask = Tensor.of(new float[] {1, 0, 1, 1, 0, 1}, 3, 2);
+    cs.add(
+        new OpGradientTest.Case(
+            "batch_norm_masked_training",
+            n ->
+                n.get(0)
+                    .graph()
+                    .inMode(
+                        TrainingMode.TRAINING,
+                        () ->
+                            BatchNorm.of(
+                                n.get(0),
+                                n.get(1),
+                                n.get(2),
+                                n.get(3),
+                                n.get(4),
+                                n.get(5),
+                                1e-3f,
+                                () -> true)),
+            List.of(r(212, 3, 2, 4), r(213, 4), r(214, 4), r(215, 4), pos(216, 4), mask),
+            new int[] {0, 1, 2}));
     return cs;
   }
 }

@@ -36,7 +36,10 @@ public final class EarlyStopping implements Callback {
     return this;
   }
 
-  /** Whether to restore the weights of the best epoch when stopping; returns this. */
+  /**
+   * Whether to put back the weights of the best epoch at the end of training (stopped early or not,
+   * as Keras 3); returns this.
+   */
   public EarlyStopping restoreBestWeights(boolean value) {
     this.restoreBestWeights = value;
     return this;
@@ -75,9 +78,14 @@ public final class EarlyStopping implements Callback {
     if (wait >= patience) {
       stoppedEpoch = epoch;
       t.stopTraining();
-      if (restoreBestWeights && bestWeights != null) {
-        t.model().setWeights(bestWeights);
-      }
+    }
+  }
+
+  /** As Keras 3: the best weights come back at the end, whether or not training stopped early. */
+  @Override
+  public void onTrainEnd(Training t) {
+    if (restoreBestWeights && bestWeights != null) {
+      t.model().setWeights(bestWeights);
     }
   }
 }

@@ -23,6 +23,9 @@ public final class FitOptions {
   private Map<Integer, Float> classWeight;
   private final List<Callback> callbacks = new ArrayList<>();
   private int verbose = -1;
+  private Integer stepsPerEpoch;
+  private Integer validationSteps;
+  private dev.graft.dsl.data.Dataset<?> validationDataset;
 
   private FitOptions() {}
 
@@ -187,5 +190,50 @@ public final class FitOptions {
   /** The verbosity, or -1 for automatic. */
   public int verbose() {
     return verbose;
+  }
+
+  /**
+   * Steps (batches) per epoch when training on a {@code Dataset} (Keras's {@code steps_per_epoch}):
+   * the dataset is then read on across epochs rather than restarted, and a dataset made with {@code
+   * repeat()} never runs out; returns this.
+   */
+  public FitOptions stepsPerEpoch(int steps) {
+    if (steps < 1) {
+      throw new IllegalArgumentException(
+          "fit: steps_per_epoch must be >= 1; Received: steps_per_epoch=" + steps);
+    }
+    this.stepsPerEpoch = steps;
+    return this;
+  }
+
+  /** Validates on a dataset of {@code (inputs..., targets...)} batches after each epoch. */
+  public FitOptions validationData(dev.graft.dsl.data.Dataset<?> data) {
+    this.validationDataset = Arguments.notNull("validationData", "data", data);
+    return this;
+  }
+
+  /** Batches of the validation dataset evaluated per epoch (default: all); returns this. */
+  public FitOptions validationSteps(int steps) {
+    if (steps < 1) {
+      throw new IllegalArgumentException(
+          "fit: validation_steps must be >= 1; Received: validation_steps=" + steps);
+    }
+    this.validationSteps = steps;
+    return this;
+  }
+
+  /** Steps per epoch, or {@code null} for a whole pass over the dataset. */
+  public Integer stepsPerEpoch() {
+    return stepsPerEpoch;
+  }
+
+  /** The validation dataset, or {@code null}. */
+  public dev.graft.dsl.data.Dataset<?> validationDataset() {
+    return validationDataset;
+  }
+
+  /** Validation steps, or {@code null} for the whole validation dataset. */
+  public Integer validationSteps() {
+    return validationSteps;
   }
 }

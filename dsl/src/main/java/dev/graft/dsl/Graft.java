@@ -837,4 +837,133 @@ public final class Graft {
   public static AdditiveAttention additiveAttention() {
     return new AdditiveAttention();
   }
+
+  // ---- inputs of other dtypes and preprocessing layers ----
+
+  /**
+   * Keras's {@code Input(shape=dims, dtype="string")}: a model input fed Java strings, read by a
+   * preprocessing layer such as {@code TextVectorization}. {@code stringInput()} (Keras's {@code
+   * shape=()}) takes one string per sample, {@code stringInput(1)} too, as a column.
+   *
+   * <pre>{@code
+   * jshell> var text = stringInput(1);
+   * jshell> var vectorizer = textVectorization().outputSequenceLength(8);
+   * jshell> vectorizer.adapt(List.of("a small example", "another example"));
+   * jshell> var m = model(text, dense(1).on(embedding(100, 4).on(vectorizer.on(text))));
+   * jshell> m.predict("a new example").shape()
+   * $5 ==> (1, 8, 1)
+   * }</pre>
+   */
+  public static SymbolicTensor stringInput(int... dims) {
+    return new InputLayer(
+            Shape.batched(Arguments.ints("stringInput", "dims", dims)), null, "string")
+        .output();
+  }
+
+  /** A named model input fed strings (Keras's {@code Input(shape, dtype="string", name=...)}). */
+  public static SymbolicTensor stringInput(String name, int... dims) {
+    Arguments.notNull("stringInput", "name", name);
+    return new InputLayer(
+            Shape.batched(Arguments.ints("stringInput", "dims", dims)), name, "string")
+        .output();
+  }
+
+  /**
+   * Keras's {@code Input(shape=dims, dtype=dtype, name=name)}: {@code dtype} is {@code "float32"},
+   * {@code "int32"}, {@code "int64"} (fed as float tensors holding whole numbers) or {@code
+   * "string"}; {@code name} may be {@code null}.
+   */
+  public static SymbolicTensor input(String name, String dtype, int... dims) {
+    Arguments.notNull("input", "dtype", dtype);
+    return new InputLayer(Shape.batched(Arguments.ints("input", "dims", dims)), name, dtype)
+        .output();
+  }
+
+  /**
+   * Keras's {@code TextVectorization()}: lower case, strip punctuation, split on whitespace, output
+   * token indices (0 padding, 1 {@code "[UNK]"}); learn the vocabulary with {@code adapt}.
+   */
+  public static dev.graft.layers.TextVectorization textVectorization() {
+    return new dev.graft.layers.TextVectorization();
+  }
+
+  /**
+   * Keras's {@code TextVectorization(max_tokens=maxTokens, output_sequence_length=length)}: token
+   * indices padded or truncated to {@code length}, from a vocabulary of at most {@code maxTokens}
+   * entries (padding and OOV included).
+   */
+  public static dev.graft.layers.TextVectorization textVectorization(
+      int maxTokens, int outputSequenceLength) {
+    return new dev.graft.layers.TextVectorization()
+        .maxTokens(maxTokens)
+        .outputSequenceLength(outputSequenceLength);
+  }
+
+  /** Keras's {@code StringLookup()}: strings to indices, 0 for {@code "[UNK]"}. */
+  public static dev.graft.layers.StringLookup stringLookup() {
+    return new dev.graft.layers.StringLookup();
+  }
+
+  /**
+   * Keras's {@code StringLookup(max_tokens, num_oov_indices, mask_token, oov_token, output_mode)};
+   * {@code maxTokens} and {@code maskToken} may be {@code null}.
+   */
+  public static dev.graft.layers.StringLookup stringLookup(
+      Integer maxTokens, int numOovIndices, String maskToken, String oovToken, String outputMode) {
+    Arguments.notNull("stringLookup", "oovToken", oovToken);
+    Arguments.notNull("stringLookup", "outputMode", outputMode);
+    return new dev.graft.layers.StringLookup(
+        maxTokens, numOovIndices, maskToken, oovToken, outputMode, false);
+  }
+
+  /**
+   * Keras's {@code Normalization()}: {@code (x - mean) / sqrt(variance)} per feature of the last
+   * axis, the statistics learned with {@code adapt(data)} and saved as weights.
+   */
+  public static dev.graft.layers.Normalization normalization() {
+    return new dev.graft.layers.Normalization(-1);
+  }
+
+  /**
+   * Keras's {@code Normalization(axis=axes)}: statistics per position of these axes; {@code new
+   * int[0]} is Keras's {@code axis=None} (one mean and variance for everything).
+   */
+  public static dev.graft.layers.Normalization normalization(int... axes) {
+    return new dev.graft.layers.Normalization(Arguments.ints("normalization", "axes", axes));
+  }
+
+  /** Keras's {@code IntegerLookup()}: whole numbers to indices, 0 for the OOV value. */
+  public static dev.graft.layers.IntegerLookup integerLookup() {
+    return new dev.graft.layers.IntegerLookup();
+  }
+
+  /**
+   * Keras's {@code CategoryEncoding(num_tokens, output_mode)}: indices as {@code "one_hot"}, {@code
+   * "multi_hot"} or {@code "count"} rows.
+   */
+  public static dev.graft.layers.CategoryEncoding categoryEncoding(
+      int numTokens, String outputMode) {
+    return new dev.graft.layers.CategoryEncoding(
+        numTokens, Arguments.notNull("categoryEncoding", "outputMode", outputMode));
+  }
+
+  /** Keras's {@code Hashing(num_bins)}: strings or whole numbers to FarmHash bins. */
+  public static dev.graft.layers.Hashing hashing(int numBins) {
+    return new dev.graft.layers.Hashing(numBins, "int");
+  }
+
+  /** Keras's {@code Discretization(bin_boundaries=boundaries)}: values to bucket indices. */
+  public static dev.graft.layers.Discretization discretization(double... binBoundaries) {
+    Arguments.notNull("discretization", "binBoundaries", binBoundaries);
+    float[] b = new float[binBoundaries.length];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (float) binBoundaries[i];
+    }
+    return new dev.graft.layers.Discretization(b, null, 0.01, "int");
+  }
+
+  /** Keras's {@code Discretization(num_bins=numBins)}: boundaries learned with {@code adapt}. */
+  public static dev.graft.layers.Discretization discretizationBins(int numBins) {
+    return new dev.graft.layers.Discretization(null, numBins, 0.01, "int");
+  }
 }

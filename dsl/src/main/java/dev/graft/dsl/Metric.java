@@ -19,4 +19,15 @@ public interface Metric {
 
   /** The value over everything since the last reset. */
   double result();
+
+  /**
+   * A new metric of the same kind and settings with nothing accumulated, so that {@code evaluate}
+   * calls running at once (and a running {@code fit}) each count their own batches. Every metric of
+   * {@link Metrics} has one. The default, {@code null}, means the metric cannot be copied: the
+   * model's {@code evaluate} calls then take turns, and wait for a running {@code fit}, which
+   * updates the same object.
+   */
+  default Metric copy() {
+    return null;
+  }
 }

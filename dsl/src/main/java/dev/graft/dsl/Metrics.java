@@ -51,12 +51,9 @@ public final class Metrics {
 
   /** Share of predictions on the right side of {@code threshold}. */
   public static Metric binaryAccuracy(float threshold) {
-    return new Mean("binary_accuracy") {
-      @Override
-      double value(Tensor t, Tensor p, int i) {
-        return (p.getFlat(i) > threshold) == (t.getFlat(i) > 0.5f) ? 1 : 0;
-      }
-    };
+    return new Mean(
+        "binary_accuracy",
+        (t, p, i) -> (p.getFlat(i) > threshold) == (t.getFlat(i) > 0.5f) ? 1 : 0);
   }
 
   /** Share of rows whose largest prediction is the largest target. */
@@ -71,23 +68,17 @@ public final class Metrics {
 
   /** Mean absolute error. */
   public static Metric meanAbsoluteError() {
-    return new Mean("mean_absolute_error") {
-      @Override
-      double value(Tensor t, Tensor p, int i) {
-        return Math.abs(p.getFlat(i) - t.getFlat(i));
-      }
-    };
+    return new Mean("mean_absolute_error", (t, p, i) -> Math.abs(p.getFlat(i) - t.getFlat(i)));
   }
 
   /** Mean squared error. */
   public static Metric meanSquaredError() {
-    return new Mean("mean_squared_error") {
-      @Override
-      double value(Tensor t, Tensor p, int i) {
-        double d = p.getFlat(i) - t.getFlat(i);
-        return d * d;
-      }
-    };
+    return new Mean(
+        "mean_squared_error",
+        (t, p, i) -> {
+          double d = p.getFlat(i) - t.getFlat(i);
+          return d * d;
+        });
   }
 
   /** True positives over predicted positives (threshold 0.5). */
@@ -126,6 +117,12 @@ public final class Metrics {
       public double result() {
         return m.result();
       }
+
+      @Override
+      public Metric copy() {
+        Metric c = m.copy();
+        return c == null ? null : named(name, c);
+      }
     };
   }
 
@@ -143,6 +140,11 @@ public final class Metrics {
     public double result() {
       return Double.NaN;
     }
+
+    @Override
+    public Metric copy() {
+      return this; // holds nothing
+    }
   }
 
   private static void sameSize(String name, Tensor t, Tensor p) {
@@ -152,17 +154,28 @@ public final class Metrics {
     }
   }
 
+  /** One element's value of a {@link Mean} metric. */
+  @FunctionalInterface
+  private interface PerElement {
+    double value(Tensor t, Tensor p, int i);
+  }
+
   /** The mean of a per-element value. */
-  private abstract static class Mean implements Metric {
+  private static final class Mean implements Metric {
     private final String name;
+    private final PerElement value;
     private double sum;
     private long count;
 
-    Mean(String name) {
+    Mean(String name, PerElement value) {
       this.name = name;
+      this.value = value;
     }
 
-    abstract double value(Tensor t, Tensor p, int i);
+    @Override
+    public Metric copy() {
+      return new Mean(name, value);
+    }
 
     @Override
     public String name() {
@@ -179,7 +192,7 @@ public final class Metrics {
     public void update(Tensor t, Tensor p) {
       sameSize(name, t, p);
       for (int i = 0; i < p.size(); i++) {
-        sum += value(t, p, i);
+        sum += value.value(t, p, i);
       }
       count += p.size();
     }
@@ -200,6 +213,11 @@ public final class Metrics {
     RowMetric(String name, boolean sparse) {
       this.name = name;
       this.sparse = sparse;
+    }
+
+    @Override
+    public Metric copy() {
+      return new RowMetric(name, sparse);
     }
 
     @Override
@@ -252,6 +270,11 @@ public final class Metrics {
     Confusion(String name, boolean precision) {
       this.name = name;
       this.precision = precision;
+    }
+
+    @Override
+    public Metric copy() {
+      return new Confusion(name, precision);
     }
 
     @Override
@@ -308,6 +331,11 @@ public final class Metrics {
     @Override
     public String name() {
       return "auc";
+    }
+
+    @Override
+    public Metric copy() {
+      return new Auc(thresholds.length);
     }
 
     @Override

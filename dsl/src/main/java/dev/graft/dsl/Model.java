@@ -5,11 +5,13 @@ import dev.graft.autograd.TrainingMode;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.optim.Optimizer;
 import dev.graft.dsl.internal.Arguments;
+import dev.graft.dsl.internal.ExclusiveCall;
 import dev.graft.dsl.internal.FunctionalGraph;
 import dev.graft.dsl.internal.ModelInputs;
 import dev.graft.dsl.internal.Predictor;
 import dev.graft.dsl.internal.Summary;
 import dev.graft.dsl.internal.Trainer;
+import dev.graft.dsl.internal.WeightsLock;
 import dev.graft.layers.CallContext;
 import dev.graft.layers.InputLayer;
 import dev.graft.tensor.Shape;
@@ -38,7 +40,7 @@ import java.util.Set;
  * }</pre>
  */
 public class Model extends Layer {
-  private FunctionalGraph graph;
+  private volatile FunctionalGraph graph;
   private Trainer trainer;
   private volatile Predictor predictor;
 
@@ -245,9 +247,19 @@ public class Model extends Layer {
                 + values.get(i).shape());
       }
     }
-    for (int i = 0; i < vs.size(); i++) {
-      vs.get(i).assign(values.get(i));
-    }
+    Runnable assign =
+        () -> {
+          for (int i = 0; i < vs.size(); i++) {
+            vs.get(i).assign(values.get(i));
+          }
+        };
+    ExclusiveCall.run(this, "setWeights", () -> WeightsLock.writing(assign));
+  }
+
+  /** Copies of the weights, all of one completed training step when another thread trains. */
+  @Override
+  public List<Tensor> getWeights() {
+    return WeightsLock.read(super::getWeights);
   }
 
   @Override
@@ -298,14 +310,21 @@ public class Model extends Layer {
       env.put(ins.get(i), inputs.get(i));
       maskEnv.put(ins.get(i), masks.get(i));
     }
+    Set<LayerCall> fed = Feeds.passThrough(this);
     for (LayerCall c : graph().order()) {
+      if (fed.contains(c)) { // preprocessing ran on the data: the placeholder holds its output
+        env.put(c.outputs().get(0), env.get(c.inputs().get(0)));
+        continue;
+      }
       List<Node> args = new ArrayList<>();
       List<Node> argMasks = new ArrayList<>();
       for (SymbolicTensor t : c.inputs()) {
         args.add(env.get(t));
         argMasks.add(maskEnv.get(t));
       }
-      checkConcrete(c, args);
+      if (!(c.layer() instanceof Model) || !Feeds.any((Model) c.layer())) {
+        checkConcrete(c, args);
+      }
       // Scoped by the layer's name, so errors about its nodes (a plan too big) can name it.
       Emitted outs =
           ctx.graph()
@@ -408,6 +427,14 @@ public class Model extends Layer {
     return trainer;
   }
 
+  /**
+   * This compiled model's training step split between gradients and update, for data-parallel
+   * trainers (graft-spark); {@code fit} does not need it.
+   */
+  public dev.graft.dsl.internal.GradientStep gradientStep() {
+    return trainer().gradientStep();
+  }
+
   /** The optimizer given to {@link #compile}, or {@code null}. */
   public Optimizer optimizer() {
     return trainer == null ? null : trainer.optimizer();
@@ -445,7 +472,8 @@ public class Model extends Layer {
     Arguments.elements("fit", "y", y);
     Arguments.notNull("fit", "options", options);
     ensureTraced(x);
-    return trainer().fit(x, y, options);
+    List<Tensor> fed = Feeds.encode(this, x);
+    return ExclusiveCall.call(this, "fit", () -> trainer().fit(fed, y, options));
   }
 
   /** Trains a model whose inputs are given by name. */
@@ -453,6 +481,52 @@ public class Model extends Layer {
     Arguments.notNull("fit", "options", options);
     List<Tensor> targets = Arguments.one("fit", "y", y);
     return fit(byName("fit", x), targets, options);
+  }
+
+  /**
+   * Trains on a {@link dev.graft.dsl.data.Dataset} of batches, each holding the inputs then the
+   * targets ({@code Dataset.fromTensorSlices(x, y).shuffle(1024).batch(32).prefetch(2)}); the
+   * options' batch size does not apply, {@code stepsPerEpoch} and {@code validationData(dataset)}
+   * do.
+   */
+  public History fit(dev.graft.dsl.data.Dataset<?> data, FitOptions options) {
+    Arguments.notNull("fit", "data", data);
+    Arguments.notNull("fit", "options", options);
+    Trainer t = trainer();
+    return ExclusiveCall.call(
+        this,
+        "fit",
+        () ->
+            t.withSharedMetrics(
+                () ->
+                    dev.graft.dsl.internal.DatasetLoop.fit(
+                        this, t, data, options, this::ensureTraced)));
+  }
+
+  /** Trains on a dataset of batches for {@code epochs} epochs. */
+  public History fit(dev.graft.dsl.data.Dataset<?> data, int epochs) {
+    return fit(Arguments.notNull("fit", "data", data), FitOptions.epochs(epochs));
+  }
+
+  /** The loss (and metrics) over a dataset of {@code (inputs..., targets...)} batches. */
+  public double[] evaluate(dev.graft.dsl.data.Dataset<?> data) {
+    Arguments.notNull("evaluate", "data", data);
+    return dev.graft.dsl.internal.DatasetLoop.evaluate(
+        this, trainer(), data, null, this::ensureTraced);
+  }
+
+  /**
+   * Predictions (first output) for a dataset of batches of inputs (targets after them are ignored),
+   * concatenated.
+   */
+  public Tensor predict(dev.graft.dsl.data.Dataset<?> data) {
+    return predictOutputs(Arguments.notNull("predict", "data", data)).get(0);
+  }
+
+  /** Predictions of every output for a dataset of batches, each concatenated. */
+  public List<Tensor> predictOutputs(dev.graft.dsl.data.Dataset<?> data) {
+    return dev.graft.dsl.internal.DatasetLoop.predict(
+        this, Arguments.notNull("predictOutputs", "data", data), null);
   }
 
   /** The loss (and metrics) on data; returns {@code [loss, metric...]}. */
@@ -470,6 +544,7 @@ public class Model extends Layer {
     Arguments.elements("evaluate", "x", x);
     Arguments.elements("evaluate", "y", y);
     ensureTraced(x);
+    x = Feeds.encode(this, x);
     return trainer().evaluate(x, y, 32);
   }
 
@@ -497,6 +572,7 @@ public class Model extends Layer {
   public List<Tensor> predict(List<Tensor> x, int batchSize) {
     Arguments.elements("predict", "x", x);
     ensureTraced(x);
+    x = Feeds.encode(this, x);
     return predictor().predict(x, batchSize);
   }
 
@@ -518,12 +594,69 @@ public class Model extends Layer {
     return predict(byName("predict", x));
   }
 
+  /**
+   * Predictions (first output) for raw inputs, one per model input: strings ({@code String[]} with
+   * one string per sample, or {@code String[][]}) for inputs read by preprocessing layers such as
+   * {@code TextVectorization}, tensors for the others. Keras's {@code model.predict([texts,
+   * features])}.
+   */
+  public Tensor predict(Object... inputs) {
+    Arguments.all("predict", "inputs", inputs);
+    return predictor().predict(encodeInputs(inputs), 32).get(0);
+  }
+
+  /** Predictions (first output) of a model whose one input takes strings. */
+  public Tensor predict(String... texts) {
+    return predict(new Object[] {Arguments.all("predict", "texts", texts).toArray(new String[0])});
+  }
+
+  /**
+   * Trains on raw inputs (strings or tensors, one per model input; see {@link
+   * #predict(Object...)}).
+   */
+  public History fit(Object[] x, Tensor y, FitOptions options) {
+    Arguments.all("fit", "x", x);
+    Arguments.notNull("fit", "y", y);
+    Arguments.notNull("fit", "options", options);
+    return trainer().fit(encodeInputs(x), List.of(y), options);
+  }
+
+  /** Trains a model whose one input takes strings. */
+  public History fit(String[] x, Tensor y, FitOptions options) {
+    return fit(new Object[] {Arguments.all("fit", "x", x).toArray(new String[0])}, y, options);
+  }
+
+  /** The loss and metrics on raw inputs (strings or tensors, one per model input). */
+  public double[] evaluate(Object[] x, Tensor y) {
+    Arguments.all("evaluate", "x", x);
+    Arguments.notNull("evaluate", "y", y);
+    return trainer().evaluate(encodeInputs(x), List.of(y), 32);
+  }
+
+  /**
+   * The tensors the model's compiled plans are fed for raw inputs (one per model input): strings or
+   * tensors run through the preprocessing layers that read each input. For {@code validationData}
+   * and datasets of raw batches.
+   */
+  public List<Tensor> encodeInputs(Object... x) {
+    return Feeds.encode(this, Arguments.all("encodeInputs", "x", x));
+  }
+
+  /**
+   * The shapes (batch {@code None}) of the tensors the compiled plans are fed: each input's shape,
+   * or, for an input read by preprocessing layers, their output's.
+   */
+  public List<Shape> feedShapes() {
+    return Feeds.shapes(this);
+  }
+
   /** One training step on one batch; returns {@code [loss, metric...]}. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
     Arguments.elements("trainOnBatch", "x", x);
     Arguments.elements("trainOnBatch", "y", y);
     ensureTraced(x);
-    return trainer().trainOnBatch(x, y);
+    List<Tensor> fed = Feeds.encode(this, x);
+    return ExclusiveCall.call(this, "trainOnBatch", () -> trainer().trainOnBatch(fed, y));
   }
 
   /** One training step on one batch of a single-input, single-output model. */
@@ -552,7 +685,8 @@ public class Model extends Layer {
     Arguments.elements("gradients", "x", x);
     Arguments.elements("gradients", "y", y);
     ensureTraced(x);
-    return trainer().gradients(x, y, training);
+    List<Tensor> fed = Feeds.encode(this, x);
+    return ExclusiveCall.call(this, "gradients", () -> trainer().gradients(fed, y, training));
   }
 
   /** The gradients of the loss for a single-input, single-output model (see above). */
@@ -574,11 +708,15 @@ public class Model extends Layer {
 
   private void ensureTraced(List<Tensor> x) {
     if (graph == null) {
-      List<Shape> shapes = new ArrayList<>();
-      for (Tensor t : x) {
-        shapes.add(t.shape().withBatch(Shape.UNKNOWN));
+      synchronized (this) { // threads predicting at once trace a subclassed model once
+        if (graph == null) {
+          List<Shape> shapes = new ArrayList<>();
+          for (Tensor t : x) {
+            shapes.add(t.shape().withBatch(Shape.UNKNOWN));
+          }
+          ensureBuilt(shapes);
+        }
       }
-      ensureBuilt(shapes);
     }
   }
 
@@ -595,7 +733,8 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the file and the problem
    */
   public void save(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.save(this, Arguments.notNull("save", "file", file));
+    Arguments.notNull("save", "file", file);
+    WeightsLock.reading(() -> dev.graft.dsl.io.ModelIO.save(this, file));
   }
 
   /**
@@ -610,7 +749,8 @@ public class Model extends Layer {
 
   /** Saves the weights only ({@code .weights.h5}); works for subclassed models too. */
   public void saveWeights(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.saveWeights(this, Arguments.notNull("saveWeights", "file", file));
+    Arguments.notNull("saveWeights", "file", file);
+    WeightsLock.reading(() -> dev.graft.dsl.io.ModelIO.saveWeights(this, file));
   }
 
   /**
@@ -620,7 +760,8 @@ public class Model extends Layer {
    * @throws dev.graft.dsl.io.ModelFileException naming the missing or mis-shaped weight
    */
   public void loadWeights(java.nio.file.Path file) {
-    dev.graft.dsl.io.ModelIO.loadWeights(this, Arguments.notNull("loadWeights", "file", file));
+    Arguments.notNull("loadWeights", "file", file);
+    ExclusiveCall.run(this, "loadWeights", () -> dev.graft.dsl.io.ModelIO.loadWeights(this, file));
   }
 
   // ---- summary ----

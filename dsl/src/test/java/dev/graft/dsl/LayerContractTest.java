@@ -167,6 +167,7 @@ class LayerContractTest {
         spec("average_pooling1d", () -> averagePooling1d(2).strides(1), seq, Map.of("strides", 1)),
         spec("global_average_pooling1d", Graft::globalAveragePooling1d, seq, Map.of()),
         spec("rescaling", () -> rescaling(0.5, 1), vec, Map.of("scale", 0.5, "offset", 1.0)),
+        spec("normalization", Graft::normalization, vec, Map.of("axis", List.of(-1))),
         spec(
             "batch_normalization",
             () -> batchNormalization().momentum(0.9),

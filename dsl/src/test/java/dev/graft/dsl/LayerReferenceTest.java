@@ -9,17 +9,18 @@ import dev.graft.dsl.io.ModelIO;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every layer case of {@code ../shared/reference/layers} and {@code wave2/layers} (TensorFlow.js's
+ * Every layer case of {@code keras-reference/layers} and {@code wave2/layers} (TensorFlow.js's
  * Keras port, see its FORMAT.md): the layer is built from its Keras config by the loader users get
  * ({@link dev.graft.dsl.io.ModelIO#layerFromConfig}), given the stored weights, and its forward
  * output and the gradients of {@code sum(output * R)} with respect to every input and weight must
@@ -28,22 +29,30 @@ import org.junit.jupiter.api.TestFactory;
 class LayerReferenceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The reference folder: {@code <project root>/../shared/reference/layers}. */
+  /**
+   * The reference folder: the project's copy of {@code ../shared/reference/layers} in the test
+   * resources ({@code keras-reference/layers}, kept in step by {@code scripts/sync-reference.sh}).
+   */
   static Path referenceDir() {
     return referenceRoot().resolve("layers");
   }
 
   private static Path referenceRoot() {
-    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    Path root = Files.exists(dir.resolve("dsl")) ? dir : dir.getParent();
-    return root.resolveSibling("shared").resolve("reference");
+    URL url = LayerReferenceTest.class.getResource("/keras-reference/FORMAT.md");
+    if (url == null) {
+      throw new IllegalStateException(
+          "keras-reference/ is missing from the test resources: run scripts/sync-reference.sh");
+    }
+    try {
+      return Path.of(url.toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @TestFactory
   Stream<DynamicTest> everyReferenceCaseMatches() throws IOException {
     Path dir = referenceDir();
-    Assumptions.assumeTrue(
-        Files.isDirectory(dir), "Keras reference cases not found at " + dir + ": skipped");
     List<Path> files = cases(dir);
     assertTrue(files.size() >= 22, "expected the reference cases in " + dir + "; got " + files);
     Path wave2 = referenceRoot().resolve("wave2").resolve("layers");

@@ -81,6 +81,22 @@ public final class BatchNormalization extends FeatureNormalization {
 
   @Override
   protected Node call(CallContext ctx, Node x) {
+    return normalize(ctx, x, null);
+  }
+
+  /** Keras's {@code call(inputs, mask=...)}: batch statistics over the kept steps only. */
+  @Override
+  public List<Node> call(CallContext ctx, List<Node> inputs, List<Node> masks) {
+    return List.of(normalize(ctx, inputs.get(0), masks.get(0)));
+  }
+
+  /** Keras's {@code supports_masking = True}: the mask passes on. */
+  @Override
+  protected boolean supportsMasking() {
+    return true;
+  }
+
+  private Node normalize(CallContext ctx, Node x, Node mask) {
     // Without gamma or beta the fused op gets constant ones or zeros: the same formula, and
     // nothing to train.
     Graph g = ctx.graph();
@@ -94,6 +110,7 @@ public final class BatchNormalization extends FeatureNormalization {
             offset,
             read(ctx, movingMean),
             read(ctx, movingVariance),
+            mask,
             epsilon,
             this::trainable);
     ctx.addUpdate(BatchNorm.updateMoving(y, momentum));

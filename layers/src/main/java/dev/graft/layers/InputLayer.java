@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public final class InputLayer extends Layer {
   private final Shape shape;
+  private final String dtype;
   private final SymbolicTensor output;
 
   /**
@@ -20,6 +21,20 @@ public final class InputLayer extends Layer {
    * other dimension fixed only by the data), optionally named.
    */
   public InputLayer(Shape shape, String name) {
+    this(shape, name, "float32");
+  }
+
+  /**
+   * An input of {@code shape} holding {@code dtype}: Keras's {@code float32} (default), {@code
+   * int32}/{@code int64} (fed as float tensors holding whole numbers) or {@code string} (fed as
+   * Java strings to the preprocessing layers that read this input, see {@link FeedEncoder}).
+   *
+   * @throws IllegalArgumentException for another dtype or a bad shape
+   */
+  public InputLayer(Shape shape, String name, String dtype) {
+    checkArgument(
+        List.of("float32", "string", "int32", "int64").contains(dtype), "Input", "dtype", dtype);
+    this.dtype = dtype;
     if (shape.rank() < 1) {
       throw new IllegalArgumentException("An input needs at least a batch axis; got " + shape);
     }
@@ -36,6 +51,11 @@ public final class InputLayer extends Layer {
   /** The input's shape, batch included. */
   public Shape shape() {
     return shape;
+  }
+
+  /** Keras's {@code dtype}: {@code float32}, {@code int32}, {@code int64} or {@code string}. */
+  public String dtype() {
+    return dtype;
   }
 
   /** The symbolic tensor this input produces. */
@@ -57,6 +77,7 @@ public final class InputLayer extends Layer {
   public Map<String, Object> config() {
     Map<String, Object> c = super.config();
     c.remove("trainable");
+    c.put("dtype", dtype);
     c.put("batch_shape", dims(shape));
     c.put("sparse", false);
     return c;

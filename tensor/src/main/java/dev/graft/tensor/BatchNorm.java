@@ -19,23 +19,64 @@ public final class BatchNorm {
    * variance} (both of {@code C} elements).
    */
   public static void moments(Tensor x, Tensor mean, Tensor variance) {
+    moments(x, null, mean, variance);
+  }
+
+  /**
+   * Keras's masked moments when {@code mask} (one weight per row, 1 kept and 0 masked) is not null:
+   * {@code mean = sum(m x) / (sum(m) + 1e-7)}, {@code variance = sum(m (x - mean)^2) / (sum(m) +
+   * 1e-7)}; the plain moments otherwise.
+   */
+  public static void moments(Tensor x, Tensor mask, Tensor mean, Tensor variance) {
     int c = channels("batch_norm_moments", x, mean, variance);
     int rows = x.size() / c;
+    checkMask(x, mask, rows);
     float[] v = x.array();
     int xo = x.offset();
+    double count = rowWeight(mask, rows);
     for (int k = 0; k < c; k++) {
       double s = 0;
       for (int r = 0, i = xo + k; r < rows; r++, i += c) {
-        s += v[i];
+        s += weight(mask, r) * v[i];
       }
-      double m = rows == 0 ? 0 : s / rows;
+      double m = count == 0 ? 0 : s / count;
       double q = 0;
       for (int r = 0, i = xo + k; r < rows; r++, i += c) {
         double d = v[i] - m;
-        q += d * d;
+        q += weight(mask, r) * d * d;
       }
       mean.array()[mean.offset() + k] = (float) m;
-      variance.array()[variance.offset() + k] = (float) (rows == 0 ? 0 : q / rows);
+      variance.array()[variance.offset() + k] = (float) (count == 0 ? 0 : q / count);
+    }
+  }
+
+  /** Keras's epsilon in the masked moments' denominators ({@code backend.epsilon()}). */
+  private static final double MASK_EPSILON = 1e-7;
+
+  /** The moments' denominator: the row count, or the mask's sum plus Keras's epsilon. */
+  private static double rowWeight(Tensor mask, int rows) {
+    if (mask == null) {
+      return rows;
+    }
+    double w = 0;
+    for (int r = 0; r < rows; r++) {
+      w += weight(mask, r);
+    }
+    return w + MASK_EPSILON;
+  }
+
+  private static double weight(Tensor mask, int row) {
+    return mask == null ? 1.0 : (mask.array()[mask.offset() + row] != 0f ? 1.0 : 0.0);
+  }
+
+  private static void checkMask(Tensor x, Tensor mask, int rows) {
+    if (mask != null && mask.size() != rows) {
+      throw new IllegalArgumentException(
+          "batch_norm: a mask of shape "
+              + mask.shape()
+              + " does not match input "
+              + x.shape()
+              + " (one value per row of channels)");
     }
   }
 
@@ -77,6 +118,27 @@ public final class BatchNorm {
       Tensor dx,
       Tensor dgamma,
       Tensor dbeta) {
+    backward(x, null, dy, mean, variance, gamma, eps, batchStatistics, dx, dgamma, dbeta);
+  }
+
+  /**
+   * {@link #backward} when the batch statistics were the masked moments of {@link #moments(Tensor,
+   * Tensor, Tensor, Tensor)} ({@code mask} null: the plain ones). With {@code W = sum(m) + 1e-7},
+   * {@code G0 = sum(dy)}, {@code G1 = sum(dy (x - mean))} over all rows and {@code S = sum(m (x -
+   * mean))}: {@code dx = gamma inv (dy - m/W G0 - m/W inv^2 ((x - mean) - S/W) G1)}.
+   */
+  public static void backward(
+      Tensor x,
+      Tensor mask,
+      Tensor dy,
+      Tensor mean,
+      Tensor variance,
+      Tensor gamma,
+      float eps,
+      boolean batchStatistics,
+      Tensor dx,
+      Tensor dgamma,
+      Tensor dbeta) {
     int c = channels("batch_norm_grad", x, mean, variance);
     channels("batch_norm_grad", x, gamma, dgamma);
     channels("batch_norm_grad", x, dbeta, dbeta);
@@ -86,24 +148,31 @@ public final class BatchNorm {
     float[] g = dy.array();
     float[] d = dx.array();
     int rows = x.size() / c;
+    checkMask(x, mask, rows);
+    double count = rowWeight(mask, rows);
     for (int k = 0; k < c; k++) {
       double m = mean.getFlat(k);
       double inv = 1.0 / Math.sqrt(variance.getFlat(k) + (double) eps);
       double sumDy = 0;
-      double sumDyXhat = 0;
+      double sumDyCentred = 0;
+      double sumKeptCentred = 0;
       for (int r = 0, i = k; r < rows; r++, i += c) {
         double gy = g[dy.offset() + i];
+        double centred = v[x.offset() + i] - m;
         sumDy += gy;
-        sumDyXhat += gy * (v[x.offset() + i] - m) * inv;
+        sumDyCentred += gy * centred;
+        sumKeptCentred += weight(mask, r) * centred;
       }
       dbeta.array()[dbeta.offset() + k] = (float) sumDy;
-      dgamma.array()[dgamma.offset() + k] = (float) sumDyXhat;
+      dgamma.array()[dgamma.offset() + k] = (float) (sumDyCentred * inv);
       double scale = gamma.getFlat(k) * inv;
+      double drift = mask == null ? 0 : sumKeptCentred / count;
       for (int r = 0, i = k; r < rows; r++, i += c) {
         double gy = g[dy.offset() + i];
         if (batchStatistics) {
-          double xhat = (v[x.offset() + i] - m) * inv;
-          gy = gy - (sumDy + xhat * sumDyXhat) / rows;
+          double share = weight(mask, r) / count;
+          double centred = v[x.offset() + i] - m - drift;
+          gy = gy - share * (sumDy + inv * inv * centred * sumDyCentred);
         }
         d[dx.offset() + i] = (float) (scale * gy);
       }

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
  */
 public final class Rng {
   private static volatile Rng global = new Rng(System.nanoTime());
+  private static volatile boolean seeded;
 
   private SplittableRandom random;
 
@@ -31,6 +32,16 @@ public final class Rng {
   /** Resets the process-wide generator to the given seed. */
   public static void seed(long seed) {
     global = new Rng(seed);
+    seeded = true;
+  }
+
+  /**
+   * Whether {@link #seed(long)} was called in this process: the user asked for a reproducible run,
+   * so choices that would otherwise follow timings (the {@code auto} BLAS back-end's) follow the
+   * shapes alone.
+   */
+  public static boolean seeded() {
+    return seeded;
   }
 
   /** An independent generator derived from this one. */

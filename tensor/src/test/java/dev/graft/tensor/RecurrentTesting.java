@@ -10,9 +10,13 @@ import java.util.Map;
 
 /**
  * Test helpers for the recurrent kernels: double conversions, central finite differences in double
- * and a tiny JSON reader for the tfjs reference cases in {@code /work/shared/reference/layers}.
+ * and a tiny JSON reader for the tfjs reference cases (the project's copy in the dsl module's test
+ * resources, {@code keras-reference/layers}).
  */
 final class RecurrentTesting {
+  /** The cases, relative to the project root (one copy, kept by scripts/sync-reference.sh). */
+  private static final String REFERENCE_LAYERS = "dsl/src/test/resources/keras-reference/layers";
+
   private RecurrentTesting() {}
 
   /** A scalar objective of several double parameter arrays. */
@@ -70,16 +74,17 @@ final class RecurrentTesting {
   }
 
   /**
-   * The parsed JSON of {@code ../shared/reference/layers/<name>.json} beside the project root, or
-   * null if absent.
+   * The parsed JSON of the reference case {@code <name>.json}; fails if the copy is missing, so
+   * that parity is never skipped silently.
    */
   @SuppressWarnings("unchecked")
   static Map<String, Object> referenceCase(String name) throws IOException {
     Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     Path root = Files.exists(dir.resolve("tensor")) ? dir : dir.getParent();
-    Path p = root.resolveSibling("shared").resolve("reference/layers").resolve(name + ".json");
+    Path p = root.resolve(REFERENCE_LAYERS).resolve(name + ".json");
     if (!Files.exists(p)) {
-      return null;
+      throw new IllegalStateException(
+          "Keras reference case " + p + " is missing: run scripts/sync-reference.sh");
     }
     return (Map<String, Object>) new Json(Files.readString(p)).value();
   }

@@ -15,7 +15,9 @@ import java.util.function.BooleanSupplier;
  * (biased) variance, otherwise with the moving statistics: Keras's {@code training and
  * self.trainable}, so a frozen BatchNormalization runs in inference mode in {@code fit} too. The
  * statistics used are kept in the workspace {@code (2, C)} for the backward pass and for {@link
- * #updateMoving}.
+ * #updateMoving}. An optional sixth input, a Keras mask of {@code x}'s shape without its last axis,
+ * makes the batch statistics those of the kept rows only (Keras's masked moments); the output
+ * covers every row.
  */
 public final class BatchNorm extends Op {
   private final float epsilon;
@@ -41,11 +43,29 @@ public final class BatchNorm extends Op {
       Node movingVariance,
       float epsilon,
       BooleanSupplier trainable) {
+    return of(x, gamma, beta, movingMean, movingVariance, null, epsilon, trainable);
+  }
+
+  /**
+   * {@link #of(Node, Node, Node, Node, Node, float, BooleanSupplier)} whose batch statistics count
+   * only the rows {@code mask} keeps ({@code null}: every row).
+   */
+  public static Node of(
+      Node x,
+      Node gamma,
+      Node beta,
+      Node movingMean,
+      Node movingVariance,
+      Node mask,
+      float epsilon,
+      BooleanSupplier trainable) {
     if (!(epsilon > 0f)) {
       throw new IllegalArgumentException("batch_norm: epsilon must be > 0; got " + epsilon);
     }
-    return x.graph()
-        .apply(new BatchNorm(epsilon, trainable), x, gamma, beta, movingMean, movingVariance);
+    BatchNorm op = new BatchNorm(epsilon, trainable);
+    return mask == null
+        ? x.graph().apply(op, x, gamma, beta, movingMean, movingVariance)
+        : x.graph().apply(op, x, gamma, beta, movingMean, movingVariance, mask);
   }
 
   /**
@@ -78,8 +98,13 @@ public final class BatchNorm extends Op {
 
   @Override
   public Shape outputShape(List<Shape> in) {
-    Shapes.arity(kind(), in, 5);
+    if (in.size() != 5 && in.size() != 6) {
+      Shapes.arity(kind(), in, 5);
+    }
     Shape x = in.get(0);
+    if (in.size() == 6 && !in.get(5).isCompatibleWith(x.dropLast())) {
+      throw shapeError("mask of shape " + in.get(5) + " does not match input " + x);
+    }
     int c = x.rank() == 0 ? 1 : x.dim(-1);
     for (int i = 1; i < 5; i++) {
       if (in.get(i).rank() != 1 || in.get(i).dim(0) != c) {
@@ -119,7 +144,7 @@ public final class BatchNorm extends Op {
   public void forward(Args a) {
     Tensor[] s = stats(a, a.workspace());
     if (usesBatchStatistics(a)) {
-      dev.graft.tensor.BatchNorm.moments(a.input(0), s[0], s[1]);
+      dev.graft.tensor.BatchNorm.moments(a.input(0), mask(a, 0), s[0], s[1]);
     } else {
       s[0].copyFrom(a.input(3));
       s[1].copyFrom(a.input(4));
@@ -128,24 +153,39 @@ public final class BatchNorm extends Op {
         a.input(0), s[0], s[1], a.input(1), a.input(2), epsilon, a.output());
   }
 
+  /** The mask input (at {@code index}) of a masked node, null without one. */
+  private static Tensor mask(Args a, int index) {
+    return a.inputCount() > index + 5 ? a.input(index + 5) : null;
+  }
+
   @Override
   public List<Node> gradients(Node self, Node g) {
     Node x = self.input(0);
     int c = self.input(1).shape().dim(0);
-    Node packed = self.graph().apply(new Grad(this), self, x, self.input(1), g);
+    Grad grad = new Grad(this);
+    Node packed =
+        self.inputs().size() == 6
+            ? self.graph().apply(grad, self, x, self.input(1), g, self.input(5))
+            : self.graph().apply(grad, self, x, self.input(1), g);
     Shape channels = Shape.of(c);
-    return java.util.Arrays.asList(
-        Part.of(packed, 4 * c, x.shape()),
-        Part.of(packed, 0, channels),
-        Part.of(packed, c, channels),
-        Part.of(packed, 2 * c, channels),
-        Part.of(packed, 3 * c, channels));
+    List<Node> grads =
+        new java.util.ArrayList<>(
+            List.of(
+                Part.of(packed, 4 * c, x.shape()),
+                Part.of(packed, 0, channels),
+                Part.of(packed, c, channels),
+                Part.of(packed, 2 * c, channels),
+                Part.of(packed, 3 * c, channels)));
+    if (self.inputs().size() == 6) {
+      grads.add(null); // a mask has no gradient
+    }
+    return grads;
   }
 
   /**
    * Packed {@code [dgamma | dbeta | dmoving_mean | dmoving_variance | dx]}; inputs {@code (forward
-   * node, x, gamma, dy)}. The moving statistics' gradients are zero when the forward used batch
-   * statistics; otherwise they are what Keras's tape gives for non-trainable weights.
+   * node, x, gamma, dy[, mask])}. The moving statistics' gradients are zero when the forward used
+   * batch statistics; otherwise they are what Keras's tape gives for non-trainable weights.
    */
   static final class Grad extends BackwardOp {
     private final BatchNorm fwd;
@@ -188,6 +228,7 @@ public final class BatchNorm extends Op {
       boolean batchStatistics = fwd.usesBatchStatistics(a);
       dev.graft.tensor.BatchNorm.backward(
           a.input(1),
+          a.inputCount() > 4 ? a.input(4) : null,
           a.input(3),
           v[0],
           v[1],

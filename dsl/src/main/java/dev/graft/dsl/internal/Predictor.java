@@ -10,9 +10,6 @@ import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A model's inference programs, one per concrete input shape (a model with {@code None} dimensions
@@ -27,8 +24,7 @@ public final class Predictor {
   private final ShapeCache<Compiled> compiled = new ShapeCache<>();
 
   /** The forward program for one concrete input shape and its plans, pooled per batch size. */
-  private record Compiled(
-      Program program, List<String> fed, Map<Integer, ConcurrentLinkedQueue<Plan>> pool) {}
+  private record Compiled(Program program, List<String> fed, PlanPool plans) {}
 
   /**
    * Prepares {@code model}'s forward pass; a model whose inputs are fully known apart from the
@@ -37,7 +33,7 @@ public final class Predictor {
   public Predictor(Model model) {
     this.model = model;
     inputNames = model.inputNames();
-    inputShapes = model.inputShapes();
+    inputShapes = model.feedShapes();
     List<Shape> samples = new ArrayList<>();
     for (Shape s : inputShapes) {
       samples.add(s.withBatch(1));
@@ -58,8 +54,8 @@ public final class Predictor {
       ins.add(g.placeholder(inputNames.get(i), shapes.get(i)));
     }
     List<Node> outs = model.call(new CallContext(g), ins);
-    return new Compiled(
-        new Program(outs), FedInputs.of(inputNames, outs), new ConcurrentHashMap<>());
+    Program p = new Program(outs);
+    return new Compiled(p, FedInputs.of(inputNames, outs), new PlanPool(p));
   }
 
   /** How many concrete input shapes have compiled programs (at most {@code MAX_SHAPES}). */
@@ -81,17 +77,14 @@ public final class Predictor {
     }
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
-      ConcurrentLinkedQueue<Plan> q =
-          c.pool().computeIfAbsent(b, k -> new ConcurrentLinkedQueue<>());
-      Plan polled = q.poll();
-      Plan plan = polled != null ? polled : c.program().newPlan(b);
+      Plan plan = c.plans().borrow(b);
       try {
         for (int i = 0; i < x.size(); i++) {
           if (c.fed().get(i) != null) {
             Batches.slice(x.get(i), from, plan.input(c.fed().get(i)));
           }
         }
-        plan.run(false);
+        PlanPool.runReading(plan);
         for (int k = 0; k < results.size(); k++) {
           Tensor out = plan.output(k);
           System.arraycopy(
@@ -102,7 +95,7 @@ public final class Predictor {
               out.size());
         }
       } finally {
-        q.add(plan);
+        c.plans().giveBack(plan);
       }
     }
     return results;

@@ -30,8 +30,17 @@ final class Programs {
   final Program train;
   final Program evaluate;
 
+  /** Plans of {@link #evaluate} for callers running at once. */
+  final PlanPool evaluatePlans;
+
   /** Outputs the gradient of the total loss for each of {@link #gradientVariables}. */
   final Program gradients;
+
+  /**
+   * {@link #train}'s outputs, then the gradients of {@link #gradientVariables}; runs the layers'
+   * state updates but no optimizer step (for {@link GradientStep}).
+   */
+  final Program lossAndGradients;
 
   final List<Variable> gradientVariables = new ArrayList<>();
   private final Variable[] variables;
@@ -42,6 +51,14 @@ final class Programs {
 
   final List<String> targetNames = new ArrayList<>();
   final List<String> weightNames = new ArrayList<>();
+
+  /**
+   * Per model output, the index among the programs' outputs of its Keras mask (a {@code (batch,
+   * steps...)} tensor of 0 and 1), or -1 for an output without one. Metrics count kept steps only.
+   */
+  final List<Integer> maskOutputs = new ArrayList<>();
+
+  private final List<Node> outputMasks = new ArrayList<>();
 
   Programs(
       Model model,
@@ -57,7 +74,9 @@ final class Programs {
     for (int i = 0; i < inputShapes.size(); i++) {
       ins.add(g.placeholder(names.get(i), inputShapes.get(i)));
     }
-    List<Node> outs = model.call(ctx, ins);
+    Model.Emitted emitted =
+        model.callMasked(ctx, ins, java.util.Collections.nCopies(ins.size(), null));
+    List<Node> outs = emitted.outputs();
     inputNames = FedInputs.of(names, outs);
     Node total = null;
     List<Node> outputLosses = new ArrayList<>();
@@ -68,15 +87,13 @@ final class Programs {
       weightNames.add(wn);
       Node target = g.placeholder(tn, targetShapes.get(k).withBatch(Shape.UNKNOWN));
       Node weight = g.placeholder(wn, Shape.batched());
-      Node perSample = Loss.of(losses.get(k).kind(), outs.get(k), target, losses.get(k).delta());
-      if (perSample.shape().rank() > 1) {
-        int[] rest = new int[perSample.shape().rank() - 1];
-        for (int a = 0; a < rest.length; a++) {
-          rest[a] = a + 1;
-        }
-        perSample = Reduction.mean(perSample, false, rest);
-      }
-      Node lossK = Reduction.mean(Mul.of(perSample, weight), false);
+      Node perElement = Loss.of(losses.get(k).kind(), outs.get(k), target, losses.get(k).delta());
+      Node mask = emitted.masks().get(k);
+      Node lossK =
+          mask == null
+              ? Reduction.mean(Mul.of(meanFrom(perElement, 1), weight), false)
+              : MaskedLoss.of(perElement, mask, weight);
+      outputMasks.add(mask);
       if (lossWeights.get(k) != 1f) {
         lossK = Scale.of(lossK, lossWeights.get(k));
       }
@@ -90,6 +107,14 @@ final class Programs {
     results.add(total);
     results.addAll(outs);
     results.addAll(outputLosses);
+    for (Node mask : outputMasks) {
+      if (mask != null) {
+        maskOutputs.add(results.size());
+        results.add(mask);
+      } else {
+        maskOutputs.add(-1);
+      }
+    }
     List<Variable> trainable = new ArrayList<>();
     variables = model.weights().toArray(new Variable[0]);
     trainableAtBuild = new boolean[variables.length];
@@ -100,6 +125,7 @@ final class Programs {
       }
     }
     this.evaluate = new Program(results);
+    this.evaluatePlans = new PlanPool(evaluate);
     Map<Variable, Node> grads = Gradients.of(total, trainable);
     List<Node> gradNodes = new ArrayList<>();
     grads.forEach(
@@ -110,9 +136,25 @@ final class Programs {
           }
         });
     this.gradients = new Program(gradNodes.isEmpty() ? List.of(total) : gradNodes);
+    List<Node> withGradients = new ArrayList<>(results);
+    withGradients.addAll(gradNodes);
+    this.lossAndGradients = new Program(withGradients, ctx.updates());
     List<Node> updates = new ArrayList<>(optimizer.updates(grads));
     updates.addAll(ctx.updates());
     this.train = new Program(results, updates);
+  }
+
+  /** The mean of {@code x} over its axes from {@code first} on; {@code x} when there are none. */
+  static Node meanFrom(Node x, int first) {
+    int rank = x.shape().rank();
+    if (rank <= first) {
+      return x;
+    }
+    int[] rest = new int[rank - first];
+    for (int a = 0; a < rest.length; a++) {
+      rest[a] = first + a;
+    }
+    return Reduction.mean(x, false, rest);
   }
 
   /**

@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * Keras-style training output: on a terminal a live bar per epoch ({@code 4/4 ━━━━━━━━ 1s 12ms/step
- * - loss: 0.6931}), otherwise one line per epoch; nothing when silent.
+ * - loss: 0.6931}), otherwise one line per epoch; nothing when silent. An epoch of unknown length
+ * (a dataset read for the first time) shows the step count without a total, as Keras's {@code
+ * 12/Unknown}.
  */
 final class Progress {
   private static final int WIDTH = 20;
@@ -23,6 +25,7 @@ final class Progress {
     this.epochs = epochs;
   }
 
+  /** Starts an epoch of {@code steps} steps ({@code -1}: not known yet). */
   void epochBegin(int epoch, int steps) {
     this.steps = steps;
     this.start = System.nanoTime();
@@ -38,12 +41,26 @@ final class Progress {
       return;
     }
     long now = System.nanoTime();
-    if (done < steps && now - lastDraw < 100_000_000L) {
+    if ((steps < 0 || done < steps) && now - lastDraw < 100_000_000L) {
       return;
     }
     lastDraw = now;
     double elapsed = (now - start) / 1e9;
     double perStep = elapsed / done;
+    if (steps < 0) {
+      out.print(
+          "\r"
+              + done
+              + "/Unknown "
+              + seconds(elapsed)
+              + " "
+              + Math.round(perStep * 1000)
+              + "ms/step"
+              + format(logs)
+              + "   ");
+      out.flush();
+      return;
+    }
     int filled = (int) ((long) WIDTH * done / steps);
     String bar = "━".repeat(filled) + " ".repeat(WIDTH - filled);
     String time =
@@ -57,6 +74,9 @@ final class Progress {
   void epochEnd(Map<String, Double> logs) {
     if (verbose == 0) {
       return;
+    }
+    if (steps < 0) {
+      steps = step;
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     long ms = Math.round(elapsed * 1000 / Math.max(1, step));

@@ -27,18 +27,18 @@ final class StepChecks {
   }
 
   /** Forgets the cached names and shapes. */
-  void reset() {
+  synchronized void reset() {
     inputNames = null;
   }
 
   /** The model's output shapes (batch unknown). */
-  List<Shape> outputShapes() {
+  synchronized List<Shape> outputShapes() {
     fill();
     return outputShapes;
   }
 
   /** Checks inputs and targets (see {@link DataChecks}); returns the number of samples. */
-  int check(List<Tensor> x, List<Tensor> y) {
+  synchronized int check(List<Tensor> x, List<Tensor> y) {
     fill();
     int n = DataChecks.inputs(model.name(), inputNames, inputShapes, x);
     DataChecks.targets(
@@ -74,7 +74,7 @@ final class StepChecks {
     if (inputNames != null) {
       return;
     }
-    inputShapes = model.inputShapes();
+    inputShapes = model.feedShapes();
     outputShapes = new ArrayList<>();
     model.outputs().forEach(t -> outputShapes.add(t.shape()));
     targetShapes = new ArrayList<>();

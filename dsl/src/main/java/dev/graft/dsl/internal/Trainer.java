@@ -40,7 +40,12 @@ public final class Trainer {
   private final StepChecks checks;
   private int[] identityOrder = new int[0];
   private Tensor unitWeights = Tensor.ones(0);
+  private final KeptSteps keptSteps = new KeptSteps();
   private double[] stepLosses;
+  // Held by fit, trainOnBatch and evaluate when a metric cannot be copied (see Metric.copy).
+  private final java.util.concurrent.locks.ReentrantLock sharedMetrics =
+      new java.util.concurrent.locks.ReentrantLock();
+  private final boolean metricsCopy;
 
   private Trainer(
       Model model,
@@ -54,10 +59,12 @@ public final class Trainer {
     this.lossWeights = lossWeights;
     this.metrics = metrics;
     this.checks = new StepChecks(model, losses);
+    this.metricsCopy = Evaluation.copies(metrics) != null;
   }
 
   /** Resolves compile arguments (objects or Keras names). */
   public static Trainer compile(Model model, Object optimizer, List<?> losses, List<?> metricArgs) {
+    ExclusiveCall.check(model, "compile"); // refused while another thread trains it
     Optimizer opt = CompileArgs.optimizer(optimizer);
     List<Loss> ls = CompileArgs.losses(model, losses);
     List<Float> weights = new ArrayList<>(Collections.nCopies(ls.size(), 1f));
@@ -146,6 +153,15 @@ public final class Trainer {
     if (programs != null && programs.stale()) {
       compiled.clear(); // frozen or unfrozen since: every shape's gradients cover the wrong set
     }
+    programs = lookup(x, y);
+    programInputShapes = ShapeCache.sampleShapes(x);
+    programTargetShapes = ShapeCache.sampleShapes(y);
+    stepLosses = new double[1 + losses.size()];
+    return programs;
+  }
+
+  /** The programs for the data's shapes, compiled if new; touches no per-step field. */
+  private Programs lookup(List<Tensor> x, List<Tensor> y) {
     if (losses.size() != model.outputs().size()) {
       throw new IllegalArgumentException(
           "The model has "
@@ -158,14 +174,8 @@ public final class Trainer {
     List<Shape> targetShapes = ShapeCache.sampleShapes(y);
     List<Shape> key = new ArrayList<>(inputShapes);
     key.addAll(targetShapes);
-    programs =
-        compiled.get(
-            key,
-            k -> new Programs(model, inputShapes, losses, lossWeights, targetShapes, optimizer));
-    programInputShapes = inputShapes;
-    programTargetShapes = targetShapes;
-    stepLosses = new double[1 + losses.size()];
-    return programs;
+    return compiled.get(
+        key, k -> new Programs(model, inputShapes, losses, lossWeights, targetShapes, optimizer));
   }
 
   private int check(List<Tensor> x, List<Tensor> y) {
@@ -175,8 +185,38 @@ public final class Trainer {
     return checks.check(x, y);
   }
 
+  /** This model's training step split at the gradients (see {@link GradientStep}). */
+  public GradientStep gradientStep() {
+    return new GradientStep(model, this);
+  }
+
+  /**
+   * The checked programs for data shaped like {@code x} and {@code y} (for {@link GradientStep}).
+   */
+  Programs programsFor(List<Tensor> x, List<Tensor> y) {
+    check(x, y);
+    return programs(x, y);
+  }
+
   /** Keras's {@code fit}. */
   public History fit(List<Tensor> x, List<Tensor> y, FitOptions o) {
+    return withSharedMetrics(() -> train(x, y, o));
+  }
+
+  /** Runs a call that updates the metrics, one at a time when they cannot be copied. */
+  public <T> T withSharedMetrics(java.util.function.Supplier<T> call) {
+    if (metricsCopy) {
+      return call.get();
+    }
+    sharedMetrics.lock();
+    try {
+      return call.get();
+    } finally {
+      sharedMetrics.unlock();
+    }
+  }
+
+  private History train(List<Tensor> x, List<Tensor> y, FitOptions o) {
     int n = check(x, y);
     DataChecks.nonEmpty("fit", "x", n, x);
     List<Tensor> vx = o.validationX();
@@ -197,7 +237,7 @@ public final class Trainer {
       y = rows(y, 0, n - nVal);
       n -= nVal;
     } else if (vx != null) {
-      int nv = DataChecks.inputs(model.name(), model.inputNames(), model.inputShapes(), vx);
+      int nv = DataChecks.inputs(model.name(), model.inputNames(), model.feedShapes(), vx);
       DataChecks.nonEmpty("fit", "validationData", nv, vx);
       DataChecks.targets(nv, checks.outputShapes(), losses, vy);
     }
@@ -300,18 +340,18 @@ public final class Trainer {
     long before = optimizer.iterations();
     optimizer.beginStep();
     try {
-      plan.run(true);
+      plan.run(true, WeightsLock.updates()); // updates seen all at once by a concurrent predict
     } catch (RuntimeException e) {
       optimizer.iterations(before);
       throw e;
     }
-    for (int k = 0; k < y.size(); k++) {
-      for (int j = 0; j < metrics.get(k).size(); j++) {
-        Metric m = metrics.get(k).get(j);
-        m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
-      }
-    }
+    updateMetrics(p, plan);
     return batchLosses(plan);
+  }
+
+  /** Adds a batch to every output's metrics; of a masked output, the kept steps only. */
+  private void updateMetrics(Programs p, Plan plan) {
+    keptSteps.update(p, plan, metrics);
   }
 
   /** The batch's losses, in a buffer reused by the next step (callers consume it at once). */
@@ -326,6 +366,19 @@ public final class Trainer {
 
   /** Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics. */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
+    return withSharedMetrics(
+        () -> {
+          resetMetrics();
+          return values(fitBatch(x, y), 1);
+        });
+  }
+
+  /**
+   * One training step on all of {@code x} with metrics accumulating (a loop fed batch by batch, as
+   * {@code fit} over a dataset); returns the batch's total loss, then each output's, in a buffer
+   * the next step reuses.
+   */
+  public double[] fitBatch(List<Tensor> x, List<Tensor> y) {
     int n = check(x, y);
     DataChecks.nonEmpty("trainOnBatch", "x", n, x);
     if (identityOrder.length < n) {
@@ -335,9 +388,7 @@ public final class Trainer {
       }
       unitWeights = Tensor.ones(n);
     }
-    resetMetrics();
-    double[] losses = step(x, y, unitWeights, identityOrder, 0, n);
-    return values(losses, 1);
+    return step(x, y, unitWeights, identityOrder, 0, n);
   }
 
   /**
@@ -370,46 +421,80 @@ public final class Trainer {
     return out;
   }
 
-  /** Keras's {@code evaluate}: mean loss and metrics over batches. */
+  /**
+   * Keras's {@code evaluate}: mean loss and metrics over batches. Safe from several threads at once
+   * and beside a running {@code fit} (see {@link Evaluation}).
+   */
   public double[] evaluate(List<Tensor> x, List<Tensor> y, int batchSize) {
-    int n = check(x, y);
+    int n = checks.check(x, y);
     DataChecks.nonEmpty("evaluate", "x", n, x);
-    Programs p = programs(x, y);
-    resetMetrics();
-    double[] lossSums = new double[1 + losses.size()];
-    for (int from = 0; from < n; from += batchSize) {
-      int b = Math.min(batchSize, n - from);
-      Plan plan = p.evaluate.plan(b);
-      for (int i = 0; i < x.size(); i++) {
-        if (p.inputNames.get(i) != null) {
-          Batches.slice(x.get(i), from, plan.input(p.inputNames.get(i)));
-        }
+    Programs p = lookup(x, y);
+    try (Evaluator ev = evaluator()) {
+      for (int from = 0; from < n; from += batchSize) {
+        ev.rows(p, x, y, from, Math.min(batchSize, n - from));
       }
-      for (int k = 0; k < y.size(); k++) {
-        Batches.slice(y.get(k), from, plan.input(p.targetNames.get(k)));
-        plan.input(p.weightNames.get(k)).fill(1f);
-      }
-      plan.run(false);
-      double[] batchLosses = batchLosses(plan);
-      for (int k = 0; k < lossSums.length; k++) {
-        lossSums[k] += batchLosses[k] * b;
-      }
-      for (int k = 0; k < y.size(); k++) {
-        for (Metric m : metrics.get(k)) {
-          m.update(plan.input(p.targetNames.get(k)), plan.output(1 + k));
-        }
-      }
+      return ev.result();
     }
-    return values(logs(lossSums, n));
   }
 
-  private static double[] values(Map<String, Double> logs) {
-    double[] v = new double[logs.size()];
-    int i = 0;
-    for (double d : logs.values()) {
-      v[i++] = d;
+  /**
+   * One evaluation's own state (Keras's {@code evaluate}, fed batch by batch by a loop over a
+   * dataset too): metrics of its own ({@link Metric#copy()}; the shared ones, one evaluation at a
+   * time, when a metric cannot be copied), loss sums and buffers, so evaluations may run from
+   * several threads at once and beside {@code fit}. Close it when done.
+   */
+  public Evaluator evaluator() {
+    List<List<Metric>> own = Evaluation.copies(metrics);
+    return own != null ? new Evaluator(own, false) : new Evaluator(metrics, true);
+  }
+
+  /** See {@link #evaluator()}. */
+  public final class Evaluator implements AutoCloseable {
+    private final List<List<Metric>> ms;
+    private final boolean shared;
+    private final KeptSteps kept = new KeptSteps();
+    private final double[] lossSums = new double[1 + losses.size()];
+    private int count;
+
+    private Evaluator(List<List<Metric>> ms, boolean shared) {
+      this.ms = ms;
+      this.shared = shared;
+      if (shared) {
+        sharedMetrics.lock();
+      }
+      for (List<Metric> list : ms) {
+        list.forEach(Metric::reset);
+      }
     }
-    return v;
+
+    /** Evaluates all of {@code x} as one batch; returns its size. */
+    public int batch(List<Tensor> x, List<Tensor> y) {
+      int n = checks.check(x, y);
+      rows(lookup(x, y), x, y, 0, n);
+      return n;
+    }
+
+    void rows(Programs p, List<Tensor> x, List<Tensor> y, int from, int b) {
+      Evaluation.batch(p, x, y, from, b, ms, kept, lossSums, losses.size());
+      count += b;
+    }
+
+    /** {@code [loss, loss of each output (when several), metric...]} so far. */
+    public double[] result() {
+      return Evaluation.values(lossSums, count, ms, losses.size());
+    }
+
+    @Override
+    public void close() {
+      if (shared) {
+        sharedMetrics.unlock();
+      }
+    }
+  }
+
+  /** The length of the loss sums {@link #fitBatch} works with. */
+  public int lossCount() {
+    return 1 + losses.size();
   }
 
   /** The values of {@link #logs}, in the same order, without building the map. */
@@ -434,7 +519,8 @@ public final class Trainer {
     return v;
   }
 
-  private void resetMetrics() {
+  /** Resets every metric (at the start of an epoch or an evaluation). */
+  public void resetMetrics() {
     for (int k = 0; k < metrics.size(); k++) {
       List<Metric> ms = metrics.get(k);
       for (int j = 0; j < ms.size(); j++) {
@@ -444,7 +530,7 @@ public final class Trainer {
   }
 
   /** The logs from loss sums over {@code count} samples: total, per output, then metrics. */
-  private Map<String, Double> logs(double[] lossSums, int count) {
+  public Map<String, Double> logs(double[] lossSums, int count) {
     Map<String, Double> logs = new LinkedHashMap<>();
     logs.put("loss", lossSums[0] / count);
     for (int k = 0; k < losses.size() && losses.size() > 1; k++) {

@@ -305,7 +305,7 @@ final class ConfigReader {
       }
     }
     s[0] = Shape.UNKNOWN;
-    return new InputLayer(Shape.of(s), name);
+    return new InputLayer(Shape.of(s), name, PreprocessingLayers.dtype(c));
   }
 
   private Model sequential(Object config, String where) {

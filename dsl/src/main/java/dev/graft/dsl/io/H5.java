@@ -38,6 +38,7 @@ final class H5 {
     final Map<String, Tree> groups = new LinkedHashMap<>();
     final Map<String, Object> datasets = new LinkedHashMap<>();
     final Map<String, Object> attributes = new LinkedHashMap<>();
+    final Map<String, Map<String, Object>> datasetAttributes = new LinkedHashMap<>();
 
     /** The subgroup at a '/'-separated path, created as needed. */
     Tree group(String path) {
@@ -58,6 +59,27 @@ final class H5 {
     /** Adds a scalar int64 dataset. */
     void put(String name, long value) {
       datasets.put(name, Long.valueOf(value));
+    }
+
+    /**
+     * Adds a float dataset with its {@link Checksums} attribute; {@code path} is where it sits from
+     * the file's root.
+     */
+    void putChecked(String name, String path, Tensor value) {
+      put(name, value);
+      checksum(name, Checksums.of(path, value.toArray()));
+    }
+
+    /** Adds a scalar int64 dataset with its {@link Checksums} attribute. */
+    void putChecked(String name, String path, long value) {
+      put(name, value);
+      checksum(name, Checksums.of(path, value));
+    }
+
+    private void checksum(String name, long crc) {
+      datasetAttributes
+          .computeIfAbsent(name, k -> new LinkedHashMap<>())
+          .put(Checksums.ATTRIBUTE, Long.valueOf(crc));
     }
   }
 
@@ -93,9 +115,7 @@ final class H5 {
       for (Map.Entry<String, Object> a : root.attributes.entrySet()) {
         f.putAttribute(a.getKey(), a.getValue());
       }
-      for (Map.Entry<String, Object> d : root.datasets.entrySet()) {
-        f.putDataset(d.getKey(), d.getValue());
-      }
+      putDatasets(f, root);
       for (Map.Entry<String, Tree> g : root.groups.entrySet()) {
         WritableGroupImpl inner = new WritableGroupImpl(f, g.getKey());
         populate(inner, g.getValue());
@@ -114,11 +134,19 @@ final class H5 {
     for (Map.Entry<String, Object> a : t.attributes.entrySet()) {
       g.putAttribute(a.getKey(), a.getValue());
     }
-    for (Map.Entry<String, Object> d : t.datasets.entrySet()) {
-      g.putDataset(d.getKey(), d.getValue());
-    }
+    putDatasets(g, t);
     for (Map.Entry<String, Tree> c : t.groups.entrySet()) {
       populate(g.putGroup(c.getKey()), c.getValue());
+    }
+  }
+
+  private static void putDatasets(WritableGroup g, Tree t) {
+    for (Map.Entry<String, Object> d : t.datasets.entrySet()) {
+      WritableDataset ds = g.putDataset(d.getKey(), d.getValue());
+      for (Map.Entry<String, Object> a :
+          t.datasetAttributes.getOrDefault(d.getKey(), Map.of()).entrySet()) {
+        ds.putAttribute(a.getKey(), a.getValue());
+      }
     }
   }
 
@@ -167,26 +195,44 @@ final class H5 {
     return n;
   }
 
-  /** A dataset read as float32, whatever its numeric type. */
+  /**
+   * A dataset read as float32, whatever its numeric type, checked as {@link #tensor(Dataset,
+   * String)}.
+   */
   static Tensor tensor(Dataset d) {
+    return tensor(d, d.getPath().startsWith("/") ? d.getPath().substring(1) : d.getPath());
+  }
+
+  /**
+   * A dataset read as float32, whatever its numeric type; when it carries a {@link Checksums}
+   * attribute the values are checked against it.
+   *
+   * @param label what the values are (a variable name), for the messages
+   * @throws IllegalArgumentException naming the weight when the dataset is not numeric, too large
+   *     or fails its checksum
+   */
+  static Tensor tensor(Dataset d, String label) {
+    String path = d.getPath().startsWith("/") ? d.getPath().substring(1) : d.getPath();
+    String what = label.equals(path) ? "weight " + path : "weight " + path + " (for " + label + ")";
     int[] dims = d.getDimensions();
     long size = 1;
     for (int x : dims) {
       size *= x;
     }
     if (size > Integer.MAX_VALUE / 2) {
-      throw new IllegalArgumentException("dataset " + d.getPath() + " is too large: " + size);
+      throw new IllegalArgumentException(what + " is too large: " + size + " values");
     }
     Object flat = d.isScalar() ? d.getData() : d.getDataFlat();
-    float[] out = toFloats(flat, d.getPath());
+    Checksums.verify(d, flat, label);
+    float[] out = toFloats(flat, what);
     if (out.length != size) {
       throw new IllegalArgumentException(
-          "dataset " + d.getPath() + " holds " + out.length + " values for shape " + size);
+          what + " holds " + out.length + " values for a shape of " + size);
     }
     return Tensor.wrap(out, 0, Shape.of(dims));
   }
 
-  private static float[] toFloats(Object flat, String where) {
+  private static float[] toFloats(Object flat, String what) {
     if (flat instanceof float[] f) {
       return f;
     }
@@ -195,7 +241,9 @@ final class H5 {
     }
     if (flat != null
         && flat.getClass().isArray()
-        && flat.getClass().getComponentType().isPrimitive()) {
+        && flat.getClass().getComponentType().isPrimitive()
+        && flat.getClass().getComponentType() != boolean.class
+        && flat.getClass().getComponentType() != char.class) {
       int n = Array.getLength(flat);
       float[] out = new float[n];
       for (int i = 0; i < n; i++) {
@@ -203,8 +251,13 @@ final class H5 {
       }
       return out;
     }
-    throw new IllegalArgumentException(
-        "dataset " + where + " is not numeric: " + (flat == null ? "null" : flat.getClass()));
+    String type =
+        flat == null
+            ? "no data"
+            : flat.getClass().isArray()
+                ? flat.getClass().getComponentType().getSimpleName() + " values"
+                : flat.getClass().getSimpleName();
+    throw new IllegalArgumentException(what + " holds " + type + ", not numbers");
   }
 
   /** A string attribute, or {@code null} if absent. */

@@ -13,7 +13,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -44,10 +43,13 @@ final class KerasArchive {
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
     meta.put("producer", "graft");
     H5.Tree weights = KerasWeights.tree(m, true);
+    KerasAssetFiles.addVariables(m, weights);
+    Map<String, byte[]> assets = KerasAssetFiles.assets(m);
     AtomicFiles.write(
         file,
         tmp -> {
-          Path h5 = Files.createTempFile(tmp.getParent(), ".weights.", ".h5.tmp");
+          // jhdf writes only to a path: a second temporary file beside the target.
+          Path h5 = AtomicFiles.newTemp(file);
           try {
             H5.write(h5, weights);
             try (OutputStream os = Files.newOutputStream(tmp);
@@ -55,9 +57,12 @@ final class KerasArchive {
               entry(zip, "metadata.json", Json.write(meta).getBytes(StandardCharsets.UTF_8));
               entry(zip, "config.json", Json.write(config).getBytes(StandardCharsets.UTF_8));
               entry(zip, "model.weights.h5", Files.readAllBytes(h5));
+              for (Map.Entry<String, byte[]> a : assets.entrySet()) {
+                entry(zip, a.getKey(), a.getValue());
+              }
             }
           } finally {
-            Files.deleteIfExists(h5);
+            AtomicFiles.deleteQuietly(h5);
           }
         });
   }
@@ -101,15 +106,29 @@ final class KerasArchive {
     return out;
   }
 
-  /** Loads a model from a {@code .keras} archive. */
-  static Model load(Path file) throws IOException {
+  /**
+   * The entries of a {@code .keras} archive, which must hold {@code needed}.
+   *
+   * @throws IllegalArgumentException naming the missing entry and the ones present
+   */
+  static Map<String, byte[]> entries(Path file, String... needed) throws IOException {
     Map<String, byte[]> entries = entries(file);
-    for (String need : List.of("config.json", "model.weights.h5")) {
+    for (String need : needed) {
       if (!entries.containsKey(need)) {
         throw new IllegalArgumentException(
-            "not a Keras archive: no " + need + " (entries: " + entries.keySet() + ")");
+            "not a Keras archive: no "
+                + need
+                + " (entries: "
+                + new java.util.TreeSet<>(entries.keySet())
+                + ")");
       }
     }
+    return entries;
+  }
+
+  /** Loads a model from a {@code .keras} archive. */
+  static Model load(Path file) throws IOException {
+    Map<String, byte[]> entries = entries(file, "config.json", "model.weights.h5");
     Cfg top =
         new Cfg(
             Json.parse(new String(entries.get("config.json"), StandardCharsets.UTF_8)),
@@ -118,6 +137,7 @@ final class KerasArchive {
     Model m = reader.model(top);
     try (HdfFile h5 = HdfFile.fromBytes(entries.get("model.weights.h5"))) {
       KerasWeights.apply(KerasWeights.read(h5, m, reader.order::get));
+      KerasAssetFiles.load(m, reader.order::get, h5, entries);
       if (top.has("compile_config")) {
         CompileConfigs.apply(m, top.cfg("compile_config"));
         KerasWeights.readOptimizer(h5, m);

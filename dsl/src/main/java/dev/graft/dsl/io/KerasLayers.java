@@ -153,6 +153,7 @@ final class KerasLayers {
       REGISTRY.put("SpatialDropout" + d + "D", c -> spatialDropout(c, dims));
     }
     ShapeLayers.register();
+    PreprocessingLayers.register();
     REGISTRY.put("MultiHeadAttention", c -> multiHeadAttention(c));
     REGISTRY.put("Attention", c -> attention(c));
     REGISTRY.put("AdditiveAttention", c -> additiveAttention(c));

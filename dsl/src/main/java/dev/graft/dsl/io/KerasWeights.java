@@ -30,19 +30,20 @@ final class KerasWeights {
       H5.Tree g = root.group(e.getKey());
       List<Variable> vs = e.getValue();
       for (int i = 0; i < vs.size(); i++) {
-        g.put(Integer.toString(i), vs.get(i).value());
+        g.putChecked(Integer.toString(i), e.getKey() + "/" + i, vs.get(i).value());
       }
     }
     Optimizer opt = m.optimizer();
     // Like Keras, an optimizer that has not stepped yet has no state to save.
     if (withOptimizer && opt != null && !opt.variablesWithState().isEmpty()) {
       H5.Tree g = root.group("optimizer/vars");
-      g.put("0", opt.iterations());
-      g.put("1", Tensor.scalar(opt.learningRate()));
+      g.putChecked("0", "optimizer/vars/0", opt.iterations());
+      g.putChecked("1", "optimizer/vars/1", Tensor.scalar(opt.learningRate()));
       int k = 2;
       for (Variable v : m.trainableWeights()) {
         for (Tensor s : opt.slots(v)) {
-          g.put(Integer.toString(k++), s);
+          g.putChecked(Integer.toString(k), "optimizer/vars/" + k, s);
+          k++;
         }
       }
     }
@@ -93,7 +94,7 @@ final class KerasWeights {
       throw new IllegalArgumentException(
           "missing weight " + g.getPath() + "/" + name + " (for " + v.name() + ")");
     }
-    return checked(v, H5.tensor(d), d.getPath()).value();
+    return checked(v, H5.tensor(d, v.name()), d.getPath()).value();
   }
 
   /**
@@ -118,9 +119,13 @@ final class KerasWeights {
 
   /** Applies checked assignments. */
   static void apply(List<Assignment> as) {
-    for (Assignment a : as) {
-      a.variable().assign(a.value());
-    }
+    // All at once for a concurrent predict: it sees the old weights or the new, never a mix.
+    dev.graft.dsl.internal.WeightsLock.writing(
+        () -> {
+          for (Assignment a : as) {
+            a.variable().assign(a.value());
+          }
+        });
   }
 
   /**
@@ -152,11 +157,19 @@ final class KerasWeights {
     if (!(it instanceof Dataset d) || !d.isScalar()) {
       throw new IllegalArgumentException("optimizer/vars/0 (iterations) is not a scalar");
     }
-    long iterations = ((Number) d.getData()).longValue();
-    opt.iterations(iterations);
+    if (!(d.getData() instanceof Number iterationsRead)) {
+      throw new IllegalArgumentException("optimizer/vars/0 (iterations) is not a number");
+    }
+    long iterations = iterationsRead.longValue();
+    Checksums.verify(d, d.getData(), "optimizer iterations");
+    Float rate = null;
     if (g.getChild("1") instanceof Dataset lr && lr.isScalar() && opt.schedule() == null) {
+      rate = H5.tensor(lr, "optimizer learning rate").getFlat(0);
+    }
+    opt.iterations(iterations);
+    if (rate != null) {
       // Callbacks such as ReduceLROnPlateau leave the rate they reached in the file.
-      opt.learningRate(((Number) lr.getData()).floatValue());
+      opt.learningRate(rate);
     }
     int i = 0;
     for (Variable v : vars) {

@@ -3,11 +3,13 @@ package dev.graft.dsl.io;
 import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import io.jhdf.HdfFile;
+import io.jhdf.api.Group;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -56,6 +58,7 @@ public final class ModelIO {
     return guard(
         file,
         () -> {
+          AtomicFiles.removeStale(file);
           byte[] head = head(file);
           if (startsWith(head, ZIP_MAGIC)) {
             return KerasArchive.load(file);
@@ -86,22 +89,43 @@ public final class ModelIO {
   /**
    * Loads weights saved by {@link #saveWeights} (or Keras's {@code save_weights}: Keras 3 {@code
    * .weights.h5}, or a Keras 2 {@code .h5} weights or model file, whose layers are taken in order
-   * as Keras 2 does) into {@code m}, which must have the same architecture; nothing changes unless
-   * every weight is present and of the right shape.
+   * as Keras 2 does), the weights inside a {@code .keras} archive (as Keras's {@code load_weights}
+   * reads them), or a TensorFlow.js {@code model.json}'s weights, into {@code m}, which must have
+   * the same architecture; nothing changes unless every weight is present, of the right shape and
+   * passes its checksum.
    */
   public static void loadWeights(Model m, Path file) {
     guard(
         file,
         () -> {
-          try (HdfFile h5 = HdfFile.fromBytes(java.nio.file.Files.readAllBytes(file))) {
-            io.jhdf.api.Group legacy = LegacyH5.weightsGroup(h5);
-            KerasWeights.apply(
-                legacy == null
-                    ? KerasWeights.read(h5, m, WeightPaths::savedOrder)
-                    : LegacyH5.read(legacy, m, WeightPaths::savedOrder));
+          AtomicFiles.removeStale(file);
+          byte[] head = head(file);
+          List<KerasWeights.Assignment> values;
+          if (startsWith(head, ZIP_MAGIC)) {
+            values =
+                hdf5Weights(
+                    m, KerasArchive.entries(file, "model.weights.h5").get("model.weights.h5"));
+          } else if (startsWith(head, HDF5_MAGIC)) {
+            values = hdf5Weights(m, Files.readAllBytes(file));
+          } else if (head.length > 0 && (head[0] == '{' || Character.isWhitespace(head[0]))) {
+            values = Tfjs.weights(file, m, WeightPaths::savedOrder);
+          } else {
+            throw new IllegalArgumentException(
+                "unknown format: neither a .weights.h5 or .h5 HDF5 file, a .keras zip nor a"
+                    + " TensorFlow.js model.json");
           }
+          KerasWeights.apply(values);
           return m;
         });
+  }
+
+  private static List<KerasWeights.Assignment> hdf5Weights(Model m, byte[] bytes) {
+    try (HdfFile h5 = HdfFile.fromBytes(bytes)) {
+      Group legacy = LegacyH5.weightsGroup(h5);
+      return legacy == null
+          ? KerasWeights.read(h5, m, WeightPaths::savedOrder)
+          : LegacyH5.read(legacy, m, WeightPaths::savedOrder);
+    }
   }
 
   /**
@@ -139,6 +163,9 @@ public final class ModelIO {
 
   /** Runs {@code step}, turning every failure into one {@link ModelFileException}. */
   static <T> T guard(Path file, Step<T> step) {
+    if (Files.isDirectory(file)) {
+      throw new ModelFileException(file, "it is a directory, not a model or weights file");
+    }
     try {
       return step.run();
     } catch (ModelFileException e) {

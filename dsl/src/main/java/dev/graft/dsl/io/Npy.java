@@ -117,7 +117,78 @@ public final class Npy {
     return out.toByteArray();
   }
 
-  static Tensor parse(byte[] bytes) throws IOException {
+  /**
+   * The header of an {@code .npy} file: element kind ({@code 'f'}, {@code 'i'}, {@code 'u'}, {@code
+   * 'b'}) and size in bytes, byte order, memory order, shape, and where the data starts. Readers
+   * that stream the data (memory-mapped shards) use it to find row {@code i} without loading the
+   * file.
+   *
+   * @param descr the dtype as NumPy writes it ({@code "<f4"})
+   */
+  public record Header(
+      String descr,
+      char kind,
+      int itemSize,
+      ByteOrder order,
+      boolean fortranOrder,
+      int[] shape,
+      int dataOffset) {
+    /** The number of elements. */
+    public long count() {
+      long n = 1;
+      for (int d : shape) {
+        n *= d;
+      }
+      return n;
+    }
+
+    /** The bytes the data takes. */
+    public long dataBytes() {
+      return count() * itemSize;
+    }
+
+    /**
+     * Element {@code i} of {@code data} (a buffer over the data, in this header's byte order) as a
+     * float.
+     */
+    public float element(ByteBuffer data, long i) {
+      return Npy.element(data, i, kind, itemSize, descr);
+    }
+  }
+
+  /**
+   * Reads the header of an {@code .npy} file (the data is not read).
+   *
+   * @throws ModelFileException naming the file and the problem
+   */
+  public static Header header(Path file) {
+    return ModelIO.guard(
+        file,
+        () -> {
+          byte[] head;
+          try (java.io.InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(12);
+            if (head.length >= 10) {
+              int major = head[6];
+              long len =
+                  major == 1
+                      ? ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getShort(8) & 0xffff
+                      : head.length >= 12
+                          ? ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt(8)
+                          : 0;
+              int start = major == 1 ? 10 : 12;
+              if (len > 0 && len < (1 << 24)) {
+                byte[] all = java.util.Arrays.copyOf(head, start + (int) len);
+                int got = in.readNBytes(all, head.length, all.length - head.length);
+                head = java.util.Arrays.copyOf(all, head.length + got);
+              }
+            }
+          }
+          return header(head);
+        });
+  }
+
+  private static Header header(byte[] bytes) throws IOException {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (bytes.length < 10 || !java.util.Arrays.equals(bytes, 0, 6, MAGIC, 0, 6)) {
       throw new IllegalArgumentException("not a NumPy .npy file (bad magic)");
@@ -152,15 +223,23 @@ public final class Npy {
     if (!d.find() || !o.find() || !s.find()) {
       throw new IllegalArgumentException("unsupported .npy header " + header.strip());
     }
-    int[] dims = dims(s.group(1));
-    long n = 1;
-    for (int x : dims) {
-      n *= x;
-    }
-    char kind = d.group(2).charAt(0);
-    int size = Integer.parseInt(d.group(3));
     ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-    int dataStart = start + headerLen;
+    return new Header(
+        d.group(0),
+        d.group(2).charAt(0),
+        Integer.parseInt(d.group(3)),
+        order,
+        o.group(1).equals("True"),
+        dims(s.group(1)),
+        start + headerLen);
+  }
+
+  static Tensor parse(byte[] bytes) throws IOException {
+    Header h = header(bytes);
+    int[] dims = h.shape();
+    long n = h.count();
+    int size = h.itemSize();
+    int dataStart = h.dataOffset();
     if (n > Integer.MAX_VALUE || (long) dataStart + n * size > bytes.length) {
       throw new java.io.EOFException(
           "data cut short: "
@@ -173,12 +252,12 @@ public final class Npy {
               + bytes.length
               + " bytes");
     }
-    ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) (n * size)).slice().order(order);
+    ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) (n * size)).slice().order(h.order());
     float[] values = new float[(int) n];
     for (int i = 0; i < values.length; i++) {
-      values[i] = element(data, i, kind, size, d.group(0));
+      values[i] = h.element(data, i);
     }
-    if (o.group(1).equals("True") && dims.length > 1) {
+    if (h.fortranOrder() && dims.length > 1) {
       values = fortranToC(values, dims);
     }
     return Tensor.wrap(values, 0, Shape.of(dims));
@@ -200,8 +279,8 @@ public final class Npy {
     return java.util.Arrays.copyOf(dims, count);
   }
 
-  private static float element(ByteBuffer b, int i, char kind, int size, String descr) {
-    int at = i * size;
+  private static float element(ByteBuffer b, long i, char kind, int size, String descr) {
+    int at = Math.toIntExact(i * size);
     switch (kind) {
       case 'f':
         if (size == 4) {

@@ -1,5 +1,6 @@
 package dev.graft.dsl.io;
 
+import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Import of TensorFlow.js Layers models: {@code model.json} ({@code modelTopology} holding the
@@ -23,6 +25,31 @@ final class Tfjs {
   private Tfjs() {}
 
   static Model load(Path file) throws IOException {
+    Cfg json = layersModel(file);
+    Cfg topology = json.cfg("modelTopology");
+    String version = topology.str("keras_version", "");
+    if (topology.has("model_config")) {
+      topology = topology.cfg("model_config");
+    }
+    ConfigReader reader = new ConfigReader(LegacyH5.isKeras3(version));
+    Model m = reader.model(topology);
+    KerasWeights.apply(assignments(json, file, m, reader.order::get));
+    if (json.has("trainingConfig")) {
+      LegacyH5.tryCompile(m, json.cfg("trainingConfig"));
+    }
+    return m;
+  }
+
+  /**
+   * The weights of a {@code model.json} paired with the variables of {@code m} (layers in {@code
+   * order}), checked but not applied.
+   */
+  static List<KerasWeights.Assignment> weights(
+      Path file, Model m, Function<Model, List<Layer>> order) throws IOException {
+    return assignments(layersModel(file), file, m, order);
+  }
+
+  private static Cfg layersModel(Path file) throws IOException {
     Cfg json = new Cfg(Json.parse(Files.readString(file, StandardCharsets.UTF_8)), "model.json");
     String format = json.str("format", "layers-model");
     if (!format.equals("layers-model") || !json.has("modelTopology")) {
@@ -33,13 +60,11 @@ final class Tfjs {
               + ": Graft reads layers models (format \"layers-model\", as tf.LayersModel.save or"
               + " tensorflowjs_converter --output_format=tfjs_layers_model write them)");
     }
-    Cfg topology = json.cfg("modelTopology");
-    String version = topology.str("keras_version", "");
-    if (topology.has("model_config")) {
-      topology = topology.cfg("model_config");
-    }
-    ConfigReader reader = new ConfigReader(LegacyH5.isKeras3(version));
-    Model m = reader.model(topology);
+    return json;
+  }
+
+  private static List<KerasWeights.Assignment> assignments(
+      Cfg json, Path file, Model m, Function<Model, List<Layer>> order) throws IOException {
     List<WeightMatcher.Stored> stored = new ArrayList<>();
     Path dir = file.toAbsolutePath().getParent();
     for (Cfg group : json.cfgs("weightsManifest")) {
@@ -52,11 +77,7 @@ final class Tfjs {
             group.where() + ": " + data.remaining() + " bytes left over in the shards");
       }
     }
-    KerasWeights.apply(WeightMatcher.model(m, reader.order::get, stored));
-    if (json.has("trainingConfig")) {
-      LegacyH5.tryCompile(m, json.cfg("trainingConfig"));
-    }
-    return m;
+    return WeightMatcher.model(m, order, stored);
   }
 
   private static ByteBuffer shards(Path dir, Cfg group) throws IOException {

@@ -43,14 +43,40 @@ final class WeightPaths {
     return out;
   }
 
+  /**
+   * The path of every layer, nested models' layers included ({@code layers/text_vectorization}), as
+   * {@link #of} names their groups and Keras 3 names their asset folders.
+   */
+  static Map<Layer, String> layerPaths(Model m, Function<Model, List<Layer>> order) {
+    Map<Layer, String> out = new java.util.IdentityHashMap<>();
+    paths(m, "", order, out);
+    return out;
+  }
+
+  private static void paths(
+      Model m, String prefix, Function<Model, List<Layer>> order, Map<Layer, String> out) {
+    Map<String, Integer> used = new HashMap<>();
+    for (Layer l : order.apply(m)) {
+      String path = childPath(prefix, l, used);
+      out.putIfAbsent(l, path);
+      if (l instanceof Model nested) {
+        paths(nested, path + "/", order, out);
+      }
+    }
+  }
+
+  /** {@code <prefix>layers/<snake_case class>[_n]}, numbered per class in layer order. */
+  private static String childPath(String prefix, Layer l, Map<String, Integer> used) {
+    String base = NameScope.snakeCase(l.className());
+    int n = used.merge(base, 1, Integer::sum) - 1;
+    return prefix + "layers/" + (n == 0 ? base : base + "_" + n);
+  }
+
   private static void walk(
       Model m, String prefix, Function<Model, List<Layer>> order, Map<String, List<Variable>> out) {
     Map<String, Integer> used = new HashMap<>();
     for (Layer l : order.apply(m)) {
-      String base = NameScope.snakeCase(l.className());
-      int n = used.merge(base, 1, Integer::sum) - 1;
-      String path = prefix + "layers/" + (n == 0 ? base : base + "_" + n);
-      layer(l, path, order, out);
+      layer(l, childPath(prefix, l, used), order, out);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.graft.tensor.blas;
 
 import dev.graft.tensor.Blas;
 import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Rng;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,6 +18,11 @@ import java.util.logging.Logger;
  * measured again, then after 8 times as many calls, and so on: the first trials may have timed the
  * pure-Java code before the JIT compiled it, and the load on a shared machine changes which
  * back-end wins.
+ *
+ * <p>Once a seed is set ({@link Rng#seeded()}: {@code Graft.seed}), nothing is timed: each product
+ * goes to a back-end chosen from its shape alone ({@link #byShape}), because the candidates round
+ * differently in the last bit and timings pick differently from run to run, so a seeded run would
+ * otherwise not repeat its numbers, in one JVM or across JVMs.
  *
  * <p>The choices live in a fixed open-addressing table read without locks; steady-state calls
  * allocate nothing.
@@ -43,6 +49,7 @@ public final class AutoBlas implements Blas {
   private final Blas[] candidates;
   private final Blas large;
   private volatile Blas singleThreaded;
+  private final Blas nativeSingle;
   private final AtomicReferenceArray<ShapeClass> table = new AtomicReferenceArray<>(TABLE);
 
   /** A dispatcher over these back-ends (at least one); the first is the fallback. */
@@ -58,6 +65,31 @@ public final class AutoBlas implements Blas {
       }
     }
     large = multiThreaded;
+    Blas single = null;
+    for (Blas c : candidates) {
+      if (c instanceof OpenBlas && c.singleThreaded() == c) {
+        single = c;
+      }
+    }
+    nativeSingle = single;
+  }
+
+  /**
+   * The back-end for a product below {@link #LARGE_MACS} when a seed is set, from the shape alone:
+   * matrix-vector products (m or n is 1) to the Java GEMM's contiguous loops ({@code ThinGemm}),
+   * where staging operands for a native call costs more than the product; the rest to
+   * single-threaded OpenBLAS, which measured fastest at such sizes on 2 cores (32x256x64: 18 µs
+   * against 45 µs in Java; 128x300x200: 175 µs against 247 µs for its multi-threaded variant), or
+   * to Java when OpenBLAS is missing. Java's two variants compute the same numbers.
+   */
+  public Blas byShape(int m, int n, int k) {
+    if (large != null && (long) m * n * k >= LARGE_MACS) {
+      return large;
+    }
+    if (nativeSingle == null || m == 1 || n == 1) {
+      return JavaBlas.INSTANCE;
+    }
+    return nativeSingle;
   }
 
   @Override
@@ -85,8 +117,14 @@ public final class AutoBlas implements Blas {
     return s;
   }
 
-  /** The back-end this dispatcher has settled on for a shape, or null while it is still timing. */
+  /**
+   * The back-end this dispatcher has settled on for a shape, or null while it is still timing;
+   * {@link #byShape} once a seed is set.
+   */
   public Blas choice(boolean transA, boolean transB, int m, int n, int k) {
+    if (Rng.seeded()) {
+      return byShape(m, n, k);
+    }
     if (large != null && (long) m * n * k >= LARGE_MACS) {
       return large;
     }
@@ -115,6 +153,13 @@ public final class AutoBlas implements Blas {
     if (large != null && (long) m * n * k >= LARGE_MACS) {
       large.sgemm(
           transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+      return;
+    }
+    if (Rng.seeded()) {
+      byShape(m, n, k)
+          .sgemm(
+              transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset,
+              ldc);
       return;
     }
     if (candidates.length == 1) {

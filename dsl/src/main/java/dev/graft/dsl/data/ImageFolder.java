@@ -1,0 +1,163 @@
+package dev.graft.dsl.data;
+
+import dev.graft.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keras's {@code image_dataset_from_directory}: a folder with one sub-folder of images per class
+ * becomes a dataset of {@code [images (batch, height, width, channels), labels]} batches, decoded
+ * (PNG, JPEG, BMP, GIF) on worker threads, resized bilinearly, values in [0, 255], prefetched.
+ *
+ * <pre>{@code
+ * var train = ImageFolder.from(Path.of("flowers")).imageSize(180, 180).batchSize(32)
+ *     .validationSplit(0.2).subset("training").seed(123).dataset();
+ * var val = ImageFolder.from(Path.of("flowers")).imageSize(180, 180).batchSize(32)
+ *     .validationSplit(0.2).subset("validation").seed(123).dataset();
+ * model.fit(train, epochs(10).validationData(val));
+ * }</pre>
+ *
+ * <p>The folder is read, and every image's header checked, when the dataset is made: a missing
+ * folder or an unreadable file is an error naming it before training starts (unless {@link
+ * #ignoreErrors()}: skipped and counted).
+ */
+public final class ImageFolder extends FolderOptions<ImageFolder> {
+  private static final Set<String> FORMATS = Set.of(".bmp", ".gif", ".jpeg", ".jpg", ".png");
+
+  private int height = 256;
+  private int width = 256;
+  private int channels = 3;
+  private final AtomicLong skipped = new AtomicLong();
+
+  private ImageFolder(Path directory) {
+    super(directory);
+  }
+
+  /** The options for the images under {@code directory}. */
+  public static ImageFolder from(Path directory) {
+    return new ImageFolder(directory);
+  }
+
+  @Override
+  String who() {
+    return "image_dataset_from_directory";
+  }
+
+  @Override
+  Set<String> formats() {
+    return FORMATS;
+  }
+
+  /** The size images are resized to (default 256 x 256); returns this. */
+  public ImageFolder imageSize(int height, int width) {
+    if (height < 1 || width < 1) {
+      throw new IllegalArgumentException(
+          "image_size must be positive; Received: image_size=(" + height + ", " + width + ")");
+    }
+    this.height = height;
+    this.width = width;
+    return this;
+  }
+
+  /** {@code "rgb"} (default), {@code "rgba"} or {@code "grayscale"}; returns this. */
+  public ImageFolder colorMode(String mode) {
+    channels =
+        switch (mode) {
+          case "rgb" -> 3;
+          case "rgba" -> 4;
+          case "grayscale" -> 1;
+          default ->
+              throw new IllegalArgumentException(
+                  "`color_mode` must be one of {\"rgb\", \"rgba\", \"grayscale\"}. Received:"
+                      + " color_mode="
+                      + mode);
+        };
+    return this;
+  }
+
+  /** How many unreadable images were skipped so far (with {@link #ignoreErrors()}). */
+  public long skipped() {
+    return skipped.get();
+  }
+
+  /** The dataset of the subset chosen (or of every image); the folder is read now. */
+  public Dataset<List<Tensor>> dataset() {
+    List<String> subsets = subsets();
+    if (subsets.size() != 1) {
+      throw new IllegalStateException(
+          who() + ": subset \"both\" makes two datasets: call datasets()");
+    }
+    return build(subsets.get(0));
+  }
+
+  /** The training and validation datasets, for {@code subset("both")}. */
+  public List<Dataset<List<Tensor>>> datasets() {
+    List<Dataset<List<Tensor>>> out = new ArrayList<>();
+    for (String s : subsets()) {
+      out.add(build(s));
+    }
+    return out;
+  }
+
+  private Dataset<List<Tensor>> build(String subset) {
+    List<Entry> entries = readable(subsetEntries(subset));
+    boolean labels = !labelMode().equals("none");
+    int h = height;
+    int w = width;
+    int c = channels;
+    Dataset<List<Tensor>> samples =
+        shuffled(Dataset.fromList(entries))
+            .map(
+                e -> {
+                  float[] px;
+                  try {
+                    px = Images.load(e.file(), h, w, c);
+                  } catch (DataException x) {
+                    if (!ignoreErrors) {
+                      throw x;
+                    }
+                    System.err.println(
+                        "Skipped "
+                            + x.getMessage()
+                            + " ("
+                            + skipped.incrementAndGet()
+                            + " so far)");
+                    return List.<Tensor>of();
+                  }
+                  Tensor image = Tensor.wrap(px, h, w, c);
+                  return labels ? List.of(image, label(e.label())) : List.of(image);
+                });
+    if (ignoreErrors) {
+      samples = samples.filter(l -> !l.isEmpty());
+    }
+    return (batchSize > 0 ? samples.batch(batchSize) : samples).prefetch(Dataset.AUTOTUNE);
+  }
+
+  /** Checks every image's header now; with ignoreErrors, drops (and counts) the bad ones. */
+  private List<Entry> readable(List<Entry> entries) {
+    List<Entry> ok = new ArrayList<>(entries.size());
+    long bad = 0;
+    DataException first = null;
+    for (Entry e : entries) {
+      try {
+        Images.checkHeader(e.file());
+        ok.add(e);
+      } catch (DataException x) {
+        if (!ignoreErrors) {
+          throw new DataException(who() + ": " + x.getMessage(), x);
+        }
+        bad++;
+        first = first == null ? x : first;
+      }
+    }
+    if (bad > 0) {
+      skipped.addAndGet(bad);
+      System.err.println(
+          who() + ": skipped " + bad + " unreadable files (the first: " + first.getMessage() + ")");
+    }
+    return ok;
+  }
+}

@@ -1,0 +1,336 @@
+package dev.graft.dsl.internal;
+
+import dev.graft.dsl.Callback;
+import dev.graft.dsl.FitOptions;
+import dev.graft.dsl.History;
+import dev.graft.dsl.Model;
+import dev.graft.dsl.data.DataException;
+import dev.graft.dsl.data.DataIterator;
+import dev.graft.dsl.data.Dataset;
+import dev.graft.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code fit}, {@code evaluate} and {@code predict} fed by a {@link Dataset} of batches, Keras's
+ * loops over a {@code tf.data.Dataset}: each batch holds the model's inputs, then its targets. The
+ * steps themselves are the {@link Trainer}'s; this class reads the data, keeps the epoch's sums,
+ * drives the progress bar and the callbacks, and closes the dataset's threads whatever happens.
+ */
+public final class DatasetLoop {
+  private DatasetLoop() {}
+
+  /** One batch split into the model's inputs and targets. */
+  private record Batch(List<Tensor> x, List<Tensor> y, int size) {}
+
+  /**
+   * Keras's {@code fit(dataset)}. Without {@code stepsPerEpoch} each epoch is one pass over the
+   * dataset (its length learnt in the first); with it, one reading goes on across epochs and
+   * training stops, as in Keras, if it runs out. A failure leaves the weights as they were before.
+   *
+   * @param trace builds a subclassed model's graph from the first batch's inputs
+   */
+  public static History fit(
+      Model model, Trainer trainer, Dataset<?> data, FitOptions o, Consumer<List<Tensor>> trace) {
+    refuseTensorOptions(o);
+    Integer stepsOption = o.stepsPerEpoch();
+    long card = data.cardinality();
+    if (card == Dataset.INFINITE && stepsOption == null) {
+      throw new IllegalArgumentException(
+          "fit: the dataset is infinite (made with repeat()); give stepsPerEpoch(n)");
+    }
+    int steps = stepsOption != null ? stepsOption : card >= 0 ? (int) card : -1;
+    History history = new History();
+    Run run = new Run(model);
+    Progress progress = new Progress(o.verbose(), o.epochs());
+    List<Callback> cbs = o.callbacks();
+    List<Tensor> before = model.hasGraph() ? model.getWeights() : null;
+    DataIterator<?> it = stepsOption != null ? data.iterator() : null;
+    cbs.forEach(cb -> cb.onTrainBegin(run));
+    try {
+      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
+        run.snapshot = model.hasGraph() ? model.getWeights() : null;
+        for (Callback cb : cbs) {
+          cb.onEpochBegin(run, epoch);
+        }
+        if (stepsOption == null) {
+          it = data.iterator();
+        }
+        trainer.resetMetrics();
+        progress.epochBegin(epoch, steps);
+        double[] sums = new double[trainer.lossCount()];
+        int seen = 0;
+        int s = 0;
+        for (; stepsOption == null || s < stepsOption; s++) {
+          if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException(
+                "fit: interrupted at step " + s + " of epoch " + (epoch + 1));
+          }
+          if (!it.hasNext()) {
+            break;
+          }
+          Batch b = split(model, it.next(), s, true);
+          if (!model.hasGraph()) {
+            trace.accept(b.x());
+            before = model.getWeights();
+            run.snapshot = before;
+          }
+          double[] losses = trainer.fitBatch(b.x(), b.y());
+          for (int k = 0; k < sums.length; k++) {
+            sums[k] += losses[k] * b.size();
+          }
+          seen += b.size();
+          Map<String, Double> logs = trainer.logs(sums, seen);
+          progress.batchEnd(s + 1, logs);
+          for (Callback cb : cbs) {
+            cb.onBatchEnd(run, s, logs);
+          }
+          if (run.stop) {
+            break;
+          }
+        }
+        if (seen == 0) {
+          throw new DataException(
+              "fit: the dataset gave no batches in epoch "
+                  + (epoch + 1)
+                  + (stepsOption != null ? " (it ran out; read it with repeat())" : ""));
+        }
+        if (stepsOption != null && s < stepsOption && !run.stop) {
+          System.err.println(
+              "Your input ran out of data; interrupting training. Make sure that your dataset can"
+                  + " generate at least stepsPerEpoch * epochs batches (use repeat()).");
+          run.stop = true;
+        }
+        if (steps < 0) {
+          steps = s; // learnt in the first epoch, as Keras's progress bar does
+        }
+        Map<String, Double> logs = trainer.logs(sums, seen);
+        validate(model, trainer, o, trace, logs);
+        progress.epochEnd(logs);
+        history.record(epoch, logs);
+        for (Callback cb : cbs) {
+          cb.onEpochEnd(run, epoch, logs);
+        }
+        if (stepsOption == null) {
+          it.close();
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      if (it != null) {
+        closeQuietly(it, e);
+      }
+      if (before != null) {
+        model.setWeights(before);
+      }
+      for (Callback cb : cbs) {
+        try {
+          cb.onTrainEnd(run);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+    if (it != null) {
+      it.close();
+    }
+    cbs.forEach(cb -> cb.onTrainEnd(run));
+    return history;
+  }
+
+  private static void closeQuietly(DataIterator<?> it, Throwable e) {
+    try {
+      it.close();
+    } catch (RuntimeException suppressed) {
+      e.addSuppressed(suppressed);
+    }
+  }
+
+  private static void refuseTensorOptions(FitOptions o) {
+    if (o.validationSplit() > 0) {
+      throw new IllegalArgumentException(
+          "fit: validation_split is only supported for tensors, not a Dataset; split it with"
+              + " take(n)/skip(n) and pass validationData(dataset)");
+    }
+    if (o.sampleWeight() != null || o.classWeight() != null) {
+      throw new IllegalArgumentException(
+          "fit: sampleWeight and classWeight are not supported with a Dataset yet");
+    }
+  }
+
+  private static void validate(
+      Model model,
+      Trainer trainer,
+      FitOptions o,
+      Consumer<List<Tensor>> trace,
+      Map<String, Double> logs) {
+    double[] v;
+    if (o.validationDataset() != null) {
+      v = evaluate(model, trainer, o.validationDataset(), o.validationSteps(), trace);
+    } else if (o.validationX() != null) {
+      v = trainer.evaluate(o.validationX(), o.validationY(), o.batchSize());
+    } else {
+      return;
+    }
+    List<String> names = trainer.metricNames();
+    for (int i = 0; i < v.length; i++) {
+      logs.put("val_" + names.get(i), v[i]);
+    }
+  }
+
+  /**
+   * Keras's {@code evaluate(dataset)}: the loss and metrics over every batch (or the first {@code
+   * steps}).
+   */
+  public static double[] evaluate(
+      Model model, Trainer trainer, Dataset<?> data, Integer steps, Consumer<List<Tensor>> trace) {
+    if (data.cardinality() == Dataset.INFINITE && steps == null) {
+      throw new IllegalArgumentException(
+          "evaluate: the dataset is infinite (made with repeat()); give a number of steps");
+    }
+    int seen = 0;
+    try (Trainer.Evaluator ev = trainer.evaluator();
+        DataIterator<?> it = data.iterator()) {
+      for (int s = 0; (steps == null || s < steps) && it.hasNext(); s++) {
+        Batch b = split(model, it.next(), s, true);
+        if (!model.hasGraph()) {
+          trace.accept(b.x());
+        }
+        seen += ev.batch(b.x(), b.y());
+      }
+      if (seen == 0) {
+        throw new DataException("evaluate: the dataset gave no batches");
+      }
+      return ev.result();
+    }
+  }
+
+  /**
+   * Keras's {@code predict(dataset)}: every output for every batch, concatenated along the batch
+   * axis. A batch may hold targets after the inputs; they are ignored.
+   */
+  public static List<Tensor> predict(Model model, Dataset<?> data, Integer steps) {
+    if (data.cardinality() == Dataset.INFINITE && steps == null) {
+      throw new IllegalArgumentException(
+          "predict: the dataset is infinite (made with repeat()); give a number of steps");
+    }
+    List<List<Tensor>> parts = new ArrayList<>();
+    try (DataIterator<?> it = data.iterator()) {
+      for (int s = 0; (steps == null || s < steps) && it.hasNext(); s++) {
+        Batch b = split(model, it.next(), s, false);
+        List<Tensor> out = model.predict(b.x(), Math.max(1, b.size()));
+        for (int k = 0; k < out.size(); k++) {
+          if (parts.size() <= k) {
+            parts.add(new ArrayList<>());
+          }
+          parts.get(k).add(out.get(k));
+        }
+      }
+    }
+    if (parts.isEmpty()) {
+      throw new DataException("predict: the dataset gave no batches");
+    }
+    List<Tensor> result = new ArrayList<>();
+    for (List<Tensor> p : parts) {
+      result.add(concat(p));
+    }
+    return result;
+  }
+
+  private static Tensor concat(List<Tensor> ts) {
+    int rows = 0;
+    for (Tensor t : ts) {
+      rows += t.shape().dim(0);
+    }
+    Tensor out = Tensor.zeros(ts.get(0).shape().withDim(0, rows));
+    int at = 0;
+    for (Tensor t : ts) {
+      t.copyTo(out.array(), at);
+      at += t.size();
+    }
+    return out;
+  }
+
+  /**
+   * A batch as inputs and targets: a list or array of tensors, the model's inputs first (a lone
+   * tensor is the single input, for {@code predict}).
+   */
+  private static Batch split(Model model, Object batch, int index, boolean targets) {
+    List<Tensor> all = new ArrayList<>();
+    if (batch instanceof Tensor t) {
+      all.add(t);
+    } else if (batch instanceof Tensor[] a) {
+      all.addAll(List.of(a));
+    } else if (batch instanceof List<?> l) {
+      for (Object o : l) {
+        if (!(o instanceof Tensor t)) {
+          throw new DataException(
+              "batch "
+                  + index
+                  + " holds a "
+                  + (o == null ? "null" : o.getClass().getSimpleName())
+                  + "; batches must hold tensors: map strings to tensors first"
+                  + " (for example with a TextVectorization)");
+        }
+        all.add(t);
+      }
+    } else {
+      throw new DataException(
+          "batch "
+              + index
+              + " is a "
+              + batch.getClass().getSimpleName()
+              + "; the model needs a Tensor, a List<Tensor> or a Tensor[] per batch (inputs, then"
+              + " targets): batch tensor elements with batch(n), or map batches to tensors");
+    }
+    int nIn = model.hasGraph() ? model.inputs().size() : Math.max(1, all.size() - 1);
+    int nOut = model.hasGraph() ? model.outputs().size() : 1;
+    int want = targets ? nIn + nOut : nIn;
+    if (targets ? all.size() != want : all.size() < want) {
+      throw new DataException(
+          "batch "
+              + index
+              + " holds "
+              + all.size()
+              + " tensor(s); the model needs its "
+              + nIn
+              + " input(s)"
+              + (targets ? " then its " + nOut + " target(s): " + want + " tensors" : ""));
+    }
+    int size = all.get(0).rank() == 0 ? 0 : all.get(0).shape().dim(0);
+    return new Batch(all.subList(0, nIn), all.subList(nIn, targets ? want : nIn), size);
+  }
+
+  /** The callback view of a running fit. */
+  private static final class Run implements Callback.Training {
+    private final Model model;
+    boolean stop;
+    List<Tensor> snapshot;
+
+    Run(Model model) {
+      this.model = model;
+    }
+
+    @Override
+    public Model model() {
+      return model;
+    }
+
+    @Override
+    public void stopTraining() {
+      stop = true;
+    }
+
+    @Override
+    public boolean stopRequested() {
+      return stop;
+    }
+
+    @Override
+    public List<Tensor> weightsAtEpochStart() {
+      return snapshot;
+    }
+  }
+}
