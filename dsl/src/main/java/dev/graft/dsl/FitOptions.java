@@ -208,7 +208,7 @@ public final class FitOptions {
 
   /** Validates on a dataset of {@code (inputs..., targets...)} batches after each epoch. */
   public FitOptions validationData(dev.graft.dsl.data.Dataset<?> data) {
-    this.validationDataset = java.util.Objects.requireNonNull(data, "validation data");
+    this.validationDataset = Arguments.notNull("validationData", "data", data);
     return this;
   }
 

@@ -861,12 +861,17 @@ public final class Graft {
    * }</pre>
    */
   public static SymbolicTensor stringInput(int... dims) {
-    return new InputLayer(Shape.batched(dims), null, "string").output();
+    return new InputLayer(
+            Shape.batched(Arguments.ints("stringInput", "dims", dims)), null, "string")
+        .output();
   }
 
   /** A named model input fed strings (Keras's {@code Input(shape, dtype="string", name=...)}). */
   public static SymbolicTensor stringInput(String name, int... dims) {
-    return new InputLayer(Shape.batched(dims), name, "string").output();
+    Arguments.notNull("stringInput", "name", name);
+    return new InputLayer(
+            Shape.batched(Arguments.ints("stringInput", "dims", dims)), name, "string")
+        .output();
   }
 
   /**
@@ -875,7 +880,9 @@ public final class Graft {
    * "string"}; {@code name} may be {@code null}.
    */
   public static SymbolicTensor input(String name, String dtype, int... dims) {
-    return new InputLayer(Shape.batched(dims), name, dtype).output();
+    Arguments.notNull("input", "dtype", dtype);
+    return new InputLayer(Shape.batched(Arguments.ints("input", "dims", dims)), name, dtype)
+        .output();
   }
 
   /**
@@ -909,6 +916,8 @@ public final class Graft {
    */
   public static dev.graft.layers.StringLookup stringLookup(
       Integer maxTokens, int numOovIndices, String maskToken, String oovToken, String outputMode) {
+    Arguments.notNull("stringLookup", "oovToken", oovToken);
+    Arguments.notNull("stringLookup", "outputMode", outputMode);
     return new dev.graft.layers.StringLookup(
         maxTokens, numOovIndices, maskToken, oovToken, outputMode, false);
   }
@@ -926,7 +935,7 @@ public final class Graft {
    * int[0]} is Keras's {@code axis=None} (one mean and variance for everything).
    */
   public static dev.graft.layers.Normalization normalization(int... axes) {
-    return new dev.graft.layers.Normalization(axes);
+    return new dev.graft.layers.Normalization(Arguments.ints("normalization", "axes", axes));
   }
 
   /** Keras's {@code IntegerLookup()}: whole numbers to indices, 0 for the OOV value. */
@@ -940,7 +949,8 @@ public final class Graft {
    */
   public static dev.graft.layers.CategoryEncoding categoryEncoding(
       int numTokens, String outputMode) {
-    return new dev.graft.layers.CategoryEncoding(numTokens, outputMode);
+    return new dev.graft.layers.CategoryEncoding(
+        numTokens, Arguments.notNull("categoryEncoding", "outputMode", outputMode));
   }
 
   /** Keras's {@code Hashing(num_bins)}: strings or whole numbers to FarmHash bins. */
@@ -950,6 +960,7 @@ public final class Graft {
 
   /** Keras's {@code Discretization(bin_boundaries=boundaries)}: values to bucket indices. */
   public static dev.graft.layers.Discretization discretization(double... binBoundaries) {
+    Arguments.notNull("discretization", "binBoundaries", binBoundaries);
     float[] b = new float[binBoundaries.length];
     for (int i = 0; i < b.length; i++) {
       b[i] = (float) binBoundaries[i];

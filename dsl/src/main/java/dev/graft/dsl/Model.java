@@ -521,6 +521,8 @@ public class Model extends Layer {
    * do.
    */
   public History fit(dev.graft.dsl.data.Dataset<?> data, FitOptions options) {
+    Arguments.notNull("fit", "data", data);
+    Arguments.notNull("fit", "options", options);
     Trainer t = trainer();
     return ExclusiveCall.call(
         this,
@@ -534,11 +536,12 @@ public class Model extends Layer {
 
   /** Trains on a dataset of batches for {@code epochs} epochs. */
   public History fit(dev.graft.dsl.data.Dataset<?> data, int epochs) {
-    return fit(data, FitOptions.epochs(epochs));
+    return fit(Arguments.notNull("fit", "data", data), FitOptions.epochs(epochs));
   }
 
   /** The loss (and metrics) over a dataset of {@code (inputs..., targets...)} batches. */
   public double[] evaluate(dev.graft.dsl.data.Dataset<?> data) {
+    Arguments.notNull("evaluate", "data", data);
     return dev.graft.dsl.internal.DatasetLoop.evaluate(
         this, trainer(), data, null, this::ensureTraced);
   }
@@ -548,12 +551,13 @@ public class Model extends Layer {
    * concatenated.
    */
   public Tensor predict(dev.graft.dsl.data.Dataset<?> data) {
-    return predictOutputs(data).get(0);
+    return predictOutputs(Arguments.notNull("predict", "data", data)).get(0);
   }
 
   /** Predictions of every output for a dataset of batches, each concatenated. */
   public List<Tensor> predictOutputs(dev.graft.dsl.data.Dataset<?> data) {
-    return dev.graft.dsl.internal.DatasetLoop.predict(this, data, null);
+    return dev.graft.dsl.internal.DatasetLoop.predict(
+        this, Arguments.notNull("predictOutputs", "data", data), null);
   }
 
   /** The loss (and metrics) on data; returns {@code [loss, metric...]}. */
@@ -628,12 +632,13 @@ public class Model extends Layer {
    * features])}.
    */
   public Tensor predict(Object... inputs) {
+    Arguments.all("predict", "inputs", inputs);
     return predictor().predict(encodeInputs(inputs), 32).get(0);
   }
 
   /** Predictions (first output) of a model whose one input takes strings. */
   public Tensor predict(String... texts) {
-    return predict(new Object[] {texts});
+    return predict(new Object[] {Arguments.all("predict", "texts", texts).toArray(new String[0])});
   }
 
   /**
@@ -641,18 +646,22 @@ public class Model extends Layer {
    * #predict(Object...)}).
    */
   public History fit(Object[] x, Tensor y, FitOptions options) {
+    Arguments.all("fit", "x", x);
     Arguments.notNull("fit", "y", y);
+    Arguments.notNull("fit", "options", options);
     List<Tensor> fed = encodeInputs(x);
     return ExclusiveCall.call(this, "fit", () -> trainer().fit(fed, List.of(y), options));
   }
 
   /** Trains a model whose one input takes strings. */
   public History fit(String[] x, Tensor y, FitOptions options) {
-    return fit(new Object[] {x}, y, options);
+    return fit(new Object[] {Arguments.all("fit", "x", x).toArray(new String[0])}, y, options);
   }
 
   /** The loss and metrics on raw inputs (strings or tensors, one per model input). */
   public double[] evaluate(Object[] x, Tensor y) {
+    Arguments.all("evaluate", "x", x);
+    Arguments.notNull("evaluate", "y", y);
     return trainer().evaluate(encodeInputs(x), List.of(y), 32);
   }
 
@@ -662,7 +671,7 @@ public class Model extends Layer {
    * and datasets of raw batches.
    */
   public List<Tensor> encodeInputs(Object... x) {
-    return Feeds.encode(this, java.util.Arrays.asList(x));
+    return Feeds.encode(this, Arguments.all("encodeInputs", "x", x));
   }
 
   /**

@@ -62,18 +62,24 @@ final class Monitor {
   }
 
   /**
-   * Checks, when training begins, that the logs will hold the watched value: one of {@code logged}
-   * ({@code loss} and the metrics) or its {@code val_} twin.
+   * Checks, when training begins, that the watched value is not a misspelling of one the logs will
+   * hold ({@code logged}: {@code loss} and the metrics, and their {@code val_} twins). Other
+   * unknown names may be logged by a callback, so they fail only if an epoch's logs lack them.
    *
-   * @throws IllegalArgumentException naming the value and the ones the logs will hold
+   * @throws IllegalArgumentException naming the value and the one it misspells
    */
   void check(java.util.List<String> logged) {
-    String base = name.startsWith("val_") ? name.substring(4) : name;
-    if (!logged.contains(base)) {
-      java.util.List<String> all = new java.util.ArrayList<>(logged);
-      logged.forEach(l -> all.add("val_" + l));
+    String near = dev.graft.dsl.internal.PathPattern.misspelling(name, logged);
+    if (near != null) {
       throw new IllegalArgumentException(
-          callback + " monitors \"" + name + "\" but the logs will hold only " + all);
+          callback
+              + " monitors \""
+              + name
+              + "\", which the logs will not hold: did you mean \""
+              + near
+              + "\"? The logs hold "
+              + logged
+              + " and, with validation data, their val_ twins");
     }
   }
 

@@ -203,8 +203,8 @@ class BadInputTest {
                     epochs(2)
                         .verbose(0)
                         .callbacks(earlyStopping("val_lossy", 1), onEpochBegin(epochsRun::add)))),
-        "EarlyStopping monitors \"val_lossy\" but the logs will hold only [loss, accuracy,"
-            + " val_loss, val_accuracy]");
+        "EarlyStopping monitors \"val_lossy\", which the logs will not hold: did you mean"
+            + " \"val_loss\"? The logs hold [loss, accuracy]");
     assertContains(
         message(
             () ->
@@ -213,8 +213,10 @@ class BadInputTest {
                     y,
                     epochs(2)
                         .verbose(0)
-                        .callbacks(reduceLrOnPlateau("auc"), onEpochBegin(epochsRun::add)))),
-        "ReduceLROnPlateau monitors \"auc\"");
+                        .callbacks(
+                            reduceLrOnPlateau("val_acuracy"), onEpochBegin(epochsRun::add)))),
+        "ReduceLROnPlateau monitors \"val_acuracy\"",
+        "did you mean \"val_accuracy\"?");
     assertTrue(epochsRun.isEmpty());
   }
 

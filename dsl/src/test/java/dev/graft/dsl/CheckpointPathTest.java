@@ -107,11 +107,10 @@ class CheckpointPathTest {
   }
 
   @Test
-  void aNameNoLogHoldsFailsWhenTrainingBeginsBeforeTheFirstEpoch() throws Exception {
+  void aMisspeltLogNameFailsWhenTrainingBeginsBeforeTheFirstEpoch() throws Exception {
     Model m = small();
     List<Integer> epochsRun = new ArrayList<>();
-    String pattern = dir.resolve("ck-{f1_score}.keras").toString();
-    ModelCheckpoint cb = modelCheckpoint(pattern); // could be a custom metric: checked at fit
+    ModelCheckpoint cb = modelCheckpoint(dir.resolve("ck-{val_los:.2f}.keras").toString());
     assertContains(
         message(
             () ->
@@ -119,10 +118,47 @@ class CheckpointPathTest {
                     Tensor.rand(4, 3),
                     Tensor.randint(0, 2, 4, 1),
                     epochs(2).verbose(0).callbacks(cb, onEpochBegin(epochsRun::add)))),
-        "unknown placeholder {f1_score}",
+        "unknown placeholder {val_los}",
+        "did you mean {val_loss}?",
         "{epoch}, {loss}, {accuracy}, {val_loss}, {val_accuracy}");
     assertTrue(epochsRun.isEmpty(), "no epoch may run before the error");
     assertEquals(List.of(), files());
+  }
+
+  @Test
+  void aNameACallbackLogsIsAcceptedAndAMissingOneNamedAtTheEpochEnd() throws Exception {
+    Model m = small();
+    // A callback may add values to the logs (Keras callbacks do too), so {score} is not refused
+    // when training begins.
+    Callback scorer =
+        new Callback() {
+          @Override
+          public void onEpochEnd(Training t, int epoch, java.util.Map<String, Double> logs) {
+            logs.put("score", 0.5 + epoch);
+          }
+        };
+    m.fit(
+        Tensor.rand(4, 3),
+        Tensor.randint(0, 2, 4, 1),
+        epochs(1)
+            .verbose(0)
+            .callbacks(
+                scorer,
+                modelCheckpoint(dir.resolve("ck-{score:.1f}.keras").toString()).monitor("loss")));
+    assertEquals(List.of("ck-0.5.keras"), files());
+    assertContains(
+        message(
+            () ->
+                m.fit(
+                    Tensor.rand(4, 3),
+                    Tensor.randint(0, 2, 4, 1),
+                    epochs(1)
+                        .verbose(0)
+                        .callbacks(
+                            modelCheckpoint(dir.resolve("ck-{f1_score}.keras").toString())))),
+        "unknown placeholder {f1_score}",
+        "the logs of this epoch hold no such value",
+        "{loss}, {accuracy}");
   }
 
   @Test

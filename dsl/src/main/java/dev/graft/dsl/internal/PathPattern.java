@@ -171,20 +171,44 @@ public final class PathPattern {
   }
 
   /**
-   * Checks, when training begins, that every placeholder names {@code epoch} or a value the logs
-   * will hold: one of {@code logged} or its {@code val_} twin (present with validation data).
+   * Checks, when training begins, the placeholders against the values the logs will hold ({@code
+   * logged}, and their {@code val_} twins): a name within two edits of one of them is a typo and
+   * fails now. Other unknown names may be added to the logs by a callback, so they fail only if an
+   * epoch's logs lack them.
    *
-   * @throws IllegalArgumentException listing the valid placeholders
+   * @throws IllegalArgumentException naming the likely intended placeholder and the valid ones
    */
   public void checkNames(Collection<String> logged) {
     for (Object p : parts) {
-      if (p instanceof Field f
-          && !f.name().equals("epoch")
-          && !logged.contains(f.name())
-          && !(f.name().startsWith("val_") && logged.contains(f.name().substring(4)))) {
-        throw unknown(f.name(), "", names(logged));
+      if (p instanceof Field f && !f.name().equals("epoch")) {
+        String near = misspelling(f.name(), logged);
+        if (near != null) {
+          throw unknown(f.name(), "did you mean {" + near + "}? ", names(logged));
+        }
       }
     }
+  }
+
+  /**
+   * The value of {@code logged} (or its {@code val_} twin) that {@code name} misspells: not equal
+   * to any, within two edits of one; {@code null} otherwise.
+   */
+  public static String misspelling(String name, Collection<String> logged) {
+    List<String> all = new ArrayList<>(logged);
+    logged.forEach(l -> all.add("val_" + l));
+    if (all.contains(name)) {
+      return null;
+    }
+    String best = null;
+    int bestDistance = 3;
+    for (String l : all) {
+      int d = distance(name, l);
+      if (d < bestDistance) {
+        best = l;
+        bestDistance = d;
+      }
+    }
+    return best;
   }
 
   /**
