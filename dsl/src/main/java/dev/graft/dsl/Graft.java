@@ -983,6 +983,7 @@ public final class Graft {
    * "nearest"}.
    */
   public static dev.graft.layers.Resizing resizing(int height, int width, String interpolation) {
+    Arguments.notNull("resizing", "interpolation", interpolation);
     return new dev.graft.layers.Resizing(height, width, interpolation);
   }
 
