@@ -57,7 +57,9 @@ class GraftTransformerTest {
 
   @AfterAll
   static void stop() {
-    spark.stop();
+    if (spark != null) {
+      spark.stop();
+    }
     Blas.use(previous);
   }
 

@@ -38,7 +38,9 @@ class LocalClusterTest {
 
   @AfterAll
   static void stop() {
-    spark.stop();
+    if (spark != null) {
+      spark.stop();
+    }
     Blas.use(previous);
   }
 

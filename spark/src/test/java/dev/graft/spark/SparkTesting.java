@@ -46,11 +46,14 @@ final class SparkTesting {
                 "-Dgraft.blas=java --add-modules=jdk.incubator.vector")
             .set("spark.executor.memory", executorMemory);
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-    long deadline = System.nanoTime() + 60_000_000_000L;
+    // Executor JVMs start in seconds on an idle machine; a loaded CI box may take minutes.
+    long deadline = System.nanoTime() + 180_000_000_000L;
     while (spark.sparkContext().statusTracker().getExecutorInfos().length < workers + 1) {
       if (System.nanoTime() > deadline) {
+        int registered = spark.sparkContext().statusTracker().getExecutorInfos().length - 1;
         spark.stop();
-        throw new IllegalStateException("executors did not register within 60 s");
+        throw new IllegalStateException(
+            registered + " of " + workers + " executors registered within 180 s");
       }
       try {
         Thread.sleep(50);

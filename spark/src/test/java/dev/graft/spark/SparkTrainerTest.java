@@ -50,7 +50,9 @@ class SparkTrainerTest {
 
   @AfterAll
   static void stop() {
-    spark.stop();
+    if (spark != null) {
+      spark.stop();
+    }
   }
 
   /** Two inputs (a: 3 values, b: 2), concatenated branches, a sigmoid head. */
