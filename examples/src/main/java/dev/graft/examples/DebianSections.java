@@ -70,7 +70,7 @@ public final class DebianSections {
         --data FILE       packages.tsv.gz (default ../shared/datasets/debian-packages/
                           packages.tsv.gz from the project root)
         --out DIR         where the plots and the .keras go (default target/graft-demo-debian)
-        --epochs N        training epochs (default 4)
+        --epochs N        training epochs (default 5)
         --limit N         use only the first N rows of the file (quick runs)
         --batch-size N    default 64
       """;
@@ -88,7 +88,7 @@ public final class DebianSections {
   public record Options(Path data, Path out, int epochs, int limit, int batchSize, int verbose) {
     /** The defaults. */
     public static Options defaults() {
-      return new Options(null, Path.of("target", "graft-demo-debian"), 4, 0, 64, -1);
+      return new Options(null, Path.of("target", "graft-demo-debian"), 5, 0, 64, -1);
     }
 
     /**
