@@ -94,8 +94,10 @@ public final class StringLookup extends IndexLookup<String> {
       StringBatch b = StringBatch.of(batch, name());
       int per = b.shape().rank() == 1 ? 1 : b.shape().dim(1);
       List<List<String>> docs = new ArrayList<>();
+      // one list for the whole batch: copying it per row made adapt quadratic in the batch size
+      List<String> values = List.of(b.values());
       for (int r = 0; r < b.rows(); r++) {
-        docs.add(List.of(b.values()).subList(r * per, (r + 1) * per));
+        docs.add(values.subList(r * per, (r + 1) * per));
       }
       updateState(docs);
     }
