@@ -251,7 +251,11 @@ public class GraftTransformer extends Transformer implements DefaultParamsWritab
           if (batch.isEmpty()) {
             return false;
           }
-          predictions = model.predict(cols.tensors(batch, model.inputShapes()), batch.size());
+          predictions =
+              cols.hasText()
+                  ? model.predict(
+                      model.encodeInputs(cols.raw(batch, model.inputShapes())), batch.size())
+                  : model.predict(cols.tensors(batch, model.inputShapes()), batch.size());
           return true;
         }
 

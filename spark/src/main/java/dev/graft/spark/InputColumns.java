@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -27,6 +28,7 @@ final class InputColumns implements Serializable {
   private static final int NUMBER = 0;
   private static final int ARRAY = 1;
   private static final int VECTOR = 2;
+  private static final int TEXT = 3;
 
   private final String owner;
   private final String[] names;
@@ -115,6 +117,16 @@ final class InputColumns implements Serializable {
         StructField f = schema.apply(col);
         fields[i][c] = schema.fieldIndex(col);
         kinds[i][c] = kind(owner, col, f.dataType());
+        if (kinds[i][c] == TEXT && groups[i].length != 1) {
+          throw new IllegalArgumentException(
+              owner
+                  + ": column \""
+                  + col
+                  + "\" has type string; a string column must feed model input \""
+                  + names.get(i)
+                  + "\" alone (one read by TextVectorization or StringLookup), not with other"
+                  + " columns");
+        }
       }
     }
     return new InputColumns(owner, names.toArray(String[]::new), groups, widths, fields, kinds);
@@ -130,13 +142,16 @@ final class InputColumns implements Serializable {
     if (t instanceof VectorUDT) {
       return VECTOR;
     }
+    if (t instanceof StringType) {
+      return TEXT; // for a model input read by TextVectorization or StringLookup
+    }
     throw new IllegalArgumentException(
         owner
             + ": column \""
             + col
             + "\" has type "
             + t.simpleString()
-            + "; expected a number, an array of numbers or an ml Vector");
+            + "; expected a number, an array of numbers, an ml Vector or a string");
   }
 
   /** How many tensors (model inputs or outputs) these columns feed. */
@@ -154,6 +169,42 @@ final class InputColumns implements Serializable {
     return Arrays.stream(groups).flatMap(Arrays::stream).toArray(String[]::new);
   }
 
+  /** True when some tensor is fed by a string column (the model then preprocesses it). */
+  boolean hasText() {
+    for (int[] k : kinds) {
+      if (k.length == 1 && k[0] == TEXT) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Each model input's raw batch of {@code rows}: the strings of a string column, the tensor of
+   * {@link #tensors} otherwise (for {@code Model.encodeInputs}).
+   *
+   * @throws IllegalArgumentException naming the column holding a null
+   */
+  Object[] raw(List<Row> rows, List<Shape> shapes) {
+    Object[] out = new Object[count()];
+    for (int i = 0; i < count(); i++) {
+      if (kinds[i].length == 1 && kinds[i][0] == TEXT) {
+        String[] texts = new String[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+          if (rows.get(r).isNullAt(fields[i][0])) {
+            throw new IllegalArgumentException(
+                owner + ": column \"" + groups[i][0] + "\" is null in a row");
+          }
+          texts[r] = rows.get(r).getString(fields[i][0]);
+        }
+        out[i] = texts;
+      } else {
+        out[i] = tensor(rows, i, shapes.get(i));
+      }
+    }
+    return out;
+  }
+
   /**
    * The tensors of {@code rows}, tensor {@code i} shaped {@code shapes[i]} with their count as
    * batch.
@@ -161,14 +212,18 @@ final class InputColumns implements Serializable {
   List<Tensor> tensors(List<Row> rows, List<Shape> shapes) {
     List<Tensor> out = new ArrayList<>();
     for (int i = 0; i < count(); i++) {
-      int w = widths[i];
-      float[] data = new float[rows.size() * w];
-      for (int r = 0; r < rows.size(); r++) {
-        fill(rows.get(r), i, data, r * w);
-      }
-      out.add(Tensor.wrap(data, 0, shapes.get(i).withBatch(rows.size())));
+      out.add(tensor(rows, i, shapes.get(i)));
     }
     return out;
+  }
+
+  private Tensor tensor(List<Row> rows, int i, Shape shape) {
+    int w = widths[i];
+    float[] data = new float[rows.size() * w];
+    for (int r = 0; r < rows.size(); r++) {
+      fill(rows.get(r), i, data, r * w);
+    }
+    return Tensor.wrap(data, 0, shape.withBatch(rows.size()));
   }
 
   /**

@@ -177,6 +177,36 @@ class GraftTransformerTest {
   }
 
   @Test
+  void scoresAStringColumnThroughTextVectorization() {
+    var vectorizer = textVectorization(50, 4);
+    vectorizer.adapt(new String[] {"row1 row2", "row3", "row10 row11 row12"});
+    var text = stringInput("text", 1);
+    var pooled = globalAveragePooling1d().on(embedding(52, 3).on(vectorizer.on(text)));
+    Model m = model(text, dense(1).activation("sigmoid").on(pooled));
+    Path file = dir.resolve("text.keras");
+    m.save(file);
+    List<Row> out =
+        new GraftTransformer()
+            .setModelPath(file.toString())
+            .setInputCols("name")
+            .setOutputCols("score")
+            .setBatchSize(64)
+            .transform(small)
+            .collectAsList();
+    String[] names = new String[out.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = out.get(i).getString(out.get(i).fieldIndex("name"));
+    }
+    Tensor expected = Model.load(file).predict(names);
+    for (int i = 0; i < names.length; i++) {
+      assertEquals(
+          Float.floatToRawIntBits(expected.get(i, 0)),
+          Float.floatToRawIntBits((float) out.get(i).getDouble(out.get(i).fieldIndex("score"))),
+          names[i]);
+    }
+  }
+
+  @Test
   void wrongArrayLengthIsNamed() {
     // x and y give 2 values, arr 3 and vec 2: feeding "arr" alone to input b (5 wide) is short
     Dataset<Row> scored = scorer().setInputCols("x,y", "arr").transform(small);
