@@ -193,4 +193,61 @@ class KerasFixturesTest {
       assertTrue(Float.isFinite(z.getFlat(i)));
     }
   }
+
+  /**
+   * Keras 2.4's Embedding → Conv1D(relu) → MaxPooling1D → Flatten → Dropout → Dense(softmax),
+   * checked against a double-precision forward pass written here from the weights read straight
+   * from the file by path (not through Graft's loader), so a layout error shared by reader and
+   * writer fails.
+   */
+  @Test
+  void embeddingConv1dPredictsWhatANaiveForwardPassGives() {
+    Path file = fixture("dl4j_embedding_conv1d.hdf5");
+    float[][] table;
+    float[][][] kernel;
+    float[] bias;
+    float[][] dense;
+    float[] denseBias;
+    try (HdfFile h = new HdfFile(file)) {
+      String w = "/model_weights/";
+      table = (float[][]) h.getDatasetByPath(w + "embedding/embedding/embeddings:0").getData();
+      kernel = (float[][][]) h.getDatasetByPath(w + "conv1d/conv1d/kernel:0").getData();
+      bias = (float[]) h.getDatasetByPath(w + "conv1d/conv1d/bias:0").getData();
+      dense = (float[][]) h.getDatasetByPath(w + "dense/dense/kernel:0").getData();
+      denseBias = (float[]) h.getDatasetByPath(w + "dense/dense/bias:0").getData();
+    }
+    Tensor ids = Tensor.randint(new Rng(5), 0, 5, 4, 6);
+    Tensor got = Model.load(file).predict(ids);
+    for (int r = 0; r < 4; r++) {
+      double[] pooled = new double[3];
+      java.util.Arrays.fill(pooled, Double.NEGATIVE_INFINITY);
+      for (int t = 0; t + 2 <= 6; t++) { // Conv1D, kernel 2, valid: 5 steps
+        for (int f = 0; f < 3; f++) {
+          double z = bias[f];
+          for (int j = 0; j < 2; j++) {
+            float[] e = table[(int) ids.get(r, t + j)];
+            for (int d = 0; d < 3; d++) {
+              z += e[d] * kernel[j][d][f];
+            }
+          }
+          // MaxPooling1D(5) over the 5 steps: one window
+          pooled[f] = Math.max(pooled[f], Math.max(0, z));
+        }
+      }
+      double[] logits = new double[2];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int u = 0; u < 2; u++) {
+        logits[u] = denseBias[u];
+        for (int f = 0; f < 3; f++) {
+          logits[u] += pooled[f] * dense[f][u];
+        }
+        max = Math.max(max, logits[u]);
+      }
+      double sum = Math.exp(logits[0] - max) + Math.exp(logits[1] - max);
+      for (int u = 0; u < 2; u++) {
+        double want = Math.exp(logits[u] - max) / sum;
+        assertEquals(want, got.get(r, u), 1e-5 + 1e-4 * Math.abs(want), "row " + r + ", unit " + u);
+      }
+    }
+  }
 }
