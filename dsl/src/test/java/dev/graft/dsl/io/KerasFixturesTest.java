@@ -250,4 +250,73 @@ class KerasFixturesTest {
       }
     }
   }
+
+  /**
+   * Keras 2.11's Conv1D(same) → ReLU → GRU(reset_after), checked against Keras's GRU formula in
+   * double precision from the weights read straight from the file by path.
+   */
+  @Test
+  void conv1dGruPredictsWhatANaiveForwardPassGives() {
+    Path file = fixture("hls4ml_conv1d_gru_hdf5_named.keras");
+    float[][][] conv;
+    float[] convBias;
+    float[][] kernel;
+    float[][] recurrent;
+    float[][] bias; // [input bias, recurrent bias], gates z, r, h
+    try (HdfFile h = new HdfFile(file)) {
+      String w = "/model_weights/";
+      conv = (float[][][]) h.getDatasetByPath(w + "conv1d/conv1d/kernel:0").getData();
+      convBias = (float[]) h.getDatasetByPath(w + "conv1d/conv1d/bias:0").getData();
+      kernel = (float[][]) h.getDatasetByPath(w + "gru/gru/gru_cell/kernel:0").getData();
+      recurrent =
+          (float[][]) h.getDatasetByPath(w + "gru/gru/gru_cell/recurrent_kernel:0").getData();
+      bias = (float[][]) h.getDatasetByPath(w + "gru/gru/gru_cell/bias:0").getData();
+    }
+    int steps = 32;
+    int units = 16;
+    Tensor x = Tensor.rand(new Rng(6), 2, steps, 3);
+    Tensor got = Model.load(file).predict(x);
+    for (int r = 0; r < 2; r++) {
+      double[] h = new double[units];
+      for (int t = 0; t < steps; t++) {
+        double[] feature = new double[16];
+        for (int f = 0; f < 16; f++) {
+          double z = convBias[f];
+          for (int j = 0; j < 3; j++) {
+            int at = t + j - 1; // "same", kernel 3: one step of zeros on each side
+            if (at >= 0 && at < steps) {
+              for (int c = 0; c < 3; c++) {
+                z += x.get(r, at, c) * conv[j][c][f];
+              }
+            }
+          }
+          feature[f] = Math.max(0, z);
+        }
+        double[] next = new double[units];
+        for (int u = 0; u < units; u++) {
+          double[] in = new double[3];
+          double[] rec = new double[3];
+          for (int g = 0; g < 3; g++) {
+            int col = g * units + u;
+            in[g] = bias[0][col];
+            rec[g] = bias[1][col];
+            for (int k = 0; k < 16; k++) {
+              in[g] += feature[k] * kernel[k][col];
+            }
+            for (int k = 0; k < units; k++) {
+              rec[g] += h[k] * recurrent[k][col];
+            }
+          }
+          double update = sigmoid(in[0] + rec[0]);
+          double reset = sigmoid(in[1] + rec[1]);
+          double candidate = Math.tanh(in[2] + reset * rec[2]);
+          next[u] = update * h[u] + (1 - update) * candidate;
+        }
+        h = next;
+      }
+      for (int u = 0; u < units; u++) {
+        assertEquals(h[u], got.get(r, u), 1e-5 + 1e-4 * Math.abs(h[u]), "row " + r + ", unit " + u);
+      }
+    }
+  }
 }
