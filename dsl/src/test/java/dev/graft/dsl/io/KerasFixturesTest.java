@@ -319,4 +319,72 @@ class KerasFixturesTest {
       }
     }
   }
+
+  /**
+   * Keras 2.4's ResNet-8 (Conv2D "same" with strides, BatchNormalization, ReLU, Add, average
+   * pooling, Dense softmax), run layer by layer from the file's own config and weights (read by
+   * path) in double precision, and compared with Graft's prediction.
+   */
+  @Test
+  void resnet8PredictsWhatANaiveForwardPassGives() throws Exception {
+    Path file = fixture("tinymlperf_resnet8_cifar10.h5");
+    Tensor x = Tensor.rand(new Rng(8), 1, 32, 32, 3);
+    Tensor got = Model.load(file).predict(x);
+    Map<String, double[][][]> values = new TreeMap<>();
+    double[] out = null;
+    try (HdfFile h = new HdfFile(file)) {
+      com.fasterxml.jackson.databind.JsonNode layers =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree((String) h.getAttribute("model_config").getData())
+              .get("config")
+              .get("layers");
+      for (com.fasterxml.jackson.databind.JsonNode l : layers) {
+        String name = l.get("config").get("name").asText();
+        com.fasterxml.jackson.databind.JsonNode c = l.get("config");
+        List<double[][][]> in = new java.util.ArrayList<>();
+        if (l.get("inbound_nodes").size() > 0) {
+          for (com.fasterxml.jackson.databind.JsonNode n : l.get("inbound_nodes").get(0)) {
+            in.add(values.get(n.get(0).asText()));
+          }
+        }
+        String w = "/model_weights/" + name + "/" + name + "/";
+        switch (l.get("class_name").asText()) {
+          case "InputLayer" -> values.put(name, NaiveOps.image(x, 0));
+          case "Conv2D" ->
+              values.put(
+                  name,
+                  NaiveOps.conv2dSame(
+                      in.get(0),
+                      (float[][][][]) h.getDatasetByPath(w + "kernel:0").getData(),
+                      (float[]) h.getDatasetByPath(w + "bias:0").getData(),
+                      c.get("strides").get(0).asInt()));
+          case "BatchNormalization" ->
+              values.put(
+                  name,
+                  NaiveOps.batchNorm(
+                      in.get(0),
+                      (float[]) h.getDatasetByPath(w + "gamma:0").getData(),
+                      (float[]) h.getDatasetByPath(w + "beta:0").getData(),
+                      (float[]) h.getDatasetByPath(w + "moving_mean:0").getData(),
+                      (float[]) h.getDatasetByPath(w + "moving_variance:0").getData(),
+                      c.get("epsilon").asDouble()));
+          case "Activation" -> values.put(name, NaiveOps.relu(in.get(0)));
+          case "Add" -> values.put(name, NaiveOps.add(in.get(0), in.get(1)));
+          case "AveragePooling2D" ->
+              values.put(name, NaiveOps.averagePool(in.get(0), c.get("pool_size").get(0).asInt()));
+          case "Flatten" -> values.put(name, in.get(0));
+          case "Dense" ->
+              out =
+                  NaiveOps.denseSoftmax(
+                      NaiveOps.flatten(in.get(0)),
+                      (float[][]) h.getDatasetByPath(w + "kernel:0").getData(),
+                      (float[]) h.getDatasetByPath(w + "bias:0").getData());
+          default -> throw new AssertionError("no naive version of " + l.get("class_name"));
+        }
+      }
+    }
+    for (int u = 0; u < out.length; u++) {
+      assertEquals(out[u], got.get(0, u), 1e-5 + 1e-4 * Math.abs(out[u]), "unit " + u);
+    }
+  }
 }
