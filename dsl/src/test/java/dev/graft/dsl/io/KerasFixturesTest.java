@@ -387,4 +387,72 @@ class KerasFixturesTest {
       assertEquals(out[u], got.get(0, u), 1e-5 + 1e-4 * Math.abs(out[u]), "unit " + u);
     }
   }
+
+  /**
+   * The Keras 3.10 MNIST CNN, both its {@code .keras} archive and its legacy {@code .h5} twin,
+   * against a double-precision forward pass from the {@code .h5}'s weights read by path (so the two
+   * files are no longer only compared with each other).
+   */
+  @Test
+  void keras3CnnPairPredictsWhatANaiveForwardPassGives() {
+    Tensor x = Tensor.rand(new Rng(9), 1, 28, 28, 1);
+    double[] want;
+    try (HdfFile h = new HdfFile(fixture("keras3_mnist_cnn_legacy.h5"))) {
+      java.util.function.BiFunction<String, String, Object> w =
+          (layer, var) ->
+              h.getDatasetByPath("/model_weights/" + layer + "/sequential_1/" + layer + "/" + var)
+                  .getData();
+      double[][][] a = NaiveOps.image(x, 0);
+      int conv = 4;
+      int bn = 5;
+      for (int block = 0; block < 2; block++) {
+        for (int k = 0; k < 2; k++, conv++, bn++) {
+          a =
+              NaiveOps.relu(
+                  NaiveOps.conv2d(
+                      a,
+                      (float[][][][]) w.apply("conv2d_" + conv, "kernel"),
+                      (float[]) w.apply("conv2d_" + conv, "bias"),
+                      1,
+                      false));
+          String b = "batch_normalization_" + bn;
+          a =
+              NaiveOps.batchNorm(
+                  a,
+                  (float[]) w.apply(b, "gamma"),
+                  (float[]) w.apply(b, "beta"),
+                  (float[]) w.apply(b, "moving_mean"),
+                  (float[]) w.apply(b, "moving_variance"),
+                  1e-3);
+        }
+        a = NaiveOps.maxPool(a, 2);
+      }
+      double[] v =
+          NaiveOps.dense(
+              NaiveOps.flatten(a),
+              (float[][]) w.apply("dense_2", "kernel"),
+              (float[]) w.apply("dense_2", "bias"));
+      for (int k = 0; k < v.length; k++) {
+        v[k] = Math.max(0, v[k]);
+      }
+      String b = "batch_normalization_9";
+      v =
+          NaiveOps.batchNorm(
+              v,
+              (float[]) w.apply(b, "gamma"),
+              (float[]) w.apply(b, "beta"),
+              (float[]) w.apply(b, "moving_mean"),
+              (float[]) w.apply(b, "moving_variance"),
+              1e-3);
+      want =
+          NaiveOps.denseSoftmax(
+              v, (float[][]) w.apply("dense_3", "kernel"), (float[]) w.apply("dense_3", "bias"));
+    }
+    for (String name : List.of("keras3_mnist_cnn.keras", "keras3_mnist_cnn_legacy.h5")) {
+      Tensor got = Model.load(fixture(name)).predict(x);
+      for (int u = 0; u < want.length; u++) {
+        assertEquals(want[u], got.get(0, u), 1e-5 + 1e-4 * Math.abs(want[u]), name + ", unit " + u);
+      }
+    }
+  }
 }

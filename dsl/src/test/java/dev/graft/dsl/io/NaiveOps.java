@@ -28,16 +28,22 @@ final class NaiveOps {
    * TensorFlow's "same" padding: the total {@code (ceil(in / s) - 1) * s + k - in}, top half less.
    */
   static double[][][] conv2dSame(double[][][] in, float[][][][] kernel, float[] bias, int stride) {
+    return conv2d(in, kernel, bias, stride, true);
+  }
+
+  /** A convolution, "same" (as TensorFlow pads) or "valid". */
+  static double[][][] conv2d(
+      double[][][] in, float[][][][] kernel, float[] bias, int stride, boolean same) {
     int h = in.length;
     int w = in[0].length;
     int kh = kernel.length;
     int kw = kernel[0].length;
     int cin = kernel[0][0].length;
     int cout = bias.length;
-    int oh = (h + stride - 1) / stride;
-    int ow = (w + stride - 1) / stride;
-    int top = Math.max((oh - 1) * stride + kh - h, 0) / 2;
-    int left = Math.max((ow - 1) * stride + kw - w, 0) / 2;
+    int oh = same ? (h + stride - 1) / stride : (h - kh) / stride + 1;
+    int ow = same ? (w + stride - 1) / stride : (w - kw) / stride + 1;
+    int top = same ? Math.max((oh - 1) * stride + kh - h, 0) / 2 : 0;
+    int left = same ? Math.max((ow - 1) * stride + kw - w, 0) / 2 : 0;
     double[][][] out = new double[oh][ow][cout];
     for (int i = 0; i < oh; i++) {
       for (int j = 0; j < ow; j++) {
@@ -100,6 +106,28 @@ final class NaiveOps {
     return out;
   }
 
+  /** Max pooling, window = strides = {@code p}, "valid". */
+  static double[][][] maxPool(double[][][] in, int p) {
+    int oh = in.length / p;
+    int ow = in[0].length / p;
+    int c = in[0][0].length;
+    double[][][] out = new double[oh][ow][c];
+    for (int i = 0; i < oh; i++) {
+      for (int j = 0; j < ow; j++) {
+        for (int k = 0; k < c; k++) {
+          double m = Double.NEGATIVE_INFINITY;
+          for (int a = 0; a < p; a++) {
+            for (int b = 0; b < p; b++) {
+              m = Math.max(m, in[i * p + a][j * p + b][k]);
+            }
+          }
+          out[i][j][k] = m;
+        }
+      }
+    }
+    return out;
+  }
+
   /** Average pooling, window = strides = {@code p}, "valid". */
   static double[][][] averagePool(double[][][] in, int p) {
     int oh = in.length / p;
@@ -137,15 +165,33 @@ final class NaiveOps {
     return out;
   }
 
-  static double[] denseSoftmax(double[] in, float[][] kernel, float[] bias) {
+  /** {@code in · kernel + bias}. */
+  static double[] dense(double[] in, float[][] kernel, float[] bias) {
     double[] z = new double[bias.length];
-    double max = Double.NEGATIVE_INFINITY;
     for (int u = 0; u < z.length; u++) {
       z[u] = bias[u];
       for (int k = 0; k < in.length; k++) {
         z[u] += in[k] * kernel[k][u];
       }
-      max = Math.max(max, z[u]);
+    }
+    return z;
+  }
+
+  /** Batch normalisation of a vector with moving statistics. */
+  static double[] batchNorm(
+      double[] in, float[] gamma, float[] beta, float[] mean, float[] variance, double eps) {
+    double[] out = new double[in.length];
+    for (int k = 0; k < in.length; k++) {
+      out[k] = gamma[k] * (in[k] - mean[k]) / Math.sqrt(variance[k] + eps) + beta[k];
+    }
+    return out;
+  }
+
+  static double[] denseSoftmax(double[] in, float[][] kernel, float[] bias) {
+    double[] z = dense(in, kernel, bias);
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : z) {
+      max = Math.max(max, v);
     }
     double sum = 0;
     for (int u = 0; u < z.length; u++) {
