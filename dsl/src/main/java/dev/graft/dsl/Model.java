@@ -246,6 +246,31 @@ public class Model extends Layer {
 
   @Override
   public List<Variable> weights() {
+    return collectWeights();
+  }
+
+  /**
+   * The weights of this model's current graph, computed once per graph and shared (read-only): what
+   * the exclusive calls hold at every training step, without walking the layers again.
+   */
+  public List<Variable> graphWeights() {
+    FunctionalGraph g = graph;
+    if (g == null) {
+      return collectWeights();
+    }
+    WeightsOfGraph cached = weightsOfGraph;
+    if (cached == null || cached.graph() != g) {
+      cached = new WeightsOfGraph(g, List.copyOf(collectWeights()));
+      weightsOfGraph = cached;
+    }
+    return cached.weights();
+  }
+
+  private record WeightsOfGraph(FunctionalGraph graph, List<Variable> weights) {}
+
+  private volatile WeightsOfGraph weightsOfGraph;
+
+  private List<Variable> collectWeights() {
     Set<Variable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<Variable> out = new ArrayList<>();
     for (Layer l : layers()) {

@@ -77,28 +77,34 @@ public final class ExclusiveCall {
   }
 
   private static ExclusiveCall begin(Model model, String call, boolean withWeights) {
-    List<Object> keys = new ArrayList<>();
-    keys.add(model);
-    if (withWeights && model.hasGraph()) {
-      keys.addAll(model.weights());
-    }
+    List<Variable> weights = withWeights && model.hasGraph() ? model.graphWeights() : List.of();
     Thread me = Thread.currentThread();
     ExclusiveCall c = new ExclusiveCall(call, model.name(), me);
     synchronized (ExclusiveCall.class) {
-      for (Object k : keys) {
-        ExclusiveCall owner = HELD.get(k);
-        if (owner != null && owner.thread != me) {
-          throw owner.refusal(call, model.name(), k);
-        }
+      refuseIfHeld(HELD.get(model), me, call, model, model);
+      for (int i = 0; i < weights.size(); i++) { // indexed: an iterator per step is garbage
+        refuseIfHeld(HELD.get(weights.get(i)), me, call, model, weights.get(i));
       }
-      for (Object k : keys) {
-        if (!HELD.containsKey(k)) {
-          HELD.put(k, c);
-          c.taken.add(k);
-        }
+      c.take(model);
+      for (int i = 0; i < weights.size(); i++) {
+        c.take(weights.get(i));
       }
     }
     return c;
+  }
+
+  private static void refuseIfHeld(
+      ExclusiveCall owner, Thread me, String call, Model model, Object key) {
+    if (owner != null && owner.thread != me) {
+      throw owner.refusal(call, model.name(), key);
+    }
+  }
+
+  private void take(Object key) {
+    if (!HELD.containsKey(key)) {
+      HELD.put(key, this);
+      taken.add(key);
+    }
   }
 
   private IllegalStateException refusal(String refused, String refusedModel, Object key) {
