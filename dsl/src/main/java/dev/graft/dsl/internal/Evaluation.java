@@ -74,9 +74,10 @@ final class Evaluation {
 
   /** {@code [loss, loss of each output (when several), metric...]} of {@code n} samples. */
   static double[] values(double[] lossSums, int n, List<List<Metric>> metrics, int losses) {
+    // Indexed loops: trainOnBatch calls this every step, and an iterator is an allocation.
     int size = 1 + (losses > 1 ? losses : 0);
-    for (List<Metric> ms : metrics) {
-      size += ms.size();
+    for (int k = 0; k < metrics.size(); k++) {
+      size += metrics.get(k).size();
     }
     double[] v = new double[size];
     int i = 0;
@@ -84,9 +85,10 @@ final class Evaluation {
     for (int k = 0; k < losses && losses > 1; k++) {
       v[i++] = lossSums[1 + k] / n;
     }
-    for (List<Metric> ms : metrics) {
-      for (Metric m : ms) {
-        v[i++] = m.result();
+    for (int k = 0; k < metrics.size(); k++) {
+      List<Metric> ms = metrics.get(k);
+      for (int j = 0; j < ms.size(); j++) {
+        v[i++] = ms.get(j).result();
       }
     }
     return v;

@@ -500,24 +500,7 @@ public final class Trainer {
 
   /** The values of {@link #logs}, in the same order, without building the map. */
   private double[] values(double[] lossSums, int count) {
-    // Indexed loops: an iterator is an allocation per step.
-    int size = 1 + (losses.size() > 1 ? losses.size() : 0);
-    for (int k = 0; k < metrics.size(); k++) {
-      size += metrics.get(k).size();
-    }
-    double[] v = new double[size];
-    int i = 0;
-    v[i++] = lossSums[0] / count;
-    for (int k = 0; k < losses.size() && losses.size() > 1; k++) {
-      v[i++] = lossSums[1 + k] / count;
-    }
-    for (int k = 0; k < metrics.size(); k++) {
-      List<Metric> ms = metrics.get(k);
-      for (int j = 0; j < ms.size(); j++) {
-        v[i++] = ms.get(j).result();
-      }
-    }
-    return v;
+    return Evaluation.values(lossSums, count, metrics, losses.size());
   }
 
   /** Resets every metric (at the start of an epoch or an evaluation). */
