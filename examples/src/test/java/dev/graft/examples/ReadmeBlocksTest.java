@@ -1,0 +1,94 @@
+package dev.graft.examples;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every {@code ```java} block of the project's README compiles and runs as a user copies it.
+ *
+ * <p>A block with imports of its own is a Java program's body (or a whole class with {@code main});
+ * a block without imports is written for {@code ./graft-shell} and gets the launcher's imports
+ * ({@code jshell/imports.startup}), so the test also checks that the shell imports what its blocks
+ * use. Each block compiles with lint warnings as errors and runs in a fresh JVM whose working
+ * directory is an empty folder; a block marked {@code <!-- compile-only: reason -->} only compiles.
+ * A failure names the block's README line and gives the compiler's or the program's errors at
+ * README lines.
+ */
+class ReadmeBlocksTest {
+  /** The README, from the examples module (Surefire's working directory). */
+  private static final Path README = Path.of("..", "README.md");
+
+  private static final Path SHELL_IMPORTS = Path.of("jshell", "imports.startup");
+
+  /** Generous for one block on a loaded 2-core machine; all blocks together take far less. */
+  private static final long TIMEOUT_SECONDS = 120;
+
+  @TempDir Path dir;
+
+  @TestFactory
+  Stream<DynamicTest> everyJavaBlockCompilesAndRuns() throws IOException {
+    List<ReadmeBlock> blocks = ReadmeBlock.parse(README);
+    assertFalse(blocks.isEmpty(), "no ```java block found in " + README);
+    List<String> shellImports = shellImports();
+    String compileClassPath = System.getProperty("java.class.path");
+    // Maven passes this module's runtime class path (what a user has: no Spark, no test jars);
+    // elsewhere, the test class path.
+    String runClassPath = System.getProperty("examples.runtimeClassPath", compileClassPath);
+    assertFalse(
+        runClassPath.contains("${"), "examples.runtimeClassPath not filled in: " + runClassPath);
+    return blocks.stream()
+        .map(
+            block ->
+                DynamicTest.dynamicTest(
+                    block.toString()
+                        + (block.compileOnlyReason() != null
+                            ? " (compile only: " + block.compileOnlyReason() + ")"
+                            : ""),
+                    () -> check(block, shellImports, compileClassPath, runClassPath)));
+  }
+
+  private void check(
+      ReadmeBlock block, List<String> shellImports, String compileClassPath, String runClassPath)
+      throws Exception {
+    Path home = Files.createDirectories(dir.resolve("line-" + block.firstLine()));
+    Path classes = Files.createDirectories(home.resolve("classes"));
+    Path work = Files.createDirectories(home.resolve("work"));
+    BlockProgram program = new BlockProgram(block, shellImports);
+    String errors = program.compile(classes, compileClassPath);
+    if (errors != null) {
+      fail(block + " does not compile:\n" + errors);
+    }
+    if (block.compileOnlyReason() == null) {
+      String failure = program.run(classes, runClassPath, work, TIMEOUT_SECONDS);
+      if (failure != null) {
+        fail(block + " fails when run: " + failure);
+      }
+    }
+  }
+
+  private static List<String> shellImports() throws IOException {
+    return Files.readAllLines(SHELL_IMPORTS).stream().filter(l -> !l.isBlank()).toList();
+  }
+
+  /** The README's list of what the shell imports is the launcher's list. */
+  @Test
+  void readmeNamesEveryShellImport() throws IOException {
+    String readme = Files.readString(README);
+    for (String line : shellImports()) {
+      String name = line.replaceFirst("^import\\s+(static\\s+)?", "").replace(";", "").strip();
+      assertTrue(
+          readme.contains("`" + name + "`"), "README does not name the shell import " + name);
+    }
+  }
+}
