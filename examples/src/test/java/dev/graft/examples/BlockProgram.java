@@ -18,7 +18,6 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
-import jdk.jshell.JShell;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
 
@@ -36,7 +35,7 @@ final class BlockProgram {
   /** README line of each source line (0 for lines the wrapper adds). */
   private final List<Integer> readmeLine = new ArrayList<>();
 
-  BlockProgram(ReadmeBlock block, List<String> shellImports) {
+  BlockProgram(ReadmeBlock block, List<String> shellImports, SourceCodeAnalysis jshell) {
     this.block = block;
     String main = block.mainClass();
     this.className = main != null ? main : "ReadmeBlockAtLine" + block.firstLine();
@@ -60,7 +59,7 @@ final class BlockProgram {
     add("public class " + className + " {", 0);
     add("public static void main(String[] args) throws Exception {", 0);
     if (block.usesShellImports()) {
-      addAsJshellReadsThem(lines, body);
+      addAsJshellReadsThem(lines, body, jshell);
     } else {
       for (int i = body; i < lines.size(); i++) {
         add(lines.get(i), block.firstLine() + i);
@@ -74,30 +73,27 @@ final class BlockProgram {
    * a statement at the first line that completes it, adding the semicolon, so a line that begins
    * with {@code .} after a complete line is an error there and must be one here.
    */
-  private void addAsJshellReadsThem(List<String> lines, int from) {
-    try (JShell shell = JShell.builder().executionEngine("local").build()) {
-      SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-      String pending = "";
-      for (int i = from; i < lines.size(); i++) {
-        add(lines.get(i), block.firstLine() + i);
-        String rest = pending + lines.get(i) + "\n";
-        boolean addSemicolon = false;
-        while (true) {
-          SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
-          if (!info.completeness().isComplete()) {
-            pending = rest;
-            break;
-          }
-          addSemicolon = info.completeness() == Completeness.COMPLETE_WITH_SEMI;
-          rest = info.remaining();
-          if (rest.isBlank()) {
-            pending = "";
-            break;
-          }
+  private void addAsJshellReadsThem(List<String> lines, int from, SourceCodeAnalysis jshell) {
+    String pending = "";
+    for (int i = from; i < lines.size(); i++) {
+      add(lines.get(i), block.firstLine() + i);
+      String rest = pending + lines.get(i) + "\n";
+      boolean addSemicolon = false;
+      while (true) {
+        SourceCodeAnalysis.CompletionInfo info = jshell.analyzeCompletion(rest);
+        if (!info.completeness().isComplete()) {
+          pending = rest;
+          break;
         }
-        if (addSemicolon) {
-          add(";", block.firstLine() + i);
+        addSemicolon = info.completeness() == Completeness.COMPLETE_WITH_SEMI;
+        rest = info.remaining();
+        if (rest.isBlank()) {
+          pending = "";
+          break;
         }
+      }
+      if (addSemicolon) {
+        add(";", block.firstLine() + i);
       }
     }
   }

@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import jdk.jshell.JShell;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -20,10 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>A block with imports of its own is a Java program's body (or a whole class with {@code main});
  * a block without imports is written for {@code ./graft-shell} and gets the launcher's imports
  * ({@code jshell/imports.startup}), so the test also checks that the shell imports what its blocks
- * use. Each block compiles with lint warnings as errors and runs in a fresh JVM whose working
- * directory is an empty folder; a block marked {@code <!-- compile-only: reason -->} only compiles.
- * A failure names the block's README line and gives the compiler's or the program's errors at
- * README lines.
+ * use. Each block compiles with lint warnings as errors against the class path a user has (Graft
+ * and its runtime dependencies) and runs in a fresh JVM whose working directory is an empty folder;
+ * a block marked {@code <!-- compile-only: reason -->} only compiles, against the test class path
+ * (it adds Spark). A failure names the block's README line and gives the compiler's or the
+ * program's errors at README lines.
  */
 class ReadmeBlocksTest {
   /** The README, from the examples module (Surefire's working directory). */
@@ -34,19 +38,37 @@ class ReadmeBlocksTest {
   /** Generous for one block on a loaded 2-core machine; all blocks together take far less. */
   private static final long TIMEOUT_SECONDS = 120;
 
+  /** The test class path: it adds Spark, which only compile-only blocks may need. */
+  private static final String TEST_CLASS_PATH = System.getProperty("java.class.path");
+
+  /**
+   * What a user has: this module's runtime class path, which Maven passes (elsewhere, the test
+   * class path).
+   */
+  private static final String USER_CLASS_PATH =
+      System.getProperty("examples.runtimeClassPath", TEST_CLASS_PATH);
+
+  /** Splits shell blocks into statements as jshell does (parsing only: nothing runs in it). */
+  private static JShell shell;
+
   @TempDir Path dir;
+
+  @BeforeAll
+  static void startShell() {
+    shell = JShell.builder().executionEngine("local").build();
+  }
+
+  @AfterAll
+  static void closeShell() {
+    shell.close();
+  }
 
   @TestFactory
   Stream<DynamicTest> everyJavaBlockCompilesAndRuns() throws IOException {
     List<ReadmeBlock> blocks = ReadmeBlock.parse(README);
     assertFalse(blocks.isEmpty(), "no ```java block found in " + README);
+    assertFalse(USER_CLASS_PATH.contains("${"), "class path not filled in: " + USER_CLASS_PATH);
     List<String> shellImports = shellImports();
-    String compileClassPath = System.getProperty("java.class.path");
-    // Maven passes this module's runtime class path (what a user has: no Spark, no test jars);
-    // elsewhere, the test class path.
-    String runClassPath = System.getProperty("examples.runtimeClassPath", compileClassPath);
-    assertFalse(
-        runClassPath.contains("${"), "examples.runtimeClassPath not filled in: " + runClassPath);
     return blocks.stream()
         .map(
             block ->
@@ -55,22 +77,21 @@ class ReadmeBlocksTest {
                         + (block.compileOnlyReason() != null
                             ? " (compile only: " + block.compileOnlyReason() + ")"
                             : ""),
-                    () -> check(block, shellImports, compileClassPath, runClassPath)));
+                    () -> check(block, shellImports)));
   }
 
-  private void check(
-      ReadmeBlock block, List<String> shellImports, String compileClassPath, String runClassPath)
-      throws Exception {
+  private void check(ReadmeBlock block, List<String> shellImports) throws Exception {
     Path home = Files.createDirectories(dir.resolve("line-" + block.firstLine()));
     Path classes = Files.createDirectories(home.resolve("classes"));
     Path work = Files.createDirectories(home.resolve("work"));
-    BlockProgram program = new BlockProgram(block, shellImports);
-    String errors = program.compile(classes, compileClassPath);
+    BlockProgram program = new BlockProgram(block, shellImports, shell.sourceCodeAnalysis());
+    boolean runs = block.compileOnlyReason() == null;
+    String errors = program.compile(classes, runs ? USER_CLASS_PATH : TEST_CLASS_PATH);
     if (errors != null) {
       fail(block + " does not compile:\n" + errors);
     }
-    if (block.compileOnlyReason() == null) {
-      String failure = program.run(classes, runClassPath, work, TIMEOUT_SECONDS);
+    if (runs) {
+      String failure = program.run(classes, USER_CLASS_PATH, work, TIMEOUT_SECONDS);
       if (failure != null) {
         fail(block + " fails when run: " + failure);
       }
