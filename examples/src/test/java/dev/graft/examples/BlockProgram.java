@@ -168,7 +168,13 @@ final class BlockProgram {
     }
     String why =
         ended ? "exit code " + process.exitValue() : "still running after " + timeoutSeconds + " s";
-    return why + "\n" + atReadmeLines(output);
+    return why + "\n" + atReadmeLines(lastLines(output, 60));
+  }
+
+  private static String lastLines(String text, int n) {
+    List<String> lines = text.lines().toList();
+    return (lines.size() > n ? "...\n" : "")
+        + String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
   }
 
   /** Replaces {@code (Class.java:N)} in stack traces with the README line it came from. */

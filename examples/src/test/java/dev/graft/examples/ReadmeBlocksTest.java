@@ -88,7 +88,12 @@ class ReadmeBlocksTest {
     boolean runs = block.compileOnlyReason() == null;
     String errors = program.compile(classes, runs ? USER_CLASS_PATH : TEST_CLASS_PATH);
     if (errors != null) {
-      fail(block + " does not compile:\n" + errors);
+      String shellNote =
+          block.usesShellImports()
+              ? " (a shell block: as in jshell, a line that completes a statement ends it, and"
+                  + " \";\" is added there)"
+              : "";
+      fail(block + " does not compile" + shellNote + ":\n" + errors);
     }
     if (runs) {
       String failure = program.run(classes, USER_CLASS_PATH, work, TIMEOUT_SECONDS);
