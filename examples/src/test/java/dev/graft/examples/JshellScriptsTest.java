@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each {@code examples/jshell/*.jsh} script runs in jshell as {@code ./graft-shell} starts it (its
- * class path, the Graft imports as startup) and ends without an error.
+ * Each {@code examples/jshell/*.jsh} script runs in jshell as {@code ./graft-shell} starts it (the
+ * test class path, the Graft imports as startup) and ends without an error.
  */
 class JshellScriptsTest {
   private static final Path DIR = Path.of("jshell");
@@ -49,8 +49,7 @@ class JshellScriptsTest {
         .err(print)
         .run(
             "--class-path",
-            // graft-shell's class path, which Maven passes; elsewhere, the test class path.
-            System.getProperty("examples.runtimeClassPath", System.getProperty("java.class.path")),
+            System.getProperty("java.class.path"),
             "-R-Xmx1g",
             "--startup",
             "DEFAULT",

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  *
  * <p>A block runs unless the line before its fence is {@code <!-- compile-only: reason -->}.
  */
-record ReadmeBlock(int firstLine, List<String> lines, String compileOnlyReason) {
+public record ReadmeBlock(int firstLine, List<String> lines, String compileOnlyReason) {
   private static final Pattern FENCE = Pattern.compile("^(\\s*)```(\\S*)\\s*$");
   private static final Pattern COMPILE_ONLY =
       Pattern.compile("^\\s*<!--\\s*compile-only:\\s*(.+?)\\s*-->\\s*$");
@@ -23,10 +23,7 @@ record ReadmeBlock(int firstLine, List<String> lines, String compileOnlyReason) 
   /** Every {@code java} block of {@code readme}, in order (a missing file fails with its path). */
   static List<ReadmeBlock> parse(Path readme) throws IOException {
     if (!Files.isRegularFile(readme)) {
-      throw new IllegalStateException(
-          "README not found at "
-              + readme.toAbsolutePath().normalize()
-              + ": the README blocks are tested from the examples module, one folder below it");
+      throw new IllegalStateException("README not found at " + readme.toAbsolutePath());
     }
     List<String> text = Files.readAllLines(readme);
     List<ReadmeBlock> blocks = new ArrayList<>();
@@ -58,12 +55,18 @@ record ReadmeBlock(int firstLine, List<String> lines, String compileOnlyReason) 
   }
 
   /** The block's own import lines (they lead the block). */
-  List<String> imports() {
+  public List<String> imports() {
     return lines.stream().map(String::strip).filter(l -> IMPORT.matcher(l).matches()).toList();
   }
 
+  /** Whether the block imports {@code pkg} or something in it. */
+  public boolean importsPackage(String pkg) {
+    return imports().stream()
+        .anyMatch(i -> i.matches("import\\s+(static\\s+)?" + Pattern.quote(pkg) + "\\..*"));
+  }
+
   /** True for a block written for {@code ./graft-shell}: it has no imports of its own. */
-  boolean usesShellImports() {
+  public boolean usesShellImports() {
     return imports().isEmpty();
   }
 
