@@ -126,9 +126,10 @@ final class BlockProgram {
       }
       StringBuilder report = new StringBuilder();
       for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+        if (d.getLineNumber() != Diagnostic.NOPOS) {
+          report.append(at((int) d.getLineNumber())).append(": ");
+        }
         report
-            .append(at((int) d.getLineNumber()))
-            .append(": ")
             .append(d.getKind().toString().toLowerCase(Locale.ROOT))
             .append(": ")
             .append(d.getMessage(Locale.ROOT))

@@ -48,7 +48,7 @@ public final class ReadmeChecks {
    * Splits shell blocks as jshell does. It only parses (nothing is evaluated), so it holds no
    * threads and lives as long as the test JVM.
    */
-  private static final SourceCodeAnalysis JSHELL_PARSER =
+  static final SourceCodeAnalysis JSHELL_PARSER =
       JShell.builder().executionEngine("local").build().sourceCodeAnalysis();
 
   private ReadmeChecks() {}
@@ -102,9 +102,9 @@ public final class ReadmeChecks {
     String errors = program.compile(classes, classPath);
     if (errors != null) {
       String shellNote =
-          block.usesShellImports()
-              ? " (a shell block: as in jshell, a line that completes a statement ends it, and"
-                  + " \";\" is added there)"
+          block.usesShellImports() && errors.contains("illegal start of expression")
+              ? " (a shell block: as in jshell, a line that completes a statement ends it, so the"
+                  + " next line may not begin with '.')"
               : "";
       fail(block + " does not compile" + shellNote + ":\n" + errors);
     }
