@@ -246,6 +246,11 @@ class LayerContractTest {
             new int[] {3, 5, 6, 2},
             Map.of()),
         spec(
+            "time_distributed_sequential",
+            () -> timeDistributed(sequential(input(4), dense(3).activation("relu"), dense(2))),
+            seq,
+            Map.of()),
+        spec(
             "batch_normalization_no_gamma_beta",
             () -> batchNormalization().center(false).scale(false),
             img,

@@ -8,6 +8,7 @@ import dev.graft.dsl.Sequential;
 import dev.graft.dsl.SymbolicTensor;
 import dev.graft.layers.InputLayer;
 import dev.graft.layers.KerasCallArguments;
+import dev.graft.layers.TimeDistributed;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -256,30 +257,59 @@ final class ConfigReader {
 
   /** A layer or nested model from its {@code {class_name, config}} entry, named by its config. */
   Layer layerOrModel(Cfg l) {
-    String name = l.has("name") ? l.str("name") : l.cfg("config").str("name", null);
-    return name == null ? layer(l, null) : layer(l, name);
+    String name =
+        l.has("name")
+            ? l.str("name")
+            : l.get("config") instanceof Map<?, ?> ? l.cfg("config").str("name", null) : null;
+    return layer(l, name);
   }
 
   private Layer layer(Cfg l, String name) {
     String cls = className(l);
     Layer layer;
-    if (cls.equals("Functional") || cls.equals("Model") || cls.equals("Sequential")) {
+    if (isModel(cls)) {
       layer = model(l);
     } else {
       Cfg config = l.cfg("config");
-      layer = KerasLayers.create(cls, keras3 ? config : config.asKeras2());
+      layer =
+          cls.equals("TimeDistributed")
+              ? timeDistributed(config)
+              : KerasLayers.create(cls, keras3 ? config : config.asKeras2());
       if (config.has("batch_input_shape") || config.has("batch_shape")) {
         int[] s = config.shape(config.has("batch_shape") ? "batch_shape" : "batch_input_shape");
         if (s.length > 1) {
           layer.inputShape(java.util.Arrays.copyOfRange(s, 1, s.length));
         }
       }
-      layer.trainable(config.bool("trainable", true));
+      // Keras sets a loaded layer's own flag without touching its sublayers: only a frozen
+      // wrapper freezes the layer (or model) it wraps.
+      if (!config.bool("trainable", true)) {
+        layer.trainable(false);
+      }
     }
     if (name != null) {
       layer.name(name);
     }
     return layer;
+  }
+
+  private static boolean isModel(String cls) {
+    return cls.equals("Functional") || cls.equals("Model") || cls.equals("Sequential");
+  }
+
+  /**
+   * Keras's {@code TimeDistributed}: its {@code layer} entry is read as any other entry of the file
+   * (Keras's {@code deserialize_keras_object}), so it may be a nested Sequential or Functional
+   * model, or another wrapper, whose layers this reader records for the weights.
+   */
+  private Layer timeDistributed(Cfg config) {
+    Cfg wrapped = config.cfg("layer");
+    String cls = className(wrapped);
+    if (cls.equals("InputLayer")) {
+      throw new IllegalArgumentException(
+          wrapped.where() + ": TimeDistributed cannot wrap an InputLayer");
+    }
+    return new TimeDistributed(layerOrModel(wrapped));
   }
 
   /**

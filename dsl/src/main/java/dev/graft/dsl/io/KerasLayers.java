@@ -71,8 +71,8 @@ import java.util.function.Function;
  * The layer classes a saved Keras config may name, each with its deserializer (config to layer,
  * through the layers' public setters). Supporting a new layer is one entry in {@link #REGISTRY}.
  * Settings Graft cannot honour (channels-first data, a non-default recurrent activation, ...) are
- * reported rather than ignored. Models ({@code Functional}, {@code Sequential}) and {@code
- * InputLayer} are handled by {@link ConfigReader}.
+ * reported rather than ignored. Models ({@code Functional}, {@code Sequential}), {@code InputLayer}
+ * and {@code TimeDistributed} (which may wrap a model) are handled by {@link ConfigReader}.
  */
 final class KerasLayers {
   private KerasLayers() {}
@@ -187,6 +187,7 @@ final class KerasLayers {
       known.add("InputLayer");
       known.add("Functional");
       known.add("Sequential");
+      known.add("TimeDistributed");
       throw new IllegalArgumentException(
           "unknown layer class \""
               + className
