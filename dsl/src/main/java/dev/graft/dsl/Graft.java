@@ -35,6 +35,7 @@ import dev.graft.layers.GaussianNoise;
 import dev.graft.layers.GlobalAveragePooling1D;
 import dev.graft.layers.GlobalMaxPooling1D;
 import dev.graft.layers.GlobalPooling2D;
+import dev.graft.layers.GroupNormalization;
 import dev.graft.layers.Gru;
 import dev.graft.layers.Identity;
 import dev.graft.layers.InputLayer;
@@ -516,6 +517,20 @@ public final class Graft {
   /** Keras's {@code LayerNormalization()} over the last axis. */
   public static LayerNormalization layerNormalization() {
     return new LayerNormalization();
+  }
+
+  /**
+   * Keras's {@code GroupNormalization(groups)} over the last axis: each sample's channels are
+   * normalised in {@code groups} groups of consecutive channels ({@code -1}: one per channel), e.g.
+   * {@code groupNormalization(8).on(x)} for an {@code (N, H, W, 32)} image.
+   */
+  public static GroupNormalization groupNormalization(int groups) {
+    return new GroupNormalization(groups);
+  }
+
+  /** Keras's {@code GroupNormalization()}: 32 groups, as Keras's default. */
+  public static GroupNormalization groupNormalization() {
+    return new GroupNormalization(32);
   }
 
   /** Keras's {@code maximum([a, b, ...])}: the element-wise maximum. */

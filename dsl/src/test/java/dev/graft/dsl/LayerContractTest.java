@@ -246,6 +246,11 @@ class LayerContractTest {
             new int[] {3, 5, 6, 2},
             Map.of()),
         spec(
+            "group_normalization",
+            () -> groupNormalization(2).epsilon(1e-2),
+            seq,
+            Map.of("groups", 2, "axis", -1, "epsilon", 1e-2, "center", true, "scale", true)),
+        spec(
             "time_distributed_sequential",
             () -> timeDistributed(sequential(input(4), dense(3).activation("relu"), dense(2))),
             seq,

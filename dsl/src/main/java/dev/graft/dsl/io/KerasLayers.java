@@ -27,6 +27,7 @@ import dev.graft.layers.GaussianDropout;
 import dev.graft.layers.GaussianNoise;
 import dev.graft.layers.GlobalAveragePooling1D;
 import dev.graft.layers.GlobalPooling2D;
+import dev.graft.layers.GroupNormalization;
 import dev.graft.layers.Gru;
 import dev.graft.layers.Identity;
 import dev.graft.layers.ImageAugmentation;
@@ -162,6 +163,7 @@ final class KerasLayers {
     REGISTRY.put("SeparableConv1D", c -> separable(c, 1));
     REGISTRY.put("Conv2DTranspose", c -> transposed(c, 2));
     REGISTRY.put("Conv1DTranspose", c -> transposed(c, 1));
+    REGISTRY.put("GroupNormalization", c -> groupNormalization(c));
   }
 
   /** Adds or replaces the deserializer of a layer class. */
@@ -278,6 +280,26 @@ final class KerasLayers {
         .center(c.bool("center", true))
         .scale(c.bool("scale", true))
         .epsilon(c.num("epsilon", 1e-3));
+  }
+
+  /**
+   * Keras 3's GroupNormalization; its initializers only seed weights the file then overwrites,
+   * regularizers and constraints are refused, the axis is checked against the input when built.
+   */
+  private static Layer groupNormalization(Cfg c) {
+    for (String k :
+        new String[] {
+          "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"
+        }) {
+      require(c, !c.has(k), k, c.get(k));
+    }
+    int[] axes = c.has("axis") ? c.ints("axis", 1) : new int[] {-1};
+    require(c, axes.length == 1, "axis", c.get("axis"));
+    return new GroupNormalization(c.integer("groups", 32))
+        .axis(axes[0])
+        .epsilon(c.num("epsilon", 1e-3))
+        .center(c.bool("center", true))
+        .scale(c.bool("scale", true));
   }
 
   private static Layer conv1d(Cfg c) {
