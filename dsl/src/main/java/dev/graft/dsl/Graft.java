@@ -27,6 +27,7 @@ import dev.graft.layers.Dense;
 import dev.graft.layers.DepthwiseConv2D;
 import dev.graft.layers.Dot;
 import dev.graft.layers.Dropout;
+import dev.graft.layers.EinsumDense;
 import dev.graft.layers.Elu;
 import dev.graft.layers.Embedding;
 import dev.graft.layers.Flatten;
@@ -526,6 +527,18 @@ public final class Graft {
    */
   public static GroupNormalization groupNormalization(int groups) {
     return new GroupNormalization(groups);
+  }
+
+  /**
+   * Keras's {@code EinsumDense(equation, output_shape)}: {@code einsum(equation, x, kernel)}, the
+   * kernel's shape derived from the equation, e.g. {@code einsumDense("abc,cd->abd", NONE,
+   * 64).biasAxes("d")} is a Dense(64) on every step of a sequence. {@code outputShape} leaves out
+   * the batch (and Keras's ellipsis); {@code NONE} where the input gives the size.
+   */
+  public static EinsumDense einsumDense(String equation, int... outputShape) {
+    return new EinsumDense(
+        Arguments.notNull("einsumDense", "equation", equation),
+        Arguments.ints("einsumDense", "outputShape", outputShape));
   }
 
   /** Keras's {@code GroupNormalization()}: 32 groups, as Keras's default. */

@@ -20,6 +20,7 @@ import dev.graft.layers.Dense;
 import dev.graft.layers.DepthwiseConv2D;
 import dev.graft.layers.Dot;
 import dev.graft.layers.Dropout;
+import dev.graft.layers.EinsumDense;
 import dev.graft.layers.Elu;
 import dev.graft.layers.Embedding;
 import dev.graft.layers.Flatten;
@@ -164,6 +165,7 @@ final class KerasLayers {
     REGISTRY.put("Conv2DTranspose", c -> transposed(c, 2));
     REGISTRY.put("Conv1DTranspose", c -> transposed(c, 1));
     REGISTRY.put("GroupNormalization", c -> groupNormalization(c));
+    REGISTRY.put("EinsumDense", c -> einsumDense(c));
   }
 
   /** Adds or replaces the deserializer of a layer class. */
@@ -300,6 +302,33 @@ final class KerasLayers {
         .epsilon(c.num("epsilon", 1e-3))
         .center(c.bool("center", true))
         .scale(c.bool("scale", true));
+  }
+
+  /**
+   * Keras 3's EinsumDense; initializers only seed weights the file then overwrites; regularizers,
+   * constraints, LoRA and quantization are refused.
+   */
+  private static Layer einsumDense(Cfg c) {
+    for (String k :
+        new String[] {
+          "kernel_regularizer",
+          "bias_regularizer",
+          "activity_regularizer",
+          "kernel_constraint",
+          "bias_constraint",
+          "lora_rank",
+          "quantization_config",
+          "gptq_unpacked_column_size"
+        }) {
+      require(c, !c.has(k), k, c.get(k));
+    }
+    int[] shape =
+        c.get("output_shape") instanceof Number
+            ? new int[] {c.integer("output_shape")}
+            : c.shape("output_shape");
+    return new EinsumDense(c.str("equation"), shape)
+        .biasAxes(c.str("bias_axes", null))
+        .activation(activation(c, "activation"));
   }
 
   private static Layer conv1d(Cfg c) {
