@@ -153,7 +153,8 @@ class GroupNormalizationTest {
                 ModelIO.layerFromConfig(
                     json.replace(
                         "\"gamma_regularizer\": null",
-                        "\"gamma_regularizer\": {\"class_name\": \"L2\", \"config\": {\"l2\": 0.1}}")));
+                        "\"gamma_regularizer\": {\"class_name\": \"L2\","
+                            + " \"config\": {\"l2\": 0.1}}")));
     assertTrue(e.getMessage().contains("gamma_regularizer"), e.getMessage());
   }
 

@@ -309,7 +309,35 @@ final class ConfigReader {
       throw new IllegalArgumentException(
           wrapped.where() + ": TimeDistributed cannot wrap an InputLayer");
     }
+    if (cls.equals("Sequential")) {
+      // Keras builds a wrapped Sequential on the wrapper's input without its time axis, and a
+      // model built that way may save no input shape of its own.
+      Shape step = null;
+      String key = config.has("batch_shape") ? "batch_shape" : "batch_input_shape";
+      if (config.has(key)) {
+        int[] s = config.shape(key);
+        if (s.length >= 3) {
+          int[] d = new int[s.length - 1];
+          d[0] = s[0];
+          System.arraycopy(s, 2, d, 1, s.length - 2);
+          step = unknownBatch(d);
+        }
+      }
+      return new TimeDistributed(
+          sequential(wrapped.get("config"), wrapped.where() + ".config", step));
+    }
     return new TimeDistributed(layerOrModel(wrapped));
+  }
+
+  /** A saved shape ({@code null} for unknown sizes) with an unknown batch. */
+  private static Shape unknownBatch(int[] s) {
+    for (int i = 0; i < s.length; i++) {
+      if (s[i] < 0) {
+        s[i] = Shape.UNKNOWN;
+      }
+    }
+    s[0] = Shape.UNKNOWN;
+    return Shape.of(s);
   }
 
   /**
@@ -328,17 +356,19 @@ final class ConfigReader {
 
   private static InputLayer input(Cfg c, String name) {
     String key = c.has("batch_shape") ? "batch_shape" : "batch_input_shape";
-    int[] s = c.shape(key);
-    for (int i = 0; i < s.length; i++) {
-      if (s[i] < 0) {
-        s[i] = Shape.UNKNOWN;
-      }
-    }
-    s[0] = Shape.UNKNOWN;
-    return new InputLayer(Shape.of(s), name, PreprocessingLayers.dtype(c));
+    return new InputLayer(unknownBatch(c.shape(key)), name, PreprocessingLayers.dtype(c));
   }
 
   private Model sequential(Object config, String where) {
+    return sequential(config, where, null);
+  }
+
+  /**
+   * A Sequential model; when neither an InputLayer, its first layer nor its {@code
+   * build_input_shape} gives its input shape, {@code fallback} (batch included) does, else it is
+   * refused.
+   */
+  private Model sequential(Object config, String where, Shape fallback) {
     List<Cfg> entries = new ArrayList<>();
     Cfg c = null;
     if (config instanceof List<?> list) {
@@ -365,9 +395,17 @@ final class ConfigReader {
     }
     if (input == null) {
       Shape s = layers.get(0).declaredInputShape();
+      if (s == null && c != null && c.has("build_input_shape")) {
+        s = unknownBatch(c.shape("build_input_shape"));
+      }
+      if (s == null) {
+        s = fallback;
+      }
       if (s == null) {
         throw new IllegalArgumentException(
-            where + ": the first layer has no batch_input_shape and there is no InputLayer");
+            where
+                + ": the first layer has no batch_input_shape, there is no InputLayer and no"
+                + " build_input_shape");
       }
       input = new InputLayer(s, null).output();
     }

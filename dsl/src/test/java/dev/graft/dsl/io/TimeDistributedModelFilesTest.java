@@ -269,6 +269,48 @@ class TimeDistributedModelFilesTest {
     assertEquals(2, outer.trainableWeights().size());
   }
 
+  /**
+   * A Sequential Keras built on the wrapper's input saves no input shape of its own: it is the
+   * wrapper's {@code batch_input_shape} without the time axis, or its {@code build_input_shape}.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aWrappedSequentialWithoutInputLayerTakesTheWrappersStepShape(
+      boolean buildInputShape, @TempDir Path dir) throws Exception {
+    // Either the wrapper (first of the stack) or the encoder ("BUILD") carries the shape.
+    String input =
+        "{\"class_name\": \"InputLayer\", \"config\": {\"batch_input_shape\": [null, 4, 3],"
+            + " \"name\": \"frames\"}},";
+    String config =
+        """
+        {"class_name": "Sequential", "config": {"name": "sequential", "layers": [INPUT
+          {"class_name": "TimeDistributed", "config": {"name": "time_distributed",
+            "trainable": true, SHAPE "dtype": "float32",
+            "layer": {"class_name": "Sequential", "config": {"name": "encoder", BUILD
+              "layers": [{"class_name": "Dense", "config": {"name": "dense_5", "units": 2,
+                "activation": "relu", "use_bias": true}}]}}}}]}}
+        """
+            .replace("INPUT", buildInputShape ? input : "")
+            .replace("SHAPE", buildInputShape ? "" : "\"batch_input_shape\": [null, 4, 3],")
+            .replace("BUILD", buildInputShape ? "\"build_input_shape\": [null, 3]," : "");
+    Tensor k = values(3, 2);
+    Tensor b = values(2);
+    Map<String, List<W>> layers = new LinkedHashMap<>();
+    layers.put(
+        "time_distributed",
+        List.of(
+            new W("time_distributed/dense_5/kernel:0", k),
+            new W("time_distributed/dense_5/bias:0", b)));
+    Path file = dir.resolve("lazy.h5");
+    writeKeras2(file, config, layers);
+    Model loaded = Model.load(file);
+    Dense d = dense(2).activation("relu");
+    var frames = input(4, 3);
+    Model want = model(frames, timeDistributed(sequential(input(3), d)).on(frames));
+    d.setWeights(List.of(k, b));
+    samePredictions(loaded, want, Tensor.uniform(new Rng(9), -1f, 1f, 2, 4, 3));
+  }
+
   @Test
   void aLayerConfigWrappingAModelLoads() {
     Layer l =
