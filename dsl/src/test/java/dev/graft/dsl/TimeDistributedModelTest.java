@@ -64,6 +64,9 @@ class TimeDistributedModelTest {
     }
     // The wrapper holds the model's weights (2 Dense + BN): nothing of its own.
     assertEquals(inner.weights(), m.getLayer("time_distributed").weights());
+    assertEquals(inner.countParams(), m.countParams());
+    String summary = m.summaryText(true);
+    assertTrue(summary.contains("time_distributed") && summary.contains("(None, 6, 3)"), summary);
   }
 
   @Test
