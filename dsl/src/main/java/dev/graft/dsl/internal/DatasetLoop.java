@@ -15,15 +15,41 @@ import java.util.function.Consumer;
 
 /**
  * {@code fit}, {@code evaluate} and {@code predict} fed by a {@link Dataset} of batches, Keras's
- * loops over a {@code tf.data.Dataset}: each batch holds the model's inputs, then its targets. The
- * steps themselves are the {@link Trainer}'s; this class reads the data, keeps the epoch's sums,
- * drives the progress bar and the callbacks, and closes the dataset's threads whatever happens.
+ * loops over a {@code tf.data.Dataset}: each batch holds the model's inputs, then its targets, then
+ * (if any) one loss weight per sample, Keras's {@code (x, y, sample_weight)} elements. The steps
+ * themselves are the {@link Trainer}'s; this class reads the data, keeps the epoch's sums, drives
+ * the progress bar and the callbacks, and closes the dataset's threads whatever happens.
  */
 public final class DatasetLoop {
   private DatasetLoop() {}
 
-  /** One batch split into the model's inputs and targets. */
-  private record Batch(List<Tensor> x, List<Tensor> y, int size) {}
+  /** One batch split into the model's inputs, targets and sample weights (or null). */
+  private record Batch(List<Tensor> x, List<Tensor> y, Tensor weights, int size) {
+    /**
+     * The loss weight of each sample: the batch's own times {@code classWeight}'s for its label;
+     * null when neither is given.
+     */
+    Tensor lossWeights(Map<Integer, Float> classWeight, int index) {
+      if (classWeight == null) {
+        return weights == null ? null : SampleWeights.of(weights, null, y.get(0), size);
+      }
+      if (weights != null) {
+        throw new IllegalArgumentException(
+            "fit: batch "
+                + index
+                + " holds sample weights and classWeight is given: Keras refuses both at once;"
+                + " multiply the class weights into the sample weights");
+      }
+      if (y.size() != 1) {
+        throw new IllegalArgumentException(
+            "fit: classWeight is only supported for models with a single output (as in Keras);"
+                + " this one has "
+                + y.size()
+                + ": give sample weights in the dataset instead");
+      }
+      return SampleWeights.of(null, classWeight, y.get(0), size);
+    }
+  }
 
   /**
    * Keras's {@code fit(dataset)}. Without {@code stepsPerEpoch} each epoch is one pass over the
@@ -80,7 +106,7 @@ public final class DatasetLoop {
             before = model.getWeights();
             run.snapshot = before;
           }
-          double[] losses = trainer.fitBatch(b.x(), b.y());
+          double[] losses = trainer.fitBatch(b.x(), b.y(), b.lossWeights(o.classWeight(), s));
           for (int k = 0; k < sums.length; k++) {
             sums[k] += losses[k] * b.size();
           }
@@ -157,9 +183,10 @@ public final class DatasetLoop {
           "fit: validation_split is only supported for tensors, not a Dataset; split it with"
               + " take(n)/skip(n) and pass validationData(dataset)");
     }
-    if (o.sampleWeight() != null || o.classWeight() != null) {
+    if (o.sampleWeight() != null) {
       throw new IllegalArgumentException(
-          "fit: sampleWeight and classWeight are not supported with a Dataset yet");
+          "fit: the sampleWeight option is not supported with a Dataset (as in Keras); give the"
+              + " weights as each batch's last tensor, after the targets: (x, y, sample_weight)");
     }
   }
 
@@ -203,7 +230,7 @@ public final class DatasetLoop {
         if (!model.hasGraph()) {
           trace.accept(b.x());
         }
-        seen += ev.batch(b.x(), b.y());
+        seen += ev.batch(b.x(), b.y(), b.lossWeights(null, s));
       }
       if (seen == 0) {
         throw new DataException("evaluate: the dataset gave no batches");
@@ -259,8 +286,9 @@ public final class DatasetLoop {
   }
 
   /**
-   * A batch as inputs and targets: a list or array of tensors, the model's inputs first (a lone
-   * tensor is the single input, for {@code predict}).
+   * A batch as inputs, targets and sample weights: a list or array of tensors, the model's inputs
+   * first, then (with {@code targets}) its targets and optionally one weight per sample (a lone
+   * tensor is the single input, for {@code predict}, which ignores what follows the inputs).
    */
   private static Batch split(Model model, Object batch, int index, boolean targets) {
     List<Tensor> all = new ArrayList<>();
@@ -293,7 +321,8 @@ public final class DatasetLoop {
     int nIn = model.hasGraph() ? model.inputs().size() : Math.max(1, all.size() - 1);
     int nOut = model.hasGraph() ? model.outputs().size() : 1;
     int want = targets ? nIn + nOut : nIn;
-    if (targets ? all.size() != want : all.size() < want) {
+    boolean weighted = targets && all.size() == want + 1;
+    if (targets ? all.size() != want && !weighted : all.size() < want) {
       throw new DataException(
           "batch "
               + index
@@ -302,10 +331,33 @@ public final class DatasetLoop {
               + " tensor(s); the model needs its "
               + nIn
               + " input(s)"
-              + (targets ? " then its " + nOut + " target(s): " + want + " tensors" : ""));
+              + (targets
+                  ? " then its "
+                      + nOut
+                      + " target(s): "
+                      + want
+                      + " tensors, or "
+                      + (want + 1)
+                      + " with sample weights last"
+                  : ""));
     }
     int size = all.get(0).rank() == 0 ? 0 : all.get(0).shape().dim(0);
-    return new Batch(all.subList(0, nIn), all.subList(nIn, targets ? want : nIn), size);
+    Tensor weights = weighted ? all.get(want) : null;
+    if (weights != null && (weights.rank() == 0 || weights.size() != size)) {
+      throw new DataException(
+          "batch "
+              + index
+              + ": its sample weights have shape "
+              + weights.shape()
+              + ", not one weight per sample for its "
+              + size
+              + " samples: ("
+              + size
+              + ") or ("
+              + size
+              + ", 1)");
+    }
+    return new Batch(all.subList(0, nIn), all.subList(nIn, targets ? want : nIn), weights, size);
   }
 
   /** The callback view of a running fit. */

@@ -380,6 +380,14 @@ public final class Trainer {
    * the next step reuses.
    */
   public double[] fitBatch(List<Tensor> x, List<Tensor> y) {
+    return fitBatch(x, y, null);
+  }
+
+  /**
+   * {@link #fitBatch(List, List)} with one loss weight per sample ({@code (batch)} or {@code
+   * (batch, 1)}; null: all 1), Keras's {@code sample_weight} of a dataset's batch.
+   */
+  public double[] fitBatch(List<Tensor> x, List<Tensor> y, Tensor sampleWeights) {
     int n = check(x, y);
     DataChecks.nonEmpty("trainOnBatch", "x", n, x);
     if (identityOrder.length < n) {
@@ -389,7 +397,7 @@ public final class Trainer {
       }
       unitWeights = Tensor.ones(n);
     }
-    return step(x, y, unitWeights, identityOrder, 0, n);
+    return step(x, y, sampleWeights != null ? sampleWeights : unitWeights, identityOrder, 0, n);
   }
 
   /**
@@ -432,7 +440,7 @@ public final class Trainer {
     Programs p = lookup(x, y);
     try (Evaluator ev = evaluator()) {
       for (int from = 0; from < n; from += batchSize) {
-        ev.rows(p, x, y, from, Math.min(batchSize, n - from));
+        ev.rows(p, x, y, null, from, Math.min(batchSize, n - from));
       }
       return ev.result();
     }
@@ -470,13 +478,18 @@ public final class Trainer {
 
     /** Evaluates all of {@code x} as one batch; returns its size. */
     public int batch(List<Tensor> x, List<Tensor> y) {
+      return batch(x, y, null);
+    }
+
+    /** {@link #batch(List, List)} with one loss weight per sample (null: all 1). */
+    public int batch(List<Tensor> x, List<Tensor> y, Tensor sampleWeights) {
       int n = checks.check(x, y);
-      rows(lookup(x, y), x, y, 0, n);
+      rows(lookup(x, y), x, y, sampleWeights, 0, n);
       return n;
     }
 
-    void rows(Programs p, List<Tensor> x, List<Tensor> y, int from, int b) {
-      Evaluation.batch(p, x, y, from, b, ms, kept, lossSums, losses.size());
+    void rows(Programs p, List<Tensor> x, List<Tensor> y, Tensor w, int from, int b) {
+      Evaluation.batch(p, x, y, w, from, b, ms, kept, lossSums, losses.size());
       count += b;
     }
 
