@@ -1,6 +1,5 @@
 package dev.graft.dsl.internal;
 
-import dev.graft.dsl.Callback;
 import dev.graft.dsl.FitOptions;
 import dev.graft.dsl.History;
 import dev.graft.dsl.Model;
@@ -67,106 +66,98 @@ public final class DatasetLoop {
       throw new IllegalArgumentException(
           "fit: the dataset is infinite (made with repeat()); give stepsPerEpoch(n)");
     }
-    int steps = stepsOption != null ? stepsOption : card >= 0 ? (int) card : -1;
-    History history = new History();
-    Run run = new Run(model);
-    Progress progress = new Progress(o.verbose(), o.epochs());
-    List<Callback> cbs = o.callbacks();
-    List<Tensor> before = model.hasGraph() ? model.getWeights() : null;
-    DataIterator<?> it = null;
-    cbs.forEach(cb -> cb.onTrainBegin(run));
-    try {
-      if (stepsOption != null) {
-        it = data.iterator(); // one reading across epochs, as Keras with steps_per_epoch
-      }
-      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
-        run.snapshot = model.hasGraph() ? model.getWeights() : null;
-        for (Callback cb : cbs) {
-          cb.onEpochBegin(run, epoch);
-        }
-        if (stepsOption == null) {
-          it = data.iterator();
-        }
-        trainer.resetMetrics();
-        progress.epochBegin(epoch, steps);
-        double[] sums = new double[trainer.lossCount()];
-        int seen = 0;
-        int s = 0;
-        for (; stepsOption == null || s < stepsOption; s++) {
-          if (Thread.currentThread().isInterrupted()) {
-            throw new IllegalStateException(
-                "fit: interrupted at step " + s + " of epoch " + (epoch + 1));
+    EpochLoop loop = new EpochLoop(model, trainer);
+    return loop.fit(
+        o,
+        new EpochLoop.Steps() {
+          private int steps = stepsOption != null ? stepsOption : card >= 0 ? (int) card : -1;
+          private List<Tensor> before = model.hasGraph() ? model.getWeights() : null;
+          // with stepsPerEpoch, one reading goes on across epochs, as in Keras
+          private DataIterator<?> it;
+          private int epoch;
+          private int size;
+
+          @Override
+          public int epochBegin(int epoch) {
+            this.epoch = epoch;
+            if (stepsOption == null || it == null) {
+              it = data.iterator();
+            }
+            return steps;
           }
-          if (!it.hasNext()) {
-            break;
+
+          @Override
+          public double[] step(int s) {
+            if (stepsOption != null && s >= stepsOption) {
+              return null;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+              throw new IllegalStateException(
+                  "fit: interrupted at step " + s + " of epoch " + (epoch + 1));
+            }
+            if (!it.hasNext()) {
+              return null;
+            }
+            Batch b = split(model, it.next(), s, true);
+            if (!model.hasGraph()) {
+              trace.accept(b.x());
+              before = model.getWeights();
+              loop.run().snapshot = before;
+            }
+            size = b.size();
+            return trainer.fitBatch(b.x(), b.y(), b.lossWeights(o.classWeight(), s));
           }
-          Batch b = split(model, it.next(), s, true);
-          if (!model.hasGraph()) {
-            trace.accept(b.x());
-            before = model.getWeights();
-            run.snapshot = before;
+
+          @Override
+          public int batchSize() {
+            return size;
           }
-          double[] losses = trainer.fitBatch(b.x(), b.y(), b.lossWeights(o.classWeight(), s));
-          for (int k = 0; k < sums.length; k++) {
-            sums[k] += losses[k] * b.size();
+
+          @Override
+          public void epochEnd(int epoch, int s, int seen) {
+            if (seen == 0) {
+              throw new DataException(
+                  "fit: the dataset gave no batches in epoch "
+                      + (epoch + 1)
+                      + (stepsOption != null ? " (it ran out; read it with repeat())" : ""));
+            }
+            if (stepsOption != null && s < stepsOption && !loop.run().stop) {
+              System.err.println(
+                  "Your input ran out of data; interrupting training. Make sure that your dataset"
+                      + " can generate at least stepsPerEpoch * epochs batches (use repeat()).");
+              loop.run().stop = true;
+            }
+            if (steps < 0) {
+              steps = s; // learnt in the first epoch, as Keras's progress bar does
+            }
+            if (stepsOption == null) {
+              it.close();
+              it = null;
+            }
           }
-          seen += b.size();
-          Map<String, Double> logs = trainer.logs(sums, seen);
-          progress.batchEnd(s + 1, logs);
-          for (Callback cb : cbs) {
-            cb.onBatchEnd(run, s, logs);
+
+          @Override
+          public void validate(Map<String, Double> logs) {
+            DatasetLoop.validate(model, trainer, o, trace, logs);
           }
-          if (run.stop) {
-            break;
+
+          @Override
+          public void finish() {
+            if (it != null) {
+              it.close();
+            }
           }
-        }
-        if (seen == 0) {
-          throw new DataException(
-              "fit: the dataset gave no batches in epoch "
-                  + (epoch + 1)
-                  + (stepsOption != null ? " (it ran out; read it with repeat())" : ""));
-        }
-        if (stepsOption != null && s < stepsOption && !run.stop) {
-          System.err.println(
-              "Your input ran out of data; interrupting training. Make sure that your dataset can"
-                  + " generate at least stepsPerEpoch * epochs batches (use repeat()).");
-          run.stop = true;
-        }
-        if (steps < 0) {
-          steps = s; // learnt in the first epoch, as Keras's progress bar does
-        }
-        Map<String, Double> logs = trainer.logs(sums, seen);
-        validate(model, trainer, o, trace, logs);
-        progress.epochEnd(logs);
-        history.record(epoch, logs);
-        for (Callback cb : cbs) {
-          cb.onEpochEnd(run, epoch, logs);
-        }
-        if (stepsOption == null) {
-          it.close();
-        }
-      }
-    } catch (RuntimeException | Error e) {
-      if (it != null) {
-        closeQuietly(it, e);
-      }
-      if (before != null) {
-        model.setWeights(before);
-      }
-      for (Callback cb : cbs) {
-        try {
-          cb.onTrainEnd(run);
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
-    }
-    if (it != null) {
-      it.close();
-    }
-    cbs.forEach(cb -> cb.onTrainEnd(run));
-    return history;
+
+          @Override
+          public void failed(Throwable e) {
+            if (it != null) {
+              closeQuietly(it, e);
+            }
+            if (before != null) {
+              model.setWeights(before); // a failure leaves the weights as they were
+            }
+          }
+        });
   }
 
   private static void closeQuietly(DataIterator<?> it, Throwable e) {
@@ -206,10 +197,7 @@ public final class DatasetLoop {
     } else {
       return;
     }
-    List<String> names = trainer.metricNames();
-    for (int i = 0; i < v.length; i++) {
-      logs.put("val_" + names.get(i), v[i]);
-    }
+    EpochLoop.addValidation(trainer, v, logs);
   }
 
   /**
@@ -358,36 +346,5 @@ public final class DatasetLoop {
               + ", 1)");
     }
     return new Batch(all.subList(0, nIn), all.subList(nIn, targets ? want : nIn), weights, size);
-  }
-
-  /** The callback view of a running fit. */
-  private static final class Run implements Callback.Training {
-    private final Model model;
-    boolean stop;
-    List<Tensor> snapshot;
-
-    Run(Model model) {
-      this.model = model;
-    }
-
-    @Override
-    public Model model() {
-      return model;
-    }
-
-    @Override
-    public void stopTraining() {
-      stop = true;
-    }
-
-    @Override
-    public boolean stopRequested() {
-      return stop;
-    }
-
-    @Override
-    public List<Tensor> weightsAtEpochStart() {
-      return snapshot;
-    }
   }
 }
