@@ -82,8 +82,8 @@ final class Png {
         height = in.int32(body + 4, "IHDR");
         depth = data[body + 8];
         colorType = data[body + 9];
-        if (width <= 0 || height <= 0) {
-          throw in.error("the image is " + width + " x " + height);
+        if (width <= 0 || height <= 0 || (long) width * height * 5 > Integer.MAX_VALUE - 8) {
+          throw in.error("the image is " + width + " x " + height + " pixels: too large or empty");
         }
         if (data[body + 10] != 0 || data[body + 11] != 0) {
           throw in.error("unknown compression or filter method");
@@ -137,7 +137,7 @@ final class Png {
         }
       }
     }
-    float[] out = new float[Math.multiplyExact(Math.multiplyExact(height, width), channels)];
+    float[] out = new float[height * width * channels];
     boolean inPalette =
         new Rows(in, firstIdat, width, depth, colorType, palette, channels, out).run(height);
     // an index past the palette is an error by the PNG spec, which JDKs read differently
@@ -235,7 +235,7 @@ final class Png {
     boolean run(int height) {
       int stride = rowBytes + 1;
       // inflated in one call rather than row by row: each call crosses into native zlib
-      byte[] raw = new byte[Math.multiplyExact(height, stride)];
+      byte[] raw = new byte[height * stride];
       inflater.reset();
       try {
         inflateAll(raw, stride);

@@ -323,5 +323,13 @@ class PngTest {
     byte[] badFilter = handMade(6, 0, 8, randomRows(3, 6, 4), new int[] {7}, null, null);
     DataException filter = assertThrows(DataException.class, () -> Png.decode(badFilter, FILE, 1));
     assertTrue(filter.getMessage().contains("unknown filter type 7"), filter.getMessage());
+    // a header claiming 100,000 x 100,000 pixels: refused before any allocation
+    byte[] huge = good.clone();
+    java.nio.ByteBuffer.wrap(huge, 16, 8).putInt(100_000).putInt(100_000);
+    CRC32 headerCrc = new CRC32();
+    headerCrc.update(huge, 12, 17);
+    java.nio.ByteBuffer.wrap(huge, 29, 4).putInt((int) headerCrc.getValue());
+    DataException big = assertThrows(DataException.class, () -> Png.decode(huge, FILE, 3));
+    assertTrue(big.getMessage().contains("100000 x 100000 pixels: too large"), big.getMessage());
   }
 }
