@@ -33,25 +33,18 @@ class ReadmeClaimsTest {
     return true;
   }
 
-  /**
-   * Equal within float rounding: a kernel's first (interpreted) runs and its JIT-compiled runs may
-   * round differently, so two runs in one JVM need not agree bit for bit. A different dropout mask
-   * changes weights far beyond this.
-   */
-  private static boolean close(List<Tensor> a, List<Tensor> b) {
-    for (int i = 0; i < a.size(); i++) {
-      if (!a.get(i).allClose(b.get(i), 1e-4, 1e-6)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   @Test
   void seededDropoutIsReproducible() {
-    // "Graft.seed(n) makes initialisation, shuffling and dropout reproducible."
-    assertTrue(close(trainWithDropout(42), trainWithDropout(42)));
-    assertFalse(close(trainWithDropout(42), trainWithDropout(43)));
+    // "Graft.seed(n) makes initialisation, shuffling and dropout reproducible", and "a run
+    // bit-for-bit repeatable": the same seed gives the same bits, the first run (partly
+    // interpreted) included. Re-seeding a model that already trained does not repeat its masks:
+    // each plan draws its dropout generator from the seeded one when it is made, as a Keras 3
+    // layer's SeedGenerator keeps its state across set_random_seed; the README promises
+    // repetition for building and training after seeding, which is what this checks.
+    List<Tensor> first = trainWithDropout(42);
+    assertTrue(sameBits(first, trainWithDropout(42)));
+    assertTrue(sameBits(first, trainWithDropout(42)));
+    assertFalse(sameBits(first, trainWithDropout(43)));
   }
 
   @Test
