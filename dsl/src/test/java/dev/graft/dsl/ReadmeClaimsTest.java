@@ -2,16 +2,22 @@ package dev.graft.dsl;
 
 import static dev.graft.dsl.Graft.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.dsl.io.ModelIO;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** README sentences that no other test checked: seeded dropout, augmentation off in evaluate. */
+/**
+ * README sentences that no other test checked: seeded dropout, augmentation off in evaluate, the
+ * jshell session, the layer classes refused by name.
+ */
 class ReadmeClaimsTest {
   /** Trains a dropout model for two epochs from {@code seed}; returns its weights. */
   private static List<Tensor> trainWithDropout(long seed) {
@@ -70,5 +76,47 @@ class ReadmeClaimsTest {
     augmented.trainOnBatch(x, y);
     bare.trainOnBatch(x, y);
     assertFalse(sameBits(bare.getWeights(), augmented.getWeights()));
+  }
+
+  @Test
+  void theJshellSessionPrintsWhatTheReadmeShows() {
+    // "Graft in jshell": the values jshell echoes are these objects' toString.
+    clearSession();
+    var x = input(28, 28, 1);
+    assertEquals("<SymbolicTensor shape=(None, 28, 28, 1), name=input_layer>", x.toString());
+    var y = dense(10).activation("softmax").on(flatten().on(conv2d(8, 3).on(x)));
+    assertEquals("<SymbolicTensor shape=(None, 10), name=dense>", y.toString());
+    Model m = model(x, y);
+    assertEquals("<Functional name=functional, built=true>", m.toString());
+    assertEquals(54170, m.countParams());
+  }
+
+  @Test
+  void layerClassesGraftHasNotAreRefusedByName() {
+    // "Refused, by name, because Graft has no such layer yet: the 3-D layers, ConvLSTM1D/2D/3D,
+    // the generic RNN wrapper, Lambda from a file, LocallyConnected1D/2D, GroupNormalization,
+    // EinsumDense."
+    for (String cls :
+        List.of(
+            "Conv3D",
+            "MaxPooling3D",
+            "AveragePooling3D",
+            "ZeroPadding3D",
+            "Cropping3D",
+            "UpSampling3D",
+            "ConvLSTM1D",
+            "ConvLSTM2D",
+            "ConvLSTM3D",
+            "RNN",
+            "Lambda",
+            "LocallyConnected1D",
+            "LocallyConnected2D",
+            "GroupNormalization",
+            "EinsumDense")) {
+      String json = "{\"class_name\": \"" + cls + "\", \"config\": {\"name\": \"x\"}}";
+      RuntimeException e =
+          assertThrows(RuntimeException.class, () -> ModelIO.layerFromConfig(json), cls);
+      assertTrue(e.getMessage().contains("\"" + cls + "\""), e.getMessage());
+    }
   }
 }
