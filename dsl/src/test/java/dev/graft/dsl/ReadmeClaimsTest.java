@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.dsl.data.Dataset;
 import dev.graft.dsl.io.ModelIO;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,5 +120,37 @@ class ReadmeClaimsTest {
           assertThrows(RuntimeException.class, () -> ModelIO.layerFromConfig(json), cls);
       assertTrue(e.getMessage().contains("\"" + cls + "\""), e.getMessage());
     }
+  }
+
+  @Test
+  void batchDropRemainderDropsTheShortLastBatch() {
+    // "batch (dropRemainder ...)": 10 elements in batches of 4 are 4, 4, 2, or 4, 4 when dropped.
+    Dataset<Tensor> ten = Dataset.fromTensorSlices(Tensor.zeros(10, 2));
+    assertEquals(3, ten.batch(4).toList().size());
+    List<Tensor> kept = ten.batch(4, true).toList();
+    assertEquals(2, kept.size());
+    for (Tensor t : kept) {
+      assertEquals(4, t.shape().dim(0));
+    }
+  }
+
+  @Test
+  void sampleAndClassWeightsAreRefusedWithADataset() {
+    // "validationSplit, sampleWeight and classWeight are refused with a dataset".
+    var in = input(2);
+    Model m = model(in, dense(1).activation("sigmoid").on(in));
+    m.compile(sgd(0.1, 0, false), "binary_crossentropy");
+    Rng rng = new Rng(2);
+    var data = Dataset.fromTensorSlices(Tensor.rand(rng, 8, 2), Tensor.randint(rng, 0, 2, 8, 1));
+    List<Tensor> before = m.getWeights();
+    for (FitOptions o :
+        List.of(
+            epochs(1).verbose(0).sampleWeight(Tensor.ones(8)),
+            epochs(1).verbose(0).classWeight(Map.of(0, 1f, 1, 2f)))) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> m.fit(data.batch(4), o));
+      assertTrue(e.getMessage().contains("not supported with a Dataset"), e.getMessage());
+    }
+    assertTrue(sameBits(before, m.getWeights()));
   }
 }
