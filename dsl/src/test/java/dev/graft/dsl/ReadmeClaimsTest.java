@@ -153,4 +153,14 @@ class ReadmeClaimsTest {
     }
     assertTrue(sameBits(before, m.getWeights()));
   }
+
+  @Test
+  void prefetchWithAutotuneGivesEveryElementInOrder() {
+    // "prefetch(Dataset.AUTOTUNE)" in the README's shard pipeline.
+    Tensor x = Tensor.rand(new Rng(6), 40, 3);
+    List<Tensor> plain = Dataset.fromTensorSlices(x).batch(8).toList();
+    List<Tensor> tuned = Dataset.fromTensorSlices(x).batch(8).prefetch(Dataset.AUTOTUNE).toList();
+    assertTrue(sameBits(plain, tuned));
+    assertEquals(5, tuned.size());
+  }
 }
