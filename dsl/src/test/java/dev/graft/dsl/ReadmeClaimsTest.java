@@ -163,4 +163,53 @@ class ReadmeClaimsTest {
     assertTrue(sameBits(plain, tuned));
     assertEquals(5, tuned.size());
   }
+
+  @Test
+  void channelsFirstIsRefusedByEveryLayerClassThatTakesIt() {
+    // "Channels-last only: data_format="channels_first" is refused everywhere": every class with
+    // Keras's data_format argument that Graft loads. Flatten matters most: Keras transposes a
+    // channels-first input before flattening, so ignoring the setting would feed a following
+    // Dense its inputs in another order.
+    for (String cls :
+        List.of(
+            "Conv1D",
+            "Conv2D",
+            "Conv1DTranspose",
+            "Conv2DTranspose",
+            "DepthwiseConv2D",
+            "SeparableConv1D",
+            "SeparableConv2D",
+            "MaxPooling1D",
+            "MaxPooling2D",
+            "AveragePooling1D",
+            "AveragePooling2D",
+            "GlobalMaxPooling1D",
+            "GlobalMaxPooling2D",
+            "GlobalAveragePooling1D",
+            "GlobalAveragePooling2D",
+            "ZeroPadding2D",
+            "Cropping2D",
+            "UpSampling2D",
+            "SpatialDropout1D",
+            "SpatialDropout2D",
+            "Flatten",
+            "Resizing",
+            "CenterCrop",
+            "RandomFlip",
+            "RandomRotation",
+            "RandomZoom",
+            "RandomTranslation")) {
+      String json =
+          "{\"class_name\": \""
+              + cls
+              + "\", \"config\": {\"name\": \"x\", \"data_format\": \"channels_first\","
+              + " \"filters\": 2, \"kernel_size\": [3, 3], \"rate\": 0.5, \"height\": 4,"
+              + " \"width\": 4, \"factor\": 0.1, \"height_factor\": 0.1,"
+              + " \"width_factor\": 0.1}}";
+      RuntimeException e =
+          assertThrows(RuntimeException.class, () -> ModelIO.layerFromConfig(json), cls);
+      assertTrue(
+          e.getMessage().contains("data_format=channels_first"), cls + ": " + e.getMessage());
+    }
+  }
 }
