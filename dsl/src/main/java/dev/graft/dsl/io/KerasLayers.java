@@ -88,7 +88,12 @@ final class KerasLayers {
     REGISTRY.put("AveragePooling2D", c -> pooling(c, false));
     REGISTRY.put("GlobalMaxPooling2D", c -> globalPooling(c, true));
     REGISTRY.put("GlobalAveragePooling2D", c -> globalPooling(c, false));
-    REGISTRY.put("Flatten", c -> new Flatten());
+    REGISTRY.put(
+        "Flatten",
+        c -> {
+          channelsLast(c); // Keras flattens a channels-first input in another order
+          return new Flatten();
+        });
     REGISTRY.put("Reshape", c -> new Reshape(c.ints("target_shape", 1)));
     REGISTRY.put("Dropout", c -> noNoiseShape(c, new Dropout((float) c.num("rate", 0))));
     REGISTRY.put("Activation", c -> new ActivationLayer(activation(c, "activation")));
