@@ -102,13 +102,19 @@ public final class FitOptions {
     return this;
   }
 
-  /** Weights each sample's loss ({@code (N,)}); returns this. */
+  /**
+   * Weights each sample's loss ({@code (N,)}) when fitting tensors; returns this. A dataset carries
+   * its weights instead, as each batch's last tensor (Keras's {@code (x, y, sample_weight)}).
+   */
   public FitOptions sampleWeight(Tensor weights) {
     this.sampleWeight = Arguments.notNull("sampleWeight", "weights", weights);
     return this;
   }
 
-  /** Weights each sample's loss by its class (integer labels); returns this. */
+  /**
+   * Weights each sample's loss by its class (integer labels, or the argmax of one-hot targets), for
+   * tensors and datasets alike; returns this.
+   */
   public FitOptions classWeight(Map<Integer, Float> weights) {
     this.classWeight = Map.copyOf(Arguments.notNull("classWeight", "weights", weights));
     return this;

@@ -27,6 +27,7 @@ import dev.graft.layers.Dense;
 import dev.graft.layers.DepthwiseConv2D;
 import dev.graft.layers.Dot;
 import dev.graft.layers.Dropout;
+import dev.graft.layers.EinsumDense;
 import dev.graft.layers.Elu;
 import dev.graft.layers.Embedding;
 import dev.graft.layers.Flatten;
@@ -35,6 +36,7 @@ import dev.graft.layers.GaussianNoise;
 import dev.graft.layers.GlobalAveragePooling1D;
 import dev.graft.layers.GlobalMaxPooling1D;
 import dev.graft.layers.GlobalPooling2D;
+import dev.graft.layers.GroupNormalization;
 import dev.graft.layers.Gru;
 import dev.graft.layers.Identity;
 import dev.graft.layers.InputLayer;
@@ -516,6 +518,32 @@ public final class Graft {
   /** Keras's {@code LayerNormalization()} over the last axis. */
   public static LayerNormalization layerNormalization() {
     return new LayerNormalization();
+  }
+
+  /**
+   * Keras's {@code GroupNormalization(groups)} over the last axis: each sample's channels are
+   * normalised in {@code groups} groups of consecutive channels ({@code -1}: one per channel), e.g.
+   * {@code groupNormalization(8).on(x)} for an {@code (N, H, W, 32)} image.
+   */
+  public static GroupNormalization groupNormalization(int groups) {
+    return new GroupNormalization(groups);
+  }
+
+  /**
+   * Keras's {@code EinsumDense(equation, output_shape)}: {@code einsum(equation, x, kernel)}, the
+   * kernel's shape derived from the equation, e.g. {@code einsumDense("abc,cd->abd", NONE,
+   * 64).biasAxes("d")} is a Dense(64) on every step of a sequence. {@code outputShape} leaves out
+   * the batch (and Keras's ellipsis); {@code NONE} where the input gives the size.
+   */
+  public static EinsumDense einsumDense(String equation, int... outputShape) {
+    return new EinsumDense(
+        Arguments.notNull("einsumDense", "equation", equation),
+        Arguments.ints("einsumDense", "outputShape", outputShape));
+  }
+
+  /** Keras's {@code GroupNormalization()}: 32 groups, as Keras's default. */
+  public static GroupNormalization groupNormalization() {
+    return new GroupNormalization(32);
   }
 
   /** Keras's {@code maximum([a, b, ...])}: the element-wise maximum. */

@@ -541,9 +541,9 @@ public class Model extends Layer {
 
   /**
    * Trains on a {@link dev.graft.dsl.data.Dataset} of batches, each holding the inputs then the
-   * targets ({@code Dataset.fromTensorSlices(x, y).shuffle(1024).batch(32).prefetch(2)}); the
-   * options' batch size does not apply, {@code stepsPerEpoch} and {@code validationData(dataset)}
-   * do.
+   * targets, then optionally one loss weight per sample as Keras's {@code (x, y, sample_weight)}
+   * ({@code Dataset.fromTensorSlices(x, y).shuffle(1024).batch(32).prefetch(2)}); the options'
+   * batch size does not apply, {@code stepsPerEpoch} and {@code validationData(dataset)} do.
    */
   public History fit(dev.graft.dsl.data.Dataset<?> data, FitOptions options) {
     Arguments.notNull("fit", "data", data);

@@ -246,6 +246,27 @@ class LayerContractTest {
             new int[] {3, 5, 6, 2},
             Map.of()),
         spec(
+            "group_normalization",
+            () -> groupNormalization(2).epsilon(1e-2),
+            seq,
+            Map.of("groups", 2, "axis", -1, "epsilon", 1e-2, "center", true, "scale", true)),
+        spec(
+            "einsum_dense",
+            () -> einsumDense("abc,cde->abde", NONE, 2, 3).biasAxes("de").activation("relu"),
+            seq,
+            Map.of(
+                "equation",
+                "abc,cde->abde",
+                "bias_axes",
+                "de",
+                "output_shape",
+                java.util.Arrays.asList(null, 2, 3))),
+        spec(
+            "time_distributed_sequential",
+            () -> timeDistributed(sequential(input(4), dense(3).activation("relu"), dense(2))),
+            seq,
+            Map.of()),
+        spec(
             "batch_normalization_no_gamma_beta",
             () -> batchNormalization().center(false).scale(false),
             img,

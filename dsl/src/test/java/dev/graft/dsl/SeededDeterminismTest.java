@@ -24,14 +24,17 @@ import org.junit.jupiter.api.Test;
  * is too slow for the suite).
  */
 class SeededDeterminismTest {
-  /** A merged model: convolution (Vector API kernels), LSTM and Dense branches. */
+  /**
+   * A merged model: convolution (Vector API kernels), LSTM and Dense branches, and dropout, whose
+   * masks must repeat too.
+   */
   static Model build() {
     var image = input("image", 10, 10, 3);
     var x = conv2d(16, 3).activation("relu").on(image);
     x = dense(24).activation("relu").on(flatten().on(maxPooling2d().on(x)));
     var text = input("text", 10);
     var t = lstm(12).on(embedding(50, 8).on(text));
-    var merged = dense(16).activation("relu").on(concatenate(x, t));
+    var merged = dense(16).activation("relu").on(dropout(0.3).on(concatenate(x, t)));
     Model m = model(List.of(image, text), dense(3).activation("softmax").on(merged));
     m.compile(adam(0.01), "sparse_categorical_crossentropy", "accuracy");
     return m;

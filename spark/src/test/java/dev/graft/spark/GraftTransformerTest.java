@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -214,6 +215,17 @@ class GraftTransformerTest {
     assertTrue(
         rootMessage(e).contains("column \"arr\" gave 3 values in a row, but \"b\" takes 5"),
         rootMessage(e));
+  }
+
+  @Test
+  void aNullValueIsNamed() {
+    // "A missing column, a wrong type or array length, a null value ... is an error naming the
+    // column".
+    Dataset<Row> withNull =
+        small.withColumn("x", when(col("id").equalTo(7), lit(null)).otherwise(col("x")));
+    Dataset<Row> scored = scorer().transform(withNull);
+    var e = assertThrows(Exception.class, () -> scored.collectAsList());
+    assertTrue(rootMessage(e).contains("column \"x\" is null in a row"), rootMessage(e));
   }
 
   @Test

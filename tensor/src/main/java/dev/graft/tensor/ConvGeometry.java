@@ -247,6 +247,29 @@ public final class ConvGeometry {
     return padRight;
   }
 
+  /**
+   * The first output column whose input column {@code col * strideW + w0} is not left of the image,
+   * for the window column that starts {@code w0} from the output column's origin.
+   *
+   * @param w0 the window column's offset ({@code j * dilationW - padLeft})
+   * @return that output column, at most {@link #outW()}
+   */
+  public int insideFrom(int w0) {
+    return Math.min(outW(), Math.max(0, -Math.floorDiv(w0, strideW())));
+  }
+
+  /**
+   * One past the last output column whose input column {@code col * strideW + w0} is inside the
+   * image; at least {@code from}.
+   *
+   * @param w0 the window column's offset ({@code j * dilationW - padLeft})
+   * @param from the value of {@link #insideFrom} for {@code w0}
+   * @return that output column
+   */
+  public int insideTo(int w0, int from) {
+    return Math.max(from, Math.min(outW(), -Math.floorDiv(w0 - inW(), strideW())));
+  }
+
   /** The input shape {@code (n, inH, inW, channels)}. */
   public Shape inputShape(int n) {
     return Shape.of(n, inH, inW, channels);

@@ -22,6 +22,13 @@ final class ConvVector {
 
   private static final boolean PRESENT = KERNELS != null;
 
+  /** The kernels or, while the JIT compiles them, their plain-Java twin. */
+  private static final JitWarmup<ConvRowKernels> WARMUP =
+      PRESENT
+          ? new JitWarmup<>(
+              "VectorConv", KERNELS, new ScalarConv(KERNELS.channelBlock()), ConvVector::exercise)
+          : null;
+
   private static volatile boolean enabled = PRESENT && VectorSupport.WANTED;
 
   /** Whether a convolution of geometry {@code g} to {@code cout} channels takes these kernels. */
@@ -123,20 +130,22 @@ final class ConvVector {
       int count,
       float[] out,
       int outOff) {
-    KERNELS.forwardRows(
-        x.array(),
-        x.offset(),
-        g,
-        kernel.array(),
-        kernel.offset(),
-        bias == null ? null : bias.array(),
-        bias == null ? 0 : bias.offset(),
-        cout,
-        n,
-        oh0,
-        count,
-        out,
-        outOff);
+    WARMUP
+        .get()
+        .forwardRows(
+            x.array(),
+            x.offset(),
+            g,
+            kernel.array(),
+            kernel.offset(),
+            bias == null ? null : bias.array(),
+            bias == null ? 0 : bias.offset(),
+            cout,
+            n,
+            oh0,
+            count,
+            out,
+            outOff);
   }
 
   /**
@@ -155,7 +164,9 @@ final class ConvVector {
       float[] d,
       int dOff,
       boolean withBias) {
-    KERNELS.kernelRows(x.array(), x.offset(), g, dy, dyOff, cout, n, oh0, count, d, dOff, withBias);
+    WARMUP
+        .get()
+        .kernelRows(x.array(), x.offset(), g, dy, dyOff, cout, n, oh0, count, d, dOff, withBias);
   }
 
   /**
@@ -170,22 +181,68 @@ final class ConvVector {
   static void maxTiles2x2(
       float[] block, int rows, int convW, int c, Tensor out, Tensor taps, int r0) {
     int at = r0 * (convW / 2) * c;
-    KERNELS.maxTiles2x2(
-        block,
-        rows,
-        convW,
-        c,
-        out.array(),
-        out.offset() + at,
-        taps == null ? null : taps.array(),
-        taps == null ? 0 : taps.offset() + at);
+    WARMUP
+        .get()
+        .maxTiles2x2(
+            block,
+            rows,
+            convW,
+            c,
+            out.array(),
+            out.offset() + at,
+            taps == null ? null : taps.array(),
+            taps == null ? 0 : taps.offset() + at);
   }
 
   /** {@link ConvRowKernels#scatterTiles2x2} on tensors, pooled rows from {@code r0}. */
   static void scatterTiles2x2(
       Tensor dOut, Tensor taps, int r0, int rows, int convW, int c, float[] block) {
     int at = r0 * (convW / 2) * c;
-    KERNELS.scatterTiles2x2(
-        dOut.array(), dOut.offset() + at, taps.array(), taps.offset() + at, rows, convW, c, block);
+    WARMUP
+        .get()
+        .scatterTiles2x2(
+            dOut.array(),
+            dOut.offset() + at,
+            taps.array(),
+            taps.offset() + at,
+            rows,
+            convW,
+            c,
+            block);
+  }
+
+  /**
+   * Every kernel of {@code k} on a 2x3 image of 4 channels (three channels per pass, then one), 3x3
+   * 'same' windows, with and without bias, then 2x2 pooling of even and odd widths: the branches
+   * the layers take, so the compiled code does not trap back to the interpreter. Small, so that the
+   * interpreted runs before compilation cost little.
+   */
+  private static void exercise(ConvRowKernels k) {
+    int cout = k.channelBlock();
+    ConvGeometry g = Problem.GEOMETRY;
+    float[] x = Exercise.X;
+    float[] w = Problem.W;
+    float[] out = Problem.OUT;
+    float[] d = Problem.D;
+    k.forwardRows(x, 0, g, w, 0, w, 9 * 4 * cout, cout, 0, 0, 1, out, 0);
+    k.forwardRows(x, 0, g, w, 0, null, 0, cout, 0, 1, 1, out, 0);
+    k.kernelRows(x, 0, g, out, 0, cout, 0, 0, 1, d, 0, true);
+    k.kernelRows(x, 0, g, out, 0, cout, 0, 1, 1, d, 0, false);
+    for (int convW = 2; convW <= 3; convW++) {
+      k.maxTiles2x2(out, 1, convW, cout, Problem.POOLED, 0, d, 0);
+      k.maxTiles2x2(out, 1, convW, cout, Problem.POOLED, 0, null, 0);
+      k.scatterTiles2x2(Problem.POOLED, 0, d, 0, 1, convW, cout, out);
+    }
+  }
+
+  /** The exercise's arrays, made once (only the warm-up thread uses them). */
+  private static final class Problem {
+    static final ConvGeometry GEOMETRY =
+        ConvGeometry.of(2, 3, 4, 3, 3, 1, ConvGeometry.Padding.SAME);
+    static final int COUT = KERNELS.channelBlock();
+    static final float[] W = Exercise.floats(9 * 4 * COUT + COUT);
+    static final float[] OUT = Exercise.floats(2 * 3 * COUT);
+    static final float[] D = Exercise.floats(9 * 4 * COUT + COUT);
+    static final float[] POOLED = Exercise.floats(COUT);
   }
 }

@@ -464,7 +464,7 @@ public final class Lstm {
       int u,
       GateActivation gate) {
     if (gate == GateActivation.SIGMOID && RecurrentVector.suits(u)) {
-      RecurrentVector.KERNELS.forward(z, zo, cp, cpo, c, co, tc, tco, h, ho, u);
+      RecurrentVector.kernels().forward(z, zo, cp, cpo, c, co, tc, tco, h, ho, u);
       return;
     }
     gate.applyInPlace(z, zo, zo + 2 * u);
@@ -588,7 +588,7 @@ public final class Lstm {
             continue;
           }
           if (vector) {
-            RecurrentVector.KERNELS.backward(ws, zo, co, cp, cpo, sh, sc, dH, dHo + row * u, u);
+            RecurrentVector.kernels().backward(ws, zo, co, cp, cpo, sh, sc, dH, dHo + row * u, u);
             continue;
           }
           for (int j = 0; j < u; j++) {

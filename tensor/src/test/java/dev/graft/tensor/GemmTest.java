@@ -280,6 +280,7 @@ class GemmTest {
   @Test
   void autoSettlesOnABackendAndStaysCorrect() {
     Blas java = Blas.named("java");
+    int[] slowCalls = {0};
     Blas slowButRight =
         new Blas() {
           @Override
@@ -305,6 +306,7 @@ class GemmTest {
               float[] c,
               int co,
               int ldc) {
+            slowCalls[0]++;
             for (int rep = 0; rep < 20; rep++) {
               java.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
             }
@@ -312,9 +314,16 @@ class GemmTest {
         };
     AutoBlas auto = new AutoBlas(slowButRight, java);
     Random r = new Random(5);
-    for (int call = 0; call < 3 * AutoBlas.TRIALS + 2; call++) {
+    for (int call = 1; call < AutoBlas.EXPLORE_AFTER; call++) {
       check(auto, r, false, true, 16, 24, 32, 1f, 0f);
     }
+    // A fresh JVM's first calls go to the shape's pick, untimed: no trial of the slow candidate.
+    assertEquals(0, slowCalls[0]);
+    assertEquals("java", auto.choice(false, true, 16, 24, 32).name());
+    for (int call = 0; call <= 3 * AutoBlas.TRIALS + 2; call++) {
+      check(auto, r, false, true, 16, 24, 32, 1f, 0f);
+    }
+    assertTrue(slowCalls[0] > 0, "the candidates are timed after the untimed calls");
     Blas chosen = auto.choice(false, true, 16, 24, 32);
     assertNotNull(chosen, "auto should have decided after its trials");
     assertEquals("java", chosen.name());

@@ -331,7 +331,7 @@ class LstmTest {
     // Builds here run with --add-modules jdk.incubator.vector (but for the blas-java test run): the
     // u = 16 and 32 cases above must then have run the Vector API cell, not silently the loops.
     boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    assertEquals(module, RecurrentVector.KERNELS != null);
+    assertEquals(module, RecurrentVector.present());
     boolean off = "false".equalsIgnoreCase(System.getProperty("graft.vector"));
     assertEquals(module && !off, RecurrentVector.suits(128));
   }

@@ -1,6 +1,5 @@
 package dev.graft.dsl.internal;
 
-import dev.graft.dsl.Callback;
 import dev.graft.dsl.FitOptions;
 import dev.graft.dsl.History;
 import dev.graft.dsl.Model;
@@ -15,15 +14,41 @@ import java.util.function.Consumer;
 
 /**
  * {@code fit}, {@code evaluate} and {@code predict} fed by a {@link Dataset} of batches, Keras's
- * loops over a {@code tf.data.Dataset}: each batch holds the model's inputs, then its targets. The
- * steps themselves are the {@link Trainer}'s; this class reads the data, keeps the epoch's sums,
- * drives the progress bar and the callbacks, and closes the dataset's threads whatever happens.
+ * loops over a {@code tf.data.Dataset}: each batch holds the model's inputs, then its targets, then
+ * (if any) one loss weight per sample, Keras's {@code (x, y, sample_weight)} elements. The steps
+ * themselves are the {@link Trainer}'s; this class reads the data, keeps the epoch's sums, drives
+ * the progress bar and the callbacks, and closes the dataset's threads whatever happens.
  */
 public final class DatasetLoop {
   private DatasetLoop() {}
 
-  /** One batch split into the model's inputs and targets. */
-  private record Batch(List<Tensor> x, List<Tensor> y, int size) {}
+  /** One batch split into the model's inputs, targets and sample weights (or null). */
+  private record Batch(List<Tensor> x, List<Tensor> y, Tensor weights, int size) {
+    /**
+     * The loss weight of each sample: the batch's own times {@code classWeight}'s for its label;
+     * null when neither is given.
+     */
+    Tensor lossWeights(Map<Integer, Float> classWeight, int index) {
+      if (classWeight == null) {
+        return weights == null ? null : SampleWeights.of(weights, null, y.get(0), size);
+      }
+      if (weights != null) {
+        throw new IllegalArgumentException(
+            "fit: batch "
+                + index
+                + " holds sample weights and classWeight is given: Keras refuses both at once;"
+                + " multiply the class weights into the sample weights");
+      }
+      if (y.size() != 1) {
+        throw new IllegalArgumentException(
+            "fit: classWeight is only supported for models with a single output (as in Keras);"
+                + " this one has "
+                + y.size()
+                + ": give sample weights in the dataset instead");
+      }
+      return SampleWeights.of(null, classWeight, y.get(0), size);
+    }
+  }
 
   /**
    * Keras's {@code fit(dataset)}. Without {@code stepsPerEpoch} each epoch is one pass over the
@@ -41,106 +66,98 @@ public final class DatasetLoop {
       throw new IllegalArgumentException(
           "fit: the dataset is infinite (made with repeat()); give stepsPerEpoch(n)");
     }
-    int steps = stepsOption != null ? stepsOption : card >= 0 ? (int) card : -1;
-    History history = new History();
-    Run run = new Run(model);
-    Progress progress = new Progress(o.verbose(), o.epochs());
-    List<Callback> cbs = o.callbacks();
-    List<Tensor> before = model.hasGraph() ? model.getWeights() : null;
-    DataIterator<?> it = null;
-    cbs.forEach(cb -> cb.onTrainBegin(run));
-    try {
-      if (stepsOption != null) {
-        it = data.iterator(); // one reading across epochs, as Keras with steps_per_epoch
-      }
-      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
-        run.snapshot = model.hasGraph() ? model.getWeights() : null;
-        for (Callback cb : cbs) {
-          cb.onEpochBegin(run, epoch);
-        }
-        if (stepsOption == null) {
-          it = data.iterator();
-        }
-        trainer.resetMetrics();
-        progress.epochBegin(epoch, steps);
-        double[] sums = new double[trainer.lossCount()];
-        int seen = 0;
-        int s = 0;
-        for (; stepsOption == null || s < stepsOption; s++) {
-          if (Thread.currentThread().isInterrupted()) {
-            throw new IllegalStateException(
-                "fit: interrupted at step " + s + " of epoch " + (epoch + 1));
+    EpochLoop loop = new EpochLoop(model, trainer);
+    return loop.fit(
+        o,
+        new EpochLoop.Steps() {
+          private int steps = stepsOption != null ? stepsOption : card >= 0 ? (int) card : -1;
+          private List<Tensor> before = model.hasGraph() ? model.getWeights() : null;
+          // with stepsPerEpoch, one reading goes on across epochs, as in Keras
+          private DataIterator<?> it;
+          private int epoch;
+          private int size;
+
+          @Override
+          public int epochBegin(int epoch) {
+            this.epoch = epoch;
+            if (stepsOption == null || it == null) {
+              it = data.iterator();
+            }
+            return steps;
           }
-          if (!it.hasNext()) {
-            break;
+
+          @Override
+          public double[] step(int s) {
+            if (stepsOption != null && s >= stepsOption) {
+              return null;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+              throw new IllegalStateException(
+                  "fit: interrupted at step " + s + " of epoch " + (epoch + 1));
+            }
+            if (!it.hasNext()) {
+              return null;
+            }
+            Batch b = split(model, it.next(), s, true);
+            if (!model.hasGraph()) {
+              trace.accept(b.x());
+              before = model.getWeights();
+              loop.run().snapshot = before;
+            }
+            size = b.size();
+            return trainer.fitBatch(b.x(), b.y(), b.lossWeights(o.classWeight(), s));
           }
-          Batch b = split(model, it.next(), s, true);
-          if (!model.hasGraph()) {
-            trace.accept(b.x());
-            before = model.getWeights();
-            run.snapshot = before;
+
+          @Override
+          public int batchSize() {
+            return size;
           }
-          double[] losses = trainer.fitBatch(b.x(), b.y());
-          for (int k = 0; k < sums.length; k++) {
-            sums[k] += losses[k] * b.size();
+
+          @Override
+          public void epochEnd(int epoch, int s, int seen) {
+            if (seen == 0) {
+              throw new DataException(
+                  "fit: the dataset gave no batches in epoch "
+                      + (epoch + 1)
+                      + (stepsOption != null ? " (it ran out; read it with repeat())" : ""));
+            }
+            if (stepsOption != null && s < stepsOption && !loop.run().stop) {
+              System.err.println(
+                  "Your input ran out of data; interrupting training. Make sure that your dataset"
+                      + " can generate at least stepsPerEpoch * epochs batches (use repeat()).");
+              loop.run().stop = true;
+            }
+            if (steps < 0) {
+              steps = s; // learnt in the first epoch, as Keras's progress bar does
+            }
+            if (stepsOption == null) {
+              it.close();
+              it = null;
+            }
           }
-          seen += b.size();
-          Map<String, Double> logs = trainer.logs(sums, seen);
-          progress.batchEnd(s + 1, logs);
-          for (Callback cb : cbs) {
-            cb.onBatchEnd(run, s, logs);
+
+          @Override
+          public void validate(Map<String, Double> logs) {
+            DatasetLoop.validate(model, trainer, o, trace, logs);
           }
-          if (run.stop) {
-            break;
+
+          @Override
+          public void finish() {
+            if (it != null) {
+              it.close();
+            }
           }
-        }
-        if (seen == 0) {
-          throw new DataException(
-              "fit: the dataset gave no batches in epoch "
-                  + (epoch + 1)
-                  + (stepsOption != null ? " (it ran out; read it with repeat())" : ""));
-        }
-        if (stepsOption != null && s < stepsOption && !run.stop) {
-          System.err.println(
-              "Your input ran out of data; interrupting training. Make sure that your dataset can"
-                  + " generate at least stepsPerEpoch * epochs batches (use repeat()).");
-          run.stop = true;
-        }
-        if (steps < 0) {
-          steps = s; // learnt in the first epoch, as Keras's progress bar does
-        }
-        Map<String, Double> logs = trainer.logs(sums, seen);
-        validate(model, trainer, o, trace, logs);
-        progress.epochEnd(logs);
-        history.record(epoch, logs);
-        for (Callback cb : cbs) {
-          cb.onEpochEnd(run, epoch, logs);
-        }
-        if (stepsOption == null) {
-          it.close();
-        }
-      }
-    } catch (RuntimeException | Error e) {
-      if (it != null) {
-        closeQuietly(it, e);
-      }
-      if (before != null) {
-        model.setWeights(before);
-      }
-      for (Callback cb : cbs) {
-        try {
-          cb.onTrainEnd(run);
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
-    }
-    if (it != null) {
-      it.close();
-    }
-    cbs.forEach(cb -> cb.onTrainEnd(run));
-    return history;
+
+          @Override
+          public void failed(Throwable e) {
+            if (it != null) {
+              closeQuietly(it, e);
+            }
+            if (before != null) {
+              model.setWeights(before); // a failure leaves the weights as they were
+            }
+          }
+        });
   }
 
   private static void closeQuietly(DataIterator<?> it, Throwable e) {
@@ -157,9 +174,10 @@ public final class DatasetLoop {
           "fit: validation_split is only supported for tensors, not a Dataset; split it with"
               + " take(n)/skip(n) and pass validationData(dataset)");
     }
-    if (o.sampleWeight() != null || o.classWeight() != null) {
+    if (o.sampleWeight() != null) {
       throw new IllegalArgumentException(
-          "fit: sampleWeight and classWeight are not supported with a Dataset yet");
+          "fit: the sampleWeight option is not supported with a Dataset (as in Keras); give the"
+              + " weights as each batch's last tensor, after the targets: (x, y, sample_weight)");
     }
   }
 
@@ -179,10 +197,7 @@ public final class DatasetLoop {
     } else {
       return;
     }
-    List<String> names = trainer.metricNames();
-    for (int i = 0; i < v.length; i++) {
-      logs.put("val_" + names.get(i), v[i]);
-    }
+    EpochLoop.addValidation(trainer, v, logs);
   }
 
   /**
@@ -203,7 +218,7 @@ public final class DatasetLoop {
         if (!model.hasGraph()) {
           trace.accept(b.x());
         }
-        seen += ev.batch(b.x(), b.y());
+        seen += ev.batch(b.x(), b.y(), b.lossWeights(null, s));
       }
       if (seen == 0) {
         throw new DataException("evaluate: the dataset gave no batches");
@@ -259,8 +274,9 @@ public final class DatasetLoop {
   }
 
   /**
-   * A batch as inputs and targets: a list or array of tensors, the model's inputs first (a lone
-   * tensor is the single input, for {@code predict}).
+   * A batch as inputs, targets and sample weights: a list or array of tensors, the model's inputs
+   * first, then (with {@code targets}) its targets and optionally one weight per sample (a lone
+   * tensor is the single input, for {@code predict}, which ignores what follows the inputs).
    */
   private static Batch split(Model model, Object batch, int index, boolean targets) {
     List<Tensor> all = new ArrayList<>();
@@ -293,7 +309,8 @@ public final class DatasetLoop {
     int nIn = model.hasGraph() ? model.inputs().size() : Math.max(1, all.size() - 1);
     int nOut = model.hasGraph() ? model.outputs().size() : 1;
     int want = targets ? nIn + nOut : nIn;
-    if (targets ? all.size() != want : all.size() < want) {
+    boolean weighted = targets && all.size() == want + 1;
+    if (targets ? all.size() != want && !weighted : all.size() < want) {
       throw new DataException(
           "batch "
               + index
@@ -302,40 +319,32 @@ public final class DatasetLoop {
               + " tensor(s); the model needs its "
               + nIn
               + " input(s)"
-              + (targets ? " then its " + nOut + " target(s): " + want + " tensors" : ""));
+              + (targets
+                  ? " then its "
+                      + nOut
+                      + " target(s): "
+                      + want
+                      + " tensors, or "
+                      + (want + 1)
+                      + " with sample weights last"
+                  : ""));
     }
     int size = all.get(0).rank() == 0 ? 0 : all.get(0).shape().dim(0);
-    return new Batch(all.subList(0, nIn), all.subList(nIn, targets ? want : nIn), size);
-  }
-
-  /** The callback view of a running fit. */
-  private static final class Run implements Callback.Training {
-    private final Model model;
-    boolean stop;
-    List<Tensor> snapshot;
-
-    Run(Model model) {
-      this.model = model;
+    Tensor weights = weighted ? all.get(want) : null;
+    if (weights != null && (weights.rank() == 0 || weights.size() != size)) {
+      throw new DataException(
+          "batch "
+              + index
+              + ": its sample weights have shape "
+              + weights.shape()
+              + ", not one weight per sample for its "
+              + size
+              + " samples: ("
+              + size
+              + ") or ("
+              + size
+              + ", 1)");
     }
-
-    @Override
-    public Model model() {
-      return model;
-    }
-
-    @Override
-    public void stopTraining() {
-      stop = true;
-    }
-
-    @Override
-    public boolean stopRequested() {
-      return stop;
-    }
-
-    @Override
-    public List<Tensor> weightsAtEpochStart() {
-      return snapshot;
-    }
+    return new Batch(all.subList(0, nIn), all.subList(nIn, targets ? want : nIn), weights, size);
   }
 }

@@ -37,13 +37,15 @@ final class Evaluation {
   }
 
   /**
-   * Evaluates rows {@code [from, from + b)} as one batch: adds its losses times {@code b} to {@code
-   * lossSums} (total, then each output) and the batch to {@code metrics}.
+   * Evaluates rows {@code [from, from + b)} as one batch, the loss weighted by the rows of {@code
+   * w} (null: 1): adds its losses times {@code b} to {@code lossSums} (total, then each output) and
+   * the batch to {@code metrics}.
    */
   static void batch(
       Programs p,
       List<Tensor> x,
       List<Tensor> y,
+      Tensor w,
       int from,
       int b,
       List<List<Metric>> metrics,
@@ -59,7 +61,11 @@ final class Evaluation {
       }
       for (int k = 0; k < y.size(); k++) {
         Batches.slice(y.get(k), from, plan.input(p.targetNames.get(k)));
-        plan.input(p.weightNames.get(k)).fill(1f);
+        if (w == null) {
+          plan.input(p.weightNames.get(k)).fill(1f);
+        } else {
+          Batches.slice(w, from, plan.input(p.weightNames.get(k)));
+        }
       }
       PlanPool.runReading(plan);
       lossSums[0] += plan.output(0).item() * b;

@@ -2,6 +2,7 @@ package dev.graft.dsl.internal;
 
 import dev.graft.dsl.FitOptions;
 import dev.graft.tensor.Tensor;
+import java.util.Map;
 
 /** Per-sample loss weights for {@code fit}: {@code sample_weight} times {@code class_weight}. */
 final class SampleWeights {
@@ -15,53 +16,60 @@ final class SampleWeights {
    *     weights are too few, a weight is negative or not finite, or a class has no weight
    */
   static Tensor of(FitOptions o, Tensor y, int n) {
-    if (o.sampleWeight() != null && o.classWeight() != null) {
+    return of(o.sampleWeight(), o.classWeight(), y, n);
+  }
+
+  /**
+   * {@link #of(FitOptions, Tensor, int)} from the weights themselves (either may be null): the same
+   * rules for {@code fit} on tensors and on each batch of a dataset.
+   */
+  static Tensor of(Tensor sampleWeight, Map<Integer, Float> classWeight, Tensor y, int n) {
+    if (sampleWeight != null && classWeight != null) {
       throw new IllegalArgumentException(
           "fit: sampleWeight and classWeight cannot be given at the same time (as in Keras);"
               + " multiply the class weights into the sample weights");
     }
     Tensor w = Tensor.ones(n);
-    if (o.sampleWeight() != null) {
-      if (o.sampleWeight().size() < n) {
+    if (sampleWeight != null) {
+      if (sampleWeight.size() < n) {
         throw new IllegalArgumentException(
-            "sample_weight has shape " + o.sampleWeight().shape() + " for " + n + " samples");
+            "sample_weight has shape " + sampleWeight.shape() + " for " + n + " samples");
       }
-      DataChecks.finite("sample_weight", o.sampleWeight());
+      DataChecks.finite("sample_weight", sampleWeight);
       for (int i = 0; i < n; i++) {
-        if (o.sampleWeight().getFlat(i) < 0) {
+        if (sampleWeight.getFlat(i) < 0) {
           throw new IllegalArgumentException(
               "fit: sampleWeight holds "
-                  + o.sampleWeight().getFlat(i)
+                  + sampleWeight.getFlat(i)
                   + " at position "
                   + i
                   + "; sample weights must be >= 0");
         }
       }
-      System.arraycopy(o.sampleWeight().array(), o.sampleWeight().offset(), w.array(), 0, n);
+      System.arraycopy(sampleWeight.array(), sampleWeight.offset(), w.array(), 0, n);
     }
-    if (o.classWeight() != null) {
-      o.classWeight()
-          .forEach(
-              (cls, cw) -> {
-                if (cw == null || !Float.isFinite(cw) || cw < 0) {
-                  throw new IllegalArgumentException(
-                      "fit: classWeight gives class "
-                          + cls
-                          + " the weight "
-                          + cw
-                          + "; class weights must be finite and >= 0");
-                }
-              });
+    if (classWeight != null) {
+      classWeight.forEach(
+          (cls, cw) -> {
+            if (cw == null || !Float.isFinite(cw) || cw < 0) {
+              throw new IllegalArgumentException(
+                  "fit: classWeight gives class "
+                      + cls
+                      + " the weight "
+                      + cw
+                      + "; class weights must be finite and >= 0");
+            }
+          });
       int per = y.size() / y.shape().dim(0);
       for (int i = 0; i < n; i++) {
         int cls = per == 1 ? (int) y.getFlat(i) : argmax(y, i * per, per);
-        Float cw = o.classWeight().get(cls);
+        Float cw = classWeight.get(cls);
         if (cw == null) {
           throw new IllegalArgumentException(
               "class_weight has no weight for class "
                   + cls
                   + "; it covers "
-                  + o.classWeight().keySet());
+                  + classWeight.keySet());
         }
         w.setFlat(i, w.getFlat(i) * cw);
       }

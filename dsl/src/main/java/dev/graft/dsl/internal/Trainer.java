@@ -3,7 +3,6 @@ package dev.graft.dsl.internal;
 import dev.graft.autograd.Plan;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.optim.Optimizer;
-import dev.graft.dsl.Callback;
 import dev.graft.dsl.FitOptions;
 import dev.graft.dsl.History;
 import dev.graft.dsl.Loss;
@@ -248,69 +247,49 @@ public final class Trainer {
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    History history = new History();
-    Run run = new Run();
-    Progress progress = new Progress(o.verbose(), o.epochs());
-    List<Callback> cbs = o.callbacks();
-    cbs.forEach(cb -> cb.onTrainBegin(run));
+    int rows = n;
     int steps = (n + o.batchSize() - 1) / o.batchSize();
-    try {
-      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
-        run.snapshot = model.getWeights();
-        for (Callback cb : cbs) {
-          cb.onEpochBegin(run, epoch);
-        }
-        if (o.shuffle()) {
-          rng.shuffle(order);
-        }
-        resetMetrics();
-        progress.epochBegin(epoch, steps);
-        double[] lossSums = new double[1 + losses.size()];
-        int seen = 0;
-        for (int s = 0; s < steps; s++) {
-          int from = s * o.batchSize();
-          int b = Math.min(o.batchSize(), n - from);
-          double[] batchLosses = step(x, y, weights, order, from, b);
-          for (int k = 0; k < lossSums.length; k++) {
-            lossSums[k] += batchLosses[k] * b;
-          }
-          seen += b;
-          Map<String, Double> logs = logs(lossSums, seen);
-          progress.batchEnd(s + 1, logs);
-          for (Callback cb : cbs) {
-            cb.onBatchEnd(run, s, logs);
-          }
-          if (run.stop) {
-            break; // Keras 3 also stops mid-epoch (TerminateOnNaN asks from a batch)
-          }
-        }
-        Map<String, Double> logs = logs(lossSums, seen);
-        if (vx != null) {
-          double[] v = evaluate(vx, vy, o.batchSize());
-          List<String> names = metricNames();
-          for (int i = 0; i < v.length; i++) {
-            logs.put("val_" + names.get(i), v[i]);
-          }
-        }
-        progress.epochEnd(logs);
-        history.record(epoch, logs);
-        for (Callback cb : cbs) {
-          cb.onEpochEnd(run, epoch, logs);
-        }
-      }
-    } catch (RuntimeException | Error e) {
-      // Callbacks holding resources (CsvLogger's file) still get their end of training.
-      for (Callback cb : cbs) {
-        try {
-          cb.onTrainEnd(run);
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
-    }
-    cbs.forEach(cb -> cb.onTrainEnd(run));
-    return history;
+    List<Tensor> tx = x;
+    List<Tensor> ty = y;
+    List<Tensor> validX = vx;
+    List<Tensor> validY = vy;
+    return new EpochLoop(model, this)
+        .fit(
+            o,
+            new EpochLoop.Steps() {
+              private int b;
+
+              @Override
+              public int epochBegin(int epoch) {
+                if (o.shuffle()) {
+                  rng.shuffle(order);
+                }
+                return steps;
+              }
+
+              @Override
+              public double[] step(int s) {
+                if (s >= steps) {
+                  return null;
+                }
+                int from = s * o.batchSize();
+                b = Math.min(o.batchSize(), rows - from);
+                return Trainer.this.step(tx, ty, weights, order, from, b);
+              }
+
+              @Override
+              public int batchSize() {
+                return b;
+              }
+
+              @Override
+              public void validate(Map<String, Double> logs) {
+                if (validX != null) {
+                  EpochLoop.addValidation(
+                      Trainer.this, evaluate(validX, validY, o.batchSize()), logs);
+                }
+              }
+            });
   }
 
   private static List<Tensor> rows(List<Tensor> ts, int from, int to) {
@@ -380,6 +359,14 @@ public final class Trainer {
    * the next step reuses.
    */
   public double[] fitBatch(List<Tensor> x, List<Tensor> y) {
+    return fitBatch(x, y, null);
+  }
+
+  /**
+   * {@link #fitBatch(List, List)} with one loss weight per sample ({@code (batch)} or {@code
+   * (batch, 1)}; null: all 1), Keras's {@code sample_weight} of a dataset's batch.
+   */
+  public double[] fitBatch(List<Tensor> x, List<Tensor> y, Tensor sampleWeights) {
     int n = check(x, y);
     DataChecks.nonEmpty("trainOnBatch", "x", n, x);
     if (identityOrder.length < n) {
@@ -389,7 +376,7 @@ public final class Trainer {
       }
       unitWeights = Tensor.ones(n);
     }
-    return step(x, y, unitWeights, identityOrder, 0, n);
+    return step(x, y, sampleWeights != null ? sampleWeights : unitWeights, identityOrder, 0, n);
   }
 
   /**
@@ -432,7 +419,7 @@ public final class Trainer {
     Programs p = lookup(x, y);
     try (Evaluator ev = evaluator()) {
       for (int from = 0; from < n; from += batchSize) {
-        ev.rows(p, x, y, from, Math.min(batchSize, n - from));
+        ev.rows(p, x, y, null, from, Math.min(batchSize, n - from));
       }
       return ev.result();
     }
@@ -470,13 +457,18 @@ public final class Trainer {
 
     /** Evaluates all of {@code x} as one batch; returns its size. */
     public int batch(List<Tensor> x, List<Tensor> y) {
+      return batch(x, y, null);
+    }
+
+    /** {@link #batch(List, List)} with one loss weight per sample (null: all 1). */
+    public int batch(List<Tensor> x, List<Tensor> y, Tensor sampleWeights) {
       int n = checks.check(x, y);
-      rows(lookup(x, y), x, y, 0, n);
+      rows(lookup(x, y), x, y, sampleWeights, 0, n);
       return n;
     }
 
-    void rows(Programs p, List<Tensor> x, List<Tensor> y, int from, int b) {
-      Evaluation.batch(p, x, y, from, b, ms, kept, lossSums, losses.size());
+    void rows(Programs p, List<Tensor> x, List<Tensor> y, Tensor w, int from, int b) {
+      Evaluation.batch(p, x, y, w, from, b, ms, kept, lossSums, losses.size());
       count += b;
     }
 
@@ -526,32 +518,6 @@ public final class Trainer {
       }
     }
     return logs;
-  }
-
-  /** The callback view of a running fit. */
-  private final class Run implements Callback.Training {
-    boolean stop;
-    List<Tensor> snapshot;
-
-    @Override
-    public Model model() {
-      return model;
-    }
-
-    @Override
-    public void stopTraining() {
-      stop = true;
-    }
-
-    @Override
-    public boolean stopRequested() {
-      return stop;
-    }
-
-    @Override
-    public List<Tensor> weightsAtEpochStart() {
-      return snapshot;
-    }
   }
 
   /** Variables a step may change (for callers that need to restore them). */

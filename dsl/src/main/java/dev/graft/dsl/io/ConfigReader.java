@@ -8,6 +8,7 @@ import dev.graft.dsl.Sequential;
 import dev.graft.dsl.SymbolicTensor;
 import dev.graft.layers.InputLayer;
 import dev.graft.layers.KerasCallArguments;
+import dev.graft.layers.TimeDistributed;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -256,30 +257,87 @@ final class ConfigReader {
 
   /** A layer or nested model from its {@code {class_name, config}} entry, named by its config. */
   Layer layerOrModel(Cfg l) {
-    String name = l.has("name") ? l.str("name") : l.cfg("config").str("name", null);
-    return name == null ? layer(l, null) : layer(l, name);
+    String name =
+        l.has("name")
+            ? l.str("name")
+            : l.get("config") instanceof Map<?, ?> ? l.cfg("config").str("name", null) : null;
+    return layer(l, name);
   }
 
   private Layer layer(Cfg l, String name) {
     String cls = className(l);
     Layer layer;
-    if (cls.equals("Functional") || cls.equals("Model") || cls.equals("Sequential")) {
+    if (isModel(cls)) {
       layer = model(l);
     } else {
       Cfg config = l.cfg("config");
-      layer = KerasLayers.create(cls, keras3 ? config : config.asKeras2());
+      layer =
+          cls.equals("TimeDistributed")
+              ? timeDistributed(config)
+              : KerasLayers.create(cls, keras3 ? config : config.asKeras2());
       if (config.has("batch_input_shape") || config.has("batch_shape")) {
         int[] s = config.shape(config.has("batch_shape") ? "batch_shape" : "batch_input_shape");
         if (s.length > 1) {
           layer.inputShape(java.util.Arrays.copyOfRange(s, 1, s.length));
         }
       }
-      layer.trainable(config.bool("trainable", true));
+      // Keras sets a loaded layer's own flag without touching its sublayers: only a frozen
+      // wrapper freezes the layer (or model) it wraps.
+      if (!config.bool("trainable", true)) {
+        layer.trainable(false);
+      }
     }
     if (name != null) {
       layer.name(name);
     }
     return layer;
+  }
+
+  private static boolean isModel(String cls) {
+    return cls.equals("Functional") || cls.equals("Model") || cls.equals("Sequential");
+  }
+
+  /**
+   * Keras's {@code TimeDistributed}: its {@code layer} entry is read as any other entry of the file
+   * (Keras's {@code deserialize_keras_object}), so it may be a nested Sequential or Functional
+   * model, or another wrapper, whose layers this reader records for the weights.
+   */
+  private Layer timeDistributed(Cfg config) {
+    Cfg wrapped = config.cfg("layer");
+    String cls = className(wrapped);
+    if (cls.equals("InputLayer")) {
+      throw new IllegalArgumentException(
+          wrapped.where() + ": TimeDistributed cannot wrap an InputLayer");
+    }
+    if (cls.equals("Sequential")) {
+      // Keras builds a wrapped Sequential on the wrapper's input without its time axis, and a
+      // model built that way may save no input shape of its own.
+      Shape step = null;
+      String key = config.has("batch_shape") ? "batch_shape" : "batch_input_shape";
+      if (config.has(key)) {
+        int[] s = config.shape(key);
+        if (s.length >= 3) {
+          int[] d = new int[s.length - 1];
+          d[0] = s[0];
+          System.arraycopy(s, 2, d, 1, s.length - 2);
+          step = unknownBatch(d);
+        }
+      }
+      return new TimeDistributed(
+          sequential(wrapped.get("config"), wrapped.where() + ".config", step));
+    }
+    return new TimeDistributed(layerOrModel(wrapped));
+  }
+
+  /** A saved shape ({@code null} for unknown sizes) with an unknown batch. */
+  private static Shape unknownBatch(int[] s) {
+    for (int i = 0; i < s.length; i++) {
+      if (s[i] < 0) {
+        s[i] = Shape.UNKNOWN;
+      }
+    }
+    s[0] = Shape.UNKNOWN;
+    return Shape.of(s);
   }
 
   /**
@@ -298,17 +356,19 @@ final class ConfigReader {
 
   private static InputLayer input(Cfg c, String name) {
     String key = c.has("batch_shape") ? "batch_shape" : "batch_input_shape";
-    int[] s = c.shape(key);
-    for (int i = 0; i < s.length; i++) {
-      if (s[i] < 0) {
-        s[i] = Shape.UNKNOWN;
-      }
-    }
-    s[0] = Shape.UNKNOWN;
-    return new InputLayer(Shape.of(s), name, PreprocessingLayers.dtype(c));
+    return new InputLayer(unknownBatch(c.shape(key)), name, PreprocessingLayers.dtype(c));
   }
 
   private Model sequential(Object config, String where) {
+    return sequential(config, where, null);
+  }
+
+  /**
+   * A Sequential model; when neither an InputLayer, its first layer nor its {@code
+   * build_input_shape} gives its input shape, {@code fallback} (batch included) does, else it is
+   * refused.
+   */
+  private Model sequential(Object config, String where, Shape fallback) {
     List<Cfg> entries = new ArrayList<>();
     Cfg c = null;
     if (config instanceof List<?> list) {
@@ -335,9 +395,17 @@ final class ConfigReader {
     }
     if (input == null) {
       Shape s = layers.get(0).declaredInputShape();
+      if (s == null && c != null && c.has("build_input_shape")) {
+        s = unknownBatch(c.shape("build_input_shape"));
+      }
+      if (s == null) {
+        s = fallback;
+      }
       if (s == null) {
         throw new IllegalArgumentException(
-            where + ": the first layer has no batch_input_shape and there is no InputLayer");
+            where
+                + ": the first layer has no batch_input_shape, there is no InputLayer and no"
+                + " build_input_shape");
       }
       input = new InputLayer(s, null).output();
     }

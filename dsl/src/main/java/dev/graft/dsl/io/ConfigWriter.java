@@ -9,6 +9,7 @@ import dev.graft.dsl.SymbolicTensor;
 import dev.graft.layers.InputLayer;
 import dev.graft.layers.KerasCallArguments;
 import dev.graft.layers.Lambda;
+import dev.graft.layers.TimeDistributed;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -132,7 +133,7 @@ final class ConfigWriter {
                 + " use saveWeights and rebuild the model in code");
       }
       e = wrapper("keras.layers", l.className());
-      e.put("config", l.config());
+      e.put("config", withWrappedModel(l, l.config()));
       if (!(l instanceof InputLayer) && l.builtInputShapes() != null) {
         List<Shape> in = l.builtInputShapes();
         e.put("build_config", in.size() == 1 ? buildConfig(in.get(0)) : null);
@@ -150,6 +151,29 @@ final class ConfigWriter {
       e.put("inbound_nodes", nodes);
     }
     return e;
+  }
+
+  /**
+   * A {@code TimeDistributed}'s config with the model it wraps (through any depth of wrappers)
+   * written whole, as Keras's {@code serialize_keras_object} writes a nested model: a layer's
+   * {@code config()} cannot, models being written by this class.
+   */
+  private static Map<String, Object> withWrappedModel(Layer l, Map<String, Object> config) {
+    if (!(l instanceof TimeDistributed t)) {
+      return config;
+    }
+    if (t.layer() instanceof Model nested) {
+      config.put("layer", model(nested));
+    } else if (t.layer() instanceof TimeDistributed
+        && config.get("layer") instanceof Map<?, ?> wrapped) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      wrapped.forEach((k, v) -> entry.put((String) k, v));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> inner = new LinkedHashMap<>((Map<String, Object>) entry.get("config"));
+      entry.put("config", withWrappedModel(t.layer(), inner));
+      config.put("layer", entry);
+    }
+    return config;
   }
 
   private static Map<String, Object> node(LayerCall c, Topology top) {

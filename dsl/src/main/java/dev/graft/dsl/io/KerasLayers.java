@@ -20,6 +20,7 @@ import dev.graft.layers.Dense;
 import dev.graft.layers.DepthwiseConv2D;
 import dev.graft.layers.Dot;
 import dev.graft.layers.Dropout;
+import dev.graft.layers.EinsumDense;
 import dev.graft.layers.Elu;
 import dev.graft.layers.Embedding;
 import dev.graft.layers.Flatten;
@@ -27,6 +28,7 @@ import dev.graft.layers.GaussianDropout;
 import dev.graft.layers.GaussianNoise;
 import dev.graft.layers.GlobalAveragePooling1D;
 import dev.graft.layers.GlobalPooling2D;
+import dev.graft.layers.GroupNormalization;
 import dev.graft.layers.Gru;
 import dev.graft.layers.Identity;
 import dev.graft.layers.ImageAugmentation;
@@ -71,8 +73,8 @@ import java.util.function.Function;
  * The layer classes a saved Keras config may name, each with its deserializer (config to layer,
  * through the layers' public setters). Supporting a new layer is one entry in {@link #REGISTRY}.
  * Settings Graft cannot honour (channels-first data, a non-default recurrent activation, ...) are
- * reported rather than ignored. Models ({@code Functional}, {@code Sequential}) and {@code
- * InputLayer} are handled by {@link ConfigReader}.
+ * reported rather than ignored. Models ({@code Functional}, {@code Sequential}), {@code InputLayer}
+ * and {@code TimeDistributed} (which may wrap a model) are handled by {@link ConfigReader}.
  */
 final class KerasLayers {
   private KerasLayers() {}
@@ -86,7 +88,12 @@ final class KerasLayers {
     REGISTRY.put("AveragePooling2D", c -> pooling(c, false));
     REGISTRY.put("GlobalMaxPooling2D", c -> globalPooling(c, true));
     REGISTRY.put("GlobalAveragePooling2D", c -> globalPooling(c, false));
-    REGISTRY.put("Flatten", c -> new Flatten());
+    REGISTRY.put(
+        "Flatten",
+        c -> {
+          channelsLast(c); // Keras flattens a channels-first input in another order
+          return new Flatten();
+        });
     REGISTRY.put("Reshape", c -> new Reshape(c.ints("target_shape", 1)));
     REGISTRY.put("Dropout", c -> noNoiseShape(c, new Dropout((float) c.num("rate", 0))));
     REGISTRY.put("Activation", c -> new ActivationLayer(activation(c, "activation")));
@@ -162,6 +169,8 @@ final class KerasLayers {
     REGISTRY.put("SeparableConv1D", c -> separable(c, 1));
     REGISTRY.put("Conv2DTranspose", c -> transposed(c, 2));
     REGISTRY.put("Conv1DTranspose", c -> transposed(c, 1));
+    REGISTRY.put("GroupNormalization", c -> groupNormalization(c));
+    REGISTRY.put("EinsumDense", c -> einsumDense(c));
   }
 
   /** Adds or replaces the deserializer of a layer class. */
@@ -187,6 +196,7 @@ final class KerasLayers {
       known.add("InputLayer");
       known.add("Functional");
       known.add("Sequential");
+      known.add("TimeDistributed");
       throw new IllegalArgumentException(
           "unknown layer class \""
               + className
@@ -277,6 +287,53 @@ final class KerasLayers {
         .center(c.bool("center", true))
         .scale(c.bool("scale", true))
         .epsilon(c.num("epsilon", 1e-3));
+  }
+
+  /**
+   * Keras 3's GroupNormalization; its initializers only seed weights the file then overwrites,
+   * regularizers and constraints are refused, the axis is checked against the input when built.
+   */
+  private static Layer groupNormalization(Cfg c) {
+    for (String k :
+        new String[] {
+          "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"
+        }) {
+      require(c, !c.has(k), k, c.get(k));
+    }
+    int[] axes = c.has("axis") ? c.ints("axis", 1) : new int[] {-1};
+    require(c, axes.length == 1, "axis", c.get("axis"));
+    return new GroupNormalization(c.integer("groups", 32))
+        .axis(axes[0])
+        .epsilon(c.num("epsilon", 1e-3))
+        .center(c.bool("center", true))
+        .scale(c.bool("scale", true));
+  }
+
+  /**
+   * Keras 3's EinsumDense; initializers only seed weights the file then overwrites; regularizers,
+   * constraints, LoRA and quantization are refused.
+   */
+  private static Layer einsumDense(Cfg c) {
+    for (String k :
+        new String[] {
+          "kernel_regularizer",
+          "bias_regularizer",
+          "activity_regularizer",
+          "kernel_constraint",
+          "bias_constraint",
+          "lora_rank",
+          "quantization_config",
+          "gptq_unpacked_column_size"
+        }) {
+      require(c, !c.has(k), k, c.get(k));
+    }
+    int[] shape =
+        c.get("output_shape") instanceof Number
+            ? new int[] {c.integer("output_shape")}
+            : c.shape("output_shape");
+    return new EinsumDense(c.str("equation"), shape)
+        .biasAxes(c.str("bias_axes", null))
+        .activation(activation(c, "activation"));
   }
 
   private static Layer conv1d(Cfg c) {

@@ -4,7 +4,6 @@ import dev.graft.dsl.Layer;
 import dev.graft.layers.Cropping1D;
 import dev.graft.layers.Cropping2D;
 import dev.graft.layers.GlobalMaxPooling1D;
-import dev.graft.layers.TimeDistributed;
 import dev.graft.layers.UpSampling1D;
 import dev.graft.layers.UpSampling2D;
 import dev.graft.layers.ZeroPadding1D;
@@ -13,8 +12,8 @@ import java.util.List;
 
 /**
  * Deserializers of the layers that reshape without weights (padding, cropping, upsampling, global
- * max pooling over time) and of the {@code TimeDistributed} wrapper, registered in {@link
- * KerasLayers}.
+ * max pooling over time), registered in {@link KerasLayers}. ({@code TimeDistributed}, which may
+ * wrap a nested model, is read by {@link ConfigReader}.)
  */
 final class ShapeLayers {
   private ShapeLayers() {}
@@ -57,7 +56,6 @@ final class ShapeLayers {
           KerasLayers.channelsLast(c);
           return new GlobalMaxPooling1D().keepdims(c.bool("keepdims", false));
         });
-    KerasLayers.register("TimeDistributed", ShapeLayers::timeDistributed);
   }
 
   /** {@code (left, right)} from {@code p} or {@code [left, right]}; {@code dflt} when absent. */
@@ -106,18 +104,5 @@ final class ShapeLayers {
         "interpolation",
         interpolation);
     return new UpSampling2D(size[0], size[1]).interpolation(interpolation);
-  }
-
-  /** Keras stores the wrapped layer's config as {@code {"class_name", "config"}}. */
-  private static Layer timeDistributed(Cfg c) {
-    Cfg wrapped = c.cfg("layer");
-    Cfg inner = wrapped.cfg("config");
-    Layer l = KerasLayers.create(wrapped.str("class_name"), inner);
-    String name = inner.str("name", null);
-    if (name != null) {
-      l.name(name);
-    }
-    l.trainable(inner.bool("trainable", true));
-    return new TimeDistributed(l);
   }
 }

@@ -356,4 +356,18 @@ class SafeSaveTest {
       assertTrue(files().stream().noneMatch(n -> n.contains("graft-tmp")), files().toString());
     }
   }
+
+  @Test
+  void aFullDiskDuringNpyWriteKeepsThePreviousArray() throws IOException {
+    // "save, saveWeights, checkpoints and Npy.write never leave a half-written file".
+    Path f = dir.resolve("x.npy");
+    Npy.write(f, Tensor.rand(new Rng(1), 64, 8));
+    byte[] good = Files.readAllBytes(f);
+    diskFullAfter(100);
+    assertFullDisk(
+        assertThrows(ModelFileException.class, () -> Npy.write(f, Tensor.rand(new Rng(2), 64, 8))),
+        f);
+    assertArrayEquals(good, Files.readAllBytes(f));
+    assertEquals(List.of("x.npy"), files());
+  }
 }

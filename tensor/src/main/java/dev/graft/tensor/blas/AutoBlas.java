@@ -9,14 +9,16 @@ import java.util.logging.Logger;
 
 /**
  * Picks, per shape class, the back-end that measured fastest. A shape class is (transA, transB, m,
- * n and k each rounded to a half power of two, one thread or several). The first calls of a class
- * go round-robin over the candidates, each timed; every one of them is a real call that writes the
- * real result, so answers are right from the first call. Once every surviving candidate has run
- * {@link #TRIALS} times (the first call of each only a warm-up) the one with the best time per
+ * n and k each rounded to a half power of two, one thread or several). The first {@link
+ * #EXPLORE_AFTER} calls of a class go to the back-end {@link #byShape} picks, untimed: timing the
+ * candidates on a fresh JVM's first calls measured cold code (pure-Java kernels not yet compiled)
+ * and cost about 0.9 s of the first 20 training steps of seed model 1 (see {@code
+ * docs/performance.md}). Then the calls go round-robin over the candidates, each timed; every one
+ * of them is a real call that writes the real result. Once every surviving candidate has run {@link
+ * #TRIALS} times (the first call of each only a warm-up) the one with the best time per
  * multiply-add wins, and the class sticks with it. Products of at least {@link #LARGE_MACS} skip
- * all this and go to multi-threaded OpenBLAS. After {@link #RECHECK} further calls the class is
- * measured again, then after 8 times as many calls, and so on: the first trials may have timed the
- * pure-Java code before the JIT compiled it, and the load on a shared machine changes which
+ * all this and go to multi-threaded OpenBLAS. The class is measured again after 8 times as many
+ * calls as before its last measurement, and so on: the load on a shared machine changes which
  * back-end wins.
  *
  * <p>Once a seed is set ({@link Rng#seeded()}: {@code Graft.seed}), nothing is timed: each product
@@ -33,7 +35,8 @@ public final class AutoBlas implements Blas {
   /** Timed calls per candidate before a shape class is decided. */
   public static final int TRIALS = 4;
 
-  static final int RECHECK = 500;
+  /** Calls of a shape class served by {@link #byShape}, untimed, before its first trials. */
+  public static final int EXPLORE_AFTER = 64;
 
   /**
    * Products of at least this many multiply-adds go straight to multi-threaded OpenBLAS, untimed.
@@ -222,7 +225,7 @@ public final class AutoBlas implements Blas {
         if (!create) {
           return null;
         }
-        ShapeClass fresh = new ShapeClass(key, candidates);
+        ShapeClass fresh = new ShapeClass(key, candidates, shapeChoice(key));
         if (table.compareAndSet(slot, null, fresh)) {
           return fresh;
         }
@@ -233,6 +236,30 @@ public final class AutoBlas implements Blas {
       }
     }
     return null;
+  }
+
+  /**
+   * The candidate {@link #byShape} picks for a class (from its bucket's lower bounds), or -1 when
+   * that back-end is not a candidate here: the class is then timed from its first call.
+   */
+  private int shapeChoice(int key) {
+    Blas b = byShape(lower(key >>> 3), lower(key >>> 10), lower(key >>> 17));
+    for (int i = 0; i < candidates.length; i++) {
+      if (candidates[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The smallest size in a {@link #bucket}. */
+  static int lower(int bits) {
+    int b = bits & 0x7f;
+    if (b == 0) {
+      return 1;
+    }
+    int top = (b + 1) / 2;
+    return (b + 1) % 2 == 0 ? 1 << top : 3 << (top - 1);
   }
 
   static int key(boolean transA, boolean transB, int m, int n, int k) {
@@ -260,15 +287,17 @@ public final class AutoBlas implements Blas {
     final int[] runs;
     volatile int winner = -1;
     int calls;
-    int nextCheck = RECHECK;
+    int nextCheck;
     int turn;
 
-    ShapeClass(int key, Blas[] candidates) {
+    ShapeClass(int key, Blas[] candidates, int initial) {
       this.key = key;
       this.candidates = candidates;
       best = new double[candidates.length];
       runs = new int[candidates.length];
       java.util.Arrays.fill(best, Double.MAX_VALUE);
+      winner = initial;
+      nextCheck = initial < 0 ? 0 : EXPLORE_AFTER;
     }
 
     /** The next candidate to time: round-robin over those still in the running. */

@@ -31,7 +31,10 @@ public final class JBlas implements Blas {
       if (instance == null && loadFailure == null) {
         try {
           // Before any jblas class is touched: jblas is optional and may be absent.
-          Class.forName("org.jblas.NativeBlas", false, JBlas.class.getClassLoader());
+          Class<?> nativeBlas =
+              Class.forName("org.jblas.NativeBlas", false, JBlas.class.getClassLoader());
+          // On the module path (module dev.graft), jblas is not required, so read it now.
+          JBlas.class.getModule().addReads(nativeBlas.getModule());
           org.jblas.util.Logger.getLogger().setLevel(org.jblas.util.Logger.WARNING);
           float[] one = {1f};
           float[] out = {0f};

@@ -72,7 +72,13 @@ public final class OpenBlas implements Blas {
             "openblas: the native library could not load; it comes in the jar"
                 + " org.bytedeco:openblas:<version>:"
                 + platform()
-                + " (choose it with -Djavacpp.platform, or depend on openblas-platform): "
+                + " (choose it with -Djavacpp.platform, or depend on openblas-platform)"
+                + (OpenBlas.class.getModule().isNamed()
+                    ? "; on the module path, resolve its module: --add-modules ALL-MODULE-PATH"
+                        + " or org.bytedeco.openblas."
+                        + platform().replace('-', '.')
+                    : "")
+                + ": "
                 + loadFailure,
             loadFailure);
       }

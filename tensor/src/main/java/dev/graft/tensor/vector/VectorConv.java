@@ -108,7 +108,6 @@ public final class VectorConv implements ConvRowKernels {
       int n,
       int oh,
       boolean gradient) {
-    int ow = g.outW();
     int cin = g.channels();
     int step = g.strideW() * cin;
     for (int i = 0; i < g.kh(); i++) {
@@ -119,8 +118,8 @@ public final class VectorConv implements ConvRowKernels {
       int rowX = xOff + (n * g.inH() + ih) * g.inW() * cin;
       for (int j = 0; j < g.kw(); j++) {
         int w0 = j * g.dilationW() - g.padLeft();
-        int lo = insideFrom(w0, g.strideW(), ow);
-        int hi = insideTo(w0, g.strideW(), ow, g.inW(), lo);
+        int lo = g.insideFrom(w0);
+        int hi = g.insideTo(w0, lo);
         int xs = rowX + (lo * g.strideW() + w0) * cin;
         int t = tapsOff + (i * g.kw() + j) * cin * cout;
         int os = o + lo * cout;
@@ -218,16 +217,6 @@ public final class VectorConv implements ConvRowKernels {
         java.util.Arrays.fill(block, last + convW * c, last + convW * c + c, 0f);
       }
     }
-  }
-
-  /** The first output column c whose input column c*sw + w0 is not left of the image. */
-  private static int insideFrom(int w0, int sw, int ow) {
-    return Math.min(ow, Math.max(0, -Math.floorDiv(w0, sw)));
-  }
-
-  /** One past the last output column whose input column c*sw + w0 is inside the image. */
-  private static int insideTo(int w0, int sw, int ow, int inW, int from) {
-    return Math.max(from, Math.min(ow, -Math.floorDiv(w0 - inW, sw)));
   }
 
   /** {@code pixels} rows of cout floats from {@code out[o]}, each set to the bias, or zero. */

@@ -1,0 +1,71 @@
+package dev.graft.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README claims about settings read once per JVM, checked in a fresh one: {@code -Dgraft.threads=N}
+ * sets the kernel thread count, and when OpenBLAS's native library cannot load Graft logs one
+ * warning naming the platform and computes in pure Java.
+ */
+class StartupSettingsTest {
+  /** Runs {@link Child} in a new JVM with {@code properties}; returns its output (both streams). */
+  private static String child(String... properties) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; nothing here is hot
+    cmd.addAll(List.of(properties));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Child.class.getName());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    boolean done = p.waitFor(60, TimeUnit.SECONDS);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    assertTrue(done && p.exitValue() == 0, "child JVM failed: " + out);
+    return out;
+  }
+
+  @Test
+  void graftThreadsSetsTheKernelThreadCount() throws Exception {
+    String out = child("-Dgraft.threads=3", "-Dgraft.blas=java");
+    assertTrue(out.contains("threads 3\n"), out);
+    assertTrue(out.contains("product ok\n"), out);
+  }
+
+  @Test
+  void anOpenBlasThatCannotLoadIsOneWarningNamingThePlatformThenPureJava() throws Exception {
+    // JavaCPP looks for the native library of the platform it is told; no such jar is on the
+    // class path, so the load fails as on a machine without a native jar for it.
+    String out = child("-Dorg.bytedeco.javacpp.platform=windows-x86_64");
+    String warning = "Graft: OpenBLAS is unavailable on windows-x86_64";
+    assertEquals(1, out.split(warning, -1).length - 1, out);
+    assertTrue(out.contains("product ok\n"), out);
+  }
+
+  /** Prints the kernel thread count, then checks one product on the chosen back-end. */
+  public static final class Child {
+    private Child() {}
+
+    /** Prints {@code threads <n>} and {@code product ok} when a 3x2 by 2x2 product is right. */
+    public static void main(String[] args) {
+      System.out.println("threads " + Parallel.threads());
+      float[] a = {1, 2, 3, 4, 5, 6};
+      float[] b = {1, 0, 0, 1};
+      float[] c = new float[6];
+      Blas.current().sgemm(false, false, 3, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2);
+      Blas.current().sgemm(false, false, 3, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2);
+      System.out.println(java.util.Arrays.equals(a, c) ? "product ok" : "product wrong");
+    }
+  }
+}
