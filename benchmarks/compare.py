@@ -16,8 +16,11 @@ p.add_argument("--quick", action="store_true")
 p.add_argument("--mode", choices=["steady", "first", "latency"], default="steady")
 p.add_argument("--runs", type=int, default=1)
 p.add_argument("--callers", type=int, default=8)
+p.add_argument("--java-opt", action="append", default=[],
+               help="an extra JVM option for Graft's side, e.g. --java-opt=-Dgraft.warmup=false")
 a = p.parse_args()
-java = ["java", "--add-modules", "jdk.incubator.vector", f"-Dgraft.threads={a.threads}", "-cp", jar]
+java = (["java", "--add-modules", "jdk.incubator.vector", f"-Dgraft.threads={a.threads}"]
+        + a.java_opt + ["-cp", jar])
 models = ["m1_functional", "m2_subclassed", "m3_ensemble"]
 
 
@@ -31,7 +34,7 @@ def one_run():
     if a.mode == "steady":
         quick = ["--quick"] if a.quick else []
         t = figures(["bash", os.path.join(peer, "run.sh"), "--threads", str(a.threads)] + quick)
-        g = figures(java[:3] + ["-XX:+AlwaysPreTouch", "-Xms2g", "-Xmx2g"] + java[3:]
+        g = figures(java[:-2] + ["-XX:+AlwaysPreTouch", "-Xms2g", "-Xmx2g"] + java[-2:]
                     + ["dev.graft.benchmarks.SideBySide"] + quick)
     elif a.mode == "first":
         for m in models:

@@ -70,7 +70,7 @@ public final class Predictor {
     if (batchSize < 1) {
       throw new IllegalArgumentException("predict: batch_size must be >= 1; got " + batchSize);
     }
-    Compiled c = compiled(ShapeCache.sampleShapes(x));
+    Compiled c = compiled.forData(x, this::compile);
     List<Tensor> results = new ArrayList<>();
     for (Node o : c.program().outputs()) {
       results.add(Tensor.zeros(o.shape().withBatch(n)));
