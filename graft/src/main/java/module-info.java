@@ -15,6 +15,8 @@
 module dev.graft {
   requires transitive java.desktop;
   requires java.logging;
+  requires java.management;
+  requires jdk.management;
   requires org.bytedeco.javacpp;
   requires org.bytedeco.openblas;
   requires org.joml;

@@ -48,18 +48,19 @@ public final class Gemm {
               + describe(b, transB));
     }
     if (!transA && !transB && ProductVector.suitsDots(n, k)) {
-      ProductVector.KERNELS.dots(
-          m,
-          k,
-          a.array(),
-          a.offset(),
-          ac,
-          b.array(),
-          b.offset(),
-          accumulate ? 1f : 0f,
-          out.array(),
-          out.offset(),
-          1);
+      ProductVector.forDots()
+          .dots(
+              m,
+              k,
+              a.array(),
+              a.offset(),
+              ac,
+              b.array(),
+              b.offset(),
+              accumulate ? 1f : 0f,
+              out.array(),
+              out.offset(),
+              1);
       return out;
     }
     if (!transA && !transB && ProductVector.suitsSkinny(m, n, k)) {

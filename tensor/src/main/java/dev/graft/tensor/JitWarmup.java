@@ -87,8 +87,13 @@ final class JitWarmup<T> {
   }
 
   /**
-   * Runs the vector kernels until three checks in a row find them within 25% of the twin's time on
-   * the same problem, each check after 64 more runs.
+   * Runs the vector kernels and the twin (which C1 and C2 compile early) side by side until three
+   * checks in a row, each after 64 more runs, find the vector kernels allocating nothing and at
+   * most twice as slow as the twin on the same problem. Compiled by C2 they are about as fast or
+   * faster there and allocate nothing; interpreted or compiled by C1 (which boxes every vector)
+   * they measured 30 to 200 times slower. Time alone was not enough: with the hot inner loops
+   * compiled but an outer method still in C1, the tiny problem ran fast while a real call allocated
+   * 390 KB of vectors.
    */
   private void warmUp() {
     long start = System.nanoTime();
@@ -101,12 +106,14 @@ final class JitWarmup<T> {
           exercise.accept(twin);
         }
         runs += 65;
+        long a0 = Allocation.ofThisThread();
         long t0 = System.nanoTime();
         exercise.accept(vector);
         long t1 = System.nanoTime();
+        long a1 = Allocation.ofThisThread();
         exercise.accept(twin);
         long t2 = System.nanoTime();
-        fast = t1 - t0 <= 2 * (t2 - t1) ? fast + 1 : 0;
+        fast = a1 == a0 && t1 - t0 <= 2 * (t2 - t1) ? fast + 1 : 0;
       }
     } catch (RuntimeException | LinkageError e) {
       System.err.println("graft: warming up " + name + " failed, switching anyway: " + e);
@@ -117,5 +124,28 @@ final class JitWarmup<T> {
     LOG.log(
         System.Logger.Level.DEBUG,
         () -> String.format("%s warm after %d runs, %.0f ms", name, total, ms));
+  }
+
+  /** Bytes this thread has allocated, or 0 where the JVM cannot say (then time alone decides). */
+  private static final class Allocation {
+    private static final com.sun.management.ThreadMXBean MX = bean();
+
+    private static com.sun.management.ThreadMXBean bean() {
+      try {
+        if (java.lang.management.ManagementFactory.getThreadMXBean()
+                instanceof com.sun.management.ThreadMXBean mx
+            && mx.isThreadAllocatedMemorySupported()
+            && mx.isThreadAllocatedMemoryEnabled()) {
+          return mx;
+        }
+      } catch (RuntimeException | LinkageError e) {
+        // Another JVM, or jdk.management left out of a custom runtime: time alone decides.
+      }
+      return null;
+    }
+
+    static long ofThisThread() {
+      return MX == null ? 0 : MX.getCurrentThreadAllocatedBytes();
+    }
   }
 }

@@ -14,6 +14,20 @@ final class ProductVector {
   /** The kernels, or null without the module. */
   static final ProductKernels KERNELS = VectorSupport.load("VectorProducts", ProductKernels.class);
 
+  private static final JitWarmup<ProductKernels> DOTS =
+      KERNELS == null
+          ? null
+          : new JitWarmup<>(
+              "VectorProducts.dots", KERNELS, new DotsTwin(KERNELS), ProductVector::exerciseDots);
+
+  /**
+   * The kernels for {@code dots}: the vector ones once compiled, else {@link DotsTwin} (see {@link
+   * JitWarmup}).
+   */
+  static ProductKernels forDots() {
+    return DOTS.get();
+  }
+
   private static volatile boolean enabled = KERNELS != null && VectorSupport.WANTED;
 
   /** Inner-dimension block of {@link #skinny}: 256 rows of B stay in cache for every row of A. */
@@ -100,5 +114,18 @@ final class ProductVector {
   /** Turns the kernels on or off (tests compare both paths); on needs the module. */
   static void enable(boolean on) {
     enabled = on && KERNELS != null;
+  }
+
+  /** Dot products with and without a tail and {@code beta}, on small operands. */
+  private static void exerciseDots(ProductKernels k) {
+    int l = k.lanes();
+    float[] x = Exercise.X;
+    k.dots(2, 2 * l + 3, x, 0, 2 * l + 3, x, 5, 0f, DotsOut.C, 0, 1);
+    k.dots(1, 4 * l, x, 0, 4 * l, x, 5, 1f, DotsOut.C, 0, 1);
+  }
+
+  /** The exercise's output (only the warm-up thread uses it). */
+  private static final class DotsOut {
+    static final float[] C = new float[2];
   }
 }
