@@ -62,6 +62,8 @@ for k in runs[0][0]:
         ratios.append(t[k] / g[k] if k.endswith("gflops") else g[k] / max(t[k], 1e-9))
     t, g = runs[-1]
     print(f"{k:48s} {t[k]:10.3f} {g[k]:10.3f} {ratios[-1]:7.2f} {min(ratios):6.2f} {max(ratios):6.2f}")
+    if len(runs) > 1:  # every pair, so a swing shows which side moved
+        print(" " * 8 + "  ".join(f"{tr[k]:.3f}/{gr[k]:.3f}" for tr, gr in runs))
 for k in runs[-1][1]:
     if k not in runs[-1][0]:
         print(f"{k:48s} {'-':>10s} {runs[-1][1][k]:10.3f}")

@@ -61,7 +61,10 @@ public final class SideBySide {
         only = args[i + 1];
       }
     }
-    SideBySide s = new SideBySide(quick ? 1 : 3, quick ? 3 : 20);
+    // The peer's protocol is 3 warm-up calls; -Dbench.warmup=N shows what the JIT's compile
+    // time does to the figures (the swings between runs of the first models).
+    SideBySide s =
+        new SideBySide(Integer.getInteger("bench.warmup", quick ? 1 : 3), quick ? 3 : 20);
     double load =
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     long t0 = System.nanoTime();
