@@ -6,6 +6,7 @@ import dev.graft.dsl.Callback;
 import dev.graft.dsl.FitOptions;
 import dev.graft.dsl.History;
 import dev.graft.dsl.Model;
+import dev.graft.dsl.internal.TrainingRun;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import java.io.IOException;
@@ -203,12 +204,12 @@ public final class SparkTrainer {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     long seed = o.seed() == null ? dev.graft.tensor.Rng.global().nextLong() : o.seed();
     History history = new History();
-    Run run = new Run(model);
+    TrainingRun run = new TrainingRun(model);
     List<Callback> cbs = o.callbacks();
     cbs.forEach(cb -> cb.onTrainBegin(run));
     try {
-      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
-        run.snapshot = model.getWeights();
+      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stopRequested(); epoch++) {
+        run.startEpoch(model.getWeights());
         for (Callback cb : cbs) {
           cb.onEpochBegin(run, epoch);
         }
@@ -363,37 +364,6 @@ public final class SparkTrainer {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(OWNER + ": interrupted while waiting for executors", e);
       }
-    }
-  }
-
-  /** The callbacks' view of a running fit. */
-  private static final class Run implements Callback.Training {
-    private final Model model;
-    boolean stop;
-    List<Tensor> snapshot;
-
-    Run(Model model) {
-      this.model = model;
-    }
-
-    @Override
-    public Model model() {
-      return model;
-    }
-
-    @Override
-    public void stopTraining() {
-      stop = true;
-    }
-
-    @Override
-    public boolean stopRequested() {
-      return stop;
-    }
-
-    @Override
-    public List<Tensor> weightsAtEpochStart() {
-      return snapshot;
     }
   }
 }

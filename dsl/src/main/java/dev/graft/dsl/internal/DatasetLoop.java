@@ -102,7 +102,7 @@ public final class DatasetLoop {
             if (!model.hasGraph()) {
               trace.accept(b.x());
               before = model.getWeights();
-              loop.run().snapshot = before;
+              loop.run().startEpoch(before);
             }
             size = b.size();
             return trainer.fitBatch(b.x(), b.y(), b.lossWeights(o.classWeight(), s));
@@ -121,11 +121,11 @@ public final class DatasetLoop {
                       + (epoch + 1)
                       + (stepsOption != null ? " (it ran out; read it with repeat())" : ""));
             }
-            if (stepsOption != null && s < stepsOption && !loop.run().stop) {
+            if (stepsOption != null && s < stepsOption && !loop.run().stopRequested()) {
               System.err.println(
                   "Your input ran out of data; interrupting training. Make sure that your dataset"
                       + " can generate at least stepsPerEpoch * epochs batches (use repeat()).");
-              loop.run().stop = true;
+              loop.run().stopTraining();
             }
             if (steps < 0) {
               steps = s; // learnt in the first epoch, as Keras's progress bar does

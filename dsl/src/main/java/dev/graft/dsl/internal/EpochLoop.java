@@ -4,7 +4,6 @@ import dev.graft.dsl.Callback;
 import dev.graft.dsl.FitOptions;
 import dev.graft.dsl.History;
 import dev.graft.dsl.Model;
-import dev.graft.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
 
@@ -44,16 +43,16 @@ final class EpochLoop {
 
   private final Model model;
   private final Trainer trainer;
-  private final Run run;
+  private final TrainingRun run;
 
   EpochLoop(Model model, Trainer trainer) {
     this.model = model;
     this.trainer = trainer;
-    this.run = new Run(model);
+    this.run = new TrainingRun(model);
   }
 
   /** The callbacks' view of this fit: stop requests and the epoch's starting weights. */
-  Run run() {
+  TrainingRun run() {
     return run;
   }
 
@@ -64,8 +63,8 @@ final class EpochLoop {
     List<Callback> cbs = o.callbacks();
     cbs.forEach(cb -> cb.onTrainBegin(run));
     try {
-      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stop; epoch++) {
-        run.snapshot = model.hasGraph() ? model.getWeights() : null;
+      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !run.stopRequested(); epoch++) {
+        run.startEpoch(model.hasGraph() ? model.getWeights() : null);
         for (Callback cb : cbs) {
           cb.onEpochBegin(run, epoch);
         }
@@ -87,7 +86,7 @@ final class EpochLoop {
             cb.onBatchEnd(run, s, logs);
           }
           s++;
-          if (run.stop) {
+          if (run.stopRequested()) {
             break; // Keras 3 also stops mid-epoch (TerminateOnNaN asks from a batch)
           }
         }
@@ -122,37 +121,6 @@ final class EpochLoop {
     List<String> names = trainer.metricNames();
     for (int i = 0; i < v.length; i++) {
       logs.put("val_" + names.get(i), v[i]);
-    }
-  }
-
-  /** The callback view of a running fit. */
-  static final class Run implements Callback.Training {
-    private final Model model;
-    boolean stop;
-    List<Tensor> snapshot;
-
-    Run(Model model) {
-      this.model = model;
-    }
-
-    @Override
-    public Model model() {
-      return model;
-    }
-
-    @Override
-    public void stopTraining() {
-      stop = true;
-    }
-
-    @Override
-    public boolean stopRequested() {
-      return stop;
-    }
-
-    @Override
-    public List<Tensor> weightsAtEpochStart() {
-      return snapshot;
     }
   }
 }
