@@ -23,7 +23,7 @@ final class DotsTwin implements ProductKernels {
   }
 
   @Override
-  public void productAdd(
+  public void product(
       int m,
       int n,
       int k,
@@ -35,8 +35,9 @@ final class DotsTwin implements ProductKernels {
       int ldb,
       float[] c,
       int cOff,
-      int ldc) {
-    vector.productAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+      int ldc,
+      boolean accumulate) {
+    vector.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
   }
 
   @Override
