@@ -41,6 +41,24 @@ final class DotsTwin implements ProductKernels {
   }
 
   @Override
+  public void productTransA(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
+    vector.productTransA(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+  }
+
+  @Override
   public void productTransA(int m, int n, int k, float[] a, float[] b, float[] c) {
     vector.productTransA(m, n, k, a, b, c);
   }

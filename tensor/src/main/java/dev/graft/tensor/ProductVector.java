@@ -38,6 +38,17 @@ final class ProductVector {
   }
 
   /**
+   * The kernels a product chosen by shape for the vector path takes now, or null for BLAS: until
+   * the JIT has compiled the vector kernels an unseeded run takes BLAS (the fastest then; the
+   * switch may change the last bit, as the {@code auto} back-end's timing may), a seeded run the
+   * bit-identical twin.
+   */
+  static ProductKernels productsNow() {
+    ProductKernels k = forProducts();
+    return k != null && (k == KERNELS || Rng.seeded()) ? k : null;
+  }
+
+  /**
    * The kernels for {@code dots}: the vector ones once compiled, else {@link DotsTwin} (see {@link
    * JitWarmup}).
    */

@@ -49,6 +49,33 @@ final class ProductsTwin implements ProductKernels {
   }
 
   @Override
+  public void productTransA(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
+    for (int i = 0; i < m; i++) {
+      int out = cOff + i * ldc;
+      for (int j = 0; j < n; j++) {
+        float s = accumulate ? c[out + j] : 0f;
+        for (int q = 0, aq = aOff + i, bq = bOff + j; q < k; q++, aq += lda, bq += ldb) {
+          s = Math.fma(a[aq], b[bq], s);
+        }
+        c[out + j] = s;
+      }
+    }
+  }
+
+  @Override
   public void productTransA(int m, int n, int k, float[] a, float[] b, float[] c) {
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < n; j++) {

@@ -24,16 +24,14 @@ final class SmallProducts {
   private SmallProducts() {}
 
   /**
-   * Whether {@code op(A)·op(B)} of this shape runs here rather than through BLAS. Until the JIT has
-   * compiled the vector kernels (see {@link JitWarmup}) an unseeded run takes BLAS, the fastest
-   * then, and switches afterwards, which may change the last bit as the {@code auto} back-end's
-   * timing may; a seeded run takes the kernels' plain-Java twin meanwhile, the same bits.
+   * Whether {@code op(A)·op(B)} of this shape runs here rather than through BLAS (see {@link
+   * ProductVector#productsNow} for the first calls).
    */
   static boolean suits(int m, int n, int k) {
     return ProductVector.suitsProduct(n)
         && k <= MAX_DEPTH
         && (long) m * n * k <= MAX_MACS
-        && (Rng.seeded() || ProductVector.forProducts() == ProductVector.KERNELS);
+        && ProductVector.productsNow() != null;
   }
 
   /**

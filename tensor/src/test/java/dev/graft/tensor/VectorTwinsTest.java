@@ -198,6 +198,11 @@ class VectorTwinsTest {
       vector.productTransA(mt, nt, k, at, bt, ct);
       twin.productTransA(mt, nt, k, at, bt, ct2);
       assertBits(ct, ct2, "productTransA " + mt + "x" + nt + "x" + k);
+      float[] cs = random(r, m * ldc);
+      float[] cs2 = cs.clone();
+      vector.productTransA(m, n, k, a, 1, m, b, 2, n, cs, 0, ldc, accumulate);
+      twin.productTransA(m, n, k, a, 1, m, b, 2, n, cs2, 0, ldc, accumulate);
+      assertBits(cs, cs2, "strided productTransA " + m + "x" + n + "x" + k);
     }
   }
 
