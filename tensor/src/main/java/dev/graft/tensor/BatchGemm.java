@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.blas.Blas;
+
 /**
  * Batched matrix multiplication: tensors of rank >= 3 are stacks of matrices over their last two
  * axes, {@code out[i] = op(a[i]) · op(b[i])} for every leading index {@code i} (attention's {@code

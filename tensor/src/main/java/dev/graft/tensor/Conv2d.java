@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.blas.Blas;
+
 /**
  * 2-D convolution with Keras semantics (really cross-correlation, as in Keras/TensorFlow):
  * channels-last input {@code x (N, H, W, Cin)}, kernel {@code (kh, kw, Cin, Cout)} ("HWIO"), output

@@ -1,5 +1,6 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.blas.Blas;
 import dev.graft.tensor.blas.JavaBlas;
 
 /**

@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.blas.Blas;
+
 /**
  * A convolution followed by max pooling whose windows tile the convolution's output (window =
  * strides, {@code valid}), as one kernel: {@code out = maxPool(conv(x, kernel) + bias)}, the same

@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.blas.Blas;
+
 /**
  * Matrix multiplication of tensors seen as matrices: a tensor of shape {@code (d0, ..., dn)} is the
  * matrix {@code (d0*...*d(n-1)) x dn} (Keras's Dense acts on the last axis this way).

@@ -5,6 +5,8 @@ import static dev.graft.tensor.RecurrentSupport.requireShape;
 import static dev.graft.tensor.RecurrentSupport.stepProduct;
 import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
+import dev.graft.tensor.blas.Blas;
+
 /**
  * Fused GRU kernels with Keras semantics: kernel {@code W (in, 3u)}, recurrent kernel {@code U (u,
  * 3u)}, gate columns z, r, h.

@@ -2,6 +2,8 @@ package dev.graft.tensor;
 
 import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
+import dev.graft.tensor.blas.Blas;
+
 /**
  * The LSTM forward pass when no backward pass follows ({@link Lstm#infer}): nothing is saved, so
  * each thread may keep its batch rows' states unit-major, {@code (u, rows)}, in scratch of its own.

@@ -2,6 +2,7 @@ package dev.graft.tensor;
 
 import static java.lang.Math.fma;
 
+import dev.graft.tensor.blas.Blas;
 import dev.graft.tensor.blas.OpenBlas;
 
 /**

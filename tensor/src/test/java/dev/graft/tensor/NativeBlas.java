@@ -2,6 +2,7 @@ package dev.graft.tensor;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.graft.tensor.blas.Blas;
 import org.junit.jupiter.api.Assumptions;
 
 /**

@@ -1,6 +1,6 @@
-package dev.graft.tensor;
+package dev.graft.tensor.blas;
 
-import dev.graft.tensor.blas.BlasRegistry;
+import dev.graft.tensor.Parallel;
 
 /**
  * A single-precision matrix-multiply back-end. Row-major throughout: {@code C = alpha * op(A) *
