@@ -1,5 +1,8 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Checks;
+import dev.graft.tensor.support.Walk;
+
 /**
  * Element-wise binary kernels with NumPy broadcasting ({@link Broadcast}): {@code out[i] = f(a[i],
  * b[i])} where a stretched operand repeats along its size-1 axes.

@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Walk;
+
 /**
  * NumPy broadcasting: the result shape of two operands, and reducing a broadcast gradient back to
  * an operand's shape.
@@ -20,8 +22,16 @@ public final class Broadcast {
     return broadcastShape("broadcast", a, b);
   }
 
-  /** {@link #broadcastShape(Shape, Shape)} with {@code op} named in the error message. */
-  static Shape broadcastShape(String op, Shape a, Shape b) {
+  /**
+   * {@link #broadcastShape(Shape, Shape)} with {@code op} named in the error message.
+   *
+   * @param op the op named in the error message
+   * @param a the first operand's shape
+   * @param b the second operand's shape
+   * @return the shape both broadcast to
+   * @throws IllegalArgumentException if some aligned dimensions differ and neither is 1
+   */
+  public static Shape broadcastShape(String op, Shape a, Shape b) {
     if (a.equals(b)) {
       return a;
     }
@@ -58,16 +68,30 @@ public final class Broadcast {
             + ")");
   }
 
-  /** The dimension of {@code s} at axis {@code i} when right-aligned to {@code rank} axes. */
-  static int alignedDim(Shape s, int i, int rank) {
+  /**
+   * The dimension of {@code s} at axis {@code i} when right-aligned to {@code rank} axes.
+   *
+   * @param s the shape
+   * @param i the axis of the aligned shape
+   * @param rank the rank {@code s} is aligned to (at least its own)
+   * @return the dimension, 1 for a missing leading axis
+   */
+  public static int alignedDim(Shape s, int i, int rank) {
     int j = i - (rank - s.rank());
     return j < 0 ? 1 : s.dim(j);
   }
 
   /**
    * Checks without allocating that {@code out} has the broadcast shape of {@code a} and {@code b}.
+   *
+   * @param op the op named in the error message
+   * @param a the first operand's shape
+   * @param b the second operand's shape
+   * @param out the output to check
+   * @throws IllegalArgumentException if {@code out} has another shape, or the shapes do not
+   *     broadcast
    */
-  static void checkOut(String op, Shape a, Shape b, Tensor out) {
+  public static void checkOut(String op, Shape a, Shape b, Tensor out) {
     Shape o = out.shape();
     int rank = Math.max(a.rank(), b.rank());
     boolean ok = o.rank() == rank;

@@ -1,5 +1,9 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Exercise;
+import dev.graft.tensor.support.JitWarmup;
+import dev.graft.tensor.support.VectorSupport;
+
 /**
  * When and how {@link Conv2d} and {@link ConvPool} run the Vector API kernels of {@link
  * dev.graft.tensor.vector.VectorConv}: for convolutions over at most {@link #MAX_CHANNELS} input

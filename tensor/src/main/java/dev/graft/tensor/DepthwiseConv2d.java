@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.VectorSupport;
+
 /**
  * Depthwise 2-D convolution with Keras semantics ({@code DepthwiseConv2D}): channels-last input
  * {@code x (N, H, W, C)}, kernel {@code (kh, kw, C, M)} (M = depth multiplier), output {@code (N,

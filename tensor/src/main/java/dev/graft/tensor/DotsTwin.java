@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.JitWarmup;
+
 /**
  * The long dot products of {@link dev.graft.tensor.vector.VectorProducts} in plain Java, the same
  * floats bit for bit (the vector kernel's per-lane partial sums, added in lane order, then the

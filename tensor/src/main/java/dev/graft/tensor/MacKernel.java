@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.VectorSupport;
+
 /**
  * The multiply-accumulate of two float runs into a third at arbitrary offsets, {@code acc[ao + t]
  * += a[ab + t] * b[bb + t]}, as {@link dev.graft.tensor.vector.VectorMac} implements it on the

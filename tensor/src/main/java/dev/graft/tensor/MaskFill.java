@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Checks;
+
 /**
  * Keras's masked fill {@code where(mask, x, fill)}: {@code x} where the mask is non-zero (Keras
  * casts masks to bool), {@code fill} elsewhere. The mask has {@code x}'s rank with each dimension

@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Checks;
+
 /**
  * The less common activation functions (Keras 3 definitions) and their derivatives, element by
  * element. Relu, sigmoid and tanh have faster dedicated kernels in {@link Unary}.

@@ -1,5 +1,9 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Exercise;
+import dev.graft.tensor.support.JitWarmup;
+import dev.graft.tensor.support.VectorSupport;
+
 /**
  * When products run on the Vector API kernels of {@link ProductKernels} instead of BLAS: when the
  * kernels load (see {@link VectorSupport}) and the shape suits them. Three uses: a recurrent step's

@@ -1,5 +1,9 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Exercise;
+import dev.graft.tensor.support.JitWarmup;
+import dev.graft.tensor.support.VectorSupport;
+
 /**
  * When {@link Lstm}'s training pass runs its cell math on the Vector API ({@link
  * RecurrentKernels}): when the kernels load (see {@link VectorSupport}) and the unit count is a

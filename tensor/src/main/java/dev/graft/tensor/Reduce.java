@@ -1,5 +1,8 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Checks;
+import dev.graft.tensor.support.Walk;
+
 /**
  * Reductions along axes: sum, mean, max and argmax.
  *

@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.JitWarmup;
+
 /**
  * {@link dev.graft.tensor.vector.VectorConv}'s kernels in plain Java, giving the same floats bit
  * for bit: every output channel goes through the same fused multiply-adds in the same order (the

@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.JitWarmup;
+
 /**
  * {@link dev.graft.tensor.vector.VectorRecurrent}'s LSTM cell in plain Java, giving the same floats
  * bit for bit (the vector code works lane by lane: each unit sees the same operations in the same

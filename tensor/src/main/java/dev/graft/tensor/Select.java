@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Checks;
+
 /**
  * Routing kernels for the gradient of element-wise {@code maximum} and {@code minimum}: the
  * upstream gradient goes to the input that won each comparison. Ties go to the first input, as in

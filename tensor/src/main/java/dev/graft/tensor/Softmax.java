@@ -1,5 +1,8 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Checks;
+import dev.graft.tensor.support.VectorSupport;
+
 /**
  * Softmax and log-softmax along an axis (the last by default), and their backward passes.
  *

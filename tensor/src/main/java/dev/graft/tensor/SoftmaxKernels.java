@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.VectorSupport;
+
 /**
  * Softmax over one contiguous lane and its backward pass on the Vector API, as {@code
  * dev.graft.tensor.vector.VectorSoftmax} implements them (loaded by name, see {@link

@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Checks;
+
 /**
  * Element-wise unary kernels {@code out[i] = f(x[i])} and the fused derivative forms autograd uses
  * in the backward pass. {@code out} must have the input's shape and may be the input itself.

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.tensor.ConvGeometry.Padding;
+import dev.graft.tensor.support.JitWarmup;
+import dev.graft.tensor.support.VectorSupport;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * through OpenBLAS, which pays a JNI copy and packing on every such call.
  */
 public final class VectorProducts implements ProductKernels {
-  /** Made by name when the module is present (see {@code dev.graft.tensor.VectorSupport}). */
+  /**
+   * Made by name when the module is present (see {@code dev.graft.tensor.support.VectorSupport}).
+   */
   public VectorProducts() {}
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -1,4 +1,7 @@
-package dev.graft.tensor;
+package dev.graft.tensor.support;
+
+import dev.graft.tensor.Broadcast;
+import dev.graft.tensor.Shape;
 
 /**
  * Walks a full row-major shape row by row while tracking where two operands that broadcast to it
@@ -9,7 +12,7 @@ package dev.graft.tensor;
  * {@code w = Walk.get().broadcast(...); for (r < w.rows) { ...row at w.offA/w.offB...; w.advance();
  * }}. Not reentrant: finish one walk before starting the next on the same thread.
  */
-final class Walk {
+public final class Walk {
   private static final ThreadLocal<Walk> LOCAL = ThreadLocal.withInitial(Walk::new);
 
   private int[] dims = new int[8];
@@ -19,29 +22,43 @@ final class Walk {
   private int outer;
 
   /** Number of rows (product of all merged axes but the innermost). */
-  int rows;
+  public int rows;
 
   /** Length of a row (the innermost merged axis). */
-  int inner;
+  public int inner;
 
-  /** Stride of operand A / B along a row: 1 (contiguous) or 0 (stretched). */
-  int innerA;
+  /** Stride of operand A along a row: 1 (contiguous) or 0 (stretched). */
+  public int innerA;
 
-  int innerB;
+  /** Stride of operand B along a row: 1 (contiguous) or 0 (stretched). */
+  public int innerB;
 
-  /** Offset of the current row in operand A / B, relative to the operand's first element. */
-  int offA;
+  /** Offset of the current row in operand A, relative to the operand's first element. */
+  public int offA;
 
-  int offB;
+  /** Offset of the current row in operand B, relative to the operand's first element. */
+  public int offB;
 
   private Walk() {}
 
-  static Walk get() {
+  /**
+   * This thread's walk, to prepare with {@link #broadcast} or {@link #reduce}.
+   *
+   * @return the walk of the calling thread
+   */
+  public static Walk get() {
     return LOCAL.get();
   }
 
-  /** Prepares a walk over {@code full} with operands of shapes {@code a} and {@code b}. */
-  Walk broadcast(Shape full, Shape a, Shape b) {
+  /**
+   * Prepares a walk over {@code full} with operands of shapes {@code a} and {@code b}.
+   *
+   * @param full the shape walked, which both operands broadcast to
+   * @param a operand A's shape
+   * @param b operand B's shape
+   * @return this walk, at its first row
+   */
+  public Walk broadcast(Shape full, Shape a, Shape b) {
     int r = full.rank();
     ensure(r);
     for (int i = 0; i < r; i++) {
@@ -55,8 +72,12 @@ final class Walk {
   /**
    * Prepares a walk over {@code x} (operand A) with operand B the keep-dims result of reducing the
    * axes whose bits are set in {@code mask}.
+   *
+   * @param x the shape walked (operand A's)
+   * @param mask bit {@code i} set when axis {@code i} is reduced
+   * @return this walk, at its first row
    */
-  Walk reduce(Shape x, long mask) {
+  public Walk reduce(Shape x, long mask) {
     int r = x.rank();
     ensure(r);
     for (int i = 0; i < r; i++) {
@@ -129,7 +150,7 @@ final class Walk {
   }
 
   /** Moves to the next row. */
-  void advance() {
+  public void advance() {
     for (int k = outer - 1; k >= 0; k--) {
       offA += sa[k];
       offB += sb[k];

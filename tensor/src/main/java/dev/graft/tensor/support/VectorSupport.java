@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.support;
 
 /**
  * Loads the Vector API kernels of {@code dev.graft.tensor.vector} by name, so that nothing else in
@@ -6,21 +6,27 @@ package dev.graft.tensor;
  * (the JVM needs {@code --add-modules jdk.incubator.vector}) or with {@code -Dgraft.vector=false},
  * the callers take their plain-Java or BLAS paths instead.
  */
-final class VectorSupport {
+public final class VectorSupport {
   private VectorSupport() {}
 
   /** Whether the JVM has the incubator module. */
-  static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  public static final boolean MODULE =
+      ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
   /** Whether the kernels start switched on: the module is there and the property allows it. */
-  static final boolean WANTED =
+  public static final boolean WANTED =
       MODULE && !"false".equalsIgnoreCase(System.getProperty("graft.vector"));
 
   /**
    * A new instance of kernel class {@code name} (in {@code dev.graft.tensor.vector}) as {@code
    * type}, or null without the module; a class that fails to link is reported once on stderr.
+   *
+   * @param name the simple name of the class in {@code dev.graft.tensor.vector}
+   * @param type the kernel interface it implements
+   * @param <T> the kernel interface
+   * @return the kernels, or null when they cannot load
    */
-  static <T> T load(String name, Class<T> type) {
+  public static <T> T load(String name, Class<T> type) {
     if (!MODULE) {
       return null;
     }

@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.support;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -24,12 +24,13 @@ import java.util.function.Consumer;
  *
  * @param <T> the kernel interface
  */
-final class JitWarmup<T> {
+public final class JitWarmup<T> {
   /** Whether callers get the twin while the vector code warms up. */
-  static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("graft.warmup"));
+  public static final boolean ENABLED =
+      !"false".equalsIgnoreCase(System.getProperty("graft.warmup"));
 
   /** The longest a family warms up before it switches anyway (e.g. under {@code -Xint}). */
-  static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
+  public static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private static final System.Logger LOG = System.getLogger("dev.graft.tensor");
 
@@ -56,13 +57,26 @@ final class JitWarmup<T> {
   /**
    * A family; {@code exercise} runs every method of a kernel object once on a tiny problem, with
    * the branches real calls take.
+   *
+   * @param name the family's name, for the log
+   * @param vector the Vector API kernels
+   * @param twin the plain-Java kernels computing the same floats
+   * @param exercise runs every method of a kernel object once on a tiny problem
    */
-  JitWarmup(String name, T vector, T twin, Consumer<T> exercise) {
+  public JitWarmup(String name, T vector, T twin, Consumer<T> exercise) {
     this(name, vector, twin, exercise, ENABLED);
   }
 
-  /** A family that warms up only when {@code enabled} (tests set it either way). */
-  JitWarmup(String name, T vector, T twin, Consumer<T> exercise, boolean enabled) {
+  /**
+   * A family that warms up only when {@code enabled} (tests set it either way).
+   *
+   * @param name the family's name, for the log
+   * @param vector the Vector API kernels
+   * @param twin the plain-Java kernels computing the same floats
+   * @param exercise runs every method of a kernel object once on a tiny problem
+   * @param enabled whether callers get the twin until the vector kernels are compiled
+   */
+  public JitWarmup(String name, T vector, T twin, Consumer<T> exercise, boolean enabled) {
     this.name = name;
     this.vector = vector;
     this.twin = twin;
@@ -70,8 +84,12 @@ final class JitWarmup<T> {
     warm = !enabled;
   }
 
-  /** The kernels to call now: the vector ones once warm, else the twin (starting the warm-up). */
-  T get() {
+  /**
+   * The kernels to call now: the vector ones once warm, else the twin (starting the warm-up).
+   *
+   * @return the kernels to call
+   */
+  public T get() {
     if (warm) {
       return vector;
     }
@@ -81,8 +99,12 @@ final class JitWarmup<T> {
     return twin;
   }
 
-  /** Whether callers get the vector kernels. */
-  boolean warm() {
+  /**
+   * Whether callers get the vector kernels.
+   *
+   * @return true once the family has switched to the vector kernels
+   */
+  public boolean warm() {
     return warm;
   }
 
