@@ -32,7 +32,7 @@ import dev.graft.autograd.ops.Square;
 import dev.graft.autograd.ops.Sub;
 import dev.graft.autograd.ops.SumTo;
 import dev.graft.autograd.ops.Tanh;
-import dev.graft.tensor.ConvGeometry;
+import dev.graft.tensor.conv.ConvGeometry;
 import dev.graft.tensor.Losses;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
@@ -141,7 +141,7 @@ class OpGradientTest {
               n -> dev.graft.autograd.ops.Activation.of(fn, n.get(0)),
               Tensor.uniform(new Rng(60 + fn.ordinal()), -2.5f, 2.5f, 3, 4)));
     }
-    for (var pad : dev.graft.tensor.ConvGeometry.Padding.values()) {
+    for (var pad : dev.graft.tensor.conv.ConvGeometry.Padding.values()) {
       cs.add(
           c(
               "conv2d_" + pad,

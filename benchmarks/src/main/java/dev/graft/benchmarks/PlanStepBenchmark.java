@@ -18,7 +18,7 @@ import dev.graft.autograd.ops.Relu;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.Sigmoid;
 import dev.graft.autograd.optim.Adam;
-import dev.graft.tensor.ConvGeometry;
+import dev.graft.tensor.conv.ConvGeometry;
 import dev.graft.tensor.Losses;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;

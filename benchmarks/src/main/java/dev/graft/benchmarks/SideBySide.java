@@ -17,7 +17,7 @@ import dev.graft.dsl.FitOptions;
 import dev.graft.dsl.Model;
 import dev.graft.layers.CallContext;
 import dev.graft.layers.MultiHeadAttention;
-import dev.graft.tensor.ConvGeometry;
+import dev.graft.tensor.conv.ConvGeometry;
 import dev.graft.tensor.GateActivation;
 import dev.graft.tensor.Gemm;
 import dev.graft.tensor.Parallel;

@@ -3,7 +3,7 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.dsl.Activation;
-import dev.graft.tensor.ConvGeometry;
+import dev.graft.tensor.conv.ConvGeometry;
 import dev.graft.tensor.Shape;
 import java.util.Arrays;
 import java.util.List;

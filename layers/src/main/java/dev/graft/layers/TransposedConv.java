@@ -3,7 +3,7 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.Conv2DTranspose;
-import dev.graft.tensor.Conv2dTranspose;
+import dev.graft.tensor.conv.Conv2dTranspose;
 import dev.graft.tensor.Shape;
 import java.util.Arrays;
 import java.util.List;

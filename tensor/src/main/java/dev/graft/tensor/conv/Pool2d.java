@@ -1,6 +1,9 @@
-package dev.graft.tensor;
+package dev.graft.tensor.conv;
 
-import dev.graft.tensor.ConvGeometry.Padding;
+import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.conv.ConvGeometry.Padding;
 import java.util.Arrays;
 
 /**

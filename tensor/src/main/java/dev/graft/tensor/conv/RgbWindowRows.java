@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.conv;
 
 /**
  * {@link ConvGemm}'s im2col and col2im for the usual first layer, a 3-wide, unit-stride, undilated

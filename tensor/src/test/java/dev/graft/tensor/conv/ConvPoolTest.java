@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.conv;
 
 import static dev.graft.tensor.TestTensors.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.tensor.ConvGeometry.Padding;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.TestTensors;
+import dev.graft.tensor.conv.ConvGeometry.Padding;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

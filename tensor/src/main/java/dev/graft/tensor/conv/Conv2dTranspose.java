@@ -1,4 +1,6 @@
-package dev.graft.tensor;
+package dev.graft.tensor.conv;
+
+import dev.graft.tensor.Tensor;
 
 /**
  * Transposed 2-D convolution with Keras semantics ({@code Conv2DTranspose}): channels-last input

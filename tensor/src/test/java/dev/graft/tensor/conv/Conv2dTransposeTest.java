@@ -1,10 +1,12 @@
-package dev.graft.tensor;
+package dev.graft.tensor.conv;
 
 import static dev.graft.tensor.TestTensors.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.graft.tensor.ConvGeometry.Padding;
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.TestTensors;
+import dev.graft.tensor.conv.ConvGeometry.Padding;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.conv;
 
 /**
  * Convolution kernels that work output row by output row on raw channels-last arrays, as {@link

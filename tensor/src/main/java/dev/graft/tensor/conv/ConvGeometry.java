@@ -1,4 +1,6 @@
-package dev.graft.tensor;
+package dev.graft.tensor.conv;
+
+import dev.graft.tensor.Shape;
 
 /**
  * The immutable geometry of a 2-D sliding window over a channels-last image, shared by {@link
