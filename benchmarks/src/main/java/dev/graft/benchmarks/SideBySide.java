@@ -19,7 +19,7 @@ import dev.graft.layers.CallContext;
 import dev.graft.layers.MultiHeadAttention;
 import dev.graft.tensor.conv.ConvGeometry;
 import dev.graft.tensor.GateActivation;
-import dev.graft.tensor.Gemm;
+import dev.graft.tensor.products.Gemm;
 import dev.graft.tensor.Parallel;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;

@@ -3,6 +3,7 @@ package dev.graft.tensor;
 import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
 
 import dev.graft.tensor.blas.Blas;
+import dev.graft.tensor.products.ProductVector;
 
 /**
  * The LSTM forward pass when no backward pass follows ({@link Lstm#infer}): nothing is saved, so

@@ -4,6 +4,7 @@ import static java.lang.Math.fma;
 
 import dev.graft.tensor.blas.Blas;
 import dev.graft.tensor.blas.OpenBlas;
+import dev.graft.tensor.products.ProductVector;
 
 /**
  * Pieces shared by the fused recurrent kernels ({@link Lstm}, {@link Gru}): shape checks, the

@@ -4,8 +4,8 @@
  * dev.graft.tensor.conv.ConvRows}), {@link dev.graft.tensor.conv.Conv2dTranspose}, {@link
  * dev.graft.tensor.conv.DepthwiseConv2d}, {@link dev.graft.tensor.conv.Pool2d}, the fused
  * convolution and max pooling {@link dev.graft.tensor.conv.ConvPool}, and the window arithmetic
- * they share ({@link dev.graft.tensor.conv.ConvGeometry}). Their Vector API variants live in
- * {@code dev.graft.tensor.vector}, reached through {@link dev.graft.tensor.conv.ConvVector}.
+ * they share ({@link dev.graft.tensor.conv.ConvGeometry}). Their Vector API variants live in {@code
+ * dev.graft.tensor.vector}, reached through {@link dev.graft.tensor.conv.ConvVector}.
  *
  * <p>Part of the engine's kernels (called by the ops of {@code dev.graft.autograd.ops}), not a
  * stable user API.

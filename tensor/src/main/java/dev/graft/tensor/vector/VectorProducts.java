@@ -1,6 +1,6 @@
 package dev.graft.tensor.vector;
 
-import dev.graft.tensor.ProductKernels;
+import dev.graft.tensor.products.ProductKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 

@@ -1,5 +1,8 @@
-package dev.graft.tensor;
+package dev.graft.tensor.products;
 
+import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 import dev.graft.tensor.blas.Blas;
 
 /**

@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.products;
 
 /**
  * Matrix products on the Vector API for shapes where a BLAS call costs more than it computes, as

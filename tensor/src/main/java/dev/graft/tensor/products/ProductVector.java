@@ -1,5 +1,6 @@
-package dev.graft.tensor;
+package dev.graft.tensor.products;
 
+import dev.graft.tensor.Parallel;
 import dev.graft.tensor.support.Exercise;
 import dev.graft.tensor.support.JitWarmup;
 import dev.graft.tensor.support.VectorSupport;
@@ -7,16 +8,17 @@ import dev.graft.tensor.support.VectorSupport;
 /**
  * When products run on the Vector API kernels of {@link ProductKernels} instead of BLAS: when the
  * kernels load (see {@link VectorSupport}) and the shape suits them. Three uses: a recurrent step's
- * {@code C += A·B} ({@link RecurrentSupport#stepProduct}), the LSTM inference kernel's gates, and
- * {@link Gemm#matmul}'s products with few rows and a long inner dimension, as a Dense layer on a
- * flattened image makes (seed model 1: 32 x 30752 times 30752 x 128), where OpenBLAS's JNI call
- * copies the 15.7 MB weight matrix off the heap every time.
+ * {@code C += A·B} ({@code RecurrentSupport.stepProduct} of {@code dev.graft.tensor.recurrent}),
+ * the LSTM inference kernel's gates, and {@link Gemm#matmul}'s products with few rows and a long
+ * inner dimension, as a Dense layer on a flattened image makes (seed model 1: 32 x 30752 times
+ * 30752 x 128), where OpenBLAS's JNI call copies the 15.7 MB weight matrix off the heap every time.
  */
-final class ProductVector {
+public final class ProductVector {
   private ProductVector() {}
 
   /** The kernels, or null without the module. */
-  static final ProductKernels KERNELS = VectorSupport.load("VectorProducts", ProductKernels.class);
+  public static final ProductKernels KERNELS =
+      VectorSupport.load("VectorProducts", ProductKernels.class);
 
   private static final JitWarmup<ProductKernels> DOTS =
       KERNELS == null
@@ -37,16 +39,24 @@ final class ProductVector {
   /** Inner-dimension block of {@link #skinny}: 256 rows of B stay in cache for every row of A. */
   static final int DEPTH_BLOCK = 256;
 
-  /** Whether a per-step product {@code C += A·B} with {@code n} columns takes the vector kernel. */
-  static boolean suitsProduct(int n) {
+  /**
+   * Whether a per-step product {@code C += A·B} with {@code n} columns takes the vector kernel.
+   *
+   * @param n the columns of B and C
+   * @return whether {@link ProductKernels#productAdd} of {@link #KERNELS} should run it
+   */
+  public static boolean suitsProduct(int n) {
     return enabled && n % (2 * KERNELS.lanes()) == 0;
   }
 
   /**
    * Whether the inference kernel's gates product (m gates) takes the vector kernel: whatever the
    * batch rows, so that predictions do not depend on how the rows were shared out over workers.
+   *
+   * @param m the gate rows (four per unit)
+   * @return whether {@link ProductKernels#productTransA} of {@link #KERNELS} should run it
    */
-  static boolean suitsGates(int m) {
+  public static boolean suitsGates(int m) {
     return enabled && m % 4 == 0;
   }
 

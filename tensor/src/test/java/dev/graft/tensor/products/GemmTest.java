@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.products;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.graft.tensor.NativeBlas;
+import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.TestTensors;
 import dev.graft.tensor.blas.AutoBlas;
 import dev.graft.tensor.blas.Blas;
 import java.util.Random;

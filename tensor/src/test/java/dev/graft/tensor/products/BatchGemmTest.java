@@ -1,7 +1,11 @@
-package dev.graft.tensor;
+package dev.graft.tensor.products;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.graft.tensor.MaskFill;
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.TestTensors;
+import dev.graft.tensor.Transpose;
 import org.junit.jupiter.api.Test;
 
 /** {@link BatchGemm} against a naive double-precision product per matrix; {@link MaskFill}. */
