@@ -10,7 +10,7 @@ import dev.graft.autograd.ops.Mask;
 import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.Tanh;
-import dev.graft.tensor.GateActivation;
+import dev.graft.tensor.recurrent.GateActivation;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import java.util.ArrayList;

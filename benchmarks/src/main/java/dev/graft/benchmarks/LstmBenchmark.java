@@ -1,6 +1,6 @@
 package dev.graft.benchmarks;
 
-import dev.graft.tensor.Lstm;
+import dev.graft.tensor.recurrent.Lstm;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
 import java.util.concurrent.TimeUnit;

@@ -18,7 +18,7 @@ import dev.graft.dsl.Model;
 import dev.graft.layers.CallContext;
 import dev.graft.layers.MultiHeadAttention;
 import dev.graft.tensor.conv.ConvGeometry;
-import dev.graft.tensor.GateActivation;
+import dev.graft.tensor.recurrent.GateActivation;
 import dev.graft.tensor.products.Gemm;
 import dev.graft.tensor.Parallel;
 import dev.graft.tensor.Rng;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.layers.Recurrent;
-import dev.graft.tensor.Lstm;
+import dev.graft.tensor.recurrent.Lstm;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;

@@ -8,7 +8,7 @@ import dev.graft.autograd.ops.RecurrentSequence;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.Slice;
 import dev.graft.dsl.Layer;
-import dev.graft.tensor.GateActivation;
+import dev.graft.tensor.recurrent.GateActivation;
 import dev.graft.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;

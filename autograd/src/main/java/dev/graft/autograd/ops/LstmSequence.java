@@ -1,8 +1,8 @@
 package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Node;
-import dev.graft.tensor.GateActivation;
-import dev.graft.tensor.Lstm;
+import dev.graft.tensor.recurrent.GateActivation;
+import dev.graft.tensor.recurrent.Lstm;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 

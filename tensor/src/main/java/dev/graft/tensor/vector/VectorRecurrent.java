@@ -1,6 +1,6 @@
 package dev.graft.tensor.vector;
 
-import dev.graft.tensor.RecurrentKernels;
+import dev.graft.tensor.recurrent.RecurrentKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 

@@ -1,9 +1,11 @@
-package dev.graft.tensor;
+package dev.graft.tensor.recurrent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**

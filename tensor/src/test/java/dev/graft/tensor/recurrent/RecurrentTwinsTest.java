@@ -1,25 +1,19 @@
-package dev.graft.tensor;
+package dev.graft.tensor.recurrent;
 
 import static dev.graft.tensor.TestTensors.assertBits;
 import static dev.graft.tensor.TestTensors.random;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.tensor.support.JitWarmup;
 import dev.graft.tensor.support.VectorSupport;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plain-Java twins that run while the JIT compiles the Vector API kernels ({@link JitWarmup})
- * give the vector kernels' floats bit for bit, so switching between them changes nothing a user can
- * see.
+ * The plain-Java twin of the LSTM cell kernels ({@link ScalarRecurrent}), which runs while the JIT
+ * compiles the Vector API kernels ({@link JitWarmup}), gives their floats bit for bit.
  */
-class VectorTwinsTest {
+class RecurrentTwinsTest {
   @Test
   void lstmCellTwinGivesTheVectorKernelsBits() {
     RecurrentKernels vector = VectorSupport.load("VectorRecurrent", RecurrentKernels.class);
@@ -53,30 +47,5 @@ class VectorTwinsTest {
       twin.backward(wb, 3 * u, u, cp, 0, 0, 2 * u, dH, 0, u);
       assertBits(wa, wb, "cell backward, " + u + " units");
     }
-  }
-
-  @Test
-  void warmupHandsOutTheTwinThenSwitchesToTheVectorKernels() throws InterruptedException {
-    Object vector = new Object();
-    Object twin = new Object();
-    AtomicInteger runs = new AtomicInteger();
-    JitWarmup<Object> w = new JitWarmup<>("test", vector, twin, o -> runs.incrementAndGet(), true);
-    assertFalse(w.warm());
-    assertSame(twin, w.get(), "the first call gets the twin and starts the warm-up");
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (!w.warm() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertTrue(w.warm(), "warm within 20 s");
-    assertSame(vector, w.get());
-    assertTrue(runs.get() >= 64, "the vector kernels ran " + runs.get() + " times first");
-  }
-
-  @Test
-  void warmupOffHandsOutTheVectorKernelsFromTheFirstCall() {
-    Object vector = new Object();
-    JitWarmup<Object> w = new JitWarmup<>("test", vector, new Object(), o -> {}, false);
-    assertSame(vector, w.get());
-    assertEquals(true, w.warm());
   }
 }

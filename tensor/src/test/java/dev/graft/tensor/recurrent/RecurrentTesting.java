@@ -1,5 +1,7 @@
-package dev.graft.tensor;
+package dev.graft.tensor.recurrent;
 
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.TestTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

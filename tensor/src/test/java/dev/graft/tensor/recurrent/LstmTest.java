@@ -1,15 +1,16 @@
-package dev.graft.tensor;
+package dev.graft.tensor.recurrent;
 
-import static dev.graft.tensor.RecurrentTesting.dot;
-import static dev.graft.tensor.RecurrentTesting.numericGrad;
-import static dev.graft.tensor.RecurrentTesting.sigmoid;
-import static dev.graft.tensor.RecurrentTesting.toDouble;
 import static dev.graft.tensor.TestTensors.assertClose;
 import static dev.graft.tensor.TestTensors.random;
+import static dev.graft.tensor.recurrent.RecurrentTesting.dot;
+import static dev.graft.tensor.recurrent.RecurrentTesting.numericGrad;
+import static dev.graft.tensor.recurrent.RecurrentTesting.sigmoid;
+import static dev.graft.tensor.recurrent.RecurrentTesting.toDouble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.tensor.Tensor;
 import java.io.IOException;
 import java.util.Map;
 import java.util.stream.Stream;

@@ -1,9 +1,13 @@
-package dev.graft.tensor;
+package dev.graft.tensor.recurrent;
 
-import static dev.graft.tensor.RecurrentSupport.optionalShape;
-import static dev.graft.tensor.RecurrentSupport.requireShape;
-import static dev.graft.tensor.RecurrentSupport.stepProduct;
-import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
+import static dev.graft.tensor.recurrent.RecurrentSupport.optionalShape;
+import static dev.graft.tensor.recurrent.RecurrentSupport.requireShape;
+import static dev.graft.tensor.recurrent.RecurrentSupport.stepProduct;
+import static dev.graft.tensor.recurrent.RecurrentSupport.tanhInPlace;
+
+import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 
 /**
  * Fused LSTM kernels with Keras semantics: kernel {@code W (in, 4u)}, recurrent kernel {@code U (u,

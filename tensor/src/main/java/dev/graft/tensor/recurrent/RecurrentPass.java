@@ -1,4 +1,8 @@
-package dev.graft.tensor;
+package dev.graft.tensor.recurrent;
+
+import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 
 /**
  * The arguments of one forward or backward pass of a fused recurrent kernel over a sequence, and

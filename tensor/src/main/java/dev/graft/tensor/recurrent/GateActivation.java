@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.recurrent;
 
 /**
  * The activation of an LSTM's or GRU's gates (Keras's {@code recurrent_activation}), applied inside

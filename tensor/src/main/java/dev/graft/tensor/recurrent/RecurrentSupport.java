@@ -1,7 +1,9 @@
-package dev.graft.tensor;
+package dev.graft.tensor.recurrent;
 
 import static java.lang.Math.fma;
 
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 import dev.graft.tensor.blas.Blas;
 import dev.graft.tensor.blas.OpenBlas;
 import dev.graft.tensor.products.ProductVector;

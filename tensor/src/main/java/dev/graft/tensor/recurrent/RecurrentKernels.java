@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.recurrent;
 
 /**
  * The recurrent layers' per-step work on the Vector API, as {@code

@@ -1,7 +1,9 @@
-package dev.graft.tensor;
+package dev.graft.tensor.recurrent;
 
-import static dev.graft.tensor.RecurrentSupport.tanhInPlace;
+import static dev.graft.tensor.recurrent.RecurrentSupport.tanhInPlace;
 
+import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Tensor;
 import dev.graft.tensor.blas.Blas;
 import dev.graft.tensor.products.ProductVector;
 

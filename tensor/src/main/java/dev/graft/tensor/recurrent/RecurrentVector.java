@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.recurrent;
 
 import dev.graft.tensor.support.Exercise;
 import dev.graft.tensor.support.JitWarmup;
