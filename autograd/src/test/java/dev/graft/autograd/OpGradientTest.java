@@ -134,7 +134,7 @@ class OpGradientTest {
     cs.add(c("concat_first", n -> Concat.of(0, n), r(40, 1, 3, 2), r(41, 2, 3, 2), r(42, 1, 3, 2)));
     cs.add(c("slice", n -> Slice.of(n.get(0), 1, 1, 2), r(43, 2, 4, 3)));
     cs.add(c("dropout_inference", n -> Dropout.of(n.get(0), 0.5f), r(44, 3, 4)));
-    for (dev.graft.tensor.Pointwise.Fn fn : dev.graft.tensor.Pointwise.Fn.values()) {
+    for (dev.graft.tensor.elementwise.Pointwise.Fn fn : dev.graft.tensor.elementwise.Pointwise.Fn.values()) {
       cs.add(
           c(
               "activation_" + fn.name().toLowerCase(java.util.Locale.ROOT),

@@ -6,7 +6,7 @@ import dev.graft.autograd.ops.Add;
 import dev.graft.autograd.ops.Relu;
 import dev.graft.autograd.ops.Scale;
 import dev.graft.autograd.ops.Sub;
-import dev.graft.tensor.Pointwise;
+import dev.graft.tensor.elementwise.Pointwise;
 import dev.graft.tensor.Shape;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.elementwise.Binary;
 import dev.graft.tensor.support.Checks;
 import dev.graft.tensor.support.Walk;
 

@@ -2,6 +2,8 @@ package dev.graft.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.tensor.elementwise.Binary;
+import dev.graft.tensor.elementwise.Unary;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.tensor.elementwise.Unary;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 

@@ -2,10 +2,10 @@ package dev.graft.tensor.products;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.graft.tensor.MaskFill;
 import dev.graft.tensor.Tensor;
 import dev.graft.tensor.TestTensors;
 import dev.graft.tensor.Transpose;
+import dev.graft.tensor.elementwise.MaskFill;
 import org.junit.jupiter.api.Test;
 
 /** {@link BatchGemm} against a naive double-precision product per matrix; {@link MaskFill}. */

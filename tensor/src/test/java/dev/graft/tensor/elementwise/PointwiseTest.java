@@ -1,7 +1,9 @@
-package dev.graft.tensor;
+package dev.graft.tensor.elementwise;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.TestTensors;
 import org.junit.jupiter.api.Test;
 
 class PointwiseTest {

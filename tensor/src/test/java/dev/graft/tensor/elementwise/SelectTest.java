@@ -1,7 +1,8 @@
-package dev.graft.tensor;
+package dev.graft.tensor.elementwise;
 
 import static dev.graft.tensor.TestTensors.assertClose;
 
+import dev.graft.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 class SelectTest {
