@@ -1,10 +1,8 @@
 package dev.graft.tensor;
 
-import dev.graft.tensor.support.Walk;
-
 /**
- * NumPy broadcasting: the result shape of two operands, and reducing a broadcast gradient back to
- * an operand's shape.
+ * NumPy broadcasting: the result shape of two operands. Reducing a broadcast gradient back to an
+ * operand's shape is {@code Reduce.sumToShape} (in {@code dev.graft.tensor.reduce}).
  *
  * <p>Shapes are aligned from the right; a dimension of size 1 (or a missing leading dimension)
  * stretches to match the other. {@code (3, 1)} and {@code (1, 4)} give {@code (3, 4)}; {@code (2,
@@ -110,38 +108,5 @@ public final class Broadcast {
               + " broadcast to "
               + broadcastShape(op, a, b));
     }
-  }
-
-  /**
-   * Sums {@code grad} over the axes along which an operand of shape {@code out.shape()} was
-   * broadcast, so that {@code out} is the gradient of that operand: {@code out[j] = sum of grad[i]}
-   * over every {@code i} that broadcasting maps to {@code j}. Returns {@code out}.
-   *
-   * @throws IllegalArgumentException if {@code out.shape()} does not broadcast to {@code
-   *     grad.shape()}
-   */
-  public static Tensor sumToShape(Tensor grad, Shape targetShape, Tensor out) {
-    if (!out.shape().equals(targetShape)) {
-      throw new IllegalArgumentException(
-          "sumToShape: out has shape " + out.shape() + ", expected " + targetShape);
-    }
-    Shape g = grad.shape();
-    boolean ok = targetShape.rank() <= g.rank();
-    for (int i = 0; ok && i < g.rank(); i++) {
-      int t = alignedDim(targetShape, i, g.rank());
-      ok = t == 1 || t == g.dim(i);
-    }
-    if (!ok) {
-      throw new IllegalArgumentException(
-          "sumToShape: shape " + targetShape + " does not broadcast to gradient shape " + g);
-    }
-    Walk w = Walk.get().broadcast(g, g, targetShape);
-    Reduce.accumulate(Reduce.SUM, grad, out, w);
-    return out;
-  }
-
-  /** {@link #sumToShape(Tensor, Shape, Tensor)} into a new tensor. */
-  public static Tensor sumToShape(Tensor grad, Shape targetShape) {
-    return sumToShape(grad, targetShape, Tensor.zeros(targetShape));
   }
 }

@@ -1,5 +1,8 @@
-package dev.graft.tensor;
+package dev.graft.tensor.reduce;
 
+import dev.graft.tensor.Broadcast;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 import dev.graft.tensor.elementwise.Binary;
 import dev.graft.tensor.support.Checks;
 import dev.graft.tensor.support.Walk;
@@ -233,5 +236,48 @@ public final class Reduce {
 
   private static Tensor alloc(String op, Tensor x, int[] axes, boolean keepDims) {
     return Tensor.zeros(reducedShape(x.shape(), mask(op, x.shape(), axes), keepDims));
+  }
+
+  /**
+   * Sums {@code grad} over the axes along which an operand of shape {@code out.shape()} was
+   * broadcast, so that {@code out} is the gradient of that operand: {@code out[j] = sum of grad[i]}
+   * over every {@code i} that broadcasting maps to {@code j}. Returns {@code out}.
+   *
+   * @param grad the gradient of the broadcast result
+   * @param targetShape the operand's shape
+   * @param out the operand's gradient, of shape {@code targetShape}
+   * @return {@code out}
+   * @throws IllegalArgumentException if {@code out.shape()} does not broadcast to {@code
+   *     grad.shape()}
+   */
+  public static Tensor sumToShape(Tensor grad, Shape targetShape, Tensor out) {
+    if (!out.shape().equals(targetShape)) {
+      throw new IllegalArgumentException(
+          "sumToShape: out has shape " + out.shape() + ", expected " + targetShape);
+    }
+    Shape g = grad.shape();
+    boolean ok = targetShape.rank() <= g.rank();
+    for (int i = 0; ok && i < g.rank(); i++) {
+      int t = Broadcast.alignedDim(targetShape, i, g.rank());
+      ok = t == 1 || t == g.dim(i);
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "sumToShape: shape " + targetShape + " does not broadcast to gradient shape " + g);
+    }
+    Walk w = Walk.get().broadcast(g, g, targetShape);
+    Reduce.accumulate(Reduce.SUM, grad, out, w);
+    return out;
+  }
+
+  /**
+   * {@link #sumToShape(Tensor, Shape, Tensor)} into a new tensor.
+   *
+   * @param grad the gradient of the broadcast result
+   * @param targetShape the operand's shape
+   * @return the operand's gradient
+   */
+  public static Tensor sumToShape(Tensor grad, Shape targetShape) {
+    return sumToShape(grad, targetShape, Tensor.zeros(targetShape));
   }
 }

@@ -1,5 +1,8 @@
-package dev.graft.tensor;
+package dev.graft.tensor.reduce;
 
+import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 import dev.graft.tensor.support.Checks;
 import dev.graft.tensor.support.VectorSupport;
 

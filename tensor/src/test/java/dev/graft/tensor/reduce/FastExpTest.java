@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.reduce;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

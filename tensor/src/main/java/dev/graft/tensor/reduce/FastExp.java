@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.reduce;
 
 /**
  * {@code exp(x)} in float for {@code x <= 0}, as softmax needs after subtracting the lane maximum:

@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.reduce;
 
 import dev.graft.tensor.support.VectorSupport;
 

@@ -1,4 +1,7 @@
-package dev.graft.tensor;
+package dev.graft.tensor.reduce;
+
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 
 /**
  * Per-sample loss kernels with Keras semantics, and their gradients. {@code pred} and {@code
