@@ -1,6 +1,6 @@
 package dev.graft.tensor.vector;
 
-import dev.graft.tensor.ProductKernels;
+import dev.graft.tensor.products.ProductKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * through OpenBLAS, which pays a JNI copy and packing on every such call.
  */
 public final class VectorProducts implements ProductKernels {
-  /** Made by name when the module is present (see {@code dev.graft.tensor.VectorSupport}). */
+  /**
+   * Made by name when the module is present (see {@code dev.graft.tensor.support.VectorSupport}).
+   */
   public VectorProducts() {}
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
