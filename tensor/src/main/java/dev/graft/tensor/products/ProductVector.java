@@ -72,7 +72,7 @@ public final class ProductVector {
    * Whether a per-step product {@code C += A·B} with {@code n} columns takes the vector kernel.
    *
    * @param n the columns of B and C
-   * @return whether {@link ProductKernels#productAdd} of {@link #KERNELS} should run it
+   * @return whether {@link ProductKernels#product} of {@link #KERNELS} should run it
    */
   public static boolean suitsProduct(int n) {
     return enabled && n % (2 * KERNELS.lanes()) == 0;
