@@ -1,6 +1,9 @@
 package dev.graft.dsl;
 
 import dev.graft.dsl.internal.Arguments;
+import dev.graft.dsl.plot.Curves;
+import dev.graft.dsl.plot.TrainingPlot;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -52,9 +55,32 @@ public final class History {
 
   /** Draws the curves (one panel per quantity, validation dashed) to an {@code .svg} file. */
   public History plot(String path) {
-    dev.graft.dsl.plot.TrainingPlot.write(
-        this, java.nio.file.Path.of(Arguments.notNull("plot", "path", path)));
+    TrainingPlot.write(curves(), Path.of(Arguments.notNull("plot", "path", path)));
     return this;
+  }
+
+  /**
+   * Draws several runs into one {@code .svg} file, a colour per run, to compare them (one panel per
+   * quantity, validation dashed).
+   *
+   * @param runs each run's legend name to its history, drawn in the map's iteration order (use a
+   *     {@link LinkedHashMap} to fix the colours)
+   * @param path the file to write, ending in {@code .svg}; missing parent folders are created and
+   *     an existing file is replaced
+   * @throws IllegalArgumentException if {@code runs} is empty or {@code path} does not end in
+   *     {@code .svg}
+   * @throws java.io.UncheckedIOException if the file cannot be written
+   */
+  public static void plot(Map<String, History> runs, String path) {
+    Map<String, Curves> curves = new LinkedHashMap<>();
+    Arguments.notNull("plot", "runs", runs)
+        .forEach((name, h) -> curves.put(name, Arguments.notNull("plot", "runs", h).curves()));
+    TrainingPlot.write(curves, Path.of(Arguments.notNull("plot", "path", path)));
+  }
+
+  /** A copy of the logged values for the plot package, which knows nothing of this class. */
+  Curves curves() {
+    return new Curves(epochs, values);
   }
 
   @Override

@@ -828,8 +828,8 @@ public class Model extends Layer {
    * (nested models as boxes around their layers, frozen parts dashed). Returns this.
    */
   public Model plot(String path) {
-    dev.graft.dsl.plot.ModelPlot.write(
-        this, java.nio.file.Path.of(Arguments.notNull("plot", "path", path)));
+    java.nio.file.Path file = java.nio.file.Path.of(Arguments.notNull("plot", "path", path));
+    dev.graft.dsl.plot.ModelPlot.write(Diagrams.of(this), file);
     return this;
   }
 

@@ -8,7 +8,6 @@ import dev.graft.dsl.data.Csv;
 import dev.graft.dsl.data.DataIterator;
 import dev.graft.dsl.data.Dataset;
 import dev.graft.dsl.data.Row;
-import dev.graft.dsl.plot.TrainingPlot;
 import dev.graft.layers.Normalization;
 import dev.graft.layers.StringLookup;
 import dev.graft.layers.TextVectorization;
@@ -328,7 +327,7 @@ public final class DebianSections {
     write(names, String.join("\n", s.sections().getVocabulary()));
     Path trainingSvg = o.out().resolve("training.svg");
     Path modelSvg = o.out().resolve("model.svg");
-    TrainingPlot.write(history, trainingSvg);
+    history.plot(trainingSvg.toString());
     model.plot(modelSvg.toString());
     System.out.println("\nSaved " + keras + " (+ " + names.getFileName() + "), loading it back");
 

@@ -6,7 +6,6 @@ import dev.graft.dsl.History;
 import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import dev.graft.dsl.SymbolicTensor;
-import dev.graft.dsl.plot.TrainingPlot;
 import dev.graft.tensor.Parallel;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -143,7 +142,7 @@ public final class MergeDemo {
                 100 * (r.merged() - Math.max(r.cnn(), r.lstm())))
             : "The merged model did NOT beat both branches this time.");
 
-    TrainingPlot.write(histories, r.trainingSvg());
+    History.plot(histories, r.trainingSvg().toString());
     merged.plot(r.modelSvg().toString());
     System.out.println("Wrote " + r.trainingSvg() + " and " + r.modelSvg());
     System.out.printf(
