@@ -61,7 +61,7 @@ public final class ModelIO {
    * @throws ModelFileException naming the file and what is wrong with it
    */
   public static Model load(Path file) {
-    return guard(
+    return FileReads.guard(
         file,
         () -> {
           AtomicFiles.removeStale(file);
@@ -101,7 +101,7 @@ public final class ModelIO {
    * passes its checksum.
    */
   public static void loadWeights(Model m, Path file) {
-    guard(
+    FileReads.guard(
         file,
         () -> {
           AtomicFiles.removeStale(file);
@@ -159,39 +159,6 @@ public final class ModelIO {
   public static Layer layerFromConfig(String json) {
     Object parsed = Json.parse(json);
     return new ConfigReader(false).layerOrModel(new Cfg(parsed, "layer config"));
-  }
-
-  /** A load step that may fail in any way. */
-  interface Step<T> {
-    /** Runs the step. */
-    T run() throws IOException;
-  }
-
-  /** Runs {@code step}, turning every failure into one {@link ModelFileException}. */
-  static <T> T guard(Path file, Step<T> step) {
-    if (Files.isDirectory(file)) {
-      throw new ModelFileException(file, "it is a directory, not a model or weights file");
-    }
-    try {
-      return step.run();
-    } catch (ModelFileException e) {
-      throw e;
-    } catch (java.nio.file.NoSuchFileException e) {
-      // A file the first one refers to (a TensorFlow.js weights shard) is named as the missing one.
-      boolean other =
-          e.getFile() != null
-              && !Path.of(e.getFile()).toAbsolutePath().equals(file.toAbsolutePath());
-      throw new ModelFileException(
-          file, other ? "the file it refers to is missing: " + e.getFile() : "no such file", e);
-    } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
-      String what = e.getMessage() == null ? e.toString() : e.getMessage();
-      if (e instanceof java.io.EOFException || e instanceof java.util.zip.ZipException) {
-        what = "truncated or corrupted file (" + what + ")";
-      } else if (!(e instanceof IllegalArgumentException)) {
-        what = "corrupted or unreadable file (" + e.getClass().getSimpleName() + ": " + what + ")";
-      }
-      throw new ModelFileException(file, what, e);
-    }
   }
 
   private static byte[] head(Path file) throws IOException {

@@ -43,7 +43,7 @@ public final class Npy {
    * @throws ModelFileException naming the file and the problem (unsupported dtype, truncated, ...)
    */
   public static Tensor read(Path file) {
-    return ModelIO.guard(file, () -> parse(Files.readAllBytes(file)));
+    return FileReads.guard(file, () -> parse(Files.readAllBytes(file)));
   }
 
   /**
@@ -52,11 +52,11 @@ public final class Npy {
    * @throws ModelFileException naming the archive and the problem
    */
   public static Map<String, Tensor> readNpz(Path file) {
-    return ModelIO.guard(
+    return FileReads.guard(
         file,
         () -> {
           Map<String, Tensor> out = new LinkedHashMap<>();
-          for (Map.Entry<String, byte[]> e : KerasArchive.entries(file).entrySet()) {
+          for (Map.Entry<String, byte[]> e : FileReads.zipEntries(file).entrySet()) {
             String name = e.getKey();
             if (name.endsWith(".npy")) {
               out.put(name.substring(0, name.length() - 4), parse(e.getValue()));
@@ -162,7 +162,7 @@ public final class Npy {
    * @throws ModelFileException naming the file and the problem
    */
   public static Header header(Path file) {
-    return ModelIO.guard(
+    return FileReads.guard(
         file,
         () -> {
           byte[] head;
