@@ -18,7 +18,12 @@ public final class History {
   private final Map<String, List<Double>> values = new LinkedHashMap<>();
   private final List<Integer> epochs = new ArrayList<>();
 
-  /** Records one epoch's logs. */
+  /**
+   * Records one epoch's logs.
+   *
+   * @param epoch the 0-based epoch
+   * @param logs each logged value by name
+   */
   public void record(int epoch, Map<String, Double> logs) {
     Arguments.notNull("record", "logs", logs);
     epochs.add(epoch);
@@ -27,7 +32,11 @@ public final class History {
     }
   }
 
-  /** All series by name, in first-logged order. */
+  /**
+   * All series by name, in first-logged order.
+   *
+   * @return an unmodifiable map of unmodifiable lists, one value per epoch
+   */
   public Map<String, List<Double>> history() {
     Map<String, List<Double>> copy = new LinkedHashMap<>();
     values.forEach((k, v) -> copy.put(k, Collections.unmodifiableList(v)));
@@ -37,6 +46,8 @@ public final class History {
   /**
    * One series, e.g. {@code get("loss")}.
    *
+   * @param name the series' name, e.g. {@code val_accuracy}
+   * @return an unmodifiable list, one value per epoch
    * @throws IllegalArgumentException naming the logged series if there is none by that name
    */
   public List<Double> get(String name) {
@@ -48,12 +59,21 @@ public final class History {
     return Collections.unmodifiableList(v);
   }
 
-  /** The epochs recorded (0-based). */
+  /**
+   * The epochs recorded (0-based).
+   *
+   * @return an unmodifiable list
+   */
   public List<Integer> epochs() {
     return Collections.unmodifiableList(epochs);
   }
 
-  /** Draws the curves (one panel per quantity, validation dashed) to an {@code .svg} file. */
+  /**
+   * Draws the curves (one panel per quantity, validation dashed) to an {@code .svg} file.
+   *
+   * @param path the {@code .svg} file to write; missing parent folders are created
+   * @return this history, for chaining
+   */
   public History plot(String path) {
     TrainingPlot.write(curves(), Path.of(Arguments.notNull("plot", "path", path)));
     return this;

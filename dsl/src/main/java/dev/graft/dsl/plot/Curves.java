@@ -19,6 +19,9 @@ public record Curves(List<Integer> epochs, Map<String, List<Double>> series) {
   /**
    * Copies both arguments (keeping the series' order, which is the order of the panels), so epochs
    * the run records later do not change a drawing.
+   *
+   * @param epochs the epoch of each position
+   * @param series each quantity's values, in panel order
    */
   public Curves {
     epochs = List.copyOf(epochs);

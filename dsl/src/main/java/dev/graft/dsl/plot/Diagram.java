@@ -23,7 +23,17 @@ public record Diagram(
     List<Node> nodes,
     List<Integer> inputs,
     List<Port> outputs) {
-  /** Copies the lists, which are then unmodifiable. */
+  /**
+   * Copies the lists, which are then unmodifiable.
+   *
+   * @param name the model's name
+   * @param className the model's Keras class name
+   * @param params the number of weight values
+   * @param trainableParams the number of trainable weight values
+   * @param nodes the layer calls
+   * @param inputs the node index of each model input
+   * @param outputs where each model output comes from
+   */
   public Diagram {
     nodes = List.copyOf(nodes);
     inputs = List.copyOf(inputs);
@@ -52,7 +62,17 @@ public record Diagram(
       boolean frozen,
       List<Port> inputs,
       Diagram nested) {
-    /** Copies the lists, which are then unmodifiable. */
+    /**
+     * Copies the lists, which are then unmodifiable.
+     *
+     * @param name the layer's name
+     * @param className the layer's Keras class name
+     * @param shapes the shape of each output
+     * @param input true for a model input
+     * @param frozen true for a frozen layer with weights
+     * @param inputs where each input comes from
+     * @param nested a nested model's diagram, or {@code null}
+     */
     public Node {
       shapes = List.copyOf(shapes);
       inputs = List.copyOf(inputs);
