@@ -35,13 +35,21 @@ public final class MergeDemo {
   /** The test accuracies and the pictures written. */
   public record Result(
       double cnn, double lstm, double merged, double ensemble, Path trainingSvg, Path modelSvg) {
-    /** True if the merged model beats both branches. */
+    /**
+     * True if the merged model beats both branches.
+     *
+     * @return true if the merged accuracy is above each branch's
+     */
     public boolean mergedBeatsBranches() {
       return merged > cnn && merged > lstm;
     }
   }
 
-  /** Runs the demo with command-line options (see {@link DemoOptions#USAGE}). */
+  /**
+   * Runs the demo with command-line options (see {@link DemoOptions#USAGE}).
+   *
+   * @param args the command-line arguments, as {@link DemoOptions#USAGE} lists them
+   */
   public static void main(String[] args) {
     if (List.of(args).contains("--help")) {
       System.out.print(DemoOptions.USAGE);
@@ -61,7 +69,12 @@ public final class MergeDemo {
     Parallel.shutdown();
   }
 
-  /** Runs the demo; prints progress and results to standard output. */
+  /**
+   * Runs the demo; prints progress and results to standard output.
+   *
+   * @param o the options
+   * @return the measured accuracies, timings and the files written
+   */
   public static Result run(DemoOptions o) {
     long wall = System.nanoTime();
     long cpu = cpuNanos();
