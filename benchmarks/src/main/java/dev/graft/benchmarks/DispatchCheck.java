@@ -1,7 +1,7 @@
 package dev.graft.benchmarks;
 
-import dev.graft.tensor.Blas;
 import dev.graft.tensor.Parallel;
+import dev.graft.tensor.blas.Blas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.graft.benchmarks;
 
-import dev.graft.tensor.Blas;
 import dev.graft.tensor.Parallel;
+import dev.graft.tensor.blas.Blas;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;

@@ -1,8 +1,8 @@
 package dev.graft.benchmarks;
 
-import dev.graft.tensor.Lstm;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.recurrent.Lstm;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

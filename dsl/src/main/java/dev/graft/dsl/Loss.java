@@ -1,6 +1,6 @@
 package dev.graft.dsl;
 
-import dev.graft.tensor.Losses;
+import dev.graft.tensor.reduce.Losses;
 import java.util.Locale;
 
 /**

@@ -6,7 +6,7 @@ import dev.graft.autograd.ops.ReluVariant;
 import dev.graft.autograd.ops.Sigmoid;
 import dev.graft.autograd.ops.Softmax;
 import dev.graft.autograd.ops.Tanh;
-import dev.graft.tensor.Pointwise;
+import dev.graft.tensor.elementwise.Pointwise;
 import java.util.Locale;
 
 /**

@@ -5,8 +5,8 @@ import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.ZeroPad;
 import dev.graft.dsl.Activation;
-import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.ConvGeometry;
 import java.util.List;
 import java.util.Map;
 

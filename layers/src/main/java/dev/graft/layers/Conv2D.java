@@ -3,8 +3,8 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
 import dev.graft.dsl.Activation;
-import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.ConvGeometry;
 import java.util.List;
 import java.util.Map;
 

@@ -3,9 +3,9 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.Pool;
 import dev.graft.autograd.ops.Reshape;
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.Pool2d;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.conv.Pool2d;
 import java.util.List;
 import java.util.Map;
 

@@ -83,7 +83,8 @@ public final class Regularizer {
   public Node penalty(Node w) {
     Node total = null;
     if (l1 > 0) {
-      Node abs = dev.graft.autograd.ops.Activation.of(dev.graft.tensor.Pointwise.Fn.ABS, w);
+      Node abs =
+          dev.graft.autograd.ops.Activation.of(dev.graft.tensor.elementwise.Pointwise.Fn.ABS, w);
       total = Scale.of(Reduction.sum(abs, false), l1);
     }
     if (l2 > 0) {

@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Checks;
+
 /**
  * Batch-normalisation kernels over the last (channel) axis: {@code x} is read as {@code (rows, C)}
  * rows of channels, every other axis being reduced. Statistics are accumulated in double, one

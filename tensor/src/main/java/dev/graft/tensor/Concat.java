@@ -1,5 +1,7 @@
 package dev.graft.tensor;
 
+import dev.graft.tensor.support.Checks;
+
 /**
  * Concatenation along an axis and its inverse, split. The gradient of concat is split of the output
  * gradient, and the gradient of split is concat of the output gradients.

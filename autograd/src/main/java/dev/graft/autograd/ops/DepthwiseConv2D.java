@@ -3,9 +3,9 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.DepthwiseConv2d;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.conv.DepthwiseConv2d;
 import java.util.ArrayList;
 import java.util.List;
 

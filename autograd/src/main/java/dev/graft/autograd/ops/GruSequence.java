@@ -1,10 +1,10 @@
 package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Node;
-import dev.graft.tensor.GateActivation;
-import dev.graft.tensor.Gru;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.recurrent.GateActivation;
+import dev.graft.tensor.recurrent.Gru;
 
 /** Keras's GRU over a sequence (gates z, r, h), with {@code reset_after} either way, fused. */
 public final class GruSequence extends RecurrentSequence {

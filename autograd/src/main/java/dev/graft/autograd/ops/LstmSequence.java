@@ -1,10 +1,10 @@
 package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Node;
-import dev.graft.tensor.GateActivation;
-import dev.graft.tensor.Lstm;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.recurrent.GateActivation;
+import dev.graft.tensor.recurrent.Lstm;
 
 /** Keras's LSTM over a sequence (gates i, f, c, o; sigmoid and tanh), fused. */
 public final class LstmSequence extends RecurrentSequence {

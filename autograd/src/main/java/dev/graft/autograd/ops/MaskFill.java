@@ -68,7 +68,7 @@ public final class MaskFill extends Op {
 
   @Override
   public void forward(Args a) {
-    dev.graft.tensor.MaskFill.fill(a.input(0), a.input(1), fill, a.output());
+    dev.graft.tensor.elementwise.MaskFill.fill(a.input(0), a.input(1), fill, a.output());
   }
 
   @Override

@@ -55,9 +55,9 @@ public final class Softmax extends Elementwise {
   @Override
   public void forward(Args a) {
     if (log) {
-      dev.graft.tensor.Softmax.logSoftmax(a.input(0), axis, a.output());
+      dev.graft.tensor.reduce.Softmax.logSoftmax(a.input(0), axis, a.output());
     } else {
-      dev.graft.tensor.Softmax.softmax(a.input(0), axis, a.output());
+      dev.graft.tensor.reduce.Softmax.softmax(a.input(0), axis, a.output());
     }
   }
 
@@ -90,9 +90,9 @@ public final class Softmax extends Elementwise {
     @Override
     public void forward(Args a) {
       if (log) {
-        dev.graft.tensor.Softmax.logSoftmaxGrad(a.input(0), a.input(1), axis, a.output());
+        dev.graft.tensor.reduce.Softmax.logSoftmaxGrad(a.input(0), a.input(1), axis, a.output());
       } else {
-        dev.graft.tensor.Softmax.softmaxGrad(a.input(0), a.input(1), axis, a.output());
+        dev.graft.tensor.reduce.Softmax.softmaxGrad(a.input(0), a.input(1), axis, a.output());
       }
     }
 

@@ -3,8 +3,8 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Broadcast;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.reduce.Reduce;
 import java.util.List;
 
 /**
@@ -56,7 +56,7 @@ public final class SumTo extends Op {
 
   @Override
   public void forward(Args a) {
-    Broadcast.sumToShape(a.input(0), a.output().shape(), a.output());
+    Reduce.sumToShape(a.input(0), a.output().shape(), a.output());
   }
 
   @Override
