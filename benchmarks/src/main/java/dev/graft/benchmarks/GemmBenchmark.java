@@ -109,7 +109,11 @@ public class GemmBenchmark {
     }
   }
 
-  /** One {@code C = A * B}. */
+  /**
+   * One {@code C = A * B}.
+   *
+   * @return the product's buffer, so the JIT keeps the work
+   */
   @Benchmark
   public float[] sgemm() {
     if (arrays) {

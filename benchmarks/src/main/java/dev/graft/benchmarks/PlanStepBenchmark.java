@@ -122,7 +122,11 @@ public class PlanStepBenchmark {
     }
   }
 
-  /** One training step; returns the loss. */
+  /**
+   * One training step; returns the loss.
+   *
+   * @return the step's loss
+   */
   @Benchmark
   public float step() {
     adam.beginStep();

@@ -52,6 +52,8 @@ public final class SideBySide {
   /**
    * Runs everything; args: {@code [--quick] [--only models,micro|mha|convs]} ({@code mha}, {@code
    * convs}: those kernels only).
+   *
+   * @param args the options
    */
   public static void main(String[] args) {
     boolean quick = Arrays.asList(args).contains("--quick");

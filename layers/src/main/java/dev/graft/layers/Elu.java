@@ -22,6 +22,7 @@ public final class Elu extends PassesMask {
   /**
    * An ELU with negative saturation {@code -alpha}.
    *
+   * @param alpha the magnitude of the negative saturation (Keras: 1.0)
    * @throws IllegalArgumentException for a NaN or infinite {@code alpha}
    */
   public Elu(double alpha) {

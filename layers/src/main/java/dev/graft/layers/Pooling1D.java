@@ -23,6 +23,8 @@ public final class Pooling1D extends SingleInput {
   /**
    * A max ({@code max}) or average pooling layer with windows of {@code pool} steps.
    *
+   * @param max true for max pooling, false for average pooling
+   * @param pool the window's length in steps
    * @throws IllegalArgumentException for a non-positive size
    */
   public Pooling1D(boolean max, int pool) {
@@ -37,14 +39,25 @@ public final class Pooling1D extends SingleInput {
     return max ? "MaxPooling1D" : "AveragePooling1D";
   }
 
-  /** Strides (default: the pool size); returns this. */
+  /**
+   * Strides (default: the pool size); returns this.
+   *
+   * @param s the step between windows, at least 1
+   * @return this layer, for chaining
+   */
   public Pooling1D strides(int s) {
     checkArgument(s > 0, className(), "strides", s);
     this.strides = s;
     return this;
   }
 
-  /** {@code "valid"} (default) or {@code "same"}; returns this. */
+  /**
+   * {@code "valid"} (default) or {@code "same"}; returns this.
+   *
+   * @param p {@code "valid"} (no padding) or {@code "same"} (output size {@code ceil(input /
+   *     stride)}), case-insensitive
+   * @return this layer, for chaining
+   */
   public Pooling1D padding(String p) {
     this.padding = ConvGeometry.Padding.parse(p);
     return this;

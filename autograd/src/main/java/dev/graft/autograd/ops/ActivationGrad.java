@@ -28,7 +28,14 @@ public final class ActivationGrad extends Op {
     this.which = which;
   }
 
-  /** The gradient of an activation whose output is {@code y}, given upstream {@code dy}. */
+  /**
+   * The gradient of an activation whose output is {@code y}, given upstream {@code dy}.
+   *
+   * @param which the activation whose derivative to apply
+   * @param y the activation's forward output
+   * @param dy the gradient with respect to {@code y}, shaped like it
+   * @return the gradient with respect to the activation's input, shaped like {@code y}
+   */
   public static Node of(Kind which, Node y, Node dy) {
     return y.graph().apply(new ActivationGrad(which), y, dy);
   }

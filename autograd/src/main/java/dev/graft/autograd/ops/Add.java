@@ -9,7 +9,13 @@ import java.util.List;
 public final class Add extends Broadcasting {
   private static final Add INSTANCE = new Add();
 
-  /** {@code a + b}. */
+  /**
+   * {@code a + b}.
+   *
+   * @param a the first operand
+   * @param b the second operand, broadcastable against {@code a}
+   * @return the element-wise sum, at the broadcast shape
+   */
   public static Node of(Node a, Node b) {
     return a.graph().apply(INSTANCE, a, b);
   }

@@ -32,6 +32,14 @@ public final class BatchNorm extends Op {
    * Batch normalisation of {@code x} over its last axis; {@code trainable} is read at each run (a
    * layer frozen or unfrozen after the graph was built takes effect at once).
    *
+   * @param x the input, channels on its last axis
+   * @param gamma the per-channel scale {@code (C)}
+   * @param beta the per-channel offset {@code (C)}
+   * @param movingMean the variable node of the moving mean {@code (C)}
+   * @param movingVariance the variable node of the moving variance {@code (C)}
+   * @param epsilon added to the variance before its square root, above 0
+   * @param trainable asked at each run; false makes a training run use the moving statistics
+   * @return the normalised {@code x}, same shape
    * @throws IllegalArgumentException unless {@code epsilon > 0} and the per-channel inputs have the
    *     last axis's size
    */
@@ -49,6 +57,16 @@ public final class BatchNorm extends Op {
   /**
    * {@link #of(Node, Node, Node, Node, Node, float, BooleanSupplier)} whose batch statistics count
    * only the rows {@code mask} keeps ({@code null}: every row).
+   *
+   * @param x the input, channels on its last axis
+   * @param gamma the per-channel scale {@code (C)}
+   * @param beta the per-channel offset {@code (C)}
+   * @param movingMean the variable node of the moving mean {@code (C)}
+   * @param movingVariance the variable node of the moving variance {@code (C)}
+   * @param mask a {@code (N, T)} mask of the rows counted, or {@code null}
+   * @param epsilon added to the variance before its square root, above 0
+   * @param trainable asked at each run; false makes a training run use the moving statistics
+   * @return the normalised {@code x}, same shape
    */
   public static Node of(
       Node x,
@@ -72,6 +90,10 @@ public final class BatchNorm extends Op {
    * The side-effect node that, after a run of {@code bn} with batch statistics, moves its moving
    * statistics toward the batch's: {@code moving = moving * momentum + batch * (1 - momentum)}. It
    * does nothing when {@code bn} used the moving statistics (inference, a frozen layer).
+   *
+   * @param bn a node made by {@code BatchNorm.of}
+   * @param momentum the weight the old moving value keeps, in {@code [0, 1]} (Keras: 0.99)
+   * @return the update node, to run as a side effect of a training plan
    */
   public static Node updateMoving(Node bn, float momentum) {
     if (!(bn.op() instanceof BatchNorm op)) {

@@ -18,7 +18,13 @@ public class BroadcastTo extends Op {
     this.target = target;
   }
 
-  /** {@code x} broadcast to {@code target}. */
+  /**
+   * {@code x} broadcast to {@code target}.
+   *
+   * @param x the input, whose shape broadcasts to {@code target}
+   * @param target the output shape
+   * @return a node of shape {@code target}
+   */
   public static Node of(Node x, Shape target) {
     if (x.shape().equals(target) && target.isFullyDefined()) {
       return x;

@@ -9,7 +9,13 @@ import java.util.List;
 public final class Div extends Broadcasting {
   private static final Div INSTANCE = new Div();
 
-  /** {@code a / b}. */
+  /**
+   * {@code a / b}.
+   *
+   * @param a the dividend
+   * @param b the divisor, broadcastable against {@code a}
+   * @return the element-wise quotient, at the broadcast shape
+   */
   public static Node of(Node a, Node b) {
     return a.graph().apply(INSTANCE, a, b);
   }

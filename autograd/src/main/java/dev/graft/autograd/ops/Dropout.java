@@ -23,6 +23,10 @@ public final class Dropout extends Elementwise {
   /**
    * Dropout of {@code x} at {@code rate}.
    *
+   * @param x the input, any shape
+   * @param rate the fraction of elements zeroed in training (the others scaled by {@code 1 / (1 -
+   *     rate)})
+   * @return a node shaped like {@code x}; {@code x}'s values in inference
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
    */
   public static Node of(Node x, float rate) {

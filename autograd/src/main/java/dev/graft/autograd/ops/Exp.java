@@ -9,7 +9,12 @@ import java.util.List;
 public final class Exp extends Elementwise {
   private static final Exp INSTANCE = new Exp();
 
-  /** {@code exp(x)}. */
+  /**
+   * {@code exp(x)}.
+   *
+   * @param x the input, any shape
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

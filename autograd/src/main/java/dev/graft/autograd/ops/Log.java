@@ -9,7 +9,12 @@ import java.util.List;
 public final class Log extends Elementwise {
   private static final Log INSTANCE = new Log();
 
-  /** {@code log(x)}. */
+  /**
+   * {@code log(x)}.
+   *
+   * @param x the input, any shape (values above 0 for a finite result)
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

@@ -9,7 +9,13 @@ import java.util.List;
 public final class Mul extends Broadcasting {
   private static final Mul INSTANCE = new Mul();
 
-  /** {@code a * b}. */
+  /**
+   * {@code a * b}.
+   *
+   * @param a the first factor
+   * @param b the second factor, broadcastable against {@code a}
+   * @return the element-wise product, at the broadcast shape
+   */
   public static Node of(Node a, Node b) {
     return a.graph().apply(INSTANCE, a, b);
   }

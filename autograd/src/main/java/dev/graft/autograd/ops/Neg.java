@@ -9,7 +9,12 @@ import java.util.List;
 public final class Neg extends Elementwise {
   private static final Neg INSTANCE = new Neg();
 
-  /** {@code -x}. */
+  /**
+   * {@code -x}.
+   *
+   * @param x the input, any shape
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

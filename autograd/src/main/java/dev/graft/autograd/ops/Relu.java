@@ -9,7 +9,12 @@ import java.util.List;
 public final class Relu extends Elementwise {
   private static final Relu INSTANCE = new Relu();
 
-  /** {@code relu(x)}. */
+  /**
+   * {@code relu(x)}.
+   *
+   * @param x the input, any shape
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

@@ -9,7 +9,12 @@ import java.util.List;
 public final class Sigmoid extends Elementwise {
   private static final Sigmoid INSTANCE = new Sigmoid();
 
-  /** {@code sigmoid(x)}. */
+  /**
+   * {@code sigmoid(x)}.
+   *
+   * @param x the input, any shape
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

@@ -15,12 +15,24 @@ public final class Softmax extends Elementwise {
     this.log = log;
   }
 
-  /** {@code exp(x) / sum(exp(x))} along {@code axis}. */
+  /**
+   * {@code exp(x) / sum(exp(x))} along {@code axis}.
+   *
+   * @param x the logits
+   * @param axis the axis normalised, negative counting from the end
+   * @return a node shaped like {@code x} whose values along {@code axis} sum to 1
+   */
   public static Node of(Node x, int axis) {
     return x.graph().apply(new Softmax(x.shape().normalizeAxis(axis), false), x);
   }
 
-  /** {@code x - log(sum(exp(x)))} along {@code axis}. */
+  /**
+   * {@code x - log(sum(exp(x)))} along {@code axis}.
+   *
+   * @param x the logits
+   * @param axis the axis normalised, negative counting from the end
+   * @return a node shaped like {@code x}
+   */
   public static Node log(Node x, int axis) {
     return x.graph().apply(new Softmax(x.shape().normalizeAxis(axis), true), x);
   }

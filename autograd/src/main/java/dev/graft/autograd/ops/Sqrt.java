@@ -9,7 +9,12 @@ import java.util.List;
 public final class Sqrt extends Elementwise {
   private static final Sqrt INSTANCE = new Sqrt();
 
-  /** {@code sqrt(x)}. */
+  /**
+   * {@code sqrt(x)}.
+   *
+   * @param x the input, any shape (values 0 or more for a real result)
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

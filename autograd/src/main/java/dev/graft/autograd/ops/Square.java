@@ -9,7 +9,12 @@ import java.util.List;
 public final class Square extends Elementwise {
   private static final Square INSTANCE = new Square();
 
-  /** {@code x * x}. */
+  /**
+   * {@code x * x}.
+   *
+   * @param x the input, any shape
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

@@ -9,7 +9,13 @@ import java.util.List;
 public final class Sub extends Broadcasting {
   private static final Sub INSTANCE = new Sub();
 
-  /** {@code a - b}. */
+  /**
+   * {@code a - b}.
+   *
+   * @param a the minuend
+   * @param b the subtrahend, broadcastable against {@code a}
+   * @return the element-wise difference, at the broadcast shape
+   */
   public static Node of(Node a, Node b) {
     return a.graph().apply(INSTANCE, a, b);
   }

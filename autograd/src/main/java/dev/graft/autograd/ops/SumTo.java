@@ -18,7 +18,13 @@ public final class SumTo extends Op {
     this.target = target;
   }
 
-  /** {@code x} summed to {@code target}; {@code x} itself when nothing needs summing. */
+  /**
+   * {@code x} summed to {@code target}; {@code x} itself when nothing needs summing.
+   *
+   * @param x the input, whose shape broadcasts to {@code target}
+   * @param target the shape to sum down to
+   * @return a node of shape {@code target}
+   */
   public static Node of(Node x, Shape target) {
     if (x.shape().equals(target)) {
       return x;

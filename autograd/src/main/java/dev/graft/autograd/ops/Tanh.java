@@ -9,7 +9,12 @@ import java.util.List;
 public final class Tanh extends Elementwise {
   private static final Tanh INSTANCE = new Tanh();
 
-  /** {@code tanh(x)}. */
+  /**
+   * {@code tanh(x)}.
+   *
+   * @param x the input, any shape
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

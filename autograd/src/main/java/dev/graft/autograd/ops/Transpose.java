@@ -20,6 +20,9 @@ public final class Transpose extends Op {
   /**
    * {@code x} with its axes permuted by {@code perm}.
    *
+   * @param x the input
+   * @param perm for each output axis, the input axis it takes
+   * @return a node whose axis {@code i} is {@code x}'s axis {@code perm[i]}
    * @throws IllegalArgumentException unless {@code perm} is a permutation of {@code x}'s axes
    */
   public static Node of(Node x, int... perm) {
