@@ -37,7 +37,8 @@ import java.util.zip.CRC32;
  * installed size, the numbers of dependencies and recommendations, {@code Architecture: all})
  * through {@code Normalization} and its priority through a one-hot {@code StringLookup}, then a
  * {@code Dense}; the two branches are concatenated into a softmax over the sections. The package
- * name is not used: it only decides the README's split (test = CRC-32 of the name modulo 5 is 0).
+ * name is not used: it only decides the split docs/examples.md gives (test = CRC-32 of the name
+ * modulo 5 is 0).
  *
  * <p>Training reads {@code packages.tsv.gz} as a streaming {@link Dataset} (a TSV source, filtered
  * to the training rows, shuffled, grouped into batches of similar description length, vectorised on
@@ -352,7 +353,7 @@ public final class DebianSections {
         keras);
   }
 
-  /** True for the README's test rows: the CRC-32 of the name is a multiple of 5. */
+  /** True for the test rows of docs/examples.md: the CRC-32 of the name is a multiple of 5. */
   static boolean isTest(Row r) {
     CRC32 crc = new CRC32();
     crc.update(r.string("name").getBytes(StandardCharsets.UTF_8));

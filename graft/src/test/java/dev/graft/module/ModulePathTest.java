@@ -111,7 +111,7 @@ class ModulePathTest {
     cmd.add(tool("java"));
     cmd.add("--module-path");
     cmd.add(classes + File.pathSeparator + modulePath());
-    // As the README says: jhdf is an automatic module that needs slf4j and commons-lang3, and
+    // As docs/install.md says: jhdf is an automatic module that needs slf4j and commons-lang3, and
     // OpenBLAS's natives are in JavaCPP's platform modules, which nothing requires by name.
     cmd.add("--add-modules");
     cmd.add("ALL-MODULE-PATH" + (vectorModule ? ",jdk.incubator.vector" : ""));

@@ -110,27 +110,30 @@ public final class BatchGemm {
     int oOuter = outer(so, headsOut, group);
     int oInner = inner(so, headsOut);
     int ldo = ld(so, headsOut);
+    boolean small = SmallProducts.suits(m, n, k);
     if (Parallel.threads() == 1 || count <= MIN_CHUNK) {
       products(
-          blas, transA, transB, m, n, k, alpha, av, aOff, aOuter, aInner, lda, bv, bOff, bOuter,
-          bInner, ldb, beta, ov, oOff, oOuter, oInner, ldo, group, 0, count);
+          small, blas, transA, transB, m, n, k, alpha, av, aOff, aOuter, aInner, lda, bv, bOff,
+          bOuter, bInner, ldb, beta, ov, oOff, oOuter, oInner, ldo, group, 0, count);
     } else {
       Parallel.forRange(
           count,
           MIN_CHUNK,
           (from, to) ->
               products(
-                  blas, transA, transB, m, n, k, alpha, av, aOff, aOuter, aInner, lda, bv, bOff,
-                  bOuter, bInner, ldb, beta, ov, oOff, oOuter, oInner, ldo, group, from, to));
+                  small, blas, transA, transB, m, n, k, alpha, av, aOff, aOuter, aInner, lda, bv,
+                  bOff, bOuter, bInner, ldb, beta, ov, oOff, oOuter, oInner, ldo, group, from, to));
     }
     return out;
   }
 
   /**
-   * Products {@code [from, to)}; matrix {@code i} of an operand starts at {@code off + (i / group)
-   * * outer + (i % group) * inner}.
+   * Products {@code [from, to)}, on {@link SmallProducts} when {@code small}, else on {@code blas};
+   * matrix {@code i} of an operand starts at {@code off + (i / group) * outer + (i % group) *
+   * inner}.
    */
   private static void products(
+      boolean small,
       Blas blas,
       boolean transA,
       boolean transB,
@@ -160,6 +163,26 @@ public final class BatchGemm {
     for (int i = from; i < to; i++) {
       int g = i / group;
       int r = i % group;
+      if (small) {
+        SmallProducts.product(
+            transA,
+            transB,
+            m,
+            n,
+            k,
+            alpha,
+            av,
+            aOff + g * aOuter + r * aInner,
+            lda,
+            bv,
+            bOff + g * bOuter + r * bInner,
+            ldb,
+            beta != 0f,
+            ov,
+            oOff + g * oOuter + r * oInner,
+            ldo);
+        continue;
+      }
       blas.sgemm(
           transA,
           transB,

@@ -25,7 +25,7 @@ final class DotsTwin implements ProductKernels {
   }
 
   @Override
-  public void productAdd(
+  public void product(
       int m,
       int n,
       int k,
@@ -37,8 +37,27 @@ final class DotsTwin implements ProductKernels {
       int ldb,
       float[] c,
       int cOff,
-      int ldc) {
-    vector.productAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+      int ldc,
+      boolean accumulate) {
+    vector.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+  }
+
+  @Override
+  public void productTransA(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
+    vector.productTransA(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
   }
 
   @Override

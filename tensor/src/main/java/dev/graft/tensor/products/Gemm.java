@@ -84,6 +84,40 @@ public final class Gemm {
           n);
       return out;
     }
+    if (transA && !transB && ShallowProducts.suitsTall(m, n, k)) {
+      ShallowProducts.tall(
+          m,
+          n,
+          k,
+          a.array(),
+          a.offset(),
+          ac,
+          b.array(),
+          b.offset(),
+          bc,
+          accumulate,
+          out.array(),
+          out.offset(),
+          n);
+      return out;
+    }
+    if (!transA && transB && ShallowProducts.suitsWide(m, n, k)) {
+      ShallowProducts.wide(
+          m,
+          n,
+          k,
+          a.array(),
+          a.offset(),
+          ac,
+          b.array(),
+          b.offset(),
+          bc,
+          accumulate,
+          out.array(),
+          out.offset(),
+          n);
+      return out;
+    }
     Blas.current()
         .sgemm(
             transA,

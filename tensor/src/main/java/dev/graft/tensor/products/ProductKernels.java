@@ -11,11 +11,11 @@ public interface ProductKernels {
   int lanes();
 
   /**
-   * {@code C += A·B} for row-major A (m x k, rows {@code lda} apart), B (k x n, rows {@code ldb}
-   * apart) and C (m x n, rows {@code ldc} apart). {@code n} must be a multiple of twice {@link
-   * #lanes()}.
+   * {@code C += A·B} ({@code accumulate}) or {@code C = A·B} for row-major A (m x k, rows {@code
+   * lda} apart), B (k x n, rows {@code ldb} apart) and C (m x n, rows {@code ldc} apart). {@code n}
+   * must be a multiple of twice {@link #lanes()}.
    */
-  void productAdd(
+  void product(
       int m,
       int n,
       int k,
@@ -27,7 +27,28 @@ public interface ProductKernels {
       int ldb,
       float[] c,
       int cOff,
-      int ldc);
+      int ldc,
+      boolean accumulate);
+
+  /**
+   * {@code C += Aᵀ·B} ({@code accumulate}) or {@code C = Aᵀ·B} for row-major A (k x m, rows {@code
+   * lda} apart), B (k x n, rows {@code ldb} apart) and C (m x n, rows {@code ldc} apart): a Dense
+   * layer's kernel gradient {@code xᵀ·dy}. {@code n} must be a multiple of twice {@link #lanes()}.
+   */
+  void productTransA(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate);
 
   /**
    * {@code C = Aᵀ·B} with A (k x m) and B (k x n) dense from offset 0 and C (m x n) dense: the LSTM

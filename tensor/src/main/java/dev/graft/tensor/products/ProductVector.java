@@ -1,6 +1,7 @@
 package dev.graft.tensor.products;
 
 import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Rng;
 import dev.graft.tensor.support.Exercise;
 import dev.graft.tensor.support.JitWarmup;
 import dev.graft.tensor.support.VectorSupport;
@@ -25,6 +26,34 @@ public final class ProductVector {
           ? null
           : new JitWarmup<>(
               "VectorProducts.dots", KERNELS, new DotsTwin(KERNELS), ProductVector::exerciseDots);
+
+  private static final JitWarmup<ProductKernels> PRODUCTS =
+      KERNELS == null
+          ? null
+          : new JitWarmup<>(
+              "VectorProducts.product",
+              KERNELS,
+              new ProductsTwin(KERNELS),
+              ProductVector::exerciseProducts);
+
+  /**
+   * The kernels for the small batched products: the vector ones once compiled, else {@link
+   * ProductsTwin} (see {@link JitWarmup}); null without the module.
+   */
+  static ProductKernels forProducts() {
+    return PRODUCTS == null ? null : PRODUCTS.get();
+  }
+
+  /**
+   * The kernels a product chosen by shape for the vector path takes now, or null for BLAS: until
+   * the JIT has compiled the vector kernels an unseeded run takes BLAS (the fastest then; the
+   * switch may change the last bit, as the {@code auto} back-end's timing may), a seeded run the
+   * bit-identical twin.
+   */
+  static ProductKernels productsNow() {
+    ProductKernels k = forProducts();
+    return k != null && (k == KERNELS || Rng.seeded()) ? k : null;
+  }
 
   /**
    * The kernels for {@code dots}: the vector ones once compiled, else {@link DotsTwin} (see {@link
@@ -98,7 +127,7 @@ public final class ProductVector {
             }
           }
           for (int q = 0; q < k; q += DEPTH_BLOCK) {
-            KERNELS.productAdd(
+            KERNELS.product(
                 m,
                 cols,
                 Math.min(DEPTH_BLOCK, k - q),
@@ -110,7 +139,8 @@ public final class ProductVector {
                 ldb,
                 c,
                 cOff + j0,
-                ldc);
+                ldc,
+                true);
           }
         });
   }
@@ -136,6 +166,19 @@ public final class ProductVector {
     float[] x = Exercise.X;
     k.dots(2, 2 * l + 3, x, 0, 2 * l + 3, x, 5, 0f, DotsOut.C, 0, 1);
     k.dots(1, 4 * l, x, 0, 4 * l, x, 5, 1f, DotsOut.C, 0, 1);
+  }
+
+  /** Products with and without accumulation, through both blocks of rows. */
+  private static void exerciseProducts(ProductKernels k) {
+    int n = 2 * k.lanes();
+    float[] x = Exercise.X;
+    k.product(5, n, 3, x, 0, 3, x, 7, n, ProductsOut.C, 0, n, false);
+    k.product(5, n, 3, x, 1, 3, x, 9, n, ProductsOut.C, 0, n, true);
+  }
+
+  /** The products exercise's output (only the warm-up thread uses it). */
+  private static final class ProductsOut {
+    static final float[] C = new float[5 * 32];
   }
 
   /** The exercise's output (only the warm-up thread uses it). */

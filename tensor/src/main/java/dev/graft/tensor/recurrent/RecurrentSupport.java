@@ -185,7 +185,7 @@ final class RecurrentSupport {
       int cOff,
       int ldc) {
     if (ProductVector.suitsProduct(n)) {
-      ProductVector.KERNELS.productAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+      ProductVector.KERNELS.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
       return;
     }
     Blas blas = Blas.current().singleThreaded();

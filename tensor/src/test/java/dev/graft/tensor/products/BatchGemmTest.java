@@ -133,6 +133,59 @@ class BatchGemmTest {
                 false));
   }
 
+  /**
+   * Attention-sized stacks (n a multiple of two vectors) take {@link SmallProducts}: every layout,
+   * transpose, alpha and accumulate against the naive product, rows beyond the kernel's blocks of
+   * four included; a second call gives the same bits (the path is chosen from the shape alone).
+   */
+  @Test
+  void smallProductsOnTheVectorKernelsMatchTheNaiveProduct() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        SmallProducts.suits(6, 32, 7), "the Vector API kernels are not loaded");
+    int[] swap = {0, 2, 1, 3};
+    for (int mask = 0; mask < 8; mask++) {
+      boolean ha = (mask & 1) != 0;
+      boolean hb = (mask & 2) != 0;
+      boolean ho = (mask & 4) != 0;
+      for (int flags = 0; flags < 8; flags++) {
+        boolean ta = (flags & 1) != 0;
+        boolean tb = (flags & 2) != 0;
+        boolean accumulate = (flags & 4) != 0;
+        float alpha = ta ? 0.25f : 1f;
+        Tensor a = TestTensors.random(9, ta ? new int[] {3, 2, 7, 6} : new int[] {3, 2, 6, 7});
+        Tensor b = TestTensors.random(10, tb ? new int[] {3, 2, 32, 7} : new int[] {3, 2, 7, 32});
+        Tensor start = TestTensors.random(11, 3, 2, 6, 32);
+        double[] want = naive(a, ta, b, tb, 6);
+        for (int i = 0; i < want.length; i++) {
+          want[i] = alpha * want[i] + (accumulate ? start.array()[i] : 0);
+        }
+        Tensor first = null;
+        for (int call = 0; call < 2; call++) {
+          Tensor out = ho ? Transpose.permute(start, swap) : start.copy();
+          BatchGemm.matmul(
+              ha ? Transpose.permute(a, swap) : a,
+              ta,
+              ha,
+              hb ? Transpose.permute(b, swap) : b,
+              tb,
+              hb,
+              alpha,
+              out,
+              ho,
+              accumulate);
+          Tensor stack = ho ? Transpose.permute(out, swap) : out;
+          String what = "heads " + ha + hb + ho + " ta=" + ta + " tb=" + tb + " acc=" + accumulate;
+          TestTensors.assertClose(want, stack, 1e-5, 1e-5, what);
+          if (first == null) {
+            first = stack;
+          } else {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(first.array(), stack.array(), what);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void mismatchedShapesAreRejected() {
     Tensor a = Tensor.zeros(2, 3, 4);

@@ -239,6 +239,53 @@ class GemmTest {
     TestTensors.assertClose(want, out, 2e-4, 1e-4, "skinny matmul accumulate");
   }
 
+  /**
+   * A Dense layer's backward products over a long input: {@code xᵀ·dy} (many rows of C, rows beyond
+   * the kernel's blocks of four) and {@code dy·Wᵀ} (many columns, a last partial panel), on the
+   * Vector API kernels when the JVM has the module; overwrite and accumulate.
+   */
+  @Test
+  void shallowProductsWithALargeOperandMatchTheDefinition() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        ShallowProducts.suitsTall(8195, 128, 5) && ShallowProducts.suitsWide(3, 8224, 128),
+        "the Vector API kernels are not loaded");
+    Tensor x = TestTensors.random(9, 5, 8195);
+    Tensor dy = TestTensors.random(10, 5, 128);
+    double[] tall = new double[8195 * 128];
+    for (int i = 0; i < 8195; i++) {
+      for (int j = 0; j < 128; j++) {
+        for (int p = 0; p < 5; p++) {
+          tall[i * 128 + j] += (double) x.getFlat(p * 8195 + i) * dy.getFlat(p * 128 + j);
+        }
+      }
+    }
+    Tensor a = TestTensors.random(11, 3, 128);
+    Tensor w = TestTensors.random(12, 8224, 128);
+    double[] wide = new double[3 * 8224];
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 8224; j++) {
+        for (int p = 0; p < 128; p++) {
+          wide[i * 8224 + j] += (double) a.getFlat(i * 128 + p) * w.getFlat(j * 128 + p);
+        }
+      }
+    }
+    Tensor tallOut = Tensor.full(Float.NaN, 8195, 128);
+    Tensor wideOut = Tensor.full(Float.NaN, 3, 8224);
+    Gemm.matmul(x, true, dy, false, tallOut, false);
+    Gemm.matmul(a, false, w, true, wideOut, false);
+    TestTensors.assertClose(tall, tallOut, 1e-5, 1e-5, "xᵀ·dy");
+    TestTensors.assertClose(wide, wideOut, 1e-4, 1e-5, "dy·Wᵀ");
+    Gemm.matmul(x, true, dy, false, tallOut, true);
+    Gemm.matmul(a, false, w, true, wideOut, true);
+    for (double[] want : new double[][] {tall, wide}) {
+      for (int i = 0; i < want.length; i++) {
+        want[i] *= 2;
+      }
+    }
+    TestTensors.assertClose(tall, tallOut, 1e-5, 1e-5, "xᵀ·dy accumulated");
+    TestTensors.assertClose(wide, wideOut, 2e-4, 1e-5, "dy·Wᵀ accumulated");
+  }
+
   @Test
   void matrixTimesVectorMatchesTheDefinition() {
     // One column, a long row: the Vector API dot products of matmul when the JVM has the module.
