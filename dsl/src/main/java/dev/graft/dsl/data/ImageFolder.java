@@ -107,9 +107,7 @@ public final class ImageFolder extends FolderOptions<ImageFolder> {
       // decoding image by image then batching, which the skipping of bad images needs.
       return shuffled(Dataset.fromList(entries))
           .batch(batchSize, Entry[]::new)
-          .map(
-              b -> decodeBatch(b, h, w, c, labels),
-              Integer.getInteger("graft.decodeThreads", Dataset.AUTOTUNE))
+          .map(b -> decodeBatch(b, h, w, c, labels))
           .prefetch(Dataset.AUTOTUNE);
     }
     Dataset<List<Tensor>> samples =
