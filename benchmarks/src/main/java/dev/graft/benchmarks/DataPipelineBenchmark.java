@@ -4,6 +4,7 @@ import static dev.graft.dsl.Graft.*;
 
 import dev.graft.dsl.Model;
 import dev.graft.dsl.data.Dataset;
+import dev.graft.dsl.data.Idx;
 import dev.graft.dsl.data.ImageFolder;
 import dev.graft.dsl.io.Npy;
 import dev.graft.tensor.Rng;
@@ -34,6 +35,8 @@ import javax.imageio.ImageIO;
  *       decoded on worker threads, prefetched); prints the wall and process CPU time per step of
  *       each, best and worst of {@code -Dbench.rounds} runs (default 5) after {@code
  *       -Dbench.warmup} (default 3) runs that warm the JIT up, and the overhead against tensors.
+ *       The images are noise (which PNG cannot compress: the worst case for decoding) unless {@code
+ *       -Dbench.idx} names a Fashion-MNIST images file (its labels file beside it).
  *   <li>{@code memory dir gigabytes}: writes float32 shards of that size and trains one epoch from
  *       them; run with {@code -Xmx1g} to show the heap stays bounded (prints the peak).
  * </ul>
@@ -73,8 +76,17 @@ public final class DataPipelineBenchmark {
     Tensor x = Tensor.zeros(n, side, side, channels);
     Tensor y = Tensor.zeros(n);
     Path images = dir.resolve("images");
+    // -Dbench.idx=.../t10k-images-idx3-ubyte.gz: real Fashion-MNIST images (28x28, mostly black
+    // background, so they compress and inflate as real PNGs do) rather than noise, the worst case
+    String idx = System.getProperty("bench.idx");
+    Tensor real = idx == null ? null : Idx.read(Path.of(idx));
+    Tensor realLabels =
+        idx == null ? null : Idx.read(Path.of(idx.replace("images-idx3", "labels-idx1")));
+    if (real != null && (side != 28 || real.shape().dim(0) < n)) {
+      throw new IllegalArgumentException("bench.idx: 28x28 images only, at most " + n);
+    }
     for (int i = 0; i < n; i++) {
-      int label = i % 10;
+      int label = real != null ? (int) realLabels.getFlat(i) : i % 10;
       y.setFlat(i, label);
       BufferedImage img =
           new BufferedImage(
@@ -83,7 +95,10 @@ public final class DataPipelineBenchmark {
               channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
       for (int p = 0; p < pixels; p++) {
         for (int c = 0; c < channels; c++) {
-          int v = (int) (rng.nextFloat() * 128) + (p % side == label * 2 + c ? 127 : 0);
+          int v =
+              real != null
+                  ? (int) real.getFlat(i * pixels + p)
+                  : (int) (rng.nextFloat() * 128) + (p % side == label * 2 + c ? 127 : 0);
           img.getRaster().setSample(p % side, p / side, c, v);
           x.setFlat((i * pixels + p) * channels + c, v);
         }

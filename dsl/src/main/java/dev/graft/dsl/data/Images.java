@@ -23,6 +23,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * tf.image.resize} do for Keras's {@code image_dataset_from_directory}.
  */
 final class Images {
+  // For image-by-image decoding (the dataset's map workers, which end with each pass): scratch
+  // space kept from image to image, as a batch task keeps its own.
+  private static final ThreadLocal<Buffers> PER_THREAD = ThreadLocal.withInitial(Buffers::new);
+
   private Images() {}
 
   /** Checks that {@code f} is an image a reader accepts, reading its header only. */
@@ -56,7 +60,7 @@ final class Images {
    */
   static float[] load(Path f, int height, int width, int channels) {
     float[] out = new float[height * width * channels];
-    load(f, height, width, channels, out, 0, new Buffers());
+    load(f, height, width, channels, out, 0, PER_THREAD.get());
     return out;
   }
 
@@ -179,7 +183,7 @@ final class Images {
           if (buffers.file.length > Integer.MAX_VALUE / 2 - 8) {
             throw new DataException("image " + f + " is too large: over 1 GB");
           }
-          buffers.file = Arrays.copyOf(buffers.file, Math.max(1 << 16, 2 * buffers.file.length));
+          buffers.file = Arrays.copyOf(buffers.file, Math.max(1 << 14, 2 * buffers.file.length));
           buf = ByteBuffer.wrap(buffers.file).position(buf.position());
         }
         if (ch.read(buf) < 0

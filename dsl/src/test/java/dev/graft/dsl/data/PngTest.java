@@ -307,7 +307,7 @@ class PngTest {
 
   @Test
   void filesAreReadWholeWhateverTheirSizeOrTrailingBytes(@TempDir Path dir) throws IOException {
-    // over the first 64 KB read buffer
+    // over the first read buffers (16 KB, then doubled)
     byte[] big = imageIOPng(noise(new BufferedImage(300, 240, BufferedImage.TYPE_3BYTE_BGR), 5));
     assertTrue(big.length > 1 << 16, "big.length=" + big.length);
     byte[] small = imageIOPng(noise(new BufferedImage(9, 7, BufferedImage.TYPE_BYTE_GRAY), 6));
