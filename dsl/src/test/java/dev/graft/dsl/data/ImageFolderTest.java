@@ -191,6 +191,22 @@ class ImageFolderTest {
     }
   }
 
+  @Test
+  void passesReadAtOnceShareNoScratchSpace(@TempDir Path dir) throws IOException {
+    folder(dir, 12);
+    Dataset<List<Tensor>> d = options(dir, "int", "rgb", 7).shuffle(false).batchSize(3).dataset();
+    List<List<Tensor>> alone = d.toList();
+    // two passes interleaved, each on its own workers: neither's images leak into the other's
+    try (DataIterator<List<Tensor>> a = d.iterator();
+        DataIterator<List<Tensor>> b = d.iterator()) {
+      for (List<Tensor> want : alone) {
+        assertArrayEquals(want.get(0).toArray(), a.next().get(0).toArray());
+        assertArrayEquals(want.get(0).toArray(), b.next().get(0).toArray());
+      }
+      assertTrue(!a.hasNext() && !b.hasNext());
+    }
+  }
+
   private static ImageFolder options(Path dir, String mode, String colour, int size) {
     return ImageFolder.from(dir)
         .labelMode(mode)
