@@ -185,9 +185,8 @@ final class Png {
   }
 
   /**
-   * A parsed PNG, ready to decode: its size, pixel format and where its image data starts.
-   *
-   * @param palette RGBA per entry, or null
+   * A parsed PNG, ready to decode: its size, pixel format (with the palette as RGBA per entry, or
+   * null) and where its image data starts.
    */
   record Image(
       Reader in, int height, int width, int depth, int colorType, byte[] palette, int firstIdat) {
