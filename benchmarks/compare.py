@@ -13,6 +13,8 @@ jar = os.path.join(here, "target", "benchmarks.jar")
 p = argparse.ArgumentParser()
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--quick", action="store_true")
+p.add_argument("--micro", action="store_true",
+               help="steady mode: the micro-kernels only (dense, matmul, conv, LSTM, attention...)")
 p.add_argument("--mode", choices=["steady", "first", "latency"], default="steady")
 p.add_argument("--runs", type=int, default=1)
 p.add_argument("--callers", type=int, default=8)
@@ -32,7 +34,7 @@ def figures(cmd):
 def one_run():
     t, g = {}, {}
     if a.mode == "steady":
-        quick = ["--quick"] if a.quick else []
+        quick = (["--quick"] if a.quick else []) + (["--only", "micro"] if a.micro else [])
         t = figures(["bash", os.path.join(peer, "run.sh"), "--threads", str(a.threads)] + quick)
         g = figures(java[:-2] + ["-XX:+AlwaysPreTouch", "-Xms2g", "-Xmx2g"] + java[-2:]
                     + ["dev.graft.benchmarks.SideBySide"] + quick)

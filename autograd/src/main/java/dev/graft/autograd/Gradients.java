@@ -23,6 +23,10 @@ public final class Gradients {
    * variables} (frozen ones are skipped: absent from the result). Variables the loss does not
    * depend on map to {@code null}.
    *
+   * @param loss a node of one element
+   * @param variables the variables to differentiate for
+   * @return each trainable variable to its gradient node (shaped like it) or {@code null}, in the
+   *     order given
    * @throws IllegalArgumentException if {@code loss} is not a one-element node
    */
   public static Map<Variable, Node> of(Node loss, List<Variable> variables) {
@@ -52,6 +56,11 @@ public final class Gradients {
    * The gradients of {@code sum_i <outputs[i], seeds[i]>} with respect to each of {@code sources}
    * ({@code null} where it does not depend on a source). {@code seeds[i]} has {@code outputs[i]}'s
    * shape: it is the upstream gradient.
+   *
+   * @param outputs the nodes differentiated
+   * @param seeds one upstream gradient per output
+   * @param sources the nodes to differentiate with respect to
+   * @return one gradient node per source, in order, or {@code null}
    */
   public static List<Node> of(List<Node> outputs, List<Node> seeds, List<Node> sources) {
     if (outputs.size() != seeds.size()) {

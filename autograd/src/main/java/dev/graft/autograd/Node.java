@@ -31,37 +31,65 @@ public final class Node {
   /**
    * The layer path that made it ({@code "model_image/conv2d"}, see {@link Graph#inScope}); a
    * gradient node has its forward node's. {@code null} outside any layer.
+   *
+   * @return the slash-separated path of layer names, or {@code null}
    */
   public String scope() {
     return scope;
   }
 
-  /** The graph this node belongs to. */
+  /**
+   * The graph this node belongs to.
+   *
+   * @return the graph that created this node
+   */
   public Graph graph() {
     return graph;
   }
 
-  /** Its position in creation order (unique within the graph). */
+  /**
+   * Its position in creation order (unique within the graph).
+   *
+   * @return the creation index, from 0
+   */
   public int id() {
     return id;
   }
 
-  /** The op it applies. */
+  /**
+   * The op it applies.
+   *
+   * @return the op, shared with other nodes only if the op holds no per-node state
+   */
   public Op op() {
     return op;
   }
 
-  /** Its inputs, in op order. */
+  /**
+   * Its inputs, in op order.
+   *
+   * @return the input nodes, unmodifiable
+   */
   public List<Node> inputs() {
     return inputs;
   }
 
-  /** Input {@code i}. */
+  /**
+   * Input {@code i}.
+   *
+   * @param i the input's index, from 0
+   * @return the node feeding input {@code i}
+   */
   public Node input(int i) {
     return inputs.get(i);
   }
 
-  /** The static output shape. */
+  /**
+   * The static output shape.
+   *
+   * @return the shape inferred when the node was made, with {@link Shape#UNKNOWN} batch until a
+   *     plan fixes it
+   */
   public Shape shape() {
     return shape;
   }
@@ -69,6 +97,9 @@ public final class Node {
   /**
    * Whether it runs as the plan runs or always in training or inference mode (the mode of the
    * graph's scope when it was made: see {@link Graph#inMode}).
+   *
+   * @return the node's training mode, {@link TrainingMode#FOLLOW_PLAN} unless made inside {@link
+   *     Graph#inMode}
    */
   public TrainingMode mode() {
     return mode;

@@ -355,6 +355,10 @@ public final class Plan {
    * (the optimizer's updates of the variables, moving statistics) run: they run last, so a reader
    * that takes the other side of a read-write lock around its own run sees the variables of a
    * completed step, never a half-updated set. The lock is not taken when the plan has no effects.
+   *
+   * @param training true for training mode (dropout, batch statistics)
+   * @param effects the lock held while side effects run, usually the write side of a read-write
+   *     lock
    */
   public void run(boolean training, java.util.concurrent.locks.Lock effects) {
     state.training = training;
@@ -375,7 +379,11 @@ public final class Plan {
     }
   }
 
-  /** The batch size this plan was compiled for. */
+  /**
+   * The batch size this plan was compiled for.
+   *
+   * @return the first dimension of every input buffer
+   */
   public int batch() {
     return batch;
   }
@@ -383,6 +391,8 @@ public final class Plan {
   /**
    * The buffer of the input called {@code name}: write the batch into it before {@link #run}.
    *
+   * @param name a placeholder's name
+   * @return the input buffer, shaped for this plan's batch
    * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
    */
   public Tensor input(String name) {
@@ -394,37 +404,66 @@ public final class Plan {
     return t;
   }
 
-  /** The input buffers, by name, in graph order. */
+  /**
+   * The input buffers, by name, in graph order.
+   *
+   * @return each placeholder's name to its buffer, unmodifiable
+   */
   public Map<String, Tensor> inputs() {
     return Collections.unmodifiableMap(inputs);
   }
 
-  /** The placeholder nodes this plan reads. */
+  /**
+   * The placeholder nodes this plan reads.
+   *
+   * @return the placeholders, in graph order
+   */
   public List<Node> placeholders() {
     return Collections.unmodifiableList(placeholders);
   }
 
-  /** The buffer holding requested output {@code i} after a run (overwritten by the next run). */
+  /**
+   * The buffer holding requested output {@code i} after a run (overwritten by the next run).
+   *
+   * @param i the index of the output, in the program's order
+   * @return the buffer, shaped as the output node for this batch
+   */
   public Tensor output(int i) {
     return outputs[i];
   }
 
-  /** The number of requested outputs. */
+  /**
+   * The number of requested outputs.
+   *
+   * @return the number of outputs the program requested
+   */
   public int outputCount() {
     return outputs.length;
   }
 
-  /** Planned memory for inputs, intermediates and workspaces, in bytes. */
+  /**
+   * Planned memory for inputs, intermediates and workspaces, in bytes.
+   *
+   * @return the bytes of all memory slots and input buffers
+   */
   public long plannedBytes() {
     return plannedFloats * Float.BYTES;
   }
 
-  /** The memory one buffer per node would need, in bytes (what the planner saves against). */
+  /**
+   * The memory one buffer per node would need, in bytes (what the planner saves against).
+   *
+   * @return the bytes if no buffer were shared
+   */
   public long unsharedBytes() {
     return unsharedFloats * Float.BYTES;
   }
 
-  /** The executed ops in order, one line each: {@code %id = kind(attrs) shape}. */
+  /**
+   * The executed ops in order, one line each: {@code %id = kind(attrs) shape}.
+   *
+   * @return one line per op, in run order
+   */
   public List<String> opList() {
     List<String> lines = new ArrayList<>();
     for (Node x : order) {

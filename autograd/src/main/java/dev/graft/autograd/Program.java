@@ -19,7 +19,12 @@ public final class Program {
   private final List<Node> effects;
   private final Map<Integer, Plan> cache = new HashMap<>();
 
-  /** A program computing {@code outputs} and running {@code effects} each time. */
+  /**
+   * A program computing {@code outputs} and running {@code effects} each time.
+   *
+   * @param outputs the nodes whose values a run returns
+   * @param effects side-effect nodes (optimizer updates) run after everything else
+   */
   public Program(List<Node> outputs, List<Node> effects) {
     if (outputs.isEmpty() && effects.isEmpty()) {
       throw new IllegalArgumentException("A program needs at least one output or effect");
@@ -33,22 +38,39 @@ public final class Program {
     this.effects = List.copyOf(effects);
   }
 
-  /** A program computing {@code outputs}. */
+  /**
+   * A program computing {@code outputs}.
+   *
+   * @param outputs the nodes whose values a run returns
+   */
   public Program(List<Node> outputs) {
     this(outputs, List.of());
   }
 
-  /** The requested outputs. */
+  /**
+   * The requested outputs.
+   *
+   * @return the output nodes, in order
+   */
   public List<Node> outputs() {
     return outputs;
   }
 
-  /** The side-effect nodes. */
+  /**
+   * The side-effect nodes.
+   *
+   * @return the side-effect nodes, in order
+   */
   public List<Node> effects() {
     return effects;
   }
 
-  /** The cached plan for this batch size, compiled on first use. */
+  /**
+   * The cached plan for this batch size, compiled on first use.
+   *
+   * @param batch the batch size, at least 1
+   * @return the plan shared by every caller of this batch size
+   */
   public synchronized Plan plan(int batch) {
     // Not computeIfAbsent(batch, this::newPlan): the bound method reference is a new object per
     // call, and this runs every training step.
@@ -60,7 +82,12 @@ public final class Program {
     return p;
   }
 
-  /** A new plan for this batch size (for a thread of its own). */
+  /**
+   * A new plan for this batch size (for a thread of its own).
+   *
+   * @param batch the batch size, at least 1
+   * @return a plan nobody else holds
+   */
   public Plan newPlan(int batch) {
     return Plan.compile(outputs, effects, batch);
   }

@@ -15,7 +15,12 @@ public enum TrainingMode {
   /** Always inference (Keras's {@code training=False}): no dropout, moving statistics. */
   INFERENCE;
 
-  /** Whether a node in this mode trains in a run whose plan mode is {@code planTraining}. */
+  /**
+   * Whether a node in this mode trains in a run whose plan mode is {@code planTraining}.
+   *
+   * @param planTraining whether the plan runs in training mode
+   * @return true if the node trains in that run
+   */
   public boolean training(boolean planTraining) {
     return this == TRAINING || (this == FOLLOW_PLAN && planTraining);
   }

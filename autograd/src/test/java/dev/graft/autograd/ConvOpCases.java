@@ -5,7 +5,7 @@ import static dev.graft.autograd.OpGradientTest.r;
 
 import dev.graft.autograd.ops.Conv2DTranspose;
 import dev.graft.autograd.ops.DepthwiseConv2D;
-import dev.graft.tensor.ConvGeometry.Padding;
+import dev.graft.tensor.conv.ConvGeometry.Padding;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -10,9 +10,9 @@ import dev.graft.autograd.ops.Mask;
 import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.Tanh;
-import dev.graft.tensor.GateActivation;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.recurrent.GateActivation;
 import java.util.ArrayList;
 import java.util.List;
 

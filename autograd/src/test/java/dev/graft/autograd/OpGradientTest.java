@@ -32,11 +32,11 @@ import dev.graft.autograd.ops.Square;
 import dev.graft.autograd.ops.Sub;
 import dev.graft.autograd.ops.SumTo;
 import dev.graft.autograd.ops.Tanh;
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.Losses;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.reduce.Losses;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -134,14 +134,15 @@ class OpGradientTest {
     cs.add(c("concat_first", n -> Concat.of(0, n), r(40, 1, 3, 2), r(41, 2, 3, 2), r(42, 1, 3, 2)));
     cs.add(c("slice", n -> Slice.of(n.get(0), 1, 1, 2), r(43, 2, 4, 3)));
     cs.add(c("dropout_inference", n -> Dropout.of(n.get(0), 0.5f), r(44, 3, 4)));
-    for (dev.graft.tensor.Pointwise.Fn fn : dev.graft.tensor.Pointwise.Fn.values()) {
+    for (dev.graft.tensor.elementwise.Pointwise.Fn fn :
+        dev.graft.tensor.elementwise.Pointwise.Fn.values()) {
       cs.add(
           c(
               "activation_" + fn.name().toLowerCase(java.util.Locale.ROOT),
               n -> dev.graft.autograd.ops.Activation.of(fn, n.get(0)),
               Tensor.uniform(new Rng(60 + fn.ordinal()), -2.5f, 2.5f, 3, 4)));
     }
-    for (var pad : dev.graft.tensor.ConvGeometry.Padding.values()) {
+    for (var pad : dev.graft.tensor.conv.ConvGeometry.Padding.values()) {
       cs.add(
           c(
               "conv2d_" + pad,

@@ -5,8 +5,8 @@ import static dev.graft.autograd.OpGradientTest.r;
 import dev.graft.autograd.ops.GruSequence;
 import dev.graft.autograd.ops.LstmSequence;
 import dev.graft.autograd.ops.Mask;
-import dev.graft.tensor.GateActivation;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.recurrent.GateActivation;
 import java.util.ArrayList;
 import java.util.List;
 

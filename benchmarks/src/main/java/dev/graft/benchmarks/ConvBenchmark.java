@@ -1,10 +1,10 @@
 package dev.graft.benchmarks;
 
-import dev.graft.tensor.Conv2d;
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.Pool2d;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.conv.Conv2d;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.conv.Pool2d;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -65,13 +65,21 @@ public class ConvBenchmark {
     argmax = new int[poolOut.size()];
   }
 
-  /** Conv2D forward only. */
+  /**
+   * Conv2D forward only.
+   *
+   * @return the output, so the JIT keeps the work
+   */
   @Benchmark
   public Tensor conv2d3to32Fwd() {
     return Conv2d.forward(x, kernel, bias, conv, y);
   }
 
-  /** Conv2D forward, then dX, dKernel and dBias from a fixed upstream gradient. */
+  /**
+   * Conv2D forward, then dX, dKernel and dBias from a fixed upstream gradient.
+   *
+   * @return the bias gradient, so the JIT keeps the work
+   */
   @Benchmark
   public Tensor conv2d3to32FwdBwd() {
     Conv2d.forward(x, kernel, bias, conv, y);
@@ -80,7 +88,11 @@ public class ConvBenchmark {
     return Conv2d.backwardBias(dy, dBias);
   }
 
-  /** MaxPooling2D 2x2 forward recording argmax, then its backward. */
+  /**
+   * MaxPooling2D 2x2 forward recording argmax, then its backward.
+   *
+   * @return the input's gradient, so the JIT keeps the work
+   */
   @Benchmark
   public Tensor maxPool2x2FwdBwd() {
     Pool2d.maxForward(poolIn, pool, poolOut, argmax);

@@ -44,7 +44,12 @@ import javax.imageio.ImageIO;
 public final class DataPipelineBenchmark {
   private DataPipelineBenchmark() {}
 
-  /** See the class comment. */
+  /**
+   * See the class comment.
+   *
+   * @param args {@code speed [dir] [samples]} or {@code memory dir gigabytes}
+   * @throws Exception if the data cannot be written or read
+   */
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "speed";
     Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("graft-data");

@@ -1,7 +1,7 @@
 package dev.graft.benchmarks;
 
-import dev.graft.tensor.Blas;
 import dev.graft.tensor.Parallel;
+import dev.graft.tensor.blas.Blas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +37,11 @@ public final class DispatchCheck {
     {1024, 1024, 1024, 0, 0}
   };
 
-  /** Prints one line per shape (m x k x n): GFLOP/s of each back-end and the two ratios. */
+  /**
+   * Prints one line per shape (m x k x n): GFLOP/s of each back-end and the two ratios.
+   *
+   * @param args optionally the number of calls timed per shape and back-end (default 300)
+   */
   public static void main(String[] args) {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 300;
     List<Blas> backends = new ArrayList<>();

@@ -15,7 +15,11 @@ import java.util.Locale;
 public final class FirstSteps {
   private FirstSteps() {}
 
-  /** Runs the protocol for {@code args[0]} (a name of {@link SeedModels#NAMES}). */
+  /**
+   * Runs the protocol for {@code args[0]} (a name of {@link SeedModels#NAMES}).
+   *
+   * @param args the seed model's name
+   */
   public static void main(String[] args) {
     String name = args.length > 0 ? args[0] : SeedModels.NAMES.get(0);
     long t0 = System.nanoTime();

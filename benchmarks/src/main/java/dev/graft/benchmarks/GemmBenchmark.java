@@ -1,7 +1,7 @@
 package dev.graft.benchmarks;
 
-import dev.graft.tensor.Blas;
 import dev.graft.tensor.Parallel;
+import dev.graft.tensor.blas.Blas;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
@@ -109,7 +109,11 @@ public class GemmBenchmark {
     }
   }
 
-  /** One {@code C = A * B}. */
+  /**
+   * One {@code C = A * B}.
+   *
+   * @return the product's buffer, so the JIT keeps the work
+   */
   @Benchmark
   public float[] sgemm() {
     if (arrays) {

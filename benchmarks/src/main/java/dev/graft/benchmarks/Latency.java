@@ -24,7 +24,12 @@ public final class Latency {
 
   private Latency() {}
 
-  /** Runs the protocol for every seed model; args: {@code [--callers N]}. */
+  /**
+   * Runs the protocol for every seed model; args: {@code [--callers N]}.
+   *
+   * @param args optionally {@code --callers N}, the number of threads predicting at once
+   * @throws InterruptedException if the calling thread is interrupted while callers run
+   */
   public static void main(String[] args) throws InterruptedException {
     int callers = 8;
     for (int i = 0; i < args.length - 1; i++) {

@@ -1,8 +1,8 @@
 package dev.graft.benchmarks;
 
-import dev.graft.tensor.Lstm;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.recurrent.Lstm;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -69,7 +69,11 @@ public class LstmBenchmark {
     dBias = Tensor.zeros(4 * U);
   }
 
-  /** Forward over the sequence, then backward from dh_T only (return_sequences=False). */
+  /**
+   * Forward over the sequence, then backward from dh_T only (return_sequences=False).
+   *
+   * @return the kernel gradient, so the JIT keeps the work
+   */
   @Benchmark
   public Tensor forwardBackward() {
     Lstm.forward(x, kernel, recurrentKernel, bias, null, null, false, hSeq, hLast, null, workspace);
@@ -94,7 +98,11 @@ public class LstmBenchmark {
     return dKernel;
   }
 
-  /** Forward only (inference over the sequence). */
+  /**
+   * Forward only (inference over the sequence).
+   *
+   * @return the output, so the JIT keeps the work
+   */
   @Benchmark
   public Tensor forward() {
     return Lstm.forward(

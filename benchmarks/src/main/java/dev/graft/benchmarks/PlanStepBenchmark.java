@@ -18,11 +18,11 @@ import dev.graft.autograd.ops.Relu;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.Sigmoid;
 import dev.graft.autograd.optim.Adam;
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.Losses;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.reduce.Losses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +122,11 @@ public class PlanStepBenchmark {
     }
   }
 
-  /** One training step; returns the loss. */
+  /**
+   * One training step; returns the loss.
+   *
+   * @return the step's loss
+   */
   @Benchmark
   public float step() {
     adam.beginStep();

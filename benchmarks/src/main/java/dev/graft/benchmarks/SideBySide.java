@@ -17,13 +17,13 @@ import dev.graft.dsl.FitOptions;
 import dev.graft.dsl.Model;
 import dev.graft.layers.CallContext;
 import dev.graft.layers.MultiHeadAttention;
-import dev.graft.tensor.Blas;
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.GateActivation;
-import dev.graft.tensor.Gemm;
 import dev.graft.tensor.Parallel;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.blas.Blas;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.products.Gemm;
+import dev.graft.tensor.recurrent.GateActivation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -52,6 +52,8 @@ public final class SideBySide {
   /**
    * Runs everything; args: {@code [--quick] [--only models,micro|mha|convs]} ({@code mha}, {@code
    * convs}: those kernels only).
+   *
+   * @param args the options
    */
   public static void main(String[] args) {
     boolean quick = Arrays.asList(args).contains("--quick");

@@ -48,7 +48,11 @@ public class TrainStepBenchmark {
     m.trainOnBatch(x, y);
   }
 
-  /** One step; returns the loss so the JIT keeps it. */
+  /**
+   * One step; returns the loss so the JIT keeps it.
+   *
+   * @return the step's loss
+   */
   @Benchmark
   public double step() {
     return m.trainOnBatch(x, y)[0];

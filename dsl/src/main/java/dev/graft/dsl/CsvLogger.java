@@ -24,12 +24,21 @@ public final class CsvLogger implements Callback {
   private BufferedWriter out;
   private List<String> keys;
 
-  /** Logs to {@code file}, replacing it. */
+  /**
+   * Logs to {@code file}, replacing it.
+   *
+   * @param file the CSV file, written after each epoch
+   */
   public CsvLogger(Path file) {
     this.file = Arguments.notNull("CsvLogger", "file", file);
   }
 
-  /** The column separator (default {@code ","}); returns this. */
+  /**
+   * The column separator (default {@code ","}); returns this.
+   *
+   * @param value the separator between columns
+   * @return this callback, for chaining
+   */
   public CsvLogger separator(String value) {
     if (Arguments.notNull("separator", "value", value).isEmpty()) {
       throw new IllegalArgumentException(
@@ -39,7 +48,12 @@ public final class CsvLogger implements Callback {
     return this;
   }
 
-  /** Appends to an existing file (no second header) instead of replacing it; returns this. */
+  /**
+   * Appends to an existing file (no second header) instead of replacing it; returns this.
+   *
+   * @param value true to append
+   * @return this callback, for chaining
+   */
   public CsvLogger append(boolean value) {
     this.append = value;
     return this;

@@ -20,6 +20,8 @@ public final class EarlyStopping implements Callback {
    * Watches {@code monitor} (e.g. {@code "val_loss"}); lower is better unless its name contains
    * "acc" or "auc", as Keras's {@code mode="auto"}.
    *
+   * @param monitor the logged value watched, as named in the logs
+   * @param patience the epochs without improvement before stopping
    * @throws IllegalArgumentException if {@code patience < 0}
    */
   public EarlyStopping(String monitor, int patience) {
@@ -30,7 +32,12 @@ public final class EarlyStopping implements Callback {
     this.patience = patience;
   }
 
-  /** The least change that counts as an improvement; returns this. */
+  /**
+   * The least change that counts as an improvement; returns this.
+   *
+   * @param delta the least improvement, 0 or more
+   * @return this callback, for chaining
+   */
   public EarlyStopping minDelta(double delta) {
     monitor.minDelta(delta);
     return this;
@@ -39,19 +46,32 @@ public final class EarlyStopping implements Callback {
   /**
    * Whether to put back the weights of the best epoch at the end of training (stopped early or not,
    * as Keras 3); returns this.
+   *
+   * @param value true to restore the best epoch's weights
+   * @return this callback, for chaining
    */
   public EarlyStopping restoreBestWeights(boolean value) {
     this.restoreBestWeights = value;
     return this;
   }
 
-  /** {@code "min"}, {@code "max"} or {@code "auto"}; returns this. */
+  /**
+   * {@code "min"}, {@code "max"} or {@code "auto"}; returns this.
+   *
+   * @param mode {@code "min"} (lower is better), {@code "max"} or {@code "auto"} (max for names
+   *     with "acc" or "auc")
+   * @return this callback, for chaining
+   */
   public EarlyStopping mode(String mode) {
     monitor.mode(mode);
     return this;
   }
 
-  /** The epoch training stopped at, or -1. */
+  /**
+   * The epoch training stopped at, or -1.
+   *
+   * @return the 0-based epoch, or -1 if training ran to the end
+   */
   public int stoppedEpoch() {
     return stoppedEpoch;
   }

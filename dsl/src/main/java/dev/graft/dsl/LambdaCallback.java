@@ -25,31 +25,56 @@ public final class LambdaCallback implements Callback {
   /** A callback that does nothing until functions are set. */
   public LambdaCallback() {}
 
-  /** Runs {@code fn} before the first epoch; returns this. */
+  /**
+   * Runs {@code fn} before the first epoch; returns this.
+   *
+   * @param fn the action
+   * @return this callback, for chaining
+   */
   public LambdaCallback onTrainBegin(Runnable fn) {
     trainBegin = Arguments.notNull("onTrainBegin", "fn", fn);
     return this;
   }
 
-  /** Runs {@code fn} after training; returns this. */
+  /**
+   * Runs {@code fn} after training; returns this.
+   *
+   * @param fn the action
+   * @return this callback, for chaining
+   */
   public LambdaCallback onTrainEnd(Runnable fn) {
     trainEnd = Arguments.notNull("onTrainEnd", "fn", fn);
     return this;
   }
 
-  /** Runs {@code fn(epoch)} before each epoch; returns this. */
+  /**
+   * Runs {@code fn(epoch)} before each epoch; returns this.
+   *
+   * @param fn the action, given the 0-based epoch
+   * @return this callback, for chaining
+   */
   public LambdaCallback onEpochBegin(IntConsumer fn) {
     epochBegin = Arguments.notNull("onEpochBegin", "fn", fn);
     return this;
   }
 
-  /** Runs {@code fn(epoch, logs)} after each epoch; returns this. */
+  /**
+   * Runs {@code fn(epoch, logs)} after each epoch; returns this.
+   *
+   * @param fn the action, given the 0-based epoch and its logs
+   * @return this callback, for chaining
+   */
   public LambdaCallback onEpochEnd(BiConsumer<Integer, Map<String, Double>> fn) {
     epochEnd = Arguments.notNull("onEpochEnd", "fn", fn);
     return this;
   }
 
-  /** Runs {@code fn(batch, logs)} after each batch, with the epoch's running logs; returns this. */
+  /**
+   * Runs {@code fn(batch, logs)} after each batch, with the epoch's running logs; returns this.
+   *
+   * @param fn the action, given the 0-based batch and the running logs
+   * @return this callback, for chaining
+   */
   public LambdaCallback onBatchEnd(BiConsumer<Integer, Map<String, Double>> fn) {
     batchEnd = Arguments.notNull("onBatchEnd", "fn", fn);
     return this;

@@ -1,6 +1,6 @@
 package dev.graft.dsl;
 
-import dev.graft.tensor.Losses;
+import dev.graft.tensor.reduce.Losses;
 import java.util.Locale;
 
 /**
@@ -19,7 +19,12 @@ public final class Loss {
     this.delta = delta;
   }
 
-  /** Binary cross-entropy on probabilities, or on logits with {@code fromLogits}. */
+  /**
+   * Binary cross-entropy on probabilities, or on logits with {@code fromLogits}.
+   *
+   * @param fromLogits true if the model outputs logits rather than sigmoid probabilities
+   * @return the loss
+   */
   public static Loss binaryCrossentropy(boolean fromLogits) {
     return new Loss(
         fromLogits ? Losses.Kind.BINARY_CROSSENTROPY_LOGITS : Losses.Kind.BINARY_CROSSENTROPY,
@@ -27,7 +32,12 @@ public final class Loss {
         0);
   }
 
-  /** Categorical cross-entropy on one-hot (or soft) targets. */
+  /**
+   * Categorical cross-entropy on one-hot (or soft) targets.
+   *
+   * @param fromLogits true if the model outputs logits rather than softmax probabilities
+   * @return the loss
+   */
   public static Loss categoricalCrossentropy(boolean fromLogits) {
     return new Loss(
         fromLogits
@@ -37,7 +47,12 @@ public final class Loss {
         0);
   }
 
-  /** Categorical cross-entropy on integer class targets. */
+  /**
+   * Categorical cross-entropy on integer class targets.
+   *
+   * @param fromLogits true if the model outputs logits rather than softmax probabilities
+   * @return the loss
+   */
   public static Loss sparseCategoricalCrossentropy(boolean fromLogits) {
     return new Loss(
         fromLogits
@@ -47,12 +62,20 @@ public final class Loss {
         0);
   }
 
-  /** Mean squared error. */
+  /**
+   * Mean squared error.
+   *
+   * @return the loss
+   */
   public static Loss meanSquaredError() {
     return new Loss(Losses.Kind.MEAN_SQUARED_ERROR, "mean_squared_error", 0);
   }
 
-  /** Mean absolute error. */
+  /**
+   * Mean absolute error.
+   *
+   * @return the loss
+   */
   public static Loss meanAbsoluteError() {
     return new Loss(Losses.Kind.MEAN_ABSOLUTE_ERROR, "mean_absolute_error", 0);
   }
@@ -60,6 +83,8 @@ public final class Loss {
   /**
    * Huber loss with threshold {@code delta} (Keras's default 1).
    *
+   * @param delta where the loss turns from quadratic to linear
+   * @return the loss
    * @throws IllegalArgumentException if {@code delta <= 0}
    */
   public static Loss huber(float delta) {
@@ -72,6 +97,8 @@ public final class Loss {
   /**
    * The loss with Keras's name.
    *
+   * @param name the snake-case Keras name, e.g. {@code categorical_crossentropy}
+   * @return the loss
    * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
    */
   public static Loss of(String name) {
@@ -104,22 +131,38 @@ public final class Loss {
         "A loss must be a Loss or a Keras loss name; Received: loss=" + o);
   }
 
-  /** The kernel kind. */
+  /**
+   * The kernel kind.
+   *
+   * @return the kernel's loss kind
+   */
   public Losses.Kind kind() {
     return kind;
   }
 
-  /** Keras's name. */
+  /**
+   * Keras's name.
+   *
+   * @return the snake-case name
+   */
   public String name() {
     return name;
   }
 
-  /** Huber's threshold. */
+  /**
+   * Huber's threshold.
+   *
+   * @return the threshold, meaningful for the Huber loss only
+   */
   public float delta() {
     return delta;
   }
 
-  /** True for cross-entropies on probabilities or logits of binary targets. */
+  /**
+   * True for cross-entropies on probabilities or logits of binary targets.
+   *
+   * @return true for binary cross-entropy
+   */
   public boolean binary() {
     return kind == Losses.Kind.BINARY_CROSSENTROPY
         || kind == Losses.Kind.BINARY_CROSSENTROPY_LOGITS;

@@ -10,6 +10,9 @@ public final class Metrics {
   /**
    * The metric with Keras's name, resolving {@code "accuracy"} by {@code loss} as Keras does.
    *
+   * @param name the snake-case Keras name
+   * @param loss the compiled loss, which decides what {@code accuracy} means
+   * @return a new metric
    * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
    */
   public static Metric of(String name, Loss loss) {
@@ -44,34 +47,59 @@ public final class Metrics {
     };
   }
 
-  /** The typed accuracy: resolved by the loss at compile time, like {@code "accuracy"}. */
+  /**
+   * The typed accuracy: resolved by the loss at compile time, like {@code "accuracy"}.
+   *
+   * @return a placeholder resolved at compile time
+   */
   public static Metric accuracy() {
     return new Deferred("accuracy");
   }
 
-  /** Share of predictions on the right side of {@code threshold}. */
+  /**
+   * Share of predictions on the right side of {@code threshold}.
+   *
+   * @param threshold the prediction above which a sample counts as positive
+   * @return a new metric
+   */
   public static Metric binaryAccuracy(float threshold) {
     return new Mean(
         "binary_accuracy",
         (t, p, i) -> (p.getFlat(i) > threshold) == (t.getFlat(i) > 0.5f) ? 1 : 0);
   }
 
-  /** Share of rows whose largest prediction is the largest target. */
+  /**
+   * Share of rows whose largest prediction is the largest target.
+   *
+   * @return a new metric
+   */
   public static Metric categoricalAccuracy() {
     return new RowMetric("categorical_accuracy", false);
   }
 
-  /** Share of rows whose largest prediction is at the target class index. */
+  /**
+   * Share of rows whose largest prediction is at the target class index.
+   *
+   * @return a new metric
+   */
   public static Metric sparseCategoricalAccuracy() {
     return new RowMetric("sparse_categorical_accuracy", true);
   }
 
-  /** Mean absolute error. */
+  /**
+   * Mean absolute error.
+   *
+   * @return a new metric
+   */
   public static Metric meanAbsoluteError() {
     return new Mean("mean_absolute_error", (t, p, i) -> Math.abs(p.getFlat(i) - t.getFlat(i)));
   }
 
-  /** Mean squared error. */
+  /**
+   * Mean squared error.
+   *
+   * @return a new metric
+   */
   public static Metric meanSquaredError() {
     return new Mean(
         "mean_squared_error",
@@ -81,17 +109,29 @@ public final class Metrics {
         });
   }
 
-  /** True positives over predicted positives (threshold 0.5). */
+  /**
+   * True positives over predicted positives (threshold 0.5).
+   *
+   * @return a new metric
+   */
   public static Metric precision() {
     return new Confusion("precision", true);
   }
 
-  /** True positives over actual positives (threshold 0.5). */
+  /**
+   * True positives over actual positives (threshold 0.5).
+   *
+   * @return a new metric
+   */
   public static Metric recall() {
     return new Confusion("recall", false);
   }
 
-  /** Area under the ROC curve, from 200 thresholds (Keras's default). */
+  /**
+   * Area under the ROC curve, from 200 thresholds (Keras's default).
+   *
+   * @return a new metric
+   */
   public static Metric auc() {
     return new Auc(200);
   }

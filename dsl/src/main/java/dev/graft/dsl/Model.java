@@ -78,7 +78,12 @@ public class Model extends Layer {
   /** For subclasses: the graph is traced from {@link #call(List)} on first use. */
   protected Model() {}
 
-  /** A functional model from inputs to outputs (see {@code Graft.model}). */
+  /**
+   * A functional model from inputs to outputs (see {@code Graft.model}).
+   *
+   * @param inputs the model's inputs, each from {@code input(...)}
+   * @param outputs the model's outputs
+   */
   protected Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
     this.graph = new FunctionalGraph(inputs, outputs);
     ensureBuilt(inputShapes());
@@ -112,6 +117,9 @@ public class Model extends Layer {
   /**
    * The subclass's forward pass on symbolic inputs, traced once into the graph. Functional models
    * do not override it.
+   *
+   * @param inputs one symbolic tensor per model input
+   * @return the model's output tensor
    */
   public SymbolicTensor call(List<SymbolicTensor> inputs) {
     throw new UnsupportedOperationException(
@@ -121,6 +129,9 @@ public class Model extends Layer {
   /**
    * Traces a subclassed model for inputs of these shapes (without the batch), so that {@link
    * #summary()} shows real shapes. Returns this.
+   *
+   * @param sampleShapes one shape per input, without the batch axis
+   * @return this model, for chaining
    */
   public Model build(Shape... sampleShapes) {
     List<Shape> shapes = new ArrayList<>();
@@ -150,7 +161,11 @@ public class Model extends Layer {
     graph = new FunctionalGraph(ins, List.of(out));
   }
 
-  /** True once the model has a graph (functional, or a traced subclass). */
+  /**
+   * True once the model has a graph (functional, or a traced subclass).
+   *
+   * @return true if {@link #inputs()} and {@link #outputs()} are known
+   */
   public boolean hasGraph() {
     return graph != null;
   }
@@ -164,17 +179,29 @@ public class Model extends Layer {
     return graph;
   }
 
-  /** The model's input tensors. */
+  /**
+   * The model's input tensors.
+   *
+   * @return the inputs, unmodifiable
+   */
   public List<SymbolicTensor> inputs() {
     return graph().inputs();
   }
 
-  /** The model's output tensors. */
+  /**
+   * The model's output tensors.
+   *
+   * @return the outputs, unmodifiable
+   */
   public List<SymbolicTensor> outputs() {
     return graph().outputs();
   }
 
-  /** The input shapes, batch ({@code None}) included. */
+  /**
+   * The input shapes, batch ({@code None}) included.
+   *
+   * @return one shape per input, unmodifiable
+   */
   public List<Shape> inputShapes() {
     List<Shape> s = new ArrayList<>();
     for (SymbolicTensor t : inputs()) {
@@ -183,7 +210,11 @@ public class Model extends Layer {
     return s;
   }
 
-  /** The input names, in order. */
+  /**
+   * The input names, in order.
+   *
+   * @return the inputs' names
+   */
   public List<String> inputNames() {
     List<String> s = new ArrayList<>();
     for (SymbolicTensor t : inputs()) {
@@ -192,7 +223,11 @@ public class Model extends Layer {
     return s;
   }
 
-  /** The distinct layers, inputs first, in call order (nested models count as one layer). */
+  /**
+   * The distinct layers, inputs first, in call order (nested models count as one layer).
+   *
+   * @return the layers, unmodifiable
+   */
   public List<Layer> layers() {
     if (graph == null) {
       return trackedFields();
@@ -208,6 +243,8 @@ public class Model extends Layer {
   /**
    * The layer with this name; a path {@code "outer/inner"} reaches into nested models.
    *
+   * @param path a layer name, or names joined by {@code /}
+   * @return the layer
    * @throws IllegalArgumentException naming the known layers if there is none
    */
   public Layer getLayer(String path) {
@@ -252,6 +289,8 @@ public class Model extends Layer {
   /**
    * The weights of this model's current graph, computed once per graph and shared (read-only): what
    * the exclusive calls hold at every training step, without walking the layers again.
+   *
+   * @return the weights, unmodifiable
    */
   public List<Variable> graphWeights() {
     FunctionalGraph g = graph;
@@ -426,7 +465,14 @@ public class Model extends Layer {
 
   // ---- training API ----
 
-  /** Configures training with an optimizer, a loss and metrics, each an object or Keras name. */
+  /**
+   * Configures training with an optimizer, a loss and metrics, each an object or Keras name.
+   *
+   * @param optimizer an {@code Optimizer} or its Keras name ({@code "adam"})
+   * @param loss a {@code Loss} or its Keras name ({@code "mse"})
+   * @param metrics {@code Metric}s or their Keras names
+   * @return this model, for chaining
+   */
   public Model compile(Object optimizer, Object loss, Object... metrics) {
     this.trainer =
         Trainer.compile(
@@ -442,6 +488,11 @@ public class Model extends Layer {
    * output, or holds one list per output ({@code List.of(List.of("accuracy"), List.of())}). With
    * several outputs, logs name each output's loss and metrics after it ({@code "dense_3_loss"},
    * {@code "dense_3_accuracy"}).
+   *
+   * @param optimizer an {@code Optimizer} or its Keras name
+   * @param losses one loss per output, or one for all
+   * @param metrics metrics for every output, or one list per output
+   * @return this model, for chaining
    */
   public Model compile(Object optimizer, List<?> losses, List<?> metrics) {
     Arguments.notNull("compile", "optimizer", optimizer);
@@ -454,6 +505,12 @@ public class Model extends Layer {
   /**
    * Configures training with per-output losses weighted by {@code lossWeights} (Keras's {@code
    * loss_weights}): the loss minimised is {@code sum_k lossWeights[k] * loss_k}.
+   *
+   * @param optimizer an {@code Optimizer} or its Keras name
+   * @param losses one loss per output, or one for all
+   * @param lossWeights one factor per output
+   * @param metrics metrics for every output, or one list per output
+   * @return this model, for chaining
    */
   public Model compile(
       Object optimizer, List<?> losses, List<? extends Number> lossWeights, List<?> metrics) {
@@ -486,43 +543,88 @@ public class Model extends Layer {
   /**
    * This compiled model's training step split between gradients and update, for data-parallel
    * trainers (graft-spark); {@code fit} does not need it.
+   *
+   * @return the step, sharing this model's weights and optimizer
    */
   public dev.graft.dsl.internal.GradientStep gradientStep() {
     return trainer().gradientStep();
   }
 
-  /** The optimizer given to {@link #compile}, or {@code null}. */
+  /**
+   * The optimizer given to {@link #compile}, or {@code null}.
+   *
+   * @return the optimizer, or {@code null} before {@code compile}
+   */
   public Optimizer optimizer() {
     return trainer == null ? null : trainer.optimizer();
   }
 
-  /** Keras's {@code get_compile_config()}: what {@link #compile} was given, or {@code null}. */
+  /**
+   * Keras's {@code get_compile_config()}: what {@link #compile} was given, or {@code null}.
+   *
+   * @return a new map of Keras's keys, or {@code null} before {@code compile}
+   */
   public Map<String, Object> compileConfig() {
     return trainer == null ? null : trainer.compileConfig();
   }
 
-  /** Trains for {@code epochs} epochs with batch size 32. */
+  /**
+   * Trains for {@code epochs} epochs with batch size 32.
+   *
+   * @param x the input data, batch axis first
+   * @param y the targets, batch axis first
+   * @param epochs the number of epochs, at least 1
+   * @return the loss and metrics of each epoch
+   */
   public History fit(Tensor x, Tensor y, int epochs) {
     return fit(
         Arguments.one("fit", "x", x), Arguments.one("fit", "y", y), FitOptions.epochs(epochs));
   }
 
-  /** Trains a multi-input model for {@code epochs} epochs. */
+  /**
+   * Trains a multi-input model for {@code epochs} epochs.
+   *
+   * @param x one tensor per model input, in input order, batch axis first
+   * @param y the targets, batch axis first
+   * @param epochs the number of epochs, at least 1
+   * @return the loss and metrics of each epoch
+   */
   public History fit(List<Tensor> x, Tensor y, int epochs) {
     return fit(x, Arguments.one("fit", "y", y), FitOptions.epochs(epochs));
   }
 
-  /** Trains with options ({@code epochs(5).batchSize(64).validationSplit(0.2)}). */
+  /**
+   * Trains with options ({@code epochs(5).batchSize(64).validationSplit(0.2)}).
+   *
+   * @param x the input data, batch axis first
+   * @param y the targets, batch axis first
+   * @param options the training settings, e.g. {@code epochs(5).batchSize(64)}
+   * @return the loss and metrics of each epoch
+   */
   public History fit(Tensor x, Tensor y, FitOptions options) {
     return fit(Arguments.one("fit", "x", x), Arguments.one("fit", "y", y), options);
   }
 
-  /** Trains a multi-input model with options. */
+  /**
+   * Trains a multi-input model with options.
+   *
+   * @param x one tensor per model input, in input order, batch axis first
+   * @param y the targets, batch axis first
+   * @param options the training settings, e.g. {@code epochs(5).batchSize(64)}
+   * @return the loss and metrics of each epoch
+   */
   public History fit(List<Tensor> x, Tensor y, FitOptions options) {
     return fit(x, Arguments.one("fit", "y", y), options);
   }
 
-  /** Trains a model with several inputs and outputs. */
+  /**
+   * Trains a model with several inputs and outputs.
+   *
+   * @param x one tensor per model input, in input order, batch axis first
+   * @param y one tensor per model output, in output order
+   * @param options the training settings, e.g. {@code epochs(5).batchSize(64)}
+   * @return the loss and metrics of each epoch
+   */
   public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
     Arguments.elements("fit", "x", x);
     Arguments.elements("fit", "y", y);
@@ -532,7 +634,14 @@ public class Model extends Layer {
     return ExclusiveCall.call(this, "fit", () -> trainer().fit(fed, y, options));
   }
 
-  /** Trains a model whose inputs are given by name. */
+  /**
+   * Trains a model whose inputs are given by name.
+   *
+   * @param x each input's name to its data
+   * @param y the targets, batch axis first
+   * @param options the training settings, e.g. {@code epochs(5).batchSize(64)}
+   * @return the loss and metrics of each epoch
+   */
   public History fit(Map<String, Tensor> x, Tensor y, FitOptions options) {
     Arguments.notNull("fit", "options", options);
     List<Tensor> targets = Arguments.one("fit", "y", y);
@@ -544,6 +653,10 @@ public class Model extends Layer {
    * targets, then optionally one loss weight per sample as Keras's {@code (x, y, sample_weight)}
    * ({@code Dataset.fromTensorSlices(x, y).shuffle(1024).batch(32).prefetch(2)}); the options'
    * batch size does not apply, {@code stepsPerEpoch} and {@code validationData(dataset)} do.
+   *
+   * @param data a dataset of batches: each element a tensor or a list of tensors, inputs first
+   * @param options the training settings, e.g. {@code epochs(5).batchSize(64)}
+   * @return the loss and metrics of each epoch
    */
   public History fit(dev.graft.dsl.data.Dataset<?> data, FitOptions options) {
     Arguments.notNull("fit", "data", data);
@@ -559,12 +672,24 @@ public class Model extends Layer {
                         this, t, data, options, this::ensureTraced)));
   }
 
-  /** Trains on a dataset of batches for {@code epochs} epochs. */
+  /**
+   * Trains on a dataset of batches for {@code epochs} epochs.
+   *
+   * @param data a dataset of batches: each element a tensor or a list of tensors, inputs first
+   * @param epochs the number of epochs, at least 1
+   * @return the loss and metrics of each epoch
+   */
   public History fit(dev.graft.dsl.data.Dataset<?> data, int epochs) {
     return fit(Arguments.notNull("fit", "data", data), FitOptions.epochs(epochs));
   }
 
-  /** The loss (and metrics) over a dataset of {@code (inputs..., targets...)} batches. */
+  /**
+   * The loss (and metrics) over a dataset of {@code (inputs..., targets...)} batches.
+   *
+   * @param data a dataset of batches: each element a tensor or a list of tensors, inputs first
+   * @return the mean loss, then the loss of each output when there are several, then each metric,
+   *     as {@link #metricsNames()} names them
+   */
   public double[] evaluate(dev.graft.dsl.data.Dataset<?> data) {
     Arguments.notNull("evaluate", "data", data);
     return dev.graft.dsl.internal.DatasetLoop.evaluate(
@@ -574,28 +699,57 @@ public class Model extends Layer {
   /**
    * Predictions (first output) for a dataset of batches of inputs (targets after them are ignored),
    * concatenated.
+   *
+   * @param data a dataset of batches: each element a tensor or a list of tensors, inputs first
+   * @return the first output's predictions, one row per sample
    */
   public Tensor predict(dev.graft.dsl.data.Dataset<?> data) {
     return predictOutputs(Arguments.notNull("predict", "data", data)).get(0);
   }
 
-  /** Predictions of every output for a dataset of batches, each concatenated. */
+  /**
+   * Predictions of every output for a dataset of batches, each concatenated.
+   *
+   * @param data a dataset of batches: each element a tensor or a list of tensors, inputs first
+   * @return one tensor per output, one row per sample
+   */
   public List<Tensor> predictOutputs(dev.graft.dsl.data.Dataset<?> data) {
     return dev.graft.dsl.internal.DatasetLoop.predict(
         this, Arguments.notNull("predictOutputs", "data", data), null);
   }
 
-  /** The loss (and metrics) on data; returns {@code [loss, metric...]}. */
+  /**
+   * The loss (and metrics) on data; returns {@code [loss, metric...]}.
+   *
+   * @param x the input data, batch axis first
+   * @param y the targets, batch axis first
+   * @return the mean loss, then the loss of each output when there are several, then each metric,
+   *     as {@link #metricsNames()} names them
+   */
   public double[] evaluate(Tensor x, Tensor y) {
     return evaluate(Arguments.one("evaluate", "x", x), Arguments.one("evaluate", "y", y));
   }
 
-  /** The loss (and metrics) of a multi-input model. */
+  /**
+   * The loss (and metrics) of a multi-input model.
+   *
+   * @param x one tensor per model input, in input order, batch axis first
+   * @param y the targets, batch axis first
+   * @return the mean loss, then the loss of each output when there are several, then each metric,
+   *     as {@link #metricsNames()} names them
+   */
   public double[] evaluate(List<Tensor> x, Tensor y) {
     return evaluate(x, Arguments.one("evaluate", "y", y));
   }
 
-  /** The loss (and metrics) of a model with several inputs and outputs. */
+  /**
+   * The loss (and metrics) of a model with several inputs and outputs.
+   *
+   * @param x one tensor per model input, in input order, batch axis first
+   * @param y one tensor per model output, in output order
+   * @return the mean loss, then the loss of each output when there are several, then each metric,
+   *     as {@link #metricsNames()} names them
+   */
   public double[] evaluate(List<Tensor> x, List<Tensor> y) {
     Arguments.elements("evaluate", "x", x);
     Arguments.elements("evaluate", "y", y);
@@ -604,27 +758,52 @@ public class Model extends Layer {
     return trainer().evaluate(x, y, 32);
   }
 
-  /** The named results of {@link #evaluate}: {@code loss}, then each metric. */
+  /**
+   * The named results of {@link #evaluate}: {@code loss}, then each metric.
+   *
+   * @return the names, in the order of {@link #evaluate}'s values
+   */
   public List<String> metricsNames() {
     return trainer().metricNames();
   }
 
-  /** Predictions for {@code x}, in batches of 32. */
+  /**
+   * Predictions for {@code x}, in batches of 32.
+   *
+   * @param x the input data, batch axis first
+   * @return the first output's predictions, one row per sample
+   */
   public Tensor predict(Tensor x) {
     return predict(Arguments.one("predict", "x", x)).get(0);
   }
 
-  /** Predictions of a multi-input model (first output). */
+  /**
+   * Predictions of a multi-input model (first output).
+   *
+   * @param x one tensor per model input, in input order, batch axis first
+   * @return the first output's predictions, one row per sample
+   */
   public Tensor predict(Tensor... x) {
     return predict(Arguments.all("predict", "x", x)).get(0);
   }
 
-  /** Predictions of every output. Safe to call from several threads at once. */
+  /**
+   * Predictions of every output. Safe to call from several threads at once.
+   *
+   * @param x one tensor per model input, in input order, batch axis first
+   * @return one tensor per output, one row per sample
+   */
   public List<Tensor> predict(List<Tensor> x) {
     return predict(x, 32);
   }
 
-  /** Predictions of every output, in batches of {@code batchSize}. */
+  /**
+   * Predictions of every output, in batches of {@code batchSize}.
+   *
+   * @param x one tensor per model input, in input order, batch axis first
+   * @param batchSize the rows per forward pass, at least 1
+   * @return one tensor per output, one row per sample
+   */
   public List<Tensor> predict(List<Tensor> x, int batchSize) {
     Arguments.elements("predict", "x", x);
     ensureTraced(x);
@@ -645,7 +824,12 @@ public class Model extends Layer {
     return p;
   }
 
-  /** Predictions of a model whose inputs are given by name. */
+  /**
+   * Predictions of a model whose inputs are given by name.
+   *
+   * @param x each input's name to its data
+   * @return one tensor per output, one row per sample
+   */
   public List<Tensor> predict(Map<String, Tensor> x) {
     return predict(byName("predict", x));
   }
@@ -655,13 +839,21 @@ public class Model extends Layer {
    * one string per sample, or {@code String[][]}) for inputs read by preprocessing layers such as
    * {@code TextVectorization}, tensors for the others. Keras's {@code model.predict([texts,
    * features])}.
+   *
+   * @param inputs one raw batch per model input
+   * @return the first output's predictions, one row per sample
    */
   public Tensor predict(Object... inputs) {
     Arguments.all("predict", "inputs", inputs);
     return predictor().predict(encodeInputs(inputs), 32).get(0);
   }
 
-  /** Predictions (first output) of a model whose one input takes strings. */
+  /**
+   * Predictions (first output) of a model whose one input takes strings.
+   *
+   * @param texts one string per sample
+   * @return the first output's predictions, one row per sample
+   */
   public Tensor predict(String... texts) {
     return predict(new Object[] {Arguments.all("predict", "texts", texts).toArray(new String[0])});
   }
@@ -669,6 +861,11 @@ public class Model extends Layer {
   /**
    * Trains on raw inputs (strings or tensors, one per model input; see {@link
    * #predict(Object...)}).
+   *
+   * @param x one raw batch per model input
+   * @param y the targets, batch axis first
+   * @param options the training settings, e.g. {@code epochs(5).batchSize(64)}
+   * @return the loss and metrics of each epoch
    */
   public History fit(Object[] x, Tensor y, FitOptions options) {
     Arguments.all("fit", "x", x);
@@ -678,12 +875,26 @@ public class Model extends Layer {
     return ExclusiveCall.call(this, "fit", () -> trainer().fit(fed, List.of(y), options));
   }
 
-  /** Trains a model whose one input takes strings. */
+  /**
+   * Trains a model whose one input takes strings.
+   *
+   * @param x one string per sample
+   * @param y the targets, batch axis first
+   * @param options the training settings, e.g. {@code epochs(5).batchSize(64)}
+   * @return the loss and metrics of each epoch
+   */
   public History fit(String[] x, Tensor y, FitOptions options) {
     return fit(new Object[] {Arguments.all("fit", "x", x).toArray(new String[0])}, y, options);
   }
 
-  /** The loss and metrics on raw inputs (strings or tensors, one per model input). */
+  /**
+   * The loss and metrics on raw inputs (strings or tensors, one per model input).
+   *
+   * @param x one raw batch per model input
+   * @param y the targets, batch axis first
+   * @return the mean loss, then the loss of each output when there are several, then each metric,
+   *     as {@link #metricsNames()} names them
+   */
   public double[] evaluate(Object[] x, Tensor y) {
     Arguments.all("evaluate", "x", x);
     Arguments.notNull("evaluate", "y", y);
@@ -694,6 +905,9 @@ public class Model extends Layer {
    * The tensors the model's compiled plans are fed for raw inputs (one per model input): strings or
    * tensors run through the preprocessing layers that read each input. For {@code validationData}
    * and datasets of raw batches.
+   *
+   * @param x one raw batch per model input
+   * @return one tensor per model input
    */
   public List<Tensor> encodeInputs(Object... x) {
     return Feeds.encode(this, Arguments.all("encodeInputs", "x", x));
@@ -702,12 +916,21 @@ public class Model extends Layer {
   /**
    * The shapes (batch {@code None}) of the tensors the compiled plans are fed: each input's shape,
    * or, for an input read by preprocessing layers, their output's.
+   *
+   * @return one shape per model input
    */
   public List<Shape> feedShapes() {
     return Feeds.shapes(this);
   }
 
-  /** One training step on one batch; returns {@code [loss, metric...]}. */
+  /**
+   * One training step on one batch; returns {@code [loss, metric...]}.
+   *
+   * @param x one tensor per model input, in input order, batch axis first
+   * @param y one tensor per model output, in output order
+   * @return the mean loss, then the loss of each output when there are several, then each metric,
+   *     as {@link #metricsNames()} names them, for this batch
+   */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
     Arguments.elements("trainOnBatch", "x", x);
     Arguments.elements("trainOnBatch", "y", y);
@@ -716,7 +939,14 @@ public class Model extends Layer {
     return ExclusiveCall.call(this, "trainOnBatch", () -> trainer().trainOnBatch(fed, y));
   }
 
-  /** One training step on one batch of a single-input, single-output model. */
+  /**
+   * One training step on one batch of a single-input, single-output model.
+   *
+   * @param x the input data, batch axis first
+   * @param y the targets, batch axis first
+   * @return the mean loss, then the loss of each output when there are several, then each metric,
+   *     as {@link #metricsNames()} names them, for this batch
+   */
   public double[] trainOnBatch(Tensor x, Tensor y) {
     return trainOnBatch(
         Arguments.one("trainOnBatch", "x", x), Arguments.one("trainOnBatch", "y", y));
@@ -727,6 +957,10 @@ public class Model extends Layer {
    * weight name ({@code "dense/kernel"}); the weights, the optimizer and the moving statistics are
    * left unchanged. The model runs in training mode, as in {@code fit}: Keras's {@code
    * tape.gradient(loss, model.trainable_weights)} around {@code model(x, training=True)}.
+   *
+   * @param x one tensor per model input, in input order, batch axis first
+   * @param y one tensor per model output, in output order
+   * @return each trainable weight's name to its gradient, shaped like the weight
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y) {
     return gradients(x, y, true);
@@ -737,6 +971,11 @@ public class Model extends Layer {
    * true}: dropout active, batch statistics) or inference mode ({@code false}: Keras's {@code
    * model(x, training=False)} under the tape). Calls made with a fixed mode ({@code on(x, false)})
    * keep it.
+   *
+   * @param x one tensor per model input, in input order, batch axis first
+   * @param y one tensor per model output, in output order
+   * @param training true for training mode, false for inference mode
+   * @return each trainable weight's name to its gradient, shaped like the weight
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
     Arguments.elements("gradients", "x", x);
@@ -746,18 +985,36 @@ public class Model extends Layer {
     return ExclusiveCall.call(this, "gradients", () -> trainer().gradients(fed, y, training));
   }
 
-  /** The gradients of the loss for a single-input, single-output model (see above). */
+  /**
+   * The gradients of the loss for a single-input, single-output model (see above).
+   *
+   * @param x the input data, batch axis first
+   * @param y the targets, batch axis first
+   * @return each trainable weight's name to its gradient, shaped like the weight
+   */
   public Map<String, Tensor> gradients(Tensor x, Tensor y) {
     return gradients(Arguments.one("gradients", "x", x), Arguments.one("gradients", "y", y));
   }
 
-  /** The gradients of the loss for a single-input, single-output model in a chosen mode. */
+  /**
+   * The gradients of the loss for a single-input, single-output model in a chosen mode.
+   *
+   * @param x the input data, batch axis first
+   * @param y the targets, batch axis first
+   * @param training true for training mode, false for inference mode
+   * @return each trainable weight's name to its gradient, shaped like the weight
+   */
   public Map<String, Tensor> gradients(Tensor x, Tensor y, boolean training) {
     return gradients(
         Arguments.one("gradients", "x", x), Arguments.one("gradients", "y", y), training);
   }
 
-  /** Predictions for one batch. */
+  /**
+   * Predictions for one batch.
+   *
+   * @param x one tensor per model input, in input order, batch axis first, one batch
+   * @return one tensor per output
+   */
   public List<Tensor> predictOnBatch(List<Tensor> x) {
     Arguments.elements("predictOnBatch", "x", x);
     return predict(x, x.isEmpty() ? 1 : x.get(0).shape().dim(0));
@@ -787,6 +1044,7 @@ public class Model extends Layer {
    * Saves architecture, weights, compile config and optimizer state as Keras 3's {@code .keras}
    * archive (atomically: a failed save keeps the previous file).
    *
+   * @param file the {@code .keras} file
    * @throws dev.graft.dsl.io.ModelFileException naming the file and the problem
    */
   public void save(java.nio.file.Path file) {
@@ -798,13 +1056,19 @@ public class Model extends Layer {
    * Loads a model saved by {@link #save} or by Keras ({@code .keras}, legacy {@code .h5}), or a
    * TensorFlow.js {@code model.json}; the format is detected from the file's content.
    *
+   * @param file the model file
+   * @return the model with its weights, and its compile set-up when the file holds one
    * @throws dev.graft.dsl.io.ModelFileException naming the file and what is wrong with it
    */
   public static Model load(java.nio.file.Path file) {
     return dev.graft.dsl.io.ModelIO.load(Arguments.notNull("load", "file", file));
   }
 
-  /** Saves the weights only ({@code .weights.h5}); works for subclassed models too. */
+  /**
+   * Saves the weights only ({@code .weights.h5}); works for subclassed models too.
+   *
+   * @param file the {@code .weights.h5} file, replaced atomically
+   */
   public void saveWeights(java.nio.file.Path file) {
     Arguments.notNull("saveWeights", "file", file);
     WeightsLock.reading(() -> dev.graft.dsl.io.ModelIO.saveWeights(this, file));
@@ -814,6 +1078,7 @@ public class Model extends Layer {
    * Loads weights saved by {@link #saveWeights} (or held by a {@code .keras} archive or a {@code
    * model.json}) into this model (same architecture); nothing changes unless all of them fit.
    *
+   * @param file the weights file
    * @throws dev.graft.dsl.io.ModelFileException naming the missing or mis-shaped weight
    */
   public void loadWeights(java.nio.file.Path file) {
@@ -826,10 +1091,13 @@ public class Model extends Layer {
   /**
    * Draws the model's graph to {@code path}: SVG for {@code .svg}, Graphviz DOT for {@code .dot}
    * (nested models as boxes around their layers, frozen parts dashed). Returns this.
+   *
+   * @param path the file; its extension chooses the format
+   * @return this model, for chaining
    */
   public Model plot(String path) {
-    dev.graft.dsl.plot.ModelPlot.write(
-        this, java.nio.file.Path.of(Arguments.notNull("plot", "path", path)));
+    java.nio.file.Path file = java.nio.file.Path.of(Arguments.notNull("plot", "path", path));
+    dev.graft.dsl.plot.ModelPlot.write(Diagrams.of(this), file);
     return this;
   }
 
@@ -838,12 +1106,21 @@ public class Model extends Layer {
     System.out.print(summaryText(false));
   }
 
-  /** Prints the summary; with {@code expandNested}, nested models' layers too. */
+  /**
+   * Prints the summary; with {@code expandNested}, nested models' layers too.
+   *
+   * @param expandNested true to list nested models' layers too
+   */
   public void summary(boolean expandNested) {
     System.out.print(summaryText(expandNested));
   }
 
-  /** The summary table as text. */
+  /**
+   * The summary table as text.
+   *
+   * @param expandNested true to list nested models' layers too
+   * @return the table Keras's {@code summary()} prints
+   */
   public String summaryText(boolean expandNested) {
     return Summary.of(this, expandNested);
   }

@@ -24,6 +24,8 @@ public final class ModelCheckpoint implements Callback {
    * Checkpoints to {@code path} (a {@code .keras} file, or {@code .weights.h5} with {@link
    * #saveWeightsOnly}), watching {@code val_loss}.
    *
+   * @param path the file, which may hold placeholders such as {@code {epoch:02d}} and {@code
+   *     {val_loss:.2f}}
    * @throws IllegalArgumentException for unbalanced braces, a malformed format or a misspelt {@code
    *     {epoch}}, listing the valid placeholders
    */
@@ -35,13 +37,23 @@ public final class ModelCheckpoint implements Callback {
     this.monitor = new Monitor("ModelCheckpoint", "val_loss");
   }
 
-  /** Watches another logged value (e.g. {@code "val_accuracy"}); returns this. */
+  /**
+   * Watches another logged value (e.g. {@code "val_accuracy"}); returns this.
+   *
+   * @param monitor the logged value watched
+   * @return this callback, for chaining
+   */
   public ModelCheckpoint monitor(String monitor) {
     this.monitor = new Monitor("ModelCheckpoint", monitor);
     return this;
   }
 
-  /** Saves only when the monitored value improves; returns this. */
+  /**
+   * Saves only when the monitored value improves; returns this.
+   *
+   * @param value true to save only on improvement
+   * @return this callback, for chaining
+   */
   public ModelCheckpoint saveBestOnly(boolean value) {
     this.saveBestOnly = value;
     return this;
@@ -49,13 +61,22 @@ public final class ModelCheckpoint implements Callback {
 
   /**
    * Saves only the weights ({@code .weights.h5}), which works for subclassed models; returns this.
+   *
+   * @param value true to save the weights only
+   * @return this callback, for chaining
    */
   public ModelCheckpoint saveWeightsOnly(boolean value) {
     this.saveWeightsOnly = value;
     return this;
   }
 
-  /** {@code "min"}, {@code "max"} or {@code "auto"}; returns this. */
+  /**
+   * {@code "min"}, {@code "max"} or {@code "auto"}; returns this.
+   *
+   * @param mode {@code "min"} (lower is better), {@code "max"} or {@code "auto"} (max for names
+   *     with "acc" or "auc")
+   * @return this callback, for chaining
+   */
   public ModelCheckpoint mode(String mode) {
     monitor.mode(mode);
     monitor.reset();

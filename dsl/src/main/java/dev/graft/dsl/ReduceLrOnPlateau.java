@@ -24,7 +24,11 @@ public final class ReduceLrOnPlateau implements Callback {
   private int wait;
   private int cooldownLeft;
 
-  /** Watches {@code monitor} (e.g. {@code "val_loss"}) with Keras's defaults. */
+  /**
+   * Watches {@code monitor} (e.g. {@code "val_loss"}) with Keras's defaults.
+   *
+   * @param monitor the logged value watched
+   */
   public ReduceLrOnPlateau(String monitor) {
     this.monitor = new Monitor("ReduceLROnPlateau", monitor);
     this.monitor.minDelta(1e-4);
@@ -33,6 +37,8 @@ public final class ReduceLrOnPlateau implements Callback {
   /**
    * The factor the learning rate is multiplied by; returns this.
    *
+   * @param value the factor, in {@code (0, 1)}
+   * @return this callback, for chaining
    * @throws IllegalArgumentException unless {@code 0 < factor < 1}
    */
   public ReduceLrOnPlateau factor(double value) {
@@ -44,37 +50,68 @@ public final class ReduceLrOnPlateau implements Callback {
     return this;
   }
 
-  /** Epochs without improvement before reducing; returns this. */
+  /**
+   * Epochs without improvement before reducing; returns this.
+   *
+   * @param value the epochs, 0 or more
+   * @return this callback, for chaining
+   */
   public ReduceLrOnPlateau patience(int value) {
     this.patience = (int) check(value >= 0, "patience", value);
     return this;
   }
 
-  /** Epochs to wait after a reduction before counting again; returns this. */
+  /**
+   * Epochs to wait after a reduction before counting again; returns this.
+   *
+   * @param value the epochs, 0 or more
+   * @return this callback, for chaining
+   */
   public ReduceLrOnPlateau cooldown(int value) {
     this.cooldown = (int) check(value >= 0, "cooldown", value);
     return this;
   }
 
-  /** The least change that counts as an improvement (default 1e-4); returns this. */
+  /**
+   * The least change that counts as an improvement (default 1e-4); returns this.
+   *
+   * @param value the least change, 0 or more
+   * @return this callback, for chaining
+   */
   public ReduceLrOnPlateau minDelta(double value) {
     monitor.minDelta(value);
     return this;
   }
 
-  /** The lower bound of the learning rate; returns this. */
+  /**
+   * The lower bound of the learning rate; returns this.
+   *
+   * @param value the lowest rate
+   * @return this callback, for chaining
+   */
   public ReduceLrOnPlateau minLr(double value) {
     this.minLr = check(value >= 0, "min_lr", value);
     return this;
   }
 
-  /** {@code "min"}, {@code "max"} or {@code "auto"}; returns this. */
+  /**
+   * {@code "min"}, {@code "max"} or {@code "auto"}; returns this.
+   *
+   * @param mode {@code "min"} (lower is better), {@code "max"} or {@code "auto"} (max for names
+   *     with "acc" or "auc")
+   * @return this callback, for chaining
+   */
   public ReduceLrOnPlateau mode(String mode) {
     monitor.mode(mode);
     return this;
   }
 
-  /** Whether to print a line on each reduction; returns this. */
+  /**
+   * Whether to print a line on each reduction; returns this.
+   *
+   * @param value true to print
+   * @return this callback, for chaining
+   */
   public ReduceLrOnPlateau verbose(boolean value) {
     this.verbose = value;
     return this;

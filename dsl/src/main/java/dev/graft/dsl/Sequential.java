@@ -19,12 +19,21 @@ public final class Sequential extends Model {
   /** An empty stack (add layers with {@link #add}). */
   public Sequential() {}
 
-  /** A stack of these layers. */
+  /**
+   * A stack of these layers.
+   *
+   * @param layers the layers, the first with a declared input shape (or none yet)
+   */
   public Sequential(List<Layer> layers) {
     Arguments.elements("Sequential", "layers", layers).forEach(this::add);
   }
 
-  /** A stack starting at {@code input} (from {@code input(...)}). */
+  /**
+   * A stack starting at {@code input} (from {@code input(...)}).
+   *
+   * @param input the input tensor
+   * @param layers the layers applied in order
+   */
   public Sequential(SymbolicTensor input, List<Layer> layers) {
     Arguments.elements("Sequential", "layers", layers);
     start(Arguments.notNull("Sequential", "input", input));
@@ -54,6 +63,8 @@ public final class Sequential extends Model {
   /**
    * Adds a layer on top; returns this.
    *
+   * @param layer the layer
+   * @return this model, for chaining
    * @throws IllegalArgumentException if it is the first layer and has no input shape, its input
    *     does not fit, or another layer of the stack has its name
    */
@@ -85,7 +96,11 @@ public final class Sequential extends Model {
     return this;
   }
 
-  /** The layers in order (the input layer not included). */
+  /**
+   * The layers in order (the input layer not included).
+   *
+   * @return the layers, unmodifiable
+   */
   public List<Layer> stack() {
     return List.copyOf(stack);
   }

@@ -15,12 +15,20 @@ public final class TerminateOnNaN implements Callback {
   /** A callback watching the training loss. */
   public TerminateOnNaN() {}
 
-  /** The epoch training stopped in, or -1. */
+  /**
+   * The epoch training stopped in, or -1.
+   *
+   * @return the 0-based epoch, or -1
+   */
   public int stoppedEpoch() {
     return stoppedEpoch;
   }
 
-  /** The batch (within its epoch) whose loss was not finite, or -1. */
+  /**
+   * The batch (within its epoch) whose loss was not finite, or -1.
+   *
+   * @return the 0-based batch, or -1
+   */
   public int stoppedBatch() {
     return stoppedBatch;
   }

@@ -11,10 +11,11 @@ import dev.graft.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Keras's initializers": each draws from Keras's distribution. A convolution kernel
- * of shape (3, 3, 40, 50) has Keras's fans 360 and 450 (receptive field times channels); the
- * sample's bounds and variance are checked against Keras's formulas (variance within 3%: three to
- * four standard errors of 18,000 draws; the draws are seeded, so the check is repeatable).
+ * docs/guide-layers.md's "Keras's initializers": each draws from Keras's distribution. A
+ * convolution kernel of shape (3, 3, 40, 50) has Keras's fans 360 and 450 (receptive field times
+ * channels); the sample's bounds and variance are checked against Keras's formulas (variance within
+ * 3%: three to four standard errors of 18,000 draws; the draws are seeded, so the check is
+ * repeatable).
  */
 class InitializersTest {
   private static final Shape KERNEL = Shape.of(3, 3, 40, 50);

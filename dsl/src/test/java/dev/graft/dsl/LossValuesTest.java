@@ -9,11 +9,11 @@ import java.util.function.DoubleBinaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's losses ("binary / categorical / sparse categorical cross-entropy (probabilities or
- * logits), MSE, MAE, Huber") and "l1 / l2 / l1_l2 regularizers" give Keras's values: each loss is
- * evaluated on a weightless model, so the loss {@code evaluate} reports is the loss of the given
- * predictions, and compared with Keras's formula computed here in double precision (per sample the
- * mean over the last axis, then the mean over the batch).
+ * The losses of docs/guide-training.md ("binary / categorical / sparse categorical cross-entropy
+ * (probabilities or logits), MSE, MAE, Huber") and "l1 / l2 / l1_l2 regularizers" give Keras's
+ * values: each loss is evaluated on a weightless model, so the loss {@code evaluate} reports is the
+ * loss of the given predictions, and compared with Keras's formula computed here in double
+ * precision (per sample the mean over the last axis, then the mean over the batch).
  */
 class LossValuesTest {
   private static final float[] PRED = {0.2f, 0.7f, 0.1f, 0.9f, 0.4f, 0.5f};

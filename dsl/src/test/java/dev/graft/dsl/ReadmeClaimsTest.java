@@ -16,8 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * README sentences that no other test checked: seeded dropout, augmentation off in evaluate, the
- * jshell session, the layer classes refused by name.
+ * Sentences of the README and its guides (docs/) that no other test checked: seeded dropout,
+ * augmentation off in evaluate, the jshell session, the layer classes refused by name.
  */
 class ReadmeClaimsTest {
   /** Trains a dropout model for two epochs from {@code seed}; returns its weights. */
@@ -153,7 +153,7 @@ class ReadmeClaimsTest {
 
   @Test
   void prefetchWithAutotuneGivesEveryElementInOrder() {
-    // "prefetch(Dataset.AUTOTUNE)" in the README's shard pipeline.
+    // "prefetch(Dataset.AUTOTUNE)" in the shard pipeline of docs/guide-data.md.
     Tensor x = Tensor.rand(new Rng(6), 40, 3);
     List<Tensor> plain = Dataset.fromTensorSlices(x).batch(8).toList();
     List<Tensor> tuned = Dataset.fromTensorSlices(x).batch(8).prefetch(Dataset.AUTOTUNE).toList();

@@ -8,7 +8,10 @@ import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** The README's layer snippets, as written there: they must compile and give the shapes shown. */
+/**
+ * The layer snippets of the README (masking) and docs/guide-layers.md (convolutions), as written
+ * there: they must compile and give the shapes shown.
+ */
 class ReadmeLayersTest {
   @Test
   void maskingDropoutAndGates() {

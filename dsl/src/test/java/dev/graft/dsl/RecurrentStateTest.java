@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.layers.Recurrent;
-import dev.graft.tensor.Lstm;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.recurrent.Lstm;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

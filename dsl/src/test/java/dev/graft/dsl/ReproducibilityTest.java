@@ -4,9 +4,9 @@ import static dev.graft.dsl.Graft.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.graft.tensor.Blas;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.blas.Blas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

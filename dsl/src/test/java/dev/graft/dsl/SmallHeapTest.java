@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The README's "seed model 1 trains at batch 32 within -Xmx1g": in a JVM with that heap. */
+/**
+ * docs/performance.md's "seed model 1 trains at batch 32 within -Xmx1g": in a JVM with that heap.
+ */
 class SmallHeapTest {
   @Test
   void seedModelOneTrainsWithinOneGigabyte() throws IOException, InterruptedException {

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "a training step through trainOnBatch allocates under 1 KB for each seed model" for
- * the three seed models of DESIGN.md (the merged image + text model, the subclassed merge, the
- * averaging ensemble; measured 624 / 336 / 704 B per step), and what {@code predictOnBatch}
- * allocates for them: its result tensors and a few small objects around them, never buffers of the
- * plan. Measured with the thread's allocation counter after an explicit warm-up, at batch 32.
- * Skipped, saying why, where the count means nothing (no C2 JIT). A {@code new float[1000]} per
- * plan run fails every test here (4.3-5.1 KB per call).
+ * docs/performance.md's "a training step through trainOnBatch allocates under 1 KB for each seed
+ * model" for the three seed models of DESIGN.md (the merged image + text model, the subclassed
+ * merge, the averaging ensemble; measured 624 / 336 / 704 B per step), and what {@code
+ * predictOnBatch} allocates for them: its result tensors and a few small objects around them, never
+ * buffers of the plan. Measured with the thread's allocation counter after an explicit warm-up, at
+ * batch 32. Skipped, saying why, where the count means nothing (no C2 JIT). A {@code new
+ * float[1000]} per plan run fails every test here (4.3-5.1 KB per call).
  */
 class StepAllocationTest {
   /**

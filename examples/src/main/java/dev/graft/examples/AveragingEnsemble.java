@@ -12,12 +12,20 @@ import dev.graft.tensor.Tensor;
 public final class AveragingEnsemble {
   private AveragingEnsemble() {}
 
-  /** Trains the ensemble for two epochs and prints predictions for 8 images. */
+  /**
+   * Trains the ensemble for two epochs and prints predictions for 8 images.
+   *
+   * @param args ignored
+   */
   public static void main(String[] args) {
     System.out.println(run());
   }
 
-  /** Builds and trains the ensemble; returns its predictions for 8 random images. */
+  /**
+   * Builds and trains the ensemble; returns its predictions for 8 random images.
+   *
+   * @return the averaged sigmoid outputs {@code (8, 1)}
+   */
   public static Tensor run() {
     var inputEnsemble = input("input_data", 32, 32, 3);
     Model modelA =

@@ -8,7 +8,6 @@ import dev.graft.dsl.data.Csv;
 import dev.graft.dsl.data.DataIterator;
 import dev.graft.dsl.data.Dataset;
 import dev.graft.dsl.data.Row;
-import dev.graft.dsl.plot.TrainingPlot;
 import dev.graft.layers.Normalization;
 import dev.graft.layers.StringLookup;
 import dev.graft.layers.TextVectorization;
@@ -37,7 +36,8 @@ import java.util.zip.CRC32;
  * installed size, the numbers of dependencies and recommendations, {@code Architecture: all})
  * through {@code Normalization} and its priority through a one-hot {@code StringLookup}, then a
  * {@code Dense}; the two branches are concatenated into a softmax over the sections. The package
- * name is not used: it only decides the README's split (test = CRC-32 of the name modulo 5 is 0).
+ * name is not used: it only decides the split docs/examples.md gives (test = CRC-32 of the name
+ * modulo 5 is 0).
  *
  * <p>Training reads {@code packages.tsv.gz} as a streaming {@link Dataset} (a TSV source, filtered
  * to the training rows, shuffled, grouped into batches of similar description length, vectorised on
@@ -91,7 +91,11 @@ public final class DebianSections {
    */
   public record Options(
       Path data, Path out, int epochs, int limit, int batchSize, int verbose, boolean buckets) {
-    /** The defaults. */
+    /**
+     * The defaults.
+     *
+     * @return new options with the default values
+     */
     public static Options defaults() {
       return new Options(null, Path.of("target", "graft-demo-debian"), 5, 0, 64, -1, false);
     }
@@ -99,6 +103,8 @@ public final class DebianSections {
     /**
      * Parses the command line.
      *
+     * @param args the command-line arguments
+     * @return the options
      * @throws IllegalArgumentException naming the bad argument, with the usage
      */
     public static Options parse(String... args) {
@@ -157,6 +163,7 @@ public final class DebianSections {
      * The data file: {@code --data}, or the default looked up from the working directory and its
      * parent (the project root, or a module folder under it).
      *
+     * @return the path of the data file
      * @throws IllegalArgumentException saying where it was looked for
      */
     public Path dataFile() {
@@ -179,7 +186,11 @@ public final class DebianSections {
     }
   }
 
-  /** The default data file seen from the working directory or its parent, or null. */
+  /**
+   * The default data file seen from the working directory or its parent, or null.
+   *
+   * @return the path of the file, or {@code null} if neither place has it
+   */
   public static Path findDefault() {
     Path cwd = Path.of("").toAbsolutePath();
     for (Path dir = cwd; dir != null && dir.getNameCount() >= cwd.getNameCount() - 1; ) {
@@ -215,7 +226,11 @@ public final class DebianSections {
       boolean reloadedAgrees,
       Path model) {}
 
-  /** Runs the demo with command-line options (see {@link #USAGE}). */
+  /**
+   * Runs the demo with command-line options (see {@link #USAGE}).
+   *
+   * @param args the command-line arguments, as {@link #USAGE} lists them
+   */
   public static void main(String[] args) {
     if (List.of(args).contains("--help")) {
       System.out.print(USAGE);
@@ -242,7 +257,12 @@ public final class DebianSections {
       Normalization numbers,
       StringLookup sections) {}
 
-  /** Runs the demo; prints progress and results to standard output. */
+  /**
+   * Runs the demo; prints progress and results to standard output.
+   *
+   * @param o the options
+   * @return the measured accuracies and the files written
+   */
   public static Result run(Options o) {
     long wall = System.nanoTime();
     Path file = o.dataFile();
@@ -328,7 +348,7 @@ public final class DebianSections {
     write(names, String.join("\n", s.sections().getVocabulary()));
     Path trainingSvg = o.out().resolve("training.svg");
     Path modelSvg = o.out().resolve("model.svg");
-    TrainingPlot.write(history, trainingSvg);
+    history.plot(trainingSvg.toString());
     model.plot(modelSvg.toString());
     System.out.println("\nSaved " + keras + " (+ " + names.getFileName() + "), loading it back");
 
@@ -352,7 +372,7 @@ public final class DebianSections {
         keras);
   }
 
-  /** True for the README's test rows: the CRC-32 of the name is a multiple of 5. */
+  /** True for the test rows of docs/examples.md: the CRC-32 of the name is a multiple of 5. */
   static boolean isTest(Row r) {
     CRC32 crc = new CRC32();
     crc.update(r.string("name").getBytes(StandardCharsets.UTF_8));

@@ -32,7 +32,11 @@ public record DemoOptions(
         --limit N         use only the first N training and N/4 test images (quick runs)
       """;
 
-  /** The defaults. */
+  /**
+   * The defaults.
+   *
+   * @return new options with the default values
+   */
   public static DemoOptions defaults() {
     return new DemoOptions(null, false, Path.of("target", "graft-demo"), 4, 5, 0, -1);
   }
@@ -40,6 +44,8 @@ public record DemoOptions(
   /**
    * Parses the command line.
    *
+   * @param args the command-line arguments
+   * @return the options
    * @throws IllegalArgumentException naming the bad argument, with the usage
    */
   public static DemoOptions parse(String... args) {
@@ -95,7 +101,11 @@ public record DemoOptions(
     throw new IllegalArgumentException(arg + " needs an integer >= " + min + "; Received: " + v);
   }
 
-  /** The data these options select (printing nothing). */
+  /**
+   * The data these options select (printing nothing).
+   *
+   * @return the training and test images and labels
+   */
   public FashionMnist.Data load() {
     FashionMnist.Data d;
     if (bundled) {

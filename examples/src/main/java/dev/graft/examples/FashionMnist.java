@@ -57,7 +57,13 @@ public final class FashionMnist {
    * @param source which data this is, for the user to read
    */
   public record Data(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY, String source) {
-    /** The first {@code train} training and {@code test} test samples (for quick runs). */
+    /**
+     * The first {@code train} training and {@code test} test samples (for quick runs).
+     *
+     * @param train the number of training samples kept
+     * @param test the number of test samples kept
+     * @return a new data set over the first samples
+     */
     public Data head(int train, int test) {
       return new Data(
           trainX.slice(0, Math.min(train, n(trainX))),
@@ -72,7 +78,11 @@ public final class FashionMnist {
     }
   }
 
-  /** The bundled 10,000-image test set, split 8,000 for training and 2,000 for testing. */
+  /**
+   * The bundled 10,000-image test set, split 8,000 for training and 2,000 for testing.
+   *
+   * @return the 8,000 training and 2,000 test samples
+   */
   public static Data bundled() {
     Tensor images = readImages(BUNDLE + TEST_IMAGES, resource(TEST_IMAGES));
     Tensor labels = readLabels(BUNDLE + TEST_LABELS, resource(TEST_LABELS));
@@ -88,6 +98,8 @@ public final class FashionMnist {
   /**
    * The full data set (60,000 / 10,000) from the four {@code *-ubyte.gz} files in {@code dir}.
    *
+   * @param dir the folder holding the four files
+   * @return the data
    * @throws IllegalArgumentException naming the missing files, or a corrupt one and why
    */
   public static Data full(Path dir) {
@@ -116,6 +128,9 @@ public final class FashionMnist {
   /**
    * The full data set if {@code dir} exists, else the bundled subset (what the demo does by default
    * with {@link #DEBIAN_DIR}).
+   *
+   * @param dir the folder that may hold the four files
+   * @return the data
    */
   public static Data fullIfPresent(Path dir) {
     return Files.isDirectory(dir) ? full(dir) : bundled();

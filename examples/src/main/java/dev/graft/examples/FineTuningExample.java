@@ -26,7 +26,11 @@ public final class FineTuningExample {
       boolean baseUnchangedWhileFrozen,
       boolean movingStatisticsKeptWhileFineTuning) {}
 
-  /** Runs on the bundled data and prints the accuracies. */
+  /**
+   * Runs on the bundled data and prints the accuracies.
+   *
+   * @param args ignored
+   */
   public static void main(String[] args) {
     seed(3);
     Result r = run(FashionMnist.bundled(), 3);
@@ -40,7 +44,13 @@ public final class FineTuningExample {
         r.movingStatisticsKeptWhileFineTuning());
   }
 
-  /** Pre-trains, transfers and fine-tunes, {@code epochs} epochs per phase. */
+  /**
+   * Pre-trains, transfers and fine-tunes, {@code epochs} epochs per phase.
+   *
+   * @param data the training and test images
+   * @param epochs the epochs of each phase
+   * @return the accuracies after each phase and the two checks
+   */
   public static Result run(FashionMnist.Data data, int epochs) {
     Task old = Task.of(data, 0);
     Task fresh = Task.of(data, 5);

@@ -12,12 +12,20 @@ import java.util.List;
 public final class FunctionalMerge {
   private FunctionalMerge() {}
 
-  /** Builds the merged model and prints its summary. */
+  /**
+   * Builds the merged model and prints its summary.
+   *
+   * @param args ignored
+   */
   public static void main(String[] args) {
     build().summary();
   }
 
-  /** The merged model, compiled. */
+  /**
+   * The merged model, compiled.
+   *
+   * @return the model, untrained
+   */
   public static Model build() {
     var inputImage = input(64, 64, 3);
     var x = conv2d(32, 3).activation("relu").on(inputImage);

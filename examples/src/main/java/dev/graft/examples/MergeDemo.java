@@ -6,7 +6,6 @@ import dev.graft.dsl.History;
 import dev.graft.dsl.Layer;
 import dev.graft.dsl.Model;
 import dev.graft.dsl.SymbolicTensor;
-import dev.graft.dsl.plot.TrainingPlot;
 import dev.graft.tensor.Parallel;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -36,13 +35,21 @@ public final class MergeDemo {
   /** The test accuracies and the pictures written. */
   public record Result(
       double cnn, double lstm, double merged, double ensemble, Path trainingSvg, Path modelSvg) {
-    /** True if the merged model beats both branches. */
+    /**
+     * True if the merged model beats both branches.
+     *
+     * @return true if the merged accuracy is above each branch's
+     */
     public boolean mergedBeatsBranches() {
       return merged > cnn && merged > lstm;
     }
   }
 
-  /** Runs the demo with command-line options (see {@link DemoOptions#USAGE}). */
+  /**
+   * Runs the demo with command-line options (see {@link DemoOptions#USAGE}).
+   *
+   * @param args the command-line arguments, as {@link DemoOptions#USAGE} lists them
+   */
   public static void main(String[] args) {
     if (List.of(args).contains("--help")) {
       System.out.print(DemoOptions.USAGE);
@@ -62,7 +69,12 @@ public final class MergeDemo {
     Parallel.shutdown();
   }
 
-  /** Runs the demo; prints progress and results to standard output. */
+  /**
+   * Runs the demo; prints progress and results to standard output.
+   *
+   * @param o the options
+   * @return the measured accuracies, timings and the files written
+   */
   public static Result run(DemoOptions o) {
     long wall = System.nanoTime();
     long cpu = cpuNanos();
@@ -143,7 +155,7 @@ public final class MergeDemo {
                 100 * (r.merged() - Math.max(r.cnn(), r.lstm())))
             : "The merged model did NOT beat both branches this time.");
 
-    TrainingPlot.write(histories, r.trainingSvg());
+    History.plot(histories, r.trainingSvg().toString());
     merged.plot(r.modelSvg().toString());
     System.out.println("Wrote " + r.trainingSvg() + " and " + r.modelSvg());
     System.out.printf(

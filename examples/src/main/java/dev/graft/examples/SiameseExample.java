@@ -16,14 +16,24 @@ import java.util.Random;
 public final class SiameseExample {
   private SiameseExample() {}
 
-  /** Trains on pairs from the bundled data and prints the test accuracy. */
+  /**
+   * Trains on pairs from the bundled data and prints the test accuracy.
+   *
+   * @param args ignored
+   */
   public static void main(String[] args) {
     seed(7);
     System.out.printf(
         Locale.ROOT, "same-class test accuracy: %.4f%n", run(FashionMnist.bundled(), 3));
   }
 
-  /** Trains on pairs of the training images for {@code epochs}; returns the test pair accuracy. */
+  /**
+   * Trains on pairs of the training images for {@code epochs}; returns the test pair accuracy.
+   *
+   * @param data the training and test images
+   * @param epochs the number of epochs
+   * @return the share of test pairs classified correctly, in {@code [0, 1]}
+   */
   public static double run(FashionMnist.Data data, int epochs) {
     var image = input(28, 28, 1);
     var e = conv2d(16, 3).activation("relu").on(image);

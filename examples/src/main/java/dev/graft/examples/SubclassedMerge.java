@@ -23,7 +23,12 @@ public final class SubclassedMerge {
     final Layer hidden = dense(64).activation("relu");
     final Layer out = dense(1).activation("sigmoid");
 
-    /** Merges these two models. */
+    /**
+     * Merges these two models.
+     *
+     * @param sequenceModel the branch reading the sequence input
+     * @param featureExtractor the branch reading the image input
+     */
     public MergedModel(Model sequenceModel, Model featureExtractor) {
       this.sequenceModel = sequenceModel;
       this.featureExtractor = featureExtractor;
@@ -36,12 +41,20 @@ public final class SubclassedMerge {
     }
   }
 
-  /** Trains the subclassed model for two epochs and prints the history. */
+  /**
+   * Trains the subclassed model for two epochs and prints the history.
+   *
+   * @param args ignored
+   */
   public static void main(String[] args) {
     System.out.println(run());
   }
 
-  /** Builds, compiles and trains the model; returns the history. */
+  /**
+   * Builds, compiles and trains the model; returns the history.
+   *
+   * @return the losses and metrics of each epoch
+   */
   public static History run() {
     var seqIn = input(200);
     Model sequenceModel =

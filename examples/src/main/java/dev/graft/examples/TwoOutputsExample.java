@@ -16,7 +16,11 @@ import java.util.Locale;
 public final class TwoOutputsExample {
   private TwoOutputsExample() {}
 
-  /** Trains on the bundled data and prints each output's test accuracy. */
+  /**
+   * Trains on the bundled data and prints each output's test accuracy.
+   *
+   * @param args ignored
+   */
   public static void main(String[] args) {
     seed(5);
     double[] acc = run(FashionMnist.bundled(), 3);
@@ -24,7 +28,13 @@ public final class TwoOutputsExample {
         Locale.ROOT, "category accuracy %.4f, footwear accuracy %.4f%n", acc[0], acc[1]);
   }
 
-  /** Trains for {@code epochs}; returns the test accuracy of each output. */
+  /**
+   * Trains for {@code epochs}; returns the test accuracy of each output.
+   *
+   * @param data the training and test images
+   * @param epochs the number of epochs
+   * @return one test accuracy per output, in {@code [0, 1]}
+   */
   public static double[] run(FashionMnist.Data data, int epochs) {
     var image = input("image", 28, 28, 1);
     var x = conv2d(16, 3).activation("relu").on(image);

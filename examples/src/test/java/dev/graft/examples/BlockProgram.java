@@ -22,17 +22,17 @@ import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
 
 /**
- * A README block made into a Java program: statements go into a {@code main} method of a class of
- * their own (after the block's imports, or the shell's for a shell block, whose statements are
- * split as jshell splits them), a block that is a whole class stays as it is. Errors are reported
- * at README lines.
+ * A README or guide block made into a Java program: statements go into a {@code main} method of a
+ * class of their own (after the block's imports, or the shell's for a shell block, whose statements
+ * are split as jshell splits them), a block that is a whole class stays as it is. Errors are
+ * reported at lines of the block's file.
  */
 final class BlockProgram {
   private final ReadmeBlock block;
   private final String className;
   private final List<String> source = new ArrayList<>();
 
-  /** README line of each source line (0 for lines the wrapper adds). */
+  /** Line in the block's file of each source line (0 for lines the wrapper adds). */
   private final List<Integer> readmeLine = new ArrayList<>();
 
   BlockProgram(ReadmeBlock block, List<String> shellImports, SourceCodeAnalysis jshell) {
@@ -105,7 +105,7 @@ final class BlockProgram {
 
   /**
    * Compiles the program into {@code out} against {@code classPath} with lint warnings as errors;
-   * returns the diagnostics at README lines, or null when it compiled.
+   * returns the diagnostics at lines of the block's file, or null when it compiled.
    */
   String compile(Path out, String classPath) throws IOException {
     Path file = out.resolve(className + ".java");
@@ -141,8 +141,9 @@ final class BlockProgram {
 
   /**
    * Runs the compiled program in a JVM of its own whose working directory is {@code workDir} (as a
-   * user runs a copied block in a fresh folder); returns its output with stack frames at README
-   * lines when it fails or outlives {@code timeoutSeconds}, or null when it exits normally.
+   * user runs a copied block in a fresh folder); returns its output with stack frames at lines of
+   * the block's file when it fails or outlives {@code timeoutSeconds}, or null when it exits
+   * normally.
    */
   String run(Path classes, String classPath, Path workDir, long timeoutSeconds)
       throws IOException, InterruptedException {
@@ -178,7 +179,7 @@ final class BlockProgram {
         + String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
   }
 
-  /** Replaces {@code (Class.java:N)} in stack traces with the README line it came from. */
+  /** Replaces {@code (Class.java:N)} in stack traces with the line of the block's file. */
   private String atReadmeLines(String output) {
     Matcher m = Pattern.compile("\\(" + className + "\\.java:(\\d+)\\)").matcher(output);
     StringBuilder sb = new StringBuilder();
@@ -192,11 +193,13 @@ final class BlockProgram {
   private String at(int sourceLine) {
     int i = sourceLine - 1;
     if (i >= 0 && i < readmeLine.size() && readmeLine.get(i) > 0) {
-      return "README.md:" + readmeLine.get(i);
+      return block.file() + ":" + readmeLine.get(i);
     }
     return "wrapper line "
         + sourceLine
-        + " of the block starting at README.md:"
+        + " of the block starting at "
+        + block.file()
+        + ":"
         + block.firstLine();
   }
 }

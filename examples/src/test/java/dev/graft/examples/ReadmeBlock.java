@@ -9,21 +9,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One {@code ```java} block of the README, as a user copies it: its text, the README line its code
- * starts on, and why it is only compiled (null when it also runs).
+ * One {@code ```java} block of the README or of a guide in {@code docs/}, as a user copies it: the
+ * file it is in (as the project's root names it, e.g. {@code docs/guide-data.md}), the line its
+ * code starts on, its text, and why it is only compiled (null when it also runs).
  *
  * <p>A block runs unless the line before its fence is {@code <!-- compile-only: reason -->}.
  */
-public record ReadmeBlock(int firstLine, List<String> lines, String compileOnlyReason) {
+public record ReadmeBlock(
+    String file, int firstLine, List<String> lines, String compileOnlyReason) {
   private static final Pattern FENCE = Pattern.compile("^(\\s*)```(\\S*)\\s*$");
   private static final Pattern COMPILE_ONLY =
       Pattern.compile("^\\s*<!--\\s*compile-only:\\s*(.+?)\\s*-->\\s*$");
   private static final Pattern IMPORT = Pattern.compile("^import\\s+[^;]+;\\s*(//.*)?$");
 
-  /** Every {@code java} block of {@code readme}, in order (a missing file fails with its path). */
-  static List<ReadmeBlock> parse(Path readme) throws IOException {
+  /**
+   * Every {@code java} block of {@code readme}, in order, named {@code file} in messages (a missing
+   * file fails with its path).
+   */
+  static List<ReadmeBlock> parse(Path readme, String file) throws IOException {
     if (!Files.isRegularFile(readme)) {
-      throw new IllegalStateException("README not found at " + readme.toAbsolutePath());
+      throw new IllegalStateException(file + " not found at " + readme.toAbsolutePath());
     }
     List<String> text = Files.readAllLines(readme);
     List<ReadmeBlock> blocks = new ArrayList<>();
@@ -38,7 +43,7 @@ public record ReadmeBlock(int firstLine, List<String> lines, String compileOnlyR
         end++;
       }
       if (end == text.size()) {
-        throw new IllegalStateException("README line " + (i + 1) + ": unclosed ``` fence");
+        throw new IllegalStateException(file + " line " + (i + 1) + ": unclosed ``` fence");
       }
       if (open.group(2).equals("java")) {
         List<String> code = new ArrayList<>();
@@ -47,7 +52,8 @@ public record ReadmeBlock(int firstLine, List<String> lines, String compileOnlyR
         }
         Matcher mark = i > 0 ? COMPILE_ONLY.matcher(text.get(i - 1)) : null;
         blocks.add(
-            new ReadmeBlock(i + 2, code, mark != null && mark.matches() ? mark.group(1) : null));
+            new ReadmeBlock(
+                file, i + 2, code, mark != null && mark.matches() ? mark.group(1) : null));
       }
       i = end;
     }
@@ -85,6 +91,6 @@ public record ReadmeBlock(int firstLine, List<String> lines, String compileOnlyR
 
   @Override
   public String toString() {
-    return "README.md line " + firstLine;
+    return file + " line " + firstLine;
   }
 }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ```java} block of the project's README compiles and runs as a user copies it (see
- * {@link ReadmeChecks}), but the blocks that import {@code dev.graft.spark}: the Spark module's
- * tests check those, against Spark.
+ * Every {@code ```java} block of the project's README and of its guides in {@code docs/} compiles
+ * and runs as a user copies it (see {@link ReadmeChecks}), but the blocks that import {@code
+ * dev.graft.spark}: the Spark module's tests check those, against Spark.
  */
 class ReadmeBlocksTest {
   @TempDir Path dir;
@@ -50,7 +50,7 @@ class ReadmeBlocksTest {
             "  }",
             "  ```",
             ""));
-    List<ReadmeBlock> blocks = ReadmeBlock.parse(readme);
+    List<ReadmeBlock> blocks = ReadmeBlock.parse(readme, "README.md");
     assertEquals(2, blocks.size());
     assertEquals(7, blocks.get(0).firstLine());
     assertEquals("needs a cluster", blocks.get(0).compileOnlyReason());
@@ -69,7 +69,8 @@ class ReadmeBlocksTest {
             60);
     assertTrue(failure.startsWith("exit code 3"), failure);
 
-    ReadmeBlock broken = new ReadmeBlock(40, List.of("int a = 1;", "int b = a + c;"), null);
+    ReadmeBlock broken =
+        new ReadmeBlock("README.md", 40, List.of("int a = 1;", "int b = a + c;"), null);
     String errors =
         new BlockProgram(broken, List.of(), ReadmeChecks.JSHELL_PARSER)
             .compile(classes, System.getProperty("java.class.path"));

@@ -6,7 +6,7 @@ import dev.graft.autograd.ops.ReluVariant;
 import dev.graft.autograd.ops.Sigmoid;
 import dev.graft.autograd.ops.Softmax;
 import dev.graft.autograd.ops.Tanh;
-import dev.graft.tensor.Pointwise;
+import dev.graft.tensor.elementwise.Pointwise;
 import java.util.Locale;
 
 /**
@@ -52,7 +52,11 @@ public enum Activation {
   /** {@code min(max(x, 0), 6)} (Keras's and TensorFlow.js's {@code relu6}). */
   RELU6;
 
-  /** Keras's name, e.g. {@code relu}. */
+  /**
+   * Keras's name, e.g. {@code relu}.
+   *
+   * @return the snake-case name Keras writes in configs
+   */
   public String kerasName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -61,6 +65,8 @@ public enum Activation {
    * The activation with Keras's name ({@code "relu"}, {@code "swish"}, ...; {@code null} or {@code
    * "linear"} for none).
    *
+   * @param name a Keras activation name, or {@code null}
+   * @return the activation, {@link #LINEAR} for {@code null} or {@code "linear"}
    * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
    */
   public static Activation of(String name) {
@@ -88,6 +94,8 @@ public enum Activation {
    * The activation a Keras 2, tf.keras or TensorFlow.js file means by {@code name}: as {@link
    * #of(String)}, except that {@code "hard_sigmoid"} is {@link #HARD_SIGMOID_KERAS2}.
    *
+   * @param name the activation name found in the file
+   * @return the activation the file's Keras version computes
    * @throws IllegalArgumentException for an unknown name
    */
   public static Activation ofKeras2(String name) {
@@ -95,7 +103,12 @@ public enum Activation {
     return a == HARD_SIGMOID ? HARD_SIGMOID_KERAS2 : a;
   }
 
-  /** Applies this activation to {@code x} in the graph. */
+  /**
+   * Applies this activation to {@code x} in the graph.
+   *
+   * @param x the node to activate, any shape
+   * @return a node shaped like {@code x}; {@code x} itself for {@link #LINEAR}
+   */
   public Node apply(Node x) {
     return switch (this) {
       case LINEAR -> x;

@@ -43,12 +43,20 @@ public abstract class Layer {
   /** A weight of this layer and how it was declared. */
   public record Weight(Variable variable, boolean trainableByDesign, Regularizer regularizer) {}
 
-  /** Keras's class name, e.g. {@code Dense} (used in summaries and saved configs). */
+  /**
+   * Keras's class name, e.g. {@code Dense} (used in summaries and saved configs).
+   *
+   * @return the Keras class name of this layer's type
+   */
   public String className() {
     return getClass().getSimpleName();
   }
 
-  /** The name, given or automatic ({@code dense}, {@code dense_1}, ...). */
+  /**
+   * The name, given or automatic ({@code dense}, {@code dense_1}, ...).
+   *
+   * @return the layer's name, unique among the layers made in this JVM unless given
+   */
   public String name() {
     if (name == null) {
       name = NameScope.unique(NameScope.snakeCase(className()));
@@ -59,6 +67,8 @@ public abstract class Layer {
   /**
    * Names this layer; returns this.
    *
+   * @param newName the new name, which weights and summaries use
+   * @return this layer, for chaining
    * @throws IllegalStateException once the layer has weights (they are named after it)
    */
   public Layer name(String newName) {
@@ -74,7 +84,11 @@ public abstract class Layer {
     return this;
   }
 
-  /** Whether {@code fit} updates this layer's weights. */
+  /**
+   * Whether {@code fit} updates this layer's weights.
+   *
+   * @return false once {@link #trainable(boolean)} froze the layer
+   */
   public boolean trainable() {
     return trainable;
   }
@@ -84,6 +98,9 @@ public abstract class Layer {
    * (moving statistics) stay frozen. Returns this. As in Keras, a frozen BatchNormalization also
    * runs in inference mode; other layers keep the run's mode (see {@link #on(SymbolicTensor,
    * boolean)} to fix it for a call).
+   *
+   * @param value false to freeze, true to unfreeze
+   * @return this layer, for chaining
    */
   public Layer trainable(boolean value) {
     this.trainable = value;
@@ -93,23 +110,42 @@ public abstract class Layer {
     return this;
   }
 
-  /** Declares the input shape without the batch, as Keras's {@code input_shape}; returns this. */
+  /**
+   * Declares the input shape without the batch, as Keras's {@code input_shape}; returns this.
+   *
+   * @param dims the sizes of the input's axes after the batch
+   * @return this layer, for chaining
+   */
   public Layer inputShape(int... dims) {
     this.declaredInputShape = Shape.batched(dims);
     return this;
   }
 
-  /** The declared input shape with the batch ({@code None}), or {@code null}. */
+  /**
+   * The declared input shape with the batch ({@code None}), or {@code null}.
+   *
+   * @return the shape with an unknown batch axis first, or {@code null} if none was declared
+   */
   public Shape declaredInputShape() {
     return declaredInputShape;
   }
 
-  /** Calls this layer on one or more inputs; returns its single output. */
+  /**
+   * Calls this layer on one or more inputs; returns its single output.
+   *
+   * @param inputs the symbolic inputs, one per input the layer takes
+   * @return the single output; a layer with several outputs throws (use {@link #onAll(List)})
+   */
   public final SymbolicTensor on(SymbolicTensor... inputs) {
     return single(onAll(List.of(inputs)));
   }
 
-  /** Calls this layer on a list of inputs; returns its single output. */
+  /**
+   * Calls this layer on a list of inputs; returns its single output.
+   *
+   * @param inputs the symbolic inputs, one per input the layer takes
+   * @return the single output; a layer with several outputs throws (use {@link #onAll(List)})
+   */
   public final SymbolicTensor on(List<SymbolicTensor> inputs) {
     return single(onAll(inputs));
   }
@@ -122,7 +158,12 @@ public abstract class Layer {
     return outs.get(0);
   }
 
-  /** Calls this layer; returns all its outputs (e.g. an LSTM's sequence and states). */
+  /**
+   * Calls this layer; returns all its outputs (e.g. an LSTM's sequence and states).
+   *
+   * @param inputs the symbolic inputs, one per input the layer takes
+   * @return every output, in the layer's order
+   */
   public final List<SymbolicTensor> onAll(List<SymbolicTensor> inputs) {
     return onAll(inputs, TrainingMode.FOLLOW_PLAN);
   }
@@ -140,17 +181,33 @@ public abstract class Layer {
    * }</pre>
    *
    * <p>It is recorded with the call, so it is saved and loaded with the model.
+   *
+   * @param input the symbolic input
+   * @param training false to run in inference mode, true to run in training mode
+   * @return the single output
    */
   public final SymbolicTensor on(SymbolicTensor input, boolean training) {
     return on(List.of(input), training);
   }
 
-  /** Calls this layer on a list of inputs with Keras's {@code training=} argument (see above). */
+  /**
+   * Calls this layer on a list of inputs with Keras's {@code training=} argument (see above).
+   *
+   * @param inputs the symbolic inputs
+   * @param training false to run in inference mode, true to run in training mode
+   * @return the single output
+   */
   public final SymbolicTensor on(List<SymbolicTensor> inputs, boolean training) {
     return single(onAll(inputs, training));
   }
 
-  /** Calls this layer with Keras's {@code training=} argument; returns all its outputs. */
+  /**
+   * Calls this layer with Keras's {@code training=} argument; returns all its outputs.
+   *
+   * @param inputs the symbolic inputs
+   * @param training false to run in inference mode, true to run in training mode
+   * @return every output, in the layer's order
+   */
   public final List<SymbolicTensor> onAll(List<SymbolicTensor> inputs, boolean training) {
     return onAll(inputs, training ? TrainingMode.TRAINING : TrainingMode.INFERENCE);
   }
@@ -158,6 +215,10 @@ public abstract class Layer {
   /**
    * Calls this layer in {@code mode} ({@link TrainingMode#FOLLOW_PLAN}: no {@code training=}
    * argument); returns all its outputs. Loaders use it to replay a saved call.
+   *
+   * @param inputs the symbolic inputs
+   * @param mode the call's training mode
+   * @return every output, in the layer's order
    */
   public final List<SymbolicTensor> onAll(List<SymbolicTensor> inputs, TrainingMode mode) {
     if (inputs.isEmpty()) {
@@ -166,7 +227,11 @@ public abstract class Layer {
     return record(inputs, mode);
   }
 
-  /** Records this layer's call with no inputs: how an input layer makes its tensor. */
+  /**
+   * Records this layer's call with no inputs: how an input layer makes its tensor.
+   *
+   * @return the output tensor of the recorded call
+   */
   protected final SymbolicTensor sourceOutput() {
     return single(record(List.of(), TrainingMode.FOLLOW_PLAN));
   }
@@ -183,7 +248,11 @@ public abstract class Layer {
     return call.outputs();
   }
 
-  /** Builds this layer for the given input shapes if it is not built yet. */
+  /**
+   * Builds this layer for the given input shapes if it is not built yet.
+   *
+   * @param inputShapes the shapes of the inputs, batch axis first
+   */
   public final void ensureBuilt(List<Shape> inputShapes) {
     if (!built) {
       checkInputs(inputShapes);
@@ -195,6 +264,8 @@ public abstract class Layer {
 
   /**
    * Fails if the layer is built: settings that shape its weights must come before its first call.
+   *
+   * @param setting the setting's name, for the error message
    */
   protected final void requireUnbuilt(String setting) {
     if (built) {
@@ -203,17 +274,29 @@ public abstract class Layer {
     }
   }
 
-  /** True once the layer has created its weights. */
+  /**
+   * True once the layer has created its weights.
+   *
+   * @return true once {@link #build} has run
+   */
   public boolean built() {
     return built;
   }
 
-  /** The input shapes the layer was built for, or {@code null}. */
+  /**
+   * The input shapes the layer was built for, or {@code null}.
+   *
+   * @return the shapes given to {@link #build}, or {@code null} before it ran
+   */
   public List<Shape> builtInputShapes() {
     return builtShapes;
   }
 
-  /** The recorded calls of this layer (Keras's inbound nodes), oldest first. */
+  /**
+   * The recorded calls of this layer (Keras's inbound nodes), oldest first.
+   *
+   * @return the calls, unmodifiable
+   */
   public List<LayerCall> calls() {
     return Collections.unmodifiableList(calls);
   }
@@ -221,20 +304,35 @@ public abstract class Layer {
   /**
    * Checks the input shapes before building; the message names the layer and the shapes (see {@link
    * #incompatible}). The default accepts anything.
+   *
+   * @param inputShapes the shapes of the inputs, batch axis first
    */
   protected void checkInputs(List<Shape> inputShapes) {}
 
-  /** Creates the weights for these input shapes with {@link #addWeight}. */
+  /**
+   * Creates the weights for these input shapes with {@link #addWeight}.
+   *
+   * @param inputShapes the shapes of the inputs, batch axis first
+   */
   protected void build(List<Shape> inputShapes) {}
 
   /**
    * The output shapes for these input shapes, checking them against the built weights.
    *
+   * @param inputShapes the shapes of the inputs, batch axis first, {@code Shape.UNKNOWN} where
+   *     unknown
+   * @return one shape per output
    * @throws IllegalArgumentException naming the layer and the shapes when they are incompatible
    */
   public abstract List<Shape> outputShapes(List<Shape> inputShapes);
 
-  /** Emits this layer's computation into {@code ctx}'s graph; returns one node per output. */
+  /**
+   * Emits this layer's computation into {@code ctx}'s graph; returns one node per output.
+   *
+   * @param ctx where the nodes go, and where losses and updates are registered
+   * @param inputs one node per input, shaped as {@link #outputShapes} was told
+   * @return one node per output
+   */
   public abstract List<Node> call(CallContext ctx, List<Node> inputs);
 
   /**
@@ -248,6 +346,11 @@ public abstract class Layer {
    * mask} argument) and returns its outputs with their masks (Keras's {@code compute_mask}). Models
    * use this to carry masks from {@code Embedding(mask_zero)} or {@code Masking} to the layers that
    * read them.
+   *
+   * @param ctx where the nodes go
+   * @param inputs one node per input
+   * @param masks one mask node per input, or {@code null} entries
+   * @return the output nodes and one mask (or {@code null}) per output
    */
   public Emitted callMasked(CallContext ctx, List<Node> inputs, List<Node> masks) {
     boolean any = false;
@@ -261,6 +364,11 @@ public abstract class Layer {
   /**
    * Emits this layer on inputs some of which carry a mask. The default ignores the masks: layers
    * that read them (recurrent layers, pooling over time) override this.
+   *
+   * @param ctx where the nodes go
+   * @param inputs one node per input
+   * @param masks one mask node per input, or {@code null} entries
+   * @return one node per output
    */
   public List<Node> call(CallContext ctx, List<Node> inputs, List<Node> masks) {
     return call(ctx, inputs);
@@ -270,6 +378,8 @@ public abstract class Layer {
    * Keras's {@code supports_masking}: whether an input's mask passes through this layer to its
    * outputs unchanged (element-wise layers, {@code Dense}, {@code Dropout}, ...). False by default:
    * the mask is dropped, as Keras drops it for layers that do not support masking.
+   *
+   * @return false by default
    */
   protected boolean supportsMasking() {
     return false;
@@ -279,6 +389,12 @@ public abstract class Layer {
    * Keras's {@code compute_mask}: each output's mask given the inputs and their masks ({@code null}
    * = none). The default gives every output the first input's mask when the layer {@link
    * #supportsMasking}, and no masks otherwise.
+   *
+   * @param ctx where the nodes go
+   * @param inputs one node per input
+   * @param masks one mask node per input, or {@code null} entries
+   * @param outs the number of outputs
+   * @return {@code outs} masks, {@code null} where an output has none
    */
   protected List<Node> computeMask(CallContext ctx, List<Node> inputs, List<Node> masks, int outs) {
     Node m = supportsMasking() && !masks.isEmpty() ? masks.get(0) : null;
@@ -289,6 +405,11 @@ public abstract class Layer {
    * Creates a weight named {@code <layer>/<weightName>} with a value from {@code init}.
    *
    * @param trainable false for statistics that gradients never update (moving mean, ...)
+   * @param weightName the name after the layer's, e.g. {@code kernel}
+   * @param shape the weight's shape
+   * @param init draws the starting value
+   * @param reg the weight's penalty, or {@code null} for none
+   * @return the new variable, also listed by {@link #weights()}
    */
   protected final Variable addWeight(
       String weightName, Shape shape, Initializer init, boolean trainable, Regularizer reg) {
@@ -299,7 +420,13 @@ public abstract class Layer {
     return v;
   }
 
-  /** Reads weight {@code v} and adds its penalty, if it has a regularizer, to the loss. */
+  /**
+   * Reads weight {@code v} and adds its penalty, if it has a regularizer, to the loss.
+   *
+   * @param ctx where the nodes go
+   * @param v one of this layer's weights
+   * @return the node reading {@code v}
+   */
   protected final Node read(CallContext ctx, Variable v) {
     Node n = ctx.read(v);
     for (Weight w : weights) {
@@ -310,7 +437,11 @@ public abstract class Layer {
     return n;
   }
 
-  /** All weights in creation order (Keras's {@code weights}). */
+  /**
+   * All weights in creation order (Keras's {@code weights}).
+   *
+   * @return the weights, unmodifiable
+   */
   public List<Variable> weights() {
     List<Variable> out = new ArrayList<>();
     for (Weight w : weights) {
@@ -319,22 +450,38 @@ public abstract class Layer {
     return out;
   }
 
-  /** The weights with their declarations. */
+  /**
+   * The weights with their declarations.
+   *
+   * @return each weight with its initializer, regularizer and trainability, in creation order
+   */
   public List<Weight> weightDeclarations() {
     return Collections.unmodifiableList(weights);
   }
 
-  /** The weights that {@code fit} updates. */
+  /**
+   * The weights that {@code fit} updates.
+   *
+   * @return the trainable weights of a trainable layer, else none
+   */
   public List<Variable> trainableWeights() {
     return weights().stream().filter(Variable::trainable).toList();
   }
 
-  /** The weights that {@code fit} leaves alone. */
+  /**
+   * The weights that {@code fit} leaves alone.
+   *
+   * @return the weights not trained: frozen ones and statistics
+   */
   public List<Variable> nonTrainableWeights() {
     return weights().stream().filter(v -> !v.trainable()).toList();
   }
 
-  /** The number of scalars in all weights. */
+  /**
+   * The number of scalars in all weights.
+   *
+   * @return the total number of weight elements
+   */
   public long countParams() {
     long n = 0;
     for (Variable v : weights()) {
@@ -343,7 +490,11 @@ public abstract class Layer {
     return n;
   }
 
-  /** Copies of the weight values, in {@link #weights()} order (Keras's {@code get_weights}). */
+  /**
+   * Copies of the weight values, in {@link #weights()} order (Keras's {@code get_weights}).
+   *
+   * @return new tensors, one per weight
+   */
   public List<Tensor> getWeights() {
     return weights().stream().map(v -> v.value().copy()).toList();
   }
@@ -351,6 +502,7 @@ public abstract class Layer {
   /**
    * Sets the weight values, in {@link #weights()} order; nothing changes unless all fit.
    *
+   * @param values one tensor per weight, of its shape
    * @throws IllegalArgumentException naming the weight and both shapes on a mismatch
    */
   public void setWeights(List<Tensor> values) {
@@ -383,7 +535,11 @@ public abstract class Layer {
     }
   }
 
-  /** Keras's {@code get_config()}: the arguments that rebuild this layer. */
+  /**
+   * Keras's {@code get_config()}: the arguments that rebuild this layer.
+   *
+   * @return a new mutable map of Keras config keys to JSON-ready values
+   */
   public Map<String, Object> config() {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("name", name());
@@ -395,6 +551,11 @@ public abstract class Layer {
   /**
    * The error for an incompatible input: {@code Input 0 of layer "dense_2" is incompatible:
    * expected last axis 128, got shape (None, 64)}.
+   *
+   * @param input the index of the input
+   * @param expected what the layer needs, in words
+   * @param got the shape it received
+   * @return the exception to throw
    */
   protected IllegalArgumentException incompatible(int input, String expected, Shape got) {
     return new IllegalArgumentException(
@@ -411,6 +572,11 @@ public abstract class Layer {
   /**
    * Checks a constructor argument: {@code Invalid value for argument units of Dense: Received:
    * units=-1}.
+   *
+   * @param ok the check's result; false throws
+   * @param layer the Keras class name
+   * @param argument the argument's Keras name
+   * @param value the value received
    */
   protected static void checkArgument(boolean ok, String layer, String argument, Object value) {
     if (!ok) {

@@ -31,22 +31,38 @@ public final class LayerCall {
     this.index = index;
   }
 
-  /** The layer called. */
+  /**
+   * The layer called.
+   *
+   * @return the layer that made this call
+   */
   public Layer layer() {
     return layer;
   }
 
-  /** The inputs of the call. */
+  /**
+   * The inputs of the call.
+   *
+   * @return the input tensors, unmodifiable, in the call's order
+   */
   public List<SymbolicTensor> inputs() {
     return inputs;
   }
 
-  /** The outputs of the call. */
+  /**
+   * The outputs of the call.
+   *
+   * @return the output tensors, unmodifiable, in the layer's order
+   */
   public List<SymbolicTensor> outputs() {
     return outputs;
   }
 
-  /** The position of this call among the layer's calls (Keras's node index). */
+  /**
+   * The position of this call among the layer's calls (Keras's node index).
+   *
+   * @return 0 for the layer's first call, then 1, 2, ...
+   */
   public int index() {
     return index;
   }
@@ -55,6 +71,8 @@ public final class LayerCall {
    * Keras's {@code training=} argument of the call: {@link TrainingMode#FOLLOW_PLAN} when none was
    * given (training in {@code fit}, inference in {@code predict}), otherwise the fixed mode that
    * the whole call (a nested model's every layer included) runs in.
+   *
+   * @return the call's training mode
    */
   public TrainingMode mode() {
     return mode;

@@ -18,22 +18,38 @@ public final class SymbolicTensor {
     this.index = index;
   }
 
-  /** The shape, with {@code None} for the batch. */
+  /**
+   * The shape, with {@code None} for the batch.
+   *
+   * @return the shape, batch axis first
+   */
   public Shape shape() {
     return shape;
   }
 
-  /** The layer call that produced this tensor. */
+  /**
+   * The layer call that produced this tensor.
+   *
+   * @return the producing call
+   */
   public LayerCall producer() {
     return producer;
   }
 
-  /** Which output of its producer this is. */
+  /**
+   * Which output of its producer this is.
+   *
+   * @return the index among the producer's outputs, from 0
+   */
   public int index() {
     return index;
   }
 
-  /** The producing layer's name, with {@code :k} for its k-th output when it has several. */
+  /**
+   * The producing layer's name, with {@code :k} for its k-th output when it has several.
+   *
+   * @return the name used in summaries and error messages
+   */
   public String name() {
     String n = producer.layer().name();
     return producer.outputs().size() > 1 ? n + ":" + index : n;

@@ -9,7 +9,11 @@ import java.util.Map;
 public final class ActivationLayer extends SingleInput {
   private final Activation activation;
 
-  /** A layer applying {@code activation}. */
+  /**
+   * A layer applying {@code activation}.
+   *
+   * @param activation the element-wise function applied
+   */
   public ActivationLayer(Activation activation) {
     if (activation == null) {
       throw new IllegalArgumentException("Activation: Received: activation=null");

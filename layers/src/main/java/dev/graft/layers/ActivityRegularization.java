@@ -16,6 +16,8 @@ public final class ActivityRegularization extends PassesMask {
   /**
    * A penalty with these factors (Keras's defaults are 0 and 0).
    *
+   * @param l1 the factor of the sum of absolute outputs
+   * @param l2 the factor of the sum of squared outputs
    * @throws IllegalArgumentException if a factor is negative (or NaN)
    */
   public ActivityRegularization(double l1, double l2) {

@@ -24,14 +24,24 @@ public final class AdditiveAttention extends ScoreAttention {
   /** Additive attention with a learned scale. */
   public AdditiveAttention() {}
 
-  /** Whether to learn the {@code scale} vector (default true); returns this. */
+  /**
+   * Whether to learn the {@code scale} vector (default true); returns this.
+   *
+   * @param value false for no scale vector
+   * @return this layer, for chaining
+   */
   public AdditiveAttention useScale(boolean value) {
     requireUnbuilt("use_scale");
     this.useScale = value;
     return this;
   }
 
-  /** The dropout rate on the attention probabilities in training (default 0); returns this. */
+  /**
+   * The dropout rate on the attention probabilities in training (default 0); returns this.
+   *
+   * @param rate the fraction of values dropped in training, in {@code [0, 1)}
+   * @return this layer, for chaining
+   */
   public AdditiveAttention dropout(float rate) {
     setDropout(rate);
     return this;
@@ -40,6 +50,9 @@ public final class AdditiveAttention extends ScoreAttention {
   /**
    * Whether each query position attends only to value positions at or before it (Keras's call
    * argument {@code use_causal_mask}, here for every call); returns this.
+   *
+   * @param value true to mask out later positions
+   * @return this layer, for chaining
    */
   public AdditiveAttention useCausalMask(boolean value) {
     setUseCausalMask(value);
@@ -49,6 +62,9 @@ public final class AdditiveAttention extends ScoreAttention {
   /**
    * Whether each call also outputs the attention probabilities {@code (batch, Tq, Tv)} (get both
    * with {@code onAll}); returns this.
+   *
+   * @param value true to output the scores as a second tensor
+   * @return this layer, for chaining
    */
   public AdditiveAttention returnAttentionScores(boolean value) {
     setReturnAttentionScores(value);

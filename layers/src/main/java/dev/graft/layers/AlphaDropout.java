@@ -15,6 +15,7 @@ public final class AlphaDropout extends NoiseLayer {
   /**
    * Alpha dropout at {@code rate}.
    *
+   * @param rate the fraction of values dropped in training, in {@code [0, 1)}
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
    */
   public AlphaDropout(double rate) {

@@ -27,7 +27,12 @@ public final class Attention extends ScoreAttention {
   /** Dot-product attention without a scale. */
   public Attention() {}
 
-  /** Whether to learn a scalar {@code scale} of the scores (default false); returns this. */
+  /**
+   * Whether to learn a scalar {@code scale} of the scores (default false); returns this.
+   *
+   * @param value true to learn the scale
+   * @return this layer, for chaining
+   */
   public Attention useScale(boolean value) {
     requireUnbuilt("use_scale");
     this.useScale = value;
@@ -37,6 +42,8 @@ public final class Attention extends ScoreAttention {
   /**
    * How scores are computed: {@code "dot"} (default) or {@code "concat"}; returns this.
    *
+   * @param mode {@code "dot"} or {@code "concat"}
+   * @return this layer, for chaining
    * @throws IllegalArgumentException for any other mode
    */
   public Attention scoreMode(String mode) {
@@ -46,7 +53,12 @@ public final class Attention extends ScoreAttention {
     return this;
   }
 
-  /** The dropout rate on the attention probabilities in training (default 0); returns this. */
+  /**
+   * The dropout rate on the attention probabilities in training (default 0); returns this.
+   *
+   * @param rate the fraction of values dropped in training, in {@code [0, 1)}
+   * @return this layer, for chaining
+   */
   public Attention dropout(float rate) {
     setDropout(rate);
     return this;
@@ -55,6 +67,9 @@ public final class Attention extends ScoreAttention {
   /**
    * Whether each query position attends only to value positions at or before it (Keras's call
    * argument {@code use_causal_mask}, here for every call); returns this.
+   *
+   * @param value true to mask out later positions
+   * @return this layer, for chaining
    */
   public Attention useCausalMask(boolean value) {
     setUseCausalMask(value);
@@ -64,6 +79,9 @@ public final class Attention extends ScoreAttention {
   /**
    * Whether each call also outputs the attention probabilities {@code (batch, Tq, Tv)} (get both
    * with {@code onAll}); returns this.
+   *
+   * @param value true to output the scores as a second tensor
+   * @return this layer, for chaining
    */
   public Attention returnAttentionScores(boolean value) {
     setReturnAttentionScores(value);

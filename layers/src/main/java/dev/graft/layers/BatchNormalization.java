@@ -33,6 +33,8 @@ public final class BatchNormalization extends FeatureNormalization {
   /**
    * The moving-average momentum (default 0.99); returns this.
    *
+   * @param value the weight the old moving statistics keep at each training step
+   * @return this layer, for chaining
    * @throws IllegalArgumentException unless {@code 0 <= momentum <= 1}
    */
   public BatchNormalization momentum(double value) {
@@ -44,6 +46,8 @@ public final class BatchNormalization extends FeatureNormalization {
   /**
    * The variance epsilon (default 1e-3); returns this.
    *
+   * @param value the value added to the variance before its square root, above 0
+   * @return this layer, for chaining
    * @throws IllegalArgumentException unless {@code epsilon > 0}
    */
   public BatchNormalization epsilon(double value) {
@@ -54,6 +58,8 @@ public final class BatchNormalization extends FeatureNormalization {
   /**
    * Keras's {@code center}: whether to add the offset {@code beta} (default true); returns this.
    *
+   * @param value false to build the layer without {@code beta}
+   * @return this layer, for chaining
    * @throws IllegalStateException once the layer is built
    */
   public BatchNormalization center(boolean value) {
@@ -64,6 +70,8 @@ public final class BatchNormalization extends FeatureNormalization {
   /**
    * Keras's {@code scale}: whether to multiply by {@code gamma} (default true); returns this.
    *
+   * @param value false to build the layer without {@code gamma}
+   * @return this layer, for chaining
    * @throws IllegalStateException once the layer is built
    */
   public BatchNormalization scale(boolean value) {

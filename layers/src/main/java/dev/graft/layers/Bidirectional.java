@@ -35,7 +35,11 @@ public final class Bidirectional extends Layer {
     /** Averaged. */
     AVE;
 
-    /** Keras's string for this mode. */
+    /**
+     * Keras's string for this mode.
+     *
+     * @return {@code concat}, {@code sum}, {@code mul} or {@code ave}
+     */
     public String kerasName() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -43,6 +47,8 @@ public final class Bidirectional extends Layer {
     /**
      * The mode named {@code name} ({@code concat}, {@code sum}, {@code mul}, {@code ave}).
      *
+     * @param name the Keras name
+     * @return the mode
      * @throws IllegalArgumentException for any other name
      */
     public static MergeMode of(String name) {
@@ -65,6 +71,8 @@ public final class Bidirectional extends Layer {
   /**
    * Wraps {@code layer} (used as a template: it is copied, never called) with {@code mergeMode}.
    *
+   * @param layer the recurrent layer copied for each direction
+   * @param mergeMode how the two directions' outputs combine
    * @throws IllegalArgumentException if {@code layer} is null or already built
    */
   public Bidirectional(Recurrent layer, MergeMode mergeMode) {
@@ -80,17 +88,29 @@ public final class Bidirectional extends Layer {
     this.mergeMode = mergeMode;
   }
 
-  /** The forward-direction layer. */
+  /**
+   * The forward-direction layer.
+   *
+   * @return the copy of the template that reads the sequence forwards
+   */
   public Recurrent forwardLayer() {
     return forward;
   }
 
-  /** The backward-direction layer. */
+  /**
+   * The backward-direction layer.
+   *
+   * @return the copy of the template that reads the sequence backwards
+   */
   public Recurrent backwardLayer() {
     return backward;
   }
 
-  /** The merge mode. */
+  /**
+   * The merge mode.
+   *
+   * @return how the two outputs combine
+   */
   public MergeMode mergeMode() {
     return mergeMode;
   }

@@ -20,6 +20,8 @@ public final class CategoryEncoding extends CategoricalFeed {
   /**
    * Encodes indices over {@code numTokens} classes.
    *
+   * @param numTokens the number of classes; indices must be in {@code [0, numTokens)}
+   * @param outputMode {@code one_hot}, {@code multi_hot} or {@code count}
    * @throws IllegalArgumentException for {@code numTokens < 1} or another output mode
    */
   public CategoryEncoding(int numTokens, String outputMode) {

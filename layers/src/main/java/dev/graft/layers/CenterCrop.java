@@ -18,6 +18,8 @@ public final class CenterCrop extends SingleInput {
   /**
    * Crops to {@code height x width}.
    *
+   * @param height the output height in pixels
+   * @param width the output width in pixels
    * @throws IllegalArgumentException for a non-positive size
    */
   public CenterCrop(int height, int width) {

@@ -14,7 +14,12 @@ import java.util.Map;
 public final class Concatenate extends Layer {
   private final int axis;
 
-  /** Concatenation along {@code axis}. */
+  /**
+   * Concatenation along {@code axis}.
+   *
+   * @param axis the joining axis, negative counting from the end; 0 (the batch) is refused when the
+   *     layer is called
+   */
   public Concatenate(int axis) {
     this.axis = axis;
   }

@@ -5,8 +5,8 @@ import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.ZeroPad;
 import dev.graft.dsl.Activation;
-import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.ConvGeometry;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +35,8 @@ public final class Conv1D extends SingleInput {
   /**
    * {@code filters} filters spanning {@code kernelSize} steps.
    *
+   * @param filters the number of output channels
+   * @param kernelSize the window's length in steps
    * @throws IllegalArgumentException for non-positive sizes
    */
   public Conv1D(int filters, int kernelSize) {
@@ -44,7 +46,12 @@ public final class Conv1D extends SingleInput {
     this.kernelSize = kernelSize;
   }
 
-  /** Strides (default 1); returns this. */
+  /**
+   * Strides (default 1); returns this.
+   *
+   * @param s the step between windows, at least 1
+   * @return this layer, for chaining
+   */
   public Conv1D strides(int s) {
     checkArgument(s > 0, "Conv1D", "strides", s);
     requireUnbuilt("strides");
@@ -52,7 +59,12 @@ public final class Conv1D extends SingleInput {
     return this;
   }
 
-  /** Dilation rate (default 1); returns this. */
+  /**
+   * Dilation rate (default 1); returns this.
+   *
+   * @param d the spacing between the window's taps, at least 1
+   * @return this layer, for chaining
+   */
   public Conv1D dilationRate(int d) {
     checkArgument(d > 0, "Conv1D", "dilation_rate", d);
     requireUnbuilt("dilation_rate");
@@ -63,6 +75,8 @@ public final class Conv1D extends SingleInput {
   /**
    * {@code "valid"} (default), {@code "same"} or {@code "causal"}; returns this.
    *
+   * @param p the padding's Keras name ({@code "causal"} pads only at the start)
+   * @return this layer, for chaining
    * @throws IllegalArgumentException for an unknown name
    */
   public Conv1D padding(String p) {
@@ -80,32 +94,59 @@ public final class Conv1D extends SingleInput {
     return causal ? (kernelSize - 1) * dilation : 0;
   }
 
-  /** Sets the activation by Keras name; returns this. */
+  /**
+   * Sets the activation by Keras name; returns this.
+   *
+   * @param name a Keras activation name such as {@code relu} or {@code softmax}; {@code null} or
+   *     {@code linear} for none
+   * @return this layer, for chaining
+   */
   public Conv1D activation(String name) {
     return activation(Activation.of(name));
   }
 
-  /** Sets the activation; returns this. */
+  /**
+   * Sets the activation; returns this.
+   *
+   * @param a the activation applied to the output, {@link dev.graft.dsl.Activation#LINEAR} for none
+   * @return this layer, for chaining
+   */
   public Conv1D activation(Activation a) {
     this.activation = a;
     return this;
   }
 
-  /** Whether to add a bias (default true); returns this. */
+  /**
+   * Whether to add a bias (default true); returns this.
+   *
+   * @param value false to build the layer without a bias weight
+   * @return this layer, for chaining
+   */
   public Conv1D useBias(boolean value) {
     requireUnbuilt("use_bias");
     this.useBias = value;
     return this;
   }
 
-  /** Sets the kernel initializer; returns this. */
+  /**
+   * Sets the kernel initializer; returns this.
+   *
+   * @param init draws the kernel's starting values when the layer is built (see {@link
+   *     Initializers})
+   * @return this layer, for chaining
+   */
   public Conv1D kernelInitializer(Initializer init) {
     requireUnbuilt("kernel_initializer");
     this.kernelInitializer = init;
     return this;
   }
 
-  /** Sets the bias initializer; returns this. */
+  /**
+   * Sets the bias initializer; returns this.
+   *
+   * @param init draws the bias's starting values when the layer is built (see {@link Initializers})
+   * @return this layer, for chaining
+   */
   public Conv1D biasInitializer(Initializer init) {
     requireUnbuilt("bias_initializer");
     this.biasInitializer = init;

@@ -8,6 +8,8 @@ public final class Conv1DTranspose extends TransposedConv<Conv1DTranspose> {
   /**
    * {@code filters} output channels, a window of {@code kernelSize} steps.
    *
+   * @param filters the number of output channels
+   * @param kernelSize the window's length in steps
    * @throws IllegalArgumentException for non-positive sizes
    */
   public Conv1DTranspose(int filters, int kernelSize) {

@@ -3,8 +3,8 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
 import dev.graft.dsl.Activation;
-import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.ConvGeometry;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +31,9 @@ public final class Conv2D extends SingleInput {
   /**
    * {@code filters} filters of size {@code (kh, kw)}.
    *
+   * @param filters the number of output channels
+   * @param kh the window's height
+   * @param kw the window's width
    * @throws IllegalArgumentException for non-positive sizes
    */
   public Conv2D(int filters, int kh, int kw) {
@@ -40,12 +43,23 @@ public final class Conv2D extends SingleInput {
     this.kernelSize = new int[] {kh, kw};
   }
 
-  /** Square kernels of size {@code k}. */
+  /**
+   * Square kernels of size {@code k}.
+   *
+   * @param filters the number of output channels
+   * @param k the window's height and width
+   */
   public Conv2D(int filters, int k) {
     this(filters, k, k);
   }
 
-  /** Strides (default 1); returns this. */
+  /**
+   * Strides (default 1); returns this.
+   *
+   * @param sh the row stride, at least 1
+   * @param sw the column stride, at least 1
+   * @return this layer, for chaining
+   */
   public Conv2D strides(int sh, int sw) {
     checkArgument(sh > 0 && sw > 0, "Conv2D", "strides", "(" + sh + ", " + sw + ")");
     requireUnbuilt("strides");
@@ -53,12 +67,23 @@ public final class Conv2D extends SingleInput {
     return this;
   }
 
-  /** Equal strides; returns this. */
+  /**
+   * Equal strides; returns this.
+   *
+   * @param s the row and column stride, at least 1
+   * @return this layer, for chaining
+   */
   public Conv2D strides(int s) {
     return strides(s, s);
   }
 
-  /** Dilation rate (default 1); returns this. */
+  /**
+   * Dilation rate (default 1); returns this.
+   *
+   * @param dh the row dilation, at least 1
+   * @param dw the column dilation, at least 1
+   * @return this layer, for chaining
+   */
   public Conv2D dilationRate(int dh, int dw) {
     checkArgument(dh > 0 && dw > 0, "Conv2D", "dilation_rate", "(" + dh + ", " + dw + ")");
     requireUnbuilt("dilation_rate");
@@ -66,58 +91,106 @@ public final class Conv2D extends SingleInput {
     return this;
   }
 
-  /** {@code "valid"} (default) or {@code "same"}; returns this. */
+  /**
+   * {@code "valid"} (default) or {@code "same"}; returns this.
+   *
+   * @param p {@code "valid"} (no padding) or {@code "same"} (output size {@code ceil(input /
+   *     stride)}), case-insensitive
+   * @return this layer, for chaining
+   */
   public Conv2D padding(String p) {
     return padding(ConvGeometry.Padding.parse(p));
   }
 
-  /** The padding; returns this. */
+  /**
+   * The padding; returns this.
+   *
+   * @param p {@code VALID} or {@code SAME}
+   * @return this layer, for chaining
+   */
   public Conv2D padding(ConvGeometry.Padding p) {
     requireUnbuilt("padding");
     this.padding = p;
     return this;
   }
 
-  /** Sets the activation by Keras name; returns this. */
+  /**
+   * Sets the activation by Keras name; returns this.
+   *
+   * @param name a Keras activation name such as {@code relu} or {@code softmax}; {@code null} or
+   *     {@code linear} for none
+   * @return this layer, for chaining
+   */
   public Conv2D activation(String name) {
     return activation(Activation.of(name));
   }
 
-  /** Sets the activation; returns this. */
+  /**
+   * Sets the activation; returns this.
+   *
+   * @param a the activation applied to the output, {@link dev.graft.dsl.Activation#LINEAR} for none
+   * @return this layer, for chaining
+   */
   public Conv2D activation(Activation a) {
     this.activation = a;
     return this;
   }
 
-  /** Whether to add a bias (default true); returns this. */
+  /**
+   * Whether to add a bias (default true); returns this.
+   *
+   * @param value false to build the layer without a bias weight
+   * @return this layer, for chaining
+   */
   public Conv2D useBias(boolean value) {
     requireUnbuilt("use_bias");
     this.useBias = value;
     return this;
   }
 
-  /** Sets the kernel initializer; returns this. */
+  /**
+   * Sets the kernel initializer; returns this.
+   *
+   * @param init draws the kernel's starting values when the layer is built (see {@link
+   *     Initializers})
+   * @return this layer, for chaining
+   */
   public Conv2D kernelInitializer(Initializer init) {
     requireUnbuilt("kernel_initializer");
     this.kernelInitializer = init;
     return this;
   }
 
-  /** Sets the bias initializer; returns this. */
+  /**
+   * Sets the bias initializer; returns this.
+   *
+   * @param init draws the bias's starting values when the layer is built (see {@link Initializers})
+   * @return this layer, for chaining
+   */
   public Conv2D biasInitializer(Initializer init) {
     requireUnbuilt("bias_initializer");
     this.biasInitializer = init;
     return this;
   }
 
-  /** Adds a kernel penalty to the loss; returns this. */
+  /**
+   * Adds a kernel penalty to the loss; returns this.
+   *
+   * @param reg the kernel's penalty, added to the training loss at each step
+   * @return this layer, for chaining
+   */
   public Conv2D kernelRegularizer(Regularizer reg) {
     requireUnbuilt("kernel_regularizer");
     this.kernelRegularizer = reg;
     return this;
   }
 
-  /** Adds a bias penalty to the loss; returns this. */
+  /**
+   * Adds a bias penalty to the loss; returns this.
+   *
+   * @param reg the bias's penalty, added to the training loss at each step
+   * @return this layer, for chaining
+   */
   public Conv2D biasRegularizer(Regularizer reg) {
     requireUnbuilt("bias_regularizer");
     this.biasRegularizer = reg;

@@ -10,6 +10,8 @@ public final class Cropping1D extends SpatialBorders {
   /**
    * Removes {@code left} steps at the start and {@code right} at the end.
    *
+   * @param left steps removed at the start
+   * @param right steps removed at the end
    * @throws IllegalArgumentException for a negative amount
    */
   public Cropping1D(int left, int right) {

@@ -11,6 +11,10 @@ public final class Cropping2D extends SpatialBorders {
   /**
    * Keras's {@code cropping=((top, bottom), (left, right))}.
    *
+   * @param top rows removed at the top
+   * @param bottom rows removed at the bottom
+   * @param left columns removed at the left
+   * @param right columns removed at the right
    * @throws IllegalArgumentException for a negative amount
    */
   public Cropping2D(int top, int bottom, int left, int right) {

@@ -28,6 +28,7 @@ public final class Dense extends Layer {
   /**
    * A dense layer with {@code units} outputs.
    *
+   * @param units the size of the output's last axis
    * @throws IllegalArgumentException if {@code units <= 0}
    */
   public Dense(int units) {
@@ -35,58 +36,104 @@ public final class Dense extends Layer {
     this.units = units;
   }
 
-  /** Sets the activation by Keras name; returns this. */
+  /**
+   * Sets the activation by Keras name; returns this.
+   *
+   * @param name a Keras activation name such as {@code relu} or {@code softmax}; {@code null} or
+   *     {@code linear} for none
+   * @return this layer, for chaining
+   */
   public Dense activation(String name) {
     return activation(Activation.of(name));
   }
 
-  /** Sets the activation; returns this. */
+  /**
+   * Sets the activation; returns this.
+   *
+   * @param a the activation applied to the output, {@link dev.graft.dsl.Activation#LINEAR} for none
+   * @return this layer, for chaining
+   */
   public Dense activation(Activation a) {
     this.activation = a;
     return this;
   }
 
-  /** Whether to add a bias (default true); returns this. */
+  /**
+   * Whether to add a bias (default true); returns this.
+   *
+   * @param value false to build the layer without a bias weight
+   * @return this layer, for chaining
+   */
   public Dense useBias(boolean value) {
     requireUnbuilt("use_bias");
     this.useBias = value;
     return this;
   }
 
-  /** Sets the kernel initializer; returns this. */
+  /**
+   * Sets the kernel initializer; returns this.
+   *
+   * @param init draws the kernel's starting values when the layer is built (see {@link
+   *     Initializers})
+   * @return this layer, for chaining
+   */
   public Dense kernelInitializer(Initializer init) {
     requireUnbuilt("kernel_initializer");
     this.kernelInitializer = init;
     return this;
   }
 
-  /** Sets the kernel initializer by Keras name; returns this. */
+  /**
+   * Sets the kernel initializer by Keras name; returns this.
+   *
+   * @param name a Keras initializer name such as {@code glorot_uniform} or {@code he_normal}
+   * @return this layer, for chaining
+   */
   public Dense kernelInitializer(String name) {
     return kernelInitializer(Initializers.of(name));
   }
 
-  /** Sets the bias initializer; returns this. */
+  /**
+   * Sets the bias initializer; returns this.
+   *
+   * @param init draws the bias's starting values when the layer is built (see {@link Initializers})
+   * @return this layer, for chaining
+   */
   public Dense biasInitializer(Initializer init) {
     requireUnbuilt("bias_initializer");
     this.biasInitializer = init;
     return this;
   }
 
-  /** Adds a penalty on the kernel to the loss; returns this. */
+  /**
+   * Adds a penalty on the kernel to the loss; returns this.
+   *
+   * @param reg the kernel's penalty, added to the training loss at each step
+   * @return this layer, for chaining
+   */
   public Dense kernelRegularizer(Regularizer reg) {
     requireUnbuilt("kernel_regularizer");
     this.kernelRegularizer = reg;
     return this;
   }
 
-  /** Adds a penalty on the bias to the loss; returns this. */
+  /**
+   * Adds a penalty on the bias to the loss; returns this.
+   *
+   * @param reg the bias's penalty, added to the training loss at each step
+   * @return this layer, for chaining
+   */
   public Dense biasRegularizer(Regularizer reg) {
     requireUnbuilt("bias_regularizer");
     this.biasRegularizer = reg;
     return this;
   }
 
-  /** The number of outputs. */
+  /**
+   * The number of outputs.
+   *
+   * @return the size of the output's last axis
+   */
   public int units() {
     return units;
   }

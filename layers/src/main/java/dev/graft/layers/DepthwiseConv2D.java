@@ -21,18 +21,29 @@ public final class DepthwiseConv2D extends SpatialConv<DepthwiseConv2D> {
   /**
    * A window of size {@code (kh, kw)}.
    *
+   * @param kh the window's height
+   * @param kw the window's width
    * @throws IllegalArgumentException for non-positive sizes
    */
   public DepthwiseConv2D(int kh, int kw) {
     super(2, kh, kw);
   }
 
-  /** A square window of size {@code k}. */
+  /**
+   * A square window of size {@code k}.
+   *
+   * @param k the window's height and width
+   */
   public DepthwiseConv2D(int k) {
     this(k, k);
   }
 
-  /** Filters per input channel, M (default 1); returns this. */
+  /**
+   * Filters per input channel, M (default 1); returns this.
+   *
+   * @param m the number of filters per input channel, at least 1
+   * @return this layer, for chaining
+   */
   public DepthwiseConv2D depthMultiplier(int m) {
     checkArgument(m > 0, "DepthwiseConv2D", "depth_multiplier", m);
     requireUnbuilt("depth_multiplier");
@@ -40,7 +51,12 @@ public final class DepthwiseConv2D extends SpatialConv<DepthwiseConv2D> {
     return this;
   }
 
-  /** Sets the depthwise kernel's initializer; returns this. */
+  /**
+   * Sets the depthwise kernel's initializer; returns this.
+   *
+   * @param init draws the depthwise kernel's starting values when the layer is built
+   * @return this layer, for chaining
+   */
   public DepthwiseConv2D depthwiseInitializer(Initializer init) {
     requireUnbuilt("depthwise_initializer");
     this.depthwiseInitializer = init;

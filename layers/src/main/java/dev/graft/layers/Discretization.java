@@ -29,6 +29,10 @@ public final class Discretization extends CategoricalFeed {
   /**
    * Fixed boundaries ({@code numBins == null}) or {@code numBins} bins learned by {@link #adapt}.
    *
+   * @param binBoundaries the sorted boundaries, or {@code null} to learn {@code numBins}
+   * @param numBins the number of bins {@code adapt} learns, or {@code null}
+   * @param epsilon the error tolerance of the learned quantiles (Keras: 0.01)
+   * @param outputMode {@code int}, {@code one_hot}, {@code multi_hot} or {@code count}
    * @throws IllegalArgumentException as Keras: both or neither given, a negative count
    */
   public Discretization(float[] binBoundaries, Integer numBins, double epsilon, String outputMode) {
@@ -48,7 +52,11 @@ public final class Discretization extends CategoricalFeed {
     this.epsilon = epsilon;
   }
 
-  /** The boundaries, given or adapted, or {@code null} before {@code adapt}. */
+  /**
+   * The boundaries, given or adapted, or {@code null} before {@code adapt}.
+   *
+   * @return a copy of the boundaries, or {@code null}
+   */
   public float[] binBoundaries() {
     return binBoundaries == null ? null : binBoundaries.clone();
   }
@@ -56,6 +64,9 @@ public final class Discretization extends CategoricalFeed {
   /**
    * Keras's {@code bin_boundaries} config entry for an adapted layer (Keras's {@code from_config}
    * sets it after construction). Returns this.
+   *
+   * @param boundaries the boundaries the saved layer learned
+   * @return this layer, for chaining
    */
   public Discretization adaptedBoundaries(float[] boundaries) {
     this.binBoundaries = boundaries.clone();
@@ -74,6 +85,8 @@ public final class Discretization extends CategoricalFeed {
    * Keras's {@code adapt(data)}: boundaries at the approximate quantiles of the values of a tensor
    * or an {@code Iterable} of tensor batches.
    *
+   * @param data a tensor, or an {@code Iterable} of tensors
+   * @return this layer, for chaining
    * @throws IllegalStateException for a layer made with {@code bin_boundaries}
    */
   public Discretization adapt(Object data) {

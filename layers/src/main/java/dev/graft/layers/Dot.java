@@ -32,6 +32,8 @@ public final class Dot extends Layer {
   /**
    * A dot product over axis {@code axes} of both inputs.
    *
+   * @param axes the axis of each input summed over, counting the batch as 0; negative counts from
+   *     the end
    * @throws IllegalArgumentException for axis 0 (the batch)
    */
   public Dot(int axes) {
@@ -44,6 +46,8 @@ public final class Dot extends Layer {
    * A dot product of axis {@code axisA} of input 0 with axis {@code axisB} of input 1 (Keras's
    * {@code axes=[a, b]}).
    *
+   * @param axisA the axis of input 0 summed over
+   * @param axisB the axis of input 1 summed over
    * @throws IllegalArgumentException for axis 0 (the batch)
    */
   public Dot(int axisA, int axisB) {
@@ -56,7 +60,12 @@ public final class Dot extends Layer {
     this.pair = true;
   }
 
-  /** Whether to L2-normalise both inputs first (cosine similarity); returns this. */
+  /**
+   * Whether to L2-normalise both inputs first (cosine similarity); returns this.
+   *
+   * @param value true to compute cosine similarities
+   * @return this layer, for chaining
+   */
   public Dot normalize(boolean value) {
     this.normalize = value;
     return this;

@@ -14,6 +14,7 @@ public final class Dropout extends SingleInput {
   /**
    * Dropout at {@code rate}.
    *
+   * @param rate the fraction of values dropped in training, in {@code [0, 1)}
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
    */
   public Dropout(float rate) {

@@ -58,6 +58,8 @@ public final class EinsumDense extends SingleInput {
    * batch and the ellipsis' axes ({@code Shape.UNKNOWN} where the input gives it), as Keras's
    * {@code output_shape}.
    *
+   * @param equation Keras's einsum equation, e.g. {@code "ab,bc->ac"}
+   * @param outputShape the output's shape after the batch
    * @throws IllegalArgumentException for an equation Keras refuses or Graft does not support, or a
    *     negative size
    */
@@ -155,6 +157,8 @@ public final class EinsumDense extends SingleInput {
   /**
    * Keras's {@code bias_axes}: the output letters that get a bias (null: no bias); returns this.
    *
+   * @param axes the output letters with a bias, or {@code null}
+   * @return this layer, for chaining
    * @throws IllegalArgumentException if a letter is not in the output
    * @throws IllegalStateException once the layer is built
    */
@@ -178,12 +182,23 @@ public final class EinsumDense extends SingleInput {
     return this;
   }
 
-  /** The activation by Keras name ({@code "relu"}, ...); returns this. */
+  /**
+   * The activation by Keras name ({@code "relu"}, ...); returns this.
+   *
+   * @param name a Keras activation name such as {@code relu} or {@code softmax}; {@code null} or
+   *     {@code linear} for none
+   * @return this layer, for chaining
+   */
   public EinsumDense activation(String name) {
     return activation(Activation.of(name));
   }
 
-  /** The activation applied after the bias; returns this. */
+  /**
+   * The activation applied after the bias; returns this.
+   *
+   * @param a the activation applied to the output, {@link dev.graft.dsl.Activation#LINEAR} for none
+   * @return this layer, for chaining
+   */
   public EinsumDense activation(Activation a) {
     this.activation = a;
     return this;
@@ -192,6 +207,10 @@ public final class EinsumDense extends SingleInput {
   /**
    * The kernel's initializer (default {@code glorot_uniform}, with Keras's fans: the contracted
    * sizes in, the output's kernel sizes out); returns this.
+   *
+   * @param init draws the kernel's starting values when the layer is built (see {@link
+   *     Initializers})
+   * @return this layer, for chaining
    */
   public EinsumDense kernelInitializer(Initializer init) {
     requireUnbuilt("kernel_initializer");
@@ -200,7 +219,12 @@ public final class EinsumDense extends SingleInput {
     return this;
   }
 
-  /** The bias's initializer (default zeros); returns this. */
+  /**
+   * The bias's initializer (default zeros); returns this.
+   *
+   * @param init draws the bias's starting values when the layer is built (see {@link Initializers})
+   * @return this layer, for chaining
+   */
   public EinsumDense biasInitializer(Initializer init) {
     requireUnbuilt("bias_initializer");
     checkArgument(init != null, "EinsumDense", "bias_initializer", null);
@@ -208,7 +232,11 @@ public final class EinsumDense extends SingleInput {
     return this;
   }
 
-  /** The equation, as given. */
+  /**
+   * The equation, as given.
+   *
+   * @return the equation given at construction
+   */
   public String equation() {
     return equation;
   }

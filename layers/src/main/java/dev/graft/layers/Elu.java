@@ -6,8 +6,8 @@ import dev.graft.autograd.ops.Add;
 import dev.graft.autograd.ops.Relu;
 import dev.graft.autograd.ops.Scale;
 import dev.graft.autograd.ops.Sub;
-import dev.graft.tensor.Pointwise;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.elementwise.Pointwise;
 import java.util.Map;
 
 /** Keras's {@code ELU} layer: {@code x > 0 ? x : alpha * (exp(x) - 1)}, alpha 1 by default. */
@@ -22,6 +22,7 @@ public final class Elu extends PassesMask {
   /**
    * An ELU with negative saturation {@code -alpha}.
    *
+   * @param alpha the magnitude of the negative saturation (Keras: 1.0)
    * @throws IllegalArgumentException for a NaN or infinite {@code alpha}
    */
   public Elu(double alpha) {

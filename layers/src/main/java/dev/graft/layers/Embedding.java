@@ -24,6 +24,8 @@ public final class Embedding extends SingleInput {
   /**
    * A table of {@code inputDim} rows of {@code outputDim} values.
    *
+   * @param inputDim the vocabulary size; indices must be in {@code [0, inputDim)}
+   * @param outputDim the size of each vector
    * @throws IllegalArgumentException if a dimension is not positive
    */
   public Embedding(int inputDim, int outputDim) {
@@ -33,14 +35,24 @@ public final class Embedding extends SingleInput {
     this.outputDim = outputDim;
   }
 
-  /** Sets the table's initializer; returns this. */
+  /**
+   * Sets the table's initializer; returns this.
+   *
+   * @param init draws the table's starting values when the layer is built
+   * @return this layer, for chaining
+   */
   public Embedding embeddingsInitializer(Initializer init) {
     requireUnbuilt("embeddings_initializer");
     this.embeddingsInitializer = init;
     return this;
   }
 
-  /** Adds a penalty on the table to the loss; returns this. */
+  /**
+   * Adds a penalty on the table to the loss; returns this.
+   *
+   * @param reg the table's penalty, added to the training loss at each step
+   * @return this layer, for chaining
+   */
   public Embedding embeddingsRegularizer(Regularizer reg) {
     requireUnbuilt("embeddings_regularizer");
     this.embeddingsRegularizer = reg;
@@ -50,13 +62,20 @@ public final class Embedding extends SingleInput {
   /**
    * Whether index 0 is padding (Keras {@code mask_zero}): the output then carries a mask, 0 where
    * the index is 0, that recurrent layers and pooling downstream skip; returns this.
+   *
+   * @param value true to treat index 0 as padding
+   * @return this layer, for chaining
    */
   public Embedding maskZero(boolean value) {
     this.maskZero = value;
     return this;
   }
 
-  /** Whether index 0 is padding. */
+  /**
+   * Whether index 0 is padding.
+   *
+   * @return true if index 0 is masked
+   */
   public boolean maskZero() {
     return maskZero;
   }

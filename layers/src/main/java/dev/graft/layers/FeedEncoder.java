@@ -17,11 +17,18 @@ public interface FeedEncoder {
    * Encodes one batch: a {@code String[]} (one string per sample), a {@code String[][]} (one row of
    * strings per sample), a {@code List} of strings, or a {@link Tensor}, as the layer accepts.
    *
+   * @param batch one batch of raw values
+   * @return the numeric tensor the model's plan reads, batch axis first
    * @throws IllegalArgumentException naming the layer when the batch has the wrong type or shape
    */
   Tensor encode(Object batch);
 
-  /** The error for such a layer reached inside a model's numeric graph. */
+  /**
+   * The error for such a layer reached inside a model's numeric graph.
+   *
+   * @param layer the preprocessing layer
+   * @return the exception to throw
+   */
   static IllegalStateException notInGraph(dev.graft.dsl.Layer layer) {
     return new IllegalStateException(
         "Layer \""

@@ -13,6 +13,8 @@ public final class GaussianDropout extends NoiseLayer {
   /**
    * Gaussian dropout at {@code rate}.
    *
+   * @param rate sets the noise's standard deviation {@code sqrt(rate / (1 - rate))}, in {@code [0,
+   *     1)}
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
    */
   public GaussianDropout(double rate) {

@@ -13,6 +13,7 @@ public final class GaussianNoise extends NoiseLayer {
   /**
    * Noise of standard deviation {@code stddev}.
    *
+   * @param stddev the noise's standard deviation in training
    * @throws IllegalArgumentException unless {@code stddev >= 0} and finite
    */
   public GaussianNoise(double stddev) {

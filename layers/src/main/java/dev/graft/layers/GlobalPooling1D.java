@@ -11,14 +11,23 @@ import java.util.Map;
 public abstract class GlobalPooling1D extends SingleInput {
   private boolean keepdims;
 
-  /** Keeps the time axis with length 1 (Keras's {@code keepdims}, default false); returns this. */
+  /**
+   * Keeps the time axis with length 1 (Keras's {@code keepdims}, default false); returns this.
+   *
+   * @param value true to keep the time axis
+   * @return this layer, for chaining
+   */
   public GlobalPooling1D keepdims(boolean value) {
     requireUnbuilt("keepdims");
     this.keepdims = value;
     return this;
   }
 
-  /** Whether the time axis is kept with length 1. */
+  /**
+   * Whether the time axis is kept with length 1.
+   *
+   * @return true if the time axis is kept
+   */
   protected boolean keepdims() {
     return keepdims;
   }

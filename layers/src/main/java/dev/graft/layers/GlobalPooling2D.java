@@ -15,12 +15,21 @@ public final class GlobalPooling2D extends SingleInput {
   private final boolean max;
   private boolean keepdims;
 
-  /** A global max ({@code max}) or average pooling layer. */
+  /**
+   * A global max ({@code max}) or average pooling layer.
+   *
+   * @param max true for max pooling, false for average pooling
+   */
   public GlobalPooling2D(boolean max) {
     this.max = max;
   }
 
-  /** Whether to keep the height and width axes as 1s (default false); returns this. */
+  /**
+   * Whether to keep the height and width axes as 1s (default false); returns this.
+   *
+   * @param value true to keep the spatial axes
+   * @return this layer, for chaining
+   */
   public GlobalPooling2D keepdims(boolean value) {
     requireUnbuilt("keepdims");
     this.keepdims = value;

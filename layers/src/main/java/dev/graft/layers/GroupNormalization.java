@@ -34,6 +34,8 @@ public final class GroupNormalization extends FeatureNormalization {
    * A group normalisation with {@code groups} groups (Keras's default is 32; -1 means one per
    * channel), axis -1, epsilon 1e-3.
    *
+   * @param groups the number of groups the channels are split into (it must divide them), or -1 for
+   *     one per channel
    * @throws IllegalArgumentException unless {@code groups > 0} or {@code groups == -1}
    */
   public GroupNormalization(int groups) {
@@ -41,7 +43,11 @@ public final class GroupNormalization extends FeatureNormalization {
     this.groups = groups;
   }
 
-  /** The number of groups (for {@code -1}, the channels once built, as Keras's config says). */
+  /**
+   * The number of groups (for {@code -1}, the channels once built, as Keras's config says).
+   *
+   * @return the number of groups
+   */
   public int groups() {
     return groups;
   }
@@ -50,6 +56,8 @@ public final class GroupNormalization extends FeatureNormalization {
    * Keras's {@code axis}: the channels axis; only the last ({@code -1}, or its non-negative index
    * counting the batch) is supported, which is checked against the input. Returns this.
    *
+   * @param value the channels axis, -1 or the last axis's index
+   * @return this layer, for chaining
    * @throws IllegalStateException once the layer is built
    */
   public GroupNormalization axis(int value) {
@@ -61,6 +69,8 @@ public final class GroupNormalization extends FeatureNormalization {
   /**
    * The variance epsilon (default 1e-3); returns this.
    *
+   * @param value the value added to the variance before its square root, above 0
+   * @return this layer, for chaining
    * @throws IllegalArgumentException unless {@code epsilon > 0}
    */
   public GroupNormalization epsilon(double value) {
@@ -71,6 +81,8 @@ public final class GroupNormalization extends FeatureNormalization {
   /**
    * Keras's {@code center}: whether to add the offset {@code beta} (default true); returns this.
    *
+   * @param value false to build the layer without {@code beta}
+   * @return this layer, for chaining
    * @throws IllegalStateException once the layer is built
    */
   public GroupNormalization center(boolean value) {
@@ -81,6 +93,8 @@ public final class GroupNormalization extends FeatureNormalization {
   /**
    * Keras's {@code scale}: whether to multiply by {@code gamma} (default true); returns this.
    *
+   * @param value false to build the layer without {@code gamma}
+   * @return this layer, for chaining
    * @throws IllegalStateException once the layer is built
    */
   public GroupNormalization scale(boolean value) {

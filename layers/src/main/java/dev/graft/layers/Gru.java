@@ -16,6 +16,7 @@ public final class Gru extends Recurrent {
   /**
    * A GRU with {@code units} units.
    *
+   * @param units the size of the state and of each step's output
    * @throws IllegalArgumentException if {@code units <= 0}
    */
   public Gru(int units) {
@@ -32,7 +33,13 @@ public final class Gru extends Recurrent {
     return "GRU";
   }
 
-  /** Where the reset gate applies (default true, as Keras 3); returns this. */
+  /**
+   * Where the reset gate applies (default true, as Keras 3); returns this.
+   *
+   * @param value true to apply the reset gate after the recurrent product (Keras 3, cuDNN), false
+   *     before it (Keras 2's default)
+   * @return this layer, for chaining
+   */
   public Gru resetAfter(boolean value) {
     requireUnbuilt("reset_after");
     this.resetAfter = value;

@@ -24,6 +24,8 @@ public final class Hashing extends CategoricalFeed {
   /**
    * Hashes into {@code numBins} bins.
    *
+   * @param numBins the number of bins, bin 0 included
+   * @param outputMode {@code int}, {@code one_hot}, {@code multi_hot} or {@code count}
    * @throws IllegalArgumentException for {@code numBins < 1} or an unknown output mode
    */
   public Hashing(int numBins, String outputMode) {
@@ -32,7 +34,12 @@ public final class Hashing extends CategoricalFeed {
     this.numBins = numBins;
   }
 
-  /** Keras's {@code mask_value}: this value (string or number as text) maps to bin 0. */
+  /**
+   * Keras's {@code mask_value}: this value (string or number as text) maps to bin 0.
+   *
+   * @param value the value hashed to bin 0, or {@code null} for none
+   * @return this layer, for chaining
+   */
   public Hashing maskValue(String value) {
     requireUnbuilt("mask_value");
     this.maskValue = value;

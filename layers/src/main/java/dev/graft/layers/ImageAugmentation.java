@@ -3,9 +3,9 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.AffineSample;
 import dev.graft.autograd.ops.RandomAffine;
-import dev.graft.tensor.Affine2d;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.layout.Affine2d;
 import java.util.List;
 import java.util.Map;
 import org.joml.Matrix3x2f;
@@ -26,10 +26,19 @@ public abstract class ImageAugmentation extends SingleInput {
 
   /**
    * Sets {@code m} (the identity on entry) to this image's transform, output to input coordinates.
+   *
+   * @param rng the plan's random generator
+   * @param height the image height in pixels
+   * @param width the image width in pixels
+   * @param m the transform to set
    */
   protected abstract void transform(Rng rng, int height, int width, Matrix3x2f m);
 
-  /** Whether the layer has Keras's {@code fill_mode}/{@code fill_value} (RandomFlip has not). */
+  /**
+   * Whether the layer has Keras's {@code fill_mode}/{@code fill_value} (RandomFlip has not).
+   *
+   * @return true by default
+   */
   protected boolean fills() {
     return true;
   }
@@ -37,6 +46,8 @@ public abstract class ImageAugmentation extends SingleInput {
   /**
    * Keras's {@code fill_mode}: {@code reflect} (default) or {@code constant}; returns this.
    *
+   * @param mode {@code reflect} or {@code constant}
+   * @return this layer, for chaining
    * @throws IllegalArgumentException for another mode
    */
   public ImageAugmentation fillMode(String mode) {
@@ -49,7 +60,12 @@ public abstract class ImageAugmentation extends SingleInput {
     return this;
   }
 
-  /** The value of points outside the image with {@code fill_mode="constant"}; returns this. */
+  /**
+   * The value of points outside the image with {@code fill_mode="constant"}; returns this.
+   *
+   * @param value the fill value
+   * @return this layer, for chaining
+   */
   public ImageAugmentation fillValue(double value) {
     this.fillValue = (float) value;
     return this;
@@ -58,6 +74,8 @@ public abstract class ImageAugmentation extends SingleInput {
   /**
    * Checks Keras's {@code interpolation}: only {@code bilinear} (the default) is implemented.
    *
+   * @param name the interpolation's Keras name
+   * @return this layer, for chaining
    * @throws IllegalArgumentException for any other
    */
   public ImageAugmentation interpolation(String name) {

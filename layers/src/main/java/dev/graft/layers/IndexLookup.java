@@ -59,6 +59,11 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
    * @param maxTokens the largest vocabulary, special indices included, or {@code null}
    * @param outputMode {@code int}, {@code one_hot}, {@code multi_hot}, {@code count} or {@code
    *     tf_idf} ({@code binary} and {@code tf-idf} are Keras's old names)
+   * @param numOovIndices the number of out-of-vocabulary indices, 0 or more
+   * @param maskToken the token mapped to index 0 in {@code int} mode, or {@code null} for none
+   * @param oovToken the token listed for the OOV indices
+   * @param padToMaxTokens true to give bag outputs {@code maxTokens} columns whatever the
+   *     vocabulary size
    * @throws IllegalArgumentException in Keras's words for an invalid argument
    */
   protected IndexLookup(
@@ -91,51 +96,94 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
 
   // ---- what a token type supplies ----
 
-  /** Keras's tie-break order of two tokens with equal counts (the later one comes first). */
+  /**
+   * Keras's tie-break order of two tokens with equal counts (the later one comes first).
+   *
+   * @param a a token
+   * @param b another token with the same count
+   * @return negative if {@code a} comes first, positive if {@code b} does
+   */
   protected abstract int compareTokens(K a, K b);
 
-  /** A token read back from one line of {@code vocabulary.txt}. */
+  /**
+   * A token read back from one line of {@code vocabulary.txt}.
+   *
+   * @param line one line of the file, without its line break
+   * @return the token
+   */
   protected abstract K parseToken(String line);
 
   /**
    * The OOV index offset (in {@code [0, num_oov_indices)}) of an out-of-vocabulary token when there
    * are several OOV indices.
+   *
+   * @param token an unknown token
+   * @return the offset, hashed from the token
    */
   protected abstract int oovBucket(K token);
 
-  /** The token as a config value (a JSON string or number). */
+  /**
+   * The token as a config value (a JSON string or number).
+   *
+   * @param token a token
+   * @return the token as a string or number
+   */
   protected Object tokenConfig(K token) {
     return token;
   }
 
   // ---- vocabulary ----
 
-  /** Keras's {@code output_mode}. */
+  /**
+   * Keras's {@code output_mode}.
+   *
+   * @return the output mode, as Keras names it
+   */
   public String outputMode() {
     return outputMode;
   }
 
-  /** Keras's {@code max_tokens}, or {@code null}. */
+  /**
+   * Keras's {@code max_tokens}, or {@code null}.
+   *
+   * @return the vocabulary limit, or {@code null} for none
+   */
   public Integer maxTokens() {
     return maxTokens;
   }
 
-  /** Keras's {@code num_oov_indices}. */
+  /**
+   * Keras's {@code num_oov_indices}.
+   *
+   * @return the number of OOV indices
+   */
   protected final int numOovIndices() {
     return numOovIndices;
   }
 
-  /** The index of the first OOV index: 1 with a mask token in {@code int} mode, else 0. */
+  /**
+   * The index of the first OOV index: 1 with a mask token in {@code int} mode, else 0.
+   *
+   * @return 0 or 1
+   */
   protected final int oovStartIndex() {
     return maskToken != null && outputMode.equals("int") ? 1 : 0;
   }
 
-  /** The index of the first vocabulary token. */
+  /**
+   * The index of the first vocabulary token.
+   *
+   * @return the index of the first token after the special ones
+   */
   protected final int tokenStartIndex() {
     return oovStartIndex() + numOovIndices;
   }
 
-  /** Keras's {@code vocabulary_size()}: the tokens plus the mask and OOV indices. */
+  /**
+   * Keras's {@code vocabulary_size()}: the tokens plus the mask and OOV indices.
+   *
+   * @return the number of indices the lookup can output
+   */
   public int vocabularySize() {
     return tokens.size() + tokenStartIndex();
   }
@@ -143,13 +191,20 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
   /**
    * Keras's {@code vocabulary_size} config entry: the vocabulary size a loaded layer's output depth
    * assumes before its vocabulary file is read. Returns this.
+   *
+   * @param size the vocabulary size Keras saved, or {@code null}
+   * @return this layer, for chaining
    */
   public IndexLookup<K> vocabularySize(Integer size) {
     this.frozenVocabSize = size;
     return this;
   }
 
-  /** Keras's {@code get_vocabulary()}: the mask and OOV tokens, then the tokens by index. */
+  /**
+   * Keras's {@code get_vocabulary()}: the mask and OOV tokens, then the tokens by index.
+   *
+   * @return a new list, special tokens first
+   */
   public List<K> getVocabulary() {
     return getVocabulary(true);
   }
@@ -157,6 +212,9 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
   /**
    * Keras's {@code get_vocabulary(include_special_tokens)}: without special tokens, the list starts
    * at the first real token.
+   *
+   * @param includeSpecialTokens false to leave out the mask and OOV tokens
+   * @return a new list
    */
   public List<K> getVocabulary(boolean includeSpecialTokens) {
     List<K> v = new ArrayList<>();
@@ -175,12 +233,23 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
   /**
    * Keras's {@code vocabulary=} argument: sets the vocabulary and marks it as given, so it is saved
    * in the config (not as an asset) and {@code adapt} is refused. Returns this.
+   *
+   * @param vocabulary the tokens in index order, optionally preceded by the special tokens as
+   *     {@code getVocabulary()} lists them
+   * @return this layer, for chaining
    */
   public IndexLookup<K> vocabulary(List<K> vocabulary) {
     return vocabulary(vocabulary, null);
   }
 
-  /** Keras's {@code vocabulary=} and {@code idf_weights=} arguments (for {@code tf_idf}). */
+  /**
+   * Keras's {@code vocabulary=} and {@code idf_weights=} arguments (for {@code tf_idf}).
+   *
+   * @param vocabulary the tokens in index order, optionally preceded by the special tokens as
+   *     {@code getVocabulary()} lists them
+   * @param idfWeights one inverse document frequency per token
+   * @return this layer, for chaining
+   */
   public IndexLookup<K> vocabulary(List<K> vocabulary, float[] idfWeights) {
     if (outputMode.equals("tf_idf") && idfWeights == null) {
       throw new IllegalArgumentException(
@@ -193,7 +262,12 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
     return this;
   }
 
-  /** Keras's {@code set_vocabulary(vocabulary)}. */
+  /**
+   * Keras's {@code set_vocabulary(vocabulary)}.
+   *
+   * @param vocabulary the tokens in index order, optionally preceded by the special tokens as
+   *     {@code getVocabulary()} lists them
+   */
   public void setVocabulary(List<K> vocabulary) {
     setVocabulary(vocabulary, null);
   }
@@ -203,6 +277,10 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
    * special tokens exactly as {@link #getVocabulary()} lists them; in {@code tf_idf} mode one idf
    * weight per entry.
    *
+   * @param vocabulary the tokens in index order, optionally preceded by the special tokens as
+   *     {@code getVocabulary()} lists them
+   * @param idf one inverse document frequency per entry, or {@code null} outside {@code tf_idf}
+   *     mode
    * @throws IllegalArgumentException as Keras: an empty or repeated vocabulary, a special token
    *     inside it, more tokens than {@code max_tokens}, idf weights missing or of another length
    */
@@ -320,7 +398,11 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
     frozenVocabSize = vocabularySize();
   }
 
-  /** True when the vocabulary came from the {@code vocabulary} argument. */
+  /**
+   * True when the vocabulary came from the {@code vocabulary} argument.
+   *
+   * @return true if {@code vocabulary} was given
+   */
   public boolean hasInputVocabulary() {
     return inputVocabulary != null;
   }
@@ -337,6 +419,7 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
   /**
    * Keras's {@code update_state}: counts the tokens of some documents (each one list of tokens).
    *
+   * @param docs the documents, each a list of tokens
    * @throws IllegalStateException when the vocabulary was given as an argument
    */
   public void updateState(List<List<K>> docs) {
@@ -407,6 +490,8 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
    * int} mode, or an OOV index; {@code -1} for a mask token in the other modes (Keras leaves it out
    * of the counts).
    *
+   * @param token a token
+   * @return the token's index, or {@code -1}
    * @throws IllegalArgumentException for an unknown token when there are no OOV indices
    */
   protected final int indexOf(K token) {
@@ -428,7 +513,11 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
     return oovStartIndex() + (numOovIndices == 1 ? 0 : oovBucket(token));
   }
 
-  /** The depth of the encoded outputs (not {@code int}): {@code max_tokens} or the vocabulary. */
+  /**
+   * The depth of the encoded outputs (not {@code int}): {@code max_tokens} or the vocabulary.
+   *
+   * @return the output's last-axis size
+   */
   protected final int depth() {
     if (padToMaxTokens) {
       return maxTokens;
@@ -446,18 +535,34 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
     return frozenVocabSize;
   }
 
-  /** The output shape for indices of shape {@code in} (see {@link Categorical#shape}). */
+  /**
+   * The output shape for indices of shape {@code in} (see {@link Categorical#shape}).
+   *
+   * @param in the shape of the looked-up indices
+   * @return the encoded output's shape
+   */
   protected final Shape encodedShape(Shape in) {
     return Categorical.shape(in, outputMode, outputMode.equals("int") ? 0 : depth());
   }
 
-  /** Encodes the looked-up indices of an input of shape {@code in} per the output mode. */
+  /**
+   * Encodes the looked-up indices of an input of shape {@code in} per the output mode.
+   *
+   * @param ids the indices, row-major
+   * @param in their shape
+   * @return the encoded tensor
+   */
   protected final Tensor encodeIndices(int[] ids, Shape in) {
     return Categorical.encode(
         ids, in, outputMode, outputMode.equals("int") ? 0 : depth(), idfWeights);
   }
 
-  /** {@code multi_hot}, {@code count} or {@code tf_idf} rows of index lists. */
+  /**
+   * {@code multi_hot}, {@code count} or {@code tf_idf} rows of index lists.
+   *
+   * @param rows one array of indices per sample
+   * @return a tensor {@code (rows, depth)}
+   */
   protected final Tensor encodeRows(int[][] rows) {
     return Categorical.rows(rows, outputMode, depth(), idfWeights);
   }
@@ -469,7 +574,11 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
     throw FeedEncoder.notInGraph(this);
   }
 
-  /** The idf weights with their special-index padding ({@code tf_idf} mode), or {@code null}. */
+  /**
+   * The idf weights with their special-index padding ({@code tf_idf} mode), or {@code null}.
+   *
+   * @return a copy of the weights, or {@code null}
+   */
   public float[] idfWeights() {
     return idfWeights == null ? null : idfWeights.clone();
   }
@@ -491,7 +600,12 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
     return c;
   }
 
-  /** The tokens as config values. */
+  /**
+   * The tokens as config values.
+   *
+   * @param toks the tokens
+   * @return the tokens as strings or numbers
+   */
   protected final List<Object> configTokens(List<K> toks) {
     List<Object> out = new ArrayList<>();
     for (K t : toks) {
@@ -558,7 +672,11 @@ public abstract class IndexLookup<K> extends Layer implements FeedEncoder, Keras
     }
   }
 
-  /** Unmodifiable view of the learned tokens (no special tokens), for subclasses. */
+  /**
+   * Unmodifiable view of the learned tokens (no special tokens), for subclasses.
+   *
+   * @return the learned tokens, in index order
+   */
   protected final List<K> tokens() {
     return Collections.unmodifiableList(tokens);
   }

@@ -10,12 +10,26 @@ import java.util.Map;
  * Rng}, so a seed reproduces them. Build them with {@link Initializers}.
  */
 public interface Initializer {
-  /** A new tensor of {@code shape}. */
+  /**
+   * A new tensor of {@code shape}.
+   *
+   * @param shape the weight's shape
+   * @param rng the generator of random draws
+   * @return a new tensor of {@code shape}
+   */
   Tensor create(Shape shape, Rng rng);
 
-  /** Keras's class name, e.g. {@code GlorotUniform}. */
+  /**
+   * Keras's class name, e.g. {@code GlorotUniform}.
+   *
+   * @return the class name Keras writes in configs
+   */
   String className();
 
-  /** Keras's config, e.g. {@code {"seed": null}}. */
+  /**
+   * Keras's config, e.g. {@code {"seed": null}}.
+   *
+   * @return the config keys Keras writes for this initializer
+   */
   Map<String, Object> config();
 }

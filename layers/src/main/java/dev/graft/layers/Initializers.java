@@ -31,7 +31,14 @@ public final class Initializers {
     UNIFORM
   }
 
-  /** Keras's {@code VarianceScaling(scale, mode, distribution)}. */
+  /**
+   * Keras's {@code VarianceScaling(scale, mode, distribution)}.
+   *
+   * @param scale the variance's scale factor, above 0
+   * @param mode which fan divides the scale ({@code fan_in}, {@code fan_out} or their average)
+   * @param dist truncated normal, untruncated normal or uniform
+   * @return the initializer
+   */
   public static Initializer varianceScaling(double scale, Mode mode, Distribution dist) {
     if (!(scale > 0)) {
       throw new IllegalArgumentException(
@@ -59,47 +66,84 @@ public final class Initializers {
         });
   }
 
-  /** Keras's default kernel initializer. */
+  /**
+   * Keras's default kernel initializer.
+   *
+   * @return Glorot (Xavier) uniform, limit {@code sqrt(6 / (fan_in + fan_out))}
+   */
   public static Initializer glorotUniform() {
     return named("GlorotUniform", varianceScaling(1, Mode.FAN_AVG, Distribution.UNIFORM));
   }
 
-  /** Glorot (Xavier) normal. */
+  /**
+   * Glorot (Xavier) normal.
+   *
+   * @return the initializer
+   */
   public static Initializer glorotNormal() {
     return named("GlorotNormal", varianceScaling(1, Mode.FAN_AVG, Distribution.TRUNCATED_NORMAL));
   }
 
-  /** He uniform. */
+  /**
+   * He uniform.
+   *
+   * @return the initializer
+   */
   public static Initializer heUniform() {
     return named("HeUniform", varianceScaling(2, Mode.FAN_IN, Distribution.UNIFORM));
   }
 
-  /** He normal. */
+  /**
+   * He normal.
+   *
+   * @return the initializer
+   */
   public static Initializer heNormal() {
     return named("HeNormal", varianceScaling(2, Mode.FAN_IN, Distribution.TRUNCATED_NORMAL));
   }
 
-  /** LeCun uniform. */
+  /**
+   * LeCun uniform.
+   *
+   * @return the initializer
+   */
   public static Initializer lecunUniform() {
     return named("LecunUniform", varianceScaling(1, Mode.FAN_IN, Distribution.UNIFORM));
   }
 
-  /** LeCun normal. */
+  /**
+   * LeCun normal.
+   *
+   * @return the initializer
+   */
   public static Initializer lecunNormal() {
     return named("LecunNormal", varianceScaling(1, Mode.FAN_IN, Distribution.TRUNCATED_NORMAL));
   }
 
-  /** All zeros (Keras's default bias). */
+  /**
+   * All zeros (Keras's default bias).
+   *
+   * @return the initializer
+   */
   public static Initializer zeros() {
     return constant("Zeros", 0f);
   }
 
-  /** All ones. */
+  /**
+   * All ones.
+   *
+   * @return the initializer
+   */
   public static Initializer ones() {
     return constant("Ones", 1f);
   }
 
-  /** All {@code value}. */
+  /**
+   * All {@code value}.
+   *
+   * @param value the value of every element
+   * @return the initializer
+   */
   public static Initializer constant(float value) {
     return new Simple("Constant", cfg("value", value), (shape, rng) -> filled(shape, value));
   }
@@ -112,7 +156,13 @@ public final class Initializers {
     return Tensor.zeros(shape).fill(value);
   }
 
-  /** Uniform in {@code [min, max)} (Keras's defaults are -0.05 and 0.05). */
+  /**
+   * Uniform in {@code [min, max)} (Keras's defaults are -0.05 and 0.05).
+   *
+   * @param min the lower bound
+   * @param max the upper bound, above {@code min}
+   * @return the initializer
+   */
   public static Initializer randomUniform(float min, float max) {
     if (!(max > min)) {
       throw new IllegalArgumentException(
@@ -124,7 +174,13 @@ public final class Initializers {
         (shape, rng) -> Tensor.uniform(rng, min, max, shape.toArray()));
   }
 
-  /** Normal with the given mean and standard deviation (Keras's defaults 0 and 0.05). */
+  /**
+   * Normal with the given mean and standard deviation (Keras's defaults 0 and 0.05).
+   *
+   * @param mean the distribution's mean
+   * @param stddev the standard deviation, 0 or more
+   * @return the initializer
+   */
   public static Initializer randomNormal(float mean, float stddev) {
     return new Simple(
         "RandomNormal",
@@ -132,7 +188,13 @@ public final class Initializers {
         (shape, rng) -> normal(shape, rng, mean, stddev, false));
   }
 
-  /** Normal truncated at two standard deviations (Keras's defaults 0 and 0.05). */
+  /**
+   * Normal truncated at two standard deviations (Keras's defaults 0 and 0.05).
+   *
+   * @param mean the distribution's mean
+   * @param stddev the standard deviation before truncation
+   * @return the initializer
+   */
   public static Initializer truncatedNormal(float mean, float stddev) {
     return new Simple(
         "TruncatedNormal",
@@ -143,6 +205,9 @@ public final class Initializers {
   /**
    * A (semi-)orthogonal matrix times {@code gain}, over the weight flattened to {@code (prod of all
    * but the last axis, last axis)} (Keras's default recurrent kernel).
+   *
+   * @param gain the factor applied to the orthogonal matrix (Keras: 1.0)
+   * @return the initializer
    */
   public static Initializer orthogonal(float gain) {
     return new Simple(
@@ -152,6 +217,8 @@ public final class Initializers {
   /**
    * The initializer with Keras's name ({@code "glorot_uniform"}, {@code "zeros"}, ...).
    *
+   * @param name the snake-case Keras name
+   * @return the initializer with Keras's default arguments
    * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
    */
   public static Initializer of(String name) {

@@ -19,6 +19,9 @@ public final class InputLayer extends Layer {
   /**
    * An input of {@code shape} (with {@code None} for the batch, and {@link Shape#UNKNOWN} for any
    * other dimension fixed only by the data), optionally named.
+   *
+   * @param shape the input's shape, batch axis first
+   * @param name the input's name, or {@code null} for an automatic one
    */
   public InputLayer(Shape shape, String name) {
     this(shape, name, "float32");
@@ -29,6 +32,9 @@ public final class InputLayer extends Layer {
    * int32}/{@code int64} (fed as float tensors holding whole numbers) or {@code string} (fed as
    * Java strings to the preprocessing layers that read this input, see {@link FeedEncoder}).
    *
+   * @param shape the input's shape, batch axis first
+   * @param name the input's name, or {@code null} for an automatic one
+   * @param dtype the Keras dtype name
    * @throws IllegalArgumentException for another dtype or a bad shape
    */
   public InputLayer(Shape shape, String name, String dtype) {
@@ -48,17 +54,29 @@ public final class InputLayer extends Layer {
     this.output = sourceOutput();
   }
 
-  /** The input's shape, batch included. */
+  /**
+   * The input's shape, batch included.
+   *
+   * @return the shape, batch axis first
+   */
   public Shape shape() {
     return shape;
   }
 
-  /** Keras's {@code dtype}: {@code float32}, {@code int32}, {@code int64} or {@code string}. */
+  /**
+   * Keras's {@code dtype}: {@code float32}, {@code int32}, {@code int64} or {@code string}.
+   *
+   * @return the dtype's Keras name
+   */
   public String dtype() {
     return dtype;
   }
 
-  /** The symbolic tensor this input produces. */
+  /**
+   * The symbolic tensor this input produces.
+   *
+   * @return the tensor models take as an input
+   */
   public SymbolicTensor output() {
     return output;
   }

@@ -22,6 +22,13 @@ public final class IntegerLookup extends IndexLookup<Long> {
   /**
    * A lookup with Keras's arguments.
    *
+   * @param maxTokens the largest vocabulary, special indices included, or {@code null}
+   * @param numOovIndices the number of out-of-vocabulary indices
+   * @param maskToken the value mapped to index 0, or {@code null}
+   * @param oovToken the value listed for OOV indices (Keras: -1)
+   * @param outputMode {@code int}, {@code one_hot}, {@code multi_hot}, {@code count} or {@code
+   *     tf_idf}
+   * @param padToMaxTokens true to give bag outputs {@code maxTokens} columns
    * @throws IllegalArgumentException in Keras's words for an invalid argument
    */
   public IntegerLookup(
@@ -59,6 +66,9 @@ public final class IntegerLookup extends IndexLookup<Long> {
   /**
    * Keras's {@code adapt(data)}: learns the vocabulary from a tensor, or an {@code Iterable} of
    * tensor batches; each row is one document.
+   *
+   * @param data a tensor of whole numbers, or an {@code Iterable} of them
+   * @return this layer, for chaining
    */
   public IntegerLookup adapt(Object data) {
     resetState();
@@ -92,7 +102,12 @@ public final class IntegerLookup extends IndexLookup<Long> {
             + (batch == null ? "null" : batch.getClass().getSimpleName()));
   }
 
-  /** Keras's {@code layer(values)}: looks up and encodes one batch. */
+  /**
+   * Keras's {@code layer(values)}: looks up and encodes one batch.
+   *
+   * @param values a tensor of whole numbers
+   * @return the indices ({@code int} mode) or the encoded rows
+   */
   public Tensor apply(Tensor values) {
     return encode(values);
   }

@@ -13,7 +13,11 @@ import java.util.function.UnaryOperator;
 public final class Lambda extends SingleInput {
   private final UnaryOperator<Node> fn;
 
-  /** A layer computing {@code fn}. */
+  /**
+   * A layer computing {@code fn}.
+   *
+   * @param fn builds the output node from the input node; it must use differentiable ops to train
+   */
   public Lambda(UnaryOperator<Node> fn) {
     if (fn == null) {
       throw new IllegalArgumentException("Lambda: Received: function=null");

@@ -24,6 +24,8 @@ public final class LayerNormalization extends FeatureNormalization {
   /**
    * The variance epsilon (default 1e-3); returns this.
    *
+   * @param value the value added to the variance before its square root, above 0
+   * @return this layer, for chaining
    * @throws IllegalArgumentException unless {@code epsilon > 0}
    */
   public LayerNormalization epsilon(double value) {
@@ -34,6 +36,8 @@ public final class LayerNormalization extends FeatureNormalization {
   /**
    * Keras's {@code center}: whether to add the offset {@code beta} (default true); returns this.
    *
+   * @param value false to build the layer without {@code beta}
+   * @return this layer, for chaining
    * @throws IllegalStateException once the layer is built
    */
   public LayerNormalization center(boolean value) {
@@ -44,6 +48,8 @@ public final class LayerNormalization extends FeatureNormalization {
   /**
    * Keras's {@code scale}: whether to multiply by {@code gamma} (default true); returns this.
    *
+   * @param value false to build the layer without {@code gamma}
+   * @return this layer, for chaining
    * @throws IllegalStateException once the layer is built
    */
   public LayerNormalization scale(boolean value) {

@@ -20,6 +20,7 @@ public final class LeakyRelu extends PassesMask {
   /**
    * A leaky relu with slope {@code negativeSlope} below 0.
    *
+   * @param negativeSlope the slope for negative inputs (Keras: 0.3)
    * @throws IllegalArgumentException if {@code negativeSlope < 0} (or NaN)
    */
   public LeakyRelu(double negativeSlope) {

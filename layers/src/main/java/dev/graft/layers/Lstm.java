@@ -16,6 +16,7 @@ public final class Lstm extends Recurrent {
   /**
    * An LSTM with {@code units} units.
    *
+   * @param units the size of the state and of each step's output
    * @throws IllegalArgumentException if {@code units <= 0}
    */
   public Lstm(int units) {

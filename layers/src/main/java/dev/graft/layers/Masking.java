@@ -19,13 +19,21 @@ import java.util.Map;
 public final class Masking extends SingleInput {
   private final float maskValue;
 
-  /** Masks steps whose features all equal {@code maskValue}. */
+  /**
+   * Masks steps whose features all equal {@code maskValue}.
+   *
+   * @param maskValue the value marking padding
+   */
   public Masking(float maskValue) {
     checkArgument(!Float.isNaN(maskValue), "Masking", "mask_value", maskValue);
     this.maskValue = maskValue;
   }
 
-  /** The value that marks a padded step. */
+  /**
+   * The value that marks a padded step.
+   *
+   * @return the mask value given at construction
+   */
   public float maskValue() {
     return maskValue;
   }

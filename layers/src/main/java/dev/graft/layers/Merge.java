@@ -12,20 +12,40 @@ import java.util.List;
  * shapes agree (or broadcast, for dimensions of 1) and folds them with {@link #merge}.
  */
 public abstract class Merge extends Layer {
-  /** Combines two nodes of compatible shapes. */
+  /**
+   * Combines two nodes of compatible shapes.
+   *
+   * @param a the result so far
+   * @param b the next input
+   * @return the combined node
+   */
   protected abstract Node merge(Node a, Node b);
 
-  /** Post-processes the folded result (Average divides by the count). */
+  /**
+   * Post-processes the folded result (Average divides by the count).
+   *
+   * @param folded the result of merging every input
+   * @param count the number of inputs
+   * @return the layer's output node; {@code folded} by default
+   */
   protected Node finish(Node folded, int count) {
     return folded;
   }
 
-  /** The minimum number of inputs (2 for Subtract, else 1). */
+  /**
+   * The minimum number of inputs (2 for Subtract, else 1).
+   *
+   * @return 1 by default
+   */
   protected int minInputs() {
     return 1;
   }
 
-  /** The maximum number of inputs. */
+  /**
+   * The maximum number of inputs.
+   *
+   * @return {@link Integer#MAX_VALUE} by default
+   */
   protected int maxInputs() {
     return Integer.MAX_VALUE;
   }
@@ -91,6 +111,10 @@ public abstract class Merge extends Layer {
   /**
    * {@code a} and {@code b} broadcast to one shape, for merge ops that need equal shapes; the batch
    * axis is never broadcast.
+   *
+   * @param a the first node
+   * @param b the second node
+   * @return the two nodes at their common shape
    */
   protected static Node[] broadcastPair(Node a, Node b) {
     Shape sa = a.shape();

@@ -54,6 +54,8 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
    * Attention with {@code numHeads} heads of size {@code keyDim} for query and key (and value,
    * unless {@link #valueDim} says otherwise).
    *
+   * @param numHeads the number of heads
+   * @param keyDim the size of each query and key head
    * @throws IllegalArgumentException if either is not positive
    */
   public MultiHeadAttention(int numHeads, int keyDim) {
@@ -64,7 +66,12 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
     this.valueDim = keyDim;
   }
 
-  /** The size of each value head (default: key_dim); returns this. */
+  /**
+   * The size of each value head (default: key_dim); returns this.
+   *
+   * @param value the size of each value head, above 0
+   * @return this layer, for chaining
+   */
   public MultiHeadAttention valueDim(int value) {
     requireUnbuilt("value_dim");
     checkArgument(value > 0, "MultiHeadAttention", "value_dim", value);
@@ -72,7 +79,12 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
     return this;
   }
 
-  /** The dropout rate on the attention probabilities in training (default 0); returns this. */
+  /**
+   * The dropout rate on the attention probabilities in training (default 0); returns this.
+   *
+   * @param rate the fraction of values dropped in training, in {@code [0, 1)}
+   * @return this layer, for chaining
+   */
   public MultiHeadAttention dropout(float rate) {
     requireUnbuilt("dropout");
     checkArgument(rate >= 0f && rate < 1f, "MultiHeadAttention", "dropout", rate);
@@ -80,7 +92,12 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
     return this;
   }
 
-  /** Whether the projections add biases (default true); returns this. */
+  /**
+   * Whether the projections add biases (default true); returns this.
+   *
+   * @param value false for no biases
+   * @return this layer, for chaining
+   */
   public MultiHeadAttention useBias(boolean value) {
     requireUnbuilt("use_bias");
     this.useBias = value;
@@ -90,6 +107,9 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
   /**
    * The size of the output's last axis (Keras's {@code output_shape} of one dimension; default: the
    * query's last axis); returns this.
+   *
+   * @param dim the output's last-axis size, above 0
+   * @return this layer, for chaining
    */
   public MultiHeadAttention outputShape(int dim) {
     requireUnbuilt("output_shape");
@@ -101,6 +121,9 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
   /**
    * Whether each query position attends only to source positions at or before it (Keras's call
    * argument {@code use_causal_mask}, here for every call); returns this.
+   *
+   * @param value true to mask out later positions
+   * @return this layer, for chaining
    */
   public MultiHeadAttention useCausalMask(boolean value) {
     requireUnbuilt("use_causal_mask");
@@ -112,6 +135,9 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
    * Whether each call also outputs the attention probabilities {@code (batch, heads, T, S)}
    * (Keras's call argument {@code return_attention_scores}; get both with {@code onAll}); returns
    * this.
+   *
+   * @param value true to output the scores as a second tensor
+   * @return this layer, for chaining
    */
   public MultiHeadAttention returnAttentionScores(boolean value) {
     requireUnbuilt("return_attention_scores");
@@ -119,45 +145,78 @@ public final class MultiHeadAttention extends Layer implements KerasCallArgument
     return this;
   }
 
-  /** Sets the initializer of the four kernels; returns this. */
+  /**
+   * Sets the initializer of the four kernels; returns this.
+   *
+   * @param init draws the kernel's starting values when the layer is built (see {@link
+   *     Initializers})
+   * @return this layer, for chaining
+   */
   public MultiHeadAttention kernelInitializer(Initializer init) {
     requireUnbuilt("kernel_initializer");
     this.kernelInitializer = init;
     return this;
   }
 
-  /** Sets the initializer of the four biases; returns this. */
+  /**
+   * Sets the initializer of the four biases; returns this.
+   *
+   * @param init draws the bias's starting values when the layer is built (see {@link Initializers})
+   * @return this layer, for chaining
+   */
   public MultiHeadAttention biasInitializer(Initializer init) {
     requireUnbuilt("bias_initializer");
     this.biasInitializer = init;
     return this;
   }
 
-  /** Adds a penalty on each kernel to the loss; returns this. */
+  /**
+   * Adds a penalty on each kernel to the loss; returns this.
+   *
+   * @param reg the kernel's penalty, added to the training loss at each step
+   * @return this layer, for chaining
+   */
   public MultiHeadAttention kernelRegularizer(Regularizer reg) {
     requireUnbuilt("kernel_regularizer");
     this.kernelRegularizer = reg;
     return this;
   }
 
-  /** Adds a penalty on each bias to the loss; returns this. */
+  /**
+   * Adds a penalty on each bias to the loss; returns this.
+   *
+   * @param reg the bias's penalty, added to the training loss at each step
+   * @return this layer, for chaining
+   */
   public MultiHeadAttention biasRegularizer(Regularizer reg) {
     requireUnbuilt("bias_regularizer");
     this.biasRegularizer = reg;
     return this;
   }
 
-  /** The number of heads. */
+  /**
+   * The number of heads.
+   *
+   * @return the number of heads
+   */
   public int numHeads() {
     return numHeads;
   }
 
-  /** The size of each query/key head. */
+  /**
+   * The size of each query/key head.
+   *
+   * @return the size of each query and key head
+   */
   public int keyDim() {
     return keyDim;
   }
 
-  /** The size of each value head. */
+  /**
+   * The size of each value head.
+   *
+   * @return the size of each value head
+   */
   public int valueDim() {
     return valueDim;
   }

@@ -15,7 +15,12 @@ public final class NameScope {
 
   private NameScope() {}
 
-  /** A fresh name for {@code base}: {@code base}, then {@code base_1}, {@code base_2}, ... */
+  /**
+   * A fresh name for {@code base}: {@code base}, then {@code base_1}, {@code base_2}, ...
+   *
+   * @param base the name wanted
+   * @return a name not handed out before in this JVM
+   */
   public static synchronized String unique(String base) {
     int n = COUNTS.merge(base, 1, Integer::sum) - 1;
     return n == 0 ? base : base + "_" + n;
@@ -26,7 +31,12 @@ public final class NameScope {
     COUNTS.clear();
   }
 
-  /** Keras's snake case: {@code MaxPooling2D} gives {@code max_pooling2d}. */
+  /**
+   * Keras's snake case: {@code MaxPooling2D} gives {@code max_pooling2d}.
+   *
+   * @param className a class name in CamelCase
+   * @return the name in lower snake case
+   */
   public static String snakeCase(String className) {
     String s = WORD.matcher(className).replaceAll("$1_$2");
     return CAMEL.matcher(s).replaceAll("$1_$2").toLowerCase(java.util.Locale.ROOT);

@@ -47,6 +47,8 @@ public final class Normalization extends SingleInput {
   /**
    * Keras's {@code Normalization(axis=axes)}: statistics per position of these axes (negative
    * counts from the end); no axes is Keras's {@code axis=None}, one mean and variance in all.
+   *
+   * @param axes the axes that keep their own statistics; none for one in all
    */
   public Normalization(int... axes) {
     this.axis = axes.clone();
@@ -54,6 +56,9 @@ public final class Normalization extends SingleInput {
 
   /**
    * Keras's {@code invert=True}: maps normalized values back to the input's scale. Returns this.
+   *
+   * @param invert true to denormalize
+   * @return this layer, for chaining
    */
   public Normalization invert(boolean invert) {
     requireUnbuilt("invert");
@@ -65,6 +70,10 @@ public final class Normalization extends SingleInput {
    * Keras's {@code mean=} and {@code variance=} arguments: fixed statistics (one value each, or one
    * per position of the kept axis), so the layer has no weights and needs no {@code adapt}. Returns
    * this.
+   *
+   * @param mean the mean, one value or one per position of the kept axis
+   * @param variance the variance, shaped like {@code mean}
+   * @return this layer, for chaining
    */
   public Normalization meanAndVariance(float[] mean, float[] variance) {
     requireUnbuilt("mean and variance");
@@ -171,6 +180,8 @@ public final class Normalization extends SingleInput {
    * ones, from a tensor or an {@code Iterable} of tensor batches (merged as Keras merges them:
    * running weighted mean and variance). Builds the layer for the data's shape if needed.
    *
+   * @param data a tensor, or an {@code Iterable} of tensors
+   * @return this layer, for chaining
    * @throws IllegalStateException when the statistics were given as arguments
    * @throws IllegalArgumentException for a batch whose kept axes differ from the layer's
    */
@@ -270,7 +281,12 @@ public final class Normalization extends SingleInput {
     return f;
   }
 
-  /** Normalizes a tensor outside a model (Keras's {@code layer(x)}, e.g. in a dataset map). */
+  /**
+   * Normalizes a tensor outside a model (Keras's {@code layer(x)}, e.g. in a dataset map).
+   *
+   * @param x the values to normalize
+   * @return a new tensor shaped like {@code x}
+   */
   public Tensor apply(Tensor x) {
     ensureBuilt(List.of(x.shape().withBatch(Shape.UNKNOWN)));
     float[] m = inputMean != null ? full(inputMean).toArray() : mean.value().toArray();
@@ -285,12 +301,20 @@ public final class Normalization extends SingleInput {
     return Tensor.of(out, x.shape().toArray());
   }
 
-  /** The adapted mean (Keras's {@code adapt_mean}), or the given one broadcast. */
+  /**
+   * The adapted mean (Keras's {@code adapt_mean}), or the given one broadcast.
+   *
+   * @return the mean at the kept axes' shape
+   */
   public Tensor mean() {
     return inputMean != null ? full(inputMean) : mean.value().copy();
   }
 
-  /** The adapted variance, or the given one broadcast. */
+  /**
+   * The adapted variance, or the given one broadcast.
+   *
+   * @return the variance at the kept axes' shape
+   */
   public Tensor variance() {
     return inputMean != null ? full(inputVariance) : variance.value().copy();
   }

@@ -29,6 +29,8 @@ public final class PRelu extends PassesMask {
   /**
    * Shares one alpha along these input axes (1-based: axis 0 is the batch); returns this.
    *
+   * @param axes the axes sharing one alpha
+   * @return this layer, for chaining
    * @throws IllegalArgumentException if an axis is below 1
    */
   public PRelu sharedAxes(int... axes) {
@@ -40,14 +42,24 @@ public final class PRelu extends PassesMask {
     return this;
   }
 
-  /** Sets the alpha initializer (default zeros); returns this. */
+  /**
+   * Sets the alpha initializer (default zeros); returns this.
+   *
+   * @param init draws alpha's starting values when the layer is built
+   * @return this layer, for chaining
+   */
   public PRelu alphaInitializer(Initializer init) {
     requireUnbuilt("alpha_initializer");
     this.alphaInitializer = init;
     return this;
   }
 
-  /** Adds a penalty on alpha to the loss; returns this. */
+  /**
+   * Adds a penalty on alpha to the loss; returns this.
+   *
+   * @param reg alpha's penalty, added to the training loss at each step
+   * @return this layer, for chaining
+   */
   public PRelu alphaRegularizer(Regularizer reg) {
     requireUnbuilt("alpha_regularizer");
     this.alphaRegularizer = reg;

@@ -16,6 +16,7 @@ public final class Permute extends SingleInput {
   /**
    * A permutation of the sample axes {@code 1..k}.
    *
+   * @param dims for each output axis after the batch, the input axis it takes (1-based)
    * @throws IllegalArgumentException unless {@code dims} is a permutation of {@code 1..k}
    */
   public Permute(int... dims) {
@@ -48,7 +49,7 @@ public final class Permute extends SingleInput {
     if (in.rank() != dims.length + 1) {
       throw incompatible(0, "rank " + (dims.length + 1) + " for dims " + Arrays.toString(dims), in);
     }
-    return dev.graft.tensor.Transpose.permutedShape(in, perm());
+    return dev.graft.tensor.layout.Transpose.permutedShape(in, perm());
   }
 
   @Override

@@ -3,9 +3,9 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.Pool;
 import dev.graft.autograd.ops.Reshape;
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.Pool2d;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.conv.Pool2d;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +23,8 @@ public final class Pooling1D extends SingleInput {
   /**
    * A max ({@code max}) or average pooling layer with windows of {@code pool} steps.
    *
+   * @param max true for max pooling, false for average pooling
+   * @param pool the window's length in steps
    * @throws IllegalArgumentException for a non-positive size
    */
   public Pooling1D(boolean max, int pool) {
@@ -37,14 +39,25 @@ public final class Pooling1D extends SingleInput {
     return max ? "MaxPooling1D" : "AveragePooling1D";
   }
 
-  /** Strides (default: the pool size); returns this. */
+  /**
+   * Strides (default: the pool size); returns this.
+   *
+   * @param s the step between windows, at least 1
+   * @return this layer, for chaining
+   */
   public Pooling1D strides(int s) {
     checkArgument(s > 0, className(), "strides", s);
     this.strides = s;
     return this;
   }
 
-  /** {@code "valid"} (default) or {@code "same"}; returns this. */
+  /**
+   * {@code "valid"} (default) or {@code "same"}; returns this.
+   *
+   * @param p {@code "valid"} (no padding) or {@code "same"} (output size {@code ceil(input /
+   *     stride)}), case-insensitive
+   * @return this layer, for chaining
+   */
   public Pooling1D padding(String p) {
     this.padding = ConvGeometry.Padding.parse(p);
     return this;

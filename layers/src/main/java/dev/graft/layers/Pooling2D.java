@@ -2,9 +2,9 @@ package dev.graft.layers;
 
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.Pool;
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.Pool2d;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.conv.Pool2d;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +21,9 @@ public final class Pooling2D extends SingleInput {
   /**
    * A max ({@code max}) or average pooling layer with {@code (ph, pw)} windows.
    *
+   * @param max true for max pooling, false for average pooling
+   * @param ph the window's height
+   * @param pw the window's width
    * @throws IllegalArgumentException for non-positive sizes
    */
   public Pooling2D(boolean max, int ph, int pw) {
@@ -39,19 +42,36 @@ public final class Pooling2D extends SingleInput {
     return className0(max);
   }
 
-  /** Strides (default: the pool size); returns this. */
+  /**
+   * Strides (default: the pool size); returns this.
+   *
+   * @param sh the row stride, at least 1
+   * @param sw the column stride, at least 1
+   * @return this layer, for chaining
+   */
   public Pooling2D strides(int sh, int sw) {
     checkArgument(sh > 0 && sw > 0, className(), "strides", "(" + sh + ", " + sw + ")");
     this.strides = new int[] {sh, sw};
     return this;
   }
 
-  /** Equal strides; returns this. */
+  /**
+   * Equal strides; returns this.
+   *
+   * @param s the row and column stride, at least 1
+   * @return this layer, for chaining
+   */
   public Pooling2D strides(int s) {
     return strides(s, s);
   }
 
-  /** {@code "valid"} (default) or {@code "same"}; returns this. */
+  /**
+   * {@code "valid"} (default) or {@code "same"}; returns this.
+   *
+   * @param p {@code "valid"} (no padding) or {@code "same"} (output size {@code ceil(input /
+   *     stride)}), case-insensitive
+   * @return this layer, for chaining
+   */
   public Pooling2D padding(String p) {
     this.padding = ConvGeometry.Padding.parse(p);
     return this;

@@ -17,6 +17,7 @@ public final class RandomFlip extends ImageAugmentation {
   /**
    * A random flip in {@code mode}.
    *
+   * @param mode {@code horizontal}, {@code vertical} or {@code horizontal_and_vertical}
    * @throws IllegalArgumentException for another mode
    */
   public RandomFlip(String mode) {

@@ -16,6 +16,7 @@ public final class RandomRotation extends ImageAugmentation {
   /**
    * Rotations in {@code [-factor, factor] · 2π}.
    *
+   * @param factor the largest rotation as a fraction of a full turn, either way
    * @throws IllegalArgumentException if {@code factor < 0}
    */
   public RandomRotation(double factor) {
@@ -25,6 +26,8 @@ public final class RandomRotation extends ImageAugmentation {
   /**
    * Rotations in {@code [lower, upper] · 2π}.
    *
+   * @param lower the smallest rotation as a fraction of a full turn (negative: clockwise)
+   * @param upper the largest rotation
    * @throws IllegalArgumentException if {@code lower > upper}
    */
   public RandomRotation(double lower, double upper) {

@@ -17,6 +17,8 @@ public final class RandomTranslation extends ImageAugmentation {
   /**
    * Shifts of up to {@code heightFactor} of the height and {@code widthFactor} of the width.
    *
+   * @param heightFactor the largest vertical shift as a fraction of the height
+   * @param widthFactor the largest horizontal shift as a fraction of the width
    * @throws IllegalArgumentException if a factor is negative
    */
   public RandomTranslation(double heightFactor, double widthFactor) {

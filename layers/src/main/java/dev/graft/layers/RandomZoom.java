@@ -17,6 +17,7 @@ public final class RandomZoom extends ImageAugmentation {
   /**
    * Zooms by {@code [-heightFactor, heightFactor]} on both axes (aspect ratio kept).
    *
+   * @param heightFactor the largest zoom either way, as a fraction of the size
    * @throws IllegalArgumentException unless {@code 0 <= heightFactor < 1}
    */
   public RandomZoom(double heightFactor) {
@@ -27,6 +28,8 @@ public final class RandomZoom extends ImageAugmentation {
    * Zooms by {@code [-heightFactor, heightFactor]} vertically and {@code [-widthFactor,
    * widthFactor]} horizontally ({@code NaN}: as the height).
    *
+   * @param heightFactor the largest vertical zoom as a fraction of the height
+   * @param widthFactor the largest horizontal zoom as a fraction of the width, or {@code NaN}
    * @throws IllegalArgumentException unless each factor is in {@code [0, 1)}
    */
   public RandomZoom(double heightFactor, double widthFactor) {

@@ -8,8 +8,8 @@ import dev.graft.autograd.ops.RecurrentSequence;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.autograd.ops.Slice;
 import dev.graft.dsl.Layer;
-import dev.graft.tensor.GateActivation;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.recurrent.GateActivation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +99,12 @@ public abstract class Recurrent extends Layer {
    */
   abstract List<Node> emitAll(Node x, Node w, Node u, Node b, Node mask);
 
-  /** Whether to output every step (default: only the last); returns this. */
+  /**
+   * Whether to output every step (default: only the last); returns this.
+   *
+   * @param value true for {@code (batch, steps, units)}, false for {@code (batch, units)}
+   * @return this layer, for chaining
+   */
   public Recurrent returnSequences(boolean value) {
     this.returnSequences = value;
     return this;
@@ -108,28 +113,48 @@ public abstract class Recurrent extends Layer {
   /**
    * Whether to also output the final states (Keras {@code return_state}): {@code [output, h, c]}
    * for LSTM, {@code [output, h]} for GRU; returns this.
+   *
+   * @param value true to output the final states after the output
+   * @return this layer, for chaining
    */
   public Recurrent returnState(boolean value) {
     this.returnState = value;
     return this;
   }
 
-  /** Whether the output has every step. */
+  /**
+   * Whether the output has every step.
+   *
+   * @return true if every step is output
+   */
   public boolean returnSequences() {
     return returnSequences;
   }
 
-  /** Whether the sequence is read from the end. */
+  /**
+   * Whether the sequence is read from the end.
+   *
+   * @return true if the last step is read first
+   */
   public boolean goBackwards() {
     return goBackwards;
   }
 
-  /** Whether the final states are outputs too. */
+  /**
+   * Whether the final states are outputs too.
+   *
+   * @return true if the final states are output
+   */
   public boolean returnState() {
     return returnState;
   }
 
-  /** Whether to read the sequence from the end; returns this. */
+  /**
+   * Whether to read the sequence from the end; returns this.
+   *
+   * @param value true to read from the last step to the first
+   * @return this layer, for chaining
+   */
   public Recurrent goBackwards(boolean value) {
     this.goBackwards = value;
     return this;
@@ -138,6 +163,8 @@ public abstract class Recurrent extends Layer {
   /**
    * Checks that an activation is the one the fused kernel runs; returns this.
    *
+   * @param name the activation's Keras name ({@code tanh} for LSTM and GRU)
+   * @return this layer, for chaining
    * @throws IllegalArgumentException for any other activation
    */
   public Recurrent activation(String name) {
@@ -151,6 +178,8 @@ public abstract class Recurrent extends Layer {
    * 2's and TensorFlow.js's {@code clip(0.2 x + 0.5, 0, 1)}, what {@code hard_sigmoid} means in
    * their files); returns this.
    *
+   * @param name the gates' activation's Keras name
+   * @return this layer, for chaining
    * @throws IllegalArgumentException for any other name, or for SimpleRNN (which has no gates)
    */
   public Recurrent recurrentActivation(String name) {
@@ -177,6 +206,8 @@ public abstract class Recurrent extends Layer {
    * {@code (batch, features)}, the same at every step (zeros with probability {@code rate}, else
    * {@code 1 / (1 - rate)}); identity in inference. Returns this.
    *
+   * @param rate the fraction of values dropped in training, in {@code [0, 1)}
+   * @return this layer, for chaining
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
    */
   public Recurrent dropout(double rate) {
@@ -190,6 +221,8 @@ public abstract class Recurrent extends Layer {
    * product is multiplied by that gate's dropout mask {@code (batch, units)}, drawn once per batch
    * and the same at every step (as Keras 2 and Keras 3.8+); identity in inference. Returns this.
    *
+   * @param rate the fraction of values dropped in training, in {@code [0, 1)}
+   * @return this layer, for chaining
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
    */
   public Recurrent recurrentDropout(double rate) {
@@ -198,31 +231,56 @@ public abstract class Recurrent extends Layer {
     return this;
   }
 
-  /** The input dropout rate. */
+  /**
+   * The input dropout rate.
+   *
+   * @return the rate, in {@code [0, 1)}
+   */
   public double dropout() {
     return dropout;
   }
 
-  /** The recurrent dropout rate. */
+  /**
+   * The recurrent dropout rate.
+   *
+   * @return the rate, in {@code [0, 1)}
+   */
   public double recurrentDropout() {
     return recurrentDropout;
   }
 
-  /** Sets the kernel initializer; returns this. */
+  /**
+   * Sets the kernel initializer; returns this.
+   *
+   * @param init draws the input kernel's starting values when the layer is built
+   * @return this layer, for chaining
+   */
   public Recurrent kernelInitializer(Initializer init) {
     requireUnbuilt("kernel_initializer");
     this.kernelInitializer = init;
     return this;
   }
 
-  /** Sets the recurrent kernel initializer; returns this. */
+  /**
+   * Sets the recurrent kernel initializer; returns this.
+   *
+   * @param init draws the recurrent kernel's starting values when the layer is built
+   * @return this layer, for chaining
+   */
   public Recurrent recurrentInitializer(Initializer init) {
     requireUnbuilt("recurrent_initializer");
     this.recurrentInitializer = init;
     return this;
   }
 
-  /** Adds penalties on the kernels and bias to the loss (any may be null); returns this. */
+  /**
+   * Adds penalties on the kernels and bias to the loss (any may be null); returns this.
+   *
+   * @param kernel the input kernel's penalty, or {@code null}
+   * @param recurrent the recurrent kernel's penalty, or {@code null}
+   * @param bias the bias's penalty, or {@code null}
+   * @return this layer, for chaining
+   */
   public Recurrent regularizers(Regularizer kernel, Regularizer recurrent, Regularizer bias) {
     requireUnbuilt("regularizers");
     this.kernelRegularizer = kernel;
@@ -231,7 +289,11 @@ public abstract class Recurrent extends Layer {
     return this;
   }
 
-  /** The number of units. */
+  /**
+   * The number of units.
+   *
+   * @return the size of the state and of each step's output
+   */
   public int units() {
     return units;
   }

@@ -25,17 +25,33 @@ public final class Regularizer {
     this.l2 = l2;
   }
 
-  /** {@code factor · sum(|w|)} (Keras's default factor 0.01). */
+  /**
+   * {@code factor · sum(|w|)} (Keras's default factor 0.01).
+   *
+   * @param factor the weight of the penalty, 0 or more
+   * @return the regularizer
+   */
   public static Regularizer l1(float factor) {
     return new Regularizer(factor, 0f);
   }
 
-  /** {@code factor · sum(w²)} (Keras's default factor 0.01). */
+  /**
+   * {@code factor · sum(w²)} (Keras's default factor 0.01).
+   *
+   * @param factor the weight of the penalty, 0 or more
+   * @return the regularizer
+   */
   public static Regularizer l2(float factor) {
     return new Regularizer(0f, factor);
   }
 
-  /** Both penalties. */
+  /**
+   * Both penalties.
+   *
+   * @param l1 the weight of the absolute-value penalty
+   * @param l2 the weight of the squared penalty
+   * @return the regularizer
+   */
   public static Regularizer l1l2(float l1, float l2) {
     return new Regularizer(l1, l2);
   }
@@ -43,6 +59,8 @@ public final class Regularizer {
   /**
    * The regularizer with Keras's name and default factor 0.01.
    *
+   * @param name {@code l1}, {@code l2} or {@code l1_l2}
+   * @return the regularizer
    * @throws IllegalArgumentException for an unknown name
    */
   public static Regularizer of(String name) {
@@ -56,11 +74,17 @@ public final class Regularizer {
     };
   }
 
-  /** The penalty of weight {@code w} as a scalar node. */
+  /**
+   * The penalty of weight {@code w} as a scalar node.
+   *
+   * @param w the node reading the weight
+   * @return a node of one element
+   */
   public Node penalty(Node w) {
     Node total = null;
     if (l1 > 0) {
-      Node abs = dev.graft.autograd.ops.Activation.of(dev.graft.tensor.Pointwise.Fn.ABS, w);
+      Node abs =
+          dev.graft.autograd.ops.Activation.of(dev.graft.tensor.elementwise.Pointwise.Fn.ABS, w);
       total = Scale.of(Reduction.sum(abs, false), l1);
     }
     if (l2 > 0) {
@@ -70,12 +94,20 @@ public final class Regularizer {
     return total;
   }
 
-  /** Keras's class name. */
+  /**
+   * Keras's class name.
+   *
+   * @return {@code L1}, {@code L2} or {@code L1L2}
+   */
   public String className() {
     return l1 > 0 && l2 > 0 ? "L1L2" : l1 > 0 ? "L1" : "L2";
   }
 
-  /** Keras's config. */
+  /**
+   * Keras's config.
+   *
+   * @return the factors under Keras's keys {@code l1} and {@code l2}
+   */
   public Map<String, Object> config() {
     Map<String, Object> c = new LinkedHashMap<>();
     if (l1 > 0) {

@@ -21,6 +21,8 @@ public final class Relu extends PassesMask {
   /**
    * Clips the output at {@code value} (Keras's {@code max_value}; none by default); returns this.
    *
+   * @param value the largest output, 0 or more
+   * @return this layer, for chaining
    * @throws IllegalArgumentException if {@code value < 0}
    */
   public Relu maxValue(double value) {
@@ -33,6 +35,8 @@ public final class Relu extends PassesMask {
   /**
    * The slope below the threshold (Keras's {@code negative_slope}, default 0); returns this.
    *
+   * @param value the slope below the threshold, 0 or more
+   * @return this layer, for chaining
    * @throws IllegalArgumentException if {@code value < 0}
    */
   public Relu negativeSlope(double value) {
@@ -45,6 +49,8 @@ public final class Relu extends PassesMask {
   /**
    * The value above which inputs pass (Keras's {@code threshold}, default 0); returns this.
    *
+   * @param value the threshold, 0 or more
+   * @return this layer, for chaining
    * @throws IllegalArgumentException if {@code value < 0}
    */
   public Relu threshold(double value) {

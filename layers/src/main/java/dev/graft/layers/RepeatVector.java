@@ -12,6 +12,7 @@ public final class RepeatVector extends SingleInput {
   /**
    * Repeats each sample {@code n} times.
    *
+   * @param n the number of copies, giving {@code (batch, n, features)}
    * @throws IllegalArgumentException if {@code n <= 0}
    */
   public RepeatVector(int n) {

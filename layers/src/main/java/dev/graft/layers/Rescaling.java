@@ -18,6 +18,8 @@ public final class Rescaling extends SingleInput {
   /**
    * Rescales by {@code scale}, then adds {@code offset}.
    *
+   * @param scale the factor, e.g. {@code 1 / 255f}
+   * @param offset the value added after scaling
    * @throws IllegalArgumentException for a non-finite scale or offset
    */
   public Rescaling(float scale, float offset) {

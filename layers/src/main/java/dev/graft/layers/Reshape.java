@@ -15,6 +15,7 @@ public final class Reshape extends SingleInput {
   /**
    * Reshapes samples to {@code targetShape}.
    *
+   * @param targetShape the output's shape after the batch; one dimension may be -1 (inferred)
    * @throws IllegalArgumentException for a dimension below -1 or several -1
    */
   public Reshape(int... targetShape) {

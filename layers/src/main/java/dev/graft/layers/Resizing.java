@@ -24,6 +24,9 @@ public final class Resizing extends Layer implements FeedEncoder {
   /**
    * Resizes to {@code height x width} with {@code "bilinear"} or {@code "nearest"} interpolation.
    *
+   * @param height the output height in pixels
+   * @param width the output width in pixels
+   * @param interpolation {@code bilinear} or {@code nearest}
    * @throws IllegalArgumentException for a non-positive size or another interpolation
    */
   public Resizing(int height, int width, String interpolation) {
@@ -39,7 +42,12 @@ public final class Resizing extends Layer implements FeedEncoder {
     this.interpolation = interpolation;
   }
 
-  /** Keras's {@code crop_to_aspect_ratio}: crop the centre to the target's aspect ratio first. */
+  /**
+   * Keras's {@code crop_to_aspect_ratio}: crop the centre to the target's aspect ratio first.
+   *
+   * @param crop true to crop before resizing, keeping the aspect ratio
+   * @return this layer, for chaining
+   */
   public Resizing cropToAspectRatio(boolean crop) {
     requireUnbuilt("crop_to_aspect_ratio");
     this.cropToAspectRatio = crop;
@@ -59,7 +67,12 @@ public final class Resizing extends Layer implements FeedEncoder {
     throw FeedEncoder.notInGraph(this);
   }
 
-  /** Keras's {@code layer(images)} outside a model. */
+  /**
+   * Keras's {@code layer(images)} outside a model.
+   *
+   * @param images a batch {@code (N, H, W, C)}
+   * @return a new tensor {@code (N, height, width, C)}
+   */
   public Tensor apply(Tensor images) {
     return encode(images);
   }

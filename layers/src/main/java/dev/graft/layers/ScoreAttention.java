@@ -42,7 +42,11 @@ public abstract class ScoreAttention extends Layer implements KerasCallArguments
     this.returnAttentionScores = value;
   }
 
-  /** The dropout rate on the attention probabilities in training. */
+  /**
+   * The dropout rate on the attention probabilities in training.
+   *
+   * @return the rate, in {@code [0, 1)}
+   */
   public float dropoutRate() {
     return dropout;
   }
@@ -157,7 +161,11 @@ public abstract class ScoreAttention extends Layer implements KerasCallArguments
         this::setReturnAttentionScores);
   }
 
-  /** Whether queries attend only to positions at or before their own. */
+  /**
+   * Whether queries attend only to positions at or before their own.
+   *
+   * @return true if causal masking is on
+   */
   public boolean useCausalMask() {
     return useCausalMask;
   }

@@ -5,8 +5,8 @@ import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.Conv2D;
 import dev.graft.autograd.ops.DepthwiseConv2D;
 import dev.graft.autograd.ops.Reshape;
-import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.ConvGeometry;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +34,12 @@ public abstract class SeparableConv<L extends SeparableConv<L>> extends SpatialC
     this.filters = filters;
   }
 
-  /** Depthwise filters per input channel, M (default 1); returns this. */
+  /**
+   * Depthwise filters per input channel, M (default 1); returns this.
+   *
+   * @param m the number of depthwise filters per input channel, at least 1
+   * @return this layer, for chaining
+   */
   public L depthMultiplier(int m) {
     checkArgument(m > 0, getClass().getSimpleName(), "depth_multiplier", m);
     requireUnbuilt("depth_multiplier");
@@ -42,14 +47,24 @@ public abstract class SeparableConv<L extends SeparableConv<L>> extends SpatialC
     return self();
   }
 
-  /** Sets the depthwise kernel's initializer; returns this. */
+  /**
+   * Sets the depthwise kernel's initializer; returns this.
+   *
+   * @param init draws the depthwise kernel's starting values when the layer is built
+   * @return this layer, for chaining
+   */
   public L depthwiseInitializer(Initializer init) {
     requireUnbuilt("depthwise_initializer");
     this.depthwiseInitializer = init;
     return self();
   }
 
-  /** Sets the pointwise kernel's initializer; returns this. */
+  /**
+   * Sets the pointwise kernel's initializer; returns this.
+   *
+   * @param init draws the pointwise kernel's starting values when the layer is built
+   * @return this layer, for chaining
+   */
   public L pointwiseInitializer(Initializer init) {
     requireUnbuilt("pointwise_initializer");
     this.pointwiseInitializer = init;

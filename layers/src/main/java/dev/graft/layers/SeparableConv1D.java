@@ -9,6 +9,8 @@ public final class SeparableConv1D extends SeparableConv<SeparableConv1D> {
   /**
    * {@code filters} output channels, depthwise window of {@code kernelSize} steps.
    *
+   * @param filters the number of output channels
+   * @param kernelSize the depthwise window's length in steps
    * @throws IllegalArgumentException for non-positive sizes
    */
   public SeparableConv1D(int filters, int kernelSize) {

@@ -24,6 +24,7 @@ public final class SimpleRnn extends Recurrent {
   /**
    * A simple RNN with {@code units} units.
    *
+   * @param units the size of the state and of each step's output
    * @throws IllegalArgumentException if {@code units <= 0}
    */
   public SimpleRnn(int units) {

@@ -7,10 +7,21 @@ import java.util.List;
 
 /** Base of layers with one input and one output: implement the one-tensor forms. */
 public abstract class SingleInput extends Layer {
-  /** The output shape for input shape {@code in}. */
+  /**
+   * The output shape for input shape {@code in}.
+   *
+   * @param in the input's shape, batch axis first
+   * @return the output's shape
+   */
   protected abstract Shape outputShape(Shape in);
 
-  /** Emits the layer on {@code x}. */
+  /**
+   * Emits the layer on {@code x}.
+   *
+   * @param ctx where the nodes go
+   * @param x the input node
+   * @return the output node
+   */
   protected abstract Node call(CallContext ctx, Node x);
 
   @Override

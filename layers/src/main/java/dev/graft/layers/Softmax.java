@@ -13,7 +13,11 @@ public final class Softmax extends SingleInput {
     this(-1);
   }
 
-  /** Softmax over {@code axis} (negative counts from the end; 0 is the batch). */
+  /**
+   * Softmax over {@code axis} (negative counts from the end; 0 is the batch).
+   *
+   * @param axis the normalised axis (Keras: -1)
+   */
   public Softmax(int axis) {
     this.axis = axis;
   }

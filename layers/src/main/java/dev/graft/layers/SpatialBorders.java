@@ -32,7 +32,11 @@ public abstract class SpatialBorders extends SingleInput {
     }
   }
 
-  /** {@code [[before, after], ...]} per spatial axis, as a copy. */
+  /**
+   * {@code [[before, after], ...]} per spatial axis, as a copy.
+   *
+   * @return a new array, one {@code [before, after]} pair per spatial axis
+   */
   public int[][] amounts() {
     int[][] out = new int[amounts.length][];
     for (int i = 0; i < amounts.length; i++) {

@@ -3,8 +3,8 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.Reshape;
 import dev.graft.dsl.Activation;
-import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.ConvGeometry;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +69,12 @@ public abstract class SpatialConv<L extends SpatialConv<L>> extends SingleInput 
     return a;
   }
 
-  /** Strides (default 1): one per spatial axis, or one for all; returns this. */
+  /**
+   * Strides (default 1): one per spatial axis, or one for all; returns this.
+   *
+   * @param values the step between windows along each spatial axis, at least 1
+   * @return this layer, for chaining
+   */
   public L strides(int... values) {
     int[] s = perAxis("strides", values, 1);
     requireUnbuilt("strides");
@@ -77,7 +82,12 @@ public abstract class SpatialConv<L extends SpatialConv<L>> extends SingleInput 
     return self();
   }
 
-  /** Dilation rate (default 1): one per spatial axis, or one for all; returns this. */
+  /**
+   * Dilation rate (default 1): one per spatial axis, or one for all; returns this.
+   *
+   * @param values the spacing between the window's taps along each spatial axis, at least 1
+   * @return this layer, for chaining
+   */
   public L dilationRate(int... values) {
     int[] d = perAxis("dilation_rate", values, 1);
     requireUnbuilt("dilation_rate");
@@ -88,6 +98,9 @@ public abstract class SpatialConv<L extends SpatialConv<L>> extends SingleInput 
   /**
    * {@code "valid"} (default) or {@code "same"}; returns this.
    *
+   * @param p {@code "valid"} (no padding) or {@code "same"} (output size {@code ceil(input /
+   *     stride)}), case-insensitive
+   * @return this layer, for chaining
    * @throws IllegalArgumentException for any other name ({@code "causal"} included)
    */
   public L padding(String p) {
@@ -99,32 +112,58 @@ public abstract class SpatialConv<L extends SpatialConv<L>> extends SingleInput 
     return padding(ConvGeometry.Padding.parse(p));
   }
 
-  /** The padding; returns this. */
+  /**
+   * The padding; returns this.
+   *
+   * @param p {@code VALID} or {@code SAME}
+   * @return this layer, for chaining
+   */
   public L padding(ConvGeometry.Padding p) {
     requireUnbuilt("padding");
     this.padding = p;
     return self();
   }
 
-  /** Sets the activation by Keras name; returns this. */
+  /**
+   * Sets the activation by Keras name; returns this.
+   *
+   * @param name a Keras activation name such as {@code relu} or {@code softmax}; {@code null} or
+   *     {@code linear} for none
+   * @return this layer, for chaining
+   */
   public L activation(String name) {
     return activation(Activation.of(name));
   }
 
-  /** Sets the activation; returns this. */
+  /**
+   * Sets the activation; returns this.
+   *
+   * @param a the activation applied to the output, {@link dev.graft.dsl.Activation#LINEAR} for none
+   * @return this layer, for chaining
+   */
   public L activation(Activation a) {
     this.activation = a;
     return self();
   }
 
-  /** Whether to add a bias (default true); returns this. */
+  /**
+   * Whether to add a bias (default true); returns this.
+   *
+   * @param value false to build the layer without a bias weight
+   * @return this layer, for chaining
+   */
   public L useBias(boolean value) {
     requireUnbuilt("use_bias");
     this.useBias = value;
     return self();
   }
 
-  /** Sets the bias initializer (default zeros); returns this. */
+  /**
+   * Sets the bias initializer (default zeros); returns this.
+   *
+   * @param init draws the bias's starting values when the layer is built (see {@link Initializers})
+   * @return this layer, for chaining
+   */
   public L biasInitializer(Initializer init) {
     requireUnbuilt("bias_initializer");
     this.biasInitializer = init;

@@ -19,6 +19,8 @@ public final class SpatialDropout extends NoiseLayer {
    * Spatial dropout at {@code rate} over inputs with {@code spatialDims} (1, 2 or 3) axes between
    * the batch and the channels.
    *
+   * @param spatialDims 1 for sequences, 2 for images, 3 for volumes
+   * @param rate the fraction of whole channels dropped in training
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1} and {@code spatialDims} is 1, 2
    *     or 3
    */

@@ -14,6 +14,9 @@ public record StringBatch(String[] values, Shape shape) {
   /**
    * Reads a {@code String[]}, {@code String[][]} (rows of equal length) or {@code List} of strings.
    *
+   * @param batch the raw batch
+   * @param layer the layer's name, for messages
+   * @return the batch's strings with its shape
    * @throws IllegalArgumentException naming {@code layer} for any other type, ragged rows or a
    *     {@code null} string
    */
@@ -68,7 +71,12 @@ public record StringBatch(String[] values, Shape shape) {
     throw wrong(layer, describe(batch));
   }
 
-  /** True if {@code batch} is one of the string forms {@link #of} reads. */
+  /**
+   * True if {@code batch} is one of the string forms {@link #of} reads.
+   *
+   * @param batch any object
+   * @return true for a string array or list
+   */
   public static boolean isStrings(Object batch) {
     return batch instanceof String
         || batch instanceof String[]
@@ -76,7 +84,11 @@ public record StringBatch(String[] values, Shape shape) {
         || batch instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof String;
   }
 
-  /** The number of samples. */
+  /**
+   * The number of samples.
+   *
+   * @return the batch size
+   */
   public int rows() {
     return shape.dim(0);
   }

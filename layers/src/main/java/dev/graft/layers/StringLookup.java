@@ -27,6 +27,13 @@ public final class StringLookup extends IndexLookup<String> {
   /**
    * A lookup with Keras's arguments.
    *
+   * @param maxTokens the largest vocabulary, special indices included, or {@code null}
+   * @param numOovIndices the number of out-of-vocabulary indices
+   * @param maskToken the string mapped to index 0, or {@code null}
+   * @param oovToken the string listed for OOV indices (Keras: {@code [UNK]})
+   * @param outputMode {@code int}, {@code one_hot}, {@code multi_hot}, {@code count} or {@code
+   *     tf_idf}
+   * @param padToMaxTokens true to give bag outputs {@code maxTokens} columns
    * @throws IllegalArgumentException in Keras's words for an invalid argument
    */
   public StringLookup(
@@ -87,6 +94,9 @@ public final class StringLookup extends IndexLookup<String> {
    * Keras's {@code adapt(data)}: learns the vocabulary from strings: a {@code String[]}, a {@code
    * String[][]}, a {@code List} of strings, or an {@code Iterable} of such batches (a dataset);
    * each sample (a string, or a row) is one document.
+   *
+   * @param data the documents
+   * @return this layer, for chaining
    */
   public StringLookup adapt(Object data) {
     resetState();
@@ -105,7 +115,12 @@ public final class StringLookup extends IndexLookup<String> {
     return this;
   }
 
-  /** Keras's {@code layer(strings)}: looks up and encodes one batch of strings. */
+  /**
+   * Keras's {@code layer(strings)}: looks up and encodes one batch of strings.
+   *
+   * @param strings a batch of strings
+   * @return the indices ({@code int} mode) or the encoded rows
+   */
   public Tensor apply(Object strings) {
     return encode(strings);
   }

@@ -59,7 +59,12 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
     }
   }
 
-  /** Keras's {@code max_tokens}: the largest vocabulary, padding and OOV included. */
+  /**
+   * Keras's {@code max_tokens}: the largest vocabulary, padding and OOV included.
+   *
+   * @param maxTokens the vocabulary limit, at least 1
+   * @return this layer, for chaining
+   */
   public TextVectorization maxTokens(int maxTokens) {
     requireNoVocabulary("max_tokens");
     checkArgument(maxTokens > 1, "TextVectorization", "max_tokens", maxTokens);
@@ -71,6 +76,9 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
   /**
    * Keras's {@code standardize}: {@code "lower_and_strip_punctuation"} (default), {@code "lower"},
    * {@code "strip_punctuation"}, or {@code null} for none.
+   *
+   * @param standardize the standardization's Keras name, or {@code null}
+   * @return this layer, for chaining
    */
   public TextVectorization standardize(String standardize) {
     requireUnbuilt("standardize");
@@ -85,7 +93,12 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
     return this;
   }
 
-  /** Keras's {@code split}: {@code "whitespace"} (default), {@code "character"} or {@code null}. */
+  /**
+   * Keras's {@code split}: {@code "whitespace"} (default), {@code "character"} or {@code null}.
+   *
+   * @param split the split's Keras name, or {@code null}
+   * @return this layer, for chaining
+   */
   public TextVectorization split(String split) {
     requireUnbuilt("split");
     checkArgument(
@@ -97,7 +110,12 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
     return this;
   }
 
-  /** Keras's {@code ngrams=n}: all n-grams from 1 to {@code n}. */
+  /**
+   * Keras's {@code ngrams=n}: all n-grams from 1 to {@code n}.
+   *
+   * @param n the longest n-gram, at least 1
+   * @return this layer, for chaining
+   */
   public TextVectorization ngrams(int n) {
     requireUnbuilt("ngrams");
     checkArgument(n >= 1, "TextVectorization", "ngrams", n);
@@ -109,7 +127,12 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
     return this;
   }
 
-  /** Keras's {@code ngrams=(w1, w2, ...)}: the n-grams of exactly these widths, in this order. */
+  /**
+   * Keras's {@code ngrams=(w1, w2, ...)}: the n-grams of exactly these widths, in this order.
+   *
+   * @param widths the n-gram widths, each at least 1
+   * @return this layer, for chaining
+   */
   public TextVectorization ngramWidths(int... widths) {
     requireUnbuilt("ngrams");
     List<Integer> arg = new ArrayList<>();
@@ -125,6 +148,9 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
   /**
    * Keras's {@code output_mode}: {@code int} (default), {@code multi_hot}, {@code count} or {@code
    * tf_idf}.
+   *
+   * @param mode the output mode's Keras name
+   * @return this layer, for chaining
    */
   public TextVectorization outputMode(String mode) {
     requireNoVocabulary("output_mode");
@@ -146,7 +172,12 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
     return this;
   }
 
-  /** Keras's {@code output_sequence_length} ({@code int} mode): pads with 0 or truncates. */
+  /**
+   * Keras's {@code output_sequence_length} ({@code int} mode): pads with 0 or truncates.
+   *
+   * @param length the number of tokens per sample, at least 1
+   * @return this layer, for chaining
+   */
   public TextVectorization outputSequenceLength(int length) {
     requireUnbuilt("output_sequence_length");
     checkArgument(length >= 1, "TextVectorization", "output_sequence_length", length);
@@ -161,7 +192,12 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
     return this;
   }
 
-  /** Keras's {@code pad_to_max_tokens} (bag modes): the output has {@code max_tokens} columns. */
+  /**
+   * Keras's {@code pad_to_max_tokens} (bag modes): the output has {@code max_tokens} columns.
+   *
+   * @param pad true to pad to {@code max_tokens} columns
+   * @return this layer, for chaining
+   */
   public TextVectorization padToMaxTokens(boolean pad) {
     requireNoVocabulary("pad_to_max_tokens");
     this.padToMaxTokens = pad;
@@ -169,55 +205,105 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
     return this;
   }
 
-  /** Keras's {@code vocabulary=} argument (saved in the config; {@code adapt} is then refused). */
+  /**
+   * Keras's {@code vocabulary=} argument (saved in the config; {@code adapt} is then refused).
+   *
+   * @param vocabulary the tokens in index order, optionally preceded by the special tokens as
+   *     {@code getVocabulary()} lists them
+   * @return this layer, for chaining
+   */
   public TextVectorization vocabulary(List<String> vocabulary) {
     lookup.vocabulary(vocabulary);
     return this;
   }
 
-  /** Keras's {@code vocabulary=} and {@code idf_weights=} arguments ({@code tf_idf} mode). */
+  /**
+   * Keras's {@code vocabulary=} and {@code idf_weights=} arguments ({@code tf_idf} mode).
+   *
+   * @param vocabulary the tokens in index order, optionally preceded by the special tokens as
+   *     {@code getVocabulary()} lists them
+   * @param idfWeights one inverse document frequency per token
+   * @return this layer, for chaining
+   */
   public TextVectorization vocabulary(List<String> vocabulary, float[] idfWeights) {
     lookup.vocabulary(vocabulary, idfWeights);
     return this;
   }
 
-  /** Keras's {@code vocabulary_size} config entry (see {@link IndexLookup#vocabularySize}). */
+  /**
+   * Keras's {@code vocabulary_size} config entry (see {@link IndexLookup#vocabularySize}).
+   *
+   * @param size the vocabulary size Keras saved, or {@code null}
+   * @return this layer, for chaining
+   */
   public TextVectorization vocabularySize(Integer size) {
     lookup.vocabularySize(size);
     return this;
   }
 
-  /** Keras's {@code set_vocabulary(vocabulary)}. */
+  /**
+   * Keras's {@code set_vocabulary(vocabulary)}.
+   *
+   * @param vocabulary the tokens in index order, optionally preceded by the special tokens as
+   *     {@code getVocabulary()} lists them
+   */
   public void setVocabulary(List<String> vocabulary) {
     lookup.setVocabulary(vocabulary);
   }
 
-  /** Keras's {@code set_vocabulary(vocabulary, idf_weights)}. */
+  /**
+   * Keras's {@code set_vocabulary(vocabulary, idf_weights)}.
+   *
+   * @param vocabulary the tokens in index order, optionally preceded by the special tokens as
+   *     {@code getVocabulary()} lists them
+   * @param idfWeights one inverse document frequency per entry
+   */
   public void setVocabulary(List<String> vocabulary, float[] idfWeights) {
     lookup.setVocabulary(vocabulary, idfWeights);
   }
 
-  /** Keras's {@code get_vocabulary()}: {@code ""} and {@code "[UNK]"} first in {@code int} mode. */
+  /**
+   * Keras's {@code get_vocabulary()}: {@code ""} and {@code "[UNK]"} first in {@code int} mode.
+   *
+   * @return a new list
+   */
   public List<String> getVocabulary() {
     return lookup.getVocabulary(true);
   }
 
-  /** Keras's {@code get_vocabulary(include_special_tokens)}. */
+  /**
+   * Keras's {@code get_vocabulary(include_special_tokens)}.
+   *
+   * @param includeSpecialTokens false to leave out padding and OOV
+   * @return a new list
+   */
   public List<String> getVocabulary(boolean includeSpecialTokens) {
     return lookup.getVocabulary(includeSpecialTokens);
   }
 
-  /** Keras's {@code vocabulary_size()}, padding and OOV included. */
+  /**
+   * Keras's {@code vocabulary_size()}, padding and OOV included.
+   *
+   * @return the number of indices the layer can output
+   */
   public int vocabularySize() {
     return lookup.vocabularySize();
   }
 
-  /** The idf weights ({@code tf_idf} mode), special indices included, or {@code null}. */
+  /**
+   * The idf weights ({@code tf_idf} mode), special indices included, or {@code null}.
+   *
+   * @return a copy, or {@code null}
+   */
   public float[] idfWeights() {
     return lookup.idfWeights();
   }
 
-  /** Keras's {@code output_mode}. */
+  /**
+   * Keras's {@code output_mode}.
+   *
+   * @return the output mode's Keras name
+   */
   public String outputMode() {
     return outputMode;
   }
@@ -227,6 +313,9 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
    * frequencies) from strings: a {@code String[]}, a {@code List} of strings, or an {@code
    * Iterable} of batches (a dataset of {@code String[]} batches or of single strings). Each string
    * is one document. Returns this.
+   *
+   * @param data the documents
+   * @return this layer, for chaining
    */
   public TextVectorization adapt(Object data) {
     lookup.resetState();
@@ -242,12 +331,22 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
     return this;
   }
 
-  /** Keras's {@code layer(strings)}: vectorizes one batch of strings. */
+  /**
+   * Keras's {@code layer(strings)}: vectorizes one batch of strings.
+   *
+   * @param strings a batch of strings
+   * @return the token indices {@code (batch, length)} or the encoded rows {@code (batch, tokens)}
+   */
   public Tensor apply(Object strings) {
     return encode(strings);
   }
 
-  /** Keras's {@code layer(strings)} on strings given one by one. */
+  /**
+   * Keras's {@code layer(strings)} on strings given one by one.
+   *
+   * @param strings the batch's strings
+   * @return the token indices or the encoded rows
+   */
   public Tensor apply(String... strings) {
     return encode(strings);
   }
@@ -292,7 +391,12 @@ public final class TextVectorization extends Layer implements FeedEncoder, Keras
     return b.values();
   }
 
-  /** The tokens of one string: standardized, split and combined into n-grams. */
+  /**
+   * The tokens of one string: standardized, split and combined into n-grams.
+   *
+   * @param text one document
+   * @return the tokens, in order
+   */
   public List<String> tokens(String text) {
     String s = text;
     if ("lower".equals(standardize) || "lower_and_strip_punctuation".equals(standardize)) {

@@ -20,6 +20,7 @@ public final class ThresholdedRelu extends PassesMask {
   /**
    * Passes inputs above {@code theta}, zeroes the rest.
    *
+   * @param theta the threshold, 0 or more
    * @throws IllegalArgumentException if {@code theta < 0} (or NaN)
    */
   public ThresholdedRelu(double theta) {

@@ -28,6 +28,7 @@ public final class TimeDistributed extends Layer {
   /**
    * Wraps {@code layer}.
    *
+   * @param layer the layer applied to each step
    * @throws IllegalArgumentException if {@code layer} is null
    */
   public TimeDistributed(Layer layer) {
@@ -38,7 +39,11 @@ public final class TimeDistributed extends Layer {
     this.layer = layer;
   }
 
-  /** The wrapped layer. */
+  /**
+   * The wrapped layer.
+   *
+   * @return the layer given at construction
+   */
   public Layer layer() {
     return layer;
   }

@@ -3,8 +3,8 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
 import dev.graft.autograd.ops.Conv2DTranspose;
-import dev.graft.tensor.Conv2dTranspose;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.Conv2dTranspose;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +36,9 @@ public abstract class TransposedConv<L extends TransposedConv<L>> extends Spatia
   /**
    * Extra output rows/columns at the bottom/right, each smaller than its stride (Keras's {@code
    * output_padding}; default none): one per spatial axis, or one for all; returns this.
+   *
+   * @param values the extra rows and columns, one per spatial axis or one for all
+   * @return this layer, for chaining
    */
   public L outputPadding(int... values) {
     int[] p = perAxis("output_padding", values, 0);
@@ -44,7 +47,13 @@ public abstract class TransposedConv<L extends TransposedConv<L>> extends Spatia
     return self();
   }
 
-  /** Sets the kernel initializer; returns this. */
+  /**
+   * Sets the kernel initializer; returns this.
+   *
+   * @param init draws the kernel's starting values when the layer is built (see {@link
+   *     Initializers})
+   * @return this layer, for chaining
+   */
   public L kernelInitializer(Initializer init) {
     requireUnbuilt("kernel_initializer");
     this.kernelInitializer = init;

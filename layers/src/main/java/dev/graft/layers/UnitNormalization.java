@@ -30,6 +30,7 @@ public final class UnitNormalization extends PassesMask {
   /**
    * Normalises along {@code axes} (negative counts from the end).
    *
+   * @param axes the axes whose L2 norm becomes 1
    * @throws IllegalArgumentException if no axis is given
    */
   public UnitNormalization(int... axes) {

@@ -15,6 +15,7 @@ public final class UpSampling1D extends SingleInput {
   /**
    * Repeats each step {@code size} times (Keras's default is 2).
    *
+   * @param size the repetition factor
    * @throws IllegalArgumentException for a factor below 1
    */
   public UpSampling1D(int size) {

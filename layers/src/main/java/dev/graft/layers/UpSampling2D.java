@@ -26,7 +26,11 @@ public final class UpSampling2D extends SingleInput {
     /** Linear in each axis between the two nearest input pixel centres. */
     BILINEAR;
 
-    /** Keras's string for this interpolation. */
+    /**
+     * Keras's string for this interpolation.
+     *
+     * @return {@code nearest} or {@code bilinear}
+     */
     public String kerasName() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -34,6 +38,8 @@ public final class UpSampling2D extends SingleInput {
     /**
      * The interpolation named {@code name} ({@code nearest} or {@code bilinear}).
      *
+     * @param name the Keras name
+     * @return the interpolation
      * @throws IllegalArgumentException for any other name (Keras's others are not supported)
      */
     public static Interpolation of(String name) {
@@ -56,6 +62,8 @@ public final class UpSampling2D extends SingleInput {
   /**
    * Scales rows by {@code sizeH} and columns by {@code sizeW} (Keras's {@code size=(sh, sw)}).
    *
+   * @param sizeH the row factor
+   * @param sizeW the column factor
    * @throws IllegalArgumentException for a factor below 1
    */
   public UpSampling2D(int sizeH, int sizeW) {
@@ -64,12 +72,22 @@ public final class UpSampling2D extends SingleInput {
     this.sizeW = sizeW;
   }
 
-  /** Sets the interpolation by Keras name ({@code nearest} or {@code bilinear}); returns this. */
+  /**
+   * Sets the interpolation by Keras name ({@code nearest} or {@code bilinear}); returns this.
+   *
+   * @param name {@code nearest} or {@code bilinear}
+   * @return this layer, for chaining
+   */
   public UpSampling2D interpolation(String name) {
     return interpolation(Interpolation.of(name));
   }
 
-  /** Sets the interpolation; returns this. */
+  /**
+   * Sets the interpolation; returns this.
+   *
+   * @param value the interpolation
+   * @return this layer, for chaining
+   */
   public UpSampling2D interpolation(Interpolation value) {
     if (value == null) {
       throw new IllegalArgumentException(

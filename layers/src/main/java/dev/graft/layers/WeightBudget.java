@@ -15,6 +15,10 @@ public final class WeightBudget {
   /**
    * Checks that weight {@code weight} of {@code shape} can be allocated for layer {@code layer}.
    *
+   * @param layer the layer's name
+   * @param className the layer's Keras class name
+   * @param weight the weight's name
+   * @param shape the weight's shape
    * @throws IllegalArgumentException when it exceeds a Java array
    * @throws IllegalStateException when it exceeds the free heap (with {@code -Xmx} advice)
    */

@@ -10,6 +10,8 @@ public final class ZeroPadding1D extends SpatialBorders {
   /**
    * {@code left} zeros before the steps and {@code right} after.
    *
+   * @param left zero steps added at the start
+   * @param right zero steps added at the end
    * @throws IllegalArgumentException for a negative amount
    */
   public ZeroPadding1D(int left, int right) {

@@ -11,6 +11,10 @@ public final class ZeroPadding2D extends SpatialBorders {
   /**
    * Keras's {@code padding=((top, bottom), (left, right))}.
    *
+   * @param top zero rows added at the top
+   * @param bottom zero rows added at the bottom
+   * @param left zero columns added at the left
+   * @param right zero columns added at the right
    * @throws IllegalArgumentException for a negative amount
    */
   public ZeroPadding2D(int top, int bottom, int left, int right) {

@@ -50,10 +50,19 @@ public class GraftTransformer extends Transformer implements DefaultParamsWritab
   private static final long serialVersionUID = 1L;
   private static final String OWNER = "GraftTransformer";
 
+  /** Spark's unique id of this stage. */
   private final String uid;
+
+  /** The model file's path. */
   private final Param<String> modelPath;
+
+  /** The columns feeding each model input. */
   private final StringArrayParam inputCols;
+
+  /** The appended output columns. */
   private final StringArrayParam outputCols;
+
+  /** Rows per {@code predict} call. */
   private final IntParam batchSize;
 
   /** A transformer with a fresh uid. */
@@ -61,7 +70,11 @@ public class GraftTransformer extends Transformer implements DefaultParamsWritab
     this(Identifiable$.MODULE$.randomUID("graft"));
   }
 
-  /** A transformer with the given uid (used by Spark's copy and load). */
+  /**
+   * A transformer with the given uid (used by Spark's copy and load).
+   *
+   * @param uid Spark's unique id of this stage
+   */
   public GraftTransformer(String uid) {
     this.uid = uid;
     // Params are made here, not in field initialisers: those run before uid is assigned.
@@ -76,12 +89,21 @@ public class GraftTransformer extends Transformer implements DefaultParamsWritab
     setDefault(batchSize, 256);
   }
 
-  /** Reads a transformer saved with a {@code Pipeline} (Spark's companion-object loader). */
+  /**
+   * Reads a transformer saved with a {@code Pipeline} (Spark's companion-object loader).
+   *
+   * @return the reader
+   */
   public static MLReader<GraftTransformer> read() {
     return new DefaultParamsReader<>();
   }
 
-  /** Loads a transformer saved at {@code path}. */
+  /**
+   * Loads a transformer saved at {@code path}.
+   *
+   * @param path the folder a {@code Pipeline} or {@code write().save} wrote
+   * @return the transformer
+   */
   public static GraftTransformer load(String path) {
     return read().load(path);
   }
@@ -91,50 +113,91 @@ public class GraftTransformer extends Transformer implements DefaultParamsWritab
     return uid;
   }
 
-  /** The model file's path. */
+  /**
+   * The model file's path.
+   *
+   * @return the parameter
+   */
   public Param<String> modelPath() {
     return modelPath;
   }
 
-  /** The columns feeding each model input. */
+  /**
+   * The columns feeding each model input.
+   *
+   * @return the parameter
+   */
   public StringArrayParam inputCols() {
     return inputCols;
   }
 
-  /** The appended output columns, one per model output. */
+  /**
+   * The appended output columns, one per model output.
+   *
+   * @return the parameter
+   */
   public StringArrayParam outputCols() {
     return outputCols;
   }
 
-  /** Rows per {@code predict} call (default 256). */
+  /**
+   * Rows per {@code predict} call (default 256).
+   *
+   * @return the parameter
+   */
   public IntParam batchSize() {
     return batchSize;
   }
 
-  /** Sets the model file's path; returns this. */
+  /**
+   * Sets the model file's path; returns this.
+   *
+   * @param value a {@code .keras} (or other loadable) model file each executor can read
+   * @return this transformer, for chaining
+   */
   public GraftTransformer setModelPath(String value) {
     set(modelPath, value);
     return this;
   }
 
-  /** Sets the columns of each model input, in the model's input order; returns this. */
+  /**
+   * Sets the columns of each model input, in the model's input order; returns this.
+   *
+   * @param value the columns of each model input, in the model's input order
+   * @return this transformer, for chaining
+   */
   public GraftTransformer setInputCols(String... value) {
     set(inputCols, value);
     return this;
   }
 
-  /** Sets the output columns, one per model output; returns this. */
+  /**
+   * Sets the output columns, one per model output; returns this.
+   *
+   * @param value one new column per model output
+   * @return this transformer, for chaining
+   */
   public GraftTransformer setOutputCols(String... value) {
     set(outputCols, value);
     return this;
   }
 
-  /** Sets the output column of a single-output model; returns this. */
+  /**
+   * Sets the output column of a single-output model; returns this.
+   *
+   * @param value the new column
+   * @return this transformer, for chaining
+   */
   public GraftTransformer setOutputCol(String value) {
     return setOutputCols(value);
   }
 
-  /** Sets the rows per {@code predict} call; returns this. */
+  /**
+   * Sets the rows per {@code predict} call; returns this.
+   *
+   * @param value the rows per call, at least 1
+   * @return this transformer, for chaining
+   */
   public GraftTransformer setBatchSize(int value) {
     set(batchSize, value);
     return this;

@@ -68,12 +68,21 @@ public final class SparkTrainer {
   private EpochTask.FailOnce failOnce;
   private EpochTask.Result lastResult;
 
-  /** A trainer running on {@code spark}'s cluster. */
+  /**
+   * A trainer running on {@code spark}'s cluster.
+   *
+   * @param spark the session whose cluster runs the workers
+   */
   public SparkTrainer(org.apache.spark.sql.SparkSession spark) {
     this.sc = spark.sparkContext();
   }
 
-  /** The number of workers (barrier tasks; default 2); the cluster needs as many task slots. */
+  /**
+   * The number of workers (barrier tasks; default 2); the cluster needs as many task slots.
+   *
+   * @param n the number of workers, at least 1
+   * @return this trainer, for chaining
+   */
   public SparkTrainer workers(int n) {
     if (n < 1) {
       throw new IllegalArgumentException(OWNER + ": workers must be >= 1; got " + n);
@@ -82,19 +91,34 @@ public final class SparkTrainer {
     return this;
   }
 
-  /** The columns of each model input (a column, or several separated by commas), in input order. */
+  /**
+   * The columns of each model input (a column, or several separated by commas), in input order.
+   *
+   * @param cols one entry per model input
+   * @return this trainer, for chaining
+   */
   public SparkTrainer inputCols(String... cols) {
     inputCols = cols.clone();
     return this;
   }
 
-  /** The target columns of each model output, in output order. */
+  /**
+   * The target columns of each model output, in output order.
+   *
+   * @param cols one column per model output
+   * @return this trainer, for chaining
+   */
   public SparkTrainer labelCols(String... cols) {
     labelCols = cols.clone();
     return this;
   }
 
-  /** Held-out rows (same columns) evaluated on the driver after each epoch ({@code val_*} logs). */
+  /**
+   * Held-out rows (same columns) evaluated on the driver after each epoch ({@code val_*} logs).
+   *
+   * @param heldOut the validation rows
+   * @return this trainer, for chaining
+   */
   public SparkTrainer validation(Dataset<Row> heldOut) {
     validation = heldOut;
     return this;
@@ -103,13 +127,21 @@ public final class SparkTrainer {
   /**
    * Saves the model (a {@code .keras} archive with optimizer state) to {@code path} after each
    * epoch; any Hadoop file system path ({@code file:}, {@code hdfs:}, {@code s3a:}, ...).
+   *
+   * @param path the checkpoint file
+   * @return this trainer, for chaining
    */
   public SparkTrainer checkpoint(String path) {
     checkpoint = path;
     return this;
   }
 
-  /** How long a worker waits for a peer during rendezvous and all-reduce (default 120 s). */
+  /**
+   * How long a worker waits for a peer during rendezvous and all-reduce (default 120 s).
+   *
+   * @param d the timeout, above 0
+   * @return this trainer, for chaining
+   */
   public SparkTrainer timeout(Duration d) {
     timeout = d;
     return this;
@@ -117,6 +149,9 @@ public final class SparkTrainer {
 
   /**
    * How long to wait for enough task slots (executors registering) before failing (default 60 s).
+   *
+   * @param d the wait, above 0
+   * @return this trainer, for chaining
    */
   public SparkTrainer slotWait(Duration d) {
     slotWait = d;
@@ -134,6 +169,11 @@ public final class SparkTrainer {
    * optimizer state afterwards. Honours epochs, batchSize (per worker), shuffle (per epoch, seeded
    * by seed and epoch), seed, initialEpoch, callbacks and verbose; refuses validationSplit,
    * validationData (give {@link #validation}), sample and class weights.
+   *
+   * @param model the compiled model; its weights are the starting point
+   * @param train the training rows
+   * @param o the fit's options
+   * @return the losses and metrics of each epoch
    */
   public History fit(Model model, Dataset<Row> train, FitOptions o) {
     if (model.optimizer() == null) {

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.Model;
-import dev.graft.tensor.Blas;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.blas.Blas;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

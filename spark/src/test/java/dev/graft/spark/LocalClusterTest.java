@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.History;
 import dev.graft.dsl.Model;
-import dev.graft.tensor.Blas;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.blas.Blas;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Dataset;

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's blocks that import {@code dev.graft.spark} compile (and run, unless marked
- * compile-only) against this module and Spark, as the examples module's {@code ReadmeBlocksTest}
- * checks the others.
+ * The blocks of the README and its guides (the Spark one is in {@code docs/spark.md}) that import
+ * {@code dev.graft.spark} compile (and run, unless marked compile-only) against this module and
+ * Spark, as the examples module's {@code ReadmeBlocksTest} checks the others.
  */
 class ReadmeSparkBlocksTest {
   @TempDir Path dir;

@@ -1,8 +1,8 @@
 package dev.graft.tensor;
 
 /**
- * NumPy broadcasting: the result shape of two operands, and reducing a broadcast gradient back to
- * an operand's shape.
+ * NumPy broadcasting: the result shape of two operands. Reducing a broadcast gradient back to an
+ * operand's shape is {@code Reduce.sumToShape} (in {@code dev.graft.tensor.reduce}).
  *
  * <p>Shapes are aligned from the right; a dimension of size 1 (or a missing leading dimension)
  * stretches to match the other. {@code (3, 1)} and {@code (1, 4)} give {@code (3, 4)}; {@code (2,
@@ -14,14 +14,25 @@ public final class Broadcast {
   /**
    * The shape both operands broadcast to.
    *
+   * @param a the first operand's shape
+   * @param b the second operand's shape
+   * @return the shape both broadcast to
    * @throws IllegalArgumentException if some aligned dimensions differ and neither is 1
    */
   public static Shape broadcastShape(Shape a, Shape b) {
     return broadcastShape("broadcast", a, b);
   }
 
-  /** {@link #broadcastShape(Shape, Shape)} with {@code op} named in the error message. */
-  static Shape broadcastShape(String op, Shape a, Shape b) {
+  /**
+   * {@link #broadcastShape(Shape, Shape)} with {@code op} named in the error message.
+   *
+   * @param op the op named in the error message
+   * @param a the first operand's shape
+   * @param b the second operand's shape
+   * @return the shape both broadcast to
+   * @throws IllegalArgumentException if some aligned dimensions differ and neither is 1
+   */
+  public static Shape broadcastShape(String op, Shape a, Shape b) {
     if (a.equals(b)) {
       return a;
     }
@@ -58,16 +69,30 @@ public final class Broadcast {
             + ")");
   }
 
-  /** The dimension of {@code s} at axis {@code i} when right-aligned to {@code rank} axes. */
-  static int alignedDim(Shape s, int i, int rank) {
+  /**
+   * The dimension of {@code s} at axis {@code i} when right-aligned to {@code rank} axes.
+   *
+   * @param s the shape
+   * @param i the axis of the aligned shape
+   * @param rank the rank {@code s} is aligned to (at least its own)
+   * @return the dimension, 1 for a missing leading axis
+   */
+  public static int alignedDim(Shape s, int i, int rank) {
     int j = i - (rank - s.rank());
     return j < 0 ? 1 : s.dim(j);
   }
 
   /**
    * Checks without allocating that {@code out} has the broadcast shape of {@code a} and {@code b}.
+   *
+   * @param op the op named in the error message
+   * @param a the first operand's shape
+   * @param b the second operand's shape
+   * @param out the output to check
+   * @throws IllegalArgumentException if {@code out} has another shape, or the shapes do not
+   *     broadcast
    */
-  static void checkOut(String op, Shape a, Shape b, Tensor out) {
+  public static void checkOut(String op, Shape a, Shape b, Tensor out) {
     Shape o = out.shape();
     int rank = Math.max(a.rank(), b.rank());
     boolean ok = o.rank() == rank;
@@ -86,38 +111,5 @@ public final class Broadcast {
               + " broadcast to "
               + broadcastShape(op, a, b));
     }
-  }
-
-  /**
-   * Sums {@code grad} over the axes along which an operand of shape {@code out.shape()} was
-   * broadcast, so that {@code out} is the gradient of that operand: {@code out[j] = sum of grad[i]}
-   * over every {@code i} that broadcasting maps to {@code j}. Returns {@code out}.
-   *
-   * @throws IllegalArgumentException if {@code out.shape()} does not broadcast to {@code
-   *     grad.shape()}
-   */
-  public static Tensor sumToShape(Tensor grad, Shape targetShape, Tensor out) {
-    if (!out.shape().equals(targetShape)) {
-      throw new IllegalArgumentException(
-          "sumToShape: out has shape " + out.shape() + ", expected " + targetShape);
-    }
-    Shape g = grad.shape();
-    boolean ok = targetShape.rank() <= g.rank();
-    for (int i = 0; ok && i < g.rank(); i++) {
-      int t = alignedDim(targetShape, i, g.rank());
-      ok = t == 1 || t == g.dim(i);
-    }
-    if (!ok) {
-      throw new IllegalArgumentException(
-          "sumToShape: shape " + targetShape + " does not broadcast to gradient shape " + g);
-    }
-    Walk w = Walk.get().broadcast(g, g, targetShape);
-    Reduce.accumulate(Reduce.SUM, grad, out, w);
-    return out;
-  }
-
-  /** {@link #sumToShape(Tensor, Shape, Tensor)} into a new tensor. */
-  public static Tensor sumToShape(Tensor grad, Shape targetShape) {
-    return sumToShape(grad, targetShape, Tensor.zeros(targetShape));
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.graft.tensor.blas.AutoBlas;
+import dev.graft.tensor.blas.Blas;
 import org.junit.jupiter.api.Test;
 
 /**

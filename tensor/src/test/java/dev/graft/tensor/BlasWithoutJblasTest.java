@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.tensor.blas.Blas;
 import dev.graft.tensor.blas.BlasRegistry;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.tensor.reduce.Reduce;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -37,10 +38,10 @@ class BroadcastTest {
   private static void check(int[] gd, int[] target, long seed) {
     Tensor g = TestTensors.random(seed, gd);
     Tensor out = Tensor.full(7f, target);
-    Broadcast.sumToShape(g, Shape.of(target), out);
+    Reduce.sumToShape(g, Shape.of(target), out);
     String what = "sumToShape " + g.shape() + " -> " + out.shape();
     assertClose(naiveSumTo(g, target), out, 1e-5, 1e-5, what);
-    assertClose(naiveSumTo(g, target), Broadcast.sumToShape(g, Shape.of(target)), 1e-5, 1e-5, what);
+    assertClose(naiveSumTo(g, target), Reduce.sumToShape(g, Shape.of(target)), 1e-5, 1e-5, what);
   }
 
   @Test
@@ -77,16 +78,16 @@ class BroadcastTest {
     var e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Broadcast.sumToShape(g, Shape.of(2), Tensor.zeros(2)));
+            () -> Reduce.sumToShape(g, Shape.of(2), Tensor.zeros(2)));
     assertTrue(e.getMessage().startsWith("sumToShape:"), e.getMessage());
     assertTrue(e.getMessage().contains("(2,)") && e.getMessage().contains("(2, 3)"));
     var e2 =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Broadcast.sumToShape(g, Shape.of(3), Tensor.zeros(1, 3)));
+            () -> Reduce.sumToShape(g, Shape.of(3), Tensor.zeros(1, 3)));
     assertTrue(e2.getMessage().contains("(3,)") && e2.getMessage().contains("(1, 3)"));
     assertThrows(
         IllegalArgumentException.class,
-        () -> Broadcast.sumToShape(g, Shape.of(1, 2, 3), Tensor.zeros(1, 2, 3)));
+        () -> Reduce.sumToShape(g, Shape.of(1, 2, 3), Tensor.zeros(1, 2, 3)));
   }
 }

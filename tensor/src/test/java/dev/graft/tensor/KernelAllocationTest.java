@@ -2,6 +2,12 @@ package dev.graft.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.tensor.elementwise.Binary;
+import dev.graft.tensor.elementwise.Unary;
+import dev.graft.tensor.layout.Concat;
+import dev.graft.tensor.layout.Gather;
+import dev.graft.tensor.reduce.Reduce;
+import dev.graft.tensor.reduce.Softmax;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +86,7 @@ class KernelAllocationTest {
     assertNoAllocation("mulScalar", () -> Binary.mulScalar(x, 2f, out));
     assertNoAllocation("sigmoid", () -> Unary.sigmoid(x, out));
     assertNoAllocation("tanhGrad", () -> Unary.tanhGrad(x, y, out));
-    assertNoAllocation("sumToShape", () -> Broadcast.sumToShape(x, row.shape(), rowOut));
+    assertNoAllocation("sumToShape", () -> Reduce.sumToShape(x, row.shape(), rowOut));
     assertNoAllocation("sum middle", () -> Reduce.sum(x, middle, true, keep));
     assertNoAllocation("mean first+last", () -> Reduce.mean(x, firstLast, false, fl));
     assertNoAllocation("max middle", () -> Reduce.max(x, middle, true, keep));

@@ -4,11 +4,11 @@ import java.util.Random;
 import java.util.function.DoubleBinaryOperator;
 
 /** Naive double-precision references and index helpers shared by the kernel tests. */
-final class NaiveRef {
+public final class NaiveRef {
   private NaiveRef() {}
 
   /** The multi-index of flat position {@code flat} in row-major {@code dims}. */
-  static int[] unravel(int flat, int[] dims) {
+  public static int[] unravel(int flat, int[] dims) {
     int[] idx = new int[dims.length];
     for (int i = dims.length - 1; i >= 0; i--) {
       idx[i] = flat % dims[i];
@@ -21,7 +21,7 @@ final class NaiveRef {
    * The flat position in a tensor of {@code dims} (right-aligned to {@code idx}) that broadcasting
    * maps {@code idx} to: size-1 axes read index 0.
    */
-  static int broadcastIndex(int[] idx, int[] dims) {
+  public static int broadcastIndex(int[] idx, int[] dims) {
     int skip = idx.length - dims.length;
     int f = 0;
     for (int i = 0; i < dims.length; i++) {
@@ -32,7 +32,7 @@ final class NaiveRef {
   }
 
   /** {@code f(a, b)} with broadcasting to {@code outDims}, in double. */
-  static double[] binary(Tensor a, Tensor b, int[] outDims, DoubleBinaryOperator f) {
+  public static double[] binary(Tensor a, Tensor b, int[] outDims, DoubleBinaryOperator f) {
     int n = Shape.of(outDims).size();
     double[] r = new double[n];
     int[] ad = a.shape().toArray();
@@ -46,7 +46,7 @@ final class NaiveRef {
   }
 
   /** A random shape of rank in {@code [minRank, maxRank]} with dims in {@code [1, maxDim]}. */
-  static int[] randomDims(Random r, int minRank, int maxRank, int maxDim) {
+  public static int[] randomDims(Random r, int minRank, int maxRank, int maxDim) {
     int[] d = new int[minRank + r.nextInt(maxRank - minRank + 1)];
     for (int i = 0; i < d.length; i++) {
       d[i] = 1 + r.nextInt(maxDim);
@@ -54,7 +54,7 @@ final class NaiveRef {
     return d;
   }
 
-  static double[] toDouble(Tensor t) {
+  public static double[] toDouble(Tensor t) {
     double[] d = new double[t.size()];
     for (int i = 0; i < d.length; i++) {
       d[i] = t.getFlat(i);

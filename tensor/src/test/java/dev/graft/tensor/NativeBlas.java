@@ -2,6 +2,7 @@ package dev.graft.tensor;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.graft.tensor.blas.Blas;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -10,19 +11,19 @@ import org.junit.jupiter.api.Assumptions;
  * libgfortran, so there a back-end that cannot load fails the test. Elsewhere (a machine without
  * libgfortran) the test is skipped with the reason.
  */
-final class NativeBlas {
+public final class NativeBlas {
   /** The environment variable that makes a load failure fail the test. */
-  static final String REQUIRE = "GRAFT_REQUIRE_NATIVE_BLAS";
+  public static final String REQUIRE = "GRAFT_REQUIRE_NATIVE_BLAS";
 
   private NativeBlas() {}
 
   /** True when this run must have every native back-end. */
-  static boolean required() {
+  public static boolean required() {
     return "1".equals(System.getenv(REQUIRE));
   }
 
   /** Fails (when {@link #required}) or skips the test, saying why the back-end is missing. */
-  static void missing(String name, String why) {
+  public static void missing(String name, String why) {
     if (required()) {
       fail(name + " must load when " + REQUIRE + "=1, but: " + why);
     }
@@ -30,7 +31,7 @@ final class NativeBlas {
   }
 
   /** The named back-end; a native one that cannot load fails or skips as {@link #missing}. */
-  static Blas load(String name) {
+  public static Blas load(String name) {
     try {
       return Blas.named(name);
     } catch (UnsupportedOperationException e) {

@@ -1,8 +1,14 @@
 package dev.graft.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Helpers shared by kernel tests: seeded random tensors and tolerant comparisons. */
+import java.util.Random;
+
+/**
+ * Helpers shared by kernel tests: seeded random tensors and arrays, tolerant and bit-exact
+ * comparisons.
+ */
 public final class TestTensors {
   private TestTensors() {}
 
@@ -46,5 +52,25 @@ public final class TestTensors {
       w[i] = want.getFlat(i);
     }
     assertClose(w, got, rtol, atol, what);
+  }
+
+  /** {@code n} Gaussian values from {@code r}. */
+  public static float[] random(Random r, int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) r.nextGaussian();
+    }
+    return a;
+  }
+
+  /** Fails unless both arrays hold the same bits (NaN payloads and signed zeros included). */
+  public static void assertBits(float[] expected, float[] actual, String what) {
+    int[] e = new int[expected.length];
+    int[] a = new int[actual.length];
+    for (int i = 0; i < e.length; i++) {
+      e[i] = Float.floatToRawIntBits(expected[i]);
+      a[i] = Float.floatToRawIntBits(actual[i]);
+    }
+    assertArrayEquals(e, a, what);
   }
 }

@@ -14,7 +14,12 @@ public final class MemoryPlanner {
   private final List<Integer> capacity = new ArrayList<>();
   private final List<Boolean> free = new ArrayList<>();
 
-  /** Reserves a slot of at least {@code size} floats; returns its id. */
+  /**
+   * Reserves a slot of at least {@code size} floats; returns its id.
+   *
+   * @param size the floats needed, 0 or more
+   * @return the slot's id, reused after {@link #release(int)}
+   */
   public int allocate(int size) {
     int best = -1;
     int largest = -1;
@@ -41,22 +46,39 @@ public final class MemoryPlanner {
     return s;
   }
 
-  /** Returns slot {@code s} to the pool. */
+  /**
+   * Returns slot {@code s} to the pool.
+   *
+   * @param s an id returned by {@link #allocate(int)} and not yet released
+   */
   public void release(int s) {
     free.set(s, true);
   }
 
-  /** The number of slots. */
+  /**
+   * The number of slots.
+   *
+   * @return how many distinct slots were ever reserved
+   */
   public int slots() {
     return capacity.size();
   }
 
-  /** The capacity of slot {@code s} in floats. */
+  /**
+   * The capacity of slot {@code s} in floats.
+   *
+   * @param s a slot id
+   * @return the largest size reserved in that slot
+   */
   public int capacity(int s) {
     return capacity.get(s);
   }
 
-  /** The memory all slots need: the plan's planned size in floats. */
+  /**
+   * The memory all slots need: the plan's planned size in floats.
+   *
+   * @return the sum of all slots' capacities, in floats
+   */
   public long total() {
     long t = 0;
     for (int c : capacity) {

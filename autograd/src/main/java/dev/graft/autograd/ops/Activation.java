@@ -3,8 +3,8 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Pointwise;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.elementwise.Pointwise;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,7 +16,13 @@ public final class Activation extends Elementwise {
     this.fn = fn;
   }
 
-  /** {@code fn(x)}. */
+  /**
+   * {@code fn(x)}.
+   *
+   * @param fn the element-wise function, one of the kernel's {@code Pointwise.Fn}
+   * @param x the input node, any shape
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Pointwise.Fn fn, Node x) {
     return x.graph().apply(new Activation(fn), x);
   }

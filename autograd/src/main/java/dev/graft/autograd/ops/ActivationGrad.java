@@ -4,7 +4,7 @@ import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
 import dev.graft.tensor.Shape;
-import dev.graft.tensor.Unary;
+import dev.graft.tensor.elementwise.Unary;
 import java.util.List;
 
 /**
@@ -28,7 +28,14 @@ public final class ActivationGrad extends Op {
     this.which = which;
   }
 
-  /** The gradient of an activation whose output is {@code y}, given upstream {@code dy}. */
+  /**
+   * The gradient of an activation whose output is {@code y}, given upstream {@code dy}.
+   *
+   * @param which the activation whose derivative to apply
+   * @param y the activation's forward output
+   * @param dy the gradient with respect to {@code y}, shaped like it
+   * @return the gradient with respect to the activation's input, shaped like {@code y}
+   */
   public static Node of(Kind which, Node y, Node dy) {
     return y.graph().apply(new ActivationGrad(which), y, dy);
   }

@@ -2,14 +2,20 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Binary;
+import dev.graft.tensor.elementwise.Binary;
 import java.util.List;
 
 /** {@code a + b} with broadcasting. */
 public final class Add extends Broadcasting {
   private static final Add INSTANCE = new Add();
 
-  /** {@code a + b}. */
+  /**
+   * {@code a + b}.
+   *
+   * @param a the first operand
+   * @param b the second operand, broadcastable against {@code a}
+   * @return the element-wise sum, at the broadcast shape
+   */
   public static Node of(Node a, Node b) {
     return a.graph().apply(INSTANCE, a, b);
   }

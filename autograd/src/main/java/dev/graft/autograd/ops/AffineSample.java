@@ -3,8 +3,8 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Affine2d;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.layout.Affine2d;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,7 +22,15 @@ public final class AffineSample extends Op {
     this.fillValue = fillValue;
   }
 
-  /** {@code x} resampled through {@code matrices}, filling outside points by {@code fill}. */
+  /**
+   * {@code x} resampled through {@code matrices}, filling outside points by {@code fill}.
+   *
+   * @param x images {@code (N, H, W, C)}
+   * @param matrices {@code (N, 6)} transforms mapping output to input coordinates, one per image
+   * @param fill how points outside the image are filled (constant, nearest, reflect, wrap)
+   * @param fillValue the value of the constant fill
+   * @return the resampled images, shaped like {@code x}
+   */
   public static Node of(Node x, Node matrices, Affine2d.Fill fill, float fillValue) {
     return x.graph().apply(new AffineSample(fill, fillValue), x, matrices);
   }

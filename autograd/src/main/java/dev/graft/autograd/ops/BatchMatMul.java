@@ -3,8 +3,8 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.BatchGemm;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.products.BatchGemm;
 import java.util.List;
 
 /**
@@ -39,7 +39,15 @@ public final class BatchMatMul extends Op {
     this.alpha = alpha;
   }
 
-  /** {@code op(a) · op(b)} for each matrix of the stacks. */
+  /**
+   * {@code op(a) · op(b)} for each matrix of the stacks.
+   *
+   * @param a a stack of matrices {@code (..., m, k)}
+   * @param transA true to use each matrix of {@code a} transposed
+   * @param b a stack {@code (..., k, n)} with the same leading axes
+   * @param transB true to use each matrix of {@code b} transposed
+   * @return the stack of products {@code (..., m, n)}
+   */
   public static Node of(Node a, boolean transA, Node b, boolean transB) {
     return of(a, transA, false, b, transB, false, false, 1f);
   }
@@ -48,6 +56,16 @@ public final class BatchMatMul extends Op {
    * {@code alpha · op(a) · op(b)} for each matrix of the stacks, where {@code headsA}, {@code
    * headsB} and {@code headsOut} put that tensor in the heads layout {@code (batch, rows, heads,
    * cols)}.
+   *
+   * @param a the left stack, {@code (batch, m, k)} or in the heads layout
+   * @param transA true to use each matrix of {@code a} transposed
+   * @param headsA the number of heads if {@code a} is in the heads layout, 0 if not
+   * @param b the right stack, {@code (batch, k, n)} or in the heads layout
+   * @param transB true to use each matrix of {@code b} transposed
+   * @param headsB the number of heads if {@code b} is in the heads layout, 0 if not
+   * @param headsOut the number of heads to lay the output out with, 0 for a plain stack
+   * @param alpha the factor applied to every product (an attention's {@code 1/sqrt(d)})
+   * @return the stack of scaled products
    */
   public static Node of(
       Node a,

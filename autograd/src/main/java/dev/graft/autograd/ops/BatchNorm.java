@@ -32,6 +32,14 @@ public final class BatchNorm extends Op {
    * Batch normalisation of {@code x} over its last axis; {@code trainable} is read at each run (a
    * layer frozen or unfrozen after the graph was built takes effect at once).
    *
+   * @param x the input, channels on its last axis
+   * @param gamma the per-channel scale {@code (C)}
+   * @param beta the per-channel offset {@code (C)}
+   * @param movingMean the variable node of the moving mean {@code (C)}
+   * @param movingVariance the variable node of the moving variance {@code (C)}
+   * @param epsilon added to the variance before its square root, above 0
+   * @param trainable asked at each run; false makes a training run use the moving statistics
+   * @return the normalised {@code x}, same shape
    * @throws IllegalArgumentException unless {@code epsilon > 0} and the per-channel inputs have the
    *     last axis's size
    */
@@ -49,6 +57,16 @@ public final class BatchNorm extends Op {
   /**
    * {@link #of(Node, Node, Node, Node, Node, float, BooleanSupplier)} whose batch statistics count
    * only the rows {@code mask} keeps ({@code null}: every row).
+   *
+   * @param x the input, channels on its last axis
+   * @param gamma the per-channel scale {@code (C)}
+   * @param beta the per-channel offset {@code (C)}
+   * @param movingMean the variable node of the moving mean {@code (C)}
+   * @param movingVariance the variable node of the moving variance {@code (C)}
+   * @param mask a {@code (N, T)} mask of the rows counted, or {@code null}
+   * @param epsilon added to the variance before its square root, above 0
+   * @param trainable asked at each run; false makes a training run use the moving statistics
+   * @return the normalised {@code x}, same shape
    */
   public static Node of(
       Node x,
@@ -72,6 +90,10 @@ public final class BatchNorm extends Op {
    * The side-effect node that, after a run of {@code bn} with batch statistics, moves its moving
    * statistics toward the batch's: {@code moving = moving * momentum + batch * (1 - momentum)}. It
    * does nothing when {@code bn} used the moving statistics (inference, a frozen layer).
+   *
+   * @param bn a node made by {@code BatchNorm.of}
+   * @param momentum the weight the old moving value keeps, in {@code [0, 1]} (Keras: 0.99)
+   * @return the update node, to run as a side effect of a training plan
    */
   public static Node updateMoving(Node bn, float momentum) {
     if (!(bn.op() instanceof BatchNorm op)) {
@@ -144,12 +166,12 @@ public final class BatchNorm extends Op {
   public void forward(Args a) {
     Tensor[] s = stats(a, a.workspace());
     if (usesBatchStatistics(a)) {
-      dev.graft.tensor.BatchNorm.moments(a.input(0), mask(a, 0), s[0], s[1]);
+      dev.graft.tensor.norm.BatchNorm.moments(a.input(0), mask(a, 0), s[0], s[1]);
     } else {
       s[0].copyFrom(a.input(3));
       s[1].copyFrom(a.input(4));
     }
-    dev.graft.tensor.BatchNorm.normalize(
+    dev.graft.tensor.norm.BatchNorm.normalize(
         a.input(0), s[0], s[1], a.input(1), a.input(2), epsilon, a.output());
   }
 
@@ -226,7 +248,7 @@ public final class BatchNorm extends Op {
         a.memo(v);
       }
       boolean batchStatistics = fwd.usesBatchStatistics(a);
-      dev.graft.tensor.BatchNorm.backward(
+      dev.graft.tensor.norm.BatchNorm.backward(
           a.input(1),
           a.inputCount() > 4 ? a.input(4) : null,
           a.input(3),
@@ -242,7 +264,7 @@ public final class BatchNorm extends Op {
         v[4].fill(0f);
         v[5].fill(0f);
       } else {
-        dev.graft.tensor.BatchNorm.statisticsBackward(
+        dev.graft.tensor.norm.BatchNorm.statisticsBackward(
             a.input(2), v[1], v[2], v[3], fwd.epsilon, v[4], v[5]);
       }
     }
@@ -284,8 +306,8 @@ public final class BatchNorm extends Op {
         return;
       }
       Tensor[] s = stats(a, a.inputWorkspace(0));
-      dev.graft.tensor.BatchNorm.updateMoving(a.input(1), s[0], momentum);
-      dev.graft.tensor.BatchNorm.updateMoving(a.input(2), s[1], momentum);
+      dev.graft.tensor.norm.BatchNorm.updateMoving(a.input(1), s[0], momentum);
+      dev.graft.tensor.norm.BatchNorm.updateMoving(a.input(2), s[1], momentum);
     }
   }
 }

@@ -3,8 +3,8 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Binary;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.elementwise.Binary;
 import java.util.List;
 
 /**
@@ -18,7 +18,13 @@ public class BroadcastTo extends Op {
     this.target = target;
   }
 
-  /** {@code x} broadcast to {@code target}. */
+  /**
+   * {@code x} broadcast to {@code target}.
+   *
+   * @param x the input, whose shape broadcasts to {@code target}
+   * @param target the output shape
+   * @return a node of shape {@code target}
+   */
   public static Node of(Node x, Shape target) {
     if (x.shape().equals(target) && target.isFullyDefined()) {
       return x;

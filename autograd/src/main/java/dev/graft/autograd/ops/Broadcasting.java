@@ -18,7 +18,14 @@ public abstract class Broadcasting extends Op {
     return true;
   }
 
-  /** The gradients for both inputs, each summed back to its input's shape. */
+  /**
+   * The gradients for both inputs, each summed back to its input's shape.
+   *
+   * @param self the binary op's node
+   * @param ga the gradient for the first input at the output's shape
+   * @param gb the gradient for the second input at the output's shape
+   * @return two nodes, shaped like the op's first and second input
+   */
   protected static List<Node> reduced(Node self, Node ga, Node gb) {
     return List.of(SumTo.of(ga, self.input(0).shape()), SumTo.of(gb, self.input(1).shape()));
   }

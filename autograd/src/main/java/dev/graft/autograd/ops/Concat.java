@@ -16,7 +16,13 @@ public final class Concat extends Op {
     this.axis = axis;
   }
 
-  /** The inputs joined along {@code axis} (negative counts from the end). */
+  /**
+   * The inputs joined along {@code axis} (negative counts from the end).
+   *
+   * @param axis the joining axis
+   * @param inputs at least one node, equal in every other axis
+   * @return a node whose {@code axis} is the sum of the inputs' sizes along it
+   */
   public static Node of(int axis, List<Node> inputs) {
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("concat: needs at least one input");
@@ -61,7 +67,7 @@ public final class Concat extends Op {
 
   @Override
   public void forward(Args a) {
-    dev.graft.tensor.Concat.concat(scratch.inputs(a), axis, a.output());
+    dev.graft.tensor.layout.Concat.concat(scratch.inputs(a), axis, a.output());
   }
 
   @Override

@@ -6,13 +6,21 @@ import dev.graft.tensor.Tensor;
 public final class Constant extends Leaf {
   private final Tensor value;
 
-  /** A constant holding {@code value} (not copied). */
+  /**
+   * A constant holding {@code value} (not copied).
+   *
+   * @param value the value every run outputs; it must not change afterwards
+   */
   public Constant(Tensor value) {
     super(value.shape());
     this.value = value;
   }
 
-  /** The value. */
+  /**
+   * The value.
+   *
+   * @return the tensor given at construction, not a copy
+   */
   public Tensor value() {
     return value;
   }

@@ -3,10 +3,10 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Conv2d;
-import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.conv.Conv2d;
+import dev.graft.tensor.conv.ConvGeometry;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +26,13 @@ public final class Conv2D extends Op {
   /**
    * {@code conv(x, kernel) + bias} ({@code bias} may be null).
    *
+   * @param x the input {@code (N, H, W, Cin)}
+   * @param kernel the filters {@code (kh, kw, Cin, Cout)}
+   * @param bias the per-filter bias {@code (Cout)}, or {@code null}
+   * @param strides the row and column strides, both at least 1
+   * @param dilation the row and column dilation rates, both at least 1
+   * @param padding {@code VALID} or {@code SAME} as in Keras
+   * @return the output {@code (N, H', W', Cout)}
    * @throws IllegalArgumentException if the shapes do not fit (named with both shapes)
    */
   public static Node of(

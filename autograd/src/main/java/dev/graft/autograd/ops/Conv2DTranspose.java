@@ -3,9 +3,9 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Conv2dTranspose;
-import dev.graft.tensor.ConvGeometry;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.Conv2dTranspose;
+import dev.graft.tensor.conv.ConvGeometry;
 import java.util.List;
 
 /**
@@ -29,6 +29,15 @@ public final class Conv2DTranspose extends Op {
    * {@code conv_transpose(x, kernel) + bias} ({@code bias} may be null, {@code outputPadding} null
    * for Keras's default).
    *
+   * @param x the input {@code (N, H, W, Cin)}
+   * @param kernel the filters {@code (kh, kw, Cout, Cin)}, as Keras stores them
+   * @param bias the per-filter bias {@code (Cout)}, or {@code null}
+   * @param strides the row and column strides, both at least 1
+   * @param dilation the row and column dilation rates, both at least 1
+   * @param padding {@code VALID} or {@code SAME} as in Keras
+   * @param outputPadding the extra rows and columns at the end, each below its stride, or {@code
+   *     null}
+   * @return the output {@code (N, H', W', Cout)}
    * @throws IllegalArgumentException if the shapes or sizes do not fit (named with the shapes)
    */
   public static Node of(

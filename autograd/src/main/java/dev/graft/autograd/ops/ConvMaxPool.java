@@ -3,11 +3,11 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.ConvPool;
-import dev.graft.tensor.Pool2d;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.conv.ConvPool;
+import dev.graft.tensor.conv.Pool2d;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,9 +3,9 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.DepthwiseConv2d;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.conv.DepthwiseConv2d;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +27,13 @@ public final class DepthwiseConv2D extends Op {
   /**
    * {@code depthwise(x, kernel) + bias} ({@code bias} may be null).
    *
+   * @param x the input {@code (N, H, W, Cin)}
+   * @param kernel the filters {@code (kh, kw, Cin, multiplier)}
+   * @param bias the bias {@code (Cin * multiplier)}, or {@code null}
+   * @param strides the row and column strides, both at least 1
+   * @param dilation the row and column dilation rates, both at least 1
+   * @param padding {@code VALID} or {@code SAME} as in Keras
+   * @return the output {@code (N, H', W', Cin * multiplier)}
    * @throws IllegalArgumentException if the shapes do not fit (named with both shapes)
    */
   public static Node of(

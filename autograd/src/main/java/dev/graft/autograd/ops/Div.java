@@ -2,14 +2,20 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Binary;
+import dev.graft.tensor.elementwise.Binary;
 import java.util.List;
 
 /** {@code a / b} element-wise with broadcasting. */
 public final class Div extends Broadcasting {
   private static final Div INSTANCE = new Div();
 
-  /** {@code a / b}. */
+  /**
+   * {@code a / b}.
+   *
+   * @param a the dividend
+   * @param b the divisor, broadcastable against {@code a}
+   * @return the element-wise quotient, at the broadcast shape
+   */
   public static Node of(Node a, Node b) {
     return a.graph().apply(INSTANCE, a, b);
   }

@@ -3,9 +3,9 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Binary;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.elementwise.Binary;
 import java.util.List;
 
 /**
@@ -23,6 +23,10 @@ public final class Dropout extends Elementwise {
   /**
    * Dropout of {@code x} at {@code rate}.
    *
+   * @param x the input, any shape
+   * @param rate the fraction of elements zeroed in training (the others scaled by {@code 1 / (1 -
+   *     rate)})
+   * @return a node shaped like {@code x}; {@code x}'s values in inference
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1}
    */
   public static Node of(Node x, float rate) {

@@ -28,6 +28,11 @@ public final class DropoutMask extends Op {
   /**
    * A {@code (like.dim(0), width)} mask at {@code rate}.
    *
+   * @param like a node whose first axis is the batch
+   * @param width the mask's second axis
+   * @param rate the fraction of zeros
+   * @return a node of zeros and {@code 1 / (1 - rate)}, redrawn at each training run, all ones in
+   *     inference
    * @throws IllegalArgumentException unless {@code 0 <= rate < 1} and {@code width > 0}
    */
   public static Node of(Node like, int width, float rate) {

@@ -2,14 +2,19 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Unary;
+import dev.graft.tensor.elementwise.Unary;
 import java.util.List;
 
 /** {@code exp(x)}; its gradient reuses the output. */
 public final class Exp extends Elementwise {
   private static final Exp INSTANCE = new Exp();
 
-  /** {@code exp(x)}. */
+  /**
+   * {@code exp(x)}.
+   *
+   * @param x the input, any shape
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

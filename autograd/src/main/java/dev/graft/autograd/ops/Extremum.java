@@ -3,9 +3,9 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Binary;
-import dev.graft.tensor.Select;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.elementwise.Binary;
+import dev.graft.tensor.elementwise.Select;
 import java.util.List;
 
 /**
@@ -22,12 +22,24 @@ public final class Extremum extends Op {
     this.max = max;
   }
 
-  /** {@code max(a, b)} element-wise. */
+  /**
+   * {@code max(a, b)} element-wise.
+   *
+   * @param a the first operand
+   * @param b the second operand, broadcastable against {@code a}
+   * @return the larger value of each pair, at the broadcast shape
+   */
   public static Node maximum(Node a, Node b) {
     return a.graph().apply(MAX, a, b);
   }
 
-  /** {@code min(a, b)} element-wise. */
+  /**
+   * {@code min(a, b)} element-wise.
+   *
+   * @param a the first operand
+   * @param b the second operand, broadcastable against {@code a}
+   * @return the smaller value of each pair, at the broadcast shape
+   */
   public static Node minimum(Node a, Node b) {
     return a.graph().apply(MIN, a, b);
   }

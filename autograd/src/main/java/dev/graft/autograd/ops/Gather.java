@@ -20,12 +20,25 @@ public final class Gather extends Op {
     this.label = label;
   }
 
-  /** {@code table[indices]}. */
+  /**
+   * {@code table[indices]}.
+   *
+   * @param table the rows to pick from, {@code (V, ...)}
+   * @param indices integer-valued floats, any shape, each in {@code [0, V)}
+   * @return a node of shape {@code indices.shape + table.shape[1:]}
+   */
   public static Node of(Node table, Node indices) {
     return table.graph().apply(INSTANCE, table, indices);
   }
 
-  /** {@code table[indices]}, naming {@code label} (e.g. the layer) in index errors. */
+  /**
+   * {@code table[indices]}, naming {@code label} (e.g. the layer) in index errors.
+   *
+   * @param table the rows to pick from, {@code (V, ...)}
+   * @param indices integer-valued floats, any shape, each in {@code [0, V)}
+   * @param label what an out-of-range index error names
+   * @return a node of shape {@code indices.shape + table.shape[1:]}
+   */
   public static Node of(Node table, Node indices, String label) {
     return table.graph().apply(new Gather(label), table, indices);
   }
@@ -50,7 +63,7 @@ public final class Gather extends Op {
   @Override
   public void forward(Args a) {
     try {
-      dev.graft.tensor.Gather.gather(a.input(0), a.input(1), a.output());
+      dev.graft.tensor.layout.Gather.gather(a.input(0), a.input(1), a.output());
     } catch (IllegalArgumentException e) {
       if (label == null) {
         throw e;
@@ -87,7 +100,7 @@ public final class Gather extends Op {
     @Override
     public void forward(Args a) {
       a.output().fill(0f);
-      dev.graft.tensor.Gather.scatterAdd(a.input(0), a.input(1), a.output());
+      dev.graft.tensor.layout.Gather.scatterAdd(a.input(0), a.input(1), a.output());
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Node;
-import dev.graft.tensor.GateActivation;
-import dev.graft.tensor.Gru;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.recurrent.GateActivation;
+import dev.graft.tensor.recurrent.Gru;
 
 /** Keras's GRU over a sequence (gates z, r, h), with {@code reset_after} either way, fused. */
 public final class GruSequence extends RecurrentSequence {
@@ -26,6 +26,17 @@ public final class GruSequence extends RecurrentSequence {
   /**
    * The GRU of {@code x (N, T, in)} with kernel {@code (in, 3u)}, recurrent {@code (u, 3u)} and
    * bias {@code (2, 3u)} ({@code resetAfter}) or {@code (3u)}.
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input weights {@code (in, 3u)}, gates z, r, h
+   * @param recurrent the state weights {@code (u, 3u)}
+   * @param bias {@code (2, 3u)} (input and recurrent biases) with {@code resetAfter}, else {@code
+   *     (3u)}
+   * @param returnSequences true for every step's output {@code (N, T, u)}, false for the last
+   *     {@code (N, u)}
+   * @param goBackwards true to run from the last step to the first
+   * @param resetAfter true for Keras's default (reset gate applied after the recurrent product)
+   * @return the output node
    */
   public static Node of(
       Node x,
@@ -41,6 +52,16 @@ public final class GruSequence extends RecurrentSequence {
   /**
    * As {@link #of(Node, Node, Node, Node, boolean, boolean, boolean)}; with {@code returnState} the
    * output packs each row's output and final {@code h} (see {@link RecurrentSequence}).
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input weights {@code (in, 3u)}
+   * @param recurrent the state weights {@code (u, 3u)}
+   * @param bias {@code (2, 3u)} with {@code resetAfter}, else {@code (3u)}
+   * @param returnSequences true for every step's output, false for the last
+   * @param goBackwards true to run from the last step to the first
+   * @param resetAfter true for the reset gate after the recurrent product
+   * @param returnState true to pack the final {@code h} after the output
+   * @return the (packed) output node
    */
   public static Node of(
       Node x,
@@ -68,6 +89,18 @@ public final class GruSequence extends RecurrentSequence {
    * As {@link #of(Node, Node, Node, Node, boolean, boolean, boolean, boolean)} with Keras's step
    * mask {@code (N, T)} (null = none; see {@link RecurrentSequence}) and the z, r gates' activation
    * {@code gate} (Keras's {@code recurrent_activation}).
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input weights {@code (in, 3u)}
+   * @param recurrent the state weights {@code (u, 3u)}
+   * @param bias {@code (2, 3u)} with {@code resetAfter}, else {@code (3u)}
+   * @param mask the step mask {@code (N, T)}, or {@code null}
+   * @param returnSequences true for every step's output, false for the last
+   * @param goBackwards true to run from the last step to the first
+   * @param resetAfter true for the reset gate after the recurrent product
+   * @param returnState true to pack the final {@code h} after the output
+   * @param gate the activation of the z and r gates
+   * @return the (packed) output node
    */
   public static Node of(
       Node x,
@@ -99,6 +132,19 @@ public final class GruSequence extends RecurrentSequence {
    * GateActivation)} with Keras's {@code recurrent_dropout} masks {@code recurrentDropout (N, 3u)}
    * (null = none; one per gate z, r, h; see {@link RecurrentSequence}), which multiply the state
    * entering each gate's recurrent product at every step.
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input weights {@code (in, 3u)}
+   * @param recurrent the state weights {@code (u, 3u)}
+   * @param bias {@code (2, 3u)} with {@code resetAfter}, else {@code (3u)}
+   * @param mask the step mask {@code (N, T)}, or {@code null}
+   * @param recurrentDropout the state dropout masks {@code (N, 3u)}, or {@code null}
+   * @param returnSequences true for every step's output, false for the last
+   * @param goBackwards true to run from the last step to the first
+   * @param resetAfter true for the reset gate after the recurrent product
+   * @param returnState true to pack the final {@code h} after the output
+   * @param gate the activation of the z and r gates
+   * @return the (packed) output node
    */
   public static Node of(
       Node x,

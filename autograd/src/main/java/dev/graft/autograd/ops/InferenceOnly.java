@@ -16,7 +16,13 @@ public final class InferenceOnly extends Elementwise {
     this.reason = reason;
   }
 
-  /** {@code x}, refusing training with {@code reason}. */
+  /**
+   * {@code x}, refusing training with {@code reason}.
+   *
+   * @param x the input, any shape
+   * @param reason why training is refused, put in the exception a training run throws
+   * @return a node passing {@code x} through in inference
+   */
   public static Node of(Node x, String reason) {
     return x.graph().apply(new InferenceOnly(reason), x);
   }

@@ -2,14 +2,19 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Unary;
+import dev.graft.tensor.elementwise.Unary;
 import java.util.List;
 
 /** Natural logarithm. */
 public final class Log extends Elementwise {
   private static final Log INSTANCE = new Log();
 
-  /** {@code log(x)}. */
+  /**
+   * {@code log(x)}.
+   *
+   * @param x the input, any shape (values above 0 for a finite result)
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

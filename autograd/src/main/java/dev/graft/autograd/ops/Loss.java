@@ -3,8 +3,8 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Losses;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.reduce.Losses;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -23,12 +23,27 @@ public final class Loss extends Op {
     this.delta = delta;
   }
 
-  /** The per-sample loss of {@code pred} against {@code target}. */
+  /**
+   * The per-sample loss of {@code pred} against {@code target}.
+   *
+   * @param kind the loss function
+   * @param pred the predictions {@code (N, ...)}
+   * @param target the targets, shaped as the loss expects (class indices for sparse losses)
+   * @return a node {@code (N)} of per-sample losses
+   */
   public static Node of(Losses.Kind kind, Node pred, Node target) {
     return of(kind, pred, target, 1f);
   }
 
-  /** The per-sample loss with Huber's {@code delta}. */
+  /**
+   * The per-sample loss with Huber's {@code delta}.
+   *
+   * @param kind the loss function
+   * @param pred the predictions {@code (N, ...)}
+   * @param target the targets, shaped as the loss expects
+   * @param delta where Huber's loss turns from quadratic to linear, above 0
+   * @return a node {@code (N)} of per-sample losses
+   */
   public static Node of(Losses.Kind kind, Node pred, Node target, float delta) {
     return pred.graph().apply(new Loss(kind, delta), pred, target);
   }

@@ -1,10 +1,10 @@
 package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Node;
-import dev.graft.tensor.GateActivation;
-import dev.graft.tensor.Lstm;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.recurrent.GateActivation;
+import dev.graft.tensor.recurrent.Lstm;
 
 /** Keras's LSTM over a sequence (gates i, f, c, o; sigmoid and tanh), fused. */
 public final class LstmSequence extends RecurrentSequence {
@@ -22,6 +22,15 @@ public final class LstmSequence extends RecurrentSequence {
   /**
    * The LSTM of {@code x (N, T, in)} with kernel {@code (in, 4u)}, recurrent {@code (u, 4u)}, bias
    * {@code (4u)}.
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input weights {@code (in, 4u)}, gates i, f, c, o
+   * @param recurrent the state weights {@code (u, 4u)}
+   * @param bias the bias {@code (4u)}
+   * @param returnSequences true for every step's output {@code (N, T, u)}, false for the last
+   *     {@code (N, u)}
+   * @param goBackwards true to run from the last step to the first
+   * @return the output node
    */
   public static Node of(
       Node x,
@@ -36,6 +45,15 @@ public final class LstmSequence extends RecurrentSequence {
   /**
    * As {@link #of(Node, Node, Node, Node, boolean, boolean)}; with {@code returnState} the output
    * packs each row's output, final {@code h} and final {@code c} (see {@link RecurrentSequence}).
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input weights {@code (in, 4u)}
+   * @param recurrent the state weights {@code (u, 4u)}
+   * @param bias the bias {@code (4u)}
+   * @param returnSequences true for every step's output, false for the last
+   * @param goBackwards true to run from the last step to the first
+   * @param returnState true to pack the final {@code h} and {@code c} after the output
+   * @return the (packed) output node
    */
   public static Node of(
       Node x,
@@ -61,6 +79,17 @@ public final class LstmSequence extends RecurrentSequence {
    * As {@link #of(Node, Node, Node, Node, boolean, boolean, boolean)} with Keras's step mask {@code
    * (N, T)} (null = none; see {@link RecurrentSequence}) and the i, f, o gates' activation {@code
    * gate} (Keras's {@code recurrent_activation}).
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input weights {@code (in, 4u)}
+   * @param recurrent the state weights {@code (u, 4u)}
+   * @param bias the bias {@code (4u)}
+   * @param mask the step mask {@code (N, T)}, or {@code null}
+   * @param returnSequences true for every step's output, false for the last
+   * @param goBackwards true to run from the last step to the first
+   * @param returnState true to pack the final {@code h} and {@code c} after the output
+   * @param gate the activation of the i, f and o gates
+   * @return the (packed) output node
    */
   public static Node of(
       Node x,
@@ -81,6 +110,18 @@ public final class LstmSequence extends RecurrentSequence {
    * Keras's {@code recurrent_dropout} masks {@code recurrentDropout (N, 4u)} (null = none; one per
    * gate i, f, c, o; see {@link RecurrentSequence}), which multiply the state entering each gate's
    * recurrent product at every step.
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input weights {@code (in, 4u)}
+   * @param recurrent the state weights {@code (u, 4u)}
+   * @param bias the bias {@code (4u)}
+   * @param mask the step mask {@code (N, T)}, or {@code null}
+   * @param recurrentDropout the state dropout masks {@code (N, 4u)}, or {@code null}
+   * @param returnSequences true for every step's output, false for the last
+   * @param goBackwards true to run from the last step to the first
+   * @param returnState true to pack the final {@code h} and {@code c} after the output
+   * @param gate the activation of the i, f and o gates
+   * @return the (packed) output node
    */
   public static Node of(
       Node x,

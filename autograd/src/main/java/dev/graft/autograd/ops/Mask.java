@@ -24,7 +24,13 @@ public final class Mask extends Op {
     this.anyOverLastAxis = anyOverLastAxis;
   }
 
-  /** {@code x != value} element-wise, as 1 or 0, shaped like {@code x}. */
+  /**
+   * {@code x != value} element-wise, as 1 or 0, shaped like {@code x}.
+   *
+   * @param x the input, any shape
+   * @param value the value marking masked elements
+   * @return a node of ones and zeros shaped like {@code x}
+   */
   public static Node notEqual(Node x, float value) {
     return x.graph().apply(new Mask(value, false), x);
   }
@@ -33,6 +39,9 @@ public final class Mask extends Op {
    * 1 where any value along the last axis differs from {@code value}, else 0; {@code x}'s shape
    * without its last axis.
    *
+   * @param x the input, rank 2 or more (e.g. {@code (N, T, features)})
+   * @param value the value marking padding
+   * @return a node of ones and zeros, {@code x}'s shape without its last axis (e.g. {@code (N, T)})
    * @throws IllegalArgumentException if {@code x} has rank below 2
    */
   public static Node anyNotEqual(Node x, float value) {

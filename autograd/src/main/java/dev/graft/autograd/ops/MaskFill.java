@@ -19,7 +19,14 @@ public final class MaskFill extends Op {
     this.fill = fill;
   }
 
-  /** {@code mask != 0 ? x : fill}, element by element. */
+  /**
+   * {@code mask != 0 ? x : fill}, element by element.
+   *
+   * @param x the values kept
+   * @param mask ones and zeros, broadcastable against {@code x}
+   * @param fill the value where {@code mask} is 0
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x, Node mask, float fill) {
     return x.graph().apply(new MaskFill(fill), x, mask);
   }
@@ -61,7 +68,7 @@ public final class MaskFill extends Op {
 
   @Override
   public void forward(Args a) {
-    dev.graft.tensor.MaskFill.fill(a.input(0), a.input(1), fill, a.output());
+    dev.graft.tensor.elementwise.MaskFill.fill(a.input(0), a.input(1), fill, a.output());
   }
 
   @Override

@@ -3,8 +3,8 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Gemm;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.products.Gemm;
 import java.util.List;
 
 /**
@@ -22,12 +22,26 @@ public final class MatMul extends Op {
     this.transB = transB;
   }
 
-  /** {@code a · b}. */
+  /**
+   * {@code a · b}.
+   *
+   * @param a a matrix {@code (m, k)}
+   * @param b a matrix {@code (k, n)}
+   * @return the product {@code (m, n)}
+   */
   public static Node of(Node a, Node b) {
     return of(a, false, b, false);
   }
 
-  /** {@code op(a) · op(b)}. */
+  /**
+   * {@code op(a) · op(b)}.
+   *
+   * @param a a matrix, {@code (m, k)} or {@code (k, m)} if transposed
+   * @param transA true to use {@code a} transposed
+   * @param b a matrix, {@code (k, n)} or {@code (n, k)} if transposed
+   * @param transB true to use {@code b} transposed
+   * @return the product {@code (m, n)}
+   */
   public static Node of(Node a, boolean transA, Node b, boolean transB) {
     return a.graph().apply(new MatMul(transA, transB), a, b);
   }

@@ -2,8 +2,8 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Binary;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.elementwise.Binary;
 import java.util.List;
 
 /**
@@ -15,7 +15,14 @@ public final class MeanGrad extends BroadcastTo {
     super(target);
   }
 
-  /** {@code g} (the mean's output gradient, with kept dims) spread over {@code target}. */
+  /**
+   * {@code g} (the mean's output gradient, with kept dims) spread over {@code target}.
+   *
+   * @param g the gradient of a mean's output
+   * @param target the shape of the mean's input
+   * @return a node of shape {@code target}, each element {@code g} divided by the number of
+   *     elements averaged
+   */
   public static Node of(Node g, Shape target) {
     return g.graph().apply(new MeanGrad(target), g);
   }

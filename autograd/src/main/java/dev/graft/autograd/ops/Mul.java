@@ -2,14 +2,20 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Binary;
+import dev.graft.tensor.elementwise.Binary;
 import java.util.List;
 
 /** {@code a * b} element-wise with broadcasting. */
 public final class Mul extends Broadcasting {
   private static final Mul INSTANCE = new Mul();
 
-  /** {@code a * b}. */
+  /**
+   * {@code a * b}.
+   *
+   * @param a the first factor
+   * @param b the second factor, broadcastable against {@code a}
+   * @return the element-wise product, at the broadcast shape
+   */
   public static Node of(Node a, Node b) {
     return a.graph().apply(INSTANCE, a, b);
   }

@@ -2,14 +2,19 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Unary;
+import dev.graft.tensor.elementwise.Unary;
 import java.util.List;
 
 /** {@code -x}. */
 public final class Neg extends Elementwise {
   private static final Neg INSTANCE = new Neg();
 
-  /** {@code -x}. */
+  /**
+   * {@code -x}.
+   *
+   * @param x the input, any shape
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

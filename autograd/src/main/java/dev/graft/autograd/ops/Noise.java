@@ -61,6 +61,9 @@ public final class Noise extends Elementwise {
    * @param amount the standard deviation for {@link Kind#GAUSSIAN_NOISE} ({@code >= 0}), else the
    *     drop rate ({@code 0 <= rate < 1})
    * @param perChannel one draw per sample and last-axis channel, shared over the middle axes
+   * @param x the input, any shape
+   * @param which the kind of noise
+   * @return a node shaped like {@code x}; {@code x}'s values in inference
    * @throws IllegalArgumentException for an amount out of range, or {@code perChannel} on an input
    *     of rank below 3 or with Gaussian noise
    */

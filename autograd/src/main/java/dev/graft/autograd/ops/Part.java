@@ -18,7 +18,14 @@ public final class Part extends BackwardOp {
     this.shape = shape;
   }
 
-  /** Elements {@code [offset, offset + size)} of {@code packed}, as {@code shape}. */
+  /**
+   * Elements {@code [offset, offset + size)} of {@code packed}, as {@code shape}.
+   *
+   * @param packed a node whose elements hold several results one after another
+   * @param offset the index of the first element taken
+   * @param shape the part's shape (its size is the number of elements taken)
+   * @return a node of shape {@code shape}
+   */
   public static Node of(Node packed, int offset, Shape shape) {
     return packed.graph().apply(new Part(offset, shape), packed);
   }

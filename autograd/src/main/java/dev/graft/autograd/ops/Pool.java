@@ -3,10 +3,10 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.Pool2d;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.conv.Pool2d;
 import java.util.List;
 
 /**
@@ -45,6 +45,13 @@ public final class Pool extends Op {
    *
    * <p>Max pooling that tiles a convolution's output is built as one {@link ConvMaxPool} op, which
    * never stores the convolution's output.
+   *
+   * @param kind max or average
+   * @param x the input {@code (N, H, W, C)}
+   * @param pool the window's height and width
+   * @param strides the row and column strides
+   * @param padding {@code VALID} or {@code SAME} (average pooling counts only the real values)
+   * @return the pooled {@code (N, H', W', C)}
    */
   public static Node of(
       Kind kind, Node x, int[] pool, int[] strides, ConvGeometry.Padding padding) {
@@ -62,7 +69,13 @@ public final class Pool extends Op {
     return x.graph().apply(new Pool(kind, g), x);
   }
 
-  /** Global pooling of {@code x} to {@code (N, C)} (global max after a ReLU as in {@link #of}). */
+  /**
+   * Global pooling of {@code x} to {@code (N, C)} (global max after a ReLU as in {@link #of}).
+   *
+   * @param kind max or average
+   * @param x the input {@code (N, H, W, C)}
+   * @return a node {@code (N, C)}
+   */
   public static Node global(Kind kind, Node x) {
     if (kind == Kind.GLOBAL_MAX && x.op() instanceof Relu) {
       return Relu.of(global(kind, x.input(0)));

@@ -3,9 +3,9 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Affine2d;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.layout.Affine2d;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,6 +22,12 @@ public final class RandomAffine extends Op {
     /**
      * Writes the 6 floats {@code (m0..m5)} mapping output to input coordinates at {@code
      * m[offset..offset+5]}.
+     *
+     * @param rng the plan's random generator
+     * @param height the image height in pixels
+     * @param width the image width in pixels
+     * @param m the array of transforms
+     * @param offset where this image's 6 floats start in {@code m}
      */
     void sample(Rng rng, int height, int width, float[] m, int offset);
   }
@@ -34,7 +40,14 @@ public final class RandomAffine extends Op {
     this.sampler = sampler;
   }
 
-  /** Transforms for the images {@code x}, drawn by {@code sampler} ({@code name} for listings). */
+  /**
+   * Transforms for the images {@code x}, drawn by {@code sampler} ({@code name} for listings).
+   *
+   * @param x the images {@code (N, H, W, C)}
+   * @param name the name shown in plan listings
+   * @param sampler draws one image's transform
+   * @return a node {@code (N, 6)} of transforms, drawn anew at each training run
+   */
   public static Node of(Node x, String name, Sampler sampler) {
     return x.graph().apply(new RandomAffine(name, sampler), x);
   }

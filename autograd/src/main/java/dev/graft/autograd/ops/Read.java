@@ -6,13 +6,21 @@ import dev.graft.autograd.Variable;
 public final class Read extends Leaf {
   private final Variable variable;
 
-  /** Reads {@code variable}. */
+  /**
+   * Reads {@code variable}.
+   *
+   * @param variable the variable whose current value each run reads
+   */
   public Read(Variable variable) {
     super(variable.shape());
     this.variable = variable;
   }
 
-  /** The variable read. */
+  /**
+   * The variable read.
+   *
+   * @return the variable given at construction
+   */
   public Variable variable() {
     return variable;
   }

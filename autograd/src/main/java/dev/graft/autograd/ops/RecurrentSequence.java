@@ -3,9 +3,9 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.GateActivation;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.recurrent.GateActivation;
 import java.util.List;
 import java.util.Locale;
 
@@ -83,10 +83,22 @@ public abstract class RecurrentSequence extends Op {
     return in.toArray(new Node[0]);
   }
 
-  /** Final states the cell carries (2 for LSTM: h and c; 1 for GRU). */
+  /**
+   * Final states the cell carries (2 for LSTM: h and c; 1 for GRU).
+   *
+   * @return the number of state tensors a {@code returnState} output packs after the outputs
+   */
   public abstract int stateCount();
 
-  /** The packed output's width per batch row for {@code time} steps (with {@code returnState}). */
+  /**
+   * The packed output's width per batch row for {@code time} steps (with {@code returnState}).
+   *
+   * @param units the cell's units
+   * @param time the number of steps
+   * @param states {@link #stateCount()} of the cell
+   * @param returnSequences whether every step's output is packed, or only the last
+   * @return the floats per row
+   */
   public static int packedWidth(int units, int time, int states, boolean returnSequences) {
     return (returnSequences ? time * units : units) + states * units;
   }

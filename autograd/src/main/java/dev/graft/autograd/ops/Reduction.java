@@ -3,8 +3,8 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Reduce;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.reduce.Reduce;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -21,12 +21,26 @@ public final class Reduction extends Op {
     this.keepDims = keepDims;
   }
 
-  /** The sum over {@code axes} (every axis if empty). */
+  /**
+   * The sum over {@code axes} (every axis if empty).
+   *
+   * @param x the input
+   * @param keepDims true to keep the reduced axes with size 1
+   * @param axes the axes to sum over, negative counting from the end
+   * @return the sum, without the reduced axes unless {@code keepDims}
+   */
   public static Node sum(Node x, boolean keepDims, int... axes) {
     return x.graph().apply(new Reduction(false, normalized(x.shape(), axes), keepDims), x);
   }
 
-  /** The mean over {@code axes} (every axis if empty). */
+  /**
+   * The mean over {@code axes} (every axis if empty).
+   *
+   * @param x the input
+   * @param keepDims true to keep the reduced axes with size 1
+   * @param axes the axes to average over, negative counting from the end
+   * @return the mean, without the reduced axes unless {@code keepDims}
+   */
   public static Node mean(Node x, boolean keepDims, int... axes) {
     return x.graph().apply(new Reduction(true, normalized(x.shape(), axes), keepDims), x);
   }

@@ -2,14 +2,19 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Unary;
+import dev.graft.tensor.elementwise.Unary;
 import java.util.List;
 
 /** {@code max(x, 0)}; the gradient passes where the output is positive. */
 public final class Relu extends Elementwise {
   private static final Relu INSTANCE = new Relu();
 
-  /** {@code relu(x)}. */
+  /**
+   * {@code relu(x)}.
+   *
+   * @param x the input, any shape
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

@@ -3,8 +3,8 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Pointwise;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.elementwise.Pointwise;
 import java.util.List;
 
 /**
@@ -27,6 +27,10 @@ public final class ReluVariant extends Elementwise {
    * The relu of {@code x} with Keras's arguments.
    *
    * @param maxValue the upper clip, {@link Float#POSITIVE_INFINITY} for none
+   * @param x the input, any shape
+   * @param negativeSlope the slope below {@code threshold} (0 for a plain ReLU)
+   * @param threshold the value below which the slope applies
+   * @return a node shaped like {@code x}
    * @throws IllegalArgumentException for a NaN argument or {@code maxValue < 0}
    */
   public static Node of(Node x, float negativeSlope, float threshold, float maxValue) {

@@ -20,7 +20,13 @@ public final class Reshape extends Op {
     this.target = target;
   }
 
-  /** {@code x} reshaped to {@code target}. */
+  /**
+   * {@code x} reshaped to {@code target}.
+   *
+   * @param x the input
+   * @param target the new shape, of the same size
+   * @return a node of shape {@code target} holding {@code x}'s elements in order
+   */
   public static Node of(Node x, Shape target) {
     if (x.shape().equals(target)) {
       return x;

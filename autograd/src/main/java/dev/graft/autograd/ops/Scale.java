@@ -2,7 +2,7 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Binary;
+import dev.graft.tensor.elementwise.Binary;
 import java.util.List;
 
 /** {@code x * factor} for a constant factor. */
@@ -13,7 +13,13 @@ public final class Scale extends Elementwise {
     this.factor = factor;
   }
 
-  /** {@code x * factor}. */
+  /**
+   * {@code x * factor}.
+   *
+   * @param x the input, any shape
+   * @param factor the constant factor
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x, float factor) {
     return x.graph().apply(new Scale(factor), x);
   }

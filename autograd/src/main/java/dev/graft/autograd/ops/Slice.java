@@ -18,7 +18,15 @@ public final class Slice extends Op {
     this.length = length;
   }
 
-  /** {@code x[..., start:start+length, ...]} along {@code axis}. */
+  /**
+   * {@code x[..., start:start+length, ...]} along {@code axis}.
+   *
+   * @param x the input
+   * @param axis the sliced axis, negative counting from the end
+   * @param start the first index kept
+   * @param length the number of indices kept
+   * @return a node shaped like {@code x} but {@code length} along {@code axis}
+   */
   public static Node of(Node x, int axis, int start, int length) {
     int a = x.shape().normalizeAxis(axis);
     return x.graph().apply(new Slice(a, start, length), x);
@@ -48,7 +56,7 @@ public final class Slice extends Op {
 
   @Override
   public void forward(Args a) {
-    dev.graft.tensor.Concat.slice(a.input(0), axis, start, a.output());
+    dev.graft.tensor.layout.Concat.slice(a.input(0), axis, start, a.output());
   }
 
   @Override
@@ -81,7 +89,7 @@ public final class Slice extends Op {
     @Override
     public void forward(Args a) {
       a.output().fill(0f);
-      dev.graft.tensor.Concat.unslice(a.input(0), axis, start, a.output());
+      dev.graft.tensor.layout.Concat.unslice(a.input(0), axis, start, a.output());
     }
 
     @Override

@@ -15,12 +15,24 @@ public final class Softmax extends Elementwise {
     this.log = log;
   }
 
-  /** {@code exp(x) / sum(exp(x))} along {@code axis}. */
+  /**
+   * {@code exp(x) / sum(exp(x))} along {@code axis}.
+   *
+   * @param x the logits
+   * @param axis the axis normalised, negative counting from the end
+   * @return a node shaped like {@code x} whose values along {@code axis} sum to 1
+   */
   public static Node of(Node x, int axis) {
     return x.graph().apply(new Softmax(x.shape().normalizeAxis(axis), false), x);
   }
 
-  /** {@code x - log(sum(exp(x)))} along {@code axis}. */
+  /**
+   * {@code x - log(sum(exp(x)))} along {@code axis}.
+   *
+   * @param x the logits
+   * @param axis the axis normalised, negative counting from the end
+   * @return a node shaped like {@code x}
+   */
   public static Node log(Node x, int axis) {
     return x.graph().apply(new Softmax(x.shape().normalizeAxis(axis), true), x);
   }
@@ -43,9 +55,9 @@ public final class Softmax extends Elementwise {
   @Override
   public void forward(Args a) {
     if (log) {
-      dev.graft.tensor.Softmax.logSoftmax(a.input(0), axis, a.output());
+      dev.graft.tensor.reduce.Softmax.logSoftmax(a.input(0), axis, a.output());
     } else {
-      dev.graft.tensor.Softmax.softmax(a.input(0), axis, a.output());
+      dev.graft.tensor.reduce.Softmax.softmax(a.input(0), axis, a.output());
     }
   }
 
@@ -78,9 +90,9 @@ public final class Softmax extends Elementwise {
     @Override
     public void forward(Args a) {
       if (log) {
-        dev.graft.tensor.Softmax.logSoftmaxGrad(a.input(0), a.input(1), axis, a.output());
+        dev.graft.tensor.reduce.Softmax.logSoftmaxGrad(a.input(0), a.input(1), axis, a.output());
       } else {
-        dev.graft.tensor.Softmax.softmaxGrad(a.input(0), a.input(1), axis, a.output());
+        dev.graft.tensor.reduce.Softmax.softmaxGrad(a.input(0), a.input(1), axis, a.output());
       }
     }
 

@@ -2,14 +2,19 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Unary;
+import dev.graft.tensor.elementwise.Unary;
 import java.util.List;
 
 /** Square root; its gradient {@code g / (2 sqrt(x))} reuses the output. */
 public final class Sqrt extends Elementwise {
   private static final Sqrt INSTANCE = new Sqrt();
 
-  /** {@code sqrt(x)}. */
+  /**
+   * {@code sqrt(x)}.
+   *
+   * @param x the input, any shape (values 0 or more for a real result)
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

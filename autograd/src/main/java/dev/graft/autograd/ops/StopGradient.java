@@ -8,7 +8,12 @@ import java.util.List;
 public final class StopGradient extends Elementwise {
   private static final StopGradient INSTANCE = new StopGradient();
 
-  /** {@code x}, seen as a constant by differentiation. */
+  /**
+   * {@code x}, seen as a constant by differentiation.
+   *
+   * @param x the input, any shape
+   * @return a node with {@code x}'s values and no gradient
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

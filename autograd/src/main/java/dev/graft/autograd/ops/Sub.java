@@ -2,14 +2,20 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Binary;
+import dev.graft.tensor.elementwise.Binary;
 import java.util.List;
 
 /** {@code a - b} with broadcasting. */
 public final class Sub extends Broadcasting {
   private static final Sub INSTANCE = new Sub();
 
-  /** {@code a - b}. */
+  /**
+   * {@code a - b}.
+   *
+   * @param a the minuend
+   * @param b the subtrahend, broadcastable against {@code a}
+   * @return the element-wise difference, at the broadcast shape
+   */
   public static Node of(Node a, Node b) {
     return a.graph().apply(INSTANCE, a, b);
   }

@@ -3,8 +3,8 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Broadcast;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.reduce.Reduce;
 import java.util.List;
 
 /**
@@ -18,7 +18,13 @@ public final class SumTo extends Op {
     this.target = target;
   }
 
-  /** {@code x} summed to {@code target}; {@code x} itself when nothing needs summing. */
+  /**
+   * {@code x} summed to {@code target}; {@code x} itself when nothing needs summing.
+   *
+   * @param x the input, whose shape broadcasts to {@code target}
+   * @param target the shape to sum down to
+   * @return a node of shape {@code target}
+   */
   public static Node of(Node x, Shape target) {
     if (x.shape().equals(target)) {
       return x;
@@ -50,7 +56,7 @@ public final class SumTo extends Op {
 
   @Override
   public void forward(Args a) {
-    Broadcast.sumToShape(a.input(0), a.output().shape(), a.output());
+    Reduce.sumToShape(a.input(0), a.output().shape(), a.output());
   }
 
   @Override

@@ -2,14 +2,19 @@ package dev.graft.autograd.ops;
 
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
-import dev.graft.tensor.Unary;
+import dev.graft.tensor.elementwise.Unary;
 import java.util.List;
 
 /** Hyperbolic tangent. */
 public final class Tanh extends Elementwise {
   private static final Tanh INSTANCE = new Tanh();
 
-  /** {@code tanh(x)}. */
+  /**
+   * {@code tanh(x)}.
+   *
+   * @param x the input, any shape
+   * @return a node shaped like {@code x}
+   */
   public static Node of(Node x) {
     return x.graph().apply(INSTANCE, x);
   }

@@ -25,6 +25,11 @@ public final class ZeroPad extends Op {
    * {@code x} with {@code before} zeros ahead of and {@code after} zeros behind its elements along
    * {@code axis} (negative counts from the end).
    *
+   * @param x the input
+   * @param axis the padded axis
+   * @param before zeros ahead, 0 or more
+   * @param after zeros behind, 0 or more
+   * @return a node shaped like {@code x} but longer by {@code before + after} along {@code axis}
    * @throws IllegalArgumentException for a negative amount
    */
   public static Node of(Node x, int axis, int before, int after) {
@@ -63,7 +68,7 @@ public final class ZeroPad extends Op {
   @Override
   public void forward(Args a) {
     a.output().fill(0f);
-    dev.graft.tensor.Concat.unslice(a.input(0), axis, before, a.output());
+    dev.graft.tensor.layout.Concat.unslice(a.input(0), axis, before, a.output());
   }
 
   @Override

@@ -18,6 +18,10 @@ public final class Adagrad extends Optimizer {
   /**
    * Adagrad with the given settings.
    *
+   * @param learningRate the base learning rate
+   * @param initialAccumulatorValue the starting value of every squared-gradient accumulator (Keras:
+   *     0.1)
+   * @param epsilon added to the accumulator's square root before dividing (Keras: 1e-7)
    * @throws IllegalArgumentException if the initial accumulator is negative
    */
   public Adagrad(float learningRate, float initialAccumulatorValue, float epsilon) {

@@ -26,6 +26,12 @@ public class Adam extends Optimizer {
   /**
    * Adam with explicit hyper-parameters.
    *
+   * @param learningRate the base learning rate
+   * @param beta1 the decay of the first moment (Keras: 0.9)
+   * @param beta2 the decay of the second moment (Keras: 0.999)
+   * @param epsilon added to the square root of the second moment (Keras: 1e-7)
+   * @param weightDecay the decoupled weight decay per step, as a fraction of the learning rate (0:
+   *     none, AdamW: 0.004)
    * @throws IllegalArgumentException if a beta is outside {@code [0, 1)} or epsilon is negative
    */
   public Adam(float learningRate, float beta1, float beta2, float epsilon, float weightDecay) {
@@ -54,6 +60,9 @@ public class Adam extends Optimizer {
   /**
    * Whether epsilon is added to {@code sqrt(v̂)} (textbook, TensorFlow.js, PyTorch) rather than to
    * {@code sqrt(v)} (Keras, the default); returns this.
+   *
+   * @param textbook true to add epsilon to the bias-corrected second moment's square root
+   * @return this optimizer, for chaining
    */
   public Adam epsilonOnCorrectedMoments(boolean textbook) {
     this.textbookEpsilon = textbook;

@@ -7,7 +7,12 @@ public final class AdamW extends Adam {
     this(0.001f, 0.004f);
   }
 
-  /** AdamW with the given learning rate and weight decay. */
+  /**
+   * AdamW with the given learning rate and weight decay.
+   *
+   * @param learningRate the base learning rate
+   * @param weightDecay the decoupled weight decay coefficient (Keras: 0.004)
+   */
   public AdamW(float learningRate, float weightDecay) {
     super(learningRate, 0.9f, 0.999f, 1e-7f, weightDecay);
   }

@@ -23,18 +23,35 @@ public abstract class Optimizer {
   private float currentLearningRate;
   private final Map<Variable, Tensor[]> slots = new IdentityHashMap<>();
 
-  /** An optimizer with the given learning rate. */
+  /**
+   * An optimizer with the given learning rate.
+   *
+   * @param learningRate the base learning rate, used while no schedule is set
+   */
   protected Optimizer(float learningRate) {
     learningRate(learningRate);
   }
 
-  /** Keras's name of the algorithm, e.g. {@code Adam}. */
+  /**
+   * Keras's name of the algorithm, e.g. {@code Adam}.
+   *
+   * @return the class name Keras gives the optimizer, also written as its {@code class_name} in
+   *     saved files
+   */
   public abstract String name();
 
-  /** The number of state tensors per variable (moments, accumulators). */
+  /**
+   * The number of state tensors per variable (moments, accumulators).
+   *
+   * @return how many floats of state each weight has (0 for plain SGD)
+   */
   protected abstract int slotCount();
 
-  /** The initial value of the state tensors. */
+  /**
+   * The initial value of the state tensors.
+   *
+   * @return 0 unless the algorithm starts its state elsewhere (Adagrad's initial accumulator)
+   */
   protected float initialSlotValue() {
     return 0f;
   }
@@ -42,11 +59,28 @@ public abstract class Optimizer {
   /**
    * Updates {@code n} weights {@code w[wo..]} in place from gradients {@code g[go..]}, with state
    * {@code slots[k][so..]}, at the current step.
+   *
+   * @param w the weights' array
+   * @param wo the offset of the first weight in {@code w}
+   * @param g the gradients' array, already clipped
+   * @param go the offset of the first gradient in {@code g}
+   * @param slots one array per state tensor ({@link #slotCount()} of them)
+   * @param so the offset of the first weight's state in each slot array
+   * @param n how many consecutive weights to update
+   * @param lr the learning rate of this step (the schedule's value, if any)
+   * @param step the 1-based number of this step, for bias corrections
    */
   protected abstract void apply(
       float[] w, int wo, float[] g, int go, float[][] slots, int so, int n, float lr, long step);
 
-  /** Creates the update node of {@code v} from its gradient node. */
+  /**
+   * Creates the update node of {@code v} from its gradient node.
+   *
+   * @param v a trainable variable
+   * @param grad the node computing the gradient of the loss with respect to {@code v}, shaped like
+   *     it
+   * @return a side-effect node that updates {@code v} (and its state) when a plan runs it
+   */
   public Node update(Variable v, Node grad) {
     if (!grad.shape().isCompatibleWith(v.shape())) {
       throw new IllegalArgumentException(
@@ -55,7 +89,13 @@ public abstract class Optimizer {
     return grad.graph().apply(new ApplyUpdate(this, v), grad.graph().read(v), grad);
   }
 
-  /** Creates the update nodes of all variables with a gradient. */
+  /**
+   * Creates the update nodes of all variables with a gradient.
+   *
+   * @param gradients the gradient node of each variable; variables mapped to {@code null} (not
+   *     reached by the loss) are skipped
+   * @return one update node per variable with a gradient, in the map's order
+   */
   public List<Node> updates(Map<Variable, Node> gradients) {
     return gradients.entrySet().stream()
         .filter(e -> e.getValue() != null)
@@ -69,17 +109,29 @@ public abstract class Optimizer {
     iterations++;
   }
 
-  /** The learning rate of the step in progress. */
+  /**
+   * The learning rate of the step in progress.
+   *
+   * @return the scheduled rate at the current step if a schedule is set, else the base rate
+   */
   public float currentLearningRate() {
     return currentLearningRate;
   }
 
-  /** Steps taken so far (Keras's {@code iterations}). */
+  /**
+   * Steps taken so far (Keras's {@code iterations}).
+   *
+   * @return the number of completed update steps, 0 before the first
+   */
   public long iterations() {
     return iterations;
   }
 
-  /** Sets the step counter (when restoring a saved optimizer). */
+  /**
+   * Sets the step counter (when restoring a saved optimizer).
+   *
+   * @param value the number of steps already taken, 0 or more
+   */
   public void iterations(long value) {
     if (value < 0) {
       throw new IllegalArgumentException("iterations must be >= 0; got " + value);
@@ -87,12 +139,21 @@ public abstract class Optimizer {
     iterations = value;
   }
 
-  /** The base learning rate. */
+  /**
+   * The base learning rate.
+   *
+   * @return the base learning rate (what a schedule replaces)
+   */
   public float learningRate() {
     return learningRate;
   }
 
-  /** Sets the base learning rate (a schedule, if any, takes precedence); returns this. */
+  /**
+   * Sets the base learning rate (a schedule, if any, takes precedence); returns this.
+   *
+   * @param lr the new base learning rate
+   * @return this optimizer, for chaining
+   */
   public Optimizer learningRate(float lr) {
     if (!(lr >= 0f) || Float.isInfinite(lr)) {
       throw new IllegalArgumentException(name() + ": learning_rate must be >= 0; got " + lr);
@@ -101,18 +162,33 @@ public abstract class Optimizer {
     return this;
   }
 
-  /** Uses a schedule for the learning rate; returns this. */
+  /**
+   * Uses a schedule for the learning rate; returns this.
+   *
+   * @param schedule the schedule, asked for the rate at each step; {@code null} to go back to the
+   *     base rate
+   * @return this optimizer, for chaining
+   */
   public Optimizer learningRate(LearningRateSchedule schedule) {
     this.schedule = schedule;
     return this;
   }
 
-  /** The schedule, or {@code null}. */
+  /**
+   * The schedule, or {@code null}.
+   *
+   * @return the learning-rate schedule, or {@code null} if the base rate is used
+   */
   public LearningRateSchedule schedule() {
     return schedule;
   }
 
-  /** Clips each variable's gradient to this L2 norm (0 = off); returns this. */
+  /**
+   * Clips each variable's gradient to this L2 norm (0 = off); returns this.
+   *
+   * @param norm the largest L2 norm a variable's gradient keeps, 0 or more
+   * @return this optimizer, for chaining
+   */
   public Optimizer clipNorm(float norm) {
     if (!(norm >= 0f)) {
       throw new IllegalArgumentException(name() + ": clipnorm must be >= 0; got " + norm);
@@ -121,7 +197,12 @@ public abstract class Optimizer {
     return this;
   }
 
-  /** Clips each gradient element to {@code [-value, value]} (0 = off); returns this. */
+  /**
+   * Clips each gradient element to {@code [-value, value]} (0 = off); returns this.
+   *
+   * @param value the largest absolute value a gradient element keeps, 0 or more
+   * @return this optimizer, for chaining
+   */
   public Optimizer clipValue(float value) {
     if (!(value >= 0f)) {
       throw new IllegalArgumentException(name() + ": clipvalue must be >= 0; got " + value);
@@ -138,7 +219,12 @@ public abstract class Optimizer {
     return clipValue;
   }
 
-  /** The state tensors of {@code v}, created (with the initial value) on first use. */
+  /**
+   * The state tensors of {@code v}, created (with the initial value) on first use.
+   *
+   * @param v a variable this optimizer updates
+   * @return {@link #slotCount()} tensors shaped like {@code v}, live: updates write into them
+   */
   public synchronized Tensor[] slots(Variable v) {
     return slots.computeIfAbsent(
         v,
@@ -151,12 +237,20 @@ public abstract class Optimizer {
         });
   }
 
-  /** The variables that have state, in no particular order. */
+  /**
+   * The variables that have state, in no particular order.
+   *
+   * @return a snapshot of the variables whose state has been created
+   */
   public synchronized java.util.Set<Variable> variablesWithState() {
     return java.util.Collections.unmodifiableSet(slots.keySet());
   }
 
-  /** Keras-style config values (e.g. {@code learning_rate}). */
+  /**
+   * Keras-style config values (e.g. {@code learning_rate}).
+   *
+   * @return a new mutable map of the Keras config keys of this optimizer to numbers or booleans
+   */
   public Map<String, Object> config() {
     Map<String, Object> c = new java.util.LinkedHashMap<>();
     c.put("name", name().toLowerCase(java.util.Locale.ROOT));

@@ -19,6 +19,10 @@ public final class RmsProp extends Optimizer {
   /**
    * RMSprop with the given settings.
    *
+   * @param learningRate the base learning rate
+   * @param rho the decay of the moving average of squared gradients (Keras: 0.9)
+   * @param momentum the momentum (Keras: 0)
+   * @param epsilon added to the root of the average (Keras: 1e-7)
    * @throws IllegalArgumentException if rho or momentum is outside {@code [0, 1)}
    */
   public RmsProp(float learningRate, float rho, float momentum, float epsilon) {

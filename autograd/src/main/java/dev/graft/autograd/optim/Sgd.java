@@ -19,6 +19,9 @@ public final class Sgd extends Optimizer {
   /**
    * SGD with the given settings.
    *
+   * @param learningRate the base learning rate
+   * @param momentum the velocity's decay (0: plain SGD)
+   * @param nesterov true for Nesterov momentum
    * @throws IllegalArgumentException if momentum is outside {@code [0, 1]}
    */
   public Sgd(float learningRate, float momentum, boolean nesterov) {

@@ -46,7 +46,12 @@ public final class Csv {
     this.files = List.copyOf(files);
   }
 
-  /** Comma-separated files with quoting. */
+  /**
+   * Comma-separated files with quoting.
+   *
+   * @param files the files, read one after another
+   * @return the options, to refine before {@link #dataset()}
+   */
   public static Csv from(Path... files) {
     return new Csv(List.of(files));
   }
@@ -54,12 +59,20 @@ public final class Csv {
   /**
    * Tab-separated files: fields never quoted (a {@code "} is an ordinary character, as in most TSV
    * exports); {@link #useQuoteDelim} turns quoting on.
+   *
+   * @param files the files, read one after another
+   * @return the options, to refine before {@link #dataset()}
    */
   public static Csv tsv(Path... files) {
     return new Csv(List.of(files)).fieldDelim('\t').useQuoteDelim(false);
   }
 
-  /** The field separator (default {@code ','}); returns this. */
+  /**
+   * The field separator (default {@code ','}); returns this.
+   *
+   * @param c the separator character
+   * @return these options, for chaining
+   */
   public Csv fieldDelim(char c) {
     if (c == '"' || c == '\n' || c == '\r') {
       throw new IllegalArgumentException("Csv: the field delimiter cannot be " + repr(c));
@@ -68,25 +81,45 @@ public final class Csv {
     return this;
   }
 
-  /** Whether {@code "} quotes fields (default true; false for {@link #tsv}); returns this. */
+  /**
+   * Whether {@code "} quotes fields (default true; false for {@link #tsv}); returns this.
+   *
+   * @param value false to read {@code "} as an ordinary character
+   * @return these options, for chaining
+   */
   public Csv useQuoteDelim(boolean value) {
     this.quoting = value;
     return this;
   }
 
-  /** Whether the first line of each file names the columns (default true); returns this. */
+  /**
+   * Whether the first line of each file names the columns (default true); returns this.
+   *
+   * @param value false if the files start with data
+   * @return these options, for chaining
+   */
   public Csv header(boolean value) {
     this.header = value;
     return this;
   }
 
-  /** The column names, for files without a header (or to rename them); returns this. */
+  /**
+   * The column names, for files without a header (or to rename them); returns this.
+   *
+   * @param names one name per field, in file order
+   * @return these options, for chaining
+   */
   public Csv columnNames(String... names) {
     this.columnNames = List.of(names);
     return this;
   }
 
-  /** Declares columns numeric: every row's field must be a number; returns this. */
+  /**
+   * Declares columns numeric: every row's field must be a number; returns this.
+   *
+   * @param names column names from the header or {@link #columnNames}
+   * @return these options, for chaining
+   */
   public Csv numericColumns(String... names) {
     for (String n : names) {
       numeric.put(n, null);
@@ -94,24 +127,42 @@ public final class Csv {
     return this;
   }
 
-  /** Declares a numeric column whose empty fields take {@code defaultValue}; returns this. */
+  /**
+   * Declares a numeric column whose empty fields take {@code defaultValue}; returns this.
+   *
+   * @param name a column name
+   * @param defaultValue the value of an empty field
+   * @return these options, for chaining
+   */
   public Csv numericColumn(String name, float defaultValue) {
     numeric.put(name, defaultValue);
     return this;
   }
 
-  /** Skips malformed rows instead of failing, counting them; returns this. */
+  /**
+   * Skips malformed rows instead of failing, counting them; returns this.
+   *
+   * @return these options, for chaining
+   */
   public Csv ignoreErrors() {
     this.ignoreErrors = true;
     return this;
   }
 
-  /** Rows skipped so far by {@link #ignoreErrors()}. */
+  /**
+   * Rows skipped so far by {@link #ignoreErrors()}.
+   *
+   * @return the count, growing while a dataset is read
+   */
   public long skipped() {
     return skipped.get();
   }
 
-  /** The dataset of rows; every file's header is checked now. */
+  /**
+   * The dataset of rows; every file's header is checked now.
+   *
+   * @return a dataset of {@link Row}s, in file order; each pass reads the files again
+   */
   public Dataset<Row> dataset() {
     CsvColumns cols = null;
     for (Path f : files) {

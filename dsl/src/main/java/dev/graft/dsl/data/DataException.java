@@ -10,12 +10,21 @@ package dev.graft.dsl.data;
 public class DataException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** An error with its message. */
+  /**
+   * An error with its message.
+   *
+   * @param message what went wrong, naming the file or element
+   */
   public DataException(String message) {
     super(message);
   }
 
-  /** An error with its message and cause. */
+  /**
+   * An error with its message and cause.
+   *
+   * @param message what went wrong, naming the file or element
+   * @param cause the underlying failure
+   */
   public DataException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -56,6 +56,8 @@ public abstract class Dataset<E> implements Iterable<E> {
   /**
    * The number of elements of one pass, if known without reading the data; {@link #INFINITE} or
    * {@link #UNKNOWN} otherwise (after {@link #filter}, for text lines).
+   *
+   * @return the element count, {@link #INFINITE} or {@link #UNKNOWN}
    */
   public abstract long cardinality();
 
@@ -76,7 +78,12 @@ public abstract class Dataset<E> implements Iterable<E> {
 
   // ---- sources ----
 
-  /** The rows of {@code x} ({@code tf.data.Dataset.from_tensor_slices(x)}). */
+  /**
+   * The rows of {@code x} ({@code tf.data.Dataset.from_tensor_slices(x)}).
+   *
+   * @param x the array, first axis the rows
+   * @return a dataset of {@code x.dim(0)} tensors, each one row without the first axis
+   */
   public static Dataset<Tensor> fromTensorSlices(Tensor x) {
     int n = rows(x, "x");
     return lazy(n, () -> Cursors.indexed(n, i -> row(x, i)));
@@ -85,6 +92,11 @@ public abstract class Dataset<E> implements Iterable<E> {
   /**
    * Rows of several arrays with the same number of rows, as lists: {@code fromTensorSlices(x, y)}
    * gives {@code [x[i], y[i]]}, what {@code fit} takes once batched.
+   *
+   * @param x the first array (usually the inputs)
+   * @param y the second array (usually the targets)
+   * @param more further arrays
+   * @return a dataset of lists, one row of each array
    */
   public static Dataset<List<Tensor>> fromTensorSlices(Tensor x, Tensor y, Tensor... more) {
     List<Tensor> all = new ArrayList<>(List.of(x, y));
@@ -92,7 +104,12 @@ public abstract class Dataset<E> implements Iterable<E> {
     return fromTensorSlices(all);
   }
 
-  /** Rows of several arrays with the same number of rows (inputs, then targets), as lists. */
+  /**
+   * Rows of several arrays with the same number of rows (inputs, then targets), as lists.
+   *
+   * @param arrays the arrays, each with the same first dimension
+   * @return a dataset of lists, one row of each array
+   */
   public static Dataset<List<Tensor>> fromTensorSlices(List<Tensor> arrays) {
     if (arrays.isEmpty()) {
       throw new IllegalArgumentException("fromTensorSlices: no tensors given");
@@ -141,13 +158,24 @@ public abstract class Dataset<E> implements Iterable<E> {
     return r.reshape(t.shape().dropFirst());
   }
 
-  /** The elements of a list, in order. */
+  /**
+   * The elements of a list, in order.
+   *
+   * @param <E> the element type
+   * @param elements the elements
+   * @return a dataset of them
+   */
   public static <E> Dataset<E> fromList(List<E> elements) {
     List<E> copy = List.copyOf(elements);
     return lazy(copy.size(), () -> Cursors.indexed(copy.size(), copy::get));
   }
 
-  /** The integers {@code 0 .. n-1} ({@code tf.data.Dataset.range}); map them to load by index. */
+  /**
+   * The integers {@code 0 .. n-1} ({@code tf.data.Dataset.range}); map them to load by index.
+   *
+   * @param n the count, 0 or more
+   * @return a dataset of {@code n} integers
+   */
   public static Dataset<Integer> range(int n) {
     if (n < 0) {
       throw new IllegalArgumentException("range: n must be >= 0; Received: n=" + n);
@@ -158,6 +186,10 @@ public abstract class Dataset<E> implements Iterable<E> {
   /**
    * Elements from a fresh iterator per pass ({@code tf.data.Dataset.from_generator}); the length is
    * unknown until a pass ends.
+   *
+   * @param <E> the element type
+   * @param generator makes one iterator per pass
+   * @return a dataset of the iterators' elements
    */
   public static <E> Dataset<E> fromGenerator(Supplier<? extends Iterator<? extends E>> generator) {
     return lazy(UNKNOWN, () -> Cursors.of(generator.get()));
@@ -166,6 +198,9 @@ public abstract class Dataset<E> implements Iterable<E> {
   /**
    * The lines of text files, without their line ends ({@code tf.data.TextLineDataset}); files
    * ending in {@code .gz} are decompressed. A missing file is an error now, naming it.
+   *
+   * @param files the files, read one after another
+   * @return a dataset of lines
    */
   public static Dataset<String> textLines(Path... files) {
     return TextSources.lines(List.of(files));
@@ -176,12 +211,20 @@ public abstract class Dataset<E> implements Iterable<E> {
    * the first axis), memory-mapped and read on demand: the heap holds only the rows in flight.
    * Every shard's header is checked now (same dtype-convertible type, same shape after the first
    * axis, file length), so a wrong shard is an error naming it before training starts.
+   *
+   * @param shards the {@code .npy} files, in order
+   * @return a dataset of rows (tensors without the first axis)
    */
   public static Dataset<Tensor> fromNpy(Path... shards) {
     return fromNpy(List.of(shards));
   }
 
-  /** As {@link #fromNpy(Path...)}, for a list of shards. */
+  /**
+   * As {@link #fromNpy(Path...)}, for a list of shards.
+   *
+   * @param shards the {@code .npy} files, in order
+   * @return a dataset of rows
+   */
   public static Dataset<Tensor> fromNpy(List<Path> shards) {
     NpyShards s = NpyShards.open(shards);
     return lazy(s.rows(), () -> Cursors.indexed(s.rows(), s::row));
@@ -191,6 +234,9 @@ public abstract class Dataset<E> implements Iterable<E> {
    * Datasets read side by side, element {@code i} of each gathered into one list ({@code
    * tf.data.Dataset.zip}): {@code zip(fromNpy(xShards), fromNpy(yShards))}. The pass ends with the
    * shortest.
+   *
+   * @param parts the datasets, each of tensors
+   * @return a dataset of lists, one element of each part
    */
   @SafeVarargs
   public static Dataset<List<Tensor>> zip(Dataset<Tensor>... parts) {
@@ -215,6 +261,10 @@ public abstract class Dataset<E> implements Iterable<E> {
   /**
    * Applies {@code fn} to each element on worker threads (one per processor), keeping the order.
    * {@code fn} must be safe to call from several threads at once.
+   *
+   * @param <R> the new element type
+   * @param fn the function, safe to call from several threads
+   * @return a new dataset; this one is unchanged
    */
   public <R> Dataset<R> map(Function<? super E, ? extends R> fn) {
     return map(fn, AUTOTUNE);
@@ -224,6 +274,11 @@ public abstract class Dataset<E> implements Iterable<E> {
    * Applies {@code fn} on {@code parallelism} worker threads ({@link #AUTOTUNE}: one per processor;
    * Keras's {@code num_parallel_calls}), keeping the order. {@code 0} runs it in the thread that
    * reads the dataset.
+   *
+   * @param <R> the new element type
+   * @param fn the function
+   * @param parallelism the number of worker threads, {@link #AUTOTUNE} or 0
+   * @return a new dataset; this one is unchanged
    */
   public <R> Dataset<R> map(Function<? super E, ? extends R> fn, int parallelism) {
     if (parallelism < AUTOTUNE) {
@@ -240,7 +295,12 @@ public abstract class Dataset<E> implements Iterable<E> {
                 : new ParallelMapCursor<>(cursor(), fn, threads));
   }
 
-  /** Keeps the elements for which {@code keep} is true. */
+  /**
+   * Keeps the elements for which {@code keep} is true.
+   *
+   * @param keep the test an element must pass
+   * @return a new dataset; this one is unchanged
+   */
   public Dataset<E> filter(Predicate<? super E> keep) {
     return lazy(
         cardinality() == INFINITE ? INFINITE : UNKNOWN, () -> Cursors.filter(cursor(), keep));
@@ -251,12 +311,21 @@ public abstract class Dataset<E> implements Iterable<E> {
    * drawn at random from the buffer, which the next element in refills. A buffer at least as large
    * as the dataset shuffles it uniformly. The order changes each pass; the seed comes from {@code
    * Graft.seed} now.
+   *
+   * @param bufferSize the number of elements held, at least 1
+   * @return a new dataset; this one is unchanged
    */
   public Dataset<E> shuffle(int bufferSize) {
     return shuffle(bufferSize, Rng.global().nextLong());
   }
 
-  /** {@link #shuffle(int)} with its own seed. */
+  /**
+   * {@link #shuffle(int)} with its own seed.
+   *
+   * @param bufferSize the number of elements held, at least 1
+   * @param seed the seed of the shuffling
+   * @return a new dataset; this one is unchanged
+   */
   public Dataset<E> shuffle(int bufferSize, long seed) {
     if (bufferSize < 1) {
       throw new IllegalArgumentException(
@@ -271,12 +340,21 @@ public abstract class Dataset<E> implements Iterable<E> {
    * tensor component stacked along a new first axis: {@code Tensor} elements give a {@code Tensor},
    * {@code List<Tensor>} elements a list of stacked tensors. Elements of other types are batched
    * with {@link #batch(int, IntFunction)}.
+   *
+   * @param size the number of elements per batch, at least 1
+   * @return a new dataset; this one is unchanged
    */
   public Dataset<E> batch(int size) {
     return batch(size, false);
   }
 
-  /** {@link #batch(int)}, dropping a last batch smaller than {@code size} if asked. */
+  /**
+   * {@link #batch(int)}, dropping a last batch smaller than {@code size} if asked.
+   *
+   * @param size the number of elements per batch, at least 1
+   * @param dropRemainder true to drop a short last batch
+   * @return a new dataset; this one is unchanged
+   */
   public Dataset<E> batch(int size, boolean dropRemainder) {
     checkBatch(size);
     return lazy(
@@ -287,12 +365,23 @@ public abstract class Dataset<E> implements Iterable<E> {
   /**
    * Groups consecutive elements into arrays of up to {@code size}: {@code lines.batch(64,
    * String[]::new)} gives {@code String[]} batches for a {@code TextVectorization}.
+   *
+   * @param size the number of elements per batch, at least 1
+   * @param newArray makes an array of a given length, e.g. {@code String[]::new}
+   * @return a new dataset of arrays
    */
   public Dataset<E[]> batch(int size, IntFunction<E[]> newArray) {
     return batch(size, false, newArray);
   }
 
-  /** {@link #batch(int, IntFunction)}, dropping a last short batch if asked. */
+  /**
+   * {@link #batch(int, IntFunction)}, dropping a last short batch if asked.
+   *
+   * @param size the number of elements per batch, at least 1
+   * @param dropRemainder true to drop a short last batch
+   * @param newArray makes an array of a given length
+   * @return a new dataset of arrays
+   */
   public Dataset<E[]> batch(int size, boolean dropRemainder, IntFunction<E[]> newArray) {
     checkBatch(size);
     return lazy(
@@ -304,12 +393,22 @@ public abstract class Dataset<E> implements Iterable<E> {
    * Batches variable-length tensors ({@code padded_batch}): each component is padded with zeros at
    * the end of every axis to the largest shape in its batch, so token sequences of different
    * lengths stack into {@code (batch, longest)}.
+   *
+   * @param size the number of elements per batch, at least 1
+   * @return a new dataset; this one is unchanged
    */
   public Dataset<E> paddedBatch(int size) {
     return paddedBatch(size, false, 0f);
   }
 
-  /** {@link #paddedBatch(int)} with a padding value and the choice to drop a last short batch. */
+  /**
+   * {@link #paddedBatch(int)} with a padding value and the choice to drop a last short batch.
+   *
+   * @param size the number of elements per batch, at least 1
+   * @param dropRemainder true to drop a short last batch
+   * @param paddingValue the value padded positions take
+   * @return a new dataset; this one is unchanged
+   */
   public Dataset<E> paddedBatch(int size, boolean dropRemainder, float paddingValue) {
     checkBatch(size);
     return lazy(
@@ -338,6 +437,9 @@ public abstract class Dataset<E> implements Iterable<E> {
    * Reads up to {@code bufferSize} elements ahead on a background thread, so loading the next
    * batches overlaps the training step ({@link #AUTOTUNE}: 2). An error met there is thrown in the
    * reading thread, with its cause; the thread ends with the pass.
+   *
+   * @param bufferSize the number of elements read ahead, or {@link #AUTOTUNE}
+   * @return a new dataset; this one is unchanged
    */
   public Dataset<E> prefetch(int bufferSize) {
     if (bufferSize < AUTOTUNE || bufferSize == 0) {
@@ -351,6 +453,8 @@ public abstract class Dataset<E> implements Iterable<E> {
   /**
    * Keeps the elements of the first complete pass in memory; later passes replay them without
    * reading the source again. A pass stopped early caches nothing.
+   *
+   * @return a new dataset; this one is unchanged
    */
   public Dataset<E> cache() {
     return new CacheDataset<>(this, null);
@@ -360,12 +464,20 @@ public abstract class Dataset<E> implements Iterable<E> {
    * Keeps the elements of the first complete pass in {@code file} (tensors, lists of tensors,
    * strings and string arrays), which later passes, and later runs, read instead of the source. A
    * pass stopped early leaves no file.
+   *
+   * @param file the cache file; a complete one from an earlier run is read instead of the source
+   * @return a new dataset; this one is unchanged
    */
   public Dataset<E> cache(Path file) {
     return new CacheDataset<>(this, file);
   }
 
-  /** The first {@code n} elements. */
+  /**
+   * The first {@code n} elements.
+   *
+   * @param n the number of elements kept, 0 or more
+   * @return a new dataset; this one is unchanged
+   */
   public Dataset<E> take(long n) {
     checkCount("take", n);
     long c = cardinality();
@@ -373,20 +485,34 @@ public abstract class Dataset<E> implements Iterable<E> {
     return lazy(card, () -> Cursors.take(cursor(), n));
   }
 
-  /** All but the first {@code n} elements. */
+  /**
+   * All but the first {@code n} elements.
+   *
+   * @param n the number of elements skipped, 0 or more
+   * @return a new dataset; this one is unchanged
+   */
   public Dataset<E> skip(long n) {
     checkCount("skip", n);
     long c = cardinality();
     return lazy(c >= 0 ? Math.max(0, c - n) : c, () -> Cursors.skip(cursor(), n));
   }
 
-  /** The elements over and over, each pass restarting the source ({@code repeat()}). */
+  /**
+   * The elements over and over, each pass restarting the source ({@code repeat()}).
+   *
+   * @return a new dataset; this one is unchanged
+   */
   public Dataset<E> repeat() {
     long c = cardinality();
     return lazy(c == 0 ? 0 : INFINITE, () -> Cursors.repeat(this, Long.MAX_VALUE));
   }
 
-  /** The elements {@code count} times over. */
+  /**
+   * The elements {@code count} times over.
+   *
+   * @param count the number of passes, 0 or more
+   * @return a new dataset; this one is unchanged
+   */
   public Dataset<E> repeat(long count) {
     checkCount("repeat", count);
     long c = cardinality();
@@ -417,7 +543,11 @@ public abstract class Dataset<E> implements Iterable<E> {
     }
   }
 
-  /** The elements of one pass, in a list (for small datasets and tests). */
+  /**
+   * The elements of one pass, in a list (for small datasets and tests).
+   *
+   * @return a new list
+   */
   public List<E> toList() {
     if (cardinality() == INFINITE) {
       throw new IllegalStateException("toList: the dataset is infinite; take(n) first");

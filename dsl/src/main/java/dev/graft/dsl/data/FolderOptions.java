@@ -58,6 +58,9 @@ public abstract class FolderOptions<T extends FolderOptions<T>> {
    * {@code "int"} (class index, a scalar per sample: {@code sparse_categorical_crossentropy}),
    * {@code "categorical"} (one-hot), {@code "binary"} (0/1 as {@code (1,)}, two classes only) or
    * {@code "none"} (no labels); returns this.
+   *
+   * @param mode the label mode's Keras name
+   * @return these options, for chaining
    */
   public T labelMode(String mode) {
     if (!Set.of("int", "categorical", "binary", "none").contains(mode)) {
@@ -70,13 +73,23 @@ public abstract class FolderOptions<T extends FolderOptions<T>> {
     return self();
   }
 
-  /** The classes to read, in this order (each a sub-folder); returns this. */
+  /**
+   * The classes to read, in this order (each a sub-folder); returns this.
+   *
+   * @param names sub-folder names
+   * @return these options, for chaining
+   */
   public T classNames(String... names) {
     this.classNames = List.of(names);
     return self();
   }
 
-  /** Samples per batch (default 32); {@code 0} yields single samples (Keras's None). */
+  /**
+   * Samples per batch (default 32); {@code 0} yields single samples (Keras's None).
+   *
+   * @param n the batch size, 0 or more
+   * @return these options, for chaining
+   */
   public T batchSize(int n) {
     if (n < 0) {
       throw new IllegalArgumentException("batch_size must be >= 0; Received: batch_size=" + n);
@@ -85,19 +98,34 @@ public abstract class FolderOptions<T extends FolderOptions<T>> {
     return self();
   }
 
-  /** Whether to shuffle (default true): the file order once, and a buffer each pass. */
+  /**
+   * Whether to shuffle (default true): the file order once, and a buffer each pass.
+   *
+   * @param value false to read in file order
+   * @return these options, for chaining
+   */
   public T shuffle(boolean value) {
     this.shuffle = value;
     return self();
   }
 
-  /** The shuffling seed (default: from {@code Graft.seed}); returns this. */
+  /**
+   * The shuffling seed (default: from {@code Graft.seed}); returns this.
+   *
+   * @param value the seed
+   * @return these options, for chaining
+   */
   public T seed(long value) {
     this.seed = value;
     return self();
   }
 
-  /** The fraction of the files held out for validation, with {@link #subset}; returns this. */
+  /**
+   * The fraction of the files held out for validation, with {@link #subset}; returns this.
+   *
+   * @param fraction the held-out fraction, in {@code (0, 1)}
+   * @return these options, for chaining
+   */
   public T validationSplit(double fraction) {
     if (!(fraction > 0 && fraction < 1)) {
       throw new IllegalArgumentException(
@@ -107,7 +135,12 @@ public abstract class FolderOptions<T extends FolderOptions<T>> {
     return self();
   }
 
-  /** {@code "training"} or {@code "validation"} (or {@code "both"}, see {@code datasets()}). */
+  /**
+   * {@code "training"} or {@code "validation"} (or {@code "both"}, see {@code datasets()}).
+   *
+   * @param name the subset's name
+   * @return these options, for chaining
+   */
   public T subset(String name) {
     if (!Set.of("training", "validation", "both").contains(name)) {
       throw new IllegalArgumentException(
@@ -117,13 +150,23 @@ public abstract class FolderOptions<T extends FolderOptions<T>> {
     return self();
   }
 
-  /** Whether to follow symbolic links to sub-folders (default false); returns this. */
+  /**
+   * Whether to follow symbolic links to sub-folders (default false); returns this.
+   *
+   * @param value true to follow links
+   * @return these options, for chaining
+   */
   public T followLinks(boolean value) {
     this.followLinks = value;
     return self();
   }
 
-  /** Whether to print what was found (default true, as Keras); returns this. */
+  /**
+   * Whether to print what was found (default true, as Keras); returns this.
+   *
+   * @param value false to print nothing
+   * @return these options, for chaining
+   */
   public T verbose(boolean value) {
     this.verbose = value;
     return self();
@@ -132,13 +175,19 @@ public abstract class FolderOptions<T extends FolderOptions<T>> {
   /**
    * Skips unreadable files instead of failing, reporting how many were skipped (on standard error,
    * and by {@code skipped()}); returns this.
+   *
+   * @return these options, for chaining
    */
   public T ignoreErrors() {
     this.ignoreErrors = true;
     return self();
   }
 
-  /** How many unreadable files were skipped so far (with {@link #ignoreErrors()}). */
+  /**
+   * How many unreadable files were skipped so far (with {@link #ignoreErrors()}).
+   *
+   * @return the count, 0 before a dataset is read
+   */
   public long skipped() {
     return skipped.get();
   }
@@ -148,7 +197,11 @@ public abstract class FolderOptions<T extends FolderOptions<T>> {
     return labelMode;
   }
 
-  /** The class names, in label order (Keras's {@code class_names}): the folder is read now. */
+  /**
+   * The class names, in label order (Keras's {@code class_names}): the folder is read now.
+   *
+   * @return the sub-folder names, in label order
+   */
   public List<String> classNames() {
     return index().classes();
   }

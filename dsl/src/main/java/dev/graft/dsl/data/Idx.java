@@ -29,6 +29,8 @@ public final class Idx {
   /**
    * Reads an IDX file.
    *
+   * @param file the IDX file, gzipped if its name ends in {@code .gz}
+   * @return a float tensor of the file's dimensions
    * @throws DataException naming the file and what is wrong with it
    */
   public static Tensor read(Path file) {
@@ -43,6 +45,10 @@ public final class Idx {
    * Reads IDX data from a stream named {@code name} (gzip if the name ends in {@code .gz}),
    * checking its rank unless {@code rank} is -1.
    *
+   * @param name the stream's name, for messages and the gzip test
+   * @param raw the stream of the file's bytes
+   * @param rank the expected number of dimensions, or -1
+   * @return a float tensor of the stream's dimensions
    * @throws DataException naming the stream and what is wrong with it
    */
   public static Tensor read(String name, InputStream raw, int rank) {

@@ -34,7 +34,12 @@ public final class ImageFolder extends FolderOptions<ImageFolder> {
     super(directory);
   }
 
-  /** The options for the images under {@code directory}. */
+  /**
+   * The options for the images under {@code directory}.
+   *
+   * @param directory a folder with one sub-folder of images per class
+   * @return options with Keras's defaults
+   */
   public static ImageFolder from(Path directory) {
     return new ImageFolder(directory);
   }
@@ -49,7 +54,13 @@ public final class ImageFolder extends FolderOptions<ImageFolder> {
     return FORMATS;
   }
 
-  /** The size images are resized to (default 256 x 256); returns this. */
+  /**
+   * The size images are resized to (default 256 x 256); returns this.
+   *
+   * @param height the output height in pixels
+   * @param width the output width in pixels
+   * @return these options, for chaining
+   */
   public ImageFolder imageSize(int height, int width) {
     if (height < 1 || width < 1) {
       throw new IllegalArgumentException(
@@ -60,7 +71,12 @@ public final class ImageFolder extends FolderOptions<ImageFolder> {
     return this;
   }
 
-  /** {@code "rgb"} (default), {@code "rgba"} or {@code "grayscale"}; returns this. */
+  /**
+   * {@code "rgb"} (default), {@code "rgba"} or {@code "grayscale"}; returns this.
+   *
+   * @param mode the colour mode's Keras name
+   * @return these options, for chaining
+   */
   public ImageFolder colorMode(String mode) {
     channels =
         switch (mode) {
@@ -76,7 +92,12 @@ public final class ImageFolder extends FolderOptions<ImageFolder> {
     return this;
   }
 
-  /** The dataset of the subset chosen (or of every image); the folder is read now. */
+  /**
+   * The dataset of the subset chosen (or of every image); the folder is read now.
+   *
+   * @return a dataset of {@code [images, labels]} batches (or single samples), images {@code (N, H,
+   *     W, C)} in {@code [0, 255]}
+   */
   public Dataset<List<Tensor>> dataset() {
     List<String> subsets = subsets();
     if (subsets.size() != 1) {
@@ -86,7 +107,11 @@ public final class ImageFolder extends FolderOptions<ImageFolder> {
     return build(subsets.get(0));
   }
 
-  /** The training and validation datasets, for {@code subset("both")}. */
+  /**
+   * The training and validation datasets, for {@code subset("both")}.
+   *
+   * @return two datasets, training first
+   */
   public List<Dataset<List<Tensor>>> datasets() {
     List<Dataset<List<Tensor>>> out = new ArrayList<>();
     for (String s : subsets()) {

@@ -16,13 +16,21 @@ import java.util.function.Function;
 public record TextBatch(String[] texts, Tensor labels) {
   /**
    * {@code [vectorize(texts), labels]}, the batch {@code fit} takes (the labels left out if none).
+   *
+   * @param vectorize turns the texts into a tensor, e.g. a {@code TextVectorization}'s {@code
+   *     apply}
+   * @return a new list
    */
   public List<Tensor> vectorized(Function<String[], Tensor> vectorize) {
     Tensor x = vectorize.apply(texts);
     return labels == null ? List.of(x) : List.of(x, labels);
   }
 
-  /** The number of texts. */
+  /**
+   * The number of texts.
+   *
+   * @return the number of texts in the batch
+   */
   public int size() {
     return texts.length;
   }

@@ -27,7 +27,12 @@ public final class TextFolder extends FolderOptions<TextFolder> {
     super(directory);
   }
 
-  /** The options for the texts under {@code directory}. */
+  /**
+   * The options for the texts under {@code directory}.
+   *
+   * @param directory a folder with one sub-folder of text files per class
+   * @return options with Keras's defaults
+   */
   public static TextFolder from(Path directory) {
     return new TextFolder(directory);
   }
@@ -42,7 +47,12 @@ public final class TextFolder extends FolderOptions<TextFolder> {
     return Set.of(".txt");
   }
 
-  /** Keeps at most {@code n} characters of each text (Keras's {@code max_length}). */
+  /**
+   * Keeps at most {@code n} characters of each text (Keras's {@code max_length}).
+   *
+   * @param n the character limit, at least 1
+   * @return these options, for chaining
+   */
   public TextFolder maxLength(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("max_length must be >= 1; Received: max_length=" + n);
@@ -51,7 +61,11 @@ public final class TextFolder extends FolderOptions<TextFolder> {
     return this;
   }
 
-  /** The dataset of the subset chosen (or of every file); the folder is read now. */
+  /**
+   * The dataset of the subset chosen (or of every file); the folder is read now.
+   *
+   * @return a dataset of batches of texts and labels
+   */
   public Dataset<TextBatch> dataset() {
     List<String> subsets = subsets();
     if (subsets.size() != 1) {
@@ -61,7 +75,11 @@ public final class TextFolder extends FolderOptions<TextFolder> {
     return build(subsets.get(0));
   }
 
-  /** The training and validation datasets, for {@code subset("both")}. */
+  /**
+   * The training and validation datasets, for {@code subset("both")}.
+   *
+   * @return two datasets, training first
+   */
   public List<Dataset<TextBatch>> datasets() {
     List<Dataset<TextBatch>> out = new ArrayList<>();
     for (String s : subsets()) {

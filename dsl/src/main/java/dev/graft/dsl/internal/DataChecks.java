@@ -1,9 +1,9 @@
 package dev.graft.dsl.internal;
 
 import dev.graft.dsl.Loss;
-import dev.graft.tensor.Losses;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.reduce.Losses;
 import java.util.List;
 
 /** Early, clear errors for data given to fit, evaluate and predict. */

@@ -56,6 +56,11 @@ public final class DatasetLoop {
    * training stops, as in Keras, if it runs out. A failure leaves the weights as they were before.
    *
    * @param trace builds a subclassed model's graph from the first batch's inputs
+   * @param model the model trained
+   * @param trainer the model's compiled training set-up
+   * @param data batches of inputs, then targets, then optionally sample weights
+   * @param o the fit's options
+   * @return the losses and metrics of each epoch
    */
   public static History fit(
       Model model, Trainer trainer, Dataset<?> data, FitOptions o, Consumer<List<Tensor>> trace) {
@@ -203,6 +208,13 @@ public final class DatasetLoop {
   /**
    * Keras's {@code evaluate(dataset)}: the loss and metrics over every batch (or the first {@code
    * steps}).
+   *
+   * @param model the model evaluated
+   * @param trainer the model's compiled training set-up
+   * @param data batches of inputs, then targets
+   * @param steps the number of batches, or {@code null} for all
+   * @param trace receives each batch read (for tests), or {@code null}
+   * @return the mean loss, then each metric
    */
   public static double[] evaluate(
       Model model, Trainer trainer, Dataset<?> data, Integer steps, Consumer<List<Tensor>> trace) {
@@ -230,6 +242,11 @@ public final class DatasetLoop {
   /**
    * Keras's {@code predict(dataset)}: every output for every batch, concatenated along the batch
    * axis. A batch may hold targets after the inputs; they are ignored.
+   *
+   * @param model the model
+   * @param data batches of inputs (targets after them are ignored)
+   * @param steps the number of batches, or {@code null} for all
+   * @return one tensor per output, the batches' rows in order
    */
   public static List<Tensor> predict(Model model, Dataset<?> data, Integer steps) {
     if (data.cardinality() == Dataset.INFINITE && steps == null) {

@@ -46,6 +46,11 @@ public final class ExclusiveCall {
    * Runs {@code body} as the call {@code call} on {@code model}, holding the model and every weight
    * it reads until it returns; returns its value.
    *
+   * @param <T> the body's result type
+   * @param model the model called
+   * @param call the public method's name, for the message
+   * @param body the call's work
+   * @return what {@code body} returned
    * @throws IllegalStateException if another thread's call holds the model or one of its weights
    */
   public static <T> T call(Model model, String call, java.util.function.Supplier<T> body) {
@@ -57,7 +62,13 @@ public final class ExclusiveCall {
     }
   }
 
-  /** As {@link #call}, for a body without a value. */
+  /**
+   * As {@link #call}, for a body without a value.
+   *
+   * @param model the model called
+   * @param call the public method's name, for the message
+   * @param body the call's work
+   */
   public static void run(Model model, String call, Runnable body) {
     ExclusiveCall c = begin(model, call, true);
     try {
@@ -71,6 +82,9 @@ public final class ExclusiveCall {
    * Refuses {@code call} on {@code model} (an {@link IllegalStateException}) if another thread's
    * call holds the model: for a call that replaces the model's training set-up ({@code compile})
    * without touching the weights.
+   *
+   * @param model the model called
+   * @param call the public method's name, for the message
    */
   public static void check(Model model, String call) {
     begin(model, call, false).close();

@@ -25,6 +25,8 @@ public final class FunctionalGraph {
   /**
    * Traces the calls from {@code outputs} back to {@code inputs}.
    *
+   * @param inputs the model's inputs, each from {@code input(...)}
+   * @param outputs the model's outputs
    * @throws IllegalArgumentException if an input is not an {@code input(...)} tensor, the outputs
    *     need a tensor the inputs do not provide ("graph disconnected"), or two layers share a name
    */
@@ -124,22 +126,38 @@ public final class FunctionalGraph {
             + given);
   }
 
-  /** The model inputs. */
+  /**
+   * The model inputs.
+   *
+   * @return the inputs, unmodifiable
+   */
   public List<SymbolicTensor> inputs() {
     return inputs == null ? List.of() : inputs;
   }
 
-  /** The model outputs. */
+  /**
+   * The model outputs.
+   *
+   * @return the outputs, unmodifiable
+   */
   public List<SymbolicTensor> outputs() {
     return outputs;
   }
 
-  /** The calls to run, each after the calls producing its inputs. */
+  /**
+   * The calls to run, each after the calls producing its inputs.
+   *
+   * @return the calls between inputs and outputs, input layers excluded, unmodifiable
+   */
   public List<LayerCall> order() {
     return order;
   }
 
-  /** The distinct layers: input layers first, then in call order. */
+  /**
+   * The distinct layers: input layers first, then in call order.
+   *
+   * @return the layers, unmodifiable
+   */
   public List<Layer> layers() {
     return layers;
   }

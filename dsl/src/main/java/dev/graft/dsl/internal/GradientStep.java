@@ -42,6 +42,10 @@ public final class GradientStep {
   /**
    * Compiles the step for data shaped like {@code x} and {@code y} (the full data set or one batch:
    * only the shapes after the batch axis count) and returns the length of the flat gradient vector.
+   *
+   * @param x one tensor per model input
+   * @param y one tensor per model output
+   * @return the number of floats {@link #compute} writes
    */
   public int prepare(List<Tensor> x, List<Tensor> y) {
     Programs p = trainer.programsFor(x, y);
@@ -72,7 +76,11 @@ public final class GradientStep {
     return "__gradient_" + i;
   }
 
-  /** The variables whose gradients {@link #compute} writes, in the flat vector's order. */
+  /**
+   * The variables whose gradients {@link #compute} writes, in the flat vector's order.
+   *
+   * @return the trainable variables, unmodifiable
+   */
   public List<Variable> variables() {
     if (variables == null) {
       throw new IllegalStateException("call prepare() first");
@@ -85,6 +93,14 @@ public final class GradientStep {
    * ({@code order == null}: rows {@code from .. from+b)}) in training mode; writes the gradient of
    * the batch's mean loss into {@code gradients[0 ..)} and returns that loss. Weights and the
    * optimizer are left unchanged.
+   *
+   * @param x one tensor per model input
+   * @param y one tensor per model output
+   * @param order a permutation of the rows, or {@code null}
+   * @param from the first position taken
+   * @param b the number of rows
+   * @param gradients receives the flat gradient vector
+   * @return the batch's mean loss
    */
   public double compute(
       List<Tensor> x, List<Tensor> y, int[] order, int from, int b, float[] gradients) {
@@ -121,6 +137,8 @@ public final class GradientStep {
   /**
    * One optimizer step (the step counter advances, the learning rate follows its schedule, clipping
    * applies) from the flat {@code gradients} as {@link #compute} lays them out.
+   *
+   * @param gradients the flat gradient vector, as {@link #compute} writes it
    */
   public void apply(float[] gradients) {
     if (applyPlan == null) {

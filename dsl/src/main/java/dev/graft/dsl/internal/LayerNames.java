@@ -18,6 +18,7 @@ public final class LayerNames {
    * Refuses two layers of one name among {@code layers} (distinct objects: a shared layer is listed
    * once).
    *
+   * @param layers the layers of one model
    * @throws IllegalArgumentException naming the clashing name and each layer's class and position
    */
   public static void checkUnique(List<Layer> layers) {

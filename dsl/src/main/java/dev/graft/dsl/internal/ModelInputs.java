@@ -17,6 +17,10 @@ public final class ModelInputs {
   /**
    * The tensors of {@code x} in the order of {@code names}, matched strictly.
    *
+   * @param model the model's name, for messages
+   * @param names the model's input names, in order
+   * @param x the tensors by input name
+   * @return the tensors, in input order
    * @throws IllegalArgumentException listing expected, received, missing and unknown names
    */
   public static List<Tensor> byName(String model, List<String> names, Map<String, Tensor> x) {
@@ -45,6 +49,10 @@ public final class ModelInputs {
   /**
    * The layers held in instance fields of {@code model}'s class and its superclasses below {@code
    * base} (how a subclassed model is tracked before it is traced).
+   *
+   * @param model the subclassed model
+   * @param base the first class not searched ({@code Model})
+   * @return the layers, in field order, subclass first
    */
   public static List<Layer> layerFields(Object model, Class<?> base) {
     List<Layer> out = new ArrayList<>();

@@ -57,6 +57,8 @@ public final class PathPattern {
   /**
    * Parses {@code pattern} for {@code callback} (named in errors).
    *
+   * @param callback the callback's name, for messages
+   * @param pattern the path with placeholders
    * @throws IllegalArgumentException for unbalanced braces, an empty or malformed placeholder, a
    *     format spec Graft cannot apply, or a name that looks like a misspelt {@code epoch}
    */
@@ -176,6 +178,7 @@ public final class PathPattern {
    * fails now. Other unknown names may be added to the logs by a callback, so they fail only if an
    * epoch's logs lack them.
    *
+   * @param logged the names the logs will hold
    * @throws IllegalArgumentException naming the likely intended placeholder and the valid ones
    */
   public void checkNames(Collection<String> logged) {
@@ -192,6 +195,10 @@ public final class PathPattern {
   /**
    * The value of {@code logged} (or its {@code val_} twin) that {@code name} misspells: not equal
    * to any, within two edits of one; {@code null} otherwise.
+   *
+   * @param name a placeholder name
+   * @param logged the logged names
+   * @return the misspelt name, or {@code null}
    */
   public static String misspelling(String name, Collection<String> logged) {
     List<String> all = new ArrayList<>(logged);
@@ -214,6 +221,8 @@ public final class PathPattern {
   /**
    * The folder the files go to, or {@code null} when placeholders choose it (then each save makes
    * its own folder).
+   *
+   * @return the folder, or {@code null}
    */
   public Path fixedFolder() {
     int slash = Math.max(pattern.lastIndexOf('/'), pattern.lastIndexOf(File.separatorChar));
@@ -224,6 +233,7 @@ public final class PathPattern {
   /**
    * Creates {@code folder} and its parents if missing (as Keras's {@code ModelCheckpoint} does).
    *
+   * @param folder the folder
    * @throws IllegalArgumentException naming the folder when it cannot be created
    */
   public void createFolder(Path folder) {
@@ -247,7 +257,13 @@ public final class PathPattern {
     }
   }
 
-  /** The file name for {@code epoch} (0-based; written 1-based, as Keras) and these logs. */
+  /**
+   * The file name for {@code epoch} (0-based; written 1-based, as Keras) and these logs.
+   *
+   * @param epoch the 0-based epoch
+   * @param logs the epoch's logs
+   * @return the path as text
+   */
   public String expand(int epoch, Map<String, Double> logs) {
     StringBuilder out = new StringBuilder();
     for (Object p : parts) {

@@ -29,6 +29,8 @@ public final class Predictor {
   /**
    * Prepares {@code model}'s forward pass; a model whose inputs are fully known apart from the
    * batch is compiled now, so that its errors show at once.
+   *
+   * @param model the model predicted with
    */
   public Predictor(Model model) {
     this.model = model;
@@ -58,12 +60,22 @@ public final class Predictor {
     return new Compiled(p, FedInputs.of(inputNames, outs), new PlanPool(p));
   }
 
-  /** How many concrete input shapes have compiled programs (at most {@code MAX_SHAPES}). */
+  /**
+   * How many concrete input shapes have compiled programs (at most {@code MAX_SHAPES}).
+   *
+   * @return the number of shapes cached
+   */
   public int compiledShapes() {
     return compiled.size();
   }
 
-  /** Predictions of every output for {@code x}, in batches of {@code batchSize}. */
+  /**
+   * Predictions of every output for {@code x}, in batches of {@code batchSize}.
+   *
+   * @param x one tensor per model input
+   * @param batchSize the rows per forward pass
+   * @return one tensor per model output
+   */
   public List<Tensor> predict(List<Tensor> x, int batchSize) {
     int n = DataChecks.inputs(model.name(), inputNames, inputShapes, x);
     DataChecks.nonEmpty("predict", "x", n, x);

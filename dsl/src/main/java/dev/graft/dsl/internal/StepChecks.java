@@ -2,9 +2,9 @@ package dev.graft.dsl.internal;
 
 import dev.graft.dsl.Loss;
 import dev.graft.dsl.Model;
-import dev.graft.tensor.Losses;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.reduce.Losses;
 import java.util.ArrayList;
 import java.util.List;
 

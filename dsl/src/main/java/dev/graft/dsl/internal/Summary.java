@@ -25,7 +25,13 @@ public final class Summary {
 
   private Summary() {}
 
-  /** The summary of {@code model} as text. */
+  /**
+   * The summary of {@code model} as text.
+   *
+   * @param model the model
+   * @param expandNested true to list nested models' layers too
+   * @return Keras's summary table as text
+   */
   public static String of(Model model, boolean expandNested) {
     boolean connected = !(model instanceof Sequential);
     StringBuilder sb = new StringBuilder();

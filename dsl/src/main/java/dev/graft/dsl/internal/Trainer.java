@@ -61,7 +61,15 @@ public final class Trainer {
     this.metricsCopy = Evaluation.copies(metrics) != null;
   }
 
-  /** Resolves compile arguments (objects or Keras names). */
+  /**
+   * Resolves compile arguments (objects or Keras names).
+   *
+   * @param model the model compiled
+   * @param optimizer an optimizer or its Keras name
+   * @param losses one loss (object or name) per output, or one for all
+   * @param metricArgs metrics (objects or names)
+   * @return the training set-up
+   */
   public static Trainer compile(Model model, Object optimizer, List<?> losses, List<?> metricArgs) {
     ExclusiveCall.check(model, "compile"); // refused while another thread trains it
     Optimizer opt = CompileArgs.optimizer(optimizer);
@@ -70,7 +78,11 @@ public final class Trainer {
     return new Trainer(model, opt, ls, weights, CompileArgs.metrics(metricArgs, ls));
   }
 
-  /** Sets per-output loss weights (Keras's {@code loss_weights}). */
+  /**
+   * Sets per-output loss weights (Keras's {@code loss_weights}).
+   *
+   * @param w one factor per output
+   */
   public void lossWeights(List<Float> w) {
     if (w.size() != losses.size()) {
       throw new IllegalArgumentException(
@@ -81,7 +93,11 @@ public final class Trainer {
     invalidate();
   }
 
-  /** The optimizer. */
+  /**
+   * The optimizer.
+   *
+   * @return the optimizer the model trains with
+   */
   public Optimizer optimizer() {
     return optimizer;
   }
@@ -89,6 +105,8 @@ public final class Trainer {
   /**
    * Keras's {@code compile_config}: the optimizer as {@code {class_name, config}}, the loss name (a
    * list when the outputs differ), the metric names of the first output and the loss weights.
+   *
+   * @return a new map, JSON-ready
    */
   public Map<String, Object> compileConfig() {
     Map<String, Object> opt = new java.util.LinkedHashMap<>();
@@ -118,12 +136,20 @@ public final class Trainer {
     checks.reset();
   }
 
-  /** How many concrete data shapes have compiled programs (bounded, see {@code ShapeCache}). */
+  /**
+   * How many concrete data shapes have compiled programs (bounded, see {@code ShapeCache}).
+   *
+   * @return the number of shapes cached
+   */
   public int compiledShapes() {
     return compiled.size();
   }
 
-  /** {@code loss}, then each metric (prefixed by the output's name when there are several). */
+  /**
+   * {@code loss}, then each metric (prefixed by the output's name when there are several).
+   *
+   * @return the names, in the order of {@link #evaluate}'s values
+   */
   public List<String> metricNames() {
     List<String> names = new ArrayList<>();
     names.add("loss");
@@ -184,7 +210,11 @@ public final class Trainer {
     return checks.check(x, y);
   }
 
-  /** This model's training step split at the gradients (see {@link GradientStep}). */
+  /**
+   * This model's training step split at the gradients (see {@link GradientStep}).
+   *
+   * @return the step
+   */
   public GradientStep gradientStep() {
     return new GradientStep(model, this);
   }
@@ -197,12 +227,25 @@ public final class Trainer {
     return programs(x, y);
   }
 
-  /** Keras's {@code fit}. */
+  /**
+   * Keras's {@code fit}.
+   *
+   * @param x one tensor per model input
+   * @param y one tensor per model output
+   * @param o the fit's options
+   * @return the losses and metrics of each epoch
+   */
   public History fit(List<Tensor> x, List<Tensor> y, FitOptions o) {
     return withSharedMetrics(() -> train(x, y, o));
   }
 
-  /** Runs a call that updates the metrics, one at a time when they cannot be copied. */
+  /**
+   * Runs a call that updates the metrics, one at a time when they cannot be copied.
+   *
+   * @param <T> the result type
+   * @param call the call
+   * @return what {@code call} returned
+   */
   public <T> T withSharedMetrics(java.util.function.Supplier<T> call) {
     if (metricsCopy) {
       return call.get();
@@ -344,7 +387,13 @@ public final class Trainer {
     return out;
   }
 
-  /** Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics. */
+  /**
+   * Keras's {@code train_on_batch}: one step on all of {@code x}; returns loss and metrics.
+   *
+   * @param x one tensor per model input
+   * @param y one tensor per model output
+   * @return the loss, then each metric
+   */
   public double[] trainOnBatch(List<Tensor> x, List<Tensor> y) {
     return withSharedMetrics(
         () -> {
@@ -357,6 +406,10 @@ public final class Trainer {
    * One training step on all of {@code x} with metrics accumulating (a loop fed batch by batch, as
    * {@code fit} over a dataset); returns the batch's total loss, then each output's, in a buffer
    * the next step reuses.
+   *
+   * @param x one tensor per model input
+   * @param y one tensor per model output
+   * @return the loss sums, in a buffer the next step reuses
    */
   public double[] fitBatch(List<Tensor> x, List<Tensor> y) {
     return fitBatch(x, y, null);
@@ -365,6 +418,11 @@ public final class Trainer {
   /**
    * {@link #fitBatch(List, List)} with one loss weight per sample ({@code (batch)} or {@code
    * (batch, 1)}; null: all 1), Keras's {@code sample_weight} of a dataset's batch.
+   *
+   * @param x one tensor per model input
+   * @param y one tensor per model output
+   * @param sampleWeights the weights, or {@code null}
+   * @return the loss sums, in a buffer the next step reuses
    */
   public double[] fitBatch(List<Tensor> x, List<Tensor> y, Tensor sampleWeights) {
     int n = check(x, y);
@@ -383,6 +441,11 @@ public final class Trainer {
    * The gradients of the loss (as {@link #trainOnBatch} computes it, before the update, when {@code
    * training}; otherwise in inference mode) with respect to each trainable weight, by weight name;
    * weights the loss does not depend on get zeros. Nothing is updated.
+   *
+   * @param x one tensor per model input
+   * @param y one tensor per model output
+   * @param training true for training mode
+   * @return each weight's name to its gradient
    */
   public Map<String, Tensor> gradients(List<Tensor> x, List<Tensor> y, boolean training) {
     int n = check(x, y);
@@ -412,6 +475,11 @@ public final class Trainer {
   /**
    * Keras's {@code evaluate}: mean loss and metrics over batches. Safe from several threads at once
    * and beside a running {@code fit} (see {@link Evaluation}).
+   *
+   * @param x one tensor per model input
+   * @param y one tensor per model output
+   * @param batchSize the rows per batch
+   * @return the loss, then each metric
    */
   public double[] evaluate(List<Tensor> x, List<Tensor> y, int batchSize) {
     int n = checks.check(x, y);
@@ -430,6 +498,8 @@ public final class Trainer {
    * dataset too): metrics of its own ({@link Metric#copy()}; the shared ones, one evaluation at a
    * time, when a metric cannot be copied), loss sums and buffers, so evaluations may run from
    * several threads at once and beside {@code fit}. Close it when done.
+   *
+   * @return a new evaluator
    */
   public Evaluator evaluator() {
     List<List<Metric>> own = Evaluation.copies(metrics);
@@ -455,12 +525,25 @@ public final class Trainer {
       }
     }
 
-    /** Evaluates all of {@code x} as one batch; returns its size. */
+    /**
+     * Evaluates all of {@code x} as one batch; returns its size.
+     *
+     * @param x one tensor per model input
+     * @param y one tensor per model output
+     * @return the number of rows
+     */
     public int batch(List<Tensor> x, List<Tensor> y) {
       return batch(x, y, null);
     }
 
-    /** {@link #batch(List, List)} with one loss weight per sample (null: all 1). */
+    /**
+     * {@link #batch(List, List)} with one loss weight per sample (null: all 1).
+     *
+     * @param x one tensor per model input
+     * @param y one tensor per model output
+     * @param sampleWeights the weights, or {@code null}
+     * @return the number of rows
+     */
     public int batch(List<Tensor> x, List<Tensor> y, Tensor sampleWeights) {
       int n = checks.check(x, y);
       rows(lookup(x, y), x, y, sampleWeights, 0, n);
@@ -472,7 +555,11 @@ public final class Trainer {
       count += b;
     }
 
-    /** {@code [loss, loss of each output (when several), metric...]} so far. */
+    /**
+     * {@code [loss, loss of each output (when several), metric...]} so far.
+     *
+     * @return a new array
+     */
     public double[] result() {
       return Evaluation.values(lossSums, count, ms, losses.size());
     }
@@ -485,7 +572,11 @@ public final class Trainer {
     }
   }
 
-  /** The length of the loss sums {@link #fitBatch} works with. */
+  /**
+   * The length of the loss sums {@link #fitBatch} works with.
+   *
+   * @return the length
+   */
   public int lossCount() {
     return 1 + losses.size();
   }
@@ -505,7 +596,13 @@ public final class Trainer {
     }
   }
 
-  /** The logs from loss sums over {@code count} samples: total, per output, then metrics. */
+  /**
+   * The logs from loss sums over {@code count} samples: total, per output, then metrics.
+   *
+   * @param lossSums the sums
+   * @param count the number of samples
+   * @return the logs by name
+   */
   public Map<String, Double> logs(double[] lossSums, int count) {
     Map<String, Double> logs = new LinkedHashMap<>();
     logs.put("loss", lossSums[0] / count);
@@ -520,7 +617,11 @@ public final class Trainer {
     return logs;
   }
 
-  /** Variables a step may change (for callers that need to restore them). */
+  /**
+   * Variables a step may change (for callers that need to restore them).
+   *
+   * @return the variables, unmodifiable
+   */
   public List<Variable> variables() {
     return model.weights();
   }

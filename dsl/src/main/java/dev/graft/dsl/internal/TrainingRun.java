@@ -15,12 +15,20 @@ public final class TrainingRun implements Callback.Training {
   private boolean stop;
   private List<Tensor> snapshot;
 
-  /** A run of {@code model}'s fit. */
+  /**
+   * A run of {@code model}'s fit.
+   *
+   * @param model the model trained
+   */
   public TrainingRun(Model model) {
     this.model = model;
   }
 
-  /** Records the weights as an epoch starts ({@code null} when the model has none yet). */
+  /**
+   * Records the weights as an epoch starts ({@code null} when the model has none yet).
+   *
+   * @param weights copies of the weights, or {@code null}
+   */
   public void startEpoch(List<Tensor> weights) {
     snapshot = weights;
   }

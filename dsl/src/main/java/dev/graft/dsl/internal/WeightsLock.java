@@ -23,17 +23,31 @@ public final class WeightsLock {
 
   private WeightsLock() {}
 
-  /** The read side: held around each batch of {@code predict} and {@code evaluate}. */
+  /**
+   * The read side: held around each batch of {@code predict} and {@code evaluate}.
+   *
+   * @return the read lock, shared by every model
+   */
   public static Lock reads() {
     return LOCK.readLock();
   }
 
-  /** The write side: held while weights change (a step's updates, an assignment). */
+  /**
+   * The write side: held while weights change (a step's updates, an assignment).
+   *
+   * @return the write lock, shared by every model
+   */
   public static Lock updates() {
     return LOCK.writeLock();
   }
 
-  /** {@code read}'s value, computed holding the read side. */
+  /**
+   * {@code read}'s value, computed holding the read side.
+   *
+   * @param <T> the result type
+   * @param read the reading code
+   * @return what {@code read} returned
+   */
   public static <T> T read(Supplier<T> read) {
     Lock l = LOCK.readLock();
     l.lock();
@@ -44,7 +58,11 @@ public final class WeightsLock {
     }
   }
 
-  /** Runs {@code read} holding the read side. */
+  /**
+   * Runs {@code read} holding the read side.
+   *
+   * @param read the reading code
+   */
   public static void reading(Runnable read) {
     Lock l = LOCK.readLock();
     l.lock();
@@ -55,7 +73,11 @@ public final class WeightsLock {
     }
   }
 
-  /** Runs {@code write} holding the write side. */
+  /**
+   * Runs {@code write} holding the write side.
+   *
+   * @param write the writing code
+   */
   public static void writing(Runnable write) {
     Lock l = LOCK.writeLock();
     l.lock();

@@ -2,21 +2,17 @@ package dev.graft.dsl.io;
 
 import dev.graft.dsl.Model;
 import io.jhdf.HdfFile;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -81,38 +77,13 @@ final class KerasArchive {
     zip.closeEntry();
   }
 
-  /** Reads the entries of the archive (each bounded by the file's size times a safe factor). */
-  static Map<String, byte[]> entries(Path file) throws IOException {
-    long limit = Math.min(Integer.MAX_VALUE - 16, Math.max(1 << 20, Files.size(file) * 64));
-    Map<String, byte[]> out = new HashMap<>();
-    try (InputStream in = Files.newInputStream(file);
-        ZipInputStream zip = new ZipInputStream(in)) {
-      ZipEntry e;
-      while ((e = zip.getNextEntry()) != null) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        byte[] chunk = new byte[1 << 16];
-        int n;
-        long total = 0;
-        while ((n = zip.read(chunk)) > 0) {
-          total += n;
-          if (total > limit) {
-            throw new IOException("zip entry " + e.getName() + " is implausibly large");
-          }
-          buf.write(chunk, 0, n);
-        }
-        out.put(e.getName(), buf.toByteArray());
-      }
-    }
-    return out;
-  }
-
   /**
    * The entries of a {@code .keras} archive, which must hold {@code needed}.
    *
    * @throws IllegalArgumentException naming the missing entry and the ones present
    */
   static Map<String, byte[]> entries(Path file, String... needed) throws IOException {
-    Map<String, byte[]> entries = entries(file);
+    Map<String, byte[]> entries = FileReads.zipEntries(file);
     for (String need : needed) {
       if (!entries.containsKey(need)) {
         throw new IllegalArgumentException(

@@ -63,7 +63,7 @@ import dev.graft.layers.SpatialDropout;
 import dev.graft.layers.Subtract;
 import dev.graft.layers.ThresholdedRelu;
 import dev.graft.layers.UnitNormalization;
-import dev.graft.tensor.GateActivation;
+import dev.graft.tensor.recurrent.GateActivation;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;

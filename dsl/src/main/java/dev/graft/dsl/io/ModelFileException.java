@@ -10,13 +10,24 @@ import java.nio.file.Path;
 public final class ModelFileException extends RuntimeException {
   private final transient Path file;
 
-  /** A problem with {@code file} described by {@code what}. */
+  /**
+   * A problem with {@code file} described by {@code what}.
+   *
+   * @param file the file at fault, or {@code null}
+   * @param what the problem
+   * @param cause the underlying failure
+   */
   public ModelFileException(Path file, String what, Throwable cause) {
     super(message(file, what), cause);
     this.file = file;
   }
 
-  /** A problem with {@code file} described by {@code what}. */
+  /**
+   * A problem with {@code file} described by {@code what}.
+   *
+   * @param file the file at fault, or {@code null}
+   * @param what the problem
+   */
   public ModelFileException(Path file, String what) {
     this(file, what, null);
   }
@@ -25,7 +36,11 @@ public final class ModelFileException extends RuntimeException {
     return (file == null ? "" : file + ": ") + what;
   }
 
-  /** The file at fault (may be {@code null} for in-memory data). */
+  /**
+   * The file at fault (may be {@code null} for in-memory data).
+   *
+   * @return the file, or {@code null}
+   */
   public Path file() {
     return file;
   }

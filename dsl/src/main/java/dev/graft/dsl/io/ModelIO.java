@@ -40,6 +40,8 @@ public final class ModelIO {
   /**
    * Saves architecture, weights, compile config and optimizer state as a {@code .keras} archive.
    *
+   * @param m the model, functional or sequential
+   * @param file the {@code .keras} file, replaced atomically
    * @throws ModelFileException if the model cannot be described (a subclassed model) or written
    */
   public static void save(Model m, Path file) {
@@ -58,10 +60,12 @@ public final class ModelIO {
    * legacy HDF5 model ({@code model_config} + {@code model_weights}), or a TensorFlow.js {@code
    * model.json} (weights shards beside it).
    *
+   * @param file the file
+   * @return the model with its weights, and its compile set-up when the file holds one
    * @throws ModelFileException naming the file and what is wrong with it
    */
   public static Model load(Path file) {
-    return guard(
+    return FileReads.guard(
         file,
         () -> {
           AtomicFiles.removeStale(file);
@@ -80,7 +84,12 @@ public final class ModelIO {
         });
   }
 
-  /** Saves the weights only ({@code .weights.h5}, Keras 3 layout); works for subclassed models. */
+  /**
+   * Saves the weights only ({@code .weights.h5}, Keras 3 layout); works for subclassed models.
+   *
+   * @param m the model
+   * @param file the {@code .weights.h5} file, replaced atomically
+   */
   public static void saveWeights(Model m, Path file) {
     H5.Tree tree;
     try {
@@ -99,9 +108,12 @@ public final class ModelIO {
    * reads them), or a TensorFlow.js {@code model.json}'s weights, into {@code m}, which must have
    * the same architecture; nothing changes unless every weight is present, of the right shape and
    * passes its checksum.
+   *
+   * @param m the model to load into
+   * @param file the weights file
    */
   public static void loadWeights(Model m, Path file) {
-    guard(
+    FileReads.guard(
         file,
         () -> {
           AtomicFiles.removeStale(file);
@@ -138,6 +150,9 @@ public final class ModelIO {
    * Teaches the loaders a layer class (Keras's {@code custom_objects}): {@code factory} builds the
    * layer from its config (snake_case keys as Keras writes them); the loader then sets its name and
    * trainable flag. A class registered twice keeps the latest factory.
+   *
+   * @param className the Keras {@code class_name}
+   * @param factory builds the layer from its config
    */
   @SuppressWarnings("unchecked")
   public static void registerLayer(String className, Function<Map<String, Object>, Layer> factory) {
@@ -153,45 +168,14 @@ public final class ModelIO {
    * name and trainable flag; a {@code batch_input_shape}/{@code batch_shape} becomes its declared
    * input shape.
    *
+   * @param json the serialized layer
+   * @return the layer, not yet built
    * @throws IllegalArgumentException naming the class, the layer and the argument Graft cannot
    *     honour, or the unknown class with the list of known ones
    */
   public static Layer layerFromConfig(String json) {
     Object parsed = Json.parse(json);
     return new ConfigReader(false).layerOrModel(new Cfg(parsed, "layer config"));
-  }
-
-  /** A load step that may fail in any way. */
-  interface Step<T> {
-    /** Runs the step. */
-    T run() throws IOException;
-  }
-
-  /** Runs {@code step}, turning every failure into one {@link ModelFileException}. */
-  static <T> T guard(Path file, Step<T> step) {
-    if (Files.isDirectory(file)) {
-      throw new ModelFileException(file, "it is a directory, not a model or weights file");
-    }
-    try {
-      return step.run();
-    } catch (ModelFileException e) {
-      throw e;
-    } catch (java.nio.file.NoSuchFileException e) {
-      // A file the first one refers to (a TensorFlow.js weights shard) is named as the missing one.
-      boolean other =
-          e.getFile() != null
-              && !Path.of(e.getFile()).toAbsolutePath().equals(file.toAbsolutePath());
-      throw new ModelFileException(
-          file, other ? "the file it refers to is missing: " + e.getFile() : "no such file", e);
-    } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
-      String what = e.getMessage() == null ? e.toString() : e.getMessage();
-      if (e instanceof java.io.EOFException || e instanceof java.util.zip.ZipException) {
-        what = "truncated or corrupted file (" + what + ")";
-      } else if (!(e instanceof IllegalArgumentException)) {
-        what = "corrupted or unreadable file (" + e.getClass().getSimpleName() + ": " + what + ")";
-      }
-      throw new ModelFileException(file, what, e);
-    }
   }
 
   private static byte[] head(Path file) throws IOException {

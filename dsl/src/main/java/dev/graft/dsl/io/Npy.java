@@ -40,23 +40,27 @@ public final class Npy {
   /**
    * Reads an {@code .npy} file as a float32 tensor.
    *
+   * @param file the {@code .npy} file
+   * @return a float32 tensor of the array's shape
    * @throws ModelFileException naming the file and the problem (unsupported dtype, truncated, ...)
    */
   public static Tensor read(Path file) {
-    return ModelIO.guard(file, () -> parse(Files.readAllBytes(file)));
+    return FileReads.guard(file, () -> parse(Files.readAllBytes(file)));
   }
 
   /**
    * Reads every array of an {@code .npz} archive, keyed by name (without {@code .npy}), in order.
    *
+   * @param file the {@code .npz} file
+   * @return each array's name to a float32 tensor, in archive order
    * @throws ModelFileException naming the archive and the problem
    */
   public static Map<String, Tensor> readNpz(Path file) {
-    return ModelIO.guard(
+    return FileReads.guard(
         file,
         () -> {
           Map<String, Tensor> out = new LinkedHashMap<>();
-          for (Map.Entry<String, byte[]> e : KerasArchive.entries(file).entrySet()) {
+          for (Map.Entry<String, byte[]> e : FileReads.zipEntries(file).entrySet()) {
             String name = e.getKey();
             if (name.endsWith(".npy")) {
               out.put(name.substring(0, name.length() - 4), parse(e.getValue()));
@@ -66,13 +70,23 @@ public final class Npy {
         });
   }
 
-  /** Writes {@code t} as a little-endian float32 {@code .npy} file (atomically). */
+  /**
+   * Writes {@code t} as a little-endian float32 {@code .npy} file (atomically).
+   *
+   * @param file the file, replaced atomically
+   * @param t the tensor
+   */
   public static void write(Path file, Tensor t) {
     byte[] data = encode(t);
     AtomicFiles.write(file, tmp -> Files.write(tmp, data));
   }
 
-  /** Writes named tensors as an {@code .npz} archive (atomically). */
+  /**
+   * Writes named tensors as an {@code .npz} archive (atomically).
+   *
+   * @param file the file, replaced atomically
+   * @param arrays each array's name (without {@code .npy}) to its tensor
+   */
   public static void writeNpz(Path file, Map<String, Tensor> arrays) {
     AtomicFiles.write(
         file,
@@ -133,7 +147,11 @@ public final class Npy {
       boolean fortranOrder,
       int[] shape,
       int dataOffset) {
-    /** The number of elements. */
+    /**
+     * The number of elements.
+     *
+     * @return the product of the shape's dimensions
+     */
     public long count() {
       long n = 1;
       for (int d : shape) {
@@ -142,7 +160,11 @@ public final class Npy {
       return n;
     }
 
-    /** The bytes the data takes. */
+    /**
+     * The bytes the data takes.
+     *
+     * @return the element count times the element size
+     */
     public long dataBytes() {
       return count() * itemSize;
     }
@@ -150,6 +172,10 @@ public final class Npy {
     /**
      * Element {@code i} of {@code data} (a buffer over the data, in this header's byte order) as a
      * float.
+     *
+     * @param data the data's bytes
+     * @param i the element's index
+     * @return the element, converted to float
      */
     public float element(ByteBuffer data, long i) {
       return Npy.element(data, i, kind, itemSize, descr);
@@ -159,10 +185,12 @@ public final class Npy {
   /**
    * Reads the header of an {@code .npy} file (the data is not read).
    *
+   * @param file the {@code .npy} file
+   * @return the header
    * @throws ModelFileException naming the file and the problem
    */
   public static Header header(Path file) {
-    return ModelIO.guard(
+    return FileReads.guard(
         file,
         () -> {
           byte[] head;

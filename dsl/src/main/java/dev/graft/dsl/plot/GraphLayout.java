@@ -1,15 +1,9 @@
 package dev.graft.dsl.plot;
 
-import dev.graft.dsl.Layer;
-import dev.graft.dsl.LayerCall;
-import dev.graft.dsl.Model;
-import dev.graft.dsl.SymbolicTensor;
-import dev.graft.dsl.internal.FunctionalGraph;
-import dev.graft.layers.InputLayer;
+import dev.graft.dsl.plot.Diagram.Node;
+import dev.graft.dsl.plot.Diagram.Port;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Lays a model's layer-call graph out top to bottom: each call in the row after the calls feeding
@@ -31,39 +25,36 @@ final class GraphLayout {
 
   /** The calls of one model, placed in rows, with the edges between them. */
   static final class Graph extends Block {
-    private final List<LayerCall> calls = new ArrayList<>();
-    private final Map<LayerCall, Block> blocks = new IdentityHashMap<>();
-    private final Map<LayerCall, double[]> at = new IdentityHashMap<>();
+    private final List<Node> calls;
+    private final List<Block> blocks = new ArrayList<>();
+    private final List<double[]> at = new ArrayList<>();
 
-    Graph(Model model) {
-      FunctionalGraph g = new FunctionalGraph(model.inputs(), model.outputs());
-      for (SymbolicTensor t : model.inputs()) {
-        calls.add(t.producer());
-      }
-      calls.addAll(g.order());
-      Map<LayerCall, Integer> rank = new IdentityHashMap<>();
-      List<List<LayerCall>> rows = new ArrayList<>();
-      for (LayerCall c : calls) {
+    Graph(Diagram model) {
+      calls = model.nodes();
+      List<Integer> rank = new ArrayList<>();
+      List<List<Integer>> rows = new ArrayList<>();
+      for (int n = 0; n < calls.size(); n++) {
+        Node c = calls.get(n);
         int r = 0;
-        for (SymbolicTensor t : c.inputs()) {
-          Integer p = rank.get(t.producer());
-          r = Math.max(r, p == null ? 0 : p + 1);
+        for (Port p : c.inputs()) {
+          r = Math.max(r, rank.get(p.node()) + 1);
         }
-        rank.put(c, r);
+        rank.add(r);
         while (rows.size() <= r) {
           rows.add(new ArrayList<>());
         }
-        rows.get(r).add(c);
-        blocks.put(c, blockFor(c));
+        rows.get(r).add(n);
+        blocks.add(blockFor(c));
+        at.add(null);
       }
       place(rows);
     }
 
-    private void place(List<List<LayerCall>> rows) {
+    private void place(List<List<Integer>> rows) {
       double[] rowWidth = new double[rows.size()];
       for (int r = 0; r < rows.size(); r++) {
-        for (LayerCall c : rows.get(r)) {
-          rowWidth[r] += blocks.get(c).width + (rowWidth[r] > 0 ? H_GAP : 0);
+        for (int n : rows.get(r)) {
+          rowWidth[r] += blocks.get(n).width + (rowWidth[r] > 0 ? H_GAP : 0);
         }
         width = Math.max(width, rowWidth[r]);
       }
@@ -71,10 +62,10 @@ final class GraphLayout {
       for (int r = 0; r < rows.size(); r++) {
         double x = (width - rowWidth[r]) / 2;
         double rowHeight = 0;
-        for (LayerCall c : rows.get(r)) {
-          Block b = blocks.get(c);
+        for (int n : rows.get(r)) {
+          Block b = blocks.get(n);
           rowHeight = Math.max(rowHeight, b.height);
-          at.put(c, new double[] {x, y});
+          at.set(n, new double[] {x, y});
           x += b.width + H_GAP;
         }
         y += rowHeight + (r < rows.size() - 1 ? V_GAP : 0);
@@ -84,26 +75,27 @@ final class GraphLayout {
 
     @Override
     void draw(Svg svg, double x, double y) {
-      for (LayerCall c : calls) {
-        double[] p = at.get(c);
-        Block b = blocks.get(c);
-        int n = c.inputs().size();
-        for (int k = 0; k < n; k++) {
-          LayerCall src = c.inputs().get(k).producer();
+      for (int n = 0; n < calls.size(); n++) {
+        double[] p = at.get(n);
+        Block b = blocks.get(n);
+        List<Port> inputs = calls.get(n).inputs();
+        int count = inputs.size();
+        for (int k = 0; k < count; k++) {
+          int src = inputs.get(k).node();
           double[] q = at.get(src);
           Block sb = blocks.get(src);
           svg.line(
               x + q[0] + sb.width / 2,
               y + q[1] + sb.height,
-              x + p[0] + b.width * (k + 1) / (n + 1),
+              x + p[0] + b.width * (k + 1) / (count + 1),
               y + p[1],
               "#555",
               "stroke-width=\"1.3\" marker-end=\"url(#arrow)\"");
         }
       }
-      for (LayerCall c : calls) {
-        double[] p = at.get(c);
-        blocks.get(c).draw(svg, x + p[0], y + p[1]);
+      for (int n = 0; n < calls.size(); n++) {
+        double[] p = at.get(n);
+        blocks.get(n).draw(svg, x + p[0], y + p[1]);
       }
     }
   }
@@ -115,12 +107,11 @@ final class GraphLayout {
     private final String fill;
     private final boolean frozen;
 
-    Leaf(LayerCall c) {
-      Layer l = c.layer();
-      frozen = isFrozen(l);
-      title = l.name() + " (" + l.className() + ")" + (frozen ? " frozen" : "");
-      shape = shapes(c.outputs());
-      fill = l instanceof InputLayer ? "#dbeafe" : frozen ? "#e5e7eb" : "#f8fafc";
+    Leaf(Node c) {
+      frozen = c.frozen();
+      title = c.name() + " (" + c.className() + ")" + (frozen ? " frozen" : "");
+      shape = shapes(c.shapes());
+      fill = c.input() ? "#dbeafe" : frozen ? "#e5e7eb" : "#f8fafc";
       width = Math.max(title.length(), shape.length()) * Svg.CHAR_WIDTH + 2 * PAD;
       height = 2 * LINE + PAD;
     }
@@ -146,17 +137,17 @@ final class GraphLayout {
     private final Graph inner;
     private final boolean frozen;
 
-    Nested(LayerCall c, Model m) {
-      frozen = isFrozen(m);
+    Nested(Node c) {
+      frozen = c.frozen();
       title =
-          m.name()
+          c.name()
               + " ("
-              + m.className()
+              + c.className()
               + ") "
-              + String.format(java.util.Locale.ROOT, "%,d", m.countParams())
+              + String.format(java.util.Locale.ROOT, "%,d", c.nested().params())
               + " params"
               + (frozen ? ", frozen" : "");
-      inner = new Graph(m);
+      inner = new Graph(c.nested());
       width = Math.max(title.length() * Svg.CHAR_WIDTH, inner.width) + 2 * PAD;
       height = LINE + PAD + inner.height + 2 * PAD;
     }
@@ -178,23 +169,12 @@ final class GraphLayout {
 
   private GraphLayout() {}
 
-  static Block blockFor(LayerCall c) {
-    if (c.layer() instanceof Model m && m.hasGraph()) {
-      return new Nested(c, m);
-    }
-    return new Leaf(c);
+  static Block blockFor(Node c) {
+    return c.nested() != null ? new Nested(c) : new Leaf(c);
   }
 
-  /** True if the layer has weights and none of them is trained. */
-  static boolean isFrozen(Layer l) {
-    return !l.weights().isEmpty() && l.trainableWeights().isEmpty();
-  }
-
-  static String shapes(List<SymbolicTensor> ts) {
-    List<String> s = new ArrayList<>();
-    for (SymbolicTensor t : ts) {
-      s.add(t.shape().toString());
-    }
-    return s.size() == 1 ? s.get(0) : "[" + String.join(", ", s) + "]";
+  /** One shape as it is, several as a bracketed list. */
+  static String shapes(List<String> shapes) {
+    return shapes.size() == 1 ? shapes.get(0) : "[" + String.join(", ", shapes) + "]";
   }
 }

@@ -1,18 +1,14 @@
 package dev.graft.dsl.plot;
 
-import dev.graft.dsl.LayerCall;
-import dev.graft.dsl.Model;
-import dev.graft.dsl.SymbolicTensor;
-import dev.graft.dsl.internal.FunctionalGraph;
+import dev.graft.dsl.plot.Diagram.Node;
+import dev.graft.dsl.plot.Diagram.Port;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Pictures of a model's graph (Keras's {@code plot_model}): each layer call a box with its name,
@@ -24,8 +20,13 @@ public final class ModelPlot {
 
   private ModelPlot() {}
 
-  /** The model's graph as an SVG document. */
-  public static String svg(Model model) {
+  /**
+   * The model's graph as an SVG document.
+   *
+   * @param model the model's description, as {@code Model.plot} makes it
+   * @return a standalone SVG document: a title with the parameter counts above the graph
+   */
+  public static String svg(Diagram model) {
     GraphLayout.Graph g = new GraphLayout.Graph(model);
     Svg svg = new Svg();
     String title = "Model \"" + model.name() + "\" (" + model.className() + ")";
@@ -35,20 +36,21 @@ public final class ModelPlot {
         MARGIN + 30,
         "start",
         "fill=\"#475569\"",
-        String.format(Locale.ROOT, "%,d params", model.countParams())
-            + String.format(Locale.ROOT, ", %,d trainable", trainable(model)));
+        String.format(Locale.ROOT, "%,d params", model.params())
+            + String.format(Locale.ROOT, ", %,d trainable", model.trainableParams()));
     double top = MARGIN + 46;
     double width = Math.max(g.width, (title.length() + 2) * Svg.CHAR_WIDTH);
     g.draw(svg, MARGIN + (width - g.width) / 2, top);
     return svg.document(width + 2 * MARGIN, top + g.height + MARGIN);
   }
 
-  private static long trainable(Model model) {
-    return model.trainableWeights().stream().mapToLong(v -> v.shape().size()).sum();
-  }
-
-  /** The model's graph in Graphviz DOT; nested models are clusters. */
-  public static String dot(Model model) {
+  /**
+   * The model's graph in Graphviz DOT; nested models are clusters.
+   *
+   * @param model the model's description, as {@code Model.plot} makes it
+   * @return a {@code digraph} named after the model, laid out top to bottom
+   */
+  public static String dot(Diagram model) {
     StringBuilder sb = new StringBuilder();
     sb.append("digraph ").append(quote(model.name())).append(" {\n");
     sb.append("  rankdir=TB;\n");
@@ -62,10 +64,13 @@ public final class ModelPlot {
   /**
    * Writes the picture to {@code path}: SVG for {@code .svg}, DOT for {@code .dot} or {@code .gv}.
    *
+   * @param model the model's description, as {@code Model.plot} makes it
+   * @param path the file to write; missing parent folders are created and an existing file is
+   *     replaced
    * @throws IllegalArgumentException for another extension
    * @throws UncheckedIOException if the file cannot be written
    */
-  public static void write(Model model, Path path) {
+  public static void write(Diagram model, Path path) {
     String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
     String text;
     if (name.endsWith(".svg")) {
@@ -109,36 +114,33 @@ public final class ModelPlot {
     }
 
     /** Emits a model's calls; returns the node id producing each output. */
-    List<String> model(Model model, String indent) {
+    List<String> model(Diagram model, String indent) {
       return body(model, indent, null);
     }
 
-    private List<String> body(Model model, String indent, List<String> feeds) {
-      Map<SymbolicTensor, String> ids = new IdentityHashMap<>();
-      List<LayerCall> calls = new ArrayList<>();
-      for (SymbolicTensor t : model.inputs()) {
-        calls.add(t.producer());
-      }
-      calls.addAll(new FunctionalGraph(model.inputs(), model.outputs()).order());
-      for (LayerCall c : calls) {
+    private List<String> body(Diagram model, String indent, List<String> feeds) {
+      // ids.get(n).get(k): the DOT node that stands for output k of diagram node n.
+      List<List<String>> ids = new ArrayList<>();
+      for (int n = 0; n < model.nodes().size(); n++) {
+        Node c = model.nodes().get(n);
         List<String> from = new ArrayList<>();
-        for (SymbolicTensor t : c.inputs()) {
-          from.add(ids.get(t));
+        for (Port p : c.inputs()) {
+          from.add(ids.get(p.node()).get(p.output()));
         }
         if (c.inputs().isEmpty() && feeds != null) {
-          from.add(feeds.get(model.inputs().indexOf(c.outputs().get(0))));
+          from.add(feeds.get(model.inputs().indexOf(n)));
         }
         List<String> outs;
-        if (c.layer() instanceof Model m && m.hasGraph()) {
-          outs = cluster(m, indent, from);
+        if (c.nested() != null) {
+          outs = cluster(c, indent, from);
         } else {
           String id = "n" + next++;
           String label =
-              escape(c.layer().name() + " (" + c.layer().className() + ")")
+              escape(c.name() + " (" + c.className() + ")")
                   + "\\n"
-                  + escape(GraphLayout.shapes(c.outputs()));
+                  + escape(GraphLayout.shapes(c.shapes()));
           sb.append(indent).append(id).append(" [label=\"").append(label).append('"');
-          if (GraphLayout.isFrozen(c.layer())) {
+          if (c.frozen()) {
             sb.append(", fillcolor=\"#e5e7eb\", style=\"rounded,filled,dashed\"");
           }
           sb.append("];\n");
@@ -146,29 +148,26 @@ public final class ModelPlot {
             sb.append(indent).append(f).append(" -> ").append(id).append(";\n");
           }
           outs = new ArrayList<>();
-          for (int k = 0; k < c.outputs().size(); k++) {
+          for (int k = 0; k < c.shapes().size(); k++) {
             outs.add(id);
           }
         }
-        for (int k = 0; k < c.outputs().size(); k++) {
-          ids.put(c.outputs().get(k), outs.get(k));
-        }
+        ids.add(outs);
       }
       List<String> result = new ArrayList<>();
-      for (SymbolicTensor t : model.outputs()) {
-        result.add(ids.get(t));
+      for (Port p : model.outputs()) {
+        result.add(ids.get(p.node()).get(p.output()));
       }
       return result;
     }
 
-    private List<String> cluster(Model m, String indent, List<String> from) {
+    private List<String> cluster(Node c, String indent, List<String> from) {
       sb.append(indent).append("subgraph cluster_").append(next++).append(" {\n");
       String inner = indent + "  ";
-      String label =
-          m.name() + " (" + m.className() + ")" + (GraphLayout.isFrozen(m) ? " frozen" : "");
+      String label = c.name() + " (" + c.className() + ")" + (c.frozen() ? " frozen" : "");
       sb.append(inner).append("label=").append(quote(label)).append(";\n");
       sb.append(inner).append("style=\"rounded\"; color=\"#c2410c\";\n");
-      List<String> outs = body(m, inner, from);
+      List<String> outs = body(c.nested(), inner, from);
       sb.append(indent).append("}\n");
       return outs;
     }

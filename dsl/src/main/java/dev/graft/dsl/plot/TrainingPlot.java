@@ -1,6 +1,6 @@
 package dev.graft.dsl.plot;
 
-import dev.graft.dsl.History;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,19 +28,30 @@ public final class TrainingPlot {
 
   private TrainingPlot() {}
 
-  /** The curves of one history as an SVG document. */
-  public static String svg(History history) {
-    return svg(Map.of("model", history));
+  /**
+   * The curves of one run as an SVG document.
+   *
+   * @param run the logged values; the legend names the run {@code model}
+   * @return a standalone SVG document: one panel per quantity, two panels a row
+   */
+  public static String svg(Curves run) {
+    return svg(Map.of("model", run));
   }
 
-  /** The curves of several runs, named, as one SVG document (a colour per run). */
-  public static String svg(Map<String, History> runs) {
+  /**
+   * The curves of several runs, named, as one SVG document (a colour per run).
+   *
+   * @param runs each run's legend name to its logged values, drawn in the map's iteration order
+   * @return a standalone SVG document: one panel per quantity, two panels a row
+   * @throws IllegalArgumentException if {@code runs} is empty
+   */
+  public static String svg(Map<String, Curves> runs) {
     if (runs.isEmpty()) {
       throw new IllegalArgumentException("plot: no histories to draw");
     }
     Set<String> quantities = new LinkedHashSet<>();
-    for (History h : runs.values()) {
-      for (String k : h.history().keySet()) {
+    for (Curves h : runs.values()) {
+      for (String k : h.series().keySet()) {
         quantities.add(k.startsWith("val_") ? k.substring(4) : k);
       }
     }
@@ -59,31 +70,48 @@ public final class TrainingPlot {
     return svg.document(width, legendTop + legendHeight);
   }
 
-  /** Writes the curves of one history to an {@code .svg} file. */
-  public static void write(History history, Path path) {
-    write(Map.of("model", history), path);
+  /**
+   * Writes the curves of one run to an {@code .svg} file.
+   *
+   * @param run the logged values
+   * @param path the file to write, ending in {@code .svg}; missing parent folders are created and
+   *     an existing file is replaced
+   * @throws IllegalArgumentException if {@code path} does not end in {@code .svg}
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  public static void write(Curves run, Path path) {
+    write(Map.of("model", run), path);
   }
 
-  /** Writes the curves of several named runs to an {@code .svg} file. */
-  public static void write(Map<String, History> runs, Path path) {
+  /**
+   * Writes the curves of several named runs to an {@code .svg} file.
+   *
+   * @param runs each run's legend name to its logged values, drawn in the map's iteration order
+   * @param path the file to write, ending in {@code .svg}; missing parent folders are created and
+   *     an existing file is replaced
+   * @throws IllegalArgumentException if {@code runs} is empty or {@code path} does not end in
+   *     {@code .svg}
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  public static void write(Map<String, Curves> runs, Path path) {
     if (!path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")) {
       throw new IllegalArgumentException("plot: the file must end in .svg; Received: " + path);
     }
     ModelPlot.writeText(path, svg(runs));
   }
 
-  private static void panel(Svg svg, double x0, double y0, String q, Map<String, History> runs) {
+  private static void panel(Svg svg, double x0, double y0, String q, Map<String, Curves> runs) {
     Map<String, List<double[]>> series = new LinkedHashMap<>();
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     int maxEpoch = 1;
     int minEpoch = Integer.MAX_VALUE;
-    for (Map.Entry<String, History> run : runs.entrySet()) {
+    for (Map.Entry<String, Curves> run : runs.entrySet()) {
       for (String key : List.of(q, "val_" + q)) {
-        if (!run.getValue().history().containsKey(key)) {
+        List<Double> v = run.getValue().series().get(key);
+        if (v == null) {
           continue;
         }
-        List<Double> v = run.getValue().get(key);
         List<Integer> ep = run.getValue().epochs();
         List<double[]> pts = new ArrayList<>();
         for (int k = 0; k < v.size(); k++) {
@@ -116,7 +144,7 @@ public final class TrainingPlot {
     Axes a = new Axes(x0 + LEFT, y0 + TOP, PANEL_W - LEFT - RIGHT, PANEL_H - TOP - BOTTOM);
     a.draw(svg, q, xLo, xHi, lo, hi, step);
     int run = 0;
-    for (Map.Entry<String, History> r : runs.entrySet()) {
+    for (Map.Entry<String, Curves> r : runs.entrySet()) {
       String colour = COLOURS[run++ % COLOURS.length];
       for (String key : List.of(q, "val_" + q)) {
         List<double[]> pts = series.get(r.getKey() + "\u0000" + key);
@@ -136,7 +164,7 @@ public final class TrainingPlot {
     }
   }
 
-  private static double legend(Svg svg, double top, Map<String, History> runs) {
+  private static double legend(Svg svg, double top, Map<String, Curves> runs) {
     double x = LEFT;
     double y = top + 12;
     int run = 0;
@@ -153,7 +181,7 @@ public final class TrainingPlot {
     }
     boolean validation =
         runs.values().stream()
-            .anyMatch(h -> h.history().keySet().stream().anyMatch(k -> k.startsWith("val_")));
+            .anyMatch(h -> h.series().keySet().stream().anyMatch(k -> k.startsWith("val_")));
     if (validation) {
       y += 20;
       svg.line(LEFT, y - 4, LEFT + 24, y - 4, "#333", "stroke-width=\"2\"");

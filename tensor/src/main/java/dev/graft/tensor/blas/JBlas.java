@@ -1,6 +1,5 @@
 package dev.graft.tensor.blas;
 
-import dev.graft.tensor.Blas;
 import org.jblas.NativeBlas;
 
 /**

@@ -1,7 +1,7 @@
 package dev.graft.tensor.vector;
 
-import dev.graft.tensor.ConvGeometry;
-import dev.graft.tensor.ConvRowKernels;
+import dev.graft.tensor.conv.ConvGeometry;
+import dev.graft.tensor.conv.ConvRowKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,11 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * output row: measured per core on the seed's layers, 84–90 GFLOP/s forward and 114–118 GFLOP/s for
  * the kernel gradient (OpenBLAS: 68 and 44).
  *
- * <p>Layouts are channels-last as in {@link dev.graft.tensor.Conv2d}: the input (N, H, W, Cin),
- * output rows of (OW, Cout), the kernel (kh*kw*Cin, Cout) in (i, j, ci) order. The output channels
- * go in blocks of {@link #channelBlock()}, which must divide Cout. Nothing is checked here: the
- * callers in {@code dev.graft.tensor} check shapes. This class is made by name, only when the JVM
- * has the {@code jdk.incubator.vector} module ({@code --add-modules jdk.incubator.vector}).
+ * <p>Layouts are channels-last as in {@link dev.graft.tensor.conv.Conv2d}: the input (N, H, W,
+ * Cin), output rows of (OW, Cout), the kernel (kh*kw*Cin, Cout) in (i, j, ci) order. The output
+ * channels go in blocks of {@link #channelBlock()}, which must divide Cout. Nothing is checked
+ * here: the callers in {@code dev.graft.tensor} check shapes. This class is made by name, only when
+ * the JVM has the {@code jdk.incubator.vector} module ({@code --add-modules jdk.incubator.vector}).
  */
 public final class VectorConv implements ConvRowKernels {
   /** Made by name when the module is present (see {@link ConvRowKernels}). */

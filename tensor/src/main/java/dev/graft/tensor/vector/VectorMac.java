@@ -1,6 +1,6 @@
 package dev.graft.tensor.vector;
 
-import dev.graft.tensor.MacKernel;
+import dev.graft.tensor.conv.MacKernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 

@@ -1,6 +1,6 @@
 package dev.graft.tensor.vector;
 
-import dev.graft.tensor.ProductKernels;
+import dev.graft.tensor.products.ProductKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * through OpenBLAS, which pays a JNI copy and packing on every such call.
  */
 public final class VectorProducts implements ProductKernels {
-  /** Made by name when the module is present (see {@code dev.graft.tensor.VectorSupport}). */
+  /**
+   * Made by name when the module is present (see {@code dev.graft.tensor.support.VectorSupport}).
+   */
   public VectorProducts() {}
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -23,7 +25,7 @@ public final class VectorProducts implements ProductKernels {
   }
 
   @Override
-  public void productAdd(
+  public void product(
       int m,
       int n,
       int k,
@@ -35,16 +37,18 @@ public final class VectorProducts implements ProductKernels {
       int ldb,
       float[] c,
       int cOff,
-      int ldc) {
+      int ldc,
+      boolean accumulate) {
     int i = 0;
     for (; i + 4 <= m; i += 4) {
       for (int j = 0; j < n; j += 2 * L) {
-        block4x2(k, a, aOff + i * lda, lda, 1, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, true);
+        block4x2(
+            k, a, aOff + i * lda, lda, 1, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
       }
     }
     for (; i < m; i++) {
       for (int j = 0; j < n; j += 2 * L) {
-        rows1(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
+        rows1(k, a, aOff + i * lda, 1, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate);
       }
     }
   }
@@ -112,18 +116,55 @@ public final class VectorProducts implements ProductKernels {
     c31.intoArray(c, co + 3 * ldc + L);
   }
 
-  /** One row of C, two vectors wide. */
+  /** One row of C, two vectors wide; term q of A's row is {@code a[ao + q*depthStride]}. */
   private static void rows1(
-      int k, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co) {
-    FloatVector c0 = FloatVector.fromArray(S, c, co);
-    FloatVector c1 = FloatVector.fromArray(S, c, co + L);
-    for (int q = 0, bq = bo; q < k; q++, bq += ldb) {
-      FloatVector x = FloatVector.broadcast(S, a[ao + q]);
+      int k,
+      float[] a,
+      int ao,
+      int depthStride,
+      float[] b,
+      int bo,
+      int ldb,
+      float[] c,
+      int co,
+      boolean accumulate) {
+    FloatVector c0 = accumulate ? FloatVector.fromArray(S, c, co) : FloatVector.zero(S);
+    FloatVector c1 = accumulate ? FloatVector.fromArray(S, c, co + L) : FloatVector.zero(S);
+    for (int q = 0, aq = ao, bq = bo; q < k; q++, aq += depthStride, bq += ldb) {
+      FloatVector x = FloatVector.broadcast(S, a[aq]);
       c0 = x.fma(FloatVector.fromArray(S, b, bq), c0);
       c1 = x.fma(FloatVector.fromArray(S, b, bq + L), c1);
     }
     c0.intoArray(c, co);
     c1.intoArray(c, co + L);
+  }
+
+  @Override
+  public void productTransA(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
+    int i = 0;
+    for (; i + 4 <= m; i += 4) {
+      for (int j = 0; j < n; j += 2 * L) {
+        block4x2(k, a, aOff + i, 1, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
+      }
+    }
+    for (; i < m; i++) {
+      for (int j = 0; j < n; j += 2 * L) {
+        rows1(k, a, aOff + i, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate);
+      }
+    }
   }
 
   @Override

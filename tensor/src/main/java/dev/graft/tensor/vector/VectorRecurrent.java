@@ -1,6 +1,6 @@
 package dev.graft.tensor.vector;
 
-import dev.graft.tensor.RecurrentKernels;
+import dev.graft.tensor.recurrent.RecurrentKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code RecurrentSupport.tanh} (sigmoid as {@code (1 + tanh(x / 2)) / 2}), lane by lane.
  */
 public final class VectorRecurrent implements RecurrentKernels {
-  /** Made by name when the module is present (see {@code dev.graft.tensor.VectorSupport}). */
+  /**
+   * Made by name when the module is present (see {@code dev.graft.tensor.support.VectorSupport}).
+   */
   public VectorRecurrent() {}
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -1,0 +1,188 @@
+package dev.graft.tensor.products;
+
+import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.support.Exercise;
+import dev.graft.tensor.support.JitWarmup;
+import dev.graft.tensor.support.VectorSupport;
+
+/**
+ * When products run on the Vector API kernels of {@link ProductKernels} instead of BLAS: when the
+ * kernels load (see {@link VectorSupport}) and the shape suits them. Three uses: a recurrent step's
+ * {@code C += A·B} ({@code RecurrentSupport.stepProduct} of {@code dev.graft.tensor.recurrent}),
+ * the LSTM inference kernel's gates, and {@link Gemm#matmul}'s products with few rows and a long
+ * inner dimension, as a Dense layer on a flattened image makes (seed model 1: 32 x 30752 times
+ * 30752 x 128), where OpenBLAS's JNI call copies the 15.7 MB weight matrix off the heap every time.
+ */
+public final class ProductVector {
+  private ProductVector() {}
+
+  /** The kernels, or null without the module. */
+  public static final ProductKernels KERNELS =
+      VectorSupport.load("VectorProducts", ProductKernels.class);
+
+  private static final JitWarmup<ProductKernels> DOTS =
+      KERNELS == null
+          ? null
+          : new JitWarmup<>(
+              "VectorProducts.dots", KERNELS, new DotsTwin(KERNELS), ProductVector::exerciseDots);
+
+  private static final JitWarmup<ProductKernels> PRODUCTS =
+      KERNELS == null
+          ? null
+          : new JitWarmup<>(
+              "VectorProducts.product",
+              KERNELS,
+              new ProductsTwin(KERNELS),
+              ProductVector::exerciseProducts);
+
+  /**
+   * The kernels for the small batched products: the vector ones once compiled, else {@link
+   * ProductsTwin} (see {@link JitWarmup}); null without the module.
+   */
+  static ProductKernels forProducts() {
+    return PRODUCTS == null ? null : PRODUCTS.get();
+  }
+
+  /**
+   * The kernels a product chosen by shape for the vector path takes now, or null for BLAS: until
+   * the JIT has compiled the vector kernels an unseeded run takes BLAS (the fastest then; the
+   * switch may change the last bit, as the {@code auto} back-end's timing may), a seeded run the
+   * bit-identical twin.
+   */
+  static ProductKernels productsNow() {
+    ProductKernels k = forProducts();
+    return k != null && (k == KERNELS || Rng.seeded()) ? k : null;
+  }
+
+  /**
+   * The kernels for {@code dots}: the vector ones once compiled, else {@link DotsTwin} (see {@link
+   * JitWarmup}).
+   */
+  static ProductKernels forDots() {
+    return DOTS.get();
+  }
+
+  private static volatile boolean enabled = KERNELS != null && VectorSupport.WANTED;
+
+  /** Inner-dimension block of {@link #skinny}: 256 rows of B stay in cache for every row of A. */
+  static final int DEPTH_BLOCK = 256;
+
+  /**
+   * Whether a per-step product {@code C += A·B} with {@code n} columns takes the vector kernel.
+   *
+   * @param n the columns of B and C
+   * @return whether {@link ProductKernels#product} of {@link #KERNELS} should run it
+   */
+  public static boolean suitsProduct(int n) {
+    return enabled && n % (2 * KERNELS.lanes()) == 0;
+  }
+
+  /**
+   * Whether the inference kernel's gates product (m gates) takes the vector kernel: whatever the
+   * batch rows, so that predictions do not depend on how the rows were shared out over workers.
+   *
+   * @param m the gate rows (four per unit)
+   * @return whether {@link ProductKernels#productTransA} of {@link #KERNELS} should run it
+   */
+  public static boolean suitsGates(int m) {
+    return enabled && m % 4 == 0;
+  }
+
+  /** Whether {@code A·B} (no transposes) is skinny enough for {@link #skinny}. */
+  static boolean suitsSkinny(int m, int n, int k) {
+    return enabled && m <= 64 && k >= 1024 && n % (2 * KERNELS.lanes()) == 0;
+  }
+
+  /**
+   * {@code C = A·B + beta·C} for row-major operands: columns of C shared out over the workers, each
+   * walking k in blocks of {@link #DEPTH_BLOCK} so that its block of B is read from memory once.
+   */
+  static void skinny(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    int block = 2 * KERNELS.lanes();
+    int units = n / block;
+    Parallel.forRange(
+        units,
+        1,
+        (from, to) -> {
+          int j0 = from * block;
+          int cols = (to - from) * block;
+          for (int i = 0; beta != 1f && i < m; i++) {
+            int row = cOff + i * ldc + j0;
+            for (int j = 0; j < cols; j++) {
+              c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+            }
+          }
+          for (int q = 0; q < k; q += DEPTH_BLOCK) {
+            KERNELS.product(
+                m,
+                cols,
+                Math.min(DEPTH_BLOCK, k - q),
+                a,
+                aOff + q,
+                lda,
+                b,
+                bOff + q * ldb + j0,
+                ldb,
+                c,
+                cOff + j0,
+                ldc,
+                true);
+          }
+        });
+  }
+
+  /**
+   * Whether {@code A·v} (no transposes, one column) of inner dimension k takes the vector dots:
+   * only long rows, as {@link #suitsSkinny}. Vector API code allocates every vector until the JIT
+   * has compiled it, and a short product called once per step stays uncompiled for long (seen as 44
+   * KB per training step of a small MLP with a {@code Dense(1)} head).
+   */
+  static boolean suitsDots(int n, int k) {
+    return enabled && n == 1 && k >= 1024;
+  }
+
+  /** Turns the kernels on or off (tests compare both paths); on needs the module. */
+  static void enable(boolean on) {
+    enabled = on && KERNELS != null;
+  }
+
+  /** Dot products with and without a tail and {@code beta}, on small operands. */
+  private static void exerciseDots(ProductKernels k) {
+    int l = k.lanes();
+    float[] x = Exercise.X;
+    k.dots(2, 2 * l + 3, x, 0, 2 * l + 3, x, 5, 0f, DotsOut.C, 0, 1);
+    k.dots(1, 4 * l, x, 0, 4 * l, x, 5, 1f, DotsOut.C, 0, 1);
+  }
+
+  /** Products with and without accumulation, through both blocks of rows. */
+  private static void exerciseProducts(ProductKernels k) {
+    int n = 2 * k.lanes();
+    float[] x = Exercise.X;
+    k.product(5, n, 3, x, 0, 3, x, 7, n, ProductsOut.C, 0, n, false);
+    k.product(5, n, 3, x, 1, 3, x, 9, n, ProductsOut.C, 0, n, true);
+  }
+
+  /** The products exercise's output (only the warm-up thread uses it). */
+  private static final class ProductsOut {
+    static final float[] C = new float[5 * 32];
+  }
+
+  /** The exercise's output (only the warm-up thread uses it). */
+  private static final class DotsOut {
+    static final float[] C = new float[2];
+  }
+}

@@ -1,0 +1,131 @@
+package dev.graft.tensor.products;
+
+import dev.graft.tensor.Parallel;
+
+/**
+ * Products with a short inner dimension and one operand of many megabytes, on the Vector API
+ * kernels of {@link ProductKernels} in place on the Java arrays: a Dense layer's backward pass over
+ * a long input (seed model 1's 30752 x 128 kernel). Through OpenBLAS, JavaCPP copied the 15.7 MB
+ * operand off the heap (or the gradient back onto it) on every call, which cost about as much as
+ * the product itself: with 32 or 128 multiply-adds per element of the large operand, these products
+ * are bound by memory traffic, and the copy doubled it.
+ *
+ * <ul>
+ *   <li>{@link #tall}: {@code C = Aᵀ·B} with A (k x m) and m large: the kernel gradient {@code
+ *       xᵀ·dy}, rows of C shared out over the workers.
+ *   <li>{@link #wide}: {@code C = A·Bᵀ} with B (n x k) and n large: the input gradient {@code
+ *       dy·Wᵀ}, B packed transposed a panel of columns at a time into a buffer of the worker.
+ * </ul>
+ *
+ * <p>Each output value is one chain of fused multiply-adds in a fixed order whatever the split over
+ * workers, so results do not depend on the thread count.
+ */
+final class ShallowProducts {
+  /** The deepest inner dimension taken: a panel or B's rows stay in the core's cache. */
+  static final int MAX_DEPTH = 256;
+
+  /** The fewest floats in the large operand: below it, the copies cost BLAS little. */
+  static final long MIN_LARGE = 1L << 20;
+
+  /** Columns of B packed at a time by {@link #wide}, in units of the kernel's block width. */
+  private static final int PANEL_BLOCKS = 2;
+
+  private static final ThreadLocal<float[][]> PANEL =
+      ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+  private ShallowProducts() {}
+
+  /** Whether {@code Aᵀ·B} (A k x m) takes {@link #tall}, now. */
+  static boolean suitsTall(int m, int n, int k) {
+    return k <= MAX_DEPTH
+        && ProductVector.suitsProduct(n)
+        && (long) m * n >= MIN_LARGE
+        && ProductVector.productsNow() != null;
+  }
+
+  /** Whether {@code A·Bᵀ} (B n x k) takes {@link #wide}, now. */
+  static boolean suitsWide(int m, int n, int k) {
+    return k <= MAX_DEPTH
+        && m <= 64
+        && ProductVector.suitsProduct(n)
+        && (long) n * k >= MIN_LARGE
+        && ProductVector.productsNow() != null;
+  }
+
+  /**
+   * {@code C = Aᵀ·B + beta·C} (beta 0 or 1) for A (k x m, rows {@code lda} apart), B (k x n) and C
+   * (m x n), row-major.
+   */
+  static void tall(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc) {
+    ProductKernels kernels = ProductVector.forProducts();
+    // Units of four rows (the kernel's block), about 64 KB of C per unit at least per hand-off.
+    int units = (m + 3) / 4;
+    int minUnits = Math.max(1, 4096 / n);
+    Parallel.forRange(
+        units,
+        minUnits,
+        (from, to) -> {
+          int i0 = from * 4;
+          int rows = Math.min(m, to * 4) - i0;
+          kernels.productTransA(
+              rows, n, k, a, aOff + i0, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
+        });
+  }
+
+  /**
+   * {@code C = A·Bᵀ + beta·C} (beta 0 or 1) for A (m x k), B (n x k, rows {@code ldb} apart) and C
+   * (m x n), row-major.
+   */
+  static void wide(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc) {
+    ProductKernels kernels = ProductVector.forProducts();
+    int panel = PANEL_BLOCKS * 2 * kernels.lanes();
+    int units = (n + panel - 1) / panel;
+    Parallel.forRange(
+        units,
+        1,
+        (from, to) -> {
+          float[][] held = PANEL.get();
+          if (held[0].length < k * panel) {
+            held[0] = new float[k * panel];
+          }
+          float[] p = held[0];
+          for (int u = from; u < to; u++) {
+            int j0 = u * panel;
+            int cols = Math.min(panel, n - j0);
+            for (int j = 0; j < cols; j++) {
+              int row = bOff + (j0 + j) * ldb;
+              for (int q = 0; q < k; q++) {
+                p[q * cols + j] = b[row + q];
+              }
+            }
+            kernels.product(m, cols, k, a, aOff, lda, p, 0, cols, c, cOff + j0, ldc, accumulate);
+          }
+        });
+  }
+}

@@ -1,0 +1,173 @@
+package dev.graft.tensor.support;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * A family of Vector API kernels and its plain-Java twin, which computes the same floats bit for
+ * bit; {@link #get()} hands out the twin until the vector code is compiled.
+ *
+ * <p>Why: until C2 compiles it, Vector API code runs interpreted, where every vector is an object,
+ * about a hundred times slower than plain loops, which C1 compiles within milliseconds. A fresh
+ * JVM's first training step of a small CNN spent about a second there on a quiet machine, several
+ * on a loaded one (see {@code docs/performance.md}). So the first call of a family starts a
+ * background thread ({@code graft-jit-warmup}, a daemon that exits when idle) that runs the vector
+ * kernels on a tiny problem until they run about as fast as the twin there (or for at most {@link
+ * #MAX_NANOS}), then switches every caller to them. Because the twin's results are identical, the
+ * switch changes speed only: seeded runs repeat their numbers, and concurrent predictions equal
+ * sequential ones, whenever the switch happens.
+ *
+ * <p>{@code -Dgraft.warmup=false} hands out the vector kernels from the first call.
+ *
+ * @param <T> the kernel interface
+ */
+public final class JitWarmup<T> {
+  /** Whether callers get the twin while the vector code warms up. */
+  public static final boolean ENABLED =
+      !"false".equalsIgnoreCase(System.getProperty("graft.warmup"));
+
+  /** The longest a family warms up before it switches anyway (e.g. under {@code -Xint}). */
+  public static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private static final System.Logger LOG = System.getLogger("dev.graft.tensor");
+
+  private static final ThreadPoolExecutor WARMER =
+      new ThreadPoolExecutor(
+          0,
+          1,
+          1,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "graft-jit-warmup");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final String name;
+  private final T vector;
+  private final T twin;
+  private final Consumer<T> exercise;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private volatile boolean warm;
+
+  /**
+   * A family; {@code exercise} runs every method of a kernel object once on a tiny problem, with
+   * the branches real calls take.
+   *
+   * @param name the family's name, for the log
+   * @param vector the Vector API kernels
+   * @param twin the plain-Java kernels computing the same floats
+   * @param exercise runs every method of a kernel object once on a tiny problem
+   */
+  public JitWarmup(String name, T vector, T twin, Consumer<T> exercise) {
+    this(name, vector, twin, exercise, ENABLED);
+  }
+
+  /**
+   * A family that warms up only when {@code enabled} (tests set it either way).
+   *
+   * @param name the family's name, for the log
+   * @param vector the Vector API kernels
+   * @param twin the plain-Java kernels computing the same floats
+   * @param exercise runs every method of a kernel object once on a tiny problem
+   * @param enabled whether callers get the twin until the vector kernels are compiled
+   */
+  public JitWarmup(String name, T vector, T twin, Consumer<T> exercise, boolean enabled) {
+    this.name = name;
+    this.vector = vector;
+    this.twin = twin;
+    this.exercise = exercise;
+    warm = !enabled;
+  }
+
+  /**
+   * The kernels to call now: the vector ones once warm, else the twin (starting the warm-up).
+   *
+   * @return the kernels to call
+   */
+  public T get() {
+    if (warm) {
+      return vector;
+    }
+    if (started.compareAndSet(false, true)) {
+      WARMER.execute(this::warmUp);
+    }
+    return twin;
+  }
+
+  /**
+   * Whether callers get the vector kernels.
+   *
+   * @return true once the family has switched to the vector kernels
+   */
+  public boolean warm() {
+    return warm;
+  }
+
+  /**
+   * Runs the vector kernels and the twin (which C1 and C2 compile early) side by side until three
+   * checks in a row, each after 64 more runs, find the vector kernels allocating nothing and at
+   * most twice as slow as the twin on the same problem. Compiled by C2 they are about as fast or
+   * faster there and allocate nothing; interpreted or compiled by C1 (which boxes every vector)
+   * they measured 30 to 200 times slower. Time alone was not enough: with the hot inner loops
+   * compiled but an outer method still in C1, the tiny problem ran fast while a real call allocated
+   * 390 KB of vectors.
+   */
+  private void warmUp() {
+    long start = System.nanoTime();
+    int fast = 0;
+    int runs = 0;
+    try {
+      while (fast < 3 && System.nanoTime() - start < MAX_NANOS) {
+        for (int i = 0; i < 64; i++) {
+          exercise.accept(vector);
+          exercise.accept(twin);
+        }
+        runs += 65;
+        long a0 = Allocation.ofThisThread();
+        long t0 = System.nanoTime();
+        exercise.accept(vector);
+        long t1 = System.nanoTime();
+        long a1 = Allocation.ofThisThread();
+        exercise.accept(twin);
+        long t2 = System.nanoTime();
+        fast = a1 == a0 && t1 - t0 <= 2 * (t2 - t1) ? fast + 1 : 0;
+      }
+    } catch (RuntimeException | LinkageError e) {
+      System.err.println("graft: warming up " + name + " failed, switching anyway: " + e);
+    }
+    warm = true;
+    int total = runs;
+    double ms = (System.nanoTime() - start) / 1e6;
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        () -> String.format("%s warm after %d runs, %.0f ms", name, total, ms));
+  }
+
+  /** Bytes this thread has allocated, or 0 where the JVM cannot say (then time alone decides). */
+  private static final class Allocation {
+    private static final com.sun.management.ThreadMXBean MX = bean();
+
+    private static com.sun.management.ThreadMXBean bean() {
+      try {
+        if (java.lang.management.ManagementFactory.getThreadMXBean()
+                instanceof com.sun.management.ThreadMXBean mx
+            && mx.isThreadAllocatedMemorySupported()
+            && mx.isThreadAllocatedMemoryEnabled()) {
+          return mx;
+        }
+      } catch (RuntimeException | LinkageError e) {
+        // Another JVM, or jdk.management left out of a custom runtime: time alone decides.
+      }
+      return null;
+    }
+
+    static long ofThisThread() {
+      return MX == null ? 0 : MX.getCurrentThreadAllocatedBytes();
+    }
+  }
+}

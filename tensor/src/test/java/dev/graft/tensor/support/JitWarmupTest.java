@@ -1,0 +1,42 @@
+package dev.graft.tensor.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link JitWarmup} hands out a family's plain-Java twin until the Vector API kernels are compiled,
+ * then switches. That the twins give the vector kernels' floats bit for bit, so that the switch
+ * changes nothing a user can see, is checked per family: {@code ConvTwinsTest}, {@code
+ * RecurrentTwinsTest}, {@code ProductTwinsTest}.
+ */
+class JitWarmupTest {
+  @Test
+  void warmupHandsOutTheTwinThenSwitchesToTheVectorKernels() throws InterruptedException {
+    Object vector = new Object();
+    Object twin = new Object();
+    AtomicInteger runs = new AtomicInteger();
+    JitWarmup<Object> w = new JitWarmup<>("test", vector, twin, o -> runs.incrementAndGet(), true);
+    assertFalse(w.warm());
+    assertSame(twin, w.get(), "the first call gets the twin and starts the warm-up");
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!w.warm() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertTrue(w.warm(), "warm within 20 s");
+    assertSame(vector, w.get());
+    assertTrue(runs.get() >= 64, "the vector kernels ran " + runs.get() + " times first");
+  }
+
+  @Test
+  void warmupOffHandsOutTheVectorKernelsFromTheFirstCall() {
+    Object vector = new Object();
+    JitWarmup<Object> w = new JitWarmup<>("test", vector, new Object(), o -> {}, false);
+    assertSame(vector, w.get());
+    assertEquals(true, w.warm());
+  }
+}
