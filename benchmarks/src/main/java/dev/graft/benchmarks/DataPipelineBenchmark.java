@@ -4,6 +4,7 @@ import static dev.graft.dsl.Graft.*;
 
 import dev.graft.dsl.Model;
 import dev.graft.dsl.data.Dataset;
+import dev.graft.dsl.data.Idx;
 import dev.graft.dsl.data.ImageFolder;
 import dev.graft.dsl.io.Npy;
 import dev.graft.tensor.Rng;
@@ -28,10 +29,14 @@ import javax.imageio.ImageIO;
  * The cost of feeding {@code fit} from a streaming dataset, side by side with in-memory tensors.
  *
  * <ul>
- *   <li>{@code speed [dir] [samples]}: one CNN (28x28x1 → Conv2D 32 → MaxPool → Dense 10, batch 64)
- *       trained from in-memory tensors, from {@code .npy} shards ({@code fromNpy + zip + batch +
- *       prefetch}) and from a folder of PNGs ({@code ImageFolder}, decoded and resized on worker
- *       threads, prefetched); prints ms per step and the overhead against tensors.
+ *   <li>{@code speed [dir] [samples] [side]}: one CNN (28x28x1, or side x side x 3 → Conv2D 32 →
+ *       MaxPool → Dense 10, batch 64) trained from in-memory tensors, from {@code .npy} shards
+ *       ({@code fromNpy + zip + batch + prefetch}) and from a folder of PNGs ({@code ImageFolder},
+ *       decoded on worker threads, prefetched); prints the wall and process CPU time per step of
+ *       each, best and worst of {@code -Dbench.rounds} runs (default 5) after {@code
+ *       -Dbench.warmup} (default 3) runs that warm the JIT up, and the overhead against tensors.
+ *       The images are noise (which PNG cannot compress: the worst case for decoding) unless {@code
+ *       -Dbench.idx} names a Fashion-MNIST images file (its labels file beside it).
  *   <li>{@code memory dir gigabytes}: writes float32 shards of that size and trains one epoch from
  *       them; run with {@code -Xmx1g} to show the heap stays bounded (prints the peak).
  * </ul>
@@ -51,13 +56,16 @@ public final class DataPipelineBenchmark {
     if (mode.equals("memory")) {
       memory(dir, args.length > 2 ? Double.parseDouble(args[2]) : 4);
     } else {
-      speed(dir, args.length > 2 ? Integer.parseInt(args[2]) : 3200);
+      speed(
+          dir,
+          args.length > 2 ? Integer.parseInt(args[2]) : 3200,
+          args.length > 3 ? Integer.parseInt(args[3]) : 28);
     }
   }
 
-  private static Model cnn() {
+  private static Model cnn(int side, int channels) {
     seed(1);
-    var in = input(28, 28, 1);
+    var in = input(side, side, channels);
     var x = rescaling(1 / 255.0).on(in);
     x = conv2d(32, 3).activation("relu").on(x);
     x = flatten().on(maxPooling2d().on(x));
@@ -66,19 +74,39 @@ public final class DataPipelineBenchmark {
     return m;
   }
 
-  private static void speed(Path dir, int n) throws IOException {
+  private static void speed(Path dir, int n, int side) throws IOException {
+    int channels = side == 28 ? 1 : 3;
+    int pixels = side * side;
     Rng rng = new Rng(3);
-    Tensor x = Tensor.zeros(n, 28, 28, 1);
+    Tensor x = Tensor.zeros(n, side, side, channels);
     Tensor y = Tensor.zeros(n);
     Path images = dir.resolve("images");
+    // -Dbench.idx=.../t10k-images-idx3-ubyte.gz: real Fashion-MNIST images (28x28, mostly black
+    // background, so they compress and inflate as real PNGs do) rather than noise, the worst case
+    String idx = System.getProperty("bench.idx");
+    Tensor real = idx == null ? null : Idx.read(Path.of(idx));
+    Tensor realLabels =
+        idx == null ? null : Idx.read(Path.of(idx.replace("images-idx3", "labels-idx1")));
+    if (real != null && (side != 28 || real.shape().dim(0) < n)) {
+      throw new IllegalArgumentException("bench.idx: 28x28 images only, at most " + n);
+    }
     for (int i = 0; i < n; i++) {
-      int label = i % 10;
+      int label = real != null ? (int) realLabels.getFlat(i) : i % 10;
       y.setFlat(i, label);
-      BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-      for (int p = 0; p < 784; p++) {
-        int v = (int) (rng.nextFloat() * 128) + (p % 28 == label * 2 ? 127 : 0);
-        img.getRaster().setSample(p % 28, p / 28, 0, v);
-        x.setFlat(i * 784 + p, v);
+      BufferedImage img =
+          new BufferedImage(
+              side,
+              side,
+              channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+      for (int p = 0; p < pixels; p++) {
+        for (int c = 0; c < channels; c++) {
+          int v =
+              real != null
+                  ? (int) real.getFlat(i * pixels + p)
+                  : (int) (rng.nextFloat() * 128) + (p % side == label * 2 + c ? 127 : 0);
+          img.getRaster().setSample(p % side, p / side, c, v);
+          x.setFlat((i * pixels + p) * channels + c, v);
+        }
       }
       Path f = images.resolve("c" + label).resolve(String.format("%05d.png", i));
       Files.createDirectories(f.getParent());
@@ -94,52 +122,83 @@ public final class DataPipelineBenchmark {
             .prefetch(2);
     Dataset<List<Tensor>> folder =
         ImageFolder.from(images)
-            .imageSize(28, 28)
-            .colorMode("grayscale")
+            .imageSize(side, side)
+            .colorMode(channels == 1 ? "grayscale" : "rgb")
             .batchSize(64)
             .shuffle(false)
             .verbose(false)
             .dataset();
     List<Runnable> runs =
         List.of(
-            () -> cnn().fit(x, y, epochs(epochs).batchSize(64).shuffle(false).verbose(0)),
-            () -> cnn().fit(npy, epochs(epochs).verbose(0)),
-            () -> cnn().fit(folder, epochs(epochs).verbose(0)));
-    double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-    double[] cpu = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-    for (int round = 0; round < 4; round++) {
+            () ->
+                cnn(side, channels)
+                    .fit(x, y, epochs(epochs).batchSize(64).shuffle(false).verbose(0)),
+            () -> cnn(side, channels).fit(npy, epochs(epochs).verbose(0)),
+            () -> cnn(side, channels).fit(folder, epochs(epochs).verbose(0)));
+    int warmup = Integer.getInteger("bench.warmup", 3);
+    int rounds = Integer.getInteger("bench.rounds", 5);
+    int total = epochs * steps;
+    double[][] wall = new double[runs.size()][rounds];
+    double[][] cpu = new double[runs.size()][rounds];
+    for (int round = -warmup; round < rounds; round++) {
       for (int k = 0; k < runs.size(); k++) {
         double c0 = cpuSeconds();
         double t = time(runs.get(k));
         double c = cpuSeconds() - c0;
-        if (round > 0) { // round 0 warms the JIT up
-          best[k] = Math.min(best[k], t);
-          cpu[k] = Math.min(cpu[k], c);
+        if (round >= 0) {
+          wall[k][round] = t * 1000 / total;
+          cpu[k][round] = c * 1000 / total;
         }
       }
     }
-    int total = epochs * steps;
+    double[] alone = new double[rounds];
+    for (int round = 0; round < rounds; round++) {
+      double c0 = cpuSeconds();
+      for (int e = 0; e < epochs; e++) {
+        folder.forEach(b -> {});
+      }
+      alone[round] = (cpuSeconds() - c0) * 1000 / total;
+    }
     System.out.printf(
         Locale.ROOT,
-        "%d samples, %d steps of 64 per run, %d cores, best of 3 runs after a warm-up%n"
-            + "tensors in memory: %.2f ms/step%n"
-            + "npy file + prefetch: %.2f ms/step (%+.1f%%)%n"
-            + "PNG folder + decode + prefetch: %.2f ms/step (%+.1f%%)%n"
-            + "CPU time (all threads, less sensitive to other load on the machine): tensors"
-            + " %.2f ms/step, npy %.2f (%+.1f%%), PNG folder %.2f (%+.1f%%)%n",
+        "%d samples of %dx%dx%d, %d steps of 64 per run, %d cores, best and worst of %d runs after"
+            + " %d warm-up runs; ms per step (overhead of the best against the best on tensors)%n",
         n,
+        side,
+        side,
+        channels,
         total,
         Runtime.getRuntime().availableProcessors(),
-        best[0] * 1000 / total,
-        best[1] * 1000 / total,
-        100 * (best[1] / best[0] - 1),
-        best[2] * 1000 / total,
-        100 * (best[2] / best[0] - 1),
-        cpu[0] * 1000 / total,
-        cpu[1] * 1000 / total,
-        100 * (cpu[1] / cpu[0] - 1),
-        cpu[2] * 1000 / total,
-        100 * (cpu[2] / cpu[0] - 1));
+        rounds,
+        warmup);
+    String[] names = {"tensors in memory", "npy file + prefetch", "PNG folder + decode + prefetch"};
+    for (int k = 0; k < runs.size(); k++) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-31s wall %6.2f .. %6.2f (%+6.1f%%)   process CPU %6.2f .. %6.2f (%+6.1f%%)%n",
+          names[k],
+          min(wall[k]),
+          max(wall[k]),
+          100 * (min(wall[k]) / min(wall[0]) - 1),
+          min(cpu[k]),
+          max(cpu[k]),
+          100 * (min(cpu[k]) / min(cpu[0]) - 1));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "the PNG folder read alone, no training: process CPU %.2f .. %.2f ms per batch (%.1f%% of"
+            + " the best step on tensors)%n",
+        min(alone),
+        max(alone),
+        100 * min(alone) / min(cpu[0]));
+  }
+
+  private static double min(double[] v) {
+    return java.util.Arrays.stream(v).min().orElseThrow();
+  }
+
+  private static double max(double[] v) {
+    return java.util.Arrays.stream(v).max().orElseThrow();
   }
 
   /** The CPU time this process has used, every thread (the JIT and GC's included). */

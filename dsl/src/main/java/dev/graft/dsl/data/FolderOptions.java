@@ -374,6 +374,38 @@ public abstract class FolderOptions<T extends FolderOptions<T>> {
     };
   }
 
+  /**
+   * The labels of a batch of samples of classes {@code c}, as {@link #label} of each stacked: one
+   * tensor rather than one per sample.
+   */
+  Tensor labels(int[] c) {
+    int n = c.length;
+    return switch (labelMode) {
+      case "categorical" -> {
+        int k = index().classes().size();
+        Tensor t = Tensor.zeros(n, k);
+        for (int i = 0; i < n; i++) {
+          t.setFlat(i * k + c[i], 1f);
+        }
+        yield t;
+      }
+      case "binary" -> {
+        Tensor t = Tensor.zeros(n, 1);
+        for (int i = 0; i < n; i++) {
+          t.setFlat(i, c[i]);
+        }
+        yield t;
+      }
+      default -> {
+        Tensor t = Tensor.zeros(n);
+        for (int i = 0; i < n; i++) {
+          t.setFlat(i, c[i]);
+        }
+        yield t;
+      }
+    };
+  }
+
   /** Shuffles (a buffer of 8 batches, or 1024 samples unbatched) as Keras does, each pass. */
   <E> Dataset<E> shuffled(Dataset<E> d) {
     if (!shuffle) {

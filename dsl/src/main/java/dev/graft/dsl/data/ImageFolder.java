@@ -164,18 +164,17 @@ public final class ImageFolder extends FolderOptions<ImageFolder> {
   }
 
   /** The images of {@code batch} as one {@code (n, h, w, c)} tensor, then their labels. */
-  private List<Tensor> decodeBatch(Entry[] batch, int h, int w, int c, boolean labels) {
+  private List<Tensor> decodeBatch(Entry[] batch, int h, int w, int c, boolean withLabels) {
     int size = h * w * c;
     Tensor images = Tensor.zeros(batch.length, h, w, c);
     float[] into = images.array();
-    List<Tensor> classes = labels ? new ArrayList<>(batch.length) : null;
+    Images.Buffers buffers = new Images.Buffers();
+    int[] classes = new int[batch.length];
     for (int i = 0; i < batch.length; i++) {
-      System.arraycopy(Images.load(batch[i].file(), h, w, c), 0, into, i * size, size);
-      if (labels) {
-        classes.add(label(batch[i].label()));
-      }
+      Images.load(batch[i].file(), h, w, c, into, i * size, buffers);
+      classes[i] = batch[i].label();
     }
-    return labels ? List.of(images, Batching.stack(classes)) : List.of(images);
+    return withLabels ? List.of(images, labels(classes)) : List.of(images);
   }
 
   /** Checks every image's header now; with ignoreErrors, drops (and counts) the bad ones. */

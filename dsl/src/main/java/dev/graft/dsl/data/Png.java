@@ -23,6 +23,10 @@ final class Png {
   private static final int IEND = 0x49454e44;
   private static final int TRNS = 0x74524e53;
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  // the last chunk of every PNG: length 0, "IEND", its CRC
+  private static final byte[] IEND_CHUNK = {
+    0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xae, 0x42, 0x60, (byte) 0x82
+  };
   // Reused per thread: creating an Inflater allocates zlib's native state, which costs as much as
   // inflating a small image.
   private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(Inflater::new);
@@ -34,7 +38,12 @@ final class Png {
 
   /** True if {@code data} starts with the PNG signature. */
   static boolean isPng(byte[] data) {
-    if (data.length < SIGNATURE.length) {
+    return isPng(data, data.length);
+  }
+
+  /** True if the first {@code length} bytes of {@code data} start with the PNG signature. */
+  static boolean isPng(byte[] data, int length) {
+    if (length < SIGNATURE.length) {
       return false;
     }
     for (int i = 0; i < SIGNATURE.length; i++) {
@@ -53,7 +62,25 @@ final class Png {
    *     unknown filter
    */
   static Decoded decode(byte[] data, Path file, int channels) {
-    Reader in = new Reader(data, file);
+    Image image = parse(data, data.length, file);
+    if (image == null) {
+      return null;
+    }
+    float[] out = new float[image.height() * image.width() * channels];
+    return image.decode(channels, out, 0, new Images.Buffers())
+        ? new Decoded(image.height(), image.width(), out)
+        : null;
+  }
+
+  /**
+   * Reads the chunks of the PNG in the first {@code length} bytes of {@code data} (read from {@code
+   * file}, named in errors), checking their CRCs; null when the file is a kind this decoder leaves
+   * to ImageIO. The pixels are decoded by {@link Image#decode}.
+   *
+   * @throws DataException if the file is malformed: truncated, a bad CRC, no image data
+   */
+  static Image parse(byte[] data, int length, Path file) {
+    Reader in = new Reader(data, length, file);
     int width = 0;
     int height = 0;
     int depth = 0;
@@ -64,19 +91,19 @@ final class Png {
     int firstIdat = -1;
     int chunk = SIGNATURE.length;
     while (true) {
-      int length = in.int32(chunk, "a chunk length");
+      int chunkLength = in.int32(chunk, "a chunk length");
       int type = in.int32(chunk + 4, "a chunk type");
       int body = chunk + 8;
-      if (length < 0 || body + (long) length + 4 > data.length) {
+      if (chunkLength < 0 || body + (long) chunkLength + 4 > length) {
         throw in.error("chunk " + name(type) + " runs past the end of the file (truncated?)");
       }
-      in.checkCrc(chunk + 4, length + 4, name(type));
+      in.checkCrc(chunk + 4, chunkLength + 4, type);
       if (chunk == SIGNATURE.length && type != IHDR) {
         throw in.error("the first chunk is " + name(type) + ", not IHDR");
       }
       if (type == IHDR) {
-        if (length != 13) {
-          throw in.error("IHDR has " + length + " bytes, not 13");
+        if (chunkLength != 13) {
+          throw in.error("IHDR has " + chunkLength + " bytes, not 13");
         }
         width = in.int32(body, "IHDR");
         height = in.int32(body + 4, "IHDR");
@@ -95,7 +122,7 @@ final class Png {
           return null;
         }
       } else if (type == PLTE && colorType == 3) { // elsewhere only a suggestion, unused
-        paletteSize = length / 3;
+        paletteSize = chunkLength / 3;
         if (paletteSize == 0) {
           throw in.error("an empty PLTE chunk");
         }
@@ -111,7 +138,7 @@ final class Png {
         if (colorType != 3) {
           return null; // a colour key: ImageIO adds an alpha channel
         }
-        alpha = new byte[Math.min(length, paletteSize)];
+        alpha = new byte[Math.min(chunkLength, paletteSize)];
         System.arraycopy(data, body, alpha, 0, alpha.length);
       } else if (type == IDAT) {
         if (firstIdat < 0) {
@@ -122,7 +149,7 @@ final class Png {
       } else if ((type & 0x20000000) == 0) {
         return null; // an unknown critical chunk
       }
-      chunk = body + length + 4;
+      chunk = body + chunkLength + 4;
     }
     if (firstIdat < 0) {
       throw in.error("no IDAT chunk");
@@ -137,11 +164,44 @@ final class Png {
         }
       }
     }
-    float[] out = new float[height * width * channels];
-    boolean inPalette =
-        new Rows(in, firstIdat, width, depth, colorType, palette, channels, out).run(height);
-    // an index past the palette is an error by the PNG spec, which JDKs read differently
-    return inPalette ? new Decoded(height, width, out) : null;
+    return new Image(in, height, width, depth, colorType, palette, firstIdat);
+  }
+
+  /**
+   * True if the first {@code length} bytes of {@code data} end with a PNG's IEND chunk: the image
+   * is whole, and anything after it is ignored by every decoder.
+   */
+  static boolean endsWithIend(byte[] data, int length) {
+    int at = length - IEND_CHUNK.length;
+    if (at < SIGNATURE.length) {
+      return false;
+    }
+    for (int i = 0; i < IEND_CHUNK.length; i++) {
+      if (data[at + i] != IEND_CHUNK[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A parsed PNG, ready to decode: its size, pixel format (with the palette as RGBA per entry, or
+   * null) and where its image data starts.
+   */
+  record Image(
+      Reader in, int height, int width, int depth, int colorType, byte[] palette, int firstIdat) {
+    /**
+     * Decodes the pixels as floats into {@code out} from {@code offset} ({@code height * width *
+     * channels} values, HWC), inflating into {@code buffers}' scratch space; false (with {@code
+     * out} partly written) if a pixel's palette index is past the palette, which ImageIO must
+     * decode.
+     *
+     * @throws DataException if the image data is truncated, badly compressed or has an unknown
+     *     filter
+     */
+    boolean decode(int channels, float[] out, int offset, Images.Buffers buffers) {
+      return new Rows(this, channels, out, offset).run(buffers);
+    }
   }
 
   /** The chunk type as its four letters. */
@@ -154,10 +214,10 @@ final class Png {
     return new String(c);
   }
 
-  /** Reads big-endian fields of the file; its errors name the file. */
-  private record Reader(byte[] data, Path file) {
+  /** Reads big-endian fields of the file's first {@code length} bytes; its errors name the file. */
+  record Reader(byte[] data, int length, Path file) {
     int int32(int at, String what) {
-      if (at < 0 || at + 4 > data.length) {
+      if (at < 0 || at + 4 > length) {
         throw error("the file ends inside " + what + " (truncated?)");
       }
       return (data[at] & 0xff) << 24
@@ -166,14 +226,14 @@ final class Png {
           | (data[at + 3] & 0xff);
     }
 
-    void checkCrc(int from, int length, String chunk) {
+    void checkCrc(int from, int count, int type) {
       CRC32 crc = new CRC32();
-      crc.update(data, from, length);
-      int stored = int32(from + length, "the CRC of " + chunk);
+      crc.update(data, from, count);
+      int stored = int32(from + count, "the CRC of " + name(type));
       if ((int) crc.getValue() != stored) {
         throw error(
             "chunk "
-                + chunk
+                + name(type)
                 + " at byte "
                 + (from - 4)
                 + " has a bad CRC (stored "
@@ -194,51 +254,48 @@ final class Png {
     private final Reader in;
     private final Inflater inflater;
     private final int width;
+    private final int height;
     private final int depth;
     private final int bands;
     private final byte[] palette;
     private final int channels;
     private final float[] out;
+    private final int offset;
     private final int rowBytes;
     private final int bpp;
     private int nextChunk;
 
-    Rows(
-        Reader in,
-        int firstIdat,
-        int width,
-        int depth,
-        int colorType,
-        byte[] palette,
-        int channels,
-        float[] out) {
-      this.in = in;
+    Rows(Image image, int channels, float[] out, int offset) {
+      this.in = image.in();
       this.inflater = INFLATER.get();
-      this.width = width;
-      this.depth = depth;
+      this.width = image.width();
+      this.height = image.height();
+      this.depth = image.depth();
       this.bands =
-          switch (colorType) {
+          switch (image.colorType()) {
             case 0, 3 -> 1;
             case 4 -> 2;
             case 2 -> 3;
             default -> 4;
           };
-      this.palette = palette;
+      this.palette = image.palette();
       this.channels = channels;
       this.out = out;
+      this.offset = offset;
       this.rowBytes = (int) (((long) width * bands * depth + 7) / 8);
       this.bpp = Math.max(1, bands * depth / 8);
-      this.nextChunk = firstIdat;
+      this.nextChunk = image.firstIdat();
     }
 
     /** Decodes every row; false if a pixel's palette index is past the palette. */
-    boolean run(int height) {
+    boolean run(Images.Buffers buffers) {
       int stride = rowBytes + 1;
+      int size = height * stride;
       // inflated in one call rather than row by row: each call crosses into native zlib
-      byte[] raw = new byte[height * stride];
+      byte[] raw = buffers.raw(size);
       inflater.reset();
       try {
-        inflateAll(raw, stride);
+        inflateAll(raw, size, stride);
       } catch (DataFormatException e) {
         throw in.error("bad compressed data: " + e.getMessage());
       } finally {
@@ -246,18 +303,21 @@ final class Png {
       }
       for (int y = 0; y < height; y++) {
         unfilter(raw, y * stride, y);
-        if (!convert(raw, y * stride + 1, y * width * channels)) {
+        if (!convert(raw, y * stride + 1, offset + y * width * channels)) {
           return false;
         }
       }
       return true;
     }
 
-    /** Fills {@code raw} (each row: its filter byte, then its bytes), feeding IDAT chunks. */
-    private void inflateAll(byte[] raw, int stride) throws DataFormatException {
+    /**
+     * Fills the first {@code size} bytes of {@code raw} (each row: its filter byte, then its
+     * bytes), feeding IDAT chunks.
+     */
+    private void inflateAll(byte[] raw, int size, int stride) throws DataFormatException {
       int n = 0;
-      while (n < raw.length) {
-        int got = inflater.inflate(raw, n, raw.length - n);
+      while (n < size) {
+        int got = inflater.inflate(raw, n, size - n);
         n += got;
         if (got == 0 && (inflater.finished() || inflater.needsDictionary() || !feed())) {
           throw in.error("the image data ends at row " + n / stride + " (truncated?)");
@@ -268,7 +328,7 @@ final class Png {
     /** Gives the inflater the next IDAT chunk's data; false if there is none. */
     private boolean feed() {
       byte[] data = in.data();
-      while (nextChunk + 8 <= data.length) {
+      while (nextChunk + 8 <= in.length()) {
         int length = in.int32(nextChunk, "a chunk length");
         int type = in.int32(nextChunk + 4, "a chunk type");
         int body = nextChunk + 8;
@@ -355,6 +415,13 @@ final class Png {
                   palette[p + 3] & 0xff,
                   true,
                   o);
+        }
+        return true;
+      }
+      if (bands == channels) {
+        // stored as asked (grey, RGB or RGBA): the bytes are the values
+        for (int i = 0, n = width * bands; i < n; i++) {
+          out[o + i] = row[at + i] & 0xff;
         }
         return true;
       }

@@ -162,6 +162,61 @@ class ImageFolderTest {
   }
 
   @Test
+  void aBatchDecodedInOneTaskEqualsImageByImageDecoding(@TempDir Path dir) throws IOException {
+    folder(dir, 5); // PNGs and JPEGs, 12x12
+    writeImage(dir.resolve("bright/wide.png"), true, 9, "png"); // another size in the same batch
+    BufferedImage wide = new BufferedImage(17, 9, BufferedImage.TYPE_INT_RGB);
+    wide.setRGB(3, 4, 0x123456);
+    assertTrue(ImageIO.write(wide, "png", dir.resolve("dark/wide.png").toFile()));
+    for (String mode : List.of("int", "categorical", "binary", "none")) {
+      for (String colour : List.of("rgb", "grayscale", "rgba")) {
+        for (int size : new int[] {12, 7}) {
+          String what = mode + ", " + colour + ", " + size + "x" + size;
+          List<List<Tensor>> batched =
+              options(dir, mode, colour, size).batchSize(4).dataset().toList();
+          List<List<Tensor>> single =
+              options(dir, mode, colour, size).batchSize(0).dataset().batch(4).toList();
+          assertEquals(single.size(), batched.size(), what);
+          for (int b = 0; b < single.size(); b++) {
+            assertEquals(single.get(b).size(), batched.get(b).size(), what);
+            for (int k = 0; k < single.get(b).size(); k++) {
+              Tensor want = single.get(b).get(k);
+              Tensor got = batched.get(b).get(k);
+              assertEquals(want.shape(), got.shape(), what);
+              assertArrayEquals(want.toArray(), got.toArray(), what + ", batch " + b);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void passesReadAtOnceShareNoScratchSpace(@TempDir Path dir) throws IOException {
+    folder(dir, 12);
+    Dataset<List<Tensor>> d = options(dir, "int", "rgb", 7).shuffle(false).batchSize(3).dataset();
+    List<List<Tensor>> alone = d.toList();
+    // two passes interleaved, each on its own workers: neither's images leak into the other's
+    try (DataIterator<List<Tensor>> a = d.iterator();
+        DataIterator<List<Tensor>> b = d.iterator()) {
+      for (List<Tensor> want : alone) {
+        assertArrayEquals(want.get(0).toArray(), a.next().get(0).toArray());
+        assertArrayEquals(want.get(0).toArray(), b.next().get(0).toArray());
+      }
+      assertTrue(!a.hasNext() && !b.hasNext());
+    }
+  }
+
+  private static ImageFolder options(Path dir, String mode, String colour, int size) {
+    return ImageFolder.from(dir)
+        .labelMode(mode)
+        .colorMode(colour)
+        .imageSize(size, size)
+        .seed(5)
+        .verbose(false);
+  }
+
+  @Test
   void resizingIsBilinearWithHalfPixelCentres() {
     // tf.image.resize([[0, 100]], (1, 4), "bilinear") == [[0, 25, 75, 100]]
     assertArrayEquals(

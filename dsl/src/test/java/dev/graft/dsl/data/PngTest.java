@@ -306,6 +306,30 @@ class PngTest {
   }
 
   @Test
+  void filesAreReadWholeWhateverTheirSizeOrTrailingBytes(@TempDir Path dir) throws IOException {
+    // over the first read buffers (16 KB, then doubled)
+    byte[] big = imageIOPng(noise(new BufferedImage(300, 240, BufferedImage.TYPE_3BYTE_BGR), 5));
+    assertTrue(big.length > 1 << 16, "big.length=" + big.length);
+    byte[] small = imageIOPng(noise(new BufferedImage(9, 7, BufferedImage.TYPE_BYTE_GRAY), 6));
+    byte[] trailing = Arrays.copyOf(small, small.length + 5); // bytes after IEND are ignored
+    Images.Buffers buffers = new Images.Buffers();
+    float[] batch = new float[3 * 240 * 300 * 3];
+    int size = 240 * 300 * 3;
+    int k = 0;
+    for (byte[] png : new byte[][] {small, big, trailing}) {
+      Path f = dir.resolve(k + ".png");
+      Files.write(f, png);
+      int[] dims = new int[2];
+      float[] expected =
+          Images.resize(Images.imageIO(png, f, 3, dims), dims[0], dims[1], 3, 240, 300);
+      // one scratch space for every image, each written at its place in the batch
+      Images.load(f, 240, 300, 3, batch, k * size, buffers);
+      assertArrayEquals(expected, Arrays.copyOfRange(batch, k * size, (k + 1) * size), "" + k);
+      k++;
+    }
+  }
+
+  @Test
   void damageIsAnErrorNamingTheFile() {
     byte[] good = handMade(6, 2, 8, randomRows(5, 18, 3), new int[] {4}, null, null);
     // a flipped bit in the image data: the IDAT's CRC no longer matches
