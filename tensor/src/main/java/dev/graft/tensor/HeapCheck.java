@@ -62,8 +62,8 @@ public final class HeapCheck {
    * Bytes as a short human figure: {@code 6.0 GB}, {@code 512.0 MB}.
    *
    * @param n a byte count, {@code >= 0}
-   * @return the figure with one decimal in the largest unit (bytes, KB, MB, GB, TB; steps of 1024)
-   *     that keeps it at 1 or more
+   * @return {@code n bytes} below 1 KB, else the figure with one decimal in the largest unit (KB,
+   *     MB, GB, TB; steps of 1024) that keeps it at 1 or more
    */
   public static String bytes(long n) {
     String[] units = {"bytes", "KB", "MB", "GB", "TB"};

@@ -231,7 +231,7 @@ public final class Tensor {
   /**
    * Uniform values in {@code [0, 1)} from {@code rng}.
    *
-   * @param rng the generator to draw from; it advances by one draw per element
+   * @param rng the generator to draw from (it advances)
    * @param dims the dimensions, each {@code >= 0}
    * @return a new tensor of shape {@code dims}
    */
@@ -242,7 +242,7 @@ public final class Tensor {
   /**
    * Uniform values in {@code [lo, hi)} from {@code rng}.
    *
-   * @param rng the generator to draw from; it advances by one draw per element
+   * @param rng the generator to draw from (it advances)
    * @param lo the inclusive lower bound
    * @param hi the exclusive upper bound
    * @param dims the dimensions, each {@code >= 0}
@@ -269,7 +269,7 @@ public final class Tensor {
   /**
    * Standard normal values from {@code rng}.
    *
-   * @param rng the generator to draw from; it advances by one draw per element
+   * @param rng the generator to draw from (it advances)
    * @param dims the dimensions, each {@code >= 0}
    * @return a new tensor of shape {@code dims}
    */
@@ -296,7 +296,7 @@ public final class Tensor {
   /**
    * Uniform integers in {@code [low, high)}, stored as floats, from {@code rng}.
    *
-   * @param rng the generator to draw from; it advances by one draw per element
+   * @param rng the generator to draw from (it advances)
    * @param low the smallest value drawn (inclusive)
    * @param high the exclusive upper bound; must be greater than {@code low}
    * @param dims the dimensions, each {@code >= 0}
@@ -606,8 +606,7 @@ public final class Tensor {
   /**
    * Copies {@code src}'s elements into this tensor; sizes must match. Returns this.
    *
-   * @param src a tensor of the same size (its shape may differ); it may not overlap this tensor's
-   *     elements
+   * @param src a tensor of the same size (its shape may differ)
    * @return this tensor, for chaining
    */
   public Tensor copyFrom(Tensor src) {

@@ -142,7 +142,7 @@ public final class Conv2d {
    *
    * @param dy the output gradient {@code (N, OH, OW, Cout)}
    * @param kernel the kernel {@code (kh, kw, Cin, Cout)}
-   * @param g the geometry over {@code x}'s images
+   * @param g the geometry over the input images
    * @param dx receives the input gradient {@code (N, H, W, Cin)}, overwritten
    * @return {@code dx}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
@@ -175,7 +175,7 @@ public final class Conv2d {
    *
    * @param dy the output gradient {@code (N, OH, OW, Cout)}
    * @param kernel the kernel {@code (kh, kw, Cin, Cout)}
-   * @param g the geometry over {@code x}'s images
+   * @param g the geometry over the input images
    * @return a new tensor {@code (N, H, W, Cin)}
    */
   public static Tensor backwardInput(Tensor dy, Tensor kernel, ConvGeometry g) {

@@ -205,7 +205,7 @@ public final class ConvGeometry {
   /**
    * Input height.
    *
-   * @return the size in pixels (channels for {@code channels()}), {@code >= 1}
+   * @return the size in pixels, {@code >= 1}
    */
   public int inH() {
     return inH;
@@ -214,7 +214,7 @@ public final class ConvGeometry {
   /**
    * Input width.
    *
-   * @return the size in pixels (channels for {@code channels()}), {@code >= 1}
+   * @return the size in pixels, {@code >= 1}
    */
   public int inW() {
     return inW;
@@ -223,7 +223,7 @@ public final class ConvGeometry {
   /**
    * Input channels.
    *
-   * @return the size in pixels (channels for {@code channels()}), {@code >= 1}
+   * @return the number of channels, {@code >= 1}
    */
   public int channels() {
     return channels;

@@ -52,7 +52,8 @@ public final class ConvPool {
    *
    * @param conv the convolution geometry
    * @param filters the number of output channels
-   * @return true if the fused kernel would beat the separate ones on the back-end in use
+   * @return true if the Vector API kernels suit the shape or the BLAS in use is native; false sends
+   *     the caller to the separate kernels
    */
   public static boolean supports(ConvGeometry conv, int filters) {
     return ConvVector.suits(conv, filters) || ConvGemm.suits(Blas.current().singleThreaded());
@@ -63,7 +64,7 @@ public final class ConvPool {
    * convolution pixel under a pooling window, {@code kh*kw*Cin} columns plus one for a bias; or
    * {@code null} when the convolution runs the Vector API kernels, which read the input in place.
    *
-   * @param conv the convolution geometry (its input is {@code x}'s image)
+   * @param conv the convolution geometry
    * @param pool the pooling geometry over the convolution's output; must tile it ({@link #tiles})
    * @param batch the batch size N
    * @param bias true if the layer has a bias (one more column)
@@ -88,8 +89,8 @@ public final class ConvPool {
    * @param conv the convolution geometry (its input is {@code x}'s image)
    * @param pool the pooling geometry over the convolution's output; must tile it ({@link #tiles})
    * @param out the pooled output {@code (N, pooled H, pooled W, Cout)}, overwritten
-   * @param taps the window tap of each maximum, of {@code out}'s shape; null in forward to record
-   *     none
+   * @param taps receives each maximum's window tap {@code i * pw + j}, of {@code out}'s shape; or
+   *     null to record none
    * @param columns receives the im2col matrix (shaped by {@link #columnsShape}), or null to keep
    *     none
    * @return {@code out}
@@ -158,14 +159,13 @@ public final class ConvPool {
    *
    * @param x the input images {@code (N, H, W, Cin)}
    * @param dOut the pooled output's gradient, of the forward output's shape
-   * @param taps the window tap of each maximum, of {@code out}'s shape; null in forward to record
-   *     none
+   * @param taps the window taps the forward pass recorded, of {@code dOut}'s shape
    * @param conv the convolution geometry (its input is {@code x}'s image)
    * @param pool the pooling geometry over the convolution's output; must tile it ({@link #tiles})
    * @param dKernel receives the kernel gradient {@code (kh, kw, Cin, Cout)}, or the packed {@code
    *     (kh*kw*Cin + 1, Cout)} with the bias gradient last
    * @param columns the im2col matrix the forward pass of this {@code x} kept, or null to rebuild it
-   * @return {@code out}
+   * @return {@code dKernel}
    * @throws IllegalArgumentException if a shape disagrees with the geometries or the others
    */
   public static Tensor backwardKernel(

@@ -96,7 +96,7 @@ public final class DepthwiseConv2d {
    *
    * @param dy the output gradient {@code (N, OH, OW, C*M)}
    * @param kernel the kernel {@code (kh, kw, C, M)}
-   * @param g the geometry over {@code x}'s images (channel count C)
+   * @param g the geometry over the input images (channel count C)
    * @param dx receives the input gradient {@code (N, H, W, C)}, overwritten
    * @return {@code dx}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
@@ -124,7 +124,7 @@ public final class DepthwiseConv2d {
    *
    * @param dy the output gradient {@code (N, OH, OW, C*M)}
    * @param kernel the kernel {@code (kh, kw, C, M)}
-   * @param g the geometry over {@code x}'s images (channel count C)
+   * @param g the geometry over the input images (channel count C)
    * @return a new tensor {@code (N, H, W, C)}
    */
   public static Tensor backwardInput(Tensor dy, Tensor kernel, ConvGeometry g) {

@@ -108,7 +108,7 @@ public final class Pool2d {
    *
    * @param dy the output gradient, of the pooled output's shape
    * @param taps the window taps {@link #maxForwardWithTaps} recorded, of {@code dy}'s shape
-   * @param g the pooling geometry over {@code x}'s images
+   * @param g the pooling geometry over the input images
    * @param dx receives the input gradient, of the input's shape, overwritten
    * @return {@code dx}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
@@ -263,7 +263,7 @@ public final class Pool2d {
    * in-range taps. Overwrites and returns {@code dx}.
    *
    * @param dy the output gradient, of the pooled output's shape
-   * @param g the pooling geometry over {@code x}'s images
+   * @param g the pooling geometry over the input images
    * @param dx receives the input gradient, of the input's shape, overwritten
    * @return {@code dx}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others

@@ -43,7 +43,7 @@ public final class Binary {
    *
    * @param a the left operand; broadcasts against {@code b}
    * @param b the right operand; broadcasts against {@code a}
-   * @return the derivative of the activation at {@code x}
+   * @return a new tensor of the broadcast shape
    */
   public static Tensor add(Tensor a, Tensor b) {
     return apply(ADD, a, b, null);
@@ -67,7 +67,7 @@ public final class Binary {
    *
    * @param a the left operand; broadcasts against {@code b}
    * @param b the right operand; broadcasts against {@code a}
-   * @return the derivative of the activation at {@code x}
+   * @return a new tensor of the broadcast shape
    */
   public static Tensor sub(Tensor a, Tensor b) {
     return apply(SUB, a, b, null);
@@ -91,7 +91,7 @@ public final class Binary {
    *
    * @param a the left operand; broadcasts against {@code b}
    * @param b the right operand; broadcasts against {@code a}
-   * @return the derivative of the activation at {@code x}
+   * @return a new tensor of the broadcast shape
    */
   public static Tensor mul(Tensor a, Tensor b) {
     return apply(MUL, a, b, null);
@@ -115,7 +115,7 @@ public final class Binary {
    *
    * @param a the left operand; broadcasts against {@code b}
    * @param b the right operand; broadcasts against {@code a}
-   * @return the derivative of the activation at {@code x}
+   * @return a new tensor of the broadcast shape
    */
   public static Tensor div(Tensor a, Tensor b) {
     return apply(DIV, a, b, null);
@@ -139,7 +139,7 @@ public final class Binary {
    *
    * @param a the left operand; broadcasts against {@code b}
    * @param b the right operand; broadcasts against {@code a}
-   * @return the derivative of the activation at {@code x}
+   * @return a new tensor of the broadcast shape
    */
   public static Tensor maximum(Tensor a, Tensor b) {
     return apply(MAX, a, b, null);
@@ -163,7 +163,7 @@ public final class Binary {
    *
    * @param a the left operand; broadcasts against {@code b}
    * @param b the right operand; broadcasts against {@code a}
-   * @return the derivative of the activation at {@code x}
+   * @return a new tensor of the broadcast shape
    */
   public static Tensor minimum(Tensor a, Tensor b) {
     return apply(MIN, a, b, null);
@@ -187,7 +187,7 @@ public final class Binary {
    *
    * @param a the left operand; broadcasts against {@code b}
    * @param b the right operand; broadcasts against {@code a}
-   * @return the derivative of the activation at {@code x}
+   * @return a new tensor of the broadcast shape
    */
   public static Tensor pow(Tensor a, Tensor b) {
     return apply(POW, a, b, null);

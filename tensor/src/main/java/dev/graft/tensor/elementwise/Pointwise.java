@@ -147,7 +147,7 @@ public final class Pointwise {
    * @param threshold where the output switches from the negative slope to identity; 0 for a plain
    *     ReLU
    * @param maxValue the upper clip, {@link Float#POSITIVE_INFINITY} for none
-   * @param out a tensor of {@code x}'s shape (may be {@code x}, or {@code dy} for the gradient)
+   * @param out a tensor of {@code x}'s shape (may be {@code x})
    * @return {@code out}
    */
   public static Tensor relu(
@@ -175,7 +175,7 @@ public final class Pointwise {
    * @param threshold where the output switches from the negative slope to identity; 0 for a plain
    *     ReLU
    * @param maxValue the upper clip, {@link Float#POSITIVE_INFINITY} for none
-   * @param out a tensor of {@code x}'s shape (may be {@code x}, or {@code dy} for the gradient)
+   * @param out a tensor of {@code x}'s shape (may be {@code x} or {@code dy})
    * @return {@code out}
    */
   public static Tensor reluGradient(

@@ -18,7 +18,8 @@ public final class Gemm {
    * @param transA true to use {@code a} transposed
    * @param b the right matrix, seen the same way
    * @param transB true to use {@code b} transposed
-   * @param out the result; its size must be {@code rows(op(a)) * cols(op(b))}
+   * @param out the result: {@code rows(op(a)) * cols(op(b))} elements, its last dimension {@code
+   *     cols(op(b))}
    * @param accumulate true to add the product to {@code out}'s values, false to overwrite them
    * @return {@code out}
    * @throws IllegalArgumentException if the inner dimensions or {@code out}'s shape disagree

@@ -52,7 +52,7 @@ public final class Reduce {
    * The sum of all elements as a scalar tensor.
    *
    * @param x the input
-   * @return a new rank-0 tensor holding the sum (accumulated in double)
+   * @return a new rank-0 tensor holding the sum of every element
    */
   public static Tensor sum(Tensor x) {
     return sum(x, null, false);
