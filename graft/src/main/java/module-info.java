@@ -25,7 +25,17 @@ module dev.graft {
 
   exports dev.graft.tensor;
   exports dev.graft.tensor.blas;
-  exports dev.graft.tensor.vector;
+  // The kernel families: the layers' and ops' public signatures name their types (Padding,
+  // GateActivation, Losses.Kind, Pointwise.Fn, Affine2d.Fill), and a custom op calls them.
+  exports dev.graft.tensor.conv;
+  exports dev.graft.tensor.elementwise;
+  exports dev.graft.tensor.layout;
+  exports dev.graft.tensor.norm;
+  exports dev.graft.tensor.products;
+  exports dev.graft.tensor.recurrent;
+  exports dev.graft.tensor.reduce;
+  // Not exported: dev.graft.tensor.support (what the families share) and dev.graft.tensor.vector
+  // (the Vector API kernels, which this module loads by name).
   exports dev.graft.autograd;
   exports dev.graft.autograd.internal;
   exports dev.graft.autograd.ops;

@@ -5,8 +5,8 @@ import static dev.graft.autograd.OpGradientTest.r;
 
 import dev.graft.autograd.ops.AffineSample;
 import dev.graft.autograd.ops.RandomAffine;
-import dev.graft.tensor.Affine2d;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.layout.Affine2d;
 import java.util.ArrayList;
 import java.util.List;
 

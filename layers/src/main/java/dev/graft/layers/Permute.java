@@ -49,7 +49,7 @@ public final class Permute extends SingleInput {
     if (in.rank() != dims.length + 1) {
       throw incompatible(0, "rank " + (dims.length + 1) + " for dims " + Arrays.toString(dims), in);
     }
-    return dev.graft.tensor.Transpose.permutedShape(in, perm());
+    return dev.graft.tensor.layout.Transpose.permutedShape(in, perm());
   }
 
   @Override

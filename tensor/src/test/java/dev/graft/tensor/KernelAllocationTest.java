@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.tensor.elementwise.Binary;
 import dev.graft.tensor.elementwise.Unary;
+import dev.graft.tensor.layout.Concat;
+import dev.graft.tensor.layout.Gather;
 import dev.graft.tensor.reduce.Reduce;
 import dev.graft.tensor.reduce.Softmax;
 import java.lang.management.ManagementFactory;

@@ -3,8 +3,8 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Affine2d;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.layout.Affine2d;
 import java.util.Arrays;
 import java.util.List;
 

@@ -166,12 +166,12 @@ public final class BatchNorm extends Op {
   public void forward(Args a) {
     Tensor[] s = stats(a, a.workspace());
     if (usesBatchStatistics(a)) {
-      dev.graft.tensor.BatchNorm.moments(a.input(0), mask(a, 0), s[0], s[1]);
+      dev.graft.tensor.norm.BatchNorm.moments(a.input(0), mask(a, 0), s[0], s[1]);
     } else {
       s[0].copyFrom(a.input(3));
       s[1].copyFrom(a.input(4));
     }
-    dev.graft.tensor.BatchNorm.normalize(
+    dev.graft.tensor.norm.BatchNorm.normalize(
         a.input(0), s[0], s[1], a.input(1), a.input(2), epsilon, a.output());
   }
 
@@ -248,7 +248,7 @@ public final class BatchNorm extends Op {
         a.memo(v);
       }
       boolean batchStatistics = fwd.usesBatchStatistics(a);
-      dev.graft.tensor.BatchNorm.backward(
+      dev.graft.tensor.norm.BatchNorm.backward(
           a.input(1),
           a.inputCount() > 4 ? a.input(4) : null,
           a.input(3),
@@ -264,7 +264,7 @@ public final class BatchNorm extends Op {
         v[4].fill(0f);
         v[5].fill(0f);
       } else {
-        dev.graft.tensor.BatchNorm.statisticsBackward(
+        dev.graft.tensor.norm.BatchNorm.statisticsBackward(
             a.input(2), v[1], v[2], v[3], fwd.epsilon, v[4], v[5]);
       }
     }
@@ -306,8 +306,8 @@ public final class BatchNorm extends Op {
         return;
       }
       Tensor[] s = stats(a, a.inputWorkspace(0));
-      dev.graft.tensor.BatchNorm.updateMoving(a.input(1), s[0], momentum);
-      dev.graft.tensor.BatchNorm.updateMoving(a.input(2), s[1], momentum);
+      dev.graft.tensor.norm.BatchNorm.updateMoving(a.input(1), s[0], momentum);
+      dev.graft.tensor.norm.BatchNorm.updateMoving(a.input(2), s[1], momentum);
     }
   }
 }

@@ -67,7 +67,7 @@ public final class Concat extends Op {
 
   @Override
   public void forward(Args a) {
-    dev.graft.tensor.Concat.concat(scratch.inputs(a), axis, a.output());
+    dev.graft.tensor.layout.Concat.concat(scratch.inputs(a), axis, a.output());
   }
 
   @Override

@@ -63,7 +63,7 @@ public final class Gather extends Op {
   @Override
   public void forward(Args a) {
     try {
-      dev.graft.tensor.Gather.gather(a.input(0), a.input(1), a.output());
+      dev.graft.tensor.layout.Gather.gather(a.input(0), a.input(1), a.output());
     } catch (IllegalArgumentException e) {
       if (label == null) {
         throw e;
@@ -100,7 +100,7 @@ public final class Gather extends Op {
     @Override
     public void forward(Args a) {
       a.output().fill(0f);
-      dev.graft.tensor.Gather.scatterAdd(a.input(0), a.input(1), a.output());
+      dev.graft.tensor.layout.Gather.scatterAdd(a.input(0), a.input(1), a.output());
     }
 
     @Override

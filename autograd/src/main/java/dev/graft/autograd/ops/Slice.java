@@ -56,7 +56,7 @@ public final class Slice extends Op {
 
   @Override
   public void forward(Args a) {
-    dev.graft.tensor.Concat.slice(a.input(0), axis, start, a.output());
+    dev.graft.tensor.layout.Concat.slice(a.input(0), axis, start, a.output());
   }
 
   @Override
@@ -89,7 +89,7 @@ public final class Slice extends Op {
     @Override
     public void forward(Args a) {
       a.output().fill(0f);
-      dev.graft.tensor.Concat.unslice(a.input(0), axis, start, a.output());
+      dev.graft.tensor.layout.Concat.unslice(a.input(0), axis, start, a.output());
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class Transpose extends Op {
    * @throws IllegalArgumentException unless {@code perm} is a permutation of {@code x}'s axes
    */
   public static Node of(Node x, int... perm) {
-    dev.graft.tensor.Transpose.permutedShape(x.shape(), perm);
+    dev.graft.tensor.layout.Transpose.permutedShape(x.shape(), perm);
     return x.graph().apply(new Transpose(perm.clone()), x);
   }
 
@@ -43,16 +43,16 @@ public final class Transpose extends Op {
   @Override
   public Shape outputShape(List<Shape> inputs) {
     Shapes.arity(kind(), inputs, 1);
-    return dev.graft.tensor.Transpose.permutedShape(inputs.get(0), perm);
+    return dev.graft.tensor.layout.Transpose.permutedShape(inputs.get(0), perm);
   }
 
   @Override
   public void forward(Args a) {
-    dev.graft.tensor.Transpose.permute(a.input(0), perm, a.output());
+    dev.graft.tensor.layout.Transpose.permute(a.input(0), perm, a.output());
   }
 
   @Override
   public List<Node> gradients(Node self, Node g) {
-    return List.of(of(g, dev.graft.tensor.Transpose.inverse(perm)));
+    return List.of(of(g, dev.graft.tensor.layout.Transpose.inverse(perm)));
   }
 }

@@ -68,7 +68,7 @@ public final class ZeroPad extends Op {
   @Override
   public void forward(Args a) {
     a.output().fill(0f);
-    dev.graft.tensor.Concat.unslice(a.input(0), axis, before, a.output());
+    dev.graft.tensor.layout.Concat.unslice(a.input(0), axis, before, a.output());
   }
 
   @Override

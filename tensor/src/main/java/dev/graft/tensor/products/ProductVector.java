@@ -37,11 +37,22 @@ public final class ProductVector {
               ProductVector::exerciseProducts);
 
   /**
-   * The kernels for the small batched products: the vector ones once compiled, else {@link
-   * ProductsTwin} (see {@link JitWarmup}); null without the module.
+   * The product kernels to call now: the vector ones once compiled, else {@link ProductsTwin}, the
+   * same floats bit for bit (see {@link JitWarmup}); the first call starts the warm-up.
+   *
+   * @return the kernels, or null without the module
    */
-  static ProductKernels forProducts() {
+  public static ProductKernels forProducts() {
     return PRODUCTS == null ? null : PRODUCTS.get();
+  }
+
+  /**
+   * Starts the product kernels' warm-up if it has not started: paths that call {@link #KERNELS}
+   * directly (hot enough to compile in the foreground) call it, so that the kernels first reached
+   * later, as a prediction's LSTM gates after training, are compiled by then.
+   */
+  public static void startWarmUp() {
+    forProducts();
   }
 
   /**
@@ -112,6 +123,7 @@ public final class ProductVector {
       float[] c,
       int cOff,
       int ldc) {
+    startWarmUp();
     int block = 2 * KERNELS.lanes();
     int units = n / block;
     Parallel.forRange(
@@ -172,13 +184,19 @@ public final class ProductVector {
   private static void exerciseProducts(ProductKernels k) {
     int n = 2 * k.lanes();
     float[] x = Exercise.X;
-    k.product(5, n, 3, x, 0, 3, x, 7, n, ProductsOut.C, 0, n, false);
-    k.product(5, n, 3, x, 1, 3, x, 9, n, ProductsOut.C, 0, n, true);
+    float[] c = ProductsOut.C;
+    k.product(5, n, 3, x, 0, 3, x, 7, n, c, 0, n, false);
+    k.product(5, n, 3, x, 1, 3, x, 9, n, c, 0, n, true);
+    // The strided Aᵀ·B of a Dense layer's kernel gradient, and the LSTM inference gates (with
+    // column tails of one vector and of single columns).
+    k.productTransA(5, n, 3, x, 2, 5, x, 11, n, c, 0, n, false);
+    k.productTransA(5, n, 3, x, 3, 5, x, 13, n, c, 0, n, true);
+    k.productTransA(4, n + k.lanes() + 1, 3, x, x, c);
   }
 
   /** The products exercise's output (only the warm-up thread uses it). */
   private static final class ProductsOut {
-    static final float[] C = new float[5 * 32];
+    static final float[] C = new float[5 * 64];
   }
 
   /** The exercise's output (only the warm-up thread uses it). */

@@ -121,7 +121,7 @@ final class LstmInference implements Parallel.RangeBody {
         }
       }
       if (vector) {
-        ProductVector.KERNELS.productTransA(g, nb, k1, weights, xh, z);
+        ProductVector.forProducts().productTransA(g, nb, k1, weights, xh, z);
       } else {
         blas.sgemm(true, false, g, nb, k1, 1f, weights, 0, g, xh, 0, nb, 0f, z, 0, nb);
       }

@@ -185,6 +185,7 @@ final class RecurrentSupport {
       int cOff,
       int ldc) {
     if (ProductVector.suitsProduct(n)) {
+      ProductVector.startWarmUp();
       ProductVector.KERNELS.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
       return;
     }

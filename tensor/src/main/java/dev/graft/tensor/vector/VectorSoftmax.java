@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link SoftmaxKernels} on the Vector API: whole vectors, then a masked last vector. The
- * exponential is the tensor package's {@code FastExp} polynomial (degree 7 on {@code |f| <= ln 2 /
+ * exponential is the reduce package's {@code FastExp} polynomial (degree 7 on {@code |f| <= ln 2 /
  * 2}, scaled by {@code 2^n} built from the exponent bits). Made by name, only when the JVM has the
  * {@code jdk.incubator.vector} module; the callers check shapes.
  */

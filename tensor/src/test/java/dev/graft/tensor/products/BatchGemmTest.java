@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.graft.tensor.Tensor;
 import dev.graft.tensor.TestTensors;
-import dev.graft.tensor.Transpose;
 import dev.graft.tensor.elementwise.MaskFill;
+import dev.graft.tensor.layout.Transpose;
 import org.junit.jupiter.api.Test;
 
 /** {@link BatchGemm} against a naive double-precision product per matrix; {@link MaskFill}. */

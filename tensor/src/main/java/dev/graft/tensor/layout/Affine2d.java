@@ -1,4 +1,7 @@
-package dev.graft.tensor;
+package dev.graft.tensor.layout;
+
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 
 /**
  * Affine resampling of NHWC images, Keras's {@code affine_transform}: image {@code n} of the output

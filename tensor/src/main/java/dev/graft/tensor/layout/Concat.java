@@ -1,5 +1,7 @@
-package dev.graft.tensor;
+package dev.graft.tensor.layout;
 
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 import dev.graft.tensor.support.Checks;
 
 /**

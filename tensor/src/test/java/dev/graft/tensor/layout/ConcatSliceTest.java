@@ -1,9 +1,12 @@
-package dev.graft.tensor;
+package dev.graft.tensor.layout;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.TestTensors;
 import org.junit.jupiter.api.Test;
 
 class ConcatSliceTest {

@@ -1,5 +1,6 @@
-package dev.graft.tensor;
+package dev.graft.tensor.norm;
 
+import dev.graft.tensor.Tensor;
 import dev.graft.tensor.support.Checks;
 
 /**

@@ -1,4 +1,4 @@
-package dev.graft.tensor;
+package dev.graft.tensor.layout;
 
 import static dev.graft.tensor.TestTensors.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.TestTensors;
 import org.junit.jupiter.api.Test;
 
 class GatherTest {

@@ -1,10 +1,12 @@
-package dev.graft.tensor;
+package dev.graft.tensor.layout;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.graft.tensor.Affine2d.Fill;
+import dev.graft.tensor.Rng;
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.layout.Affine2d.Fill;
 import org.junit.jupiter.api.Test;
 
 /** Affine resampling: hand-computed cases, the fill modes, and the adjoint identity. */

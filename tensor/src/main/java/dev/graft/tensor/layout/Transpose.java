@@ -1,4 +1,7 @@
-package dev.graft.tensor;
+package dev.graft.tensor.layout;
+
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
 
 /**
  * Axis permutation (NumPy's {@code transpose(x, perm)}): output axis {@code i} is input axis {@code

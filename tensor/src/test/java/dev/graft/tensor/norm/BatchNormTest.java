@@ -1,7 +1,9 @@
-package dev.graft.tensor;
+package dev.graft.tensor.norm;
 
 import static dev.graft.tensor.TestTensors.assertClose;
 
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.TestTensors;
 import org.junit.jupiter.api.Test;
 
 class BatchNormTest {

@@ -1,9 +1,13 @@
-package dev.graft.tensor;
+package dev.graft.tensor.layout;
 
 import static dev.graft.tensor.TestTensors.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.graft.tensor.NaiveRef;
+import dev.graft.tensor.Shape;
+import dev.graft.tensor.Tensor;
+import dev.graft.tensor.TestTensors;
 import org.junit.jupiter.api.Test;
 
 class TransposeTest {
