@@ -16,7 +16,7 @@ public final class Broadcast {
    *
    * @param a the first operand's shape
    * @param b the second operand's shape
-   * @return the shape both broadcast to
+   * @return the shape both broadcast to (aligned from the last axis, as in NumPy)
    * @throws IllegalArgumentException if some aligned dimensions differ and neither is 1
    */
   public static Shape broadcastShape(Shape a, Shape b) {

@@ -18,6 +18,7 @@ public final class HeapCheck {
    * Refuses an allocation of {@code bytes} the heap cannot give: more than {@code -Xmx} minus what
    * is in use (after a garbage collection, asked for only when the quick estimate says no).
    *
+   * @param bytes the size of the allocation asked for, in bytes
    * @param what describes the allocation ("weight dense/kernel (40000, 40000)"), built only on
    *     failure
    * @throws IllegalStateException naming {@code what}, the bytes needed and available, and the
@@ -57,7 +58,13 @@ public final class HeapCheck {
     return Math.max(1, gb) + "g";
   }
 
-  /** Bytes as a short human figure: {@code 6.0 GB}, {@code 512.0 MB}. */
+  /**
+   * Bytes as a short human figure: {@code 6.0 GB}, {@code 512.0 MB}.
+   *
+   * @param n a byte count, {@code >= 0}
+   * @return {@code n bytes} below 1 KB, else the figure with one decimal in the largest unit (KB,
+   *     MB, GB, TB; steps of 1024) that keeps it at 1 or more
+   */
   public static String bytes(long n) {
     String[] units = {"bytes", "KB", "MB", "GB", "TB"};
     double v = n;

@@ -51,6 +51,8 @@ public final class Rng {
    * Whether {@link #seed(long)} was called in this process: the user asked for a reproducible run,
    * so choices that would otherwise follow timings (the {@code auto} BLAS back-end's) follow the
    * shapes alone.
+   *
+   * @return true once {@link #seed(long)} has been called
    */
   public static boolean seeded() {
     return seeded;

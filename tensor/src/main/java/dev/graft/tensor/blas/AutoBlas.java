@@ -87,6 +87,11 @@ public final class AutoBlas implements Blas {
    * single-threaded OpenBLAS, which measured fastest at such sizes on 2 cores (32x256x64: 18 µs
    * against 45 µs in Java; 128x300x200: 175 µs against 247 µs for its multi-threaded variant), or
    * to Java when OpenBLAS is missing. Java's two variants compute the same numbers.
+   *
+   * @param m the number of rows of the product
+   * @param n the number of columns of the product
+   * @param k the inner dimension
+   * @return the back-end to run it: never null (Java when no native one loaded)
    */
   public Blas byShape(int m, int n, int k) {
     if (large != null && (long) m * n * k >= LARGE_MACS) {

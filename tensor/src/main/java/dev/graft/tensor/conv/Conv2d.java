@@ -41,6 +41,12 @@ public final class Conv2d {
    * {@code out = conv(x, kernel) + bias} as described in the class comment; {@code bias} may be
    * null (no bias). Returns {@code out}.
    *
+   * @param x the input images {@code (N, H, W, Cin)}
+   * @param kernel the kernel {@code (kh, kw, Cin, Cout)}
+   * @param bias the bias {@code (Cout)}, or null for none
+   * @param g the geometry over {@code x}'s images
+   * @param out the output {@code (N, OH, OW, Cout)}, overwritten
+   * @return {@code out}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor forward(Tensor x, Tensor kernel, Tensor bias, ConvGeometry g, Tensor out) {
@@ -53,6 +59,12 @@ public final class Conv2d {
    * 1)} with a bias, {@code (batch*OH*OW, kh*kw*Cin)} without; or {@code null} when the convolution
    * builds no such matrix (the Vector API kernels, which read the input in place, or the direct
    * loops of the pure-Java BLAS back-end).
+   *
+   * @param g the geometry over the input images
+   * @param batch the batch size N
+   * @param filters the number of output channels Cout
+   * @param withBias true if the convolution has a bias (one more column of ones)
+   * @return the im2col matrix's shape, or {@code null} when no matrix is built
    */
   public static Shape columnsShape(ConvGeometry g, int batch, int filters, boolean withBias) {
     if (ConvVector.suits(g, filters) || !ConvGemm.suits(Blas.current().singleThreaded())) {
@@ -69,6 +81,14 @@ public final class Conv2d {
    * #backwardKernelAndBias(Tensor, Tensor, ConvGeometry, Tensor, Tensor)} of the same {@code x}:
    * they then skip building it again.
    *
+   * @param x the input images {@code (N, H, W, Cin)}
+   * @param kernel the kernel {@code (kh, kw, Cin, Cout)}
+   * @param bias the bias {@code (Cout)}, or null for none
+   * @param g the geometry over {@code x}'s images
+   * @param out the output {@code (N, OH, OW, Cout)}, overwritten
+   * @param columns receives the im2col matrix (shaped by {@link #columnsShape}), or null to keep
+   *     none
+   * @return {@code out}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor forward(
@@ -101,7 +121,15 @@ public final class Conv2d {
     return out;
   }
 
-  /** {@link #forward(Tensor, Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  /**
+   * {@link #forward(Tensor, Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor.
+   *
+   * @param x the input images {@code (N, H, W, Cin)}
+   * @param kernel the kernel {@code (kh, kw, Cin, Cout)}
+   * @param bias the bias {@code (Cout)}, or null for none
+   * @param g the geometry over {@code x}'s images
+   * @return a new tensor {@code (N, OH, OW, Cout)}
+   */
   public static Tensor forward(Tensor x, Tensor kernel, Tensor bias, ConvGeometry g) {
     int cout = checkKernel("conv2d", kernel, g);
     return forward(x, kernel, bias, g, Tensor.zeros(g.outputShape(batch(x), cout)));
@@ -112,6 +140,11 @@ public final class Conv2d {
    * whose window tap lands on (h, w) of dy[n, oh, ow, co] * kernel[i, j, ci, co]}. Overwrites and
    * returns {@code dx}.
    *
+   * @param dy the output gradient {@code (N, OH, OW, Cout)}
+   * @param kernel the kernel {@code (kh, kw, Cin, Cout)}
+   * @param g the geometry over the input images
+   * @param dx receives the input gradient {@code (N, H, W, Cin)}, overwritten
+   * @return {@code dx}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor backwardInput(Tensor dy, Tensor kernel, ConvGeometry g, Tensor dx) {
@@ -137,7 +170,14 @@ public final class Conv2d {
     return dx;
   }
 
-  /** {@link #backwardInput(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  /**
+   * {@link #backwardInput(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor.
+   *
+   * @param dy the output gradient {@code (N, OH, OW, Cout)}
+   * @param kernel the kernel {@code (kh, kw, Cin, Cout)}
+   * @param g the geometry over the input images
+   * @return a new tensor {@code (N, H, W, Cin)}
+   */
   public static Tensor backwardInput(Tensor dy, Tensor kernel, ConvGeometry g) {
     return backwardInput(dy, kernel, g, Tensor.zeros(g.inputShape(batch(dy))));
   }
@@ -147,6 +187,11 @@ public final class Conv2d {
    * oh*sh - padTop + i*dh, ow*sw - padLeft + j*dw, ci] * dy[n, oh, ow, co]}. Overwrites and returns
    * {@code dKernel}.
    *
+   * @param x the input images {@code (N, H, W, Cin)}
+   * @param dy the output gradient {@code (N, OH, OW, Cout)}
+   * @param g the geometry over {@code x}'s images
+   * @param dKernel receives the kernel gradient {@code (kh, kw, Cin, Cout)}, overwritten
+   * @return {@code dKernel}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor backwardKernel(Tensor x, Tensor dy, ConvGeometry g, Tensor dKernel) {
@@ -158,6 +203,13 @@ public final class Conv2d {
    * {@code x} from {@code columns} when not {@code null}: what a bias-free {@link #forward(Tensor,
    * Tensor, Tensor, ConvGeometry, Tensor, Tensor)} of this {@code x} kept there.
    *
+   * @param x the input images {@code (N, H, W, Cin)}
+   * @param dy the output gradient {@code (N, OH, OW, Cout)}
+   * @param g the geometry over {@code x}'s images
+   * @param dKernel receives the kernel gradient {@code (kh, kw, Cin, Cout)}, overwritten
+   * @param columns the im2col matrix a bias-free forward pass of this {@code x} kept, or null to
+   *     build it here
+   * @return {@code dKernel}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor backwardKernel(
@@ -185,6 +237,12 @@ public final class Conv2d {
    * kw, Cin) order, its last row the bias gradient of {@link #backwardBias}. Overwrites and returns
    * {@code packed}.
    *
+   * @param x the input images {@code (N, H, W, Cin)}
+   * @param dy the output gradient {@code (N, OH, OW, Cout)}
+   * @param g the geometry over {@code x}'s images
+   * @param packed receives the kernel gradient's rows then the bias gradient {@code (kh*kw*Cin + 1,
+   *     Cout)}, overwritten
+   * @return {@code packed}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor backwardKernelAndBias(Tensor x, Tensor dy, ConvGeometry g, Tensor packed) {
@@ -196,6 +254,14 @@ public final class Conv2d {
    * matrix of {@code x} from {@code columns} when not {@code null}: what {@link #forward(Tensor,
    * Tensor, Tensor, ConvGeometry, Tensor, Tensor)} with a bias kept there for this {@code x}.
    *
+   * @param x the input images {@code (N, H, W, Cin)}
+   * @param dy the output gradient {@code (N, OH, OW, Cout)}
+   * @param g the geometry over {@code x}'s images
+   * @param packed receives the kernel gradient's rows then the bias gradient {@code (kh*kw*Cin + 1,
+   *     Cout)}, overwritten
+   * @param columns the im2col matrix a forward pass with a bias kept for this {@code x}, or null to
+   *     build it here
+   * @return {@code packed}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor backwardKernelAndBias(
@@ -287,7 +353,14 @@ public final class Conv2d {
     }
   }
 
-  /** {@link #backwardKernel(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  /**
+   * {@link #backwardKernel(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor.
+   *
+   * @param x the input images {@code (N, H, W, Cin)}
+   * @param dy the output gradient {@code (N, OH, OW, Cout)}
+   * @param g the geometry over {@code x}'s images
+   * @return a new tensor {@code (kh, kw, Cin, Cout)}
+   */
   public static Tensor backwardKernel(Tensor x, Tensor dy, ConvGeometry g) {
     int cout = dy.rank() == 4 ? dy.shape().dim(3) : 1;
     return backwardKernel(x, dy, g, Tensor.zeros(g.kh(), g.kw(), g.channels(), cout));
@@ -297,6 +370,9 @@ public final class Conv2d {
    * The gradient with respect to the bias: {@code dBias[co] = sum_{n, oh, ow} dy[n, oh, ow, co]}.
    * Overwrites and returns {@code dBias}.
    *
+   * @param dy the output gradient, of rank {@code >= 1} with Cout channels last
+   * @param dBias receives the bias gradient {@code (Cout)}, overwritten
+   * @return {@code dBias}
    * @throws IllegalArgumentException if {@code dBias} is not {@code (Cout,)} for {@code dy}
    */
   public static Tensor backwardBias(Tensor dy, Tensor dBias) {
@@ -322,7 +398,12 @@ public final class Conv2d {
     }
   }
 
-  /** {@link #backwardBias(Tensor, Tensor)} into a new tensor. */
+  /**
+   * {@link #backwardBias(Tensor, Tensor)} into a new tensor.
+   *
+   * @param dy the output gradient, of rank {@code >= 1} with Cout channels last
+   * @return a new tensor {@code (Cout)}
+   */
   public static Tensor backwardBias(Tensor dy) {
     return backwardBias(dy, Tensor.zeros(dy.shape().dim(-1)));
   }

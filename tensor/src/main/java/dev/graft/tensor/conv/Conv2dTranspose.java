@@ -26,7 +26,13 @@ public final class Conv2dTranspose {
    * in * s + max(e - s, 0)} for {@code valid}; with output padding {@code p}, {@code (in - 1) * s +
    * e - 2 * pad + p} where pad is {@code e / 2} for {@code same} and 0 for {@code valid}.
    *
+   * @param in the input length along the axis, {@code >= 1}
+   * @param k the kernel length along the axis
+   * @param stride the stride along the axis
+   * @param dilation the dilation along the axis
+   * @param padding the Keras padding mode
    * @param outputPadding the output padding, or a negative value for none (Keras's {@code None})
+   * @return the output length along the axis
    */
   public static int outputLength(
       int in, int k, int stride, int dilation, ConvGeometry.Padding padding, int outputPadding) {
@@ -44,7 +50,18 @@ public final class Conv2dTranspose {
    * The geometry of the convolution this transposed convolution is the adjoint of: over {@code (OH,
    * OW, filters)} images, where OH and OW are {@link #outputLength}s, back to {@code (inH, inW)}.
    *
+   * @param inH the input height H
+   * @param inW the input width W
+   * @param filters the number of output channels F
+   * @param kh the kernel height
+   * @param kw the kernel width
+   * @param sh the vertical stride
+   * @param sw the horizontal stride
+   * @param dh the vertical dilation
+   * @param dw the horizontal dilation
+   * @param padding the Keras padding mode
    * @param outputPadding per axis, or {@code null} for none
+   * @return the adjoint convolution's geometry, over the {@code (OH, OW, F)} output
    * @throws IllegalArgumentException if the sizes or the output padding (which must be smaller than
    *     the stride) do not give back {@code (inH, inW)}
    */
@@ -103,6 +120,12 @@ public final class Conv2dTranspose {
    * {@code out = conv_transpose(x, kernel) + bias} ({@code bias (F)} may be null), {@code g} from
    * {@link #geometry}. Overwrites and returns {@code out}.
    *
+   * @param x the input {@code (N, H, W, Cin)}
+   * @param kernel the kernel {@code (kh, kw, F, Cin)}
+   * @param bias the bias {@code (F)}, or null for none
+   * @param g the geometry from {@link #geometry}
+   * @param out the output {@code (N, OH, OW, F)}, overwritten
+   * @return {@code out}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor forward(Tensor x, Tensor kernel, Tensor bias, ConvGeometry g, Tensor out) {
@@ -130,7 +153,15 @@ public final class Conv2dTranspose {
     return out;
   }
 
-  /** {@link #forward(Tensor, Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  /**
+   * {@link #forward(Tensor, Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor.
+   *
+   * @param x the input {@code (N, H, W, Cin)}
+   * @param kernel the kernel {@code (kh, kw, F, Cin)}
+   * @param bias the bias {@code (F)}, or null for none
+   * @param g the geometry from {@link #geometry}
+   * @return a new tensor {@code (N, OH, OW, F)}
+   */
   public static Tensor forward(Tensor x, Tensor kernel, Tensor bias, ConvGeometry g) {
     return forward(x, kernel, bias, g, Tensor.zeros(g.inputShape(Conv2d.batch(x))));
   }
@@ -138,12 +169,25 @@ public final class Conv2dTranspose {
   /**
    * The gradient with respect to the input: the convolution of {@code dy} with the kernel.
    * Overwrites and returns {@code dx}.
+   *
+   * @param dy the output gradient {@code (N, OH, OW, F)}
+   * @param kernel the kernel {@code (kh, kw, F, Cin)}
+   * @param g the geometry from {@link #geometry}
+   * @param dx receives the input gradient {@code (N, H, W, Cin)}, overwritten
+   * @return {@code dx}
    */
   public static Tensor backwardInput(Tensor dy, Tensor kernel, ConvGeometry g, Tensor dx) {
     return Conv2d.forward(dy, kernel, null, g, dx);
   }
 
-  /** {@link #backwardInput(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  /**
+   * {@link #backwardInput(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor.
+   *
+   * @param dy the output gradient {@code (N, OH, OW, F)}
+   * @param kernel the kernel {@code (kh, kw, F, Cin)}
+   * @param g the geometry from {@link #geometry}
+   * @return a new tensor {@code (N, H, W, Cin)}
+   */
   public static Tensor backwardInput(Tensor dy, Tensor kernel, ConvGeometry g) {
     return Conv2d.forward(dy, kernel, null, g);
   }
@@ -152,12 +196,25 @@ public final class Conv2dTranspose {
    * The gradient with respect to the kernel: {@code dKernel[i, j, f, c] = sum x[n, ih, iw, c] *
    * dy[n, ih*sh - padTop + i*dh, iw*sw - padLeft + j*dw, f]}. Overwrites and returns {@code
    * dKernel}.
+   *
+   * @param x the input {@code (N, H, W, Cin)}
+   * @param dy the output gradient {@code (N, OH, OW, F)}
+   * @param g the geometry from {@link #geometry}
+   * @param dKernel receives the kernel gradient {@code (kh, kw, F, Cin)}, overwritten
+   * @return {@code dKernel}
    */
   public static Tensor backwardKernel(Tensor x, Tensor dy, ConvGeometry g, Tensor dKernel) {
     return Conv2d.backwardKernel(dy, x, g, dKernel);
   }
 
-  /** {@link #backwardKernel(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  /**
+   * {@link #backwardKernel(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor.
+   *
+   * @param x the input {@code (N, H, W, Cin)}
+   * @param dy the output gradient {@code (N, OH, OW, F)}
+   * @param g the geometry from {@link #geometry}
+   * @return a new tensor {@code (kh, kw, F, Cin)}
+   */
   public static Tensor backwardKernel(Tensor x, Tensor dy, ConvGeometry g) {
     return Conv2d.backwardKernel(dy, x, g);
   }

@@ -27,6 +27,8 @@ public final class ConvGeometry {
     /**
      * Parses Keras's {@code "valid"} or {@code "same"} (any case).
      *
+     * @param name the padding's name as Keras writes it
+     * @return the matching mode
      * @throws IllegalArgumentException for anything else
      */
     public static Padding parse(String name) {
@@ -130,6 +132,17 @@ public final class ConvGeometry {
    * The geometry of a window {@code (kh, kw)} with strides {@code (sh, sw)} and dilation {@code
    * (dh, dw)} over an {@code (inH, inW, channels)} image.
    *
+   * @param inH the input height, {@code >= 1}
+   * @param inW the input width, {@code >= 1}
+   * @param channels the input channels, {@code >= 1}
+   * @param kh the window height, {@code >= 1}
+   * @param kw the window width, {@code >= 1}
+   * @param sh the vertical stride, {@code >= 1}
+   * @param sw the horizontal stride, {@code >= 1}
+   * @param dh the vertical dilation, {@code >= 1}
+   * @param dw the horizontal dilation, {@code >= 1}
+   * @param padding the Keras padding mode
+   * @return the geometry, with its output size and padding computed
    * @throws IllegalArgumentException for non-positive sizes, or a window larger than the input
    *     under {@code valid} padding
    */
@@ -147,7 +160,18 @@ public final class ConvGeometry {
     return new ConvGeometry(inH, inW, channels, kh, kw, sh, sw, dh, dw, padding);
   }
 
-  /** A square-stride, undilated window: {@code of(inH, inW, channels, kh, kw, s, s, 1, 1, p)}. */
+  /**
+   * A square-stride, undilated window: {@code of(inH, inW, channels, kh, kw, s, s, 1, 1, p)}.
+   *
+   * @param inH the input height, {@code >= 1}
+   * @param inW the input width, {@code >= 1}
+   * @param channels the input channels, {@code >= 1}
+   * @param kh the window height, {@code >= 1}
+   * @param kw the window width, {@code >= 1}
+   * @param stride the stride on both axes, {@code >= 1}
+   * @param padding the Keras padding mode
+   * @return the geometry, with its output size and padding computed
+   */
   public static ConvGeometry of(
       int inH, int inW, int channels, int kh, int kw, int stride, Padding padding) {
     return of(inH, inW, channels, kh, kw, stride, stride, 1, 1, padding);
@@ -156,6 +180,15 @@ public final class ConvGeometry {
   /**
    * The geometry for an NHWC input shape {@code (N, H, W, C)} (N may be unknown).
    *
+   * @param input an NHWC shape {@code (N, H, W, C)}; H, W and C known
+   * @param kh the window height, {@code >= 1}
+   * @param kw the window width, {@code >= 1}
+   * @param sh the vertical stride, {@code >= 1}
+   * @param sw the horizontal stride, {@code >= 1}
+   * @param dh the vertical dilation, {@code >= 1}
+   * @param dw the horizontal dilation, {@code >= 1}
+   * @param padding the Keras padding mode
+   * @return the geometry, with its output size and padding computed
    * @throws IllegalArgumentException if the shape is not rank 4
    */
   public static ConvGeometry forInput(
@@ -169,82 +202,146 @@ public final class ConvGeometry {
     return of(input.dim(1), input.dim(2), input.dim(3), kh, kw, sh, sw, dh, dw, padding);
   }
 
-  /** Input height. */
+  /**
+   * Input height.
+   *
+   * @return the size in pixels, {@code >= 1}
+   */
   public int inH() {
     return inH;
   }
 
-  /** Input width. */
+  /**
+   * Input width.
+   *
+   * @return the size in pixels, {@code >= 1}
+   */
   public int inW() {
     return inW;
   }
 
-  /** Input channels. */
+  /**
+   * Input channels.
+   *
+   * @return the number of channels, {@code >= 1}
+   */
   public int channels() {
     return channels;
   }
 
-  /** Window height. */
+  /**
+   * Window height.
+   *
+   * @return the size in input pixels before dilation, {@code >= 1}
+   */
   public int kh() {
     return kh;
   }
 
-  /** Window width. */
+  /**
+   * Window width.
+   *
+   * @return the size in input pixels before dilation, {@code >= 1}
+   */
   public int kw() {
     return kw;
   }
 
-  /** Vertical stride. */
+  /**
+   * Vertical stride.
+   *
+   * @return the step between windows in input pixels, {@code >= 1}
+   */
   public int strideH() {
     return sh;
   }
 
-  /** Horizontal stride. */
+  /**
+   * Horizontal stride.
+   *
+   * @return the step between windows in input pixels, {@code >= 1}
+   */
   public int strideW() {
     return sw;
   }
 
-  /** Vertical dilation. */
+  /**
+   * Vertical dilation.
+   *
+   * @return the step between window taps in input pixels; 1 for an undilated window
+   */
   public int dilationH() {
     return dh;
   }
 
-  /** Horizontal dilation. */
+  /**
+   * Horizontal dilation.
+   *
+   * @return the step between window taps in input pixels; 1 for an undilated window
+   */
   public int dilationW() {
     return dw;
   }
 
-  /** The padding mode. */
+  /**
+   * The padding mode.
+   *
+   * @return {@code VALID} or {@code SAME}
+   */
   public Padding padding() {
     return padding;
   }
 
-  /** Output height. */
+  /**
+   * Output height.
+   *
+   * @return the number of window positions along that axis
+   */
   public int outH() {
     return outH;
   }
 
-  /** Output width. */
+  /**
+   * Output width.
+   *
+   * @return the number of window positions along that axis
+   */
   public int outW() {
     return outW;
   }
 
-  /** Rows of padding above the input. */
+  /**
+   * Rows of padding above the input.
+   *
+   * @return the count, 0 under {@code valid} padding
+   */
   public int padTop() {
     return padTop;
   }
 
-  /** Rows of padding below the input. */
+  /**
+   * Rows of padding below the input.
+   *
+   * @return the count, 0 under {@code valid} padding
+   */
   public int padBottom() {
     return padBottom;
   }
 
-  /** Columns of padding left of the input. */
+  /**
+   * Columns of padding left of the input.
+   *
+   * @return the count, 0 under {@code valid} padding
+   */
   public int padLeft() {
     return padLeft;
   }
 
-  /** Columns of padding right of the input. */
+  /**
+   * Columns of padding right of the input.
+   *
+   * @return the count, 0 under {@code valid} padding
+   */
   public int padRight() {
     return padRight;
   }
@@ -272,12 +369,23 @@ public final class ConvGeometry {
     return Math.max(from, Math.min(outW(), -Math.floorDiv(w0 - inW(), strideW())));
   }
 
-  /** The input shape {@code (n, inH, inW, channels)}. */
+  /**
+   * The input shape {@code (n, inH, inW, channels)}.
+   *
+   * @param n the batch size
+   * @return the NHWC input shape
+   */
   public Shape inputShape(int n) {
     return Shape.of(n, inH, inW, channels);
   }
 
-  /** The output shape {@code (n, outH, outW, outChannels)}. */
+  /**
+   * The output shape {@code (n, outH, outW, outChannels)}.
+   *
+   * @param n the batch size
+   * @param outChannels the layer's output channels (the filters, or the input's for pooling)
+   * @return the NHWC output shape
+   */
   public Shape outputShape(int n, int outChannels) {
     return Shape.of(n, outH, outW, outChannels);
   }

@@ -30,6 +30,9 @@ public final class ConvPool {
   /**
    * Whether max pooling with geometry {@code pool} tiles its input: windows as large as the strides
    * and no padding. Only such pooling can follow the convolution in this kernel.
+   *
+   * @param pool the pooling geometry
+   * @return true if the pool's window equals its strides and its padding is {@code valid}
    */
   public static boolean tiles(ConvGeometry pool) {
     return pool.kh() == pool.strideH()
@@ -46,6 +49,11 @@ public final class ConvPool {
    * Whether this kernel can run a convolution of geometry {@code conv} to {@code filters} channels
    * with the BLAS back-end in use: through the Vector API kernels (see {@link Conv2d}) or a native
    * BLAS. With the pure-Java back-end, the separate kernels are faster.
+   *
+   * @param conv the convolution geometry
+   * @param filters the number of output channels
+   * @return true if the Vector API kernels suit the shape or the BLAS in use is native; false sends
+   *     the caller to the separate kernels
    */
   public static boolean supports(ConvGeometry conv, int filters) {
     return ConvVector.suits(conv, filters) || ConvGemm.suits(Blas.current().singleThreaded());
@@ -55,6 +63,12 @@ public final class ConvPool {
    * The shape of the im2col matrix a forward pass can keep for {@link #backwardKernel}: one row per
    * convolution pixel under a pooling window, {@code kh*kw*Cin} columns plus one for a bias; or
    * {@code null} when the convolution runs the Vector API kernels, which read the input in place.
+   *
+   * @param conv the convolution geometry
+   * @param pool the pooling geometry over the convolution's output; must tile it ({@link #tiles})
+   * @param batch the batch size N
+   * @param bias true if the layer has a bias (one more column)
+   * @return the im2col matrix's shape, or {@code null} when no matrix is kept
    */
   public static Shape columnsShape(ConvGeometry conv, ConvGeometry pool, int batch, boolean bias) {
     if (ConvVector.suits(conv, pool.channels())) {
@@ -69,6 +83,17 @@ public final class ConvPool {
    * {@code out}) is not null, each maximum's window tap goes there; when {@code columns} (shaped as
    * {@link #columnsShape} says) is not null, the im2col matrix stays there. Returns {@code out}.
    *
+   * @param x the input images {@code (N, H, W, Cin)}
+   * @param kernel the kernel {@code (kh, kw, Cin, Cout)}
+   * @param bias the bias {@code (Cout)}, or null for none
+   * @param conv the convolution geometry (its input is {@code x}'s image)
+   * @param pool the pooling geometry over the convolution's output; must tile it ({@link #tiles})
+   * @param out the pooled output {@code (N, pooled H, pooled W, Cout)}, overwritten
+   * @param taps receives each maximum's window tap {@code i * pw + j}, of {@code out}'s shape; or
+   *     null to record none
+   * @param columns receives the im2col matrix (shaped by {@link #columnsShape}), or null to keep
+   *     none
+   * @return {@code out}
    * @throws IllegalArgumentException if a shape disagrees with the geometries or the others, or
    *     {@code pool} does not {@link #tiles tile} the convolution's output
    */
@@ -132,6 +157,15 @@ public final class ConvPool {
    * the bias gradient. {@code columns}, when not null, holds what the forward pass of this {@code
    * x} kept. Overwrites and returns {@code dKernel}.
    *
+   * @param x the input images {@code (N, H, W, Cin)}
+   * @param dOut the pooled output's gradient, of the forward output's shape
+   * @param taps the window taps the forward pass recorded, of {@code dOut}'s shape
+   * @param conv the convolution geometry (its input is {@code x}'s image)
+   * @param pool the pooling geometry over the convolution's output; must tile it ({@link #tiles})
+   * @param dKernel receives the kernel gradient {@code (kh, kw, Cin, Cout)}, or the packed {@code
+   *     (kh*kw*Cin + 1, Cout)} with the bias gradient last
+   * @param columns the im2col matrix the forward pass of this {@code x} kept, or null to rebuild it
+   * @return {@code dKernel}
    * @throws IllegalArgumentException if a shape disagrees with the geometries or the others
    */
   public static Tensor backwardKernel(

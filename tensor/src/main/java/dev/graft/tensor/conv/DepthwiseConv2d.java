@@ -33,6 +33,12 @@ public final class DepthwiseConv2d {
    * {@code out = depthwise(x, kernel) + bias} as in the class comment; {@code bias} (shape {@code
    * (C*M)}) may be null. Overwrites and returns {@code out}.
    *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param kernel the kernel {@code (kh, kw, C, M)}
+   * @param bias the bias {@code (C*M)}, or null for none
+   * @param g the geometry over {@code x}'s images (channel count C)
+   * @param out the output {@code (N, OH, OW, C*M)}, overwritten
+   * @return {@code out}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor forward(Tensor x, Tensor kernel, Tensor bias, ConvGeometry g, Tensor out) {
@@ -68,7 +74,15 @@ public final class DepthwiseConv2d {
     return out;
   }
 
-  /** {@link #forward(Tensor, Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  /**
+   * {@link #forward(Tensor, Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor.
+   *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param kernel the kernel {@code (kh, kw, C, M)}
+   * @param bias the bias {@code (C*M)}, or null for none
+   * @param g the geometry over {@code x}'s images (channel count C)
+   * @return a new tensor {@code (N, OH, OW, C*M)}
+   */
   public static Tensor forward(Tensor x, Tensor kernel, Tensor bias, ConvGeometry g) {
     int m = checkKernel("depthwise_conv2d", kernel, g);
     return forward(
@@ -80,6 +94,11 @@ public final class DepthwiseConv2d {
    * tap (i, j) whose window position lands on (h, w), and every m, of dy[n, oh, ow, c*M + m] *
    * kernel[i, j, c, m]}. Overwrites and returns {@code dx}.
    *
+   * @param dy the output gradient {@code (N, OH, OW, C*M)}
+   * @param kernel the kernel {@code (kh, kw, C, M)}
+   * @param g the geometry over the input images (channel count C)
+   * @param dx receives the input gradient {@code (N, H, W, C)}, overwritten
+   * @return {@code dx}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor backwardInput(Tensor dy, Tensor kernel, ConvGeometry g, Tensor dx) {
@@ -100,7 +119,14 @@ public final class DepthwiseConv2d {
     return dx;
   }
 
-  /** {@link #backwardInput(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  /**
+   * {@link #backwardInput(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor.
+   *
+   * @param dy the output gradient {@code (N, OH, OW, C*M)}
+   * @param kernel the kernel {@code (kh, kw, C, M)}
+   * @param g the geometry over the input images (channel count C)
+   * @return a new tensor {@code (N, H, W, C)}
+   */
   public static Tensor backwardInput(Tensor dy, Tensor kernel, ConvGeometry g) {
     return backwardInput(dy, kernel, g, Tensor.zeros(g.inputShape(Conv2d.batch(dy))));
   }
@@ -110,6 +136,11 @@ public final class DepthwiseConv2d {
    * oh*sh - padTop + i*dh, ow*sw - padLeft + j*dw, c] * dy[n, oh, ow, c*M + m]}. Overwrites and
    * returns {@code dKernel}.
    *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param dy the output gradient {@code (N, OH, OW, C*M)}
+   * @param g the geometry over {@code x}'s images (channel count C)
+   * @param dKernel receives the kernel gradient {@code (kh, kw, C, M)}, overwritten
+   * @return {@code dKernel}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor backwardKernel(Tensor x, Tensor dy, ConvGeometry g, Tensor dKernel) {
@@ -119,7 +150,14 @@ public final class DepthwiseConv2d {
     return dKernel;
   }
 
-  /** {@link #backwardKernel(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  /**
+   * {@link #backwardKernel(Tensor, Tensor, ConvGeometry, Tensor)} into a new tensor.
+   *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param dy the output gradient {@code (N, OH, OW, C*M)}
+   * @param g the geometry over {@code x}'s images (channel count C)
+   * @return a new tensor {@code (kh, kw, C, M)}
+   */
   public static Tensor backwardKernel(Tensor x, Tensor dy, ConvGeometry g) {
     int q = dy.rank() == 4 ? dy.shape().dim(3) : 1;
     return backwardKernel(
@@ -132,6 +170,12 @@ public final class DepthwiseConv2d {
    * M)} order, then the bias gradient {@code sum_{n, oh, ow} dy[n, oh, ow, :]}. Overwrites and
    * returns {@code packed}.
    *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param dy the output gradient {@code (N, OH, OW, C*M)}
+   * @param g the geometry over {@code x}'s images (channel count C)
+   * @param packed receives the kernel gradient then the bias gradient, {@code kh*kw*C*M + C*M}
+   *     floats, overwritten
+   * @return {@code packed}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor backwardKernelAndBias(Tensor x, Tensor dy, ConvGeometry g, Tensor packed) {

@@ -11,6 +11,16 @@ import dev.graft.tensor.support.VectorSupport;
  * VectorSupport}), so nothing else links against the incubator module.
  */
 public interface MacKernel {
-  /** {@code acc[ao + t] += a[ab + t] * b[bb + t]} for {@code t < len}. */
+  /**
+   * {@code acc[ao + t] += a[ab + t] * b[bb + t]} for {@code t < len}.
+   *
+   * @param acc the accumulator array, added to
+   * @param ao the index in {@code acc} of the first sum
+   * @param a the first factor's array
+   * @param ab the index in {@code a} of the first factor
+   * @param b the second factor's array
+   * @param bb the index in {@code b} of the first second factor
+   * @param len the number of products, {@code >= 0}
+   */
   void mac(float[] acc, int ao, float[] a, int ab, float[] b, int bb, int len);
 }

@@ -19,12 +19,27 @@ import java.util.Arrays;
 public final class Pool2d {
   private Pool2d() {}
 
-  /** Keras's default pooling geometry: 2x2 windows, strides 2, {@code valid}. */
+  /**
+   * Keras's default pooling geometry: 2x2 windows, strides 2, {@code valid}.
+   *
+   * @param input the NHWC input shape {@code (N, H, W, C)}; N may be unknown
+   * @return the pooling geometry (no dilation)
+   */
   public static ConvGeometry geometry(Shape input) {
     return geometry(input, 2, 2, 2, 2, Padding.VALID);
   }
 
-  /** The geometry of {@code (ph, pw)} windows with strides {@code (sh, sw)} over input. */
+  /**
+   * The geometry of {@code (ph, pw)} windows with strides {@code (sh, sw)} over input.
+   *
+   * @param input the NHWC input shape {@code (N, H, W, C)}; N may be unknown
+   * @param ph the window height
+   * @param pw the window width
+   * @param sh the vertical stride
+   * @param sw the horizontal stride
+   * @param padding the Keras padding mode
+   * @return the pooling geometry (no dilation)
+   */
   public static ConvGeometry geometry(
       Shape input, int ph, int pw, int sh, int sw, Padding padding) {
     return ConvGeometry.forInput(input, ph, pw, sh, sw, 1, 1, padding);
@@ -38,6 +53,12 @@ public final class Pool2d {
    * element within x (relative to {@code x.offset()}), for {@link #maxBackward(Tensor, int[],
    * Tensor)}. Returns {@code out}.
    *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param g the pooling geometry over {@code x}'s images
+   * @param out the pooled output {@code (N, OH, OW, C)}, overwritten
+   * @param argmax receives each output element's source index in {@code x}'s array (relative to
+   *     {@code x.offset()}), at least {@code out.size()} long; or null
+   * @return {@code out}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or argmax is too short
    */
   public static Tensor maxForward(Tensor x, ConvGeometry g, Tensor out, int[] argmax) {
@@ -63,6 +84,12 @@ public final class Pool2d {
    * {@code out}), for {@link #maxBackwardFromTaps}: a few floats per window that a plan can keep
    * beside the output, and whatever the batch size, exact in a float. Returns {@code out}.
    *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param g the pooling geometry over {@code x}'s images
+   * @param out the pooled output {@code (N, OH, OW, C)}, overwritten
+   * @param taps receives each output element's window tap {@code i * kw + j}, of {@code out}'s
+   *     shape
+   * @return {@code out}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor maxForwardWithTaps(Tensor x, ConvGeometry g, Tensor out, Tensor taps) {
@@ -79,6 +106,11 @@ public final class Pool2d {
    * {@code dx} is zero except that each {@code dy} element is added at its tap. Overwrites and
    * returns {@code dx}.
    *
+   * @param dy the output gradient, of the pooled output's shape
+   * @param taps the window taps {@link #maxForwardWithTaps} recorded, of {@code dy}'s shape
+   * @param g the pooling geometry over the input images
+   * @param dx receives the input gradient, of the input's shape, overwritten
+   * @return {@code dx}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor maxBackwardFromTaps(Tensor dy, Tensor taps, ConvGeometry g, Tensor dx) {
@@ -119,7 +151,13 @@ public final class Pool2d {
     return off;
   }
 
-  /** {@link #maxForward(Tensor, ConvGeometry, Tensor, int[])} into a new tensor, no argmax. */
+  /**
+   * {@link #maxForward(Tensor, ConvGeometry, Tensor, int[])} into a new tensor, no argmax.
+   *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param g the pooling geometry over {@code x}'s images
+   * @return a new tensor {@code (N, OH, OW, C)}
+   */
   public static Tensor maxForward(Tensor x, ConvGeometry g) {
     return maxForward(x, g, Tensor.zeros(g.outputShape(Conv2d.batch(x), g.channels())), null);
   }
@@ -128,6 +166,11 @@ public final class Pool2d {
    * The gradient of max pooling from recorded positions: {@code dx} is zero except {@code
    * dx[argmax[i]] += dy[i]}. Overwrites and returns {@code dx}.
    *
+   * @param dy the output gradient, of the pooled output's shape
+   * @param argmax the source indices {@link #maxForward(Tensor, ConvGeometry, Tensor, int[])}
+   *     recorded, at least {@code dy.size()} long
+   * @param dx receives the input gradient, of the input's shape, overwritten
+   * @return {@code dx}
    * @throws IllegalArgumentException if argmax is shorter than dy, or the batch sizes differ
    */
   public static Tensor maxBackward(Tensor dy, int[] argmax, Tensor dx) {
@@ -167,6 +210,11 @@ public final class Pool2d {
    * The gradient of max pooling, recomputing the maxima from {@code x}: each {@code dy} element is
    * added at the first maximum of its window. Overwrites and returns {@code dx}.
    *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param dy the output gradient, of the pooled output's shape
+   * @param g the pooling geometry over {@code x}'s images
+   * @param dx receives the input gradient, of the input's shape, overwritten
+   * @return {@code dx}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor maxBackward(Tensor x, Tensor dy, ConvGeometry g, Tensor dx) {
@@ -185,6 +233,10 @@ public final class Pool2d {
    * {@code out[n, oh, ow, c] = mean over the window's in-range taps of x[n, ih, iw, c]} (padding is
    * not counted). Returns {@code out}.
    *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param g the pooling geometry over {@code x}'s images
+   * @param out the pooled output {@code (N, OH, OW, C)}, overwritten
+   * @return {@code out}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor avgForward(Tensor x, ConvGeometry g, Tensor out) {
@@ -195,7 +247,13 @@ public final class Pool2d {
     return out;
   }
 
-  /** {@link #avgForward(Tensor, ConvGeometry, Tensor)} into a new tensor. */
+  /**
+   * {@link #avgForward(Tensor, ConvGeometry, Tensor)} into a new tensor.
+   *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param g the pooling geometry over {@code x}'s images
+   * @return a new tensor {@code (N, OH, OW, C)}
+   */
   public static Tensor avgForward(Tensor x, ConvGeometry g) {
     return avgForward(x, g, Tensor.zeros(g.outputShape(Conv2d.batch(x), g.channels())));
   }
@@ -204,6 +262,10 @@ public final class Pool2d {
    * The gradient of average pooling: each {@code dy} element is spread evenly over its window's
    * in-range taps. Overwrites and returns {@code dx}.
    *
+   * @param dy the output gradient, of the pooled output's shape
+   * @param g the pooling geometry over the input images
+   * @param dx receives the input gradient, of the input's shape, overwritten
+   * @return {@code dx}
    * @throws IllegalArgumentException if a shape disagrees with {@code g} or the others
    */
   public static Tensor avgBackward(Tensor dy, ConvGeometry g, Tensor dx) {
@@ -229,6 +291,9 @@ public final class Pool2d {
    * {@code out[n, c] = mean_{h, w} x[n, h, w, c]} (Keras GlobalAveragePooling2D). Returns {@code
    * out}.
    *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param out the output {@code (N, C)}, overwritten
+   * @return {@code out}
    * @throws IllegalArgumentException unless x is {@code (N, H, W, C)} and out {@code (N, C)}
    */
   public static Tensor globalAvgForward(Tensor x, Tensor out) {
@@ -251,7 +316,12 @@ public final class Pool2d {
     return out;
   }
 
-  /** {@link #globalAvgForward(Tensor, Tensor)} into a new tensor. */
+  /**
+   * {@link #globalAvgForward(Tensor, Tensor)} into a new tensor.
+   *
+   * @param x the input images {@code (N, H, W, C)}
+   * @return a new tensor {@code (N, C)}
+   */
   public static Tensor globalAvgForward(Tensor x) {
     Shape s = x.shape();
     return globalAvgForward(x, Tensor.zeros(Conv2d.batch(x), s.rank() == 4 ? s.dim(3) : 1));
@@ -261,6 +331,9 @@ public final class Pool2d {
    * The gradient of global average pooling: {@code dx[n, h, w, c] = dy[n, c] / (H * W)}. Overwrites
    * and returns {@code dx}.
    *
+   * @param dy the output gradient {@code (N, C)}
+   * @param dx receives the input gradient {@code (N, H, W, C)}, overwritten
+   * @return {@code dx}
    * @throws IllegalArgumentException unless dx is {@code (N, H, W, C)} and dy {@code (N, C)}
    */
   public static Tensor globalAvgBackward(Tensor dy, Tensor dx) {
@@ -282,6 +355,9 @@ public final class Pool2d {
   /**
    * {@code out[n, c] = max_{h, w} x[n, h, w, c]} (Keras GlobalMaxPooling2D). Returns {@code out}.
    *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param out the output {@code (N, C)}, overwritten
+   * @return {@code out}
    * @throws IllegalArgumentException unless x is {@code (N, H, W, C)} and out {@code (N, C)}
    */
   public static Tensor globalMaxForward(Tensor x, Tensor out) {
@@ -289,7 +365,12 @@ public final class Pool2d {
     return globalMax(x, out, null, null);
   }
 
-  /** {@link #globalMaxForward(Tensor, Tensor)} into a new tensor. */
+  /**
+   * {@link #globalMaxForward(Tensor, Tensor)} into a new tensor.
+   *
+   * @param x the input images {@code (N, H, W, C)}
+   * @return a new tensor {@code (N, C)}
+   */
   public static Tensor globalMaxForward(Tensor x) {
     Shape s = x.shape();
     return globalMaxForward(x, Tensor.zeros(Conv2d.batch(x), s.rank() == 4 ? s.dim(3) : 1));
@@ -299,6 +380,10 @@ public final class Pool2d {
    * The gradient of global max pooling: {@code dy[n, c]} goes to the first maximum of channel c of
    * image n in {@code x}; the rest of {@code dx} is zero. Overwrites and returns {@code dx}.
    *
+   * @param x the input images {@code (N, H, W, C)} of the forward pass
+   * @param dy the output gradient {@code (N, C)}
+   * @param dx receives the input gradient {@code (N, H, W, C)}, overwritten
+   * @return {@code dx}
    * @throws IllegalArgumentException unless x and dx are {@code (N, H, W, C)} and dy {@code (N, C)}
    */
   public static Tensor globalMaxBackward(Tensor x, Tensor dy, Tensor dx) {

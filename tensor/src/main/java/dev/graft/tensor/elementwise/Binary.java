@@ -25,96 +25,220 @@ public final class Binary {
 
   private Binary() {}
 
-  /** {@code out = a + b}; returns {@code out}. */
+  /**
+   * {@code out = a + b}; returns {@code out}.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @param out the output, of the broadcast shape of {@code a} and {@code b}; may be {@code a} or
+   *     {@code b} when that has the same shape
+   * @return {@code out}
+   */
   public static Tensor add(Tensor a, Tensor b, Tensor out) {
     return apply(ADD, a, b, out);
   }
 
-  /** {@code a + b} in a new tensor of the broadcast shape. */
+  /**
+   * {@code a + b} in a new tensor of the broadcast shape.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @return a new tensor of the broadcast shape
+   */
   public static Tensor add(Tensor a, Tensor b) {
     return apply(ADD, a, b, null);
   }
 
-  /** {@code out = a - b}; returns {@code out}. */
+  /**
+   * {@code out = a - b}; returns {@code out}.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @param out the output, of the broadcast shape of {@code a} and {@code b}; may be {@code a} or
+   *     {@code b} when that has the same shape
+   * @return {@code out}
+   */
   public static Tensor sub(Tensor a, Tensor b, Tensor out) {
     return apply(SUB, a, b, out);
   }
 
-  /** {@code a - b} in a new tensor of the broadcast shape. */
+  /**
+   * {@code a - b} in a new tensor of the broadcast shape.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @return a new tensor of the broadcast shape
+   */
   public static Tensor sub(Tensor a, Tensor b) {
     return apply(SUB, a, b, null);
   }
 
-  /** {@code out = a * b}; returns {@code out}. */
+  /**
+   * {@code out = a * b}; returns {@code out}.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @param out the output, of the broadcast shape of {@code a} and {@code b}; may be {@code a} or
+   *     {@code b} when that has the same shape
+   * @return {@code out}
+   */
   public static Tensor mul(Tensor a, Tensor b, Tensor out) {
     return apply(MUL, a, b, out);
   }
 
-  /** {@code a * b} in a new tensor of the broadcast shape. */
+  /**
+   * {@code a * b} in a new tensor of the broadcast shape.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @return a new tensor of the broadcast shape
+   */
   public static Tensor mul(Tensor a, Tensor b) {
     return apply(MUL, a, b, null);
   }
 
-  /** {@code out = a / b} (IEEE: x/0 is ±inf, 0/0 is NaN); returns {@code out}. */
+  /**
+   * {@code out = a / b} (IEEE: x/0 is ±inf, 0/0 is NaN); returns {@code out}.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @param out the output, of the broadcast shape of {@code a} and {@code b}; may be {@code a} or
+   *     {@code b} when that has the same shape
+   * @return {@code out}
+   */
   public static Tensor div(Tensor a, Tensor b, Tensor out) {
     return apply(DIV, a, b, out);
   }
 
-  /** {@code a / b} in a new tensor of the broadcast shape. */
+  /**
+   * {@code a / b} in a new tensor of the broadcast shape.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @return a new tensor of the broadcast shape
+   */
   public static Tensor div(Tensor a, Tensor b) {
     return apply(DIV, a, b, null);
   }
 
-  /** {@code out = max(a, b)} (NaN if either is NaN); returns {@code out}. */
+  /**
+   * {@code out = max(a, b)} (NaN if either is NaN); returns {@code out}.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @param out the output, of the broadcast shape of {@code a} and {@code b}; may be {@code a} or
+   *     {@code b} when that has the same shape
+   * @return {@code out}
+   */
   public static Tensor maximum(Tensor a, Tensor b, Tensor out) {
     return apply(MAX, a, b, out);
   }
 
-  /** {@code max(a, b)} in a new tensor of the broadcast shape. */
+  /**
+   * {@code max(a, b)} in a new tensor of the broadcast shape.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @return a new tensor of the broadcast shape
+   */
   public static Tensor maximum(Tensor a, Tensor b) {
     return apply(MAX, a, b, null);
   }
 
-  /** {@code out = min(a, b)} (NaN if either is NaN); returns {@code out}. */
+  /**
+   * {@code out = min(a, b)} (NaN if either is NaN); returns {@code out}.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @param out the output, of the broadcast shape of {@code a} and {@code b}; may be {@code a} or
+   *     {@code b} when that has the same shape
+   * @return {@code out}
+   */
   public static Tensor minimum(Tensor a, Tensor b, Tensor out) {
     return apply(MIN, a, b, out);
   }
 
-  /** {@code min(a, b)} in a new tensor of the broadcast shape. */
+  /**
+   * {@code min(a, b)} in a new tensor of the broadcast shape.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @return a new tensor of the broadcast shape
+   */
   public static Tensor minimum(Tensor a, Tensor b) {
     return apply(MIN, a, b, null);
   }
 
-  /** {@code out = a ^ b} ({@link Math#pow} semantics); returns {@code out}. */
+  /**
+   * {@code out = a ^ b} ({@link Math#pow} semantics); returns {@code out}.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @param out the output, of the broadcast shape of {@code a} and {@code b}; may be {@code a} or
+   *     {@code b} when that has the same shape
+   * @return {@code out}
+   */
   public static Tensor pow(Tensor a, Tensor b, Tensor out) {
     return apply(POW, a, b, out);
   }
 
-  /** {@code a ^ b} in a new tensor of the broadcast shape. */
+  /**
+   * {@code a ^ b} in a new tensor of the broadcast shape.
+   *
+   * @param a the left operand; broadcasts against {@code b}
+   * @param b the right operand; broadcasts against {@code a}
+   * @return a new tensor of the broadcast shape
+   */
   public static Tensor pow(Tensor a, Tensor b) {
     return apply(POW, a, b, null);
   }
 
-  /** {@code out = x + s}; {@code out} must have {@code x}'s shape (may be {@code x}). */
+  /**
+   * {@code out = x + s}; {@code out} must have {@code x}'s shape (may be {@code x}).
+   *
+   * @param x the input
+   * @param s the scalar, applied to every element
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
+   */
   public static Tensor addScalar(Tensor x, float s, Tensor out) {
     Checks.sameShape("addScalar", x, out);
     withScalar(ADD, x.array(), x.offset(), s, false, out.array(), out.offset(), x.size());
     return out;
   }
 
-  /** {@code x + s} in a new tensor. */
+  /**
+   * {@code x + s} in a new tensor.
+   *
+   * @param x the input
+   * @param s the scalar, applied to every element
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor addScalar(Tensor x, float s) {
     return addScalar(x, s, Tensor.zeros(x.shape()));
   }
 
-  /** {@code out = x * s}; {@code out} must have {@code x}'s shape (may be {@code x}). */
+  /**
+   * {@code out = x * s}; {@code out} must have {@code x}'s shape (may be {@code x}).
+   *
+   * @param x the input
+   * @param s the scalar, applied to every element
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
+   */
   public static Tensor mulScalar(Tensor x, float s, Tensor out) {
     Checks.sameShape("mulScalar", x, out);
     withScalar(MUL, x.array(), x.offset(), s, false, out.array(), out.offset(), x.size());
     return out;
   }
 
-  /** {@code x * s} in a new tensor. */
+  /**
+   * {@code x * s} in a new tensor.
+   *
+   * @param x the input
+   * @param s the scalar, applied to every element
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor mulScalar(Tensor x, float s) {
     return mulScalar(x, s, Tensor.zeros(x.shape()));
   }

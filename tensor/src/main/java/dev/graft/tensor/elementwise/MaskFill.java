@@ -17,6 +17,11 @@ public final class MaskFill {
    * {@code out = mask != 0 ? x : fill}, element by element with the mask broadcast; {@code out} may
    * be {@code x}.
    *
+   * @param x the values kept where the mask is non-zero
+   * @param mask the mask, of {@code x}'s rank, each dimension 1 or equal to {@code x}'s
+   * @param fill the value written where the mask is 0
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
    * @throws IllegalArgumentException if the mask does not broadcast to {@code x} or {@code out}'s
    *     shape differs from {@code x}'s
    */
@@ -59,12 +64,26 @@ public final class MaskFill {
     return out;
   }
 
-  /** {@link #fill(Tensor, Tensor, float, Tensor)} into a new tensor. */
+  /**
+   * {@link #fill(Tensor, Tensor, float, Tensor)} into a new tensor.
+   *
+   * @param x the values kept where the mask is non-zero
+   * @param mask the mask, of {@code x}'s rank, each dimension 1 or equal to {@code x}'s
+   * @param fill the value written where the mask is 0
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor fill(Tensor x, Tensor mask, float fill) {
     return fill(x, mask, fill, Tensor.zeros(x.shape()));
   }
 
-  /** Whether a mask of shape {@code m} broadcasts to {@code x}: same rank, each dim 1 or equal. */
+  /**
+   * Whether a mask of shape {@code m} broadcasts to {@code x}: same rank, each dim 1 or equal.
+   *
+   * @param m the mask's shape
+   * @param x the shape of the values
+   * @return true if the ranks are equal and each mask dimension is 1 or the matching dimension of
+   *     {@code x}
+   */
   public static boolean broadcasts(Shape m, Shape x) {
     if (m.rank() != x.rank()) {
       return false;

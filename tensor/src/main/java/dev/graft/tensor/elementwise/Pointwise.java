@@ -44,7 +44,14 @@ public final class Pointwise {
 
   private Pointwise() {}
 
-  /** {@code out = fn(x)}; returns {@code out}. */
+  /**
+   * {@code out = fn(x)}; returns {@code out}.
+   *
+   * @param fn the activation function
+   * @param x the input
+   * @param out a tensor of {@code x}'s shape (may be {@code x})
+   * @return {@code out}
+   */
   public static Tensor apply(Fn fn, Tensor x, Tensor out) {
     Checks.sameShape("pointwise " + fn, x, out);
     float[] a = x.array();
@@ -57,7 +64,15 @@ public final class Pointwise {
     return out;
   }
 
-  /** {@code out = dy * fn'(x)}; returns {@code out}. */
+  /**
+   * {@code out = dy * fn'(x)}; returns {@code out}.
+   *
+   * @param fn the activation function
+   * @param x the input
+   * @param dy the gradient of the output, of {@code x}'s shape
+   * @param out a tensor of {@code x}'s shape (may be {@code x} or {@code dy})
+   * @return {@code out}
+   */
   public static Tensor gradient(Fn fn, Tensor x, Tensor dy, Tensor out) {
     Checks.sameShape("pointwise " + fn + " gradient", x, dy);
     Checks.sameShape("pointwise " + fn + " gradient", dy, out);
@@ -73,7 +88,13 @@ public final class Pointwise {
     return out;
   }
 
-  /** {@code fn(x)} in double precision. */
+  /**
+   * {@code fn(x)} in double precision.
+   *
+   * @param fn the activation function
+   * @param x the input value
+   * @return the activation's value at {@code x}
+   */
   public static double value(Fn fn, double x) {
     return switch (fn) {
       case ELU -> x > 0 ? x : Math.expm1(x);
@@ -90,7 +111,13 @@ public final class Pointwise {
     };
   }
 
-  /** {@code fn'(x)} in double precision. */
+  /**
+   * {@code fn'(x)} in double precision.
+   *
+   * @param fn the activation function
+   * @param x the input value
+   * @return the derivative of the activation at {@code x}
+   */
   public static double derivative(Fn fn, double x) {
     return switch (fn) {
       case ELU -> x > 0 ? 1 : Math.exp(x);
@@ -115,7 +142,13 @@ public final class Pointwise {
    * {@code x > threshold}, else {@code negativeSlope * (x - threshold)}. Covers Keras's ReLU,
    * ReLU6, LeakyReLU and ThresholdedReLU layers; returns {@code out}.
    *
+   * @param x the input (the pre-activation, not the relu output)
+   * @param negativeSlope the slope below the threshold; 0 for a plain ReLU
+   * @param threshold where the output switches from the negative slope to identity; 0 for a plain
+   *     ReLU
    * @param maxValue the upper clip, {@link Float#POSITIVE_INFINITY} for none
+   * @param out a tensor of {@code x}'s shape (may be {@code x})
+   * @return {@code out}
    */
   public static Tensor relu(
       Tensor x, float negativeSlope, float threshold, float maxValue, Tensor out) {
@@ -135,6 +168,15 @@ public final class Pointwise {
    * The gradient of {@link #relu(Tensor, float, float, float, Tensor)}: {@code dy} where {@code
    * threshold < x < maxValue}, {@code negativeSlope * dy} where {@code x <= threshold}, else 0;
    * returns {@code out}.
+   *
+   * @param x the input (the pre-activation, not the relu output)
+   * @param dy the gradient of the output, of {@code x}'s shape
+   * @param negativeSlope the slope below the threshold; 0 for a plain ReLU
+   * @param threshold where the output switches from the negative slope to identity; 0 for a plain
+   *     ReLU
+   * @param maxValue the upper clip, {@link Float#POSITIVE_INFINITY} for none
+   * @param out a tensor of {@code x}'s shape (may be {@code x} or {@code dy})
+   * @return {@code out}
    */
   public static Tensor reluGradient(
       Tensor x, Tensor dy, float negativeSlope, float threshold, float maxValue, Tensor out) {

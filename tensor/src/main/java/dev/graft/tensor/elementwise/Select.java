@@ -16,6 +16,13 @@ public final class Select {
    * comparison of {@code a[i]} and {@code b[i]}, else 0; returns {@code out}. All four have one
    * shape; {@code out} may be {@code dy}.
    *
+   * @param a the first compared input
+   * @param b the second compared input, of {@code a}'s shape
+   * @param max true to route the gradient to the larger element, false to the smaller
+   * @param first true for the gradient of {@code a}, false for that of {@code b}
+   * @param dy the gradient of the max or min output, of {@code a}'s shape
+   * @param out the gradient of the chosen input, of {@code a}'s shape (may be {@code dy})
+   * @return {@code out}
    * @throws IllegalArgumentException if the shapes differ
    */
   public static Tensor winnerGrad(
@@ -40,7 +47,16 @@ public final class Select {
     return out;
   }
 
-  /** {@link #winnerGrad(Tensor, Tensor, boolean, boolean, Tensor, Tensor)} in a new tensor. */
+  /**
+   * {@link #winnerGrad(Tensor, Tensor, boolean, boolean, Tensor, Tensor)} in a new tensor.
+   *
+   * @param a the first compared input
+   * @param b the second compared input, of {@code a}'s shape
+   * @param max true to route the gradient to the larger element, false to the smaller
+   * @param first true for the gradient of {@code a}, false for that of {@code b}
+   * @param dy the gradient of the max or min output, of {@code a}'s shape
+   * @return a new tensor of {@code a}'s shape
+   */
   public static Tensor winnerGrad(Tensor a, Tensor b, boolean max, boolean first, Tensor dy) {
     return winnerGrad(a, b, max, first, dy, Tensor.zeros(a.shape()));
   }

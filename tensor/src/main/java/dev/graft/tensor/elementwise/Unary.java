@@ -32,72 +32,149 @@ public final class Unary {
 
   private Unary() {}
 
-  /** {@code out = -x}; returns {@code out}. */
+  /**
+   * {@code out = -x}; returns {@code out}.
+   *
+   * @param x the input
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
+   */
   public static Tensor neg(Tensor x, Tensor out) {
     return map(NEG, x, out);
   }
 
-  /** {@code -x} in a new tensor. */
+  /**
+   * {@code -x} in a new tensor.
+   *
+   * @param x the input
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor neg(Tensor x) {
     return map(NEG, x, null);
   }
 
-  /** {@code out = e^x}; returns {@code out}. */
+  /**
+   * {@code out = e^x}; returns {@code out}.
+   *
+   * @param x the input
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
+   */
   public static Tensor exp(Tensor x, Tensor out) {
     return map(EXP, x, out);
   }
 
-  /** {@code e^x} in a new tensor. */
+  /**
+   * {@code e^x} in a new tensor.
+   *
+   * @param x the input
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor exp(Tensor x) {
     return map(EXP, x, null);
   }
 
-  /** {@code out = ln x} ({@code -inf} at 0, NaN below); returns {@code out}. */
+  /**
+   * {@code out = ln x} ({@code -inf} at 0, NaN below); returns {@code out}.
+   *
+   * @param x the input
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
+   */
   public static Tensor log(Tensor x, Tensor out) {
     return map(LOG, x, out);
   }
 
-  /** {@code ln x} in a new tensor. */
+  /**
+   * {@code ln x} in a new tensor.
+   *
+   * @param x the input
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor log(Tensor x) {
     return map(LOG, x, null);
   }
 
-  /** {@code out = sqrt(x)} (NaN below 0); returns {@code out}. */
+  /**
+   * {@code out = sqrt(x)} (NaN below 0); returns {@code out}.
+   *
+   * @param x the input
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
+   */
   public static Tensor sqrt(Tensor x, Tensor out) {
     return map(SQRT, x, out);
   }
 
-  /** {@code sqrt(x)} in a new tensor. */
+  /**
+   * {@code sqrt(x)} in a new tensor.
+   *
+   * @param x the input
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor sqrt(Tensor x) {
     return map(SQRT, x, null);
   }
 
-  /** {@code out = x^2}; returns {@code out}. */
+  /**
+   * {@code out = x^2}; returns {@code out}.
+   *
+   * @param x the input
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
+   */
   public static Tensor square(Tensor x, Tensor out) {
     return map(SQUARE, x, out);
   }
 
-  /** {@code x^2} in a new tensor. */
+  /**
+   * {@code x^2} in a new tensor.
+   *
+   * @param x the input
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor square(Tensor x) {
     return map(SQUARE, x, null);
   }
 
-  /** {@code out = |x|}; returns {@code out}. */
+  /**
+   * {@code out = |x|}; returns {@code out}.
+   *
+   * @param x the input
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
+   */
   public static Tensor abs(Tensor x, Tensor out) {
     return map(ABS, x, out);
   }
 
-  /** {@code |x|} in a new tensor. */
+  /**
+   * {@code |x|} in a new tensor.
+   *
+   * @param x the input
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor abs(Tensor x) {
     return map(ABS, x, null);
   }
 
-  /** {@code out = tanh(x)}; returns {@code out}. */
+  /**
+   * {@code out = tanh(x)}; returns {@code out}.
+   *
+   * @param x the input
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
+   */
   public static Tensor tanh(Tensor x, Tensor out) {
     return map(TANH, x, out);
   }
 
-  /** {@code tanh(x)} in a new tensor. */
+  /**
+   * {@code tanh(x)} in a new tensor.
+   *
+   * @param x the input
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor tanh(Tensor x) {
     return map(TANH, x, null);
   }
@@ -105,22 +182,42 @@ public final class Unary {
   /**
    * {@code out = 1 / (1 + e^-x)}, computed without overflow for large {@code |x|} (exactly 0 or 1
    * in float32 beyond about ±104 and ±17); returns {@code out}.
+   *
+   * @param x the input
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
    */
   public static Tensor sigmoid(Tensor x, Tensor out) {
     return map(SIGMOID, x, out);
   }
 
-  /** {@code sigmoid(x)} in a new tensor. */
+  /**
+   * {@code sigmoid(x)} in a new tensor.
+   *
+   * @param x the input
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor sigmoid(Tensor x) {
     return map(SIGMOID, x, null);
   }
 
-  /** {@code out = max(x, 0)}; returns {@code out}. */
+  /**
+   * {@code out = max(x, 0)}; returns {@code out}.
+   *
+   * @param x the input
+   * @param out a tensor of {@code x}'s shape (may be {@code x} itself)
+   * @return {@code out}
+   */
   public static Tensor relu(Tensor x, Tensor out) {
     return map(RELU, x, out);
   }
 
-  /** {@code max(x, 0)} in a new tensor. */
+  /**
+   * {@code max(x, 0)} in a new tensor.
+   *
+   * @param x the input
+   * @return a new tensor of {@code x}'s shape
+   */
   public static Tensor relu(Tensor x) {
     return map(RELU, x, null);
   }
@@ -129,12 +226,23 @@ public final class Unary {
    * The ReLU backward pass: {@code out = dy} where {@code x > 0}, else 0. The ReLU output {@code y}
    * works as well as its input {@code x}, since {@code y > 0} exactly where {@code x > 0}. Returns
    * {@code out} (may be {@code dy}).
+   *
+   * @param xOrY the ReLU's input or its output (only the sign is read)
+   * @param dy the gradient of the activation's output, of the same shape
+   * @param out the gradient of the input, of {@code dy}'s shape (may be {@code dy})
+   * @return {@code out}
    */
   public static Tensor reluGrad(Tensor xOrY, Tensor dy, Tensor out) {
     return grad(RELU_GRAD, xOrY, dy, out);
   }
 
-  /** {@link #reluGrad(Tensor, Tensor, Tensor)} into a new tensor. */
+  /**
+   * {@link #reluGrad(Tensor, Tensor, Tensor)} into a new tensor.
+   *
+   * @param xOrY the ReLU's input or its output (only the sign is read)
+   * @param dy the gradient of the activation's output, of the same shape
+   * @return a new tensor of {@code dy}'s shape
+   */
   public static Tensor reluGrad(Tensor xOrY, Tensor dy) {
     return grad(RELU_GRAD, xOrY, dy, null);
   }
@@ -142,12 +250,23 @@ public final class Unary {
   /**
    * The sigmoid backward pass from its output {@code y}: {@code out = dy * y * (1 - y)}. Returns
    * {@code out} (may be {@code dy} or {@code y}).
+   *
+   * @param y the activation's output (from the forward pass)
+   * @param dy the gradient of the activation's output, of the same shape
+   * @param out the gradient of the input, of {@code dy}'s shape (may be {@code dy})
+   * @return {@code out}
    */
   public static Tensor sigmoidGrad(Tensor y, Tensor dy, Tensor out) {
     return grad(SIGMOID_GRAD, y, dy, out);
   }
 
-  /** {@link #sigmoidGrad(Tensor, Tensor, Tensor)} into a new tensor. */
+  /**
+   * {@link #sigmoidGrad(Tensor, Tensor, Tensor)} into a new tensor.
+   *
+   * @param y the activation's output (from the forward pass)
+   * @param dy the gradient of the activation's output, of the same shape
+   * @return a new tensor of {@code dy}'s shape
+   */
   public static Tensor sigmoidGrad(Tensor y, Tensor dy) {
     return grad(SIGMOID_GRAD, y, dy, null);
   }
@@ -155,12 +274,23 @@ public final class Unary {
   /**
    * The tanh backward pass from its output {@code y}: {@code out = dy * (1 - y^2)}. Returns {@code
    * out} (may be {@code dy} or {@code y}).
+   *
+   * @param y the activation's output (from the forward pass)
+   * @param dy the gradient of the activation's output, of the same shape
+   * @param out the gradient of the input, of {@code dy}'s shape (may be {@code dy})
+   * @return {@code out}
    */
   public static Tensor tanhGrad(Tensor y, Tensor dy, Tensor out) {
     return grad(TANH_GRAD, y, dy, out);
   }
 
-  /** {@link #tanhGrad(Tensor, Tensor, Tensor)} into a new tensor. */
+  /**
+   * {@link #tanhGrad(Tensor, Tensor, Tensor)} into a new tensor.
+   *
+   * @param y the activation's output (from the forward pass)
+   * @param dy the gradient of the activation's output, of the same shape
+   * @return a new tensor of {@code dy}'s shape
+   */
   public static Tensor tanhGrad(Tensor y, Tensor dy) {
     return grad(TANH_GRAD, y, dy, null);
   }

@@ -25,6 +25,14 @@ public final class BatchGemm {
   /**
    * {@code out[i] = op(a[i]) · op(b[i])}, or {@code out[i] += ...} when {@code accumulate}.
    *
+   * @param a the left stack, rank {@code >= 3}: matrices over its last two axes
+   * @param transA true to use each {@code a[i]} transposed
+   * @param b the right stack, holding as many matrices as {@code a}
+   * @param transB true to use each {@code b[i]} transposed
+   * @param out the stack of {@code (rows of op(a[i]), cols of op(b[i]))} results, as many as {@code
+   *     a} holds
+   * @param accumulate true to add the products to {@code out}'s values, false to overwrite them
+   * @return {@code out}
    * @throws IllegalArgumentException if the ranks, matrix counts or inner dimensions disagree
    */
   public static Tensor matmul(
@@ -38,6 +46,21 @@ public final class BatchGemm {
    * for the stack {@code (batch, heads, rows, cols)}, and {@code headsOut} writes {@code out} the
    * same way.
    *
+   * @param a the left stack, rank {@code >= 3}: matrices over its last two axes
+   * @param transA true to use each {@code a[i]} transposed
+   * @param headsA true if {@code a} is a rank-4 {@code (batch, rows, heads, cols)} tensor read as
+   *     {@code (batch, heads, rows, cols)}
+   * @param b the right stack, holding as many matrices as {@code a}
+   * @param transB true to use each {@code b[i]} transposed
+   * @param headsB true if {@code b} is read in the heads layout, as {@code headsA} says for {@code
+   *     a}
+   * @param alpha the factor applied to every product
+   * @param out the stack of {@code (rows of op(a[i]), cols of op(b[i]))} results, as many as {@code
+   *     a} holds
+   * @param headsOut true to write {@code out} in the heads layout {@code (batch, rows, heads,
+   *     cols)}
+   * @param accumulate true to add the products to {@code out}'s values, false to overwrite them
+   * @return {@code out}
    * @throws IllegalArgumentException if the ranks, matrix counts or inner dimensions disagree
    */
   public static Tensor matmul(
@@ -203,7 +226,16 @@ public final class BatchGemm {
     }
   }
 
-  /** {@code op(a[i]) · op(b[i])} into a new tensor shaped like {@code a}'s leading axes. */
+  /**
+   * {@code op(a[i]) · op(b[i])} into a new tensor shaped like {@code a}'s leading axes.
+   *
+   * @param a the left stack, rank {@code >= 3}: matrices over its last two axes
+   * @param transA true to use each {@code a[i]} transposed
+   * @param b the right stack, holding as many matrices as {@code a}
+   * @param transB true to use each {@code b[i]} transposed
+   * @return a new tensor: {@code a}'s leading axes, then {@code op(a[i])}'s rows and {@code
+   *     op(b[i])}'s columns
+   */
   public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
     Shape sa = a.shape();
     int m = transA ? sa.dim(-1) : sa.dim(-2);

@@ -14,6 +14,14 @@ public final class Gemm {
   /**
    * {@code out = op(a) * op(b)}, or {@code out += op(a) * op(b)} when {@code accumulate}.
    *
+   * @param a the left matrix: all leading axes are its rows, the last axis its columns
+   * @param transA true to use {@code a} transposed
+   * @param b the right matrix, seen the same way
+   * @param transB true to use {@code b} transposed
+   * @param out the result: {@code rows(op(a)) * cols(op(b))} elements, its last dimension {@code
+   *     cols(op(b))}
+   * @param accumulate true to add the product to {@code out}'s values, false to overwrite them
+   * @return {@code out}
    * @throws IllegalArgumentException if the inner dimensions or {@code out}'s shape disagree
    */
   public static Tensor matmul(
@@ -139,12 +147,26 @@ public final class Gemm {
     return out;
   }
 
-  /** {@code a * b} into a new {@code (rows(a), cols(b))} tensor. */
+  /**
+   * {@code a * b} into a new {@code (rows(a), cols(b))} tensor.
+   *
+   * @param a the left matrix: all leading axes are its rows, the last axis its columns
+   * @param b the right matrix, seen the same way
+   * @return a new tensor of shape {@code (rows(a), cols(b))}
+   */
   public static Tensor matmul(Tensor a, Tensor b) {
     return matmul(a, false, b, false);
   }
 
-  /** {@code op(a) * op(b)} into a new tensor. */
+  /**
+   * {@code op(a) * op(b)} into a new tensor.
+   *
+   * @param a the left matrix: all leading axes are its rows, the last axis its columns
+   * @param transA true to use {@code a} transposed
+   * @param b the right matrix, seen the same way
+   * @param transB true to use {@code b} transposed
+   * @return a new tensor of shape {@code (rows(op(a)), cols(op(b)))}
+   */
   public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
     int m = transA ? a.shape().dim(-1) : rows(a);
     int n = transB ? rows(b) : b.shape().dim(-1);

@@ -25,7 +25,11 @@ public enum GateActivation {
     this.hardSlope = hardSlope;
   }
 
-  /** The name a saved config uses (Graft's activation names, as {@code Activation} writes them). */
+  /**
+   * The name a saved config uses (Graft's activation names, as {@code Activation} writes them).
+   *
+   * @return the name, e.g. {@code "hard_sigmoid_keras2"}; {@link #named} maps it back
+   */
   public String kerasName() {
     return kerasName;
   }
@@ -33,6 +37,9 @@ public enum GateActivation {
   /**
    * The gate activation called {@code name} ({@code sigmoid}, {@code hard_sigmoid}, {@code
    * hard_sigmoid_keras2}), or {@code null} if the fused kernels have none of that name.
+   *
+   * @param name a saved activation name; not null
+   * @return the matching activation, or {@code null} for any other name
    */
   public static GateActivation named(String name) {
     for (GateActivation g : values()) {

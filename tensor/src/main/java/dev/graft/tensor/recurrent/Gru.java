@@ -39,6 +39,11 @@ public final class Gru {
   /**
    * The floats the workspace of {@link #forward} / {@link #backward} / {@link #step} needs: {@code
    * 4 N T u} saved per step plus {@code 4 N u + 3 u²} of scratch.
+   *
+   * @param batch the batch size N
+   * @param time the number of steps T
+   * @param units the number of units u
+   * @return the workspace size in floats
    */
   public static int workspaceSize(int batch, int time, int units) {
     long need = 4L * batch * time * units + 4L * batch * units + 3L * units * units;
@@ -52,6 +57,12 @@ public final class Gru {
   /**
    * {@link #workspaceSize(int, int, int)}, plus {@code 3 N T u + 4 N u} for the masked states when
    * {@code recurrentDropout} (a pass given recurrent dropout masks).
+   *
+   * @param batch the batch size N
+   * @param time the number of steps T
+   * @param units the number of units u
+   * @param recurrentDropout true if the pass is given recurrent dropout masks
+   * @return the workspace size in floats
    */
   public static int workspaceSize(int batch, int time, int units, boolean recurrentDropout) {
     int need = workspaceSize(batch, time, units);
@@ -66,6 +77,18 @@ public final class Gru {
    * state (null = zeros); {@code goBackwards} as in {@link Lstm#forward}. The workspace receives
    * what {@link #backward} needs.
    *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 3u)}, gate columns z, r, h
+   * @param recurrentKernel the recurrent kernel {@code U (u, 3u)}
+   * @param bias the bias, {@code (2, 3u)} with {@code resetAfter}, else {@code (3u)}
+   * @param resetAfter true to apply the reset gate after the recurrent product (Keras 3's default),
+   *     false before it
+   * @param h0 the initial state {@code (N, u)}, or null for zeros
+   * @param goBackwards true to read the steps in reverse order (Keras {@code go_backwards})
+   * @param hSeq receives every step's state {@code (N, T, u)}
+   * @param hLast receives the final state {@code (N, u)}, or null
+   * @param workspace at least {@link #workspaceSize} floats; receives what {@link #backward} reads,
+   *     which it consumes
    * @return {@code hSeq}
    * @throws IllegalArgumentException if a shape disagrees (the message names both)
    */
@@ -104,6 +127,24 @@ public final class Gru {
    * recurrentDropoutMask (N, 3u)} (null = none; Keras's {@code recurrent_dropout}) holds one mask
    * per gate (z, r, h), by which the state entering that gate's recurrent product is multiplied;
    * the workspace then needs {@link #workspaceSize(int, int, int, boolean)} floats.
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 3u)}, gate columns z, r, h
+   * @param recurrentKernel the recurrent kernel {@code U (u, 3u)}
+   * @param bias the bias, {@code (2, 3u)} with {@code resetAfter}, else {@code (3u)}
+   * @param resetAfter true to apply the reset gate after the recurrent product (Keras 3's default),
+   *     false before it
+   * @param h0 the initial state {@code (N, u)}, or null for zeros
+   * @param goBackwards true to read the steps in reverse order (Keras {@code go_backwards})
+   * @param hSeq receives every step's state {@code (N, T, u)}
+   * @param hLast receives the final state {@code (N, u)}, or null
+   * @param workspace at least {@link #workspaceSize} floats; receives what {@link #backward} reads,
+   *     which it consumes
+   * @param mask the step mask {@code (N, T)}, 0 where a step is skipped, or null for none
+   * @param recurrentDropoutMask the recurrent dropout masks {@code (N, 3u)}, gates z, r, h side by
+   *     side, or null for none
+   * @param gate the z and r gates' activation (Keras's {@code recurrent_activation})
+   * @return {@code hSeq}
    */
   public static Tensor forward(
       Tensor x,
@@ -152,7 +193,17 @@ public final class Gru {
     return hSeq;
   }
 
-  /** {@link #forward} from a zero state, allocating: returns all states {@code (N, T, u)}. */
+  /**
+   * {@link #forward} from a zero state, allocating: returns all states {@code (N, T, u)}.
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 3u)}, gate columns z, r, h
+   * @param recurrentKernel the recurrent kernel {@code U (u, 3u)}
+   * @param bias the bias, {@code (2, 3u)} with {@code resetAfter}, else {@code (3u)}
+   * @param resetAfter true to apply the reset gate after the recurrent product (Keras 3's default),
+   *     false before it
+   * @return a new tensor of every step's state {@code (N, T, u)}
+   */
   public static Tensor forward(
       Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, boolean resetAfter) {
     RecurrentSupport.requireSequence("gru forward", x);
@@ -172,6 +223,24 @@ public final class Gru {
    * {@code dx}, {@code dKernel}, {@code dRecurrentKernel}, {@code dBias} (shaped like their
    * originals) and, when not null, {@code dh0}.
    *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 3u)}, gate columns z, r, h
+   * @param recurrentKernel the recurrent kernel {@code U (u, 3u)}
+   * @param resetAfter true to apply the reset gate after the recurrent product (Keras 3's default),
+   *     false before it
+   * @param h0 the initial state {@code (N, u)}, or null for zeros
+   * @param goBackwards true to read the steps in reverse order (Keras {@code go_backwards})
+   * @param hSeq receives every step's state {@code (N, T, u)}
+   * @param workspace at least {@link #workspaceSize} floats; receives what {@link #backward} reads,
+   *     which it consumes
+   * @param dHSeq the upstream gradient of every step's state {@code (N, T, u)}, or null when only
+   *     the final state has one
+   * @param dhLast the upstream gradient of the final state {@code (N, u)}, or null for zero
+   * @param dx receives the input's gradient {@code (N, T, in)} (overwritten)
+   * @param dKernel receives the kernel's gradient {@code (in, 3u)} (overwritten)
+   * @param dRecurrentKernel receives the recurrent kernel's gradient {@code (u, 3u)} (overwritten)
+   * @param dBias receives the bias's gradient, of the bias's shape (overwritten)
+   * @param dh0 receives the initial state's gradient {@code (N, u)}, or null
    * @throws IllegalArgumentException if a shape disagrees (the message names both)
    */
   public static void backward(
@@ -217,6 +286,29 @@ public final class Gru {
    * the step before and nothing reaches its input or the weights. With recurrent dropout masks the
    * state's gradient through each gate's product is multiplied by that gate's mask and the
    * recurrent kernel's gradient pairs the masked states; nothing flows to the masks.
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 3u)}, gate columns z, r, h
+   * @param recurrentKernel the recurrent kernel {@code U (u, 3u)}
+   * @param resetAfter true to apply the reset gate after the recurrent product (Keras 3's default),
+   *     false before it
+   * @param h0 the initial state {@code (N, u)}, or null for zeros
+   * @param goBackwards true to read the steps in reverse order (Keras {@code go_backwards})
+   * @param hSeq receives every step's state {@code (N, T, u)}
+   * @param workspace at least {@link #workspaceSize} floats; receives what {@link #backward} reads,
+   *     which it consumes
+   * @param dHSeq the upstream gradient of every step's state {@code (N, T, u)}, or null when only
+   *     the final state has one
+   * @param dhLast the upstream gradient of the final state {@code (N, u)}, or null for zero
+   * @param dx receives the input's gradient {@code (N, T, in)} (overwritten)
+   * @param dKernel receives the kernel's gradient {@code (in, 3u)} (overwritten)
+   * @param dRecurrentKernel receives the recurrent kernel's gradient {@code (u, 3u)} (overwritten)
+   * @param dBias receives the bias's gradient, of the bias's shape (overwritten)
+   * @param dh0 receives the initial state's gradient {@code (N, u)}, or null
+   * @param mask the step mask {@code (N, T)}, 0 where a step is skipped, or null for none
+   * @param recurrentDropoutMask the recurrent dropout masks {@code (N, 3u)}, gates z, r, h side by
+   *     side, or null for none
+   * @param gate the z and r gates' activation (Keras's {@code recurrent_activation})
    */
   public static void backward(
       Tensor x,
@@ -321,6 +413,15 @@ public final class Gru {
    * One GRU step: {@code x (N, in)}, state {@code h (N, u)}; writes the new state into {@code hOut}
    * (which may be {@code h}). {@code workspace} holds at least {@code workspaceSize(N, 1, u)}.
    *
+   * @param x this step's input {@code (N, in)}
+   * @param h the previous state {@code (N, u)}
+   * @param kernel the input kernel {@code W (in, 3u)}, gate columns z, r, h
+   * @param recurrentKernel the recurrent kernel {@code U (u, 3u)}
+   * @param bias the bias, {@code (2, 3u)} with {@code resetAfter}, else {@code (3u)}
+   * @param resetAfter true to apply the reset gate after the recurrent product (Keras 3's default),
+   *     false before it
+   * @param hOut receives the new state {@code (N, u)}; may be {@code h}
+   * @param workspace scratch of at least {@code workspaceSize(N, 1, u)} floats
    * @return {@code hOut}
    */
   public static Tensor step(

@@ -40,6 +40,11 @@ public final class Lstm {
   /**
    * The number of floats the workspace of {@link #forward} / {@link #backward} needs: {@code 6 N T
    * u} (gates, cell states and their tanh per step) plus {@code 2 N u + 4 u²} of backward scratch.
+   *
+   * @param batch the batch size N
+   * @param time the number of steps T
+   * @param units the number of units u
+   * @return the workspace size in floats
    */
   public static int workspaceSize(int batch, int time, int units) {
     long need = 6L * batch * time * units + 2L * batch * units + 4L * units * units;
@@ -53,6 +58,12 @@ public final class Lstm {
   /**
    * {@link #workspaceSize(int, int, int)}, plus {@code 4 N T u + 5 N u} for the masked states when
    * {@code recurrentDropout} (a pass given recurrent dropout masks).
+   *
+   * @param batch the batch size N
+   * @param time the number of steps T
+   * @param units the number of units u
+   * @param recurrentDropout true if the pass is given recurrent dropout masks
+   * @return the workspace size in floats
    */
   public static int workspaceSize(int batch, int time, int units, boolean recurrentDropout) {
     int need = workspaceSize(batch, time, units);
@@ -69,6 +80,18 @@ public final class Lstm {
    * s]} is its output (Keras {@code go_backwards}: the outputs are not re-reversed). {@code
    * workspace} (at least {@link #workspaceSize} floats) receives what {@link #backward} needs.
    *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 4u)}, gate columns i, f, c, o
+   * @param recurrentKernel the recurrent kernel {@code U (u, 4u)}
+   * @param bias the bias {@code (4u)}
+   * @param h0 the initial hidden state {@code (N, u)}, or null for zeros
+   * @param c0 the initial cell state {@code (N, u)}, or null for zeros
+   * @param goBackwards true to read the steps in reverse order (Keras {@code go_backwards})
+   * @param hSeq receives every step's hidden state {@code (N, T, u)}
+   * @param hLast receives the final hidden state {@code (N, u)}, or null
+   * @param cLast receives the final cell state {@code (N, u)}, or null
+   * @param workspace at least {@link #workspaceSize} floats; receives what {@link #backward} reads,
+   *     which it consumes
    * @return {@code hSeq}
    * @throws IllegalArgumentException if a shape disagrees (the message names both)
    */
@@ -112,6 +135,24 @@ public final class Lstm {
    * recurrent_dropout}) holds one mask per gate (i, f, c, o), by which the state is multiplied
    * before that gate's recurrent product at every step; the workspace then needs {@link
    * #workspaceSize(int, int, int, boolean)} floats.
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 4u)}, gate columns i, f, c, o
+   * @param recurrentKernel the recurrent kernel {@code U (u, 4u)}
+   * @param bias the bias {@code (4u)}
+   * @param h0 the initial hidden state {@code (N, u)}, or null for zeros
+   * @param c0 the initial cell state {@code (N, u)}, or null for zeros
+   * @param goBackwards true to read the steps in reverse order (Keras {@code go_backwards})
+   * @param hSeq receives every step's hidden state {@code (N, T, u)}
+   * @param hLast receives the final hidden state {@code (N, u)}, or null
+   * @param cLast receives the final cell state {@code (N, u)}, or null
+   * @param workspace at least {@link #workspaceSize} floats; receives what {@link #backward} reads,
+   *     which it consumes
+   * @param mask the step mask {@code (N, T)}, 0 where a step is skipped, or null for none
+   * @param recurrentDropoutMask the recurrent dropout masks {@code (N, 4u)}, gates i, f, c, o side
+   *     by side, or null for none
+   * @param gate the i, f and o gates' activation (Keras's {@code recurrent_activation})
+   * @return {@code hSeq}
    */
   public static Tensor forward(
       Tensor x,
@@ -171,6 +212,17 @@ public final class Lstm {
    * It keeps each thread's states unit-major, so that one product per step gives every gate as one
    * block and the gate math runs in long loops (see {@code LstmInference} for the figures).
    *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 4u)}, gate columns i, f, c, o
+   * @param recurrentKernel the recurrent kernel {@code U (u, 4u)}
+   * @param bias the bias {@code (4u)}, or null for none
+   * @param h0 the initial hidden state {@code (N, u)}, or null for zeros
+   * @param c0 the initial cell state {@code (N, u)}, or null for zeros
+   * @param goBackwards true to read the steps in reverse order (Keras {@code go_backwards})
+   * @param hSeq receives every step's hidden state {@code (N, T, u)}
+   * @param hLast receives the final hidden state {@code (N, u)}, or null
+   * @param cLast receives the final cell state {@code (N, u)}, or null
+   * @return {@code hSeq}
    * @throws IllegalArgumentException if a shape disagrees (the message names both)
    */
   public static Tensor infer(
@@ -202,6 +254,20 @@ public final class Lstm {
   /**
    * {@link #infer} with Keras's step mask {@code (N, T)} (null = none) and gate activation, as
    * {@link #forward}.
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 4u)}, gate columns i, f, c, o
+   * @param recurrentKernel the recurrent kernel {@code U (u, 4u)}
+   * @param bias the bias {@code (4u)}, or null for none
+   * @param h0 the initial hidden state {@code (N, u)}, or null for zeros
+   * @param c0 the initial cell state {@code (N, u)}, or null for zeros
+   * @param goBackwards true to read the steps in reverse order (Keras {@code go_backwards})
+   * @param hSeq receives every step's hidden state {@code (N, T, u)}
+   * @param hLast receives the final hidden state {@code (N, u)}, or null
+   * @param cLast receives the final cell state {@code (N, u)}, or null
+   * @param mask the step mask {@code (N, T)}, 0 where a step is skipped, or null for none
+   * @param gate the i, f and o gates' activation (Keras's {@code recurrent_activation})
+   * @return {@code hSeq}
    */
   public static Tensor infer(
       Tensor x,
@@ -236,7 +302,15 @@ public final class Lstm {
     return hSeq;
   }
 
-  /** {@link #forward} from zero states, allocating: returns all hidden states {@code (N, T, u)}. */
+  /**
+   * {@link #forward} from zero states, allocating: returns all hidden states {@code (N, T, u)}.
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 4u)}, gate columns i, f, c, o
+   * @param recurrentKernel the recurrent kernel {@code U (u, 4u)}
+   * @param bias the bias {@code (4u)}
+   * @return a new tensor of every step's hidden state {@code (N, T, u)}
+   */
   public static Tensor forward(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias) {
     RecurrentSupport.requireSequence("lstm forward", x);
     int u = RecurrentSupport.units("lstm forward", recurrentKernel, 4);
@@ -258,6 +332,25 @@ public final class Lstm {
    * dx (N, T, in)}, {@code dKernel (in, 4u)}, {@code dRecurrentKernel (u, 4u)}, {@code dBias (4u)},
    * and, when not null, {@code dh0}, {@code dc0} {@code (N, u)}.
    *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 4u)}, gate columns i, f, c, o
+   * @param recurrentKernel the recurrent kernel {@code U (u, 4u)}
+   * @param h0 the initial hidden state {@code (N, u)}, or null for zeros
+   * @param c0 the initial cell state {@code (N, u)}, or null for zeros
+   * @param goBackwards true to read the steps in reverse order (Keras {@code go_backwards})
+   * @param hSeq receives every step's hidden state {@code (N, T, u)}
+   * @param workspace at least {@link #workspaceSize} floats; receives what {@link #backward} reads,
+   *     which it consumes
+   * @param dHSeq the upstream gradient of every step's output {@code (N, T, u)}, or null when only
+   *     the final state has one
+   * @param dhLast the upstream gradient of the final hidden state {@code (N, u)}, or null for zero
+   * @param dcLast the upstream gradient of the final cell state {@code (N, u)}, or null for zero
+   * @param dx receives the input's gradient {@code (N, T, in)} (overwritten)
+   * @param dKernel receives the kernel's gradient {@code (in, 4u)} (overwritten)
+   * @param dRecurrentKernel receives the recurrent kernel's gradient {@code (u, 4u)} (overwritten)
+   * @param dBias receives the bias's gradient {@code (4u)} (overwritten)
+   * @param dh0 receives the initial hidden state's gradient {@code (N, u)}, or null
+   * @param dc0 receives the initial cell state's gradient {@code (N, u)}, or null
    * @throws IllegalArgumentException if a shape disagrees (the message names both)
    */
   public static void backward(
@@ -307,6 +400,30 @@ public final class Lstm {
    * the step before and nothing reaches its input or the weights. With recurrent dropout masks the
    * state's gradient through each gate's product is multiplied by that gate's mask and the
    * recurrent kernel's gradient pairs the masked states; nothing flows to the masks.
+   *
+   * @param x the input sequence {@code (N, T, in)}
+   * @param kernel the input kernel {@code W (in, 4u)}, gate columns i, f, c, o
+   * @param recurrentKernel the recurrent kernel {@code U (u, 4u)}
+   * @param h0 the initial hidden state {@code (N, u)}, or null for zeros
+   * @param c0 the initial cell state {@code (N, u)}, or null for zeros
+   * @param goBackwards true to read the steps in reverse order (Keras {@code go_backwards})
+   * @param hSeq receives every step's hidden state {@code (N, T, u)}
+   * @param workspace at least {@link #workspaceSize} floats; receives what {@link #backward} reads,
+   *     which it consumes
+   * @param dHSeq the upstream gradient of every step's output {@code (N, T, u)}, or null when only
+   *     the final state has one
+   * @param dhLast the upstream gradient of the final hidden state {@code (N, u)}, or null for zero
+   * @param dcLast the upstream gradient of the final cell state {@code (N, u)}, or null for zero
+   * @param dx receives the input's gradient {@code (N, T, in)} (overwritten)
+   * @param dKernel receives the kernel's gradient {@code (in, 4u)} (overwritten)
+   * @param dRecurrentKernel receives the recurrent kernel's gradient {@code (u, 4u)} (overwritten)
+   * @param dBias receives the bias's gradient {@code (4u)} (overwritten)
+   * @param dh0 receives the initial hidden state's gradient {@code (N, u)}, or null
+   * @param dc0 receives the initial cell state's gradient {@code (N, u)}, or null
+   * @param mask the step mask {@code (N, T)}, 0 where a step is skipped, or null for none
+   * @param recurrentDropoutMask the recurrent dropout masks {@code (N, 4u)}, gates i, f, c, o side
+   *     by side, or null for none
+   * @param gate the i, f and o gates' activation (Keras's {@code recurrent_activation})
    */
   public static void backward(
       Tensor x,
@@ -395,6 +512,15 @@ public final class Lstm {
    * states into {@code hOut}, {@code cOut} (which may be {@code h}, {@code c} themselves). {@code
    * workspace} holds at least {@code workspaceSize(N, 1, u)} floats.
    *
+   * @param x this step's input {@code (N, in)}
+   * @param h the previous hidden state {@code (N, u)}
+   * @param c the previous cell state {@code (N, u)}
+   * @param kernel the input kernel {@code W (in, 4u)}, gate columns i, f, c, o
+   * @param recurrentKernel the recurrent kernel {@code U (u, 4u)}
+   * @param bias the bias {@code (4u)}
+   * @param hOut receives the new hidden state {@code (N, u)}; may be {@code h}
+   * @param cOut receives the new cell state {@code (N, u)}; may be {@code c}
+   * @param workspace scratch of at least {@code workspaceSize(N, 1, u)} floats
    * @return {@code hOut}
    */
   public static Tensor step(
@@ -426,6 +552,15 @@ public final class Lstm {
   /**
    * {@link #step} allocating: returns a {@code (2, N, u)} tensor holding the new {@code h} at index
    * 0 and the new {@code c} at index 1.
+   *
+   * @param x this step's input {@code (N, in)}
+   * @param h the previous hidden state {@code (N, u)}
+   * @param c the previous cell state {@code (N, u)}
+   * @param kernel the input kernel {@code W (in, 4u)}, gate columns i, f, c, o
+   * @param recurrentKernel the recurrent kernel {@code U (u, 4u)}
+   * @param bias the bias {@code (4u)}
+   * @return a new {@code (2, N, u)} tensor: the new {@code h} at index 0, the new {@code c} at
+   *     index 1
    */
   public static Tensor step(
       Tensor x, Tensor h, Tensor c, Tensor kernel, Tensor recurrentKernel, Tensor bias) {

@@ -8,13 +8,30 @@ package dev.graft.tensor.recurrent;
  * tanh), so both paths give the same values within float rounding.
  */
 public interface RecurrentKernels {
-  /** The vector width in floats: the unit count must be a multiple of it. */
+  /**
+   * The vector width in floats: the unit count must be a multiple of it.
+   *
+   * @return the number of floats in one vector register (the species' length)
+   */
   int lanes();
 
   /**
    * One row's cell from its pre-activation gates {@code z[zo ...]} (4u floats): activates the gates
    * in place, then writes {@code c = f*cPrev + i*g} (no {@code f*cPrev} when {@code cp} is null),
    * {@code tanh(c)} and {@code h = o * tanh(c)}.
+   *
+   * @param z the array holding the row's 4u pre-activation gates (i, f, c, o), activated in place
+   * @param zo the index of the row's first gate in {@code z}
+   * @param cp the array holding the previous cell state, or null for a zero state
+   * @param cpo the index of the row's previous cell state in {@code cp}
+   * @param c the array receiving the new cell state
+   * @param co the index of the row's new cell state in {@code c}
+   * @param tc the array receiving {@code tanh(c)}
+   * @param tco the index of the row's {@code tanh(c)} ({@code tc} in forward, {@code ws} in
+   *     backward)
+   * @param h the array receiving the new hidden state
+   * @param ho the index of the row's new hidden state in {@code h}
+   * @param u the number of units, a multiple of {@link #lanes()}
    */
   void forward(
       float[] z,
@@ -34,6 +51,22 @@ public interface RecurrentKernels {
    * ws[tco ...]}, the previous cell state (null: zero) and the running state gradients {@code ws[sh
    * ...]} (dh, plus {@code dH[dHo ...]} when not null) and {@code ws[sc ...]} (dc), overwrites the
    * gates with their pre-activation gradients and {@code ws[sc ...]} with the previous step's dc.
+   *
+   * @param ws the training workspace holding the saved gates, {@code tanh(c)} and the running
+   *     gradients
+   * @param zo the index of the row's 4u activated gates in {@code ws}, overwritten by their
+   *     pre-activation gradients
+   * @param tco the index of the row's {@code tanh(c)} ({@code tc} in forward, {@code ws} in
+   *     backward)
+   * @param cp the array holding the previous cell state, or null for a zero state
+   * @param cpo the index of the row's previous cell state in {@code cp}
+   * @param sh the index in {@code ws} of the row's running hidden-state gradient (u floats)
+   * @param sc the index in {@code ws} of the row's running cell-state gradient, replaced by the
+   *     previous step's
+   * @param dH the array holding this step's upstream hidden-state gradient, or null when the step
+   *     has none
+   * @param dHo the index of the row's upstream gradient in {@code dH}
+   * @param u the number of units, a multiple of {@link #lanes()}
    */
   void backward(
       float[] ws, int zo, int tco, float[] cp, int cpo, int sh, int sc, float[] dH, int dHo, int u);

@@ -34,7 +34,11 @@ public final class Losses {
     /** Huber loss with threshold {@code delta}. */
     HUBER;
 
-    /** True for the sparse kinds, whose target holds class indices. */
+    /**
+     * True for the sparse kinds, whose target holds class indices.
+     *
+     * @return whether the target holds class indices rather than one value per prediction
+     */
     public boolean sparse() {
       return this == SPARSE_CATEGORICAL_CROSSENTROPY
           || this == SPARSE_CATEGORICAL_CROSSENTROPY_LOGITS;
@@ -46,6 +50,10 @@ public final class Losses {
   /**
    * The expected target shape for {@code pred}: the same, or for sparse kinds {@code pred} without
    * its class axis.
+   *
+   * @param kind the loss function
+   * @param pred the predictions' shape {@code (N, ..., C)}
+   * @return {@code pred} for dense kinds; {@code pred} without its last axis for sparse ones
    */
   public static Shape targetShape(Kind kind, Shape pred) {
     return kind.sparse() ? pred.dropLast() : pred;
@@ -74,7 +82,13 @@ public final class Losses {
   /**
    * The per-sample losses into {@code out} (one value per row of the last axis).
    *
+   * @param kind the loss function
+   * @param pred the predictions {@code (N, ..., C)}: probabilities or logits as {@code kind} says
+   * @param target the targets: of {@code pred}'s shape (or size), or class indices {@code (N, ...)}
+   *     for the sparse kinds
    * @param delta Huber's threshold (ignored by other kinds)
+   * @param out the per-sample losses {@code (N, ...)}, one per row of the last axis
+   * @return {@code out}
    */
   public static Tensor forward(Kind kind, Tensor pred, Tensor target, float delta, Tensor out) {
     check("loss", kind, pred, target, out);
@@ -155,6 +169,15 @@ public final class Losses {
   /**
    * The gradient of {@code sum(perSample * g)} with respect to {@code pred}, into {@code out}
    * ({@code g} has the per-sample shape).
+   *
+   * @param kind the loss function
+   * @param pred the predictions {@code (N, ..., C)}: probabilities or logits as {@code kind} says
+   * @param target the targets: of {@code pred}'s shape (or size), or class indices {@code (N, ...)}
+   *     for the sparse kinds
+   * @param g the gradient of the per-sample losses, of {@code out}'s shape in {@link #forward}
+   * @param delta Huber's threshold (ignored by other kinds)
+   * @param out the gradient of {@code pred}, of its shape
+   * @return {@code out}
    */
   public static Tensor backward(
       Kind kind, Tensor pred, Tensor target, Tensor g, float delta, Tensor out) {

@@ -21,24 +21,52 @@ public final class Reduce {
 
   private Reduce() {}
 
-  /** {@code out = sum of x over axes}; returns {@code out}. */
+  /**
+   * {@code out = sum of x over axes}; returns {@code out}.
+   *
+   * @param x the input
+   * @param axes the axes to reduce, negative counting from the end; {@code null} for all
+   * @param keepDims true to keep reduced axes as size 1, false to drop them
+   * @param out a tensor of the reduced shape (as {@code keepDims} says)
+   * @return {@code out}
+   */
   public static Tensor sum(Tensor x, int[] axes, boolean keepDims, Tensor out) {
     long mask = mask("sum", x.shape(), axes);
     checkOut("sum", x.shape(), mask, keepDims, out);
     return accumulate(SUM, x, out, Walk.get().reduce(x.shape(), mask));
   }
 
-  /** The sum over {@code axes} in a new tensor. */
+  /**
+   * The sum over {@code axes} in a new tensor.
+   *
+   * @param x the input
+   * @param axes the axes to reduce, negative counting from the end; {@code null} for all
+   * @param keepDims true to keep reduced axes as size 1, false to drop them
+   * @return a new tensor of the reduced shape
+   */
   public static Tensor sum(Tensor x, int[] axes, boolean keepDims) {
     return sum(x, axes, keepDims, alloc("sum", x, axes, keepDims));
   }
 
-  /** The sum of all elements as a scalar tensor. */
+  /**
+   * The sum of all elements as a scalar tensor.
+   *
+   * @param x the input
+   * @return a new rank-0 tensor holding the sum of every element
+   */
   public static Tensor sum(Tensor x) {
     return sum(x, null, false);
   }
 
-  /** {@code out = mean of x over axes} (NaN when no element is reduced); returns {@code out}. */
+  /**
+   * {@code out = mean of x over axes} (NaN when no element is reduced); returns {@code out}.
+   *
+   * @param x the input
+   * @param axes the axes to reduce, negative counting from the end; {@code null} for all
+   * @param keepDims true to keep reduced axes as size 1, false to drop them
+   * @param out a tensor of the reduced shape (as {@code keepDims} says)
+   * @return {@code out}
+   */
   public static Tensor mean(Tensor x, int[] axes, boolean keepDims, Tensor out) {
     long mask = mask("mean", x.shape(), axes);
     checkOut("mean", x.shape(), mask, keepDims, out);
@@ -51,12 +79,24 @@ public final class Reduce {
     return Binary.mulScalar(out, count == 0 ? Float.NaN : scale, out);
   }
 
-  /** The mean over {@code axes} in a new tensor. */
+  /**
+   * The mean over {@code axes} in a new tensor.
+   *
+   * @param x the input
+   * @param axes the axes to reduce, negative counting from the end; {@code null} for all
+   * @param keepDims true to keep reduced axes as size 1, false to drop them
+   * @return a new tensor of the reduced shape
+   */
   public static Tensor mean(Tensor x, int[] axes, boolean keepDims) {
     return mean(x, axes, keepDims, alloc("mean", x, axes, keepDims));
   }
 
-  /** The mean of all elements as a scalar tensor. */
+  /**
+   * The mean of all elements as a scalar tensor.
+   *
+   * @param x the input
+   * @return a new rank-0 tensor holding the mean; NaN for an empty tensor
+   */
   public static Tensor mean(Tensor x) {
     return mean(x, null, false);
   }
@@ -64,6 +104,12 @@ public final class Reduce {
   /**
    * {@code out = max of x over axes} (NaN if any reduced element is NaN, {@code -inf} over no
    * elements); returns {@code out}.
+   *
+   * @param x the input
+   * @param axes the axes to reduce, negative counting from the end; {@code null} for all
+   * @param keepDims true to keep reduced axes as size 1, false to drop them
+   * @param out a tensor of the reduced shape (as {@code keepDims} says)
+   * @return {@code out}
    */
   public static Tensor max(Tensor x, int[] axes, boolean keepDims, Tensor out) {
     long mask = mask("max", x.shape(), axes);
@@ -71,12 +117,24 @@ public final class Reduce {
     return accumulate(MAX, x, out, Walk.get().reduce(x.shape(), mask));
   }
 
-  /** The max over {@code axes} in a new tensor. */
+  /**
+   * The max over {@code axes} in a new tensor.
+   *
+   * @param x the input
+   * @param axes the axes to reduce, negative counting from the end; {@code null} for all
+   * @param keepDims true to keep reduced axes as size 1, false to drop them
+   * @return a new tensor of the reduced shape
+   */
   public static Tensor max(Tensor x, int[] axes, boolean keepDims) {
     return max(x, axes, keepDims, alloc("max", x, axes, keepDims));
   }
 
-  /** The max of all elements as a scalar tensor. */
+  /**
+   * The max of all elements as a scalar tensor.
+   *
+   * @param x the input
+   * @return a new rank-0 tensor holding the largest element
+   */
   public static Tensor max(Tensor x) {
     return max(x, null, false);
   }
@@ -85,6 +143,11 @@ public final class Reduce {
    * {@code out = the index along axis of the largest element} (first one on ties; a NaN counts as
    * largest), written as a float. Returns {@code out}.
    *
+   * @param x the input
+   * @param axis the axis to search, negative counting from the end
+   * @param keepDims true to keep reduced axes as size 1, false to drop them
+   * @param out the indices, of {@code x}'s shape with {@code axis} dropped or kept as 1
+   * @return {@code out}
    * @throws IllegalArgumentException if the axis is out of range or empty, or out's shape is wrong
    */
   public static Tensor argmax(Tensor x, int axis, boolean keepDims, Tensor out) {
@@ -108,12 +171,24 @@ public final class Reduce {
     return out;
   }
 
-  /** {@link #argmax(Tensor, int, boolean, Tensor)} into a new tensor. */
+  /**
+   * {@link #argmax(Tensor, int, boolean, Tensor)} into a new tensor.
+   *
+   * @param x the input
+   * @param axis the axis to search, negative counting from the end
+   * @param keepDims true to keep reduced axes as size 1, false to drop them
+   * @return a new tensor of the indices, as floats
+   */
   public static Tensor argmax(Tensor x, int axis, boolean keepDims) {
     return argmax(x, axis, keepDims, alloc("argmax", x, new int[] {axis}, keepDims));
   }
 
-  /** The flat (row-major) index of the largest element, as a scalar tensor. */
+  /**
+   * The flat (row-major) index of the largest element, as a scalar tensor.
+   *
+   * @param x the input
+   * @return a new rank-0 tensor holding the index as a float
+   */
   public static Tensor argmax(Tensor x) {
     if (x.size() == 0) {
       throw new IllegalArgumentException("argmax: tensor of shape " + x.shape() + " is empty");

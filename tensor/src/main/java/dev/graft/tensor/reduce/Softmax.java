@@ -40,32 +40,68 @@ public final class Softmax {
     return was;
   }
 
-  /** {@code out = exp(x - max) / sum(exp(x - max))} along {@code axis}; returns {@code out}. */
+  /**
+   * {@code out = exp(x - max) / sum(exp(x - max))} along {@code axis}; returns {@code out}.
+   *
+   * @param x the logits
+   * @param axis the axis normalised over, negative counting from the end
+   * @param out a tensor of {@code x}'s shape (may be {@code x})
+   * @return {@code out}
+   */
   public static Tensor softmax(Tensor x, int axis, Tensor out) {
     return lanes(SOFTMAX, x, null, axis, out);
   }
 
-  /** Softmax along {@code axis} in a new tensor. */
+  /**
+   * Softmax along {@code axis} in a new tensor.
+   *
+   * @param x the logits
+   * @param axis the axis normalised over, negative counting from the end
+   * @return a new tensor of {@code x}'s shape whose lanes along the axis sum to 1
+   */
   public static Tensor softmax(Tensor x, int axis) {
     return lanes(SOFTMAX, x, null, axis, null);
   }
 
-  /** Softmax along the last axis in a new tensor. */
+  /**
+   * Softmax along the last axis in a new tensor.
+   *
+   * @param x the logits
+   * @return a new tensor of {@code x}'s shape whose lanes along the axis sum to 1
+   */
   public static Tensor softmax(Tensor x) {
     return lanes(SOFTMAX, x, null, -1, null);
   }
 
-  /** {@code out = x - max - log(sum(exp(x - max)))} along {@code axis}; returns {@code out}. */
+  /**
+   * {@code out = x - max - log(sum(exp(x - max)))} along {@code axis}; returns {@code out}.
+   *
+   * @param x the logits
+   * @param axis the axis normalised over, negative counting from the end
+   * @param out a tensor of {@code x}'s shape (may be {@code x})
+   * @return {@code out}
+   */
   public static Tensor logSoftmax(Tensor x, int axis, Tensor out) {
     return lanes(LOG_SOFTMAX, x, null, axis, out);
   }
 
-  /** Log-softmax along {@code axis} in a new tensor. */
+  /**
+   * Log-softmax along {@code axis} in a new tensor.
+   *
+   * @param x the logits
+   * @param axis the axis normalised over, negative counting from the end
+   * @return a new tensor of {@code x}'s shape, each lane's log-probabilities
+   */
   public static Tensor logSoftmax(Tensor x, int axis) {
     return lanes(LOG_SOFTMAX, x, null, axis, null);
   }
 
-  /** Log-softmax along the last axis in a new tensor. */
+  /**
+   * Log-softmax along the last axis in a new tensor.
+   *
+   * @param x the logits
+   * @return a new tensor of {@code x}'s shape, each lane's log-probabilities
+   */
   public static Tensor logSoftmax(Tensor x) {
     return lanes(LOG_SOFTMAX, x, null, -1, null);
   }
@@ -73,17 +109,36 @@ public final class Softmax {
   /**
    * The softmax backward pass from its output {@code y} along {@code axis}: {@code out = y * (dy -
    * sum(dy * y))}. Returns {@code out} (may be {@code dy}).
+   *
+   * @param y the softmax's output from the forward pass
+   * @param dy the gradient of the output, of {@code y}'s shape
+   * @param axis the axis normalised over, negative counting from the end
+   * @param out the gradient of the input, of {@code y}'s shape (may be {@code dy})
+   * @return {@code out}
    */
   public static Tensor softmaxGrad(Tensor y, Tensor dy, int axis, Tensor out) {
     return lanes(SOFTMAX_GRAD, y, dy, axis, out);
   }
 
-  /** {@link #softmaxGrad(Tensor, Tensor, int, Tensor)} along the last axis. */
+  /**
+   * {@link #softmaxGrad(Tensor, Tensor, int, Tensor)} along the last axis.
+   *
+   * @param y the softmax's output from the forward pass
+   * @param dy the gradient of the output, of {@code y}'s shape
+   * @param out the gradient of the input, of {@code y}'s shape (may be {@code dy})
+   * @return {@code out}
+   */
   public static Tensor softmaxGrad(Tensor y, Tensor dy, Tensor out) {
     return lanes(SOFTMAX_GRAD, y, dy, -1, out);
   }
 
-  /** {@link #softmaxGrad(Tensor, Tensor, int, Tensor)} along the last axis, in a new tensor. */
+  /**
+   * {@link #softmaxGrad(Tensor, Tensor, int, Tensor)} along the last axis, in a new tensor.
+   *
+   * @param y the softmax's output from the forward pass
+   * @param dy the gradient of the output, of {@code y}'s shape
+   * @return a new tensor of {@code y}'s shape
+   */
   public static Tensor softmaxGrad(Tensor y, Tensor dy) {
     return lanes(SOFTMAX_GRAD, y, dy, -1, null);
   }
@@ -91,17 +146,36 @@ public final class Softmax {
   /**
    * The log-softmax backward pass from its output {@code y} along {@code axis}: {@code out = dy -
    * exp(y) * sum(dy)}. Returns {@code out} (may be {@code dy}).
+   *
+   * @param y the log-softmax's output from the forward pass
+   * @param dy the gradient of the output, of {@code y}'s shape
+   * @param axis the axis normalised over, negative counting from the end
+   * @param out the gradient of the input, of {@code y}'s shape (may be {@code dy})
+   * @return {@code out}
    */
   public static Tensor logSoftmaxGrad(Tensor y, Tensor dy, int axis, Tensor out) {
     return lanes(LOG_SOFTMAX_GRAD, y, dy, axis, out);
   }
 
-  /** {@link #logSoftmaxGrad(Tensor, Tensor, int, Tensor)} along the last axis. */
+  /**
+   * {@link #logSoftmaxGrad(Tensor, Tensor, int, Tensor)} along the last axis.
+   *
+   * @param y the log-softmax's output from the forward pass
+   * @param dy the gradient of the output, of {@code y}'s shape
+   * @param out the gradient of the input, of {@code y}'s shape (may be {@code dy})
+   * @return {@code out}
+   */
   public static Tensor logSoftmaxGrad(Tensor y, Tensor dy, Tensor out) {
     return lanes(LOG_SOFTMAX_GRAD, y, dy, -1, out);
   }
 
-  /** {@link #logSoftmaxGrad(Tensor, Tensor, int, Tensor)} along the last axis, in a new tensor. */
+  /**
+   * {@link #logSoftmaxGrad(Tensor, Tensor, int, Tensor)} along the last axis, in a new tensor.
+   *
+   * @param y the log-softmax's output from the forward pass
+   * @param dy the gradient of the output, of {@code y}'s shape
+   * @return a new tensor of {@code y}'s shape
+   */
   public static Tensor logSoftmaxGrad(Tensor y, Tensor dy) {
     return lanes(LOG_SOFTMAX_GRAD, y, dy, -1, null);
   }
