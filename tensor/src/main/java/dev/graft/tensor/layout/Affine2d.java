@@ -27,6 +27,12 @@ public final class Affine2d {
   /**
    * Writes the transformed images of {@code x (N, H, W, C)} into {@code out} (same shape).
    *
+   * @param x the input images {@code (N, H, W, C)}
+   * @param m the transforms {@code (N, 6)}: per image, the 2x3 matrix from output to input
+   *     coordinates
+   * @param fill how points outside the input are read
+   * @param fillValue the value read outside the input under {@link Fill#CONSTANT}
+   * @param out receives the transformed images, of {@code x}'s shape (overwritten)
    * @throws IllegalArgumentException if the shapes disagree (the message names them)
    */
   public static void apply(Tensor x, Tensor m, Fill fill, float fillValue, Tensor out) {
@@ -39,6 +45,11 @@ public final class Affine2d {
    * The adjoint of {@link #apply} in the input: overwrites {@code dx (N, H, W, C)} with the
    * gradient of {@code sum(apply(x) * g)} with respect to {@code x} (fill values get none).
    *
+   * @param g the upstream gradient {@code (N, H, W, C)}
+   * @param m the transforms {@code (N, 6)}: per image, the 2x3 matrix from output to input
+   *     coordinates
+   * @param fill how points outside the input are read
+   * @param dx receives the input gradient, of {@code g}'s shape (overwritten)
    * @throws IllegalArgumentException if the shapes disagree (the message names them)
    */
   public static void transpose(Tensor g, Tensor m, Fill fill, Tensor dx) {
@@ -47,7 +58,12 @@ public final class Affine2d {
     walk(dx, m, fill, 0f, g, true);
   }
 
-  /** The 6 floats of the identity transform. */
+  /**
+   * The 6 floats of the identity transform.
+   *
+   * @param m the array receiving the transform
+   * @param offset the index in {@code m} of the transform's first float
+   */
   public static void identity(float[] m, int offset) {
     m[offset] = 1f;
     m[offset + 1] = 0f;

@@ -18,6 +18,10 @@ public final class Concat {
    * Writes {@code inputs} one after another along {@code axis} into {@code out}, whose dimension at
    * {@code axis} is the sum of theirs. Returns {@code out}.
    *
+   * @param inputs the tensors, at least one, with equal dimensions except at {@code axis}
+   * @param axis the axis, negative counting from the end
+   * @param out receives the concatenation; its dimension at {@code axis} is the sum of the inputs'
+   * @return {@code out}
    * @throws IllegalArgumentException if there are no inputs or a shape does not fit
    */
   public static Tensor concat(Tensor[] inputs, int axis, Tensor out) {
@@ -26,7 +30,13 @@ public final class Concat {
     return out;
   }
 
-  /** {@link #concat(Tensor[], int, Tensor)} into a new tensor. */
+  /**
+   * {@link #concat(Tensor[], int, Tensor)} into a new tensor.
+   *
+   * @param axis the axis, negative counting from the end
+   * @param inputs the tensors, at least one, with equal dimensions except at {@code axis}
+   * @return a new tensor holding the concatenation
+   */
   public static Tensor concat(int axis, Tensor... inputs) {
     requireSome("concat", inputs);
     Shape first = inputs[0].shape();
@@ -43,6 +53,11 @@ public final class Concat {
    * #concat}. The outputs' dimensions at {@code axis} must add up to {@code x}'s. Returns {@code
    * outs}.
    *
+   * @param x the input
+   * @param axis the axis, negative counting from the end
+   * @param outs receive the parts, at least one; their dimensions at {@code axis} add up to {@code
+   *     x}'s
+   * @return {@code outs}
    * @throws IllegalArgumentException if there are no outputs or a shape does not fit
    */
   public static Tensor[] split(Tensor x, int axis, Tensor[] outs) {
@@ -51,7 +66,15 @@ public final class Concat {
     return outs;
   }
 
-  /** Splits {@code x} along {@code axis} into new tensors of the given sizes along the axis. */
+  /**
+   * Splits {@code x} along {@code axis} into new tensors of the given sizes along the axis.
+   *
+   * @param x the input
+   * @param axis the axis, negative counting from the end
+   * @param sizes each part's length along the axis, {@code >= 0}, adding up to {@code x}'s
+   *     dimension
+   * @return new tensors, one per size, in order
+   */
   public static Tensor[] split(Tensor x, int axis, int... sizes) {
     int a = Checks.axis("split", x.shape(), axis);
     Tensor[] outs = new Tensor[sizes.length];
@@ -136,6 +159,11 @@ public final class Concat {
    * Copies {@code x[..., start:start+n, ...]} along {@code axis} into {@code out}, where {@code n}
    * is {@code out}'s dimension at {@code axis}. Returns {@code out}.
    *
+   * @param x the input
+   * @param axis the axis, negative counting from the end
+   * @param start the first index copied along the axis
+   * @param out receives the slice; its dimension at {@code axis} is the slice's length
+   * @return {@code out}
    * @throws IllegalArgumentException if the range or a shape does not fit
    */
   public static Tensor slice(Tensor x, int axis, int start, Tensor out) {
@@ -148,6 +176,11 @@ public final class Concat {
    * Copies {@code part} into {@code whole[..., start:start+n, ...]} along {@code axis}, leaving the
    * rest of {@code whole} as it was: the inverse of {@link #slice}. Returns {@code whole}.
    *
+   * @param part the values to copy in
+   * @param axis the axis, negative counting from the end
+   * @param start where the part starts along the axis in {@code whole}
+   * @param whole the tensor written into; other positions are left as they were
+   * @return {@code whole}
    * @throws IllegalArgumentException if the range or a shape does not fit
    */
   public static Tensor unslice(Tensor part, int axis, int start, Tensor whole) {

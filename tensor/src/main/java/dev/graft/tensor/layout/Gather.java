@@ -19,6 +19,12 @@ public final class Gather {
    * {@code out[i..., :] = table[indices[i...], :]}: for a table of shape {@code (V, D...)} and
    * indices of any shape, {@code out} has shape {@code indices.shape + (D...)}. Returns {@code
    * out}.
+   *
+   * @param table the table {@code (V, D...)}
+   * @param indices row indices into the table in {@code [0, V)}, stored as integral floats, of any
+   *     shape
+   * @param out receives the rows, of shape {@code indices.shape + (D...)}
+   * @return {@code out}
    */
   public static Tensor gather(Tensor table, Tensor indices, Tensor out) {
     check("gather", table.shape(), indices, out.shape(), "out");
@@ -32,7 +38,14 @@ public final class Gather {
     return out;
   }
 
-  /** {@link #gather(Tensor, Tensor, Tensor)} into a new tensor. */
+  /**
+   * {@link #gather(Tensor, Tensor, Tensor)} into a new tensor.
+   *
+   * @param table the table {@code (V, D...)}
+   * @param indices row indices into the table in {@code [0, V)}, stored as integral floats, of any
+   *     shape
+   * @return a new tensor of shape {@code indices.shape + (D...)}
+   */
   public static Tensor gather(Tensor table, Tensor indices) {
     Shape ts = table.shape();
     if (ts.rank() == 0) {
@@ -50,6 +63,12 @@ public final class Gather {
    * The gradient of {@link #gather}: {@code tableGrad[indices[i...], :] += grad[i..., :]}, adding
    * up repeated indices. Adds into {@code tableGrad} (zero it first for a fresh gradient); returns
    * {@code tableGrad}.
+   *
+   * @param indices row indices into the table in {@code [0, V)}, stored as integral floats, of any
+   *     shape
+   * @param grad the gradient of the gathered rows, of shape {@code indices.shape + (D...)}
+   * @param tableGrad the table's gradient {@code (V, D...)}, added to
+   * @return {@code tableGrad}
    */
   public static Tensor scatterAdd(Tensor indices, Tensor grad, Tensor tableGrad) {
     check("scatterAdd", tableGrad.shape(), indices, grad.shape(), "grad");
@@ -67,7 +86,15 @@ public final class Gather {
     return tableGrad;
   }
 
-  /** {@link #scatterAdd(Tensor, Tensor, Tensor)} into a new zero table of {@code tableShape}. */
+  /**
+   * {@link #scatterAdd(Tensor, Tensor, Tensor)} into a new zero table of {@code tableShape}.
+   *
+   * @param indices row indices into the table in {@code [0, V)}, stored as integral floats, of any
+   *     shape
+   * @param grad the gradient of the gathered rows, of shape {@code indices.shape + (D...)}
+   * @param tableShape the table's shape {@code (V, D...)}
+   * @return a new tensor of {@code tableShape} holding the summed gradients
+   */
   public static Tensor scatterAdd(Tensor indices, Tensor grad, Shape tableShape) {
     return scatterAdd(indices, grad, Tensor.zeros(tableShape));
   }

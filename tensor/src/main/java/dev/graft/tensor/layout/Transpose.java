@@ -14,6 +14,10 @@ public final class Transpose {
   /**
    * The shape of {@code x} permuted by {@code perm} ({@link Shape#UNKNOWN} dimensions carried).
    *
+   * @param x the shape to permute
+   * @param perm a permutation of {@code 0..rank-1}: axis {@code i} of the result is axis {@code
+   *     perm[i]} of the input
+   * @return the permuted shape
    * @throws IllegalArgumentException unless {@code perm} is a permutation of {@code 0..rank-1}
    */
   public static Shape permutedShape(Shape x, int[] perm) {
@@ -25,7 +29,12 @@ public final class Transpose {
     return Shape.of(d);
   }
 
-  /** The permutation that undoes {@code perm}. */
+  /**
+   * The permutation that undoes {@code perm}.
+   *
+   * @param perm a permutation of {@code 0..n-1}
+   * @return a new array {@code inv} with {@code inv[perm[i]] = i}
+   */
   public static int[] inverse(int[] perm) {
     int[] inv = new int[perm.length];
     for (int i = 0; i < perm.length; i++) {
@@ -37,6 +46,11 @@ public final class Transpose {
   /**
    * {@code out = transpose(x, perm)}; returns {@code out}.
    *
+   * @param x the input
+   * @param perm a permutation of {@code 0..rank-1}: axis {@code i} of the result is axis {@code
+   *     perm[i]} of the input
+   * @param out receives the permuted tensor, of {@link #permutedShape} of {@code x}'s shape
+   * @return {@code out}
    * @throws IllegalArgumentException for a bad permutation or an {@code out} of the wrong shape
    */
   public static Tensor permute(Tensor x, int[] perm, Tensor out) {
@@ -80,7 +94,14 @@ public final class Transpose {
     return out;
   }
 
-  /** {@code transpose(x, perm)} in a new tensor. */
+  /**
+   * {@code transpose(x, perm)} in a new tensor.
+   *
+   * @param x the input
+   * @param perm a permutation of {@code 0..rank-1}: axis {@code i} of the result is axis {@code
+   *     perm[i]} of the input
+   * @return a new tensor of the permuted shape
+   */
   public static Tensor permute(Tensor x, int[] perm) {
     return permute(x, perm, Tensor.zeros(permutedShape(x.shape(), perm)));
   }

@@ -20,6 +20,10 @@ public final class BatchNorm {
   /**
    * The per-channel mean and biased variance of {@code x}, written to {@code mean} and {@code
    * variance} (both of {@code C} elements).
+   *
+   * @param x the input, channels on the last axis; every other axis is reduced
+   * @param mean receives the per-channel mean ({@code C} elements)
+   * @param variance receives the per-channel biased variance ({@code C} elements)
    */
   public static void moments(Tensor x, Tensor mean, Tensor variance) {
     moments(x, null, mean, variance);
@@ -29,6 +33,11 @@ public final class BatchNorm {
    * Keras's masked moments when {@code mask} (one weight per row, 1 kept and 0 masked) is not null:
    * {@code mean = sum(m x) / (sum(m) + 1e-7)}, {@code variance = sum(m (x - mean)^2) / (sum(m) +
    * 1e-7)}; the plain moments otherwise.
+   *
+   * @param x the input, channels on the last axis; every other axis is reduced
+   * @param mask one weight per row (1 kept, 0 masked), or null for the plain moments
+   * @param mean receives the per-channel mean ({@code C} elements)
+   * @param variance receives the per-channel biased variance ({@code C} elements)
    */
   public static void moments(Tensor x, Tensor mask, Tensor mean, Tensor variance) {
     int c = channels("batch_norm_moments", x, mean, variance);
@@ -85,6 +94,15 @@ public final class BatchNorm {
 
   /**
    * {@code out = gamma * (x - mean) / sqrt(variance + eps) + beta}; {@code out} may be {@code x}.
+   *
+   * @param x the input, channels on the last axis; every other axis is reduced
+   * @param mean the per-channel mean ({@code C} elements)
+   * @param variance the per-channel variance ({@code C} elements)
+   * @param gamma the per-channel scale ({@code C} elements)
+   * @param beta the per-channel shift ({@code C} elements)
+   * @param eps the small constant added to the variance, {@code > 0}
+   * @param out receives the normalised values, of {@code x}'s shape (may be {@code x})
+   * @return {@code out}
    */
   public static Tensor normalize(
       Tensor x, Tensor mean, Tensor variance, Tensor gamma, Tensor beta, float eps, Tensor out) {
@@ -109,6 +127,18 @@ public final class BatchNorm {
    * The gradients of {@link #normalize} for upstream {@code dy}: writes {@code dx}, {@code dgamma}
    * and {@code dbeta}. {@code batchStatistics} says whether {@code mean} and {@code variance} were
    * computed from {@code x} (training) or are constants (inference).
+   *
+   * @param x the input, channels on the last axis; every other axis is reduced
+   * @param dy the upstream gradient, of {@code x}'s shape
+   * @param mean the per-channel mean ({@code C} elements)
+   * @param variance the per-channel variance ({@code C} elements)
+   * @param gamma the per-channel scale ({@code C} elements)
+   * @param eps the small constant added to the variance, {@code > 0}
+   * @param batchStatistics true if {@code mean} and {@code variance} were computed from {@code x}
+   *     (training), false if they are constants (inference)
+   * @param dx receives the input gradient, of {@code x}'s shape (overwritten)
+   * @param dgamma receives the scale's gradient ({@code C} elements, overwritten)
+   * @param dbeta receives the shift's gradient ({@code C} elements, overwritten)
    */
   public static void backward(
       Tensor x,
@@ -129,6 +159,19 @@ public final class BatchNorm {
    * Tensor, Tensor, Tensor)} ({@code mask} null: the plain ones). With {@code W = sum(m) + 1e-7},
    * {@code G0 = sum(dy)}, {@code G1 = sum(dy (x - mean))} over all rows and {@code S = sum(m (x -
    * mean))}: {@code dx = gamma inv (dy - m/W G0 - m/W inv^2 ((x - mean) - S/W) G1)}.
+   *
+   * @param x the input, channels on the last axis; every other axis is reduced
+   * @param mask the mask the moments were computed with (one weight per row), or null
+   * @param dy the upstream gradient, of {@code x}'s shape
+   * @param mean the per-channel mean ({@code C} elements)
+   * @param variance the per-channel variance ({@code C} elements)
+   * @param gamma the per-channel scale ({@code C} elements)
+   * @param eps the small constant added to the variance, {@code > 0}
+   * @param batchStatistics true if {@code mean} and {@code variance} were computed from {@code x}
+   *     (training), false if they are constants (inference)
+   * @param dx receives the input gradient, of {@code x}'s shape (overwritten)
+   * @param dgamma receives the scale's gradient ({@code C} elements, overwritten)
+   * @param dbeta receives the shift's gradient ({@code C} elements, overwritten)
    */
   public static void backward(
       Tensor x,
@@ -187,6 +230,14 @@ public final class BatchNorm {
    * dgamma} and {@code dbeta} in inference: {@code dmean = -gamma / sqrt(var + eps) * dbeta} and
    * {@code dvariance = -gamma / (2 (var + eps)) * dgamma}. (With batch statistics the output does
    * not depend on the moving ones: their gradients are zero.)
+   *
+   * @param gamma the per-channel scale ({@code C} elements)
+   * @param variance the moving variance ({@code C} elements)
+   * @param dgamma the scale's gradient from {@link #backward} in inference
+   * @param dbeta the shift's gradient from {@link #backward} in inference
+   * @param eps the small constant added to the variance, {@code > 0}
+   * @param dmean receives the moving mean's gradient ({@code C} elements, overwritten)
+   * @param dvariance receives the moving variance's gradient ({@code C} elements, overwritten)
    */
   public static void statisticsBackward(
       Tensor gamma,
@@ -208,7 +259,13 @@ public final class BatchNorm {
     }
   }
 
-  /** {@code moving = moving * momentum + batch * (1 - momentum)}, Keras's moving-average update. */
+  /**
+   * {@code moving = moving * momentum + batch * (1 - momentum)}, Keras's moving-average update.
+   *
+   * @param moving the moving statistic, updated in place
+   * @param batch the batch's statistic, of {@code moving}'s shape
+   * @param momentum the weight kept by the old value, in {@code [0, 1]} (Keras's default 0.99)
+   */
   public static void updateMoving(Tensor moving, Tensor batch, float momentum) {
     Checks.equalShapes("batch_norm_update", moving, batch);
     float[] m = moving.array();
