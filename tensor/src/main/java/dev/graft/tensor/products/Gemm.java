@@ -92,6 +92,24 @@ public final class Gemm {
           n);
       return out;
     }
+    if (!transA && RowProducts.suits(m, n, k)) {
+      RowProducts.product(
+          m,
+          n,
+          k,
+          a.array(),
+          a.offset(),
+          ac,
+          transB,
+          b.array(),
+          b.offset(),
+          bc,
+          accumulate,
+          out.array(),
+          out.offset(),
+          n);
+      return out;
+    }
     if (transA && !transB && ShallowProducts.suitsTall(m, n, k)) {
       ShallowProducts.tall(
           m,

@@ -12,7 +12,7 @@ import dev.graft.tensor.Parallel;
  *
  * <ul>
  *   <li>{@link #tall}: {@code C = Aᵀ·B} with A (k x m) and m large: the kernel gradient {@code
- *       xᵀ·dy}, rows of C shared out over the workers.
+ *       xᵀ·dy}, rows of C shared out over the workers; also a small C over a long k.
  *   <li>{@link #wide}: {@code C = A·Bᵀ} with B (n x k) and n large: the input gradient {@code
  *       dy·Wᵀ}, B packed transposed a panel of columns at a time into a buffer of the worker.
  * </ul>
@@ -35,13 +35,26 @@ final class ShallowProducts {
 
   private ShallowProducts() {}
 
-  /** Whether {@code Aᵀ·B} (A k x m) takes {@link #tall}, now. */
+  /**
+   * Whether {@code Aᵀ·B} (A k x m) takes {@link #tall}, now: a large C over a short k, or a C that
+   * stays in the core's cache over a long k (the kernel gradient of a projection applied per time
+   * step, 128 x 128 over 2048 rows), walked in blocks of {@link #MAX_DEPTH}.
+   */
   static boolean suitsTall(int m, int n, int k) {
-    return k <= MAX_DEPTH
+    boolean shallow = k <= MAX_DEPTH && (long) m * n >= MIN_LARGE;
+    boolean deep = k > MAX_DEPTH && m * n <= MAX_CACHED_C && (long) k * (m + n) >= MIN_DEEP;
+    return (shallow || deep)
         && ProductVector.suitsProduct(n)
-        && (long) m * n >= MIN_LARGE
         && ProductVector.productsNow() != null;
   }
+
+  /** The largest C (floats) a deep {@link #tall} product keeps in cache over its blocks of k. */
+  static final int MAX_CACHED_C = 1 << 16;
+
+  /**
+   * The fewest floats of A and B for a deep {@link #tall} product: below it, copies cost little.
+   */
+  static final long MIN_DEEP = 1L << 17;
 
   /** Whether {@code A·Bᵀ} (B n x k) takes {@link #wide}, now. */
   static boolean suitsWide(int m, int n, int k) {
@@ -72,16 +85,32 @@ final class ShallowProducts {
       int ldc) {
     ProductKernels kernels = ProductVector.forProducts();
     // Units of four rows (the kernel's block), about 64 KB of C per unit at least per hand-off.
+    // Units of four rows (the kernel's block), at least about 256K multiply-adds per hand-off.
     int units = (m + 3) / 4;
-    int minUnits = Math.max(1, 4096 / n);
+    int minUnits = (int) Math.max(1, (1L << 18) / (4L * n * k));
     Parallel.forRange(
         units,
         minUnits,
         (from, to) -> {
           int i0 = from * 4;
           int rows = Math.min(m, to * 4) - i0;
-          kernels.productTransA(
-              rows, n, k, a, aOff + i0, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
+          // Blocks of k, each continuing every output's chain where the last one stopped.
+          for (int q = 0; q < k; q += MAX_DEPTH) {
+            kernels.productTransA(
+                rows,
+                n,
+                Math.min(MAX_DEPTH, k - q),
+                a,
+                aOff + q * lda + i0,
+                lda,
+                b,
+                bOff + q * ldb,
+                ldb,
+                c,
+                cOff + i0 * ldc,
+                ldc,
+                accumulate || q > 0);
+          }
         });
   }
 

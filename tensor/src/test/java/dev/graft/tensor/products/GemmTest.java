@@ -286,6 +286,60 @@ class GemmTest {
     TestTensors.assertClose(wide, wideOut, 2e-4, 1e-5, "dy·Wᵀ accumulated");
   }
 
+  /**
+   * Attention's projections: many rows times a small B, plain and transposed ({@link RowProducts}),
+   * and the kernel gradient of such a projection, a small C over a long k in blocks ({@link
+   * ShallowProducts#tall}); rows beyond the kernel's blocks of four; overwrite and accumulate.
+   */
+  @Test
+  void rowProductsAndDeepKernelGradientsMatchTheDefinition() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        RowProducts.suits(1030, 64, 130) && ShallowProducts.suitsTall(37, 64, 2000),
+        "the Vector API kernels are not loaded");
+    Tensor x = TestTensors.random(13, 1030, 130);
+    for (boolean transB : new boolean[] {false, true}) {
+      Tensor w = TestTensors.random(14, transB ? new int[] {64, 130} : new int[] {130, 64});
+      double[] want = new double[1030 * 64];
+      for (int i = 0; i < 1030; i++) {
+        for (int j = 0; j < 64; j++) {
+          for (int p = 0; p < 130; p++) {
+            float wv = transB ? w.getFlat(j * 130 + p) : w.getFlat(p * 64 + j);
+            want[i * 64 + j] += (double) x.getFlat(i * 130 + p) * wv;
+          }
+        }
+      }
+      Tensor out = Tensor.full(Float.NaN, 1030, 64);
+      Gemm.matmul(x, false, w, transB, out, false);
+      TestTensors.assertClose(want, out, 1e-5, 1e-5, "rows, transB=" + transB);
+      Gemm.matmul(x, false, w, transB, out, true);
+      for (int i = 0; i < want.length; i++) {
+        want[i] *= 2;
+      }
+      TestTensors.assertClose(want, out, 1e-5, 1e-5, "rows accumulated, transB=" + transB);
+    }
+    // Over 2000 terms a float chain strays from the double sum by more than the usual tolerance
+    // where terms cancel: compare with the same chain of fused multiply-adds, bit for bit (which
+    // also shows each block of k continues the chain where the last stopped).
+    Tensor a = TestTensors.random(15, 2000, 37);
+    Tensor dy = TestTensors.random(16, 2000, 64);
+    float[] chain = new float[37 * 64];
+    Tensor deep = Tensor.full(Float.NaN, 37, 64);
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 37; i++) {
+        for (int j = 0; j < 64; j++) {
+          float sum = round == 0 ? 0f : chain[i * 64 + j];
+          for (int p = 0; p < 2000; p++) {
+            sum = Math.fma(a.getFlat(p * 37 + i), dy.getFlat(p * 64 + j), sum);
+          }
+          chain[i * 64 + j] = sum;
+        }
+      }
+      Gemm.matmul(a, true, dy, false, deep, round == 1);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          chain, deep.array(), "deep xᵀ·dy" + (round == 0 ? "" : " accumulated"));
+    }
+  }
+
   @Test
   void matrixTimesVectorMatchesTheDefinition() {
     // One column, a long row: the Vector API dot products of matmul when the JVM has the module.
