@@ -1,7 +1,6 @@
 package dev.graft.tensor.elementwise;
 
 import dev.graft.tensor.Broadcast;
-import dev.graft.tensor.Parallel;
 import dev.graft.tensor.Tensor;
 import dev.graft.tensor.support.Checks;
 import dev.graft.tensor.support.Walk;
@@ -253,69 +252,17 @@ public final class Binary {
     float[] x = a.array();
     float[] y = b.array();
     float[] o = out.array();
-    int ao = a.offset();
-    int bo = b.offset();
-    int oo = out.offset();
-    boolean shared = Parallel.threads() > 1 && out.size() >= PARALLEL_MIN;
     if (a.shape().equals(b.shape())) {
-      if (shared) {
-        // Element-wise, so any split gives the same bits: blocks of 4096 over the workers.
-        int size = out.size();
-        Parallel.forRange(
-            (size + BLOCK - 1) / BLOCK,
-            PARALLEL_MIN / 2 / BLOCK,
-            (from, to) -> {
-              int start = from * BLOCK;
-              int len = Math.min(size, to * BLOCK) - start;
-              row(op, x, ao + start, 1, y, bo + start, 1, o, oo + start, len);
-            });
-      } else {
-        row(op, x, ao, 1, y, bo, 1, o, oo, out.size());
-      }
-      return out;
-    }
-    if (shared && rowBroadcast(a, b, out)) {
-      // A bias added to every row (attention's projections, a Dense layer per time step): rows
-      // shared out over the workers.
-      int n = b.size();
-      Parallel.forRange(
-          out.size() / n,
-          Math.max(1, PARALLEL_MIN / 2 / n),
-          (from, to) -> {
-            for (int r = from; r < to; r++) {
-              row(op, x, ao + r * n, 1, y, bo, 1, o, oo + r * n, n);
-            }
-          });
+      row(op, x, a.offset(), 1, y, b.offset(), 1, o, out.offset(), out.size());
       return out;
     }
     Walk w = Walk.get().broadcast(out.shape(), a.shape(), b.shape());
     int n = w.inner;
-    for (int r = 0, at = oo; r < w.rows; r++, at += n) {
-      row(op, x, ao + w.offA, w.innerA, y, bo + w.offB, w.innerB, o, at, n);
+    for (int r = 0, oo = out.offset(); r < w.rows; r++, oo += n) {
+      row(op, x, a.offset() + w.offA, w.innerA, y, b.offset() + w.offB, w.innerB, o, oo, n);
       w.advance();
     }
     return out;
-  }
-
-  /** Element count from which an operation is shared out over the workers. */
-  private static final int PARALLEL_MIN = 1 << 16;
-
-  /** Elements per unit of work when equal shapes are shared out. */
-  private static final int BLOCK = 4096;
-
-  /** Whether {@code b} is {@code a}'s trailing axes (a row added to each row of {@code a}). */
-  private static boolean rowBroadcast(Tensor a, Tensor b, Tensor out) {
-    int ra = a.shape().rank();
-    int rb = b.shape().rank();
-    if (rb == 0 || rb >= ra || !out.shape().equals(a.shape())) {
-      return false;
-    }
-    for (int i = 1; i <= rb; i++) {
-      if (a.shape().dim(-i) != b.shape().dim(-i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

@@ -217,37 +217,4 @@ class BinaryTest {
             () -> Binary.sub(Tensor.zeros(3), Tensor.zeros(3), Tensor.zeros(1, 3)));
     assertTrue(e2.getMessage().startsWith("sub:") && e2.getMessage().contains("(1, 3)"));
   }
-
-  /**
-   * Large equal-shape and bias-row operations share their elements out over the workers: the same
-   * bits at one and at three threads, and the naive values.
-   */
-  @Test
-  void largeOperationsGiveTheSameBitsOnAnyThreadCount() {
-    Tensor x = TestTensors.random(21, 40, 33, 96);
-    Tensor same = TestTensors.random(23, 40, 33, 96);
-    Tensor bias = TestTensors.random(22, 33, 96);
-    int before = dev.graft.tensor.Parallel.threads();
-    Tensor[] rows = new Tensor[2];
-    Tensor[] sums = new Tensor[2];
-    try {
-      for (int k = 0; k < 2; k++) {
-        dev.graft.tensor.Parallel.setThreads(k == 0 ? 1 : 3);
-        rows[k] = Binary.add(x, bias);
-        sums[k] = Binary.mul(x, same);
-      }
-    } finally {
-      dev.graft.tensor.Parallel.setThreads(before);
-    }
-    org.junit.jupiter.api.Assertions.assertArrayEquals(rows[0].array(), rows[1].array(), "rows");
-    org.junit.jupiter.api.Assertions.assertArrayEquals(sums[0].array(), sums[1].array(), "same");
-    double[] wantRows = new double[x.size()];
-    double[] wantSame = new double[x.size()];
-    for (int i = 0; i < x.size(); i++) {
-      wantRows[i] = x.getFlat(i) + bias.getFlat(i % bias.size());
-      wantSame[i] = (double) x.getFlat(i) * same.getFlat(i);
-    }
-    TestTensors.assertClose(wantRows, rows[1], 1e-6, 1e-6, "bias rows");
-    TestTensors.assertClose(wantSame, sums[1], 1e-6, 1e-6, "equal shapes");
-  }
 }
