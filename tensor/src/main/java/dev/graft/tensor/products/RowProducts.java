@@ -25,9 +25,6 @@ final class RowProducts {
   /** The fewest floats of A: below it, BLAS's copies cost little. */
   static final long MIN_ROWS_FLOATS = 1L << 17;
 
-  private static final ThreadLocal<float[][]> PACKED =
-      ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-
   private RowProducts() {}
 
   /** Whether {@code A·op(B)} (A m x k) runs here, now. */
@@ -59,27 +56,12 @@ final class RowProducts {
       int cOff,
       int ldc) {
     ProductKernels kernels = ProductVector.forProducts();
-    float[] bv = b;
-    int bo = bOff;
-    int bs = ldb;
+    float[] pb = transB ? Packing.buffer(Packing.ROWS_B, k * n) : b;
     if (transB) {
-      float[][] held = PACKED.get();
-      if (held[0].length < k * n) {
-        held[0] = new float[k * n];
-      }
-      bv = held[0];
-      for (int j = 0; j < n; j++) {
-        int row = bOff + j * ldb;
-        for (int q = 0; q < k; q++) {
-          bv[q * n + j] = b[row + q];
-        }
-      }
-      bo = 0;
-      bs = n;
+      Packing.transpose(b, bOff, ldb, n, k, pb);
     }
-    float[] pb = bv;
-    int pbo = bo;
-    int pbs = bs;
+    int pbo = transB ? 0 : bOff;
+    int pbs = transB ? n : ldb;
     int units = (m + 3) / 4;
     Parallel.forRange(
         units,

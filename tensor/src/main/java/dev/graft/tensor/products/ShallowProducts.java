@@ -30,9 +30,6 @@ final class ShallowProducts {
   /** Columns of B packed at a time by {@link #wide}, in units of the kernel's block width. */
   private static final int PANEL_BLOCKS = 2;
 
-  private static final ThreadLocal<float[][]> PANEL =
-      ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-
   private ShallowProducts() {}
 
   /**
@@ -139,20 +136,11 @@ final class ShallowProducts {
         units,
         1,
         (from, to) -> {
-          float[][] held = PANEL.get();
-          if (held[0].length < k * panel) {
-            held[0] = new float[k * panel];
-          }
-          float[] p = held[0];
+          float[] p = Packing.buffer(Packing.PANEL, k * panel);
           for (int u = from; u < to; u++) {
             int j0 = u * panel;
             int cols = Math.min(panel, n - j0);
-            for (int j = 0; j < cols; j++) {
-              int row = bOff + (j0 + j) * ldb;
-              for (int q = 0; q < k; q++) {
-                p[q * cols + j] = b[row + q];
-              }
-            }
+            Packing.transpose(b, bOff + j0 * ldb, ldb, cols, k, p);
             kernels.product(m, cols, k, a, aOff, lda, p, 0, cols, c, cOff + j0, ldc, accumulate);
           }
         });

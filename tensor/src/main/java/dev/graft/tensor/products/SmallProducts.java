@@ -18,9 +18,6 @@ final class SmallProducts {
   /** The deepest inner dimension: a packed B of k x n floats should stay in the core's cache. */
   static final int MAX_DEPTH = 512;
 
-  private static final ThreadLocal<float[][]> PACKED =
-      ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
-
   private SmallProducts() {}
 
   /**
@@ -56,9 +53,8 @@ final class SmallProducts {
       float[] c,
       int cOff,
       int ldc) {
-    float[][] packed = PACKED.get();
     if (transA || alpha != 1f) {
-      float[] p = packed[0].length >= m * k ? packed[0] : (packed[0] = new float[m * k]);
+      float[] p = Packing.buffer(Packing.SMALL_A, m * k);
       for (int i = 0; i < m; i++) {
         for (int q = 0; q < k; q++) {
           p[i * k + q] = alpha * (transA ? a[aOff + q * lda + i] : a[aOff + i * lda + q]);
@@ -69,12 +65,8 @@ final class SmallProducts {
       lda = k;
     }
     if (transB) {
-      float[] p = packed[1].length >= k * n ? packed[1] : (packed[1] = new float[k * n]);
-      for (int j = 0; j < n; j++) {
-        for (int q = 0; q < k; q++) {
-          p[q * n + j] = b[bOff + j * ldb + q];
-        }
-      }
+      float[] p = Packing.buffer(Packing.SMALL_B, k * n);
+      Packing.transpose(b, bOff, ldb, n, k, p);
       b = p;
       bOff = 0;
       ldb = n;
