@@ -25,7 +25,10 @@ public final class ProductVector {
       KERNELS == null
           ? null
           : new JitWarmup<>(
-              "VectorProducts.dots", KERNELS, new DotsTwin(KERNELS), ProductVector::exerciseDots);
+              "VectorProducts.dots",
+              KERNELS,
+              new ProductsTwin(KERNELS),
+              ProductVector::exerciseDots);
 
   private static final JitWarmup<ProductKernels> PRODUCTS =
       KERNELS == null
@@ -67,8 +70,8 @@ public final class ProductVector {
   }
 
   /**
-   * The kernels for {@code dots}: the vector ones once compiled, else {@link DotsTwin} (see {@link
-   * JitWarmup}).
+   * The kernels for {@code dots}: the vector ones once compiled, else {@link ProductsTwin} (see
+   * {@link JitWarmup}).
    */
   static ProductKernels forDots() {
     return DOTS.get();

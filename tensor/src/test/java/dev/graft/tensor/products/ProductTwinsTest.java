@@ -10,15 +10,15 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plain-Java twins of the products ({@link DotsTwin}, {@link ProductsTwin}), which run while
- * the JIT compiles the Vector API kernels ({@link JitWarmup}), give their floats bit for bit.
+ * The plain-Java twins of the products ({@link ProductsTwin}), which run while the JIT compiles the
+ * Vector API kernels ({@link JitWarmup}), give their floats bit for bit.
  */
 class ProductTwinsTest {
   @Test
   void dotsTwinGivesTheVectorKernelsBits() {
     ProductKernels vector = VectorSupport.load("VectorProducts", ProductKernels.class);
     assumeTrue(vector != null, "needs --add-modules jdk.incubator.vector");
-    ProductKernels twin = new DotsTwin(vector);
+    ProductKernels twin = new ProductsTwin(vector);
     Random r = new Random(14);
     for (int trial = 0; trial < 40; trial++) {
       int m = 1 + r.nextInt(5);
