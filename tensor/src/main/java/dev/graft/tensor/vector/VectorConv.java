@@ -223,9 +223,11 @@ public final class VectorConv implements ConvRowKernels {
   private static void fill(float[] bias, int bOff, int cout, float[] out, int o, int pixels) {
     for (int cb = 0; cb < cout; cb += 2 * L) {
       FloatVector b0 =
-          bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + cb);
+          Lanes.known(
+              bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + cb));
       FloatVector b1 =
-          bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + cb + L);
+          Lanes.known(
+              bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + cb + L));
       for (int p = 0, at = o + cb; p < pixels; p++, at += cout) {
         b0.intoArray(out, at);
         b1.intoArray(out, at + L);
@@ -308,12 +310,12 @@ public final class VectorConv implements ConvRowKernels {
         a20 = b2.fma(g0, a20);
         a21 = b2.fma(g1, a21);
       }
-      a00.intoArray(d, t);
-      a01.intoArray(d, t + L);
-      a10.intoArray(d, t + cout);
-      a11.intoArray(d, t + cout + L);
-      a20.intoArray(d, t + 2 * cout);
-      a21.intoArray(d, t + 2 * cout + L);
+      Lanes.known(a00).intoArray(d, t);
+      Lanes.known(a01).intoArray(d, t + L);
+      Lanes.known(a10).intoArray(d, t + cout);
+      Lanes.known(a11).intoArray(d, t + cout + L);
+      Lanes.known(a20).intoArray(d, t + 2 * cout);
+      Lanes.known(a21).intoArray(d, t + 2 * cout + L);
     }
   }
 
@@ -340,11 +342,11 @@ public final class VectorConv implements ConvRowKernels {
       FloatVector s0 = FloatVector.fromArray(S, d, dOff + cb);
       FloatVector s1 = FloatVector.fromArray(S, d, dOff + cb + L);
       for (int p = 0, at = o + cb; p < pixels; p++, at += cout) {
-        s0 = s0.add(FloatVector.fromArray(S, dy, at));
-        s1 = s1.add(FloatVector.fromArray(S, dy, at + L));
+        s0 = FloatVector.fromArray(S, dy, at).add(s0);
+        s1 = FloatVector.fromArray(S, dy, at + L).add(s1);
       }
-      s0.intoArray(d, dOff + cb);
-      s1.intoArray(d, dOff + cb + L);
+      Lanes.known(s0).intoArray(d, dOff + cb);
+      Lanes.known(s1).intoArray(d, dOff + cb + L);
     }
   }
 }

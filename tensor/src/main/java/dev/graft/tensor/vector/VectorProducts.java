@@ -106,14 +106,14 @@ public final class VectorProducts implements ProductKernels {
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
     }
-    c00.intoArray(c, co);
-    c01.intoArray(c, co + L);
-    c10.intoArray(c, co + ldc);
-    c11.intoArray(c, co + ldc + L);
-    c20.intoArray(c, co + 2 * ldc);
-    c21.intoArray(c, co + 2 * ldc + L);
-    c30.intoArray(c, co + 3 * ldc);
-    c31.intoArray(c, co + 3 * ldc + L);
+    Lanes.known(c00).intoArray(c, co);
+    Lanes.known(c01).intoArray(c, co + L);
+    Lanes.known(c10).intoArray(c, co + ldc);
+    Lanes.known(c11).intoArray(c, co + ldc + L);
+    Lanes.known(c20).intoArray(c, co + 2 * ldc);
+    Lanes.known(c21).intoArray(c, co + 2 * ldc + L);
+    Lanes.known(c30).intoArray(c, co + 3 * ldc);
+    Lanes.known(c31).intoArray(c, co + 3 * ldc + L);
   }
 
   /** One row of C, two vectors wide; term q of A's row is {@code a[ao + q*depthStride]}. */
@@ -135,8 +135,8 @@ public final class VectorProducts implements ProductKernels {
       c0 = x.fma(FloatVector.fromArray(S, b, bq), c0);
       c1 = x.fma(FloatVector.fromArray(S, b, bq + L), c1);
     }
-    c0.intoArray(c, co);
-    c1.intoArray(c, co + L);
+    Lanes.known(c0).intoArray(c, co);
+    Lanes.known(c1).intoArray(c, co + L);
   }
 
   @Override
@@ -222,10 +222,10 @@ public final class VectorProducts implements ProductKernels {
       c3 = FloatVector.broadcast(S, a[ao + 3]).fma(b0, c3);
     }
     int o = i * n + j;
-    c0.intoArray(c, o);
-    c1.intoArray(c, o + n);
-    c2.intoArray(c, o + 2 * n);
-    c3.intoArray(c, o + 3 * n);
+    Lanes.known(c0).intoArray(c, o);
+    Lanes.known(c1).intoArray(c, o + n);
+    Lanes.known(c2).intoArray(c, o + 2 * n);
+    Lanes.known(c3).intoArray(c, o + 3 * n);
   }
 
   @Override
@@ -252,7 +252,7 @@ public final class VectorProducts implements ProductKernels {
             FloatVector.fromArray(S, a, row + q + L)
                 .fma(FloatVector.fromArray(S, v, vOff + q + L), s1);
       }
-      float sum = Lanes.sum(s0.add(s1));
+      float sum = Lanes.sum(Lanes.known(s0).add(s1));
       for (; q < k; q++) {
         sum = Math.fma(a[row + q], v[vOff + q], sum);
       }

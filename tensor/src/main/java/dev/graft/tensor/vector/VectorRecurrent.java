@@ -47,11 +47,12 @@ public final class VectorRecurrent implements RecurrentKernels {
       FloatVector cell =
           FloatVector.fromArray(S, z, zo + j).mul(FloatVector.fromArray(S, z, zo + 2 * u + j));
       if (cp != null) {
-        cell =
-            FloatVector.fromArray(S, z, zo + u + j)
-                .fma(FloatVector.fromArray(S, cp, cpo + j), cell);
+        FloatVector.fromArray(S, z, zo + u + j)
+            .fma(FloatVector.fromArray(S, cp, cpo + j), cell)
+            .intoArray(c, co + j);
+      } else {
+        cell.intoArray(c, co + j);
       }
-      cell.intoArray(c, co + j);
     }
     activate(c, co, tc, tco, u, false);
     for (int j = 0; j < u; j += L) {
@@ -79,6 +80,7 @@ public final class VectorRecurrent implements RecurrentKernels {
       if (dH != null) {
         dh = dh.add(FloatVector.fromArray(S, dH, dHo + j));
       }
+      dh = Lanes.known(dh);
       FloatVector i = FloatVector.fromArray(S, ws, zo + j);
       FloatVector f = FloatVector.fromArray(S, ws, zo + u + j);
       FloatVector g = FloatVector.fromArray(S, ws, zo + 2 * u + j);

@@ -3,12 +3,11 @@ package dev.graft.tensor.vector;
 import dev.graft.tensor.reduce.SoftmaxKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link SoftmaxKernels} on the Vector API: whole vectors, then a masked last vector. The
+ * {@link SoftmaxKernels} on the Vector API: whole vectors, then the last lanes one by one. The
  * exponential is the reduce package's {@code FastExp} polynomial (degree 7 on {@code |f| <= ln 2 /
  * 2}, scaled by {@code 2^n} built from the exponent bits). Made by name, only when the JVM has the
  * {@code jdk.incubator.vector} module; the callers check shapes.
@@ -31,26 +30,42 @@ public final class VectorSoftmax implements SoftmaxKernels {
     FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     int k = 0;
     for (; k <= n - L; k += L) {
-      mv = mv.max(FloatVector.fromArray(S, x, xo + k));
+      mv = FloatVector.fromArray(S, x, xo + k).max(mv);
     }
-    float m = mv.reduceLanes(VectorOperators.MAX);
+    float m = Lanes.known(mv).reduceLanes(VectorOperators.MAX);
     for (; k < n; k++) {
       m = Math.max(m, x[xo + k]);
     }
+    // The exponential is written out in the loop (see Lanes: a helper taking a vector is not
+    // always inlined); the last lanes past whole vectors take the scalar twin of the same formula.
     FloatVector sv = FloatVector.zero(S);
-    k = 0;
-    for (; k <= n - L; k += L) {
-      FloatVector e = exp(FloatVector.fromArray(S, x, xo + k).sub(m));
+    for (k = 0; k <= n - L; k += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xo + k).sub(m);
+      FloatVector t = v.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
+      FloatVector nf = t.sub(ROUND);
+      FloatVector f = v.sub(nf.mul(LN2_HI)).sub(nf.mul(LN2_LO));
+      FloatVector p = f.mul(1f / 5040).add(1f / 720);
+      p = p.fma(f, FloatVector.broadcast(S, 1f / 120));
+      p = p.fma(f, FloatVector.broadcast(S, 1f / 24));
+      p = p.fma(f, FloatVector.broadcast(S, 1f / 6));
+      p = p.fma(f, FloatVector.broadcast(S, 0.5f));
+      p = p.fma(f, FloatVector.broadcast(S, 1f));
+      p = p.fma(f, FloatVector.broadcast(S, 1f));
+      IntVector bits = (IntVector) t.reinterpretAsInts();
+      FloatVector scale =
+          (FloatVector)
+              bits.add(127 - ROUND_BITS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      FloatVector e = p.mul(scale).blend(0f, v.lt(MIN));
       e.intoArray(o, oo + k);
-      sv = sv.add(e);
+      sv = e.add(sv);
     }
-    if (k < n) {
-      VectorMask<Float> tail = S.indexInRange(k, n);
-      FloatVector e = exp(FloatVector.fromArray(S, x, xo + k, tail).sub(m));
-      e.intoArray(o, oo + k, tail);
-      sv = sv.add(e, tail);
+    float sum = Lanes.sum(sv);
+    for (; k < n; k++) {
+      float e = exp(x[xo + k] - m);
+      o[oo + k] = e;
+      sum += e;
     }
-    float inv = 1f / Lanes.sum(sv);
+    float inv = 1f / sum;
     k = 0;
     for (; k <= n - L; k += L) {
       FloatVector.fromArray(S, o, oo + k).mul(inv).intoArray(o, oo + k);
@@ -58,6 +73,22 @@ public final class VectorSoftmax implements SoftmaxKernels {
     for (; k < n; k++) {
       o[oo + k] *= inv;
     }
+  }
+
+  /** The vector loop's exponential for one float, in the same operations (NaN stays NaN). */
+  private static float exp(float v) {
+    float t = Math.fma(v, LOG2E, ROUND);
+    float nf = t - ROUND;
+    float f = v - nf * LN2_HI - nf * LN2_LO;
+    float p = f * (1f / 5040) + 1f / 720;
+    p = Math.fma(p, f, 1f / 120);
+    p = Math.fma(p, f, 1f / 24);
+    p = Math.fma(p, f, 1f / 6);
+    p = Math.fma(p, f, 0.5f);
+    p = Math.fma(p, f, 1f);
+    p = Math.fma(p, f, 1f);
+    float scale = Float.intBitsToFloat((Float.floatToRawIntBits(t) + 127 - ROUND_BITS) << 23);
+    return v < MIN ? 0f : p * scale;
   }
 
   @Override
@@ -79,28 +110,5 @@ public final class VectorSoftmax implements SoftmaxKernels {
     for (; k < n; k++) {
       o[oo + k] = y[yo + k] * (g[go + k] - c);
     }
-  }
-
-  /**
-   * {@code exp(x)} lane by lane for {@code x <= 0} (NaN stays NaN), as {@code FastExp} but with
-   * {@code n} rounded by adding 1.5 * 2^23 (its low mantissa bits are then {@code n}): JDK 17
-   * compiles the float-to-int conversion lane by lane.
-   */
-  private static FloatVector exp(FloatVector x) {
-    FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
-    FloatVector nf = t.sub(ROUND);
-    FloatVector f = x.sub(nf.mul(LN2_HI)).sub(nf.mul(LN2_LO));
-    FloatVector p = f.mul(1f / 5040).add(1f / 720);
-    p = p.fma(f, FloatVector.broadcast(S, 1f / 120));
-    p = p.fma(f, FloatVector.broadcast(S, 1f / 24));
-    p = p.fma(f, FloatVector.broadcast(S, 1f / 6));
-    p = p.fma(f, FloatVector.broadcast(S, 0.5f));
-    p = p.fma(f, FloatVector.broadcast(S, 1f));
-    p = p.fma(f, FloatVector.broadcast(S, 1f));
-    IntVector bits = (IntVector) t.reinterpretAsInts();
-    FloatVector scale =
-        (FloatVector)
-            bits.add(127 - ROUND_BITS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    return p.mul(scale).blend(0f, x.lt(MIN));
   }
 }
