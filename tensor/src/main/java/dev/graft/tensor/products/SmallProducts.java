@@ -53,16 +53,25 @@ final class SmallProducts {
       float[] c,
       int cOff,
       int ldc) {
-    if (transA || alpha != 1f) {
+    if (alpha != 1f) {
       float[] p = Packing.buffer(Packing.SMALL_A, m * k);
       for (int i = 0; i < m; i++) {
-        for (int q = 0; q < k; q++) {
-          p[i * k + q] = alpha * (transA ? a[aOff + q * lda + i] : a[aOff + i * lda + q]);
+        if (transA) {
+          for (int q = 0; q < k; q++) {
+            p[i * k + q] = alpha * a[aOff + q * lda + i];
+          }
+        } else {
+          // A row at a time: a loop the JIT vectorizes.
+          int from = aOff + i * lda;
+          for (int q = 0; q < k; q++) {
+            p[i * k + q] = alpha * a[from + q];
+          }
         }
       }
       a = p;
       aOff = 0;
       lda = k;
+      transA = false;
     }
     if (transB) {
       float[] p = Packing.buffer(Packing.SMALL_B, k * n);
@@ -70,6 +79,13 @@ final class SmallProducts {
       b = p;
       bOff = 0;
       ldb = n;
+    }
+    // A transposed is read in place (its columns are the kernel's rows): the same multiply-adds
+    // in the same order as on a packed copy.
+    if (transA) {
+      ProductVector.forProducts()
+          .productTransA(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+      return;
     }
     ProductVector.forProducts()
         .product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
