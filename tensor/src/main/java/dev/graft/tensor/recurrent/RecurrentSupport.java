@@ -6,6 +6,7 @@ import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import dev.graft.tensor.blas.Blas;
 import dev.graft.tensor.blas.OpenBlas;
+import dev.graft.tensor.products.ProductKernels;
 import dev.graft.tensor.products.ProductVector;
 
 /**
@@ -184,9 +185,9 @@ final class RecurrentSupport {
       float[] c,
       int cOff,
       int ldc) {
-    if (ProductVector.suitsProduct(n)) {
-      ProductVector.startWarmUp();
-      ProductVector.KERNELS.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
+    ProductKernels kernels = ProductVector.suitsProduct(n) ? ProductVector.productsNow() : null;
+    if (kernels != null) {
+      kernels.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
       return;
     }
     Blas blas = Blas.current().singleThreaded();
