@@ -144,6 +144,25 @@ public final class Gemm {
           n);
       return out;
     }
+    if (BlockedProducts.suits(m, n, k)) {
+      BlockedProducts.product(
+          transA,
+          transB,
+          m,
+          n,
+          k,
+          a.array(),
+          a.offset(),
+          ac,
+          b.array(),
+          b.offset(),
+          bc,
+          accumulate,
+          out.array(),
+          out.offset(),
+          n);
+      return out;
+    }
     Blas.current()
         .sgemm(
             transA,

@@ -19,8 +19,11 @@ final class Packing {
   /** Slot of {@link ShallowProducts#wide}'s panels. */
   static final int PANEL = 3;
 
+  /** Slot of {@link BlockedProducts}'s panels of B. */
+  static final int BLOCK_B = 4;
+
   private static final ThreadLocal<float[][]> BUFFERS =
-      ThreadLocal.withInitial(() -> new float[4][0]);
+      ThreadLocal.withInitial(() -> new float[5][0]);
 
   private Packing() {}
 

@@ -192,6 +192,8 @@ public final class ProductVector {
     float[] c = ProductsOut.C;
     k.product(5, n, 3, x, 0, 3, x, 7, n, c, 0, n, false);
     k.product(5, n, 3, x, 1, 3, x, 9, n, c, 0, n, true);
+    // Four vectors wide (the kernel's wider block, where the CPU has the registers).
+    k.product(5, 2 * n, 3, x, 2, 3, x, 5, 2 * n, c, 0, 2 * n, true);
     // The strided Aᵀ·B of a Dense layer's kernel gradient, and the LSTM inference gates (with
     // column tails of one vector and of single columns).
     k.productTransA(5, n, 3, x, 2, 5, x, 11, n, c, 0, n, false);
@@ -201,7 +203,7 @@ public final class ProductVector {
 
   /** The products exercise's output (only the warm-up thread uses it). */
   private static final class ProductsOut {
-    static final float[] C = new float[5 * 64];
+    static final float[] C = new float[5 * 128];
   }
 
   /** The exercise's output (only the warm-up thread uses it). */

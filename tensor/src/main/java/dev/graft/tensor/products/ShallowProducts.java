@@ -81,7 +81,6 @@ final class ShallowProducts {
       int cOff,
       int ldc) {
     ProductKernels kernels = ProductVector.forProducts();
-    // Units of four rows (the kernel's block), about 64 KB of C per unit at least per hand-off.
     // Units of four rows (the kernel's block), at least about 256K multiply-adds per hand-off.
     int units = (m + 3) / 4;
     int minUnits = (int) Math.max(1, (1L << 18) / (4L * n * k));

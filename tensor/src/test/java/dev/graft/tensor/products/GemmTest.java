@@ -287,6 +287,50 @@ class GemmTest {
   }
 
   /**
+   * Large products in cache-sized blocks ({@link BlockedProducts}): every transpose, overwrite and
+   * accumulate, against the same chain of fused multiply-adds bit for bit (each block of k
+   * continues every output's chain; the split over workers and the kernel's block widths change
+   * nothing), with columns beyond one packed panel and rows beyond the kernel's blocks of four.
+   */
+  @Test
+  void blockedProductsGiveTheChainOfTheDefinition() {
+    int m = 203;
+    int n = 320;
+    int k = 700;
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        BlockedProducts.suits(m, n, k), "the Vector API kernels are not loaded");
+    for (boolean transA : new boolean[] {false, true}) {
+      for (boolean transB : new boolean[] {false, true}) {
+        Tensor a = TestTensors.random(21, transA ? new int[] {k, m} : new int[] {m, k});
+        Tensor b = TestTensors.random(22, transB ? new int[] {n, k} : new int[] {k, n});
+        Tensor out = Tensor.full(Float.NaN, m, n);
+        Gemm.matmul(a, transA, b, transB, out, false);
+        float[] first = out.toArray();
+        Gemm.matmul(a, transA, b, transB, out, true);
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            float sum = 0f;
+            for (int round = 0; round < 2; round++) {
+              for (int p = 0; p < k; p++) {
+                float av = transA ? a.getFlat(p * m + i) : a.getFlat(i * k + p);
+                float bv = transB ? b.getFlat(j * k + p) : b.getFlat(p * n + j);
+                sum = Math.fma(av, bv, sum);
+              }
+              float got = round == 0 ? first[i * n + j] : out.getFlat(i * n + j);
+              if (Float.floatToIntBits(got) != Float.floatToIntBits(sum)) {
+                throw new AssertionError(
+                    String.format(
+                        "transA=%b transB=%b round %d (%d, %d): %s, the chain gives %s",
+                        transA, transB, round, i, j, got, sum));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * Attention's projections: many rows times a small B, plain and transposed ({@link RowProducts}),
    * and the kernel gradient of such a projection, a small C over a long k in blocks ({@link
    * ShallowProducts#tall}); rows beyond the kernel's blocks of four; overwrite and accumulate.
