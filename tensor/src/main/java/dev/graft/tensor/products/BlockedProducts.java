@@ -6,10 +6,10 @@ import dev.graft.tensor.Parallel;
  * Large products ({@code C = op(A)·op(B)} of at least {@link #MIN_MACS} multiply-adds) on the
  * Vector API kernel of {@link ProductKernels}, in blocks that stay in the core's caches: B in
  * panels of {@link #DEPTH} x {@link #WIDTH} floats (256 KB, packed contiguous per thread, so that
- * its rows do not alias in the cache the way rows 4 KB apart did), walked by {@link #ROWS} rows
- * of A at a time. Rows of C are shared out over the workers. Through OpenBLAS, JavaCPP copied A
- * and B off the heap and C back on every call (12 MB for a 1024³ product), and the kernel itself
- * measured faster than the bundled OpenBLAS: 1024³ in 15.2–15.8 ms on one thread against 20–22.
+ * its rows do not alias in the cache the way rows 4 KB apart did), walked by {@link #ROWS} rows of
+ * A at a time. Rows of C are shared out over the workers. Through OpenBLAS, JavaCPP copied A and B
+ * off the heap and C back on every call (12 MB for a 1024³ product), and the kernel itself measured
+ * faster than the bundled OpenBLAS: 1024³ in 15.2–15.8 ms on one thread against 20–22.
  *
  * <p>Each output value is one chain of fused multiply-adds over k in order, continued block after
  * block (the kernel reloads C): the same bits whatever the split over workers, and as {@link
@@ -38,8 +38,8 @@ final class BlockedProducts {
   }
 
   /**
-   * {@code C = op(A)·op(B)}, or {@code C += ...} when {@code accumulate}, for row-major operands:
-   * A m x k ({@code transA}: k x m), B k x n ({@code transB}: n x k), C m x n; rows {@code lda},
+   * {@code C = op(A)·op(B)}, or {@code C += ...} when {@code accumulate}, for row-major operands: A
+   * m x k ({@code transA}: k x m), B k x n ({@code transB}: n x k), C m x n; rows {@code lda},
    * {@code ldb}, {@code ldc} apart.
    */
   static void product(
@@ -83,11 +83,33 @@ final class BlockedProducts {
                 int at = cOff + i * ldc + j;
                 if (transA) {
                   kernels.productTransA(
-                      rows, width, depth, a, aOff + q * lda + i, lda, panel, 0, width, c, at, ldc,
+                      rows,
+                      width,
+                      depth,
+                      a,
+                      aOff + q * lda + i,
+                      lda,
+                      panel,
+                      0,
+                      width,
+                      c,
+                      at,
+                      ldc,
                       onto);
                 } else {
                   kernels.product(
-                      rows, width, depth, a, aOff + i * lda + q, lda, panel, 0, width, c, at, ldc,
+                      rows,
+                      width,
+                      depth,
+                      a,
+                      aOff + i * lda + q,
+                      lda,
+                      panel,
+                      0,
+                      width,
+                      c,
+                      at,
+                      ldc,
                       onto);
                 }
               }

@@ -76,12 +76,10 @@ public final class VectorProducts implements ProductKernels {
       boolean accumulate) {
     int j = 0;
     for (; WIDE && j + 4 * L <= n; j += 4 * L) {
-      block4x4(
-          k, a, ao, rowStride, depthStride, b, bo + j, ldb, c, co + j, ldc, accumulate);
+      block4x4(k, a, ao, rowStride, depthStride, b, bo + j, ldb, c, co + j, ldc, accumulate);
     }
     for (; j < n; j += 2 * L) {
-      block4x2(
-          k, a, ao, rowStride, depthStride, b, bo + j, ldb, c, co + j, ldc, accumulate);
+      block4x2(k, a, ao, rowStride, depthStride, b, bo + j, ldb, c, co + j, ldc, accumulate);
     }
   }
 
