@@ -57,7 +57,7 @@ public final class ProductVector {
    *
    * @return the kernels to run a product on now, or null to take BLAS
    */
-  public static ProductKernels productsNow() {
+  static ProductKernels productsNow() {
     ProductKernels k = forProducts();
     return k != null && (k == KERNELS || Rng.seeded()) ? k : null;
   }

@@ -6,7 +6,6 @@ import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import dev.graft.tensor.blas.Blas;
 import dev.graft.tensor.blas.OpenBlas;
-import dev.graft.tensor.products.ProductKernels;
 import dev.graft.tensor.products.ProductVector;
 
 /**
@@ -185,9 +184,14 @@ final class RecurrentSupport {
       float[] c,
       int cOff,
       int ldc) {
-    ProductKernels kernels = ProductVector.suitsProduct(n) ? ProductVector.productsNow() : null;
-    if (kernels != null) {
-      kernels.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
+    if (ProductVector.suitsProduct(n)) {
+      // The vector kernel from the first call, not BLAS until warm: called hundreds of times a
+      // step, it compiles in the foreground within the first step, and so do the LSTM inference
+      // gates' kernels; on BLAS until warm (measured) model 2's first step took 0.7 s instead of
+      // 1.3-1.7, but its next steps ran 50-60 ms instead of 25 and its first four predictions
+      // 250-330 ms each instead of 20-90. The call starts the warm-up of the other entry points.
+      ProductVector.forProducts();
+      ProductVector.KERNELS.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
       return;
     }
     Blas blas = Blas.current().singleThreaded();
