@@ -101,7 +101,7 @@ public final class Conv2d {
     }
     checkImage("conv2d", "output", out, n, g.outH(), g.outW(), cout, x);
     checkColumns("conv2d", columns, g, n, cout, bias != null);
-    if (ConvVector.suits(g, cout) && ConvVector.now()) {
+    if (ConvVector.suits(g, cout)) {
       ConvVector.forward(x, kernel, bias, g, out, cout);
       return out;
     }
@@ -298,7 +298,7 @@ public final class Conv2d {
   private static void kernelGradient(
       Tensor x, Tensor dy, ConvGeometry g, float[] d, int off, boolean withBias, Tensor columns) {
     int cout = dy.shape().dim(3);
-    if (ConvVector.suits(g, cout) && ConvVector.now()) {
+    if (ConvVector.suits(g, cout)) {
       ConvVector.kernelGradient(x, dy, g, d, off, withBias);
       return;
     }

@@ -1,7 +1,6 @@
 package dev.graft.tensor.conv;
 
 import dev.graft.tensor.Parallel;
-import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
 import dev.graft.tensor.support.Exercise;
 import dev.graft.tensor.support.JitWarmup;
@@ -41,17 +40,6 @@ final class ConvVector {
   /** Whether a convolution of geometry {@code g} to {@code cout} channels takes these kernels. */
   static boolean suits(ConvGeometry g, int cout) {
     return enabled && g.channels() <= MAX_CHANNELS && cout % KERNELS.channelBlock() == 0;
-  }
-
-  /**
-   * Whether a convolution that {@link #suits} these kernels runs on them now (the first call starts
-   * their warm-up): once the JIT has compiled them, or from the first call in a seeded run, whose
-   * twin gives the same bits. Until then an unseeded run takes the im2col products or plain loops
-   * (the same values up to the last bits, as a back-end's may): run on the twin, still interpreted
-   * or in C1, seed model 1's first training steps took 150 to 260 ms each instead of 50.
-   */
-  static boolean now() {
-    return WARMUP.get() == KERNELS || Rng.seeded();
   }
 
   /** Whether the JVM has the module these kernels need. */

@@ -136,7 +136,7 @@ final class PoolLoops {
    */
   private static void maxTiles2x2(
       float[] block, int rows, int convW, int c, Tensor out, Tensor taps, int r0) {
-    if (ConvVector.suitsPooling(c) && ConvVector.now()) {
+    if (ConvVector.suitsPooling(c)) {
       ConvVector.maxTiles2x2(block, rows, convW, c, out, taps, r0);
       return;
     }
@@ -209,7 +209,7 @@ final class PoolLoops {
       float[] block) {
     int ph = pool.kh();
     int pw = pool.kw();
-    if (ph == 2 && pw == 2 && ConvVector.suitsPooling(c) && ConvVector.now()) {
+    if (ph == 2 && pw == 2 && ConvVector.suitsPooling(c)) {
       ConvVector.scatterTiles2x2(dy, taps, r0, rows, convW, c, block);
       return;
     }

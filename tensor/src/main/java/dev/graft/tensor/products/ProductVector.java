@@ -50,12 +50,19 @@ public final class ProductVector {
   }
 
   /**
+   * Starts the product kernels' warm-up if it has not started: paths that call {@link #KERNELS}
+   * directly (hot enough to compile in the foreground) call it, so that the kernels first reached
+   * later, as a prediction's LSTM gates after training, are compiled by then.
+   */
+  public static void startWarmUp() {
+    forProducts();
+  }
+
+  /**
    * The kernels a product chosen by shape for the vector path takes now, or null for BLAS: until
    * the JIT has compiled the vector kernels an unseeded run takes BLAS (the fastest then; the
    * switch may change the last bit, as the {@code auto} back-end's timing may), a seeded run the
    * bit-identical twin.
-   *
-   * @return the kernels to run a product on now, or null to take BLAS
    */
   static ProductKernels productsNow() {
     ProductKernels k = forProducts();
@@ -96,18 +103,9 @@ public final class ProductVector {
     return enabled && m % 4 == 0;
   }
 
-  /**
-   * Whether {@code A·B} (no transposes) is skinny enough for {@link #skinny}, now: not while an
-   * unseeded run's kernels warm up (see {@link #productsNow}). Run cold, the vector kernels made
-   * seed model 1's first training step a second longer (its 32 x 30752 x 128 Dense product
-   * interpreted, every vector an object).
-   */
+  /** Whether {@code A·B} (no transposes) is skinny enough for {@link #skinny}. */
   static boolean suitsSkinny(int m, int n, int k) {
-    return enabled
-        && m <= 64
-        && k >= 1024
-        && n % (2 * KERNELS.lanes()) == 0
-        && productsNow() != null;
+    return enabled && m <= 64 && k >= 1024 && n % (2 * KERNELS.lanes()) == 0;
   }
 
   /**
@@ -128,7 +126,7 @@ public final class ProductVector {
       float[] c,
       int cOff,
       int ldc) {
-    ProductKernels kernels = forProducts();
+    startWarmUp();
     int block = 2 * KERNELS.lanes();
     int units = n / block;
     Parallel.forRange(
@@ -144,7 +142,7 @@ public final class ProductVector {
             }
           }
           for (int q = 0; q < k; q += DEPTH_BLOCK) {
-            kernels.product(
+            KERNELS.product(
                 m,
                 cols,
                 Math.min(DEPTH_BLOCK, k - q),

@@ -189,8 +189,8 @@ final class RecurrentSupport {
       // step, it compiles in the foreground within the first step, and so do the LSTM inference
       // gates' kernels; on BLAS until warm (measured) model 2's first step took 0.7 s instead of
       // 1.3-1.7, but its next steps ran 50-60 ms instead of 25 and its first four predictions
-      // 250-330 ms each instead of 20-90. The call starts the warm-up of the other entry points.
-      ProductVector.forProducts();
+      // 250-330 ms each instead of 20-90.
+      ProductVector.startWarmUp();
       ProductVector.KERNELS.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
       return;
     }
