@@ -14,10 +14,9 @@ import jdk.incubator.vector.VectorMask;
  * by lane, for the JVM's life: MultiHeadAttention's softmax took 10 ms a call instead of 0.3 in
  * about one fresh JVM in six. Arguments may be merged vectors (the operations cast them to the
  * exact class); where the receiver must be one, {@link #known} retypes it, and commutative
- * accumulations put the fresh vector first ({@code acc = v.add(acc)}). One exception, measured:
- * {@code VectorProducts}' four-wide block stores its sixteen accumulators directly after its loop,
- * as the two-wide block did for long before {@code known} existed without ever being seen to fall
- * back; with sixteen {@code known} calls that method ran a 1024³ product in 22 ms instead of 16.
+ * accumulations put the fresh vector first ({@code acc = v.add(acc)}). Where {@code known} costs
+ * ({@code VectorProducts}' four-wide block: sixteen of them made a 1024³ product 22 ms instead of
+ * 16), the last iteration is taken after the loop and its fresh results stored.
  */
 final class Lanes {
   private Lanes() {}
