@@ -5,11 +5,13 @@ import dev.graft.tensor.Parallel;
 /**
  * Large products ({@code C = op(A)·op(B)} of at least {@link #MIN_MACS} multiply-adds) on the
  * Vector API kernel of {@link ProductKernels}, in blocks that stay in the core's caches: B in
- * panels of {@link #DEPTH} x {@link #WIDTH} floats (256 KB, packed contiguous per thread, so that
- * its rows do not alias in the cache the way rows 4 KB apart did), walked by {@link #ROWS} rows of
- * A at a time. Rows of C are shared out over the workers. Through OpenBLAS, JavaCPP copied A and B
- * off the heap and C back on every call (12 MB for a 1024³ product), and the kernel itself measured
- * faster than the bundled OpenBLAS: 1024³ in 15.2–15.8 ms on one thread against 20–22.
+ * panels of {@link #DEPTH} x {@link #WIDTH} floats (256 KB, copied contiguous into a buffer of the
+ * thread, transposed when B is), walked by {@link #ROWS} rows of A at a time. Rows of C are shared
+ * out over the workers, each packing the panels it reads: no barrier between workers, and a panel
+ * costs one copy per float against a multiply-add per float for each of the worker's rows. Through
+ * OpenBLAS, JavaCPP copied A and B off the heap and C back on every call (12 MB for a 1024³
+ * product), and the kernel measured faster than the bundled OpenBLAS: 1024³ in 15.0 ms on one
+ * thread against 20.8–22.7.
  *
  * <p>Each output value is one chain of fused multiply-adds over k in order, continued block after
  * block (the kernel reloads C): the same bits whatever the split over workers, and as {@link
