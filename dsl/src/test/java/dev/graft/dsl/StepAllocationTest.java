@@ -167,9 +167,10 @@ class StepAllocationTest {
   }
 
   // Warm-up steps: until the JIT has compiled the vector kernels, a step allocates their vectors.
-  // One run of the whole suite on a fresh clone measured 14 MB a step of seed model 2 after 12
-  // warm-up steps and 3.5 MB of model 1 after 25, in every round (other runs, loaded or not: 336
-  // and 768 B); cause not found. 60 warm-up steps (a second or two) and five rounds.
+  // In about a third of the suite's JVMs, model 2 allocated 13.9 MB a step and model 1 12.2 MB,
+  // in every round: C2 had compiled the kernels with their vector operations on the Java fallback,
+  // poisoned by class-check traps in the JDK's operator lookup (see vector/OperatorProfiles, which
+  // now prevents them: 0 of 8 runs since, 3 of 12 before). 60 warm-up steps and five rounds.
 
   @Test
   void trainOnBatchOfSeedModelOneAllocatesUnderOneKilobyte() {

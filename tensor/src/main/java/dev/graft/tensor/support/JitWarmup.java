@@ -82,6 +82,30 @@ public final class JitWarmup<T> {
     this.twin = twin;
     this.exercise = exercise;
     warm = !enabled;
+    primeOperatorProfiles();
+  }
+
+  private static final AtomicBoolean PRIMED = new AtomicBoolean();
+
+  /**
+   * Queues {@code vector/OperatorProfiles} once, ahead of every family's warm-up on the same
+   * thread: it must run before the kernels' first compilations (see that class). Families are made
+   * when their classes initialise, before any kernel call.
+   */
+  private static void primeOperatorProfiles() {
+    if (PRIMED.compareAndSet(false, true)) {
+      Runnable primer = VectorSupport.load("OperatorProfiles", Runnable.class);
+      if (primer != null) {
+        WARMER.execute(
+            () -> {
+              try {
+                primer.run();
+              } catch (RuntimeException | LinkageError e) {
+                System.err.println("graft: profiling the Vector API's operators failed: " + e);
+              }
+            });
+      }
+    }
   }
 
   /**
