@@ -54,7 +54,9 @@ class ProductTwinsTest {
       vector.product(m, n, k, a, 1, lda, b, 2, n, c, 0, ldc, accumulate);
       twin.product(m, n, k, a, 1, lda, b, 2, n, c2, 0, ldc, accumulate);
       assertBits(c, c2, "product " + m + "x" + n + "x" + k + " accumulate " + accumulate);
-      int mt = 4 * (1 + r.nextInt(3));
+      // Up to five vectors of rows and a few more: the column tails run down the rows in blocks
+      // of four vectors, one vector and four rows.
+      int mt = 4 * (1 + r.nextInt(5 * vector.lanes() / 4 + 2));
       int nt = 1 + r.nextInt(3 * vector.lanes());
       float[] at = random(r, k * mt);
       float[] bt = random(r, k * nt);
