@@ -20,6 +20,12 @@ import java.util.logging.Logger;
  * calls as before its last measurement, and so on: the load on a shared machine changes which
  * back-end wins.
  *
+ * <p>Matrix-vector products (m or n is 1: a single request's layers) are never timed: they go to
+ * {@link #byShape}'s Java loops. The Java GEMM won every such class of the seed models at batch 1
+ * (1x128x32, 1x64x256, 1x128x64, 1x128x10; the 64-multiply-add 1x1x64 within 3 µs a call either
+ * way), while their trials put a native back-end's first calls, up to 60–100 ms with jblas's, among
+ * a fresh JVM's first hundred requests (a single request's p99 was 13–17 ms against a 2 ms median).
+ *
  * <p>Once a seed is set ({@link Rng#seeded()}: {@code Graft.seed}), nothing is timed: each product
  * goes to a back-end chosen from its shape alone ({@link #byShape}), because the candidates round
  * differently in the last bit and timings pick differently from run to run, so a seeded run would
@@ -140,7 +146,7 @@ public final class AutoBlas implements Blas {
    * @return the chosen back-end, or null
    */
   public Blas choice(boolean transA, boolean transB, int m, int n, int k) {
-    if (Rng.seeded()) {
+    if (Rng.seeded() || untimed(m, n)) {
       return byShape(m, n, k);
     }
     if (large != null && (long) m * n * k >= LARGE_MACS) {
@@ -173,7 +179,7 @@ public final class AutoBlas implements Blas {
           transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
       return;
     }
-    if (Rng.seeded()) {
+    if (Rng.seeded() || untimed(m, n)) {
       byShape(m, n, k)
           .sgemm(
               transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset,
@@ -218,6 +224,11 @@ public final class AutoBlas implements Blas {
               + s.describe()
               + ")");
     }
+  }
+
+  /** Whether a product below {@link #LARGE_MACS} skips the timing: a matrix-vector product. */
+  private static boolean untimed(int m, int n) {
+    return m == 1 || n == 1;
   }
 
   private ShapeClass find(int key, boolean create) {

@@ -479,6 +479,15 @@ class GemmTest {
     assertNotNull(chosen, "auto should have decided after its trials");
     assertEquals("java", chosen.name());
     assertEquals(null, auto.choice(true, true, 16, 24, 32));
+    // Matrix-vector products (a single request's layers) are never timed: Java's loops, always.
+    int before = slowCalls[0];
+    for (int call = 0; call < 4 * AutoBlas.EXPLORE_AFTER; call++) {
+      check(auto, r, false, false, 1, 24, 32, 1f, 0f);
+      check(auto, r, true, false, 24, 1, 32, 1f, 0f);
+    }
+    assertEquals(before, slowCalls[0], "no trial of a matrix-vector product");
+    assertEquals("java", auto.choice(false, false, 1, 24, 32).name());
+    assertEquals("java", auto.choice(true, false, 24, 1, 32).name());
   }
 
   /** The multi-threaded OpenBLAS back-end (see {@link NativeBlas} for when it may be missing). */
