@@ -170,7 +170,7 @@ class StepAllocationTest {
   // In about a third of the suite's JVMs, model 2 allocated 13.9 MB a step and model 1 12.2 MB,
   // in every round: C2 had compiled the kernels with their vector operations on the Java fallback,
   // poisoned by class-check traps in the JDK's operator lookup (see vector/OperatorProfiles, which
-  // now prevents them: 0 of 8 runs since, 3 of 12 before). 60 warm-up steps and five rounds.
+  // now prevents them: 0 of 14 runs since, 3 of 12 before). 60 warm-up steps and five rounds.
 
   @Test
   void trainOnBatchOfSeedModelOneAllocatesUnderOneKilobyte() {
