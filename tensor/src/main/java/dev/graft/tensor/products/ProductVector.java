@@ -197,8 +197,10 @@ public final class ProductVector {
     k.productTransA(5, n, 3, x, 2, 5, x, 11, n, c, 0, n, false);
     k.productTransA(5, n, 3, x, 3, 5, x, 13, n, c, 0, n, true);
     k.productTransA(4, n + k.lanes() + 1, 3, x, x, c);
-    // A single column (batch 1) down the rows: four vectors, one vector and four rows.
+    // Columns down the rows (a single one at batch 1, with a stride below a vector of them): four
+    // vectors, one vector and four rows.
     k.productTransA(5 * k.lanes() + 4, 1, 3, x, x, c);
+    k.productTransA(5 * k.lanes() + 4, 3, 3, x, x, c);
   }
 
   /** The products exercise's output (only the warm-up thread uses it). */

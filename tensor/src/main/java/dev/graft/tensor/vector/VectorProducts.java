@@ -325,16 +325,17 @@ public final class VectorProducts implements ProductKernels {
         columns4x1(m, n, k, a, i, b, j, c);
       }
     }
-    // The last columns, fewer than a vector: at batch 1 (a single request) vectors run down the
-    // rows, A's rows being contiguous there (64 scalar chains of 129 terms took 20 us a step of an
-    // LSTM(64), most of a request); otherwise four rows at a time.
+    // The last columns, fewer than a vector (all of them below batch 16, a single request's one):
+    // vectors run down the rows, A's rows being contiguous there; 64 scalar chains of 129 terms
+    // took 20 us a step of an LSTM(64) at batch 1, most of a request.
+    float[] lanes = tail > 0 && n > 1 ? LANES.get() : null;
     for (int j = n - tail; j < n; j++) {
       int i = 0;
-      for (; n == 1 && i + 4 * L <= m; i += 4 * L) {
-        rowVectors4(m, k, a, i, b, c);
+      for (; i + 4 * L <= m; i += 4 * L) {
+        rowVectors4(m, n, k, a, i, b, j, c, lanes);
       }
-      for (; n == 1 && i + L <= m; i += L) {
-        rowVector(m, k, a, i, b, c);
+      for (; i + L <= m; i += L) {
+        rowVector(m, n, k, a, i, b, j, c, lanes);
       }
       for (; i < m; i += 4) {
         column4(m, n, k, a, i, b, j, c);
@@ -342,35 +343,66 @@ public final class VectorProducts implements ProductKernels {
     }
   }
 
+  /** A vector's lanes on their way to a column of C with a stride (one array per thread). */
+  private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
   /**
-   * Rows i..i+4L-1 of {@code C = Aᵀ·b} (A k x m, b a column of k): a vector of rows at a time, each
-   * value the chain of fused multiply-adds over k in order, as in {@link #column4}.
+   * Rows i..i+4L-1 of column j of {@code C = Aᵀ·B} (A k x m, B k x n): a vector of rows at a time,
+   * each value the chain of fused multiply-adds over k in order, as in {@link #column4}. {@code
+   * lanes} (L floats) carries the results to a column with a stride; null when n is 1.
    */
-  private static void rowVectors4(int m, int k, float[] a, int i, float[] b, float[] c) {
+  private static void rowVectors4(
+      int m, int n, int k, float[] a, int i, float[] b, int j, float[] c, float[] lanes) {
     FloatVector c0 = FloatVector.zero(S);
     FloatVector c1 = c0;
     FloatVector c2 = c0;
     FloatVector c3 = c0;
-    for (int q = 0, ao = i; q < k; q++, ao += m) {
-      FloatVector x = FloatVector.broadcast(S, b[q]);
+    for (int q = 0, ao = i, bo = j; q < k; q++, ao += m, bo += n) {
+      FloatVector x = FloatVector.broadcast(S, b[bo]);
       c0 = FloatVector.fromArray(S, a, ao).fma(x, c0);
       c1 = FloatVector.fromArray(S, a, ao + L).fma(x, c1);
       c2 = FloatVector.fromArray(S, a, ao + 2 * L).fma(x, c2);
       c3 = FloatVector.fromArray(S, a, ao + 3 * L).fma(x, c3);
     }
-    Lanes.known(c0).intoArray(c, i);
-    Lanes.known(c1).intoArray(c, i + L);
-    Lanes.known(c2).intoArray(c, i + 2 * L);
-    Lanes.known(c3).intoArray(c, i + 3 * L);
+    int o = i * n + j;
+    if (n == 1) {
+      Lanes.known(c0).intoArray(c, o);
+      Lanes.known(c1).intoArray(c, o + L);
+      Lanes.known(c2).intoArray(c, o + 2 * L);
+      Lanes.known(c3).intoArray(c, o + 3 * L);
+    } else {
+      Lanes.known(c0).intoArray(lanes, 0);
+      storeDown(lanes, c, o, n);
+      Lanes.known(c1).intoArray(lanes, 0);
+      storeDown(lanes, c, o + L * n, n);
+      Lanes.known(c2).intoArray(lanes, 0);
+      storeDown(lanes, c, o + 2 * L * n, n);
+      Lanes.known(c3).intoArray(lanes, 0);
+      storeDown(lanes, c, o + 3 * L * n, n);
+    }
   }
 
   /** {@link #rowVectors4} for one vector of rows. */
-  private static void rowVector(int m, int k, float[] a, int i, float[] b, float[] c) {
+  private static void rowVector(
+      int m, int n, int k, float[] a, int i, float[] b, int j, float[] c, float[] lanes) {
     FloatVector c0 = FloatVector.zero(S);
-    for (int q = 0, ao = i; q < k; q++, ao += m) {
-      c0 = FloatVector.fromArray(S, a, ao).fma(FloatVector.broadcast(S, b[q]), c0);
+    for (int q = 0, ao = i, bo = j; q < k; q++, ao += m, bo += n) {
+      c0 = FloatVector.fromArray(S, a, ao).fma(FloatVector.broadcast(S, b[bo]), c0);
     }
-    Lanes.known(c0).intoArray(c, i);
+    int o = i * n + j;
+    if (n == 1) {
+      Lanes.known(c0).intoArray(c, o);
+    } else {
+      Lanes.known(c0).intoArray(lanes, 0);
+      storeDown(lanes, c, o, n);
+    }
+  }
+
+  /** {@code c[o + l * n] = lanes[l]}: a vector's lanes down a column of C. */
+  private static void storeDown(float[] lanes, float[] c, int o, int n) {
+    for (int l = 0; l < L; l++) {
+      c[o + l * n] = lanes[l];
+    }
   }
 
   /**
