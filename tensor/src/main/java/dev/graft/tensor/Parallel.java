@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -49,6 +50,13 @@ public final class Parallel {
   private static Worker[] workers = new Worker[0];
   private static final AtomicInteger PENDING = new AtomicInteger();
   private static volatile Thread waiter;
+  // True while a loop holds the workers; loopsEnded counts the loops that have ended (written only
+  // by the thread holding BUSY), so that a thread deferring to kernels goes on after the loop it
+  // waited for even if the next one has started by the time it wakes up.
+  private static volatile boolean looping;
+  private static volatile int loopsEnded;
+  private static final AtomicInteger DEFERRING = new AtomicInteger();
+  private static final AtomicReferenceArray<Thread> DEFERRED = new AtomicReferenceArray<>(16);
 
   private Parallel() {}
 
@@ -186,6 +194,7 @@ public final class Parallel {
       return;
     }
     boolean interrupted = false;
+    looping = true;
     try {
       ensureWorkers(t - 1);
       waiter = Thread.currentThread();
@@ -218,9 +227,66 @@ public final class Parallel {
       }
     } finally {
       waiter = null;
+      looping = false;
+      loopsEnded++;
+      if (DEFERRING.get() > 0) {
+        wakeDeferred();
+      }
       BUSY.unlock();
       if (interrupted) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * For background threads whose work can wait a little, such as a dataset's image decoding: call
+   * it between small units of work (one image). It returns at once unless a parallel kernel loop is
+   * running, and otherwise when that loop ends or after {@code maxNanos}, whichever comes first. On
+   * a machine with few cores, work that waits here runs between a training step's parallel loops,
+   * where a core is idle, instead of taking a core from a loop's thread, which would hold up the
+   * whole loop; when the training thread itself waits for the data, no loop runs and this never
+   * waits. Kernel workers and a thread inside a loop never wait here.
+   *
+   * @param maxNanos the longest wait, in nanoseconds
+   */
+  public static void deferToKernels(long maxNanos) {
+    if (!looping) {
+      return;
+    }
+    Thread me = Thread.currentThread();
+    if (me instanceof Worker || BUSY.isHeldByCurrentThread()) {
+      return;
+    }
+    int slot = -1;
+    for (int i = 0; i < DEFERRED.length() && slot < 0; i++) {
+      if (DEFERRED.compareAndSet(i, null, me)) {
+        slot = i;
+      }
+    }
+    if (slot < 0) {
+      return; // more deferring threads than slots: the others run as they would anyway
+    }
+    int ended = loopsEnded;
+    DEFERRING.incrementAndGet();
+    try {
+      long end = System.nanoTime() + maxNanos;
+      for (long left = maxNanos;
+          looping && loopsEnded == ended && left > 0;
+          left = end - System.nanoTime()) {
+        LockSupport.parkNanos(Parallel.class, left);
+      }
+    } finally {
+      DEFERRED.set(slot, null);
+      DEFERRING.decrementAndGet();
+    }
+  }
+
+  private static void wakeDeferred() {
+    for (int i = 0; i < DEFERRED.length(); i++) {
+      Thread t = DEFERRED.get(i);
+      if (t != null) {
+        LockSupport.unpark(t);
       }
     }
   }

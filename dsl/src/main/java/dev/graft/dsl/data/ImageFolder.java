@@ -1,5 +1,6 @@
 package dev.graft.dsl.data;
 
+import dev.graft.tensor.Parallel;
 import dev.graft.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ import java.util.Set;
  * #ignoreErrors()}: skipped and counted).
  */
 public final class ImageFolder extends FolderOptions<ImageFolder> {
+  // How long decoding waits for a kernel loop to end before it takes a core anyway.
+  private static final long DEFER_NANOS = 500_000;
   private static final Set<String> FORMATS = Set.of(".bmp", ".gif", ".jpeg", ".jpg", ".png");
 
   private int height = 256;
@@ -171,6 +174,7 @@ public final class ImageFolder extends FolderOptions<ImageFolder> {
     Images.Buffers buffers = new Images.Buffers();
     int[] classes = new int[batch.length];
     for (int i = 0; i < batch.length; i++) {
+      Parallel.deferToKernels(DEFER_NANOS);
       Images.load(batch[i].file(), h, w, c, into, i * size, buffers);
       classes[i] = batch[i].label();
     }
