@@ -197,6 +197,10 @@ public final class ProductVector {
     k.productTransA(5, n, 3, x, 2, 5, x, 11, n, c, 0, n, false);
     k.productTransA(5, n, 3, x, 3, 5, x, 13, n, c, 0, n, true);
     k.productTransA(4, n + k.lanes() + 1, 3, x, x, c);
+    // No column tail (a batch that is a multiple of the vector length). Without this call the JIT
+    // compiled the gates kernel as if every batch had a tail, and a model's first predictions at
+    // batch 32 sent it back to the interpreter (JFR: unstable_if, seed model 1).
+    k.productTransA(4, n, 3, x, x, c);
     // Columns down the rows (a single one at batch 1, with a stride below a vector of them): four
     // vectors, one vector and four rows.
     k.productTransA(5 * k.lanes() + 4, 1, 3, x, x, c);
