@@ -24,17 +24,9 @@ class ParallelDeferralTest {
     Parallel.setThreads(threadsBefore);
   }
 
-  @Test
-  void deferringReturnsAtOnceWhenNoLoopRuns() {
-    long t0 = System.nanoTime();
-    Parallel.deferToKernels(TimeUnit.SECONDS.toNanos(30));
-    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
-  }
-
-  @Test
-  void aDeferringThreadWaitsForTheLoopInProgressAndNoLonger() throws Exception {
+  /** Starts a parallel loop on a new thread; returns once its chunks run, held until release. */
+  private static Thread loopHeldUntil(CountDownLatch release) throws InterruptedException {
     CountDownLatch inLoop = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
     Thread loop =
         new Thread(
             () ->
@@ -50,7 +42,21 @@ class ParallelDeferralTest {
                       }
                     }));
     loop.start();
-    assertTrue(inLoop.await(10, TimeUnit.SECONDS));
+    assertTrue(inLoop.await(10, TimeUnit.SECONDS), "the loop did not start");
+    return loop;
+  }
+
+  @Test
+  void deferringReturnsAtOnceWhenNoLoopRuns() {
+    long t0 = System.nanoTime();
+    Parallel.deferToKernels(TimeUnit.SECONDS.toNanos(30));
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
+  }
+
+  @Test
+  void aDeferringThreadWaitsForTheLoopInProgressAndNoLonger() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Thread loop = loopHeldUntil(release);
     CountDownLatch deferred = new CountDownLatch(1);
     Thread background =
         new Thread(
@@ -68,25 +74,9 @@ class ParallelDeferralTest {
 
   @Test
   void aDeferringThreadGoesOnAfterItsLongestWait() throws Exception {
-    CountDownLatch inLoop = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Thread loop =
-        new Thread(
-            () ->
-                Parallel.forRange(
-                    3,
-                    1,
-                    (from, to) -> {
-                      inLoop.countDown();
-                      try {
-                        release.await();
-                      } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                      }
-                    }));
-    loop.start();
+    Thread loop = loopHeldUntil(release);
     try {
-      assertTrue(inLoop.await(10, TimeUnit.SECONDS));
       long t0 = System.nanoTime();
       Parallel.deferToKernels(TimeUnit.MILLISECONDS.toNanos(100));
       long waited = System.nanoTime() - t0;
