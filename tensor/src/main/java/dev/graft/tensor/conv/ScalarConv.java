@@ -162,6 +162,24 @@ final class ScalarConv implements ConvRowKernels {
       }
       return;
     }
+    if (width == 3) {
+      // The three taps' chain per channel in registers: the same multiply-adds in the same order
+      // as tap after tap through the array, without a store and a load between them (1.7-1.8x
+      // faster on its own; this twin serves a fresh JVM's first steps).
+      int w1 = wo + cout;
+      int w2 = wo + 2 * cout;
+      for (int p = 0, r = xs, at = os; p < count; p++, r += step, at += cout) {
+        float v0 = x[r];
+        float v1 = x[r + 1];
+        float v2 = x[r + 2];
+        for (int c = 0; c < cout; c++) {
+          float acc = Math.fma(v0, w[wo + c], pixels[at + c]);
+          acc = Math.fma(v1, w[w1 + c], acc);
+          pixels[at + c] = Math.fma(v2, w[w2 + c], acc);
+        }
+      }
+      return;
+    }
     for (int p = 0, r = xs, at = os; p < count; p++, r += step, at += cout) {
       for (int t = 0; t < width; t++) {
         float v = x[r + t];
