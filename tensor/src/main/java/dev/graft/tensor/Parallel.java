@@ -246,7 +246,8 @@ public final class Parallel {
    * a machine with few cores, work that waits here runs between a training step's parallel loops,
    * where a core is idle, instead of taking a core from a loop's thread, which would hold up the
    * whole loop; when the training thread itself waits for the data, no loop runs and this never
-   * waits. Kernel workers and a thread inside a loop never wait here.
+   * waits. Kernel workers, a thread inside a loop and an interrupted thread (its interrupt status
+   * kept) never wait here.
    *
    * @param maxNanos the longest wait, in nanoseconds
    */
@@ -272,7 +273,7 @@ public final class Parallel {
     try {
       long end = System.nanoTime() + maxNanos;
       for (long left = maxNanos;
-          looping && loopsEnded == ended && left > 0;
+          looping && loopsEnded == ended && left > 0 && !me.isInterrupted();
           left = end - System.nanoTime()) {
         LockSupport.parkNanos(Parallel.class, left);
       }

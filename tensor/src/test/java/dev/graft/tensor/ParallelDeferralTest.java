@@ -73,6 +73,23 @@ class ParallelDeferralTest {
   }
 
   @Test
+  void anInterruptedThreadDoesNotWaitAndStaysInterrupted() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Thread loop = loopHeldUntil(release);
+    try {
+      Thread.currentThread().interrupt();
+      long t0 = System.nanoTime();
+      Parallel.deferToKernels(TimeUnit.SECONDS.toNanos(60));
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "waited while interrupted");
+      assertTrue(Thread.interrupted(), "the interrupt status was cleared");
+    } finally {
+      Thread.interrupted();
+      release.countDown();
+      loop.join();
+    }
+  }
+
+  @Test
   void aDeferringThreadGoesOnAfterItsLongestWait() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Thread loop = loopHeldUntil(release);
