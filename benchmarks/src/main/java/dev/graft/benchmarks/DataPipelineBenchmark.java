@@ -69,21 +69,21 @@ public final class DataPipelineBenchmark {
    * step of about 2.5 ms, the hardest case for any data pipeline) or {@code demo} (the architecture
    * of the Fashion-MNIST demo's CNN branch: two Conv2D/MaxPool blocks, Dense 64, Dense 10).
    */
+  private static final String MODEL = System.getProperty("bench.model", "tiny");
+
   private static Model cnn(int side, int channels) {
     seed(1);
     var in = input(side, side, channels);
     var x = rescaling(1 / 255.0).on(in);
-    String kind = System.getProperty("bench.model", "tiny");
-    switch (kind) {
-      case "tiny" -> x = maxPooling2d().on(conv2d(32, 3).activation("relu").on(x));
+    switch (MODEL) {
+      case "tiny" -> x = flatten().on(maxPooling2d().on(conv2d(32, 3).activation("relu").on(x)));
       case "demo" -> {
         x = maxPooling2d().on(conv2d(16, 3).activation("relu").on(x));
         x = maxPooling2d().on(conv2d(32, 3).activation("relu").on(x));
         x = dense(64).activation("relu").on(flatten().on(x));
       }
-      default -> throw new IllegalArgumentException("bench.model: tiny or demo, not " + kind);
+      default -> throw new IllegalArgumentException("bench.model: tiny or demo, not " + MODEL);
     }
-    x = flatten().on(x);
     Model m = model(in, dense(10).activation("softmax").on(x));
     m.compile(adam(), "sparse_categorical_crossentropy", "accuracy");
     return m;
@@ -178,7 +178,7 @@ public final class DataPipelineBenchmark {
         Locale.ROOT,
         "%s model, %d samples of %dx%dx%d, %d steps of 64 per run, %d cores, best and worst of %d runs after"
             + " %d warm-up runs; ms per step (overhead of the best against the best on tensors)%n",
-        System.getProperty("bench.model", "tiny"),
+        MODEL,
         n,
         side,
         side,

@@ -144,6 +144,7 @@ public final class ImageFolder extends FolderOptions<ImageFolder> {
                 e -> {
                   float[] px;
                   try {
+                    Parallel.deferToKernels(DEFER_NANOS);
                     px = Images.load(e.file(), h, w, c);
                   } catch (DataException x) {
                     if (!ignoreErrors) {
