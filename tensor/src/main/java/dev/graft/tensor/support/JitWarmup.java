@@ -117,7 +117,7 @@ public final class JitWarmup<T> {
     if (warm) {
       return vector;
     }
-    if (started.compareAndSet(false, true)) {
+    if (!started.get() && started.compareAndSet(false, true)) {
       WARMER.execute(this::warmUp);
     }
     return twin;

@@ -72,4 +72,42 @@ class ProductTwinsTest {
       assertBits(cs, cs2, "strided productTransA " + m + "x" + n + "x" + k);
     }
   }
+
+  @Test
+  void productsTwinIsOneChainPerOutputAtAnyShape() {
+    // The twin's blocks of sixteen chains, its column and row edges included, against the
+    // definition: each output one chain of fused multiply-adds over k in order.
+    ProductKernels twin = new ProductsTwin(16);
+    Random r = new Random(16);
+    for (int trial = 0; trial < 60; trial++) {
+      int m = 1 + r.nextInt(11);
+      int n = 1 + r.nextInt(11);
+      int k = r.nextInt(20);
+      boolean transA = r.nextBoolean();
+      boolean accumulate = r.nextBoolean();
+      int lda = (transA ? m : k) + r.nextInt(3);
+      int ldb = n + r.nextInt(3);
+      int ldc = n + r.nextInt(3);
+      float[] a = random(r, (transA ? k : m) * lda + 1);
+      float[] b = random(r, k * ldb + 2);
+      float[] c = random(r, m * ldc);
+      float[] expected = c.clone();
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          float s = accumulate ? expected[i * ldc + j] : 0f;
+          for (int q = 0; q < k; q++) {
+            float x = transA ? a[1 + q * lda + i] : a[1 + i * lda + q];
+            s = Math.fma(x, b[2 + q * ldb + j], s);
+          }
+          expected[i * ldc + j] = s;
+        }
+      }
+      if (transA) {
+        twin.productTransA(m, n, k, a, 1, lda, b, 2, ldb, c, 0, ldc, accumulate);
+      } else {
+        twin.product(m, n, k, a, 1, lda, b, 2, ldb, c, 0, ldc, accumulate);
+      }
+      assertBits(expected, c, (transA ? "Aᵀ·B " : "A·B ") + m + "x" + n + "x" + k);
+    }
+  }
 }
