@@ -15,10 +15,10 @@ import java.util.function.Consumer;
  * JVM's first training step of a small CNN spent about a second there on a quiet machine, several
  * on a loaded one (see {@code docs/performance.md}). So the first call of a family starts a
  * background thread ({@code graft-jit-warmup}, a daemon that exits when idle) that runs the vector
- * kernels on a tiny problem until they run about as fast as the twin there (or for at most {@link
- * #MAX_NANOS}), then switches every caller to them. Because the twin's results are identical, the
- * switch changes speed only: seeded runs repeat their numbers, and concurrent predictions equal
- * sequential ones, whenever the switch happens.
+ * kernels on a tiny problem until they are compiled, which shows as allocating nothing there (or
+ * for at most {@link #MAX_NANOS}), then switches every caller to them. Because the twin's results
+ * are identical, the switch changes speed only: seeded runs repeat their numbers, and concurrent
+ * predictions equal sequential ones, whenever the switch happens.
  *
  * <p>{@code -Dgraft.warmup=false} hands out the vector kernels from the first call.
  *
