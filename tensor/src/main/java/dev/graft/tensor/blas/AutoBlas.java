@@ -58,6 +58,7 @@ public final class AutoBlas implements Blas {
   private final Blas large;
   private volatile Blas singleThreaded;
   private final Blas nativeSingle;
+  private volatile boolean loadingStarted;
   private final AtomicReferenceArray<ShapeClass> table = new AtomicReferenceArray<>(TABLE);
 
   /**
@@ -202,6 +203,7 @@ public final class AutoBlas implements Blas {
       }
       return;
     }
+    startLoading();
     int pick = s.next();
     long t0 = System.nanoTime();
     candidates[pick].sgemm(
@@ -223,6 +225,18 @@ public final class AutoBlas implements Blas {
               + " ("
               + s.describe()
               + ")");
+    }
+  }
+
+  /** Starts loading the candidates that load on first need (see {@link LoadingBlas}). */
+  private void startLoading() {
+    if (!loadingStarted) {
+      loadingStarted = true;
+      for (Blas c : candidates) {
+        if (c instanceof LoadingBlas l) {
+          l.start();
+        }
+      }
     }
   }
 
@@ -326,6 +340,11 @@ public final class AutoBlas implements Blas {
       return 0;
     }
 
+    /** Whether candidate i can run now: a back-end still loading (or that failed to) cannot. */
+    private boolean available(int i) {
+      return !(candidates[i] instanceof LoadingBlas l) || l.ready();
+    }
+
     /** Records a timing; returns true if that decided the class. */
     boolean record(int i, double nsPerMac) {
       // A back-end's first call in a class is a warm-up, not a sample: it pays one-time costs
@@ -351,9 +370,13 @@ public final class AutoBlas implements Blas {
     }
 
     /**
-     * A candidate more than three times slower than the best after two samples stops being timed.
+     * A candidate more than three times slower than the best after two samples stops being timed,
+     * and one still loading is not timed yet.
      */
     private boolean eliminated(int i) {
+      if (!available(i)) {
+        return true;
+      }
       if (runs[i] < 3) {
         return false;
       }

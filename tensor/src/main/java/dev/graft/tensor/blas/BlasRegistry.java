@@ -93,19 +93,15 @@ public final class BlasRegistry {
           } catch (UnsupportedOperationException e) {
             openblasFailure = e.getMessage();
           }
-          try {
-            found.add(JBlas.load());
-          } catch (UnsupportedOperationException e) {
-            LOG.log(System.Logger.Level.DEBUG, "auto: leaving out " + e.getMessage());
-          }
+          // Timed only in a shape's trials: loads when the first trials begin (see LoadingBlas).
+          found.add(new LoadingBlas("jblas", JBlas::load));
           if (openblasFailure != null) {
             LOG.log(
                 System.Logger.Level.WARNING,
                 "Graft: OpenBLAS is unavailable on "
                     + OpenBlas.platform()
                     + ", so matrix products run on "
-                    + (found.size() > 2 ? "jblas and " : "")
-                    + "pure Java (slower): "
+                    + "jblas where it loads and pure Java (slower): "
                     + openblasFailure.replace('\n', ' '));
           }
           auto = new AutoBlas(found.toArray(new Blas[0]));
