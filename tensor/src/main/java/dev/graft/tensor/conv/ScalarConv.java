@@ -328,12 +328,14 @@ final class ScalarConv implements ConvRowKernels {
         int s2 = s0 + convW * c;
         int at = (q * outW + w) * c;
         for (int ch = 0; ch < c; ch++) {
-          float g = dOut[dOff + at + ch];
-          float t = taps[tapsOff + at + ch];
-          block[s0 + ch] = t == 0f ? g : 0f;
-          block[s0 + c + ch] = t == 1f ? g : 0f;
-          block[s2 + ch] = t == 2f ? g : 0f;
-          block[s2 + c + ch] = t == 3f ? g : 0f;
+          // The gradient's bits masked in the tap's slot and +0 elsewhere, without branches (the
+          // taps of real data are coin flips); taps are 0 to 3, as maxTiles2x2 writes them.
+          int g = Float.floatToRawIntBits(dOut[dOff + at + ch]);
+          int t = (int) taps[tapsOff + at + ch];
+          block[s0 + ch] = Float.intBitsToFloat(g & ((t - 1) >> 31));
+          block[s0 + c + ch] = Float.intBitsToFloat(g & (((t ^ 1) - 1) >> 31));
+          block[s2 + ch] = Float.intBitsToFloat(g & (((t ^ 2) - 1) >> 31));
+          block[s2 + c + ch] = Float.intBitsToFloat(g & (((t ^ 3) - 1) >> 31));
         }
       }
       if (convW % 2 == 1) {
