@@ -220,11 +220,11 @@ final class ScalarConv implements ConvRowKernels {
       // The three taps' chain per channel in registers: the same multiply-adds in the same order
       // as tap after tap through the array, without a store and a load between them; four channels
       // at a time, their twelve weights held across the pixels (each output is independent, so
-      // the loops' order changes no float).
+      // the loops' order changes no float). Channels come in whole vector blocks (ConvVector takes
+      // no others), as the gradient's loops above assume.
       int w1 = wo + cout;
       int w2 = wo + 2 * cout;
-      int cb = 0;
-      for (; cb + 4 <= cout; cb += 4) {
+      for (int cb = 0; cb < cout; cb += 4) {
         float a0 = w[wo + cb];
         float a1 = w[wo + cb + 1];
         float a2 = w[wo + cb + 2];
@@ -245,16 +245,6 @@ final class ScalarConv implements ConvRowKernels {
           pixels[at + 1] = Math.fma(v2, d1, Math.fma(v1, b1, Math.fma(v0, a1, pixels[at + 1])));
           pixels[at + 2] = Math.fma(v2, d2, Math.fma(v1, b2, Math.fma(v0, a2, pixels[at + 2])));
           pixels[at + 3] = Math.fma(v2, d3, Math.fma(v1, b3, Math.fma(v0, a3, pixels[at + 3])));
-        }
-      }
-      for (int p = 0, r = xs, at = os; cb < cout && p < count; p++, r += step, at += cout) {
-        float v0 = x[r];
-        float v1 = x[r + 1];
-        float v2 = x[r + 2];
-        for (int c = cb; c < cout; c++) {
-          float acc = Math.fma(v0, w[wo + c], pixels[at + c]);
-          acc = Math.fma(v1, w[w1 + c], acc);
-          pixels[at + c] = Math.fma(v2, w[w2 + c], acc);
         }
       }
       return;

@@ -249,12 +249,11 @@ final class ProductsTwin implements ProductKernels {
     float s31 = acc ? c[c3 + 1] : 0f;
     float s32 = acc ? c[c3 + 2] : 0f;
     float s33 = acc ? c[c3 + 3] : 0f;
-    int a1 = ai;
     int a2 = 2 * ai;
     int a3 = 3 * ai;
     for (int q = 0; q < k; q++, ao += aq, bo += ldb) {
       float x0 = a[ao];
-      float x1 = a[ao + a1];
+      float x1 = a[ao + ai];
       float x2 = a[ao + a2];
       float x3 = a[ao + a3];
       float y0 = b[bo];
