@@ -25,9 +25,11 @@ public final class Latency {
   private Latency() {}
 
   /**
-   * Runs the protocol for every seed model; args: {@code [--callers N]}.
+   * Runs the protocol for every seed model; args: {@code [--callers N] [--warm-up]}.
    *
-   * @param args optionally {@code --callers N}, the number of threads predicting at once
+   * @param args optionally {@code --callers N}, the number of threads predicting at once, and
+   *     {@code --warm-up}: {@link dev.graft.dsl.Graft#warmUp()} first, as a service would at
+   *     start-up (its time is the {@code warm_up_ms} figure)
    * @throws InterruptedException if the calling thread is interrupted while callers run
    */
   public static void main(String[] args) throws InterruptedException {
@@ -38,6 +40,11 @@ public final class Latency {
       }
     }
     List<String> f = new ArrayList<>();
+    if (List.of(args).contains("--warm-up")) {
+      long t0 = System.nanoTime();
+      dev.graft.dsl.Graft.warmUp().join();
+      f.add(figure("warm_up_ms", (System.nanoTime() - t0) / 1e6));
+    }
     for (String name : SeedModels.NAMES) {
       Model m = SeedModels.build(name);
       List<Tensor> x = new ArrayList<>();

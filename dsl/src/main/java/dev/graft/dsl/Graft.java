@@ -78,7 +78,9 @@ import dev.graft.layers.ZeroPadding1D;
 import dev.graft.layers.ZeroPadding2D;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
+import dev.graft.tensor.support.JitWarmup;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
@@ -108,6 +110,22 @@ public final class Graft {
    */
   public static void seed(long seed) {
     Rng.seed(seed);
+  }
+
+  /**
+   * Compiles the Vector API kernels now, in the background, rather than while the first calls need
+   * them. Until the JIT has compiled them Graft runs plain-Java twins (the same floats, more
+   * slowly) while a background thread ({@code graft-jit-warmup}) compiles one kernel family after
+   * another, each from its first call on; a service that calls {@code Graft.warmUp().join()} at
+   * start-up serves its first requests at full speed instead (figures in the README). On a 2-core
+   * machine it keeps both cores busy for about 1.5–2 s. Thread-safe; a second call starts nothing
+   * new. Without the Vector API ({@code --add-modules jdk.incubator.vector} missing, or {@code
+   * -Dgraft.vector=false}) or with {@code -Dgraft.warmup=false} there is nothing to do.
+   *
+   * @return a future completed once every kernel family runs its compiled Vector API kernels
+   */
+  public static CompletableFuture<Void> warmUp() {
+    return JitWarmup.startAll();
   }
 
   /**

@@ -1,5 +1,11 @@
 package dev.graft.tensor.support;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +25,9 @@ import java.util.function.Consumer;
  * for at most {@link #MAX_NANOS}), then switches every caller to them. Because the twin's results
  * are identical, the switch changes speed only: seeded runs repeat their numbers, and concurrent
  * predictions equal sequential ones, whenever the switch happens.
+ *
+ * <p>{@link #startAll()} starts every family's warm-up at once, for an application that would
+ * rather pay for it before its first requests than during them.
  *
  * <p>{@code -Dgraft.warmup=false} hands out the vector kernels from the first call.
  *
@@ -52,7 +61,21 @@ public final class JitWarmup<T> {
   private final T twin;
   private final Consumer<T> exercise;
   private final AtomicBoolean started = new AtomicBoolean();
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile boolean warm;
+
+  /** Every family made that still had to warm up, in the order made. */
+  private static final List<JitWarmup<?>> FAMILIES = new CopyOnWriteArrayList<>();
+
+  /**
+   * The classes whose initialisation makes the engine's families, named so that this package
+   * depends on none of them.
+   */
+  private static final List<String> HOLDERS =
+      List.of(
+          "dev.graft.tensor.conv.ConvVector",
+          "dev.graft.tensor.products.ProductVector",
+          "dev.graft.tensor.recurrent.RecurrentVector");
 
   /**
    * A family; {@code exercise} runs every method of a kernel object once on a tiny problem, with
@@ -83,6 +106,53 @@ public final class JitWarmup<T> {
     this.exercise = exercise;
     warm = !enabled;
     primeOperatorProfiles();
+    if (enabled) {
+      FAMILIES.add(this);
+    } else {
+      done.complete(null);
+    }
+  }
+
+  /**
+   * Starts the warm-up of every family of the engine that has not started (one after another on
+   * {@code graft-jit-warmup}), and of any other family made so far; thread-safe, and a second call
+   * starts nothing new. Without the Vector API kernels (no module, or {@code -Dgraft.vector=false})
+   * there is nothing to warm up.
+   *
+   * @return a future completed once every family hands out its vector kernels (already completed
+   *     when none has to warm up); completing or cancelling it changes nothing here
+   */
+  public static CompletableFuture<Void> startAll() {
+    if (!VectorSupport.WANTED) {
+      return CompletableFuture.completedFuture(null);
+    }
+    for (String holder : HOLDERS) {
+      try {
+        Class.forName(holder, true, JitWarmup.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("graft: kernel family " + holder + " is missing", e);
+      }
+    }
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (JitWarmup<?> family : FAMILIES) {
+      family.start();
+      all.add(family.done);
+    }
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /**
+   * Every family made so far that had to warm up, by name, and whether it has switched to its
+   * vector kernels (for tests and diagnostics).
+   *
+   * @return family name to whether it is warm, in the order the families were made
+   */
+  public static Map<String, Boolean> families() {
+    Map<String, Boolean> all = new LinkedHashMap<>();
+    for (JitWarmup<?> family : FAMILIES) {
+      all.put(family.name, family.warm);
+    }
+    return all;
   }
 
   private static final AtomicBoolean PRIMED = new AtomicBoolean();
@@ -117,10 +187,14 @@ public final class JitWarmup<T> {
     if (warm) {
       return vector;
     }
+    start();
+    return twin;
+  }
+
+  private void start() {
     if (!started.get() && started.compareAndSet(false, true)) {
       WARMER.execute(this::warmUp);
     }
-    return twin;
   }
 
   /**
@@ -169,8 +243,12 @@ public final class JitWarmup<T> {
       }
     } catch (RuntimeException | LinkageError e) {
       System.err.println("graft: warming up " + name + " failed, switching anyway: " + e);
+    } finally {
+      // The vector kernels compute the same floats compiled or not: switching is always safe, and
+      // a waiting startAll() must not wait forever.
+      warm = true;
+      done.complete(null);
     }
-    warm = true;
     int total = runs;
     double ms = (System.nanoTime() - start) / 1e6;
     LOG.log(

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.tensor.products.ProductVector;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +43,31 @@ class JitWarmupTest {
     JitWarmup<Object> w = new JitWarmup<>("test", vector, new Object(), o -> {}, false);
     assertSame(vector, w.get());
     assertEquals(true, w.warm());
+  }
+
+  @Test
+  void startAllWarmsEveryFamilyBeforeItsFirstCall()
+      throws InterruptedException, ExecutionException, TimeoutException {
+    AtomicInteger runs = new AtomicInteger();
+    Object vector = new Object();
+    JitWarmup<Object> mine =
+        new JitWarmup<>("never called", vector, new Object(), o -> runs.incrementAndGet(), true);
+    CompletableFuture<Void> all = JitWarmup.startAll();
+    if (!VectorSupport.WANTED) {
+      assertTrue(all.isDone(), "with the kernels off nothing warms up");
+      assertFalse(mine.warm());
+      return;
+    }
+    all.get(60, TimeUnit.SECONDS);
+    assertTrue(mine.warm(), "a family nobody called is warm");
+    assertTrue(runs.get() >= 64, "its exercise ran " + runs.get() + " times");
+    assertSame(vector, mine.get());
+    assertEquals(true, JitWarmup.families().get("never called"));
+    if (ProductVector.KERNELS != null) {
+      assertSame(ProductVector.KERNELS, ProductVector.forProducts(), "products run compiled");
+    }
+    assertTrue(JitWarmup.startAll().isDone(), "a second call finds everything warm");
+    all.cancel(true);
+    assertTrue(JitWarmup.startAll().isDone(), "cancelling a returned future changes nothing");
   }
 }
