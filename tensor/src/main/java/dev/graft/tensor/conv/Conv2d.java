@@ -101,11 +101,11 @@ public final class Conv2d {
     }
     checkImage("conv2d", "output", out, n, g.outH(), g.outW(), cout, x);
     checkColumns("conv2d", columns, g, n, cout, bias != null);
-    if (ConvVector.suits(g, cout)) {
+    Blas blas = Blas.current().singleThreaded();
+    if (ConvVector.suitsNow(g, cout, blas)) {
       ConvVector.forward(x, kernel, bias, g, out, cout);
       return out;
     }
-    Blas blas = Blas.current().singleThreaded();
     if (ConvGemm.suits(blas)) {
       ConvGemm.forward(x, kernel, bias, g, out, cout, blas, columns);
       return out;
@@ -298,11 +298,11 @@ public final class Conv2d {
   private static void kernelGradient(
       Tensor x, Tensor dy, ConvGeometry g, float[] d, int off, boolean withBias, Tensor columns) {
     int cout = dy.shape().dim(3);
-    if (ConvVector.suits(g, cout)) {
+    Blas blas = Blas.current().singleThreaded();
+    if (ConvVector.suitsNow(g, cout, blas)) {
       ConvVector.kernelGradient(x, dy, g, d, off, withBias);
       return;
     }
-    Blas blas = Blas.current().singleThreaded();
     if (ConvGemm.suits(blas)) {
       ConvGemm.backwardKernel(x, dy, g, d, off, withBias, blas, columns);
       return;

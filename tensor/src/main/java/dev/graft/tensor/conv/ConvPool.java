@@ -122,8 +122,8 @@ public final class ConvPool {
     }
     checkColumns(op, columns, conv, pool, n, bias != null);
     Rows rows = new Rows(conv, pool, n);
-    boolean vector = ConvVector.suits(conv, cout);
     Blas blas = Blas.current().singleThreaded();
+    boolean vector = ConvVector.suitsNow(conv, cout, blas);
     int k = conv.kh() * conv.kw() * conv.channels();
     int k1 = bias == null ? k : k + 1;
     float[] weights = vector ? null : ConvGemm.weights(kernel, bias, k, cout);
@@ -196,7 +196,7 @@ public final class ConvPool {
     int len = k1 * cout;
     Rows rows = new Rows(conv, pool, n);
     int parts = Math.max(1, Math.min(Parallel.threads(), rows.count / rows.minPerWorker));
-    boolean vector = ConvVector.suits(conv, cout);
+    boolean vector = ConvVector.suitsNow(conv, cout, blas);
     // One private partial sum per worker, added up at the end: no two threads write one float.
     float[] partials = ConvGemm.scratch(0, parts * len);
     if (vector) {

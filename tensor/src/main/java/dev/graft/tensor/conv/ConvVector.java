@@ -1,7 +1,9 @@
 package dev.graft.tensor.conv;
 
 import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.blas.Blas;
 import dev.graft.tensor.support.Exercise;
 import dev.graft.tensor.support.JitWarmup;
 import dev.graft.tensor.support.VectorSupport;
@@ -40,6 +42,20 @@ final class ConvVector {
   /** Whether a convolution of geometry {@code g} to {@code cout} channels takes these kernels. */
   static boolean suits(ConvGeometry g, int cout) {
     return enabled && g.channels() <= MAX_CHANNELS && cout % KERNELS.channelBlock() == 0;
+  }
+
+  /**
+   * Whether a call of geometry {@code g} to {@code cout} channels runs these kernels now rather
+   * than im2col products on {@code blas}: always when they {@link #suits suit} it, except while the
+   * JIT still compiles them in an unseeded run with a native BLAS. Then im2col and OpenBLAS, which
+   * need no compilation, are much faster than the plain-Java twin (seed model 3's first steps 12-17
+   * ms against 40-50); the switch may change the last bit of a result, as the {@code auto}
+   * back-end's timing may. A seeded run takes the bit-identical twin. Plans that size buffers
+   * ({@link Conv2d#columnsShape}) ask {@link #suits}: the BLAS path then builds its im2col matrix
+   * in scratch, and the backward pass rebuilds it.
+   */
+  static boolean suitsNow(ConvGeometry g, int cout, Blas blas) {
+    return suits(g, cout) && (WARMUP.get() == KERNELS || Rng.seeded() || !ConvGemm.suits(blas));
   }
 
   /** Whether the JVM has the module these kernels need. */
