@@ -60,21 +60,14 @@ public final class ProductVector {
   }
 
   /**
-   * Starts the product kernels' warm-up if it has not started: paths that call {@link #KERNELS}
-   * directly (hot enough to compile in the foreground) call it, so that the kernels first reached
-   * later, as a prediction's LSTM gates after training, are compiled by then.
-   */
-  public static void startWarmUp() {
-    forProducts();
-  }
-
-  /**
    * The kernels a product chosen by shape for the vector path takes now, or null for BLAS: until
    * the JIT has compiled the vector kernels an unseeded run takes BLAS (the fastest then; the
    * switch may change the last bit, as the {@code auto} back-end's timing may), a seeded run the
    * bit-identical twin.
+   *
+   * @return the kernels to run the product on now, or null for BLAS
    */
-  static ProductKernels productsNow() {
+  public static ProductKernels productsNow() {
     ProductKernels k = forProducts();
     return k != null && (k == KERNELS || Rng.seeded()) ? k : null;
   }

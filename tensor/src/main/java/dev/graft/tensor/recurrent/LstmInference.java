@@ -5,6 +5,7 @@ import static dev.graft.tensor.recurrent.RecurrentSupport.tanhInPlace;
 import dev.graft.tensor.Parallel;
 import dev.graft.tensor.Tensor;
 import dev.graft.tensor.blas.Blas;
+import dev.graft.tensor.products.ProductKernels;
 import dev.graft.tensor.products.ProductVector;
 
 /**
@@ -100,7 +101,9 @@ final class LstmInference implements Parallel.RangeBody {
   public void run(int r0, int r1) {
     int nb = r1 - r0;
     int g = 4 * u;
-    boolean vector = ProductVector.suitsGates(g);
+    // One path for the whole sequence: BLAS until the vector kernels are compiled in an unseeded
+    // run, the bit-identical twin in a seeded one (see ProductVector.productsNow).
+    ProductKernels gates = ProductVector.suitsGates(g) ? ProductVector.productsNow() : null;
     int cells = u * nb;
     // xh: [x_t; h_{t-1}; 1] as (k1, nb); z: the gates (4u, nb); c and its tanh, h: (u, nb).
     float[] xh = scratch(1, k1 * nb);
@@ -120,8 +123,8 @@ final class LstmInference implements Parallel.RangeBody {
           xh[f * nb + b] = xs[from + f];
         }
       }
-      if (vector) {
-        ProductVector.forProducts().productTransA(g, nb, k1, weights, xh, z);
+      if (gates != null) {
+        gates.productTransA(g, nb, k1, weights, xh, z);
       } else {
         blas.sgemm(true, false, g, nb, k1, 1f, weights, 0, g, xh, 0, nb, 0f, z, 0, nb);
       }

@@ -6,6 +6,7 @@ import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import dev.graft.tensor.blas.Blas;
 import dev.graft.tensor.blas.OpenBlas;
+import dev.graft.tensor.products.ProductKernels;
 import dev.graft.tensor.products.ProductVector;
 
 /**
@@ -185,14 +186,14 @@ final class RecurrentSupport {
       int cOff,
       int ldc) {
     if (ProductVector.suitsProduct(n)) {
-      // The vector kernel from the first call, not BLAS until warm: called hundreds of times a
-      // step, it compiles in the foreground within the first step, and so do the LSTM inference
-      // gates' kernels; on BLAS until warm (measured) model 2's first step took 0.7 s instead of
-      // 1.3-1.7, but its next steps ran 50-60 ms instead of 25 and its first four predictions
-      // 250-330 ms each instead of 20-90.
-      ProductVector.startWarmUp();
-      ProductVector.KERNELS.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
-      return;
+      // BLAS until the vector kernels are compiled in an unseeded run (the twin in a seeded one):
+      // run uncompiled from the first call, they made a fresh JVM's first step of an LSTM(64)
+      // 1.5-2.5 s instead of 0.6-0.9.
+      ProductKernels now = ProductVector.productsNow();
+      if (now != null) {
+        now.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
+        return;
+      }
     }
     Blas blas = Blas.current().singleThreaded();
     if (!(blas instanceof OpenBlas)) {
