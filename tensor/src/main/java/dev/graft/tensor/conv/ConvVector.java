@@ -55,7 +55,10 @@ final class ConvVector {
    * in scratch, and the backward pass rebuilds it.
    */
   static boolean suitsNow(ConvGeometry g, int cout, Blas blas) {
-    return suits(g, cout) && (WARMUP.get() == KERNELS || Rng.seeded() || !ConvGemm.suits(blas));
+    if (!suits(g, cout)) {
+      return false;
+    }
+    return Rng.seeded() || !ConvGemm.suits(blas) || WARMUP.warmOrStart();
   }
 
   /** Whether the JVM has the module these kernels need. */
@@ -196,7 +199,10 @@ final class ConvVector {
    * loops: whole vectors of channels.
    */
   static boolean suitsPooling(int c) {
-    return enabled && c % (KERNELS.channelBlock() / 2) == 0;
+    // Not the twin while the JIT compiles: the plain loops of PoolLoops give the same bits (a max
+    // and a copy round nothing; ConvTwinsTest compares them), so pooling leaves the warm-up thread
+    // to families whose callers wait on a slower twin.
+    return enabled && c % (KERNELS.channelBlock() / 2) == 0 && WARMUP.warmOrStart();
   }
 
   /** {@link ConvRowKernels#maxTiles2x2} on tensors, pooled rows from {@code r0}. */

@@ -51,12 +51,18 @@ public final class ProductVector {
     }
     ProductKernels k = PRODUCTS.get();
     if (k != KERNELS) {
-      // The dots of the same class warm up next, cheaply (about 0.2 s of the warm-up thread): a
-      // model reaching them later (a Dense(1) head on a flattened image) then finds them compiled
-      // rather than compiling them during its first requests (seen as 4-8 ms stalls, p99).
-      DOTS.get();
+      startDots();
     }
     return k;
+  }
+
+  /**
+   * The dots of the same class warm up next, cheaply (about 0.2 s of the warm-up thread): a model
+   * reaching them later (a Dense(1) head on a flattened image) then finds them compiled rather than
+   * compiling them during its first requests (seen as 4-8 ms stalls, p99).
+   */
+  private static void startDots() {
+    DOTS.warmOrStart();
   }
 
   /**
@@ -68,8 +74,17 @@ public final class ProductVector {
    * @return the kernels to run the product on now, or null for BLAS
    */
   public static ProductKernels productsNow() {
-    ProductKernels k = forProducts();
-    return k != null && (k == KERNELS || Rng.seeded()) ? k : null;
+    if (PRODUCTS == null) {
+      return null;
+    }
+    if (Rng.seeded()) {
+      return forProducts();
+    }
+    if (PRODUCTS.warmOrStart()) {
+      return KERNELS;
+    }
+    startDots();
+    return null;
   }
 
   /**

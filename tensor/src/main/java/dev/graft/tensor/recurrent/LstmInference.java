@@ -101,9 +101,9 @@ final class LstmInference implements Parallel.RangeBody {
   public void run(int r0, int r1) {
     int nb = r1 - r0;
     int g = 4 * u;
-    // One path for the whole sequence: BLAS until the vector kernels are compiled in an unseeded
-    // run, the bit-identical twin in a seeded one (see ProductVector.productsNow).
-    ProductKernels gates = ProductVector.suitsGates(g) ? ProductVector.productsNow() : null;
+    // The bit-identical twin until the vector kernels are compiled, not BLAS: one JNI call a time
+    // step made seed model 2's first predictions slower than the twin (14-50 ms against 12-17).
+    ProductKernels gates = ProductVector.suitsGates(g) ? ProductVector.forProducts() : null;
     int cells = u * nb;
     // xh: [x_t; h_{t-1}; 1] as (k1, nb); z: the gates (4u, nb); c and its tanh, h: (u, nb).
     float[] xh = scratch(1, k1 * nb);

@@ -26,6 +26,10 @@ import java.util.function.Consumer;
  * are identical, the switch changes speed only: seeded runs repeat their numbers, and concurrent
  * predictions equal sequential ones, whenever the switch happens.
  *
+ * <p>Families warm up one at a time on that thread. Callers that run another path meanwhile (BLAS,
+ * or plain loops with the same bits) ask {@link #warmOrStart()} instead of taking the twin; such a
+ * family gives the thread up to one whose twin is running, and carries on after it.
+ *
  * <p>{@link #startAll()} starts every family's warm-up at once, for an application that would
  * rather pay for it before its first requests than during them.
  *
@@ -63,6 +67,10 @@ public final class JitWarmup<T> {
   private final AtomicBoolean started = new AtomicBoolean();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile boolean warm;
+  private volatile boolean twinInUse;
+
+  /** Families started and not yet warming up, in the order started. */
+  private static final List<JitWarmup<?>> PENDING = new ArrayList<>();
 
   /** Every family made that still had to warm up, in the order made. */
   private static final List<JitWarmup<?>> FAMILIES = new CopyOnWriteArrayList<>();
@@ -187,14 +195,59 @@ public final class JitWarmup<T> {
     if (warm) {
       return vector;
     }
+    twinInUse = true;
     start();
     return twin;
   }
 
+  /** Completed once this family hands out its vector kernels (for tests). */
+  CompletableFuture<Void> whenWarm() {
+    return done;
+  }
+
+  /**
+   * Whether the vector kernels are compiled, starting their warm-up if not: for callers that run
+   * another path meanwhile (BLAS) rather than the twin, so that families whose twin is in use warm
+   * up first.
+   *
+   * @return true once the family hands out its vector kernels
+   */
+  public boolean warmOrStart() {
+    if (!warm) {
+      start();
+    }
+    return warm;
+  }
+
   private void start() {
     if (!started.get() && started.compareAndSet(false, true)) {
-      WARMER.execute(this::warmUp);
+      synchronized (PENDING) {
+        PENDING.add(this);
+      }
+      WARMER.execute(JitWarmup::warmNext);
     }
+  }
+
+  /**
+   * Warms up one waiting family: the first queued whose twin is running (callers wait on it), else
+   * the first queued. One task is queued per family started, so each finds one still waiting.
+   */
+  private static void warmNext() {
+    JitWarmup<?> next;
+    synchronized (PENDING) {
+      if (PENDING.isEmpty()) {
+        return;
+      }
+      next = PENDING.get(0);
+      for (JitWarmup<?> family : PENDING) {
+        if (family.twinInUse) {
+          next = family;
+          break;
+        }
+      }
+      PENDING.remove(next);
+    }
+    next.warmUp();
   }
 
   /**
@@ -223,8 +276,13 @@ public final class JitWarmup<T> {
     long start = System.nanoTime();
     int fast = 0;
     int runs = 0;
+    boolean yielded = false;
     try {
       while (fast < 3 && System.nanoTime() - start < MAX_NANOS) {
+        if (!twinInUse && anotherWaitsOnItsTwin()) {
+          yielded = true;
+          break;
+        }
         for (int i = 0; i < 64; i++) {
           exercise.accept(vector);
           exercise.accept(twin);
@@ -244,16 +302,45 @@ public final class JitWarmup<T> {
     } catch (RuntimeException | LinkageError e) {
       System.err.println("graft: warming up " + name + " failed, switching anyway: " + e);
     } finally {
-      // The vector kernels compute the same floats compiled or not: switching is always safe, and
-      // a waiting startAll() must not wait forever.
-      warm = true;
-      done.complete(null);
+      if (yielded) {
+        requeue();
+      } else {
+        // The vector kernels compute the same floats compiled or not: switching is always safe,
+        // and a waiting startAll() must not wait forever.
+        warm = true;
+        done.complete(null);
+      }
     }
     int total = runs;
     double ms = (System.nanoTime() - start) / 1e6;
+    String what = yielded ? "yielded the warm-up thread" : "warm";
     LOG.log(
         System.Logger.Level.DEBUG,
-        () -> String.format("%s warm after %d runs, %.0f ms", name, total, ms));
+        () -> String.format("%s %s after %d runs, %.0f ms", name, what, total, ms));
+  }
+
+  /**
+   * Whether a family whose twin callers are running waits for the warm-up thread: a family whose
+   * callers run BLAS meanwhile then gives way to it (seed model 1's convolutions, 1.2-1.9 s of
+   * warm-up, held back the products its Dense layer ran on their twin for all its first steps and
+   * predictions), and carries on later from where the JIT got.
+   */
+  private static boolean anotherWaitsOnItsTwin() {
+    synchronized (PENDING) {
+      for (JitWarmup<?> family : PENDING) {
+        if (family.twinInUse) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private void requeue() {
+    synchronized (PENDING) {
+      PENDING.add(this);
+    }
+    WARMER.execute(JitWarmup::warmNext);
   }
 
   /** Bytes this thread has allocated, or 0 where the JVM cannot say (then time alone decides). */

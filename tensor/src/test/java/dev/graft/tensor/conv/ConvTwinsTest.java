@@ -4,6 +4,7 @@ import static dev.graft.tensor.TestTensors.assertBits;
 import static dev.graft.tensor.TestTensors.random;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.graft.tensor.Tensor;
 import dev.graft.tensor.conv.ConvGeometry.Padding;
 import dev.graft.tensor.support.JitWarmup;
 import dev.graft.tensor.support.VectorSupport;
@@ -90,6 +91,44 @@ class ConvTwinsTest {
       vector.scatterTiles2x2(dOut, 0, tapsA, 0, rows, convW, c, backA);
       twin.scatterTiles2x2(dOut, 0, tapsA, 0, rows, convW, c, backB);
       assertBits(backA, backB, "pooling gradient width " + convW);
+    }
+  }
+
+  @Test
+  void poolingLoopsGiveTheVectorKernelsBitsAndTaps() {
+    int c = vectorConv().channelBlock();
+    assumeTrue(ConvVector.enabled(), "the vector kernels are switched off in this run");
+    Random r = new Random(13);
+    try {
+      for (int convW = 3; convW <= 6; convW++) {
+        int rows = 3;
+        ConvGeometry pool = ConvGeometry.of(2 * rows, convW, c, 2, 2, 2, Padding.VALID);
+        float[] block = random(r, rows * 2 * convW * c);
+        float[] specials = {0f, -0f, 1f, 1f, Float.NEGATIVE_INFINITY, Float.NaN, -0f, 0f};
+        for (int i = 0; i < block.length; i += 3) {
+          block[i] = specials[(i / 3) % specials.length];
+        }
+        float[][] out = new float[2][];
+        float[][] taps = new float[2][];
+        float[][] back = new float[2][];
+        Tensor dOut = Tensor.wrap(random(r, rows * (convW / 2) * c), rows, convW / 2, c);
+        for (int path = 0; path < 2; path++) {
+          ConvVector.enable(path == 0);
+          Tensor o = Tensor.zeros(rows, convW / 2, c);
+          Tensor t = Tensor.zeros(rows, convW / 2, c);
+          PoolLoops.maxTiles(block, rows, convW, pool, c, o, t, 0);
+          float[] b = random(new Random(14), block.length);
+          PoolLoops.scatterTiles(dOut, t, 0, rows, convW, pool, c, b);
+          out[path] = o.toArray();
+          taps[path] = t.toArray();
+          back[path] = b;
+        }
+        assertBits(out[0], out[1], "max pooling width " + convW);
+        assertBits(taps[0], taps[1], "max pooling taps width " + convW);
+        assertBits(back[0], back[1], "pooling gradient width " + convW);
+      }
+    } finally {
+      ConvVector.enable(true);
     }
   }
 }

@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.tensor.products.ProductVector;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +74,39 @@ class JitWarmupTest {
     assertTrue(JitWarmup.startAll().isDone(), "a second call finds everything warm");
     all.cancel(true);
     assertTrue(JitWarmup.startAll().isDone(), "cancelling a returned future changes nothing");
+  }
+
+  @Test
+  void aFamilyWhoseTwinRunsWarmsUpBeforeOneWhoseCallersTakeAnotherPath() throws Exception {
+    CountDownLatch twinCalled = new CountDownLatch(1);
+    CountDownLatch otherRunning = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean(true);
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    JitWarmup<Object> other =
+        new JitWarmup<>(
+            "callers on BLAS",
+            new Object(),
+            new Object(),
+            o -> {
+              if (first.getAndSet(false)) {
+                otherRunning.countDown();
+                try {
+                  twinCalled.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            },
+            true);
+    JitWarmup<Object> twin = new JitWarmup<>("callers on the twin", "v", "t", o -> {}, true);
+    CompletableFuture<Void> otherDone = other.whenWarm().thenRun(() -> order.add("other"));
+    CompletableFuture<Void> twinDone = twin.whenWarm().thenRun(() -> order.add("twin"));
+    assertFalse(other.warmOrStart(), "starts the warm-up, not warm yet");
+    assertTrue(otherRunning.await(20, TimeUnit.SECONDS), "its warm-up runs");
+    assertEquals("t", twin.get());
+    twinCalled.countDown();
+    CompletableFuture.allOf(otherDone, twinDone).get(60, TimeUnit.SECONDS);
+    assertEquals(List.of("twin", "other"), order, "the family whose twin runs went first");
+    assertTrue(other.warmOrStart());
   }
 }
