@@ -34,7 +34,11 @@ final class ConvVector {
   private static final JitWarmup<ConvRowKernels> WARMUP =
       PRESENT
           ? new JitWarmup<>(
-              "VectorConv", KERNELS, new ScalarConv(KERNELS.channelBlock()), ConvVector::exercise)
+              "VectorConv",
+              KERNELS,
+              new ScalarConv(KERNELS.channelBlock()),
+              ConvVector::exercise,
+              JitWarmup.RANK_CONVOLUTIONS)
           : null;
 
   private static volatile boolean enabled = PRESENT && VectorSupport.WANTED;

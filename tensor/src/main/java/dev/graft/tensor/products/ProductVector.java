@@ -28,7 +28,8 @@ public final class ProductVector {
               "VectorProducts.dots",
               KERNELS,
               new ProductsTwin(KERNELS),
-              ProductVector::exerciseDots);
+              ProductVector::exerciseDots,
+              JitWarmup.RANK_DOTS);
 
   private static final JitWarmup<ProductKernels> PRODUCTS =
       KERNELS == null
@@ -37,7 +38,8 @@ public final class ProductVector {
               "VectorProducts.product",
               KERNELS,
               new ProductsTwin(KERNELS),
-              ProductVector::exerciseProducts);
+              ProductVector::exerciseProducts,
+              JitWarmup.RANK_PRODUCTS);
 
   /**
    * The product kernels to call now: the vector ones once compiled, else {@link ProductsTwin}, the

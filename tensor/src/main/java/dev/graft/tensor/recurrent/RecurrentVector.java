@@ -26,7 +26,8 @@ final class RecurrentVector {
               "VectorRecurrent",
               KERNELS,
               new ScalarRecurrent(KERNELS.lanes()),
-              RecurrentVector::exercise);
+              RecurrentVector::exercise,
+              JitWarmup.RANK_RECURRENT);
 
   /** Whether the JVM has the module the vector kernels need. */
   static boolean present() {

@@ -26,9 +26,11 @@ import java.util.function.Consumer;
  * are identical, the switch changes speed only: seeded runs repeat their numbers, and concurrent
  * predictions equal sequential ones, whenever the switch happens.
  *
- * <p>Families warm up one at a time on that thread. Callers that run another path meanwhile (BLAS,
- * or plain loops with the same bits) ask {@link #warmOrStart()} instead of taking the twin; such a
- * family gives the thread up to one whose twin is running, and carries on after it.
+ * <p>Families warm up one at a time on that thread, by rank: the products first (a model's bulk of
+ * multiply-adds, and an LSTM's predictions), then dot products, convolutions, recurrent cells; a
+ * family warming up gives way to a lower-ranked one started meanwhile. Callers that run another
+ * path meanwhile (BLAS, or plain loops with the same bits) ask {@link #warmOrStart()} instead of
+ * taking the twin.
  *
  * <p>{@link #startAll()} starts every family's warm-up at once, for an application that would
  * rather pay for it before its first requests than during them.
@@ -67,13 +69,25 @@ public final class JitWarmup<T> {
   private final AtomicBoolean started = new AtomicBoolean();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile boolean warm;
-  private volatile boolean twinInUse;
+  private final int rank;
 
   /** Families started and not yet warming up, in the order started. */
   private static final List<JitWarmup<?>> PENDING = new ArrayList<>();
 
   /** Every family made that still had to warm up, in the order made. */
   private static final List<JitWarmup<?>> FAMILIES = new CopyOnWriteArrayList<>();
+
+  /** The engine's families' ranks (see the class comment): products go first. */
+  public static final int RANK_PRODUCTS = 0;
+
+  /** Dot products: cheap to warm up, next. */
+  public static final int RANK_DOTS = 1;
+
+  /** Convolutions and pooling: OpenBLAS and plain loops serve them well meanwhile. */
+  public static final int RANK_CONVOLUTIONS = 2;
+
+  /** The recurrent cells: a small share of a step's work. */
+  public static final int RANK_RECURRENT = 3;
 
   /**
    * The classes whose initialisation makes the engine's families, named so that this package
@@ -93,9 +107,11 @@ public final class JitWarmup<T> {
    * @param vector the Vector API kernels
    * @param twin the plain-Java kernels computing the same floats
    * @param exercise runs every method of a kernel object once on a tiny problem
+   * @param rank the family's place in the warm-up thread's order: lower goes first, and a family
+   *     warming up gives way to a lower-ranked one started meanwhile
    */
-  public JitWarmup(String name, T vector, T twin, Consumer<T> exercise) {
-    this(name, vector, twin, exercise, ENABLED);
+  public JitWarmup(String name, T vector, T twin, Consumer<T> exercise, int rank) {
+    this(name, vector, twin, exercise, ENABLED, rank);
   }
 
   /**
@@ -106,9 +122,11 @@ public final class JitWarmup<T> {
    * @param twin the plain-Java kernels computing the same floats
    * @param exercise runs every method of a kernel object once on a tiny problem
    * @param enabled whether callers get the twin until the vector kernels are compiled
+   * @param rank the family's place in the warm-up thread's order (see above)
    */
-  public JitWarmup(String name, T vector, T twin, Consumer<T> exercise, boolean enabled) {
+  public JitWarmup(String name, T vector, T twin, Consumer<T> exercise, boolean enabled, int rank) {
     this.name = name;
+    this.rank = rank;
     this.vector = vector;
     this.twin = twin;
     this.exercise = exercise;
@@ -195,7 +213,6 @@ public final class JitWarmup<T> {
     if (warm) {
       return vector;
     }
-    twinInUse = true;
     start();
     return twin;
   }
@@ -229,8 +246,8 @@ public final class JitWarmup<T> {
   }
 
   /**
-   * Warms up one waiting family: the first queued whose twin is running (callers wait on it), else
-   * the first queued. One task is queued per family started, so each finds one still waiting.
+   * Warms up one waiting family, the lowest-ranked (the first queued of equal rank). One task is
+   * queued per family started, so each finds one still waiting.
    */
   private static void warmNext() {
     JitWarmup<?> next;
@@ -240,9 +257,8 @@ public final class JitWarmup<T> {
       }
       next = PENDING.get(0);
       for (JitWarmup<?> family : PENDING) {
-        if (family.twinInUse) {
+        if (family.rank < next.rank) {
           next = family;
-          break;
         }
       }
       PENDING.remove(next);
@@ -279,7 +295,7 @@ public final class JitWarmup<T> {
     boolean yielded = false;
     try {
       while (fast < 3 && System.nanoTime() - start < MAX_NANOS) {
-        if (!twinInUse && anotherWaitsOnItsTwin()) {
+        if (aLowerRankWaits()) {
           yielded = true;
           break;
         }
@@ -320,15 +336,15 @@ public final class JitWarmup<T> {
   }
 
   /**
-   * Whether a family whose twin callers are running waits for the warm-up thread: a family whose
-   * callers run BLAS meanwhile then gives way to it (seed model 1's convolutions, 1.2-1.9 s of
-   * warm-up, held back the products its Dense layer ran on their twin for all its first steps and
-   * predictions), and carries on later from where the JIT got.
+   * Whether a lower-ranked family waits for the warm-up thread: this one then gives way to it, and
+   * carries on later from where the JIT got (seed model 1's convolutions, 1.2-1.9 s of warm-up, had
+   * held back the products that its Dense layer and LSTM ran on the twin or BLAS for all its first
+   * steps and predictions).
    */
-  private static boolean anotherWaitsOnItsTwin() {
+  private boolean aLowerRankWaits() {
     synchronized (PENDING) {
       for (JitWarmup<?> family : PENDING) {
-        if (family.twinInUse) {
+        if (family.rank < rank) {
           return true;
         }
       }

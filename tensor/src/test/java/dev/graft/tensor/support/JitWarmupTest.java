@@ -30,7 +30,8 @@ class JitWarmupTest {
     Object vector = new Object();
     Object twin = new Object();
     AtomicInteger runs = new AtomicInteger();
-    JitWarmup<Object> w = new JitWarmup<>("test", vector, twin, o -> runs.incrementAndGet(), true);
+    JitWarmup<Object> w =
+        new JitWarmup<>("test", vector, twin, o -> runs.incrementAndGet(), true, 9);
     assertFalse(w.warm());
     assertSame(twin, w.get(), "the first call gets the twin and starts the warm-up");
     long deadline = System.nanoTime() + 20_000_000_000L;
@@ -45,7 +46,7 @@ class JitWarmupTest {
   @Test
   void warmupOffHandsOutTheVectorKernelsFromTheFirstCall() {
     Object vector = new Object();
-    JitWarmup<Object> w = new JitWarmup<>("test", vector, new Object(), o -> {}, false);
+    JitWarmup<Object> w = new JitWarmup<>("test", vector, new Object(), o -> {}, false, 9);
     assertSame(vector, w.get());
     assertEquals(true, w.warm());
   }
@@ -56,7 +57,7 @@ class JitWarmupTest {
     AtomicInteger runs = new AtomicInteger();
     Object vector = new Object();
     JitWarmup<Object> mine =
-        new JitWarmup<>("never called", vector, new Object(), o -> runs.incrementAndGet(), true);
+        new JitWarmup<>("never called", vector, new Object(), o -> runs.incrementAndGet(), true, 9);
     CompletableFuture<Void> all = JitWarmup.startAll();
     if (!VectorSupport.WANTED) {
       assertTrue(all.isDone(), "with the kernels off nothing warms up");
@@ -77,36 +78,37 @@ class JitWarmupTest {
   }
 
   @Test
-  void aFamilyWhoseTwinRunsWarmsUpBeforeOneWhoseCallersTakeAnotherPath() throws Exception {
-    CountDownLatch twinCalled = new CountDownLatch(1);
+  void aLowerRankedFamilyTakesTheWarmUpThreadFromOneWarmingUp() throws Exception {
+    CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch otherRunning = new CountDownLatch(1);
-    AtomicBoolean first = new AtomicBoolean(true);
+    AtomicBoolean once = new AtomicBoolean(true);
     List<String> order = Collections.synchronizedList(new ArrayList<>());
     JitWarmup<Object> other =
         new JitWarmup<>(
-            "callers on BLAS",
+            "ranked 8",
             new Object(),
             new Object(),
             o -> {
-              if (first.getAndSet(false)) {
+              if (once.getAndSet(false)) {
                 otherRunning.countDown();
                 try {
-                  twinCalled.await(20, TimeUnit.SECONDS);
+                  firstStarted.await(20, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
               }
             },
-            true);
-    JitWarmup<Object> twin = new JitWarmup<>("callers on the twin", "v", "t", o -> {}, true);
+            true,
+            8);
+    JitWarmup<Object> first = new JitWarmup<>("ranked 7", "v", "t", o -> {}, true, 7);
     CompletableFuture<Void> otherDone = other.whenWarm().thenRun(() -> order.add("other"));
-    CompletableFuture<Void> twinDone = twin.whenWarm().thenRun(() -> order.add("twin"));
+    CompletableFuture<Void> firstDone = first.whenWarm().thenRun(() -> order.add("first"));
     assertFalse(other.warmOrStart(), "starts the warm-up, not warm yet");
     assertTrue(otherRunning.await(20, TimeUnit.SECONDS), "its warm-up runs");
-    assertEquals("t", twin.get());
-    twinCalled.countDown();
-    CompletableFuture.allOf(otherDone, twinDone).get(60, TimeUnit.SECONDS);
-    assertEquals(List.of("twin", "other"), order, "the family whose twin runs went first");
+    assertEquals("t", first.get());
+    firstStarted.countDown();
+    CompletableFuture.allOf(otherDone, firstDone).get(60, TimeUnit.SECONDS);
+    assertEquals(List.of("first", "other"), order, "the lower rank took the thread");
     assertTrue(other.warmOrStart());
   }
 }
