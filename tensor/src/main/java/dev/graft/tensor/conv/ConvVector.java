@@ -204,8 +204,7 @@ final class ConvVector {
    */
   static boolean suitsPooling(int c) {
     // Not the twin while the JIT compiles: the plain loops of PoolLoops give the same bits (a max
-    // and a copy round nothing; ConvTwinsTest compares them), so pooling leaves the warm-up thread
-    // to families whose callers wait on a slower twin.
+    // and a copy round nothing; ConvTwinsTest compares them) with the same branch-free taps.
     return enabled && c % (KERNELS.channelBlock() / 2) == 0 && WARMUP.warmOrStart();
   }
 

@@ -101,8 +101,9 @@ final class LstmInference implements Parallel.RangeBody {
   public void run(int r0, int r1) {
     int nb = r1 - r0;
     int g = 4 * u;
-    // The bit-identical twin until the vector kernels are compiled, not BLAS: one JNI call a time
-    // step made seed model 2's first predictions slower than the twin (14-50 ms against 12-17).
+    // The bit-identical twin until the vector kernels are compiled, not BLAS, even unseeded: a
+    // prediction then does not change when they switch, and BLAS (one JNI call a time step) was no
+    // faster on a fresh JVM's first predictions (measured on seed models 1 and 2).
     ProductKernels gates = ProductVector.suitsGates(g) ? ProductVector.forProducts() : null;
     int cells = u * nb;
     // xh: [x_t; h_{t-1}; 1] as (k1, nb); z: the gates (4u, nb); c and its tanh, h: (u, nb).

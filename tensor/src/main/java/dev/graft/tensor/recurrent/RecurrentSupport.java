@@ -188,7 +188,7 @@ final class RecurrentSupport {
     if (ProductVector.suitsProduct(n)) {
       // BLAS until the vector kernels are compiled in an unseeded run (the twin in a seeded one):
       // run uncompiled from the first call, they made a fresh JVM's first step of an LSTM(64)
-      // 1.5-2.5 s instead of 0.6-0.9.
+      // (seed model 2) 1.4-2.5 s instead of 0.55-0.7.
       ProductKernels now = ProductVector.productsNow();
       if (now != null) {
         now.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
