@@ -1,5 +1,6 @@
 package dev.graft.benchmarks;
 
+import dev.graft.dsl.Graft;
 import dev.graft.dsl.Model;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
@@ -28,8 +29,8 @@ public final class Latency {
    * Runs the protocol for every seed model; args: {@code [--callers N] [--warm-up]}.
    *
    * @param args optionally {@code --callers N}, the number of threads predicting at once, and
-   *     {@code --warm-up}: {@link dev.graft.dsl.Graft#warmUp()} first, as a service would at
-   *     start-up (its time is the {@code warm_up_ms} figure)
+   *     {@code --warm-up}: {@link Graft#warmUp()} first, as a service would at start-up (its time
+   *     is the {@code warm_up_ms} figure)
    * @throws InterruptedException if the calling thread is interrupted while callers run
    */
   public static void main(String[] args) throws InterruptedException {
@@ -42,7 +43,7 @@ public final class Latency {
     List<String> f = new ArrayList<>();
     if (List.of(args).contains("--warm-up")) {
       long t0 = System.nanoTime();
-      dev.graft.dsl.Graft.warmUp().join();
+      Graft.warmUp().join();
       f.add(figure("warm_up_ms", (System.nanoTime() - t0) / 1e6));
     }
     for (String name : SeedModels.NAMES) {

@@ -224,8 +224,7 @@ public final class JitWarmup<T> {
 
   /**
    * Whether the vector kernels are compiled, starting their warm-up if not: for callers that run
-   * another path meanwhile (BLAS) rather than the twin, so that families whose twin is in use warm
-   * up first.
+   * another path meanwhile (BLAS, or plain loops with the same bits) rather than the twin.
    *
    * @return true once the family hands out its vector kernels
    */
