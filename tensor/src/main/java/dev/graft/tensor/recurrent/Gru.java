@@ -598,7 +598,8 @@ public final class Gru {
             continue;
           }
           for (int j = 0; j < u; j++) {
-            float dh = ws[sh + j] + (dH == null ? 0f : dH[dHo + row * u + j]);
+            float dh =
+                RecurrentSupport.flushed(ws[sh + j] + (dH == null ? 0f : dH[dHo + row * u + j]));
             float hpv = hp == null ? 0f : hp[hpo + j];
             float z = ws[zo + j];
             float rr = ws[zo + u + j];

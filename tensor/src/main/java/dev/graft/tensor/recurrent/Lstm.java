@@ -731,13 +731,14 @@ public final class Lstm {
             continue;
           }
           for (int j = 0; j < u; j++) {
-            float dh = ws[sh + j] + (dH == null ? 0f : dH[dHo + row * u + j]);
+            float dh =
+                RecurrentSupport.flushed(ws[sh + j] + (dH == null ? 0f : dH[dHo + row * u + j]));
             float i = ws[zo + j];
             float f = ws[zo + u + j];
             float gg = ws[zo + 2 * u + j];
             float o = ws[zo + 3 * u + j];
             float tcv = ws[co + j];
-            float dc = ws[sc + j] + dh * o * (1f - tcv * tcv);
+            float dc = RecurrentSupport.flushed(ws[sc + j] + dh * o * (1f - tcv * tcv));
             float cPrev = cp == null ? 0f : cp[cpo + j];
             ws[zo + j] = dc * gg * gate.slope(i);
             ws[zo + u + j] = dc * cPrev * gate.slope(f);

@@ -22,6 +22,15 @@ import dev.graft.tensor.products.ProductVector;
 final class RecurrentSupport {
   private RecurrentSupport() {}
 
+  /**
+   * {@code x}, or zero when its magnitude is below {@link RecurrentKernels#FLUSH_BELOW} (see there
+   * why). The vector kernel flushes lane by lane with the same comparison, so both give the same
+   * bits.
+   */
+  static float flushed(float x) {
+    return Math.abs(x) < RecurrentKernels.FLUSH_BELOW ? 0f : x;
+  }
+
   /** Logistic sigmoid, through the identity {@code σ(x) = (1 + tanh(x / 2)) / 2}. */
   static float sigmoid(float x) {
     return 0.5f + 0.5f * tanh(0.5f * x);

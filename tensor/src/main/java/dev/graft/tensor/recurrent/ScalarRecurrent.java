@@ -68,12 +68,13 @@ final class ScalarRecurrent implements RecurrentKernels {
       if (dH != null) {
         dh = dh + dH[dHo + j];
       }
+      dh = RecurrentSupport.flushed(dh);
       float i = ws[zo + j];
       float f = ws[zo + u + j];
       float g = ws[zo + 2 * u + j];
       float o = ws[zo + 3 * u + j];
       float t = ws[tco + j];
-      float dc = ws[sc + j] + dh * o * (1f - t * t);
+      float dc = RecurrentSupport.flushed(ws[sc + j] + dh * o * (1f - t * t));
       float cPrev = cp == null ? 0f : cp[cpo + j];
       ws[zo + j] = dc * g * i * (1f - i);
       ws[zo + u + j] = dc * cPrev * f * (1f - f);

@@ -81,12 +81,16 @@ public final class VectorRecurrent implements RecurrentKernels {
         dh = dh.add(FloatVector.fromArray(S, dH, dHo + j));
       }
       dh = Lanes.known(dh);
+      // Vanishing running gradients become zero (see FLUSH_BELOW).
+      dh = dh.blend(0f, dh.abs().lt(FLUSH_BELOW));
       FloatVector i = FloatVector.fromArray(S, ws, zo + j);
       FloatVector f = FloatVector.fromArray(S, ws, zo + u + j);
       FloatVector g = FloatVector.fromArray(S, ws, zo + 2 * u + j);
       FloatVector o = FloatVector.fromArray(S, ws, zo + 3 * u + j);
       FloatVector t = FloatVector.fromArray(S, ws, tco + j);
-      FloatVector dc = FloatVector.fromArray(S, ws, sc + j).add(dh.mul(o).mul(one.sub(t.mul(t))));
+      FloatVector dcSum =
+          FloatVector.fromArray(S, ws, sc + j).add(dh.mul(o).mul(one.sub(t.mul(t))));
+      FloatVector dc = dcSum.blend(0f, dcSum.abs().lt(FLUSH_BELOW));
       FloatVector cPrev = cp == null ? FloatVector.zero(S) : FloatVector.fromArray(S, cp, cpo + j);
       dc.mul(g).mul(i).mul(one.sub(i)).intoArray(ws, zo + j);
       dc.mul(cPrev).mul(f).mul(one.sub(f)).intoArray(ws, zo + u + j);

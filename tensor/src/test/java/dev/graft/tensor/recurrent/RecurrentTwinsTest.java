@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The plain-Java twin of the LSTM cell kernels ({@link ScalarRecurrent}), which runs while the JIT
- * compiles the Vector API kernels ({@link JitWarmup}), gives their floats bit for bit.
+ * compiles the Vector API kernels ({@link JitWarmup}), gives their floats bit for bit, flushed
+ * running gradients included.
  */
 class RecurrentTwinsTest {
   @Test
@@ -40,6 +41,18 @@ class RecurrentTwinsTest {
       System.arraycopy(a[2], 0, ws, u, u);
       System.arraycopy(random(r, u), 0, ws, 2 * u, u);
       System.arraycopy(a[0], 0, ws, 3 * u, 4 * u);
+      // Running gradients about the flush bound, on both sides, and a subnormal.
+      float[] nearBound = {
+        RecurrentKernels.FLUSH_BELOW,
+        -RecurrentKernels.FLUSH_BELOW * 0.75f,
+        RecurrentKernels.FLUSH_BELOW * 1.5f,
+        Float.MIN_VALUE * 3,
+        -0f
+      };
+      for (int i = trial % 3; i < u; i += 3) {
+        ws[i] = nearBound[i % nearBound.length];
+        ws[2 * u + i] = nearBound[(i + 2) % nearBound.length];
+      }
       float[] dH = trial % 3 == 0 ? null : random(r, u);
       float[] wa = ws.clone();
       float[] wb = ws.clone();
