@@ -188,6 +188,48 @@ class OptimizerTest {
     assertEquals(0.1f, sgd.currentLearningRate(), 1e-9);
   }
 
+  /**
+   * A weight whose gradient stops (a dead unit, an embedding row no batch reads) has its decaying
+   * state reach zero, not stick in the subnormal floats, which cost about a hundred times normal
+   * ones on x86: 5 steps with a gradient, then 1,500 without.
+   */
+  @Test
+  void decayingStateReachesZeroNotTheSubnormals() {
+    Optimizer[] optimizers = {
+      new Adam(), new AdamW(), new Sgd(0.1f, 0.9f, false), new RmsProp(0.01f, 0.9f, 0.9f, 1e-7f)
+    };
+    for (Optimizer opt : optimizers) {
+      Graph g = new Graph();
+      Variable w = new Variable("w", Tensor.of(W0), true);
+      Variable c = new Variable("c", Tensor.of(C), false);
+      Node loss = Reduction.sum(Mul.of(g.read(w), g.read(c)), false);
+      Plan plan = new Program(List.of(loss), opt.updates(Gradients.of(loss, List.of(w)))).plan(1);
+      for (int s = 0; s < 1505; s++) {
+        if (s == 5) {
+          c.value().fill(0f);
+        }
+        opt.beginStep();
+        plan.run(true);
+      }
+      Tensor[] state = opt.slots(w);
+      for (int k = 0; k < state.length; k++) {
+        for (int i = 0; i < W0.length; i++) {
+          float x = state[k].getFlat(i);
+          assertTrue(
+              x == 0f || Math.abs(x) >= Float.MIN_NORMAL,
+              opt.name() + " slot " + k + " element " + i + " is subnormal: " + x);
+        }
+      }
+      // The first slot (Adam's m, SGD's velocity, RMSprop's average) decays by 0.9 a step.
+      for (int i = 0; i < W0.length; i++) {
+        assertEquals(0f, state[0].getFlat(i), opt.name() + " slot 0 element " + i);
+      }
+      for (float x : w.value().toArray()) {
+        assertTrue(Float.isFinite(x), opt.name() + " weight " + x);
+      }
+    }
+  }
+
   @Test
   void badHyperParametersAreClearErrors() {
     IllegalArgumentException e =

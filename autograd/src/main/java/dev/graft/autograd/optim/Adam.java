@@ -104,8 +104,8 @@ public class Adam extends Optimizer {
     }
     for (int i = 0; i < n; i++) {
       float gi = g[go + i];
-      float mi = m[so + i] + (gi - m[so + i]) * (1f - b1);
-      float vi = v[so + i] + (gi * gi - v[so + i]) * (1f - b2);
+      float mi = withoutSubnormals(m[so + i] + (gi - m[so + i]) * (1f - b1));
+      float vi = withoutSubnormals(v[so + i] + (gi * gi - v[so + i]) * (1f - b2));
       m[so + i] = mi;
       v[so + i] = vi;
       float wi = weightDecay > 0 ? w[wo + i] * decay : w[wo + i];
@@ -126,10 +126,10 @@ public class Adam extends Optimizer {
     for (int from = 0; from < n; from += BLOCK) {
       int to = Math.min(n, from + BLOCK);
       for (int i = from; i < to; i++) {
-        m[i] = m[i] + (g[i] - m[i]) * k1;
+        m[i] = withoutSubnormals(m[i] + (g[i] - m[i]) * k1);
       }
       for (int i = from; i < to; i++) {
-        v[i] = v[i] + (g[i] * g[i] - v[i]) * k2;
+        v[i] = withoutSubnormals(v[i] + (g[i] * g[i] - v[i]) * k2);
       }
       if (weightDecay > 0) {
         for (int i = from; i < to; i++) {

@@ -52,11 +52,11 @@ public final class RmsProp extends Optimizer {
     float[] a = s[0];
     for (int i = 0; i < n; i++) {
       float gi = g[go + i];
-      float ai = rho * a[so + i] + (1f - rho) * gi * gi;
+      float ai = withoutSubnormals(rho * a[so + i] + (1f - rho) * gi * gi);
       a[so + i] = ai;
       float inc = lr * gi / ((float) Math.sqrt(ai) + epsilon);
       if (momentum > 0f) {
-        float mi = momentum * s[1][so + i] + inc;
+        float mi = withoutSubnormals(momentum * s[1][so + i] + inc);
         s[1][so + i] = mi;
         w[wo + i] -= mi;
       } else {

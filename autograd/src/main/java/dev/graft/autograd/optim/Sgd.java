@@ -54,7 +54,7 @@ public final class Sgd extends Optimizer {
     }
     float[] v = s[0];
     for (int i = 0; i < n; i++) {
-      float vi = momentum * v[so + i] - lr * g[go + i];
+      float vi = withoutSubnormals(momentum * v[so + i] - lr * g[go + i]);
       v[so + i] = vi;
       w[wo + i] += nesterov ? momentum * vi - lr * g[go + i] : vi;
     }
