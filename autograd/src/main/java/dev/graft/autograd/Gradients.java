@@ -2,6 +2,7 @@ package dev.graft.autograd;
 
 import dev.graft.autograd.ops.Add;
 import dev.graft.autograd.ops.Read;
+import dev.graft.autograd.ops.Slice;
 import dev.graft.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -88,7 +89,7 @@ public final class Gradients {
         }
       }
     }
-    Map<Integer, Node> grad = new LinkedHashMap<>();
+    Map<Integer, List<Node>> grad = new LinkedHashMap<>();
     for (int i = 0; i < outputs.size(); i++) {
       Node o = outputs.get(i);
       Node s = seeds.get(i);
@@ -100,10 +101,11 @@ public final class Gradients {
     }
     for (int i = last; i >= 0; i--) {
       Node node = all.get(i);
-      Node gOut = grad.get(i);
-      if (gOut == null || !fromSource.get(i) || node.inputs().isEmpty()) {
+      if (!grad.containsKey(i) || !fromSource.get(i) || node.inputs().isEmpty()) {
         continue;
       }
+      // Every contribution to node i comes from a later node, so all are in by now.
+      Node gOut = total(grad, i);
       // A node's gradient nodes run in its mode: a backward op reads what its forward op saved
       // (dropout's mask, pooling's taps, batch statistics) only if both agree on the mode.
       List<Node> inGrads =
@@ -119,7 +121,7 @@ public final class Gradients {
     }
     List<Node> result = new ArrayList<>(sources.size());
     for (Node s : sources) {
-      result.add(grad.get(s.id()));
+      result.add(grad.containsKey(s.id()) ? total(grad, s.id()) : null);
     }
     return result;
   }
@@ -128,7 +130,21 @@ public final class Gradients {
     return node.op() instanceof dev.graft.autograd.ops.StopGradient;
   }
 
-  private static void accumulate(Map<Integer, Node> grad, Node target, Node contribution) {
+  /** Node {@code id}'s gradient: the sum of its contributions, made once. */
+  private static Node total(Map<Integer, List<Node>> grad, int id) {
+    List<Node> parts = grad.get(id);
+    if (parts.size() > 1) {
+      Node sum = null;
+      for (Node p : Slice.stitchSliceGradients(parts)) {
+        sum = sum == null ? p : Add.of(sum, p);
+      }
+      parts.clear();
+      parts.add(sum);
+    }
+    return parts.get(0);
+  }
+
+  private static void accumulate(Map<Integer, List<Node>> grad, Node target, Node contribution) {
     if (!contribution.shape().isCompatibleWith(target.shape())) {
       throw new IllegalStateException(
           "gradient rule of "
@@ -139,6 +155,6 @@ public final class Gradients {
               + target
               + (target.op() instanceof Read r ? " (" + r.variable().name() + ")" : ""));
     }
-    grad.merge(target.id(), contribution, Add::of);
+    grad.computeIfAbsent(target.id(), k -> new ArrayList<>()).add(contribution);
   }
 }

@@ -1,6 +1,7 @@
 package dev.graft.autograd;
 
 import static dev.graft.tensor.Shape.UNKNOWN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.autograd.ops.Add;
@@ -10,6 +11,7 @@ import dev.graft.autograd.ops.Conv2D;
 import dev.graft.autograd.ops.Div;
 import dev.graft.autograd.ops.Dropout;
 import dev.graft.autograd.ops.Exp;
+import dev.graft.autograd.ops.FlushGradient;
 import dev.graft.autograd.ops.Gather;
 import dev.graft.autograd.ops.GruSequence;
 import dev.graft.autograd.ops.Leaf;
@@ -42,6 +44,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -133,6 +136,29 @@ class OpGradientTest {
     cs.add(c("concat_last", n -> Concat.of(-1, n), r(38, 2, 3), r(39, 2, 2)));
     cs.add(c("concat_first", n -> Concat.of(0, n), r(40, 1, 3, 2), r(41, 2, 3, 2), r(42, 1, 3, 2)));
     cs.add(c("slice", n -> Slice.of(n.get(0), 1, 1, 2), r(43, 2, 4, 3)));
+    // Several slices of one node: their gradients stitched into one op (slices_grad), tiling the
+    // axis, or with a gap (zeros) and an overlapping slice (added apart).
+    cs.add(
+        c(
+            "slices_tiling_an_axis",
+            n -> {
+              Node a = Slice.of(n.get(0), 1, 0, 1);
+              Node b = Slice.of(n.get(0), 1, 1, 2);
+              Node d = Slice.of(n.get(0), 1, 3, 1);
+              return Concat.of(1, List.of(Mul.of(d, d), Mul.of(a, a), b));
+            },
+            r(45, 2, 4, 3)));
+    cs.add(
+        c(
+            "slices_with_a_gap_and_an_overlap",
+            n -> {
+              Node a = Slice.of(n.get(0), 1, 0, 2);
+              Node b = Slice.of(n.get(0), 1, 1, 2);
+              Node d = Slice.of(n.get(0), 1, 4, 1);
+              return Concat.of(1, List.of(Mul.of(a, a), b, Mul.of(d, d)));
+            },
+            r(46, 2, 5, 3)));
+    cs.add(c("flush_gradient", n -> Mul.of(FlushGradient.of(n.get(0)), n.get(0)), r(47, 3, 4)));
     cs.add(c("dropout_inference", n -> Dropout.of(n.get(0), 0.5f), r(44, 3, 4)));
     for (dev.graft.tensor.elementwise.Pointwise.Fn fn :
         dev.graft.tensor.elementwise.Pointwise.Fn.values()) {
@@ -303,6 +329,36 @@ class OpGradientTest {
                 DynamicTest.dynamicTest(
                     c.name(),
                     () -> GradCheck.check(c.name(), c.f(), c.inputs(), c.differentiable())));
+  }
+
+  /**
+   * A node sliced into T steps (as SimpleRNN slices its projected input) gets one stitched gradient
+   * op, not T padded copies of its whole shape added one by one (T² work).
+   */
+  @Test
+  void sliceGradientsOfOneNodeAreStitchedIntoOneOp() {
+    Graph g = new Graph();
+    Variable v = new Variable("x", r(48, 2, 50, 3), true);
+    Node x = g.read(v);
+    List<Node> steps = new ArrayList<>();
+    for (int t = 0; t < 50; t++) {
+      Node s = Slice.of(x, 1, t, 1);
+      steps.add(Mul.of(s, s));
+    }
+    Node loss = Reduction.sum(Concat.of(1, steps), false);
+    Node dx = Gradients.of(loss, List.of(v)).get(v);
+    assertEquals("slices_grad", dx.op().kind());
+    Plan p = new Program(List.of(dx)).plan(1);
+    Map<String, Integer> kinds = new java.util.TreeMap<>();
+    for (String op : p.opList()) {
+      kinds.merge(op.replaceAll("^%\\d+ = (\\w+).*", "$1"), 1, Integer::sum);
+    }
+    assertEquals(1, kinds.get("slices_grad"), kinds.toString());
+    assertEquals(null, kinds.get("slice_grad"), kinds.toString());
+    p.run(true);
+    for (int i = 0; i < v.value().size(); i++) {
+      assertEquals(2 * v.value().getFlat(i), p.output(0).getFlat(i), 1e-6f, "dx[" + i + "]");
+    }
   }
 
   @Test

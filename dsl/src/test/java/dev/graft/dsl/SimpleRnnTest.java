@@ -101,4 +101,42 @@ class SimpleRnnTest {
       new LayerHarness(l, List.of(x), diff, null, false, 1).checkFiniteDifferences("state");
     }
   }
+
+  /**
+   * A gradient that vanishes through 300 steps becomes zero, never a subnormal float (which costs
+   * about a hundred normal ones): each step's tokens get their own embedding row, so the rows show
+   * the gradient reaching each step.
+   */
+  @Test
+  void aVanishingGradientBecomesZeroNotSubnormal() {
+    seed(7);
+    int steps = 300;
+    var ids = input(steps);
+    Recurrent rnn = simpleRnn(8);
+    Model m = model(ids, dense(1).on(rnn.on(embedding(steps, 4).on(ids))));
+    m.compile("sgd", "mse");
+    List<Tensor> w = new java.util.ArrayList<>(rnn.getWeights());
+    w.set(1, Tensor.uniform(new Rng(8), -0.1f, 0.1f, 8, 8)); // a recurrence that shrinks
+    rnn.setWeights(w);
+    float[] tokens = new float[2 * steps];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = i % steps;
+    }
+    Map<String, Tensor> g =
+        m.gradients(Tensor.of(tokens, 2, steps), Tensor.of(new float[] {1, -1}, 2, 1));
+    Tensor rows = null;
+    for (Map.Entry<String, Tensor> e : g.entrySet()) {
+      if (e.getKey().contains("embedding")) {
+        rows = e.getValue();
+      }
+    }
+    int subnormal = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      float v = rows.getFlat(i);
+      subnormal += v != 0f && Math.abs(v) < Float.MIN_NORMAL ? 1 : 0;
+    }
+    assertEquals(0, subnormal, "subnormal embedding gradients");
+    assertEquals(0f, rows.getFlat(0), "the first step's gradient did not vanish");
+    assertTrue(rows.getFlat((steps - 1) * 4) != 0f, "the last step's gradient is zero");
+  }
 }

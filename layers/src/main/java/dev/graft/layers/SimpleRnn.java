@@ -3,6 +3,7 @@ package dev.graft.layers;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.ops.Add;
 import dev.graft.autograd.ops.Concat;
+import dev.graft.autograd.ops.FlushGradient;
 import dev.graft.autograd.ops.MatMul;
 import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.Reshape;
@@ -64,7 +65,9 @@ public final class SimpleRnn extends Recurrent {
     for (int s = 0; s < time; s++) {
       int t = goBackwards() ? time - 1 - s : s;
       Node z = Reshape.of(Slice.of(projected, 1, t, 1), step);
-      Node hIn = h == null || dropState == null ? h : Mul.of(h, dropState);
+      // The state's gradient flushed each step, as the LSTM and GRU kernels do (FlushGradient).
+      Node hIn = h == null ? null : FlushGradient.of(h);
+      hIn = hIn == null || dropState == null ? hIn : Mul.of(hIn, dropState);
       Node next = Tanh.of(h == null ? z : Add.of(z, MatMul.of(hIn, u)));
       if (mask == null) {
         h = next;
