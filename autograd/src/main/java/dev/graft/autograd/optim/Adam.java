@@ -1,5 +1,6 @@
 package dev.graft.autograd.optim;
 
+import dev.graft.tensor.Parallel;
 import java.util.Map;
 
 /**
@@ -16,6 +17,14 @@ public class Adam extends Optimizer {
   private final float weightDecay;
   // Elements per block of the split update: three float arrays of it stay within L1/L2.
   private static final int BLOCK = 2048;
+
+  /**
+   * Weights from which the update is split across the kernel threads: memory-bound, it still ran
+   * nearly twice as fast on 2 threads (seed model 1's 3.9M-weight kernel within its training step:
+   * 5.9-7.1 ms against 3.2-3.7).
+   */
+  private static final int PARALLEL_MIN = 1 << 16;
+
   private boolean textbookEpsilon;
 
   /** Keras's defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
@@ -99,7 +108,18 @@ public class Adam extends Optimizer {
     float b2 = beta2;
     float decay = 1f - lr * weightDecay;
     if ((wo | go | so) == 0) {
-      blocked(w, g, m, v, n, alpha, eps, decay);
+      if (n >= PARALLEL_MIN) {
+        // Element by element: any split gives the same floats.
+        Split split = splits.get();
+        split.set(w, g, m, v, n, alpha, eps, decay);
+        try {
+          Parallel.forRange(n / BLOCK, PARALLEL_MIN / BLOCK, split);
+        } finally {
+          split.set(null, null, null, null, 0, 0f, 0f, 0f);
+        }
+      } else {
+        blocked(w, g, m, v, 0, n, alpha, eps, decay);
+      }
       return;
     }
     for (int i = 0; i < n; i++) {
@@ -120,11 +140,19 @@ public class Adam extends Optimizer {
    * each block is still read from memory once. Same float operations, so the same results.
    */
   private void blocked(
-      float[] w, float[] g, float[] m, float[] v, int n, float alpha, float eps, float decay) {
+      float[] w,
+      float[] g,
+      float[] m,
+      float[] v,
+      int start,
+      int end,
+      float alpha,
+      float eps,
+      float decay) {
     float k1 = 1f - beta1;
     float k2 = 1f - beta2;
-    for (int from = 0; from < n; from += BLOCK) {
-      int to = Math.min(n, from + BLOCK);
+    for (int from = start; from < end; from += BLOCK) {
+      int to = Math.min(end, from + BLOCK);
       for (int i = from; i < to; i++) {
         m[i] = withoutSubnormals(m[i] + (g[i] - m[i]) * k1);
       }
@@ -140,6 +168,38 @@ public class Adam extends Optimizer {
           w[i] = w[i] - alpha * m[i] / ((float) Math.sqrt(v[i]) + eps);
         }
       }
+    }
+  }
+
+  /** The calling thread's reusable range body (a lambda would allocate per update). */
+  private final ThreadLocal<Split> splits = ThreadLocal.withInitial(Split::new);
+
+  /** One update's arrays and factors, run over a range of blocks. */
+  private final class Split implements Parallel.RangeBody {
+    private float[] w;
+    private float[] g;
+    private float[] m;
+    private float[] v;
+    private int n;
+    private float alpha;
+    private float eps;
+    private float decay;
+
+    void set(
+        float[] w, float[] g, float[] m, float[] v, int n, float alpha, float eps, float decay) {
+      this.w = w;
+      this.g = g;
+      this.m = m;
+      this.v = v;
+      this.n = n;
+      this.alpha = alpha;
+      this.eps = eps;
+      this.decay = decay;
+    }
+
+    @Override
+    public void run(int from, int to) {
+      blocked(w, g, m, v, from * BLOCK, to == n / BLOCK ? n : to * BLOCK, alpha, eps, decay);
     }
   }
 
