@@ -63,16 +63,16 @@ public abstract class Optimizer {
    * subnormal floats set to zero. A weight whose gradient stays zero (a dead ReLU unit, an
    * embedding row no batch reads) has its moments decay geometrically into the subnormals and stick
    * there, a subnormal times 0.9 rounding back to itself; on x86 each operation on a subnormal
-   * costs about a hundred normal ones, and Adam over seed model 1's 3.9M-weight Dense kernel went
-   * from 3.6 ms to 9 ms after 700 steps on one batch and to 27 ms after 900. TensorFlow runs Keras
-   * with the CPU's flush-to-zero mode, so Keras's moments reach zero instead; the JVM cannot set
-   * that mode.
+   * costs about a hundred normal ones: Adam over 3.9M weights (seed model 1's Dense kernel) whose
+   * gradients had stopped took 3 ms a step, then 15-35 ms from step 700 on, for ever. TensorFlow
+   * runs Keras with the CPU's flush-to-zero mode, so Keras's moments reach zero instead; the JVM
+   * cannot set that mode.
    *
    * <p>Written as {@code x - clamp(x)} so that C2 keeps vectorising the update loops (JDK 17 turns
    * a conditional select into a branch, never into a vector blend). It returns {@code x} exactly
-   * when {@code |x| >= 2^-102}, zero for a subnormal or zero {@code x}, and in between {@code x}
-   * less at most {@code 2^-126}: a value that may be subnormal and is flushed at the next step. NaN
-   * and infinities pass unchanged.
+   * when {@code |x| > 2^-102} (checked over every float), zero for a subnormal or zero {@code x},
+   * and in between {@code x} less at most {@code 2^-126}: a value that may be subnormal and is
+   * flushed at the next step. NaN and infinities pass unchanged.
    *
    * @param x the new state value
    * @return the value to store
