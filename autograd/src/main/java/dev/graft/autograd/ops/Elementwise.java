@@ -1,5 +1,6 @@
 package dev.graft.autograd.ops;
 
+import dev.graft.autograd.Args;
 import dev.graft.autograd.Op;
 import dev.graft.tensor.Shape;
 import java.util.List;
@@ -15,5 +16,16 @@ public abstract class Elementwise extends Op {
   @Override
   public boolean canRunInPlace(int input) {
     return true;
+  }
+
+  /**
+   * The identity's forward pass: copies the input to the output unless the plan ran it in place.
+   *
+   * @param a the op's arguments
+   */
+  protected static void copyUnlessInPlace(Args a) {
+    if (a.input(0).array() != a.output().array() || a.input(0).offset() != a.output().offset()) {
+      a.output().copyFrom(a.input(0));
+    }
   }
 }

@@ -31,9 +31,7 @@ public final class FlushGradient extends Elementwise {
 
   @Override
   public void forward(Args a) {
-    if (a.input(0).array() != a.output().array() || a.input(0).offset() != a.output().offset()) {
-      a.output().copyFrom(a.input(0));
-    }
+    copyUnlessInPlace(a);
   }
 
   @Override

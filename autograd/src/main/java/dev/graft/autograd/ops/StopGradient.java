@@ -25,9 +25,7 @@ public final class StopGradient extends Elementwise {
 
   @Override
   public void forward(Args a) {
-    if (a.input(0).array() != a.output().array() || a.input(0).offset() != a.output().offset()) {
-      a.output().copyFrom(a.input(0));
-    }
+    copyUnlessInPlace(a);
   }
 
   @Override
