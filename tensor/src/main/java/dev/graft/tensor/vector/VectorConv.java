@@ -10,10 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * input channels such as a first layer over RGB images.
  *
  * <p>There the im2col products are thin (K = kh*kw*Cin = 27 for 3x3 over RGB) and BLAS runs them at
- * 40–70 GFLOP/s per core, after an im2col pass. These loops read the input in place and hold the
- * weights, or the kernel gradient's rows, of three taps in vector registers while they walk an
- * output row: measured per core on the seed's layers, 84–90 GFLOP/s forward and 114–118 GFLOP/s for
- * the kernel gradient (OpenBLAS: 68 and 44).
+ * 40–70 GFLOP/s per core, after an im2col pass. These loops read the input in place. The forward
+ * pass holds six output pixels' channels in vector registers over all taps of their windows (the
+ * border pixels of a padded row, and a row's last few, go tap by tap); the kernel gradient holds
+ * three taps' rows of it while it walks an output row.
  *
  * <p>Layouts are channels-last as in {@link dev.graft.tensor.conv.Conv2d}: the input (N, H, W,
  * Cin), output rows of (OW, Cout), the kernel (kh*kw*Cin, Cout) in (i, j, ci) order. The output
@@ -54,11 +54,175 @@ public final class VectorConv implements ConvRowKernels {
       int count,
       float[] out,
       int outOff) {
+    int from = interiorFrom(g);
+    int to = interiorTo(g, from);
+    int tiled = from + (to - from) / TILE * TILE;
     for (int q = 0; q < count; q++) {
       int o = outOff + q * g.outW() * cout;
       fill(bias, bOff, cout, out, o, g.outW());
-      row(x, xOff, g, w, wOff, out, o, cout, n, oh0 + q, false);
+      tiles(x, xOff, g, w, wOff, out, o, cout, n, oh0 + q, from, tiled);
+      row(x, xOff, g, w, wOff, out, o, cout, n, oh0 + q, false, 0, from);
+      row(x, xOff, g, w, wOff, out, o, cout, n, oh0 + q, false, tiled, g.outW());
     }
+  }
+
+  /**
+   * Output pixels a {@link #tile} convolves together. Eight (sixteen accumulators) passed C2's node
+   * budget for inlining ({@code NodeCountInliningCutoff}): the final stores' vectors were then
+   * boxed, 1.5 KB a tile.
+   */
+  private static final int TILE = 6;
+
+  /** The first output column whose window's columns are all inside the input. */
+  private static int interiorFrom(ConvGeometry g) {
+    return g.insideFrom(-g.padLeft());
+  }
+
+  /**
+   * One past the last output column whose window's columns are all inside; at least {@code from}.
+   */
+  private static int interiorTo(ConvGeometry g, int from) {
+    int last = (g.kw() - 1) * g.dilationW() - g.padLeft();
+    return Math.max(from, g.insideTo(last, g.insideFrom(last)));
+  }
+
+  /**
+   * The forward pass over output pixels {@code [from, to)} of row (n, oh), whose windows' columns
+   * are all inside, {@link #TILE} pixels at a time ({@code to - from} a multiple of it). Each
+   * element adds the taps in the same order as {@link #row} (window row, column, input channel),
+   * one fused multiply-add each, so the results are those of the tap-by-tap walk.
+   */
+  private static void tiles(
+      float[] x,
+      int xOff,
+      ConvGeometry g,
+      float[] w,
+      int wOff,
+      float[] out,
+      int o,
+      int cout,
+      int n,
+      int oh,
+      int from,
+      int to) {
+    int cin = g.channels();
+    int top = oh * g.strideH() - g.padTop();
+    // The window rows inside the image: ih = top + i * dilationH grows with i.
+    int iLo = 0;
+    while (iLo < g.kh() && top + iLo * g.dilationH() < 0) {
+      iLo++;
+    }
+    int iHi = g.kh();
+    while (iHi > iLo && top + (iHi - 1) * g.dilationH() >= g.inH()) {
+      iHi--;
+    }
+    int rowStep = g.dilationH() * g.inW() * cin;
+    int colStep = g.dilationW() * cin;
+    int step = g.strideW() * cin;
+    for (int p = from; p < to; p += TILE) {
+      int xb = xOff + ((n * g.inH() + top) * g.inW() + p * g.strideW() - g.padLeft()) * cin;
+      for (int cb = 0; cb < cout; cb += 2 * L) {
+        tile(
+            x,
+            xb,
+            rowStep,
+            colStep,
+            step,
+            g.kw(),
+            cin,
+            iLo,
+            iHi,
+            w,
+            wOff + cb,
+            cout,
+            out,
+            o + p * cout + cb);
+      }
+    }
+  }
+
+  /**
+   * {@link #TILE} output pixels' 2L channels from {@code out[at]} (a pixel every {@code cout}
+   * floats), kept in registers over every tap of window rows {@code [iLo, iHi)}: pixel q of tap (i,
+   * j, ci) reads {@code x[xb + i*rowStep + j*colStep + ci + q*step]} and the tap's weights {@code
+   * w[wb + ((i*kw + j)*cin + ci)*cout]}.
+   */
+  private static void tile(
+      float[] x,
+      int xb,
+      int rowStep,
+      int colStep,
+      int step,
+      int kw,
+      int cin,
+      int iLo,
+      int iHi,
+      float[] w,
+      int wb,
+      int cout,
+      float[] out,
+      int at) {
+    FloatVector c00 = FloatVector.fromArray(S, out, at);
+    FloatVector c01 = FloatVector.fromArray(S, out, at + L);
+    FloatVector c10 = FloatVector.fromArray(S, out, at + cout);
+    FloatVector c11 = FloatVector.fromArray(S, out, at + cout + L);
+    FloatVector c20 = FloatVector.fromArray(S, out, at + 2 * cout);
+    FloatVector c21 = FloatVector.fromArray(S, out, at + 2 * cout + L);
+    FloatVector c30 = FloatVector.fromArray(S, out, at + 3 * cout);
+    FloatVector c31 = FloatVector.fromArray(S, out, at + 3 * cout + L);
+    FloatVector c40 = FloatVector.fromArray(S, out, at + 4 * cout);
+    FloatVector c41 = FloatVector.fromArray(S, out, at + 4 * cout + L);
+    FloatVector c50 = FloatVector.fromArray(S, out, at + 5 * cout);
+    FloatVector c51 = FloatVector.fromArray(S, out, at + 5 * cout + L);
+    // One loop over the taps, not one per window row, column and channel: nested loops (tried
+    // with sixteen accumulators) had their vectors boxed every iteration, 2 GFLOP/s.
+    int taps = (iHi - iLo) * kw * cin;
+    int r = xb + iLo * rowStep;
+    int t = wb + iLo * kw * cin * cout;
+    for (int k = 0, ci = 0, j = 0; k < taps; k++, t += cout) {
+      FloatVector w0 = FloatVector.fromArray(S, w, t);
+      FloatVector w1 = FloatVector.fromArray(S, w, t + L);
+      FloatVector b = FloatVector.broadcast(S, x[r]);
+      c00 = b.fma(w0, c00);
+      c01 = b.fma(w1, c01);
+      b = FloatVector.broadcast(S, x[r + step]);
+      c10 = b.fma(w0, c10);
+      c11 = b.fma(w1, c11);
+      b = FloatVector.broadcast(S, x[r + 2 * step]);
+      c20 = b.fma(w0, c20);
+      c21 = b.fma(w1, c21);
+      b = FloatVector.broadcast(S, x[r + 3 * step]);
+      c30 = b.fma(w0, c30);
+      c31 = b.fma(w1, c31);
+      b = FloatVector.broadcast(S, x[r + 4 * step]);
+      c40 = b.fma(w0, c40);
+      c41 = b.fma(w1, c41);
+      b = FloatVector.broadcast(S, x[r + 5 * step]);
+      c50 = b.fma(w0, c50);
+      c51 = b.fma(w1, c51);
+      if (++ci < cin) {
+        r++;
+      } else if (++j < kw) {
+        ci = 0;
+        r += colStep - cin + 1;
+      } else {
+        ci = 0;
+        j = 0;
+        r += rowStep - (kw - 1) * colStep - cin + 1;
+      }
+    }
+    Lanes.known(c00).intoArray(out, at);
+    Lanes.known(c01).intoArray(out, at + L);
+    Lanes.known(c10).intoArray(out, at + cout);
+    Lanes.known(c11).intoArray(out, at + cout + L);
+    Lanes.known(c20).intoArray(out, at + 2 * cout);
+    Lanes.known(c21).intoArray(out, at + 2 * cout + L);
+    Lanes.known(c30).intoArray(out, at + 3 * cout);
+    Lanes.known(c31).intoArray(out, at + 3 * cout + L);
+    Lanes.known(c40).intoArray(out, at + 4 * cout);
+    Lanes.known(c41).intoArray(out, at + 4 * cout + L);
+    Lanes.known(c50).intoArray(out, at + 5 * cout);
+    Lanes.known(c51).intoArray(out, at + 5 * cout + L);
   }
 
   /**
@@ -86,15 +250,15 @@ public final class VectorConv implements ConvRowKernels {
       if (withBias) {
         sumRows(dy, o, g.outW(), cout, d, dOff + k * cout);
       }
-      row(x, xOff, g, d, dOff, dy, o, cout, n, oh0 + q, true);
+      row(x, xOff, g, d, dOff, dy, o, cout, n, oh0 + q, true, 0, g.outW());
     }
   }
 
   /**
-   * One output row (n, oh) of either pass, walked tap by tap: for each window position whose input
-   * row is inside, the range of output columns whose input column is inside, three input channels
-   * at a time. {@code taps[tapsOff ...]} is the (K x Cout) kernel, or its gradient when {@code
-   * gradient}; {@code pixels[o ...]} is the output row, or its gradient.
+   * Output columns {@code [from, to)} of row (n, oh) in either pass, walked tap by tap: for each
+   * window position whose input row is inside, the range of those columns whose input column is
+   * inside, three input channels at a time. {@code taps[tapsOff ...]} is the (K x Cout) kernel, or
+   * its gradient when {@code gradient}; {@code pixels[o ...]} is the output row, or its gradient.
    */
   private static void row(
       float[] x,
@@ -107,7 +271,9 @@ public final class VectorConv implements ConvRowKernels {
       int cout,
       int n,
       int oh,
-      boolean gradient) {
+      boolean gradient,
+      int from,
+      int to) {
     int cin = g.channels();
     int step = g.strideW() * cin;
     for (int i = 0; i < g.kh(); i++) {
@@ -118,8 +284,8 @@ public final class VectorConv implements ConvRowKernels {
       int rowX = xOff + (n * g.inH() + ih) * g.inW() * cin;
       for (int j = 0; j < g.kw(); j++) {
         int w0 = j * g.dilationW() - g.padLeft();
-        int lo = g.insideFrom(w0);
-        int hi = g.insideTo(w0, lo);
+        int lo = Math.max(from, g.insideFrom(w0));
+        int hi = Math.min(to, g.insideTo(w0, g.insideFrom(w0)));
         int xs = rowX + (lo * g.strideW() + w0) * cin;
         int t = tapsOff + (i * g.kw() + j) * cin * cout;
         int os = o + lo * cout;
@@ -237,9 +403,7 @@ public final class VectorConv implements ConvRowKernels {
 
   /**
    * Three consecutive taps' contribution to {@code pixels} output pixels: pixel p reads {@code x[xs
-   * + p*step + t]} for tap t and adds it times the tap's weight row ({@code w[wo + t*cout]}). The
-   * small bodies are deliberate: with more accumulators per loop the JIT stopped keeping the
-   * vectors in registers (measured 15x slower).
+   * + p*step + t]} for tap t and adds it times the tap's weight row ({@code w[wo + t*cout]}).
    */
   private static void forward3(
       float[] x, int xs, int step, float[] w, int wo, int cout, float[] out, int os, int pixels) {

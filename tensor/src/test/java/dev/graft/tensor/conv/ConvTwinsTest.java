@@ -37,7 +37,8 @@ class ConvTwinsTest {
       int dw = 1 + r.nextInt(2);
       Padding p = r.nextBoolean() ? Padding.SAME : Padding.VALID;
       int h = dh * (kh - 1) + 1 + r.nextInt(6);
-      int w = dw * (kw - 1) + 1 + r.nextInt(6);
+      // Wide enough for several of the forward's pixel tiles, their remainder and the borders.
+      int w = dw * (kw - 1) + 1 + r.nextInt(40);
       ConvGeometry g = ConvGeometry.of(h, w, cin, kh, kw, sh, sw, dh, dw, p);
       int cout = vector.channelBlock() * (1 + r.nextInt(2));
       int n = 2;
