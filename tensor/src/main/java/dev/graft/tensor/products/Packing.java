@@ -22,8 +22,11 @@ final class Packing {
   /** Slot of {@link BlockedProducts}'s panels of B. */
   static final int BLOCK_B = 4;
 
+  /** Slot of {@link ShallowProducts#wide}'s transposed A (read by every worker). */
+  static final int WIDE_A = 5;
+
   private static final ThreadLocal<float[][]> BUFFERS =
-      ThreadLocal.withInitial(() -> new float[5][0]);
+      ThreadLocal.withInitial(() -> new float[6][0]);
 
   private Packing() {}
 
@@ -41,10 +44,19 @@ final class Packing {
    * long, {@code ldb} apart) as the columns of a dense {@code k x rows} matrix.
    */
   static void transpose(float[] b, int bOff, int ldb, int rows, int k, float[] into) {
+    transpose(b, bOff, ldb, rows, k, into, 0, rows);
+  }
+
+  /**
+   * {@code into[intoOff + q*ldInto + j] = b[bOff + j*ldb + q]} for {@code j < rows, q < k}: the
+   * transpose into a matrix whose rows are {@code ldInto} apart.
+   */
+  static void transpose(
+      float[] b, int bOff, int ldb, int rows, int k, float[] into, int intoOff, int ldInto) {
     for (int j = 0; j < rows; j++) {
       int row = bOff + j * ldb;
       for (int q = 0; q < k; q++) {
-        into[q * rows + j] = b[row + q];
+        into[intoOff + q * ldInto + j] = b[row + q];
       }
     }
   }

@@ -14,7 +14,9 @@ import dev.graft.tensor.Parallel;
  *   <li>{@link #tall}: {@code C = Aᵀ·B} with A (k x m) and m large: the kernel gradient {@code
  *       xᵀ·dy}, rows of C shared out over the workers; also a small C over a long k.
  *   <li>{@link #wide}: {@code C = A·Bᵀ} with B (n x k) and n large: the input gradient {@code
- *       dy·Wᵀ}, B packed transposed a panel of columns at a time into a buffer of the worker.
+ *       dy·Wᵀ}. Where m fills whole vector blocks, as {@code Cᵀ = B·Aᵀ} with B read in place and
+ *       only a panel of Cᵀ transposed into C (m x n floats moved rather than n x k); otherwise B
+ *       packed transposed a panel of columns at a time into a buffer of the worker.
  * </ul>
  *
  * <p>Each output value is one chain of fused multiply-adds in a fixed order whatever the split over
@@ -131,6 +133,11 @@ final class ShallowProducts {
     ProductKernels kernels = ProductVector.forProducts();
     int panel = PANEL_BLOCKS * 2 * kernels.lanes();
     int units = (n + panel - 1) / panel;
+    if (ProductVector.suitsProduct(m)) {
+      byRowsOfB(
+          kernels, panel, units, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+      return;
+    }
     Parallel.forRange(
         units,
         1,
@@ -141,6 +148,50 @@ final class ShallowProducts {
             int cols = Math.min(panel, n - j0);
             Packing.transpose(b, bOff + j0 * ldb, ldb, cols, k, p);
             kernels.product(m, cols, k, a, aOff, lda, p, 0, cols, c, cOff + j0, ldc, accumulate);
+          }
+        });
+  }
+
+  /**
+   * {@link #wide} as {@code Cᵀ = B·Aᵀ}, for m a whole number of the kernel's blocks: B's rows (the
+   * Dense kernel's, 15.7 MB for seed model 1) are read in place rather than packed, a transposition
+   * of n x k floats that took more time than the product it fed; only Aᵀ (k x m, once) and each
+   * panel of Cᵀ (into C) are moved. Each output is the same chain of multiply-adds over k in the
+   * same order as the packed path's, so the floats are the same.
+   */
+  private static void byRowsOfB(
+      ProductKernels kernels,
+      int panel,
+      int units,
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc) {
+    // Written by the caller before the hand-off, only read by the workers.
+    float[] at = Packing.buffer(Packing.WIDE_A, k * m);
+    Packing.transpose(a, aOff, lda, m, k, at);
+    Parallel.forRange(
+        units,
+        1,
+        (from, to) -> {
+          float[] ct = Packing.buffer(Packing.PANEL, panel * m);
+          for (int u = from; u < to; u++) {
+            int j0 = u * panel;
+            int cols = Math.min(panel, n - j0);
+            if (accumulate) {
+              Packing.transpose(c, cOff + j0, ldc, m, cols, ct);
+            }
+            kernels.product(cols, m, k, b, bOff + j0 * ldb, ldb, at, 0, m, ct, 0, m, accumulate);
+            Packing.transpose(ct, 0, m, cols, m, c, cOff + j0, ldc);
           }
         });
   }

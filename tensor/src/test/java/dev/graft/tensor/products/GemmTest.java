@@ -287,6 +287,45 @@ class GemmTest {
   }
 
   /**
+   * {@code dy·Wᵀ} over a long W for batches of one and two vector blocks of rows (computed as
+   * {@code W·dyᵀ}, W read in place) and for one that is not (W packed): every output the chain of
+   * fused multiply-adds over k in order, bit for bit, overwritten and then accumulated, with
+   * columns beyond whole panels. The chain is the packed path's, so both paths give the same
+   * floats.
+   */
+  @Test
+  void wideProductsGiveTheChainOfTheDefinitionForEveryBatch() {
+    int n = 4128;
+    int k = 256;
+    for (int m : new int[] {32, 64, 5}) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          ShallowProducts.suitsWide(m, n, k), "the Vector API kernels are not loaded");
+      Tensor a = TestTensors.random(31 + m, m, k);
+      Tensor w = TestTensors.random(32, n, k);
+      Tensor out = Tensor.full(Float.NaN, m, n);
+      Gemm.matmul(a, false, w, true, out, false);
+      float[] first = out.toArray();
+      Gemm.matmul(a, false, w, true, out, true);
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          float sum = 0f;
+          for (int round = 0; round < 2; round++) {
+            for (int p = 0; p < k; p++) {
+              sum = Math.fma(a.getFlat(i * k + p), w.getFlat(j * k + p), sum);
+            }
+            float got = round == 0 ? first[i * n + j] : out.getFlat(i * n + j);
+            if (Float.floatToIntBits(got) != Float.floatToIntBits(sum)) {
+              throw new AssertionError(
+                  String.format(
+                      "m=%d round %d (%d, %d): %s, the chain gives %s", m, round, i, j, got, sum));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * Large products in cache-sized blocks ({@link BlockedProducts}): every transpose, overwrite and
    * accumulate, against the same chain of fused multiply-adds bit for bit (each block of k
    * continues every output's chain; the split over workers and the kernel's block widths change
