@@ -59,8 +59,9 @@ public final class VectorConv implements ConvRowKernels {
     int tiled = from + (to - from) / TILE * TILE;
     for (int q = 0; q < count; q++) {
       int o = outOff + q * g.outW() * cout;
-      fill(bias, bOff, cout, out, o, g.outW());
-      tiles(x, xOff, g, w, wOff, out, o, cout, n, oh0 + q, from, tiled);
+      fill(bias, bOff, cout, out, o, from);
+      fill(bias, bOff, cout, out, o + tiled * cout, g.outW() - tiled);
+      tiles(x, xOff, g, w, wOff, bias, bOff, out, o, cout, n, oh0 + q, from, tiled);
       row(x, xOff, g, w, wOff, out, o, cout, n, oh0 + q, false, 0, from);
       row(x, xOff, g, w, wOff, out, o, cout, n, oh0 + q, false, tiled, g.outW());
     }
@@ -98,6 +99,8 @@ public final class VectorConv implements ConvRowKernels {
       ConvGeometry g,
       float[] w,
       int wOff,
+      float[] bias,
+      int bOff,
       float[] out,
       int o,
       int cout,
@@ -134,6 +137,8 @@ public final class VectorConv implements ConvRowKernels {
             iHi,
             w,
             wOff + cb,
+            bias,
+            bOff + cb,
             cout,
             out,
             o + p * cout + cb);
@@ -142,10 +147,11 @@ public final class VectorConv implements ConvRowKernels {
   }
 
   /**
-   * {@link #TILE} output pixels' 2L channels from {@code out[at]} (a pixel every {@code cout}
-   * floats), kept in registers over every tap of window rows {@code [iLo, iHi)}: pixel q of tap (i,
-   * j, ci) reads {@code x[xb + i*rowStep + j*colStep + ci + q*step]} and the tap's weights {@code
-   * w[wb + ((i*kw + j)*cin + ci)*cout]}.
+   * {@link #TILE} output pixels' 2L channels, written from {@code out[at]} (a pixel every {@code
+   * cout} floats): the bias from {@code bias[bo]} (zero when null) plus the convolution, kept in
+   * registers over every tap of window rows {@code [iLo, iHi)}: pixel q of tap (i, j, ci) reads
+   * {@code x[xb + i*rowStep + j*colStep + ci + q*step]} and the tap's weights {@code w[wb + ((i*kw
+   * + j)*cin + ci)*cout]}.
    */
   private static void tile(
       float[] x,
@@ -159,21 +165,26 @@ public final class VectorConv implements ConvRowKernels {
       int iHi,
       float[] w,
       int wb,
+      float[] bias,
+      int bo,
       int cout,
       float[] out,
       int at) {
-    FloatVector c00 = FloatVector.fromArray(S, out, at);
-    FloatVector c01 = FloatVector.fromArray(S, out, at + L);
-    FloatVector c10 = FloatVector.fromArray(S, out, at + cout);
-    FloatVector c11 = FloatVector.fromArray(S, out, at + cout + L);
-    FloatVector c20 = FloatVector.fromArray(S, out, at + 2 * cout);
-    FloatVector c21 = FloatVector.fromArray(S, out, at + 2 * cout + L);
-    FloatVector c30 = FloatVector.fromArray(S, out, at + 3 * cout);
-    FloatVector c31 = FloatVector.fromArray(S, out, at + 3 * cout + L);
-    FloatVector c40 = FloatVector.fromArray(S, out, at + 4 * cout);
-    FloatVector c41 = FloatVector.fromArray(S, out, at + 4 * cout + L);
-    FloatVector c50 = FloatVector.fromArray(S, out, at + 5 * cout);
-    FloatVector c51 = FloatVector.fromArray(S, out, at + 5 * cout + L);
+    // Each pixel starts from the bias, as a filled row would: the same floats, no store and load.
+    FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bo);
+    FloatVector b1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bo + L);
+    FloatVector c00 = b0;
+    FloatVector c01 = b1;
+    FloatVector c10 = b0;
+    FloatVector c11 = b1;
+    FloatVector c20 = b0;
+    FloatVector c21 = b1;
+    FloatVector c30 = b0;
+    FloatVector c31 = b1;
+    FloatVector c40 = b0;
+    FloatVector c41 = b1;
+    FloatVector c50 = b0;
+    FloatVector c51 = b1;
     // One loop over the taps, not one per window row, column and channel: nested loops (tried
     // with sixteen accumulators) had their vectors boxed every iteration, 2 GFLOP/s.
     int taps = (iHi - iLo) * kw * cin;
