@@ -54,14 +54,19 @@ final class PlanPool {
   }
 
   /**
-   * Runs an inference plan holding the read side of {@link WeightsLock}: the weights it reads are
-   * those of one completed training step.
+   * Runs an inference plan holding the read side of {@link WeightsLock} (the weights it reads are
+   * those of one completed training step), in a turn of {@link InferenceGate}.
    */
   static void runReading(Plan plan) {
     java.util.concurrent.locks.Lock reads = WeightsLock.reads();
     reads.lock();
     try {
-      plan.run(false);
+      boolean turn = InferenceGate.enter();
+      try {
+        plan.run(false);
+      } finally {
+        InferenceGate.leave(turn);
+      }
     } finally {
       reads.unlock();
     }
