@@ -18,6 +18,8 @@ p.add_argument("--micro", action="store_true",
 p.add_argument("--mode", choices=["steady", "first", "latency"], default="steady")
 p.add_argument("--runs", type=int, default=1)
 p.add_argument("--callers", type=int, default=8)
+p.add_argument("--warm-up", action="store_true",
+               help="latency mode: Graft.warmUp() before the protocol, as a service at start-up")
 p.add_argument("--java-opt", action="append", default=[],
                help="an extra JVM option for Graft's side, e.g. --java-opt=-Dgraft.warmup=false")
 a = p.parse_args()
@@ -46,7 +48,8 @@ def one_run():
     else:
         t = figures(["/usr/bin/python3", os.path.join(here, "peer", "latency_callers.py"), peer,
                      "--threads", str(a.threads), "--callers", str(a.callers)])
-        g = figures(java + ["dev.graft.benchmarks.Latency", "--callers", str(a.callers)])
+        g = figures(java + ["dev.graft.benchmarks.Latency", "--callers", str(a.callers)]
+                    + (["--warm-up"] if a.warm_up else []))
     return t, g
 
 
