@@ -19,6 +19,15 @@ public interface ConvRowKernels {
   int channelBlock();
 
   /**
+   * The output pixels the forward pass convolves together in registers (1 where it walks tap by
+   * tap). A warm-up must run rows with more inside columns than this, or the tiles' code is first
+   * run, interpreted, by a real call.
+   *
+   * @return the forward pass's pixels per tile, at least 1
+   */
+  int forwardTile();
+
+  /**
    * Output rows {@code [oh0, oh0 + count)} of image {@code n} into {@code out[outOff ...]}: the
    * bias (zero when {@code bias} is null) plus the convolution of {@code x} with the kernel at
    * {@code w[wOff]}. Overwrites them.

@@ -273,15 +273,17 @@ final class ConvVector {
         ConvGeometry.of(2, 3, 4, 3, 3, 1, ConvGeometry.Padding.SAME);
 
     /**
-     * For the forward pass: rows wide enough for the kernels' pixel tiles, a remainder and both
-     * borders (seven inside columns; without a tile the first real call ran it interpreted, 245 ms
-     * and 264 MB of boxed vectors for a 32x32 batch of 32).
+     * For the forward pass: rows wide enough for one of the kernels' pixel tiles, a remainder and
+     * both borders (a 3-wide window, padded: {@code forwardTile() + 1} inside columns). Without a
+     * tile the first real call ran it interpreted: 245 ms and 264 MB of boxed vectors for a 32x32
+     * batch of 32.
      */
-    static final ConvGeometry WIDE = ConvGeometry.of(2, 9, 4, 3, 3, 1, ConvGeometry.Padding.SAME);
+    static final ConvGeometry WIDE =
+        ConvGeometry.of(2, KERNELS.forwardTile() + 3, 4, 3, 3, 1, ConvGeometry.Padding.SAME);
 
     static final int COUT = KERNELS.channelBlock();
     static final float[] W = Exercise.floats(9 * 4 * COUT + COUT);
-    static final float[] OUT = Exercise.floats(2 * 9 * COUT);
+    static final float[] OUT = Exercise.floats(WIDE.outW() * COUT);
     static final float[] D = Exercise.floats(9 * 4 * COUT + COUT);
     static final float[] POOLED = Exercise.floats(COUT);
   }

@@ -23,6 +23,11 @@ final class ScalarConv implements ConvRowKernels {
   }
 
   @Override
+  public int forwardTile() {
+    return 1;
+  }
+
+  @Override
   public void forwardRows(
       float[] x,
       int xOff,

@@ -34,6 +34,11 @@ public final class VectorConv implements ConvRowKernels {
     return 2 * L;
   }
 
+  @Override
+  public int forwardTile() {
+    return TILE;
+  }
+
   /**
    * Output rows {@code [oh0, oh0 + count)} of image {@code n}, written from {@code out[outOff]}
    * ({@code count * OW * cout} floats): the bias (or zero when {@code bias} is null), plus the
