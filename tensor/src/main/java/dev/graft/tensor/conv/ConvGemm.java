@@ -99,17 +99,10 @@ final class ConvGemm {
    */
   static void backwardInput(Tensor dy, Tensor kernel, ConvGeometry g, Tensor dx, int cout, Blas b) {
     int k = g.kh() * g.kw() * g.channels();
-    ProductKernels vector = ProductVector.productsNow();
-    int block = vector == null ? 1 : 2 * vector.lanes();
-    int kp = (k + block - 1) / block * block;
-    if (vector != null && (!ProductVector.suitsProduct(kp) || cout * kp > MAX_PACKED_KERNEL)) {
-      vector = null;
-      kp = k;
-    }
-    ProductKernels products = vector;
-    int stride = kp;
+    ProductKernels products = thinProducts(k, cout);
+    int stride = products == null ? k : paddedTaps(k, products);
     // Written by the caller before the hand-off, only read by the workers.
-    float[] wt = products == null ? null : transposedKernel(kernel, k, cout, kp);
+    float[] wt = products == null ? null : transposedKernel(kernel, k, cout, stride);
     int perImage = g.outH() * g.outW();
     int images = dx.shape().dim(0);
     int imageSize = g.inH() * g.inW() * g.channels();
@@ -167,6 +160,22 @@ final class ConvGemm {
    * K = 576: 9.7 ms against 12–16 at 16x16, batch 32) OpenBLAS's blocking wins.
    */
   private static final int MAX_PACKED_KERNEL = 8192;
+
+  /** The vector product kernels for a chunk's {@code dy·Wᵀ} now, or null for BLAS. */
+  private static ProductKernels thinProducts(int k, int cout) {
+    ProductKernels products = ProductVector.productsNow();
+    if (products == null) {
+      return null;
+    }
+    int kp = paddedTaps(k, products);
+    return ProductVector.suitsProduct(kp) && cout * kp <= MAX_PACKED_KERNEL ? products : null;
+  }
+
+  /** K rounded up to whole blocks of the product kernels (two vectors). */
+  private static int paddedTaps(int k, ProductKernels products) {
+    int block = 2 * products.lanes();
+    return (k + block - 1) / block * block;
+  }
 
   /**
    * The kernel (K x Cout) transposed into this thread's scratch as (Cout x kp), each row's columns
