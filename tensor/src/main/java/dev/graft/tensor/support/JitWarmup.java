@@ -32,6 +32,9 @@ import java.util.function.Consumer;
  * path meanwhile (BLAS, or plain loops with the same bits) ask {@link #warmOrStart()} instead of
  * taking the twin.
  *
+ * <p>The warm-up thread runs at the lowest priority (see {@code BackgroundPriority}): on the cores
+ * the application's threads leave idle, not in turns with them.
+ *
  * <p>{@link #startAll()} starts every family's warm-up at once, for an application that would
  * rather pay for it before its first requests than during them.
  *
@@ -44,7 +47,10 @@ public final class JitWarmup<T> {
   public static final boolean ENABLED =
       !"false".equalsIgnoreCase(System.getProperty("graft.warmup"));
 
-  /** The longest a family warms up before it switches anyway (e.g. under {@code -Xint}). */
+  /**
+   * The most CPU time the warm-up thread spends on a family before it switches anyway (e.g. under
+   * {@code -Xint}); CPU rather than wall time because at low priority on busy cores it may wait.
+   */
   public static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private static final System.Logger LOG = System.getLogger("dev.graft.tensor");
@@ -57,7 +63,7 @@ public final class JitWarmup<T> {
           TimeUnit.SECONDS,
           new LinkedBlockingQueue<>(),
           r -> {
-            Thread t = new Thread(r, "graft-jit-warmup");
+            Thread t = new Thread(() -> runLow(r), "graft-jit-warmup");
             t.setDaemon(true);
             return t;
           });
@@ -159,6 +165,7 @@ public final class JitWarmup<T> {
         throw new IllegalStateException("graft: kernel family " + holder + " is missing", e);
       }
     }
+    BackgroundPriority.wanted();
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (JitWarmup<?> family : FAMILIES) {
       family.start();
@@ -236,6 +243,9 @@ public final class JitWarmup<T> {
   }
 
   private void start() {
+    if (!started.get()) {
+      BackgroundPriority.wanted();
+    }
     if (!started.get() && started.compareAndSet(false, true)) {
       synchronized (PENDING) {
         PENDING.add(this);
@@ -289,11 +299,12 @@ public final class JitWarmup<T> {
    */
   private void warmUp() {
     long start = System.nanoTime();
+    long cpuStart = ThreadCounters.cpuNanos();
     int fast = 0;
     int runs = 0;
     boolean yielded = false;
     try {
-      while (fast < 3 && System.nanoTime() - start < MAX_NANOS) {
+      while (fast < 3 && ThreadCounters.cpuNanos() - cpuStart < MAX_NANOS) {
         if (aLowerRankWaits()) {
           yielded = true;
           break;
@@ -303,15 +314,15 @@ public final class JitWarmup<T> {
           exercise.accept(twin);
         }
         runs += 65;
-        long a0 = Allocation.ofThisThread();
+        long a0 = ThreadCounters.allocated();
         long t0 = System.nanoTime();
         exercise.accept(vector);
         long t1 = System.nanoTime();
-        long a1 = Allocation.ofThisThread();
+        long a1 = ThreadCounters.allocated();
         exercise.accept(twin);
         long t2 = System.nanoTime();
         boolean compiled =
-            Allocation.KNOWN ? a1 == a0 && t1 - t0 <= 4 * (t2 - t1) : t1 - t0 <= 2 * (t2 - t1);
+            ThreadCounters.KNOWN ? a1 == a0 && t1 - t0 <= 4 * (t2 - t1) : t1 - t0 <= 2 * (t2 - t1);
         fast = compiled ? fast + 1 : 0;
       }
     } catch (RuntimeException | LinkageError e) {
@@ -358,8 +369,29 @@ public final class JitWarmup<T> {
     WARMER.execute(JitWarmup::warmNext);
   }
 
-  /** Bytes this thread has allocated, or 0 where the JVM cannot say (then time alone decides). */
-  private static final class Allocation {
+  /**
+   * Runs the warm-up thread's work at the lowest priority unless {@code
+   * -Dgraft.warmupPriority=normal} (see {@link BackgroundPriority}); the first kernel call already
+   * rejected any other value.
+   */
+  private static void runLow(Runnable work) {
+    boolean lower;
+    try {
+      lower = BackgroundPriority.wanted();
+    } catch (IllegalArgumentException e) {
+      lower = false;
+    }
+    if (lower) {
+      BackgroundPriority.lowerThisThread();
+    }
+    work.run();
+  }
+
+  /**
+   * This thread's allocated bytes and CPU time, where the JVM counts them (else 0 bytes, and wall
+   * time for CPU time).
+   */
+  private static final class ThreadCounters {
     private static final com.sun.management.ThreadMXBean MX = bean();
 
     /** Whether this JVM counts a thread's allocations. */
@@ -379,8 +411,27 @@ public final class JitWarmup<T> {
       return null;
     }
 
-    static long ofThisThread() {
+    static long allocated() {
       return MX == null ? 0 : MX.getCurrentThreadAllocatedBytes();
+    }
+
+    private static final boolean CPU_KNOWN = cpuKnown();
+
+    private static boolean cpuKnown() {
+      try {
+        java.lang.management.ThreadMXBean mx =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+        return mx.isCurrentThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled();
+      } catch (RuntimeException | LinkageError e) {
+        return false;
+      }
+    }
+
+    /** This thread's CPU time in ns, or the wall clock where the JVM cannot say. */
+    static long cpuNanos() {
+      return CPU_KNOWN
+          ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+          : System.nanoTime();
     }
   }
 }
