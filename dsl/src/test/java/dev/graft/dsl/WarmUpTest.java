@@ -45,7 +45,11 @@ class WarmUpTest {
       Map<String, Boolean> families = JitWarmup.families();
       for (String family :
           List.of(
-              "VectorConv", "VectorProducts.product", "VectorProducts.dots", "VectorRecurrent")) {
+              "VectorConv",
+              "VectorDepthwise",
+              "VectorProducts.product",
+              "VectorProducts.dots",
+              "VectorRecurrent")) {
         assertEquals(true, families.get(family), family + " compiled: " + families);
       }
     }

@@ -1,8 +1,11 @@
 package dev.graft.tensor.conv;
 
 import dev.graft.tensor.Parallel;
+import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
+import dev.graft.tensor.support.Exercise;
+import dev.graft.tensor.support.JitWarmup;
 import dev.graft.tensor.support.VectorSupport;
 
 /**
@@ -65,7 +68,10 @@ public final class DepthwiseConv2d {
     }
     Conv2d.checkImage("depthwise_conv2d", "output", out, n, g.outH(), g.outW(), q, x);
     int rows = n * g.outH();
-    if (rowPath(g, m)) {
+    DepthwiseRowKernel k = rowPath(g, m) ? rowKernels() : null;
+    if (k != null) {
+      Parallel.forRange(rows, 1, (from, to) -> forwardTiles(k, x, kernel, bias, g, out, from, to));
+    } else if (rowPath(g, m)) {
       float[][] taps = repeatedTaps(kernel, g, g.outW());
       Parallel.forRange(rows, 1, (from, to) -> forwardRows(x, taps, bias, g, out, from, to));
     } else {
@@ -110,7 +116,10 @@ public final class DepthwiseConv2d {
     Conv2d.checkImage(op, "output gradient", dy, n, g.outH(), g.outW(), g.channels() * m, kernel);
     int rows = n * g.inH();
     // Each input row gathers from the output rows its taps reach: rows never share a write.
-    if (rowPath(g, m)) {
+    DepthwiseRowKernel k = rowPath(g, m) ? rowKernels() : null;
+    if (k != null) {
+      Parallel.forRange(rows, 1, (from, to) -> inputGradTiles(k, dy, kernel, g, dx, from, to));
+    } else if (rowPath(g, m)) {
       float[][] taps = repeatedTaps(kernel, g, g.inW());
       Parallel.forRange(rows, 1, (from, to) -> inputGradRows(dy, taps, g, dx, from, to));
     } else {
@@ -227,7 +236,58 @@ public final class DepthwiseConv2d {
   /** The Vector API loop, or null without the module (see {@link VectorSupport}). */
   private static final MacKernel VECTOR = VectorSupport.load("VectorMac", MacKernel.class);
 
-  private static volatile boolean vector = VECTOR != null && VectorSupport.WANTED;
+  /** The register-tile rows, or null without the module. */
+  private static final DepthwiseRowKernel ROWS =
+      VectorSupport.load("VectorDepthwise", DepthwiseRowKernel.class);
+
+  /** The register-tile rows or, while the JIT compiles them, their plain-Java twin. */
+  private static final JitWarmup<DepthwiseRowKernel> ROWS_WARMUP =
+      ROWS != null
+          ? new JitWarmup<>(
+              "VectorDepthwise",
+              ROWS,
+              new ScalarDepthwise(),
+              DepthwiseConv2d::exercise,
+              JitWarmup.RANK_CONVOLUTIONS)
+          : null;
+
+  /** Set by tests to run one kernel of the two; null: the warm-up's choice. */
+  private static volatile DepthwiseRowKernel forcedRows;
+
+  /**
+   * The row kernels to run now: the Vector API ones once compiled; until then the bit-identical
+   * twin in a seeded run, and null in an unseeded one, whose calls then take the tap-by-tap rows
+   * (one {@link #mac} per tap and row, a loop the JIT compiles within the first call, where the
+   * register tiles ran interpreted: 260-295 ms for a 56x56x64 batch of 32 against 150-210, and the
+   * twin 50-75 ms a call against 10-20). The switch may change the last bit of a kernel gradient,
+   * as the {@code auto} BLAS back-end's timing may; seeded runs repeat their numbers. Null too
+   * without the module or with the Vector API off.
+   */
+  private static DepthwiseRowKernel rowKernels() {
+    DepthwiseRowKernel forced = forcedRows;
+    if (forced != null) {
+      return forced;
+    }
+    if (!vector) {
+      return null;
+    }
+    if (ROWS_WARMUP.warmOrStart()) {
+      return ROWS;
+    }
+    return Rng.seeded() ? ROWS_WARMUP.get() : null;
+  }
+
+  /** Runs {@code k} for the row path from now on, or the warm-up's choice when null (tests). */
+  static void forceRowKernels(DepthwiseRowKernel k) {
+    forcedRows = k;
+  }
+
+  /** The Vector API row kernels, or null without the module (tests). */
+  static DepthwiseRowKernel vectorRowKernels() {
+    return ROWS;
+  }
+
+  private static volatile boolean vector = VECTOR != null && ROWS != null && VectorSupport.WANTED;
 
   /** Whether the Vector API loop is on. */
   static boolean vectorEnabled() {
@@ -236,7 +296,7 @@ public final class DepthwiseConv2d {
 
   /** Turns the Vector API loop on or off (tests compare both); on needs the module. */
   static void enableVector(boolean on) {
-    vector = on && VECTOR != null;
+    vector = on && VECTOR != null && ROWS != null;
   }
 
   /**
@@ -296,6 +356,125 @@ public final class DepthwiseConv2d {
           }
         }
       }
+    }
+  }
+
+  /** Each row's taps: source row offset, column shift, kernel offset (per thread, grown). */
+  private static final ThreadLocal<int[][]> TAP_TABLES =
+      ThreadLocal.withInitial(() -> new int[3][0]);
+
+  private static int[][] tapTables(ConvGeometry g) {
+    int[][] t = TAP_TABLES.get();
+    int taps = g.kh() * g.kw();
+    if (t[0].length < taps) {
+      t = new int[][] {new int[taps], new int[taps], new int[taps]};
+      TAP_TABLES.set(t);
+    }
+    return t;
+  }
+
+  /**
+   * The row path on {@link #ROWS} (or its twin while it warms up): each output row's valid taps,
+   * summed in registers.
+   */
+  private static void forwardTiles(
+      DepthwiseRowKernel kernels,
+      Tensor x,
+      Tensor kernel,
+      Tensor bias,
+      ConvGeometry g,
+      Tensor out,
+      int from,
+      int to) {
+    int c = g.channels();
+    int ow = g.outW();
+    int[][] t = tapTables(g);
+    int[] rowOff = t[0];
+    int[] shift = t[1];
+    int[] kOff = t[2];
+    float[] b = bias == null ? null : bias.array();
+    int bo = bias == null ? 0 : bias.offset();
+    for (int r = from; r < to; r++) {
+      int n = r / g.outH();
+      int oh = r - n * g.outH();
+      int taps = 0;
+      for (int i = 0; i < g.kh(); i++) {
+        int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
+        if (ih < 0 || ih >= g.inH()) {
+          continue;
+        }
+        for (int j = 0; j < g.kw(); j++, taps++) {
+          rowOff[taps] = ih * g.inW() * c;
+          shift[taps] = j * g.dilationW() - g.padLeft();
+          kOff[taps] = kernel.offset() + (i * g.kw() + j) * c;
+        }
+      }
+      kernels.row(
+          x.array(),
+          x.offset() + n * g.inH() * g.inW() * c,
+          rowOff,
+          shift,
+          kernel.array(),
+          kOff,
+          taps,
+          g.inW(),
+          b,
+          bo,
+          out.array(),
+          out.offset() + r * ow * c,
+          ow,
+          c);
+    }
+  }
+
+  /**
+   * The input gradient's row path on {@link #ROWS} (or its twin while it warms up): input row
+   * {@code ih} sums the output rows its taps reach, each shifted the other way.
+   */
+  private static void inputGradTiles(
+      DepthwiseRowKernel kernels,
+      Tensor dy,
+      Tensor kernel,
+      ConvGeometry g,
+      Tensor dx,
+      int from,
+      int to) {
+    int c = g.channels();
+    int ow = g.outW();
+    int[][] t = tapTables(g);
+    int[] rowOff = t[0];
+    int[] shift = t[1];
+    int[] kOff = t[2];
+    for (int r = from; r < to; r++) {
+      int n = r / g.inH();
+      int ih = r - n * g.inH();
+      int taps = 0;
+      for (int i = 0; i < g.kh(); i++) {
+        int oh = outIndex(ih + g.padTop() - i * g.dilationH(), g.strideH(), g.outH());
+        if (oh < 0) {
+          continue;
+        }
+        for (int j = 0; j < g.kw(); j++, taps++) {
+          rowOff[taps] = oh * ow * c;
+          shift[taps] = g.padLeft() - j * g.dilationW();
+          kOff[taps] = kernel.offset() + (i * g.kw() + j) * c;
+        }
+      }
+      kernels.row(
+          dy.array(),
+          dy.offset() + n * g.outH() * ow * c,
+          rowOff,
+          shift,
+          kernel.array(),
+          kOff,
+          taps,
+          ow,
+          null,
+          0,
+          dx.array(),
+          dx.offset() + r * g.inW() * c,
+          g.inW(),
+          c);
     }
   }
 
@@ -453,10 +632,12 @@ public final class DepthwiseConv2d {
     int taps = g.kh() * g.kw();
     int rows = dy.shape().dim(0) * g.outH();
     int parts = Math.max(1, Math.min(Parallel.threads(), rows));
-    boolean rowPath = rowPath(g, m);
+    DepthwiseRowKernel rowKernels = rowPath(g, m) ? rowKernels() : null;
+    boolean tiles = rowKernels != null;
+    boolean rowPath = rowPath(g, m) && !tiles;
     // One private accumulator set per part, summed at the end: no two threads write the same
-    // floats. On the row path a part holds taps + 1 rows of OW*C (the last sums dy for the bias),
-    // folded to C values each at the end; otherwise one row of taps*Q + Q.
+    // floats. On the plain row path a part holds taps + 1 rows of OW*C (the last sums dy for the
+    // bias), folded to C values each at the end; otherwise one row of taps*Q + Q.
     int perPart = rowPath ? taps + 1 : 1;
     int len = rowPath ? g.outW() * c : taps * q + q;
     float[][] acc = ConvRows.Scratch.get().callerRows(parts * perPart, len);
@@ -470,7 +651,9 @@ public final class DepthwiseConv2d {
             }
             int r0 = (int) ((long) rows * p / parts);
             int r1 = (int) ((long) rows * (p + 1) / parts);
-            if (rowPath) {
+            if (tiles) {
+              kernelGradTiles(rowKernels, x, dy, g, acc[p], withBias, r0, r1);
+            } else if (rowPath) {
               kernelGradRows(x, dy, g, acc, p * perPart, withBias, r0, r1);
             } else {
               kernelGradPixels(x, dy, g, m, acc[p], withBias, r0, r1);
@@ -495,6 +678,58 @@ public final class DepthwiseConv2d {
           }
         }
       }
+    }
+  }
+
+  /**
+   * The kernel gradient's row path on {@link #ROWS} (or its twin while it warms up), into one
+   * part's taps*C + C sums.
+   */
+  private static void kernelGradTiles(
+      DepthwiseRowKernel kernels,
+      Tensor x,
+      Tensor dy,
+      ConvGeometry g,
+      float[] acc,
+      boolean withBias,
+      int from,
+      int to) {
+    int c = g.channels();
+    int ow = g.outW();
+    int[][] t = tapTables(g);
+    int[] rowOff = t[0];
+    int[] shift = t[1];
+    int[] aOff = t[2];
+    for (int r = from; r < to; r++) {
+      int n = r / g.outH();
+      int oh = r - n * g.outH();
+      int taps = 0;
+      for (int i = 0; i < g.kh(); i++) {
+        int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
+        if (ih < 0 || ih >= g.inH()) {
+          continue;
+        }
+        for (int j = 0; j < g.kw(); j++, taps++) {
+          rowOff[taps] = ih * g.inW() * c;
+          shift[taps] = j * g.dilationW() - g.padLeft();
+          aOff[taps] = (i * g.kw() + j) * c;
+        }
+      }
+      kernels.gradientRow(
+          x.array(),
+          x.offset() + n * g.inH() * g.inW() * c,
+          rowOff,
+          shift,
+          taps,
+          g.inW(),
+          dy.array(),
+          dy.offset() + r * ow * c,
+          ow,
+          c,
+          acc,
+          aOff,
+          withBias,
+          g.kh() * g.kw() * c);
     }
   }
 
@@ -622,5 +857,93 @@ public final class DepthwiseConv2d {
     int n =
         Conv2d.checkImage(op, "input", x, Conv2d.batch(x), g.inH(), g.inW(), g.channels(), grad);
     Conv2d.checkImage(op, "output gradient", dy, n, g.outH(), g.outW(), g.channels() * m, x);
+  }
+
+  // ---- warm-up ----
+
+  /**
+   * Runs both row kernels once on a tiny problem with every branch real calls take: tiles and their
+   * remainder, both borders, channels past the last whole vector, with and without bias, a full
+   * chunk of taps and a short one.
+   */
+  private static void exercise(DepthwiseRowKernel k) {
+    int c = Problem.C;
+    int w = Problem.W;
+    k.row(
+        Exercise.X,
+        0,
+        Problem.ROW_OFF,
+        Problem.SHIFT,
+        Problem.K,
+        Problem.K_OFF,
+        9,
+        w,
+        Problem.K,
+        0,
+        Problem.OUT,
+        0,
+        w,
+        c);
+    k.row(
+        Exercise.X,
+        0,
+        Problem.ROW_OFF,
+        Problem.SHIFT,
+        Problem.K,
+        Problem.K_OFF,
+        6,
+        w,
+        null,
+        0,
+        Problem.OUT,
+        0,
+        w,
+        c);
+    k.gradientRow(
+        Exercise.X,
+        0,
+        Problem.ROW_OFF,
+        Problem.SHIFT,
+        9,
+        w,
+        Problem.OUT,
+        0,
+        w,
+        c,
+        Problem.ACC,
+        Problem.K_OFF,
+        true,
+        9 * c);
+    k.gradientRow(
+        Exercise.X,
+        0,
+        Problem.ROW_OFF,
+        Problem.SHIFT,
+        6,
+        w,
+        Problem.OUT,
+        0,
+        w,
+        c,
+        Problem.ACC,
+        Problem.K_OFF,
+        false,
+        9 * c);
+  }
+
+  /** The exercise's arrays: three input rows of 14 pixels (source: {@link Exercise#X}). */
+  private static final class Problem {
+    /** Channels: whole vectors of 4, 8 or 16 lanes and three more. */
+    static final int C = 19;
+
+    /** Pixels of a row: two tiles of six, a remainder and the borders. */
+    static final int W = 14;
+
+    static final int[] ROW_OFF = {0, 0, 0, W * C, W * C, W * C, 2 * W * C, 2 * W * C, 2 * W * C};
+    static final int[] SHIFT = {-1, 0, 1, -1, 0, 1, -1, 0, 1};
+    static final int[] K_OFF = {0, C, 2 * C, 3 * C, 4 * C, 5 * C, 6 * C, 7 * C, 8 * C};
+    static final float[] K = Exercise.floats(10 * C);
+    static final float[] OUT = Exercise.floats(W * C);
+    static final float[] ACC = new float[10 * C];
   }
 }

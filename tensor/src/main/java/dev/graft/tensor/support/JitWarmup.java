@@ -102,6 +102,7 @@ public final class JitWarmup<T> {
   private static final List<String> HOLDERS =
       List.of(
           "dev.graft.tensor.conv.ConvVector",
+          "dev.graft.tensor.conv.DepthwiseConv2d",
           "dev.graft.tensor.products.ProductVector",
           "dev.graft.tensor.recurrent.RecurrentVector");
 

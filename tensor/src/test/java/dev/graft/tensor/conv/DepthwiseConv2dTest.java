@@ -24,6 +24,12 @@ class DepthwiseConv2dTest {
         Arguments.of(2, 9, 10, 16, 1, 3, 2, 2, 1, 1, 2, Padding.SAME), // row stride, dilation
         Arguments.of(1, 4, 3, 3, 1, 4, 4, 1, 1, 1, 1, Padding.SAME), // window over both edges
         Arguments.of(3, 6, 5, 64, 1, 3, 3, 1, 1, 1, 1, Padding.SAME), // MobileNet-like
+        // Rows wide enough for register tiles of six pixels, their remainders and both edges;
+        // channels past the last whole vector; dilated and one-row-high windows.
+        Arguments.of(2, 5, 20, 21, 1, 3, 3, 1, 1, 1, 1, Padding.SAME),
+        Arguments.of(1, 4, 13, 48, 1, 3, 3, 1, 1, 1, 1, Padding.VALID),
+        Arguments.of(1, 7, 23, 32, 1, 5, 5, 2, 1, 1, 2, Padding.SAME),
+        Arguments.of(2, 3, 30, 16, 1, 1, 7, 1, 1, 1, 1, Padding.SAME),
         // Per-pixel loops: stride 2, multipliers.
         Arguments.of(2, 7, 6, 3, 2, 3, 3, 2, 2, 1, 1, Padding.SAME),
         Arguments.of(2, 7, 6, 3, 1, 3, 3, 2, 2, 1, 1, Padding.VALID),
