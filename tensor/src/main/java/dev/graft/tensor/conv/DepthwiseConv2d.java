@@ -1,7 +1,6 @@
 package dev.graft.tensor.conv;
 
 import dev.graft.tensor.Parallel;
-import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import dev.graft.tensor.support.Exercise;
@@ -240,7 +239,11 @@ public final class DepthwiseConv2d {
   private static final DepthwiseRowKernel ROWS =
       VectorSupport.load("VectorDepthwise", DepthwiseRowKernel.class);
 
-  /** The register-tile rows or, while the JIT compiles them, their plain-Java twin. */
+  /**
+   * The register-tile rows' warm-up for {@code Graft.warmUp()}; calls run them from the first (see
+   * {@link #rowKernels}), the twin serves the warm-up's comparison and the tests.
+   */
+  @SuppressWarnings("unused") // made for its side effect: registering the family
   private static final JitWarmup<DepthwiseRowKernel> ROWS_WARMUP =
       ROWS != null
           ? new JitWarmup<>(
@@ -255,29 +258,24 @@ public final class DepthwiseConv2d {
   private static volatile DepthwiseRowKernel forcedRows;
 
   /**
-   * The row kernels to run now: the Vector API ones once compiled; until then the bit-identical
-   * twin in a seeded run, and null in an unseeded one, whose calls then take the tap-by-tap rows
-   * (one {@link #mac} per tap and row, a loop the JIT compiles within the first call, where the
-   * register tiles ran interpreted: 260-295 ms for a 56x56x64 batch of 32 against 150-210, and the
-   * twin 50-75 ms a call against 10-20). The switch may change the last bit of a kernel gradient,
-   * as the {@code auto} BLAS back-end's timing may; seeded runs repeat their numbers. Null too
-   * without the module or with the Vector API off.
+   * The row kernels to run: the Vector API ones from the first call, seeded or not (they give the
+   * same floats compiled or interpreted, so nothing switches). Interpreted, the first call of a
+   * process is slower than the tap-by-tap rows were (a 56x56x64 batch of 32: forward 260-295 ms
+   * against 150-210, all three passes about 0.5 s more), but from the second call on they are twice
+   * as fast, where a stand-in until the warm-up had compiled them (the rows, or the twin) left the
+   * first 25 calls of a process at 37 ms against 14-17 (1 thread) and 9-11 (2 threads). Their
+   * warm-up family serves {@code Graft.warmUp()}, for services that want even the first call
+   * compiled. Null without the module or with the Vector API off: the plain rows.
    */
   private static DepthwiseRowKernel rowKernels() {
     DepthwiseRowKernel forced = forcedRows;
     if (forced != null) {
       return forced;
     }
-    if (!vector) {
-      return null;
-    }
-    if (ROWS_WARMUP.warmOrStart()) {
-      return ROWS;
-    }
-    return Rng.seeded() ? ROWS_WARMUP.get() : null;
+    return vector ? ROWS : null;
   }
 
-  /** Runs {@code k} for the row path from now on, or the warm-up's choice when null (tests). */
+  /** Runs {@code k} for the row path from now on, or the usual choice when null (tests). */
   static void forceRowKernels(DepthwiseRowKernel k) {
     forcedRows = k;
   }
@@ -373,10 +371,7 @@ public final class DepthwiseConv2d {
     return t;
   }
 
-  /**
-   * The row path on {@link #ROWS} (or its twin while it warms up): each output row's valid taps,
-   * summed in registers.
-   */
+  /** The row path on {@link #ROWS}: each output row's valid taps, summed in registers. */
   private static void forwardTiles(
       DepthwiseRowKernel kernels,
       Tensor x,
@@ -428,8 +423,8 @@ public final class DepthwiseConv2d {
   }
 
   /**
-   * The input gradient's row path on {@link #ROWS} (or its twin while it warms up): input row
-   * {@code ih} sums the output rows its taps reach, each shifted the other way.
+   * The input gradient's row path on {@link #ROWS}: input row {@code ih} sums the output rows its
+   * taps reach, each shifted the other way.
    */
   private static void inputGradTiles(
       DepthwiseRowKernel kernels,
@@ -681,10 +676,7 @@ public final class DepthwiseConv2d {
     }
   }
 
-  /**
-   * The kernel gradient's row path on {@link #ROWS} (or its twin while it warms up), into one
-   * part's taps*C + C sums.
-   */
+  /** The kernel gradient's row path on {@link #ROWS}, into one part's taps*C + C sums. */
   private static void kernelGradTiles(
       DepthwiseRowKernel kernels,
       Tensor x,
