@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * the scheduler then took the caller off its core for a 4 ms slice in one call of every few (seed
  * model 1's single requests: p99 9.6–10.6 ms instead of 5.1–6.5), and the warm-up's boxed vectors
  * filled the young generation 7–8 times in 300 requests. At nice 19 the scheduler gives the warm-up
- * thread what the others leave, and still some under full load, so it always finishes.
+ * thread what the others leave; when that stays under a quarter of a core for 2 s, {@link
+ * JitWarmup} goes on at the normal priority.
  *
  * <p>Java has no call for a thread's nice value, so on Linux the thread runs {@code renice -n 19 -p
  * <its id>} once (its id from {@code /proc/thread-self}); elsewhere, or without {@code renice}, it
@@ -82,6 +83,24 @@ final class BackgroundPriority {
       Thread.currentThread().interrupt();
     }
     return niceOf(THREAD_SELF.resolve("stat"));
+  }
+
+  /**
+   * Whether this system can lower the warm-up thread: Linux, with {@code renice} on the path (for
+   * tests that need a thread that really runs at nice 19).
+   *
+   * @return true if both are there
+   */
+  static boolean niceOfAnyWarmUpThreadCanBeSet() {
+    if (threadId() == null) {
+      return false;
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "renice"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The calling thread's kernel id, or null where there is no {@code /proc/thread-self}. */

@@ -55,18 +55,92 @@ public final class JitWarmup<T> {
 
   private static final System.Logger LOG = System.getLogger("dev.graft.tensor");
 
-  private static final ThreadPoolExecutor WARMER =
-      new ThreadPoolExecutor(
-          0,
-          1,
-          1,
-          TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(),
-          r -> {
-            Thread t = new Thread(() -> runLow(r), "graft-jit-warmup");
-            t.setDaemon(true);
-            return t;
-          });
+  /** The warm-up thread at the lowest priority (see {@link BackgroundPriority}). */
+  private static final ThreadPoolExecutor WARMER = warmer();
+
+  /**
+   * The same at the normal priority, from the moment the low one starved (see {@link #starved}).
+   * Its thread starts with this class, on a caller's thread: Linux gives a new thread its creator's
+   * nice value, so one started from the low thread would be as low. It then waits, parked, for the
+   * rest of the process.
+   */
+  private static final ThreadPoolExecutor FAIR_WARMER = fairWarmer();
+
+  /**
+   * How long the low-priority warm-up may get less than a quarter of a core before it continues at
+   * the normal priority: long enough to leave a fresh process's first steps the cores, short enough
+   * that a trainer keeping every core busy gets its kernels compiled within seconds.
+   */
+  static final long STARVED_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private static volatile boolean fair;
+
+  private static ThreadPoolExecutor warmer() {
+    return new ThreadPoolExecutor(
+        0,
+        1,
+        1,
+        TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(() -> runLow(r), "graft-jit-warmup");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  private static ThreadPoolExecutor fairWarmer() {
+    ThreadPoolExecutor e =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "graft-warmup-fair");
+              t.setDaemon(true);
+              return t;
+            });
+    e.prestartCoreThread();
+    return e;
+  }
+
+  /** The executor warm-ups go to now: the low-priority one until it starved. */
+  private static ThreadPoolExecutor executor() {
+    return fair ? FAIR_WARMER : WARMER;
+  }
+
+  /**
+   * Moves the warm-up to the normal priority for the rest of the process: its queued tasks go to
+   * the fair executor, and the family running on the low thread requeues itself there.
+   */
+  private static void turnFair() {
+    synchronized (PENDING) {
+      if (fair) {
+        return;
+      }
+      fair = true;
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "graft-jit-warmup starved at the lowest priority: warming up at the normal one from now");
+      List<Runnable> queued = new ArrayList<>();
+      WARMER.getQueue().drainTo(queued);
+      for (Runnable r : queued) {
+        FAIR_WARMER.execute(r);
+      }
+    }
+  }
+
+  /** Whether the warm-up runs at the normal priority because the low one starved (for tests). */
+  static boolean fair() {
+    return fair;
+  }
+
+  /** Back to the low priority for the next warm-up (tests that made it starve). */
+  static void lowAgain() {
+    fair = false;
+  }
 
   private final String name;
   private final T vector;
@@ -200,14 +274,15 @@ public final class JitWarmup<T> {
     if (PRIMED.compareAndSet(false, true)) {
       Runnable primer = VectorSupport.load("OperatorProfiles", Runnable.class);
       if (primer != null) {
-        WARMER.execute(
-            () -> {
-              try {
-                primer.run();
-              } catch (RuntimeException | LinkageError e) {
-                System.err.println("graft: profiling the Vector API's operators failed: " + e);
-              }
-            });
+        executor()
+            .execute(
+                () -> {
+                  try {
+                    primer.run();
+                  } catch (RuntimeException | LinkageError e) {
+                    System.err.println("graft: profiling the Vector API's operators failed: " + e);
+                  }
+                });
       }
     }
   }
@@ -251,7 +326,7 @@ public final class JitWarmup<T> {
       synchronized (PENDING) {
         PENDING.add(this);
       }
-      WARMER.execute(JitWarmup::warmNext);
+      executor().execute(JitWarmup::warmNext);
     }
   }
 
@@ -304,15 +379,23 @@ public final class JitWarmup<T> {
     int fast = 0;
     int runs = 0;
     boolean yielded = false;
+    long[] window = {start, cpuStart};
     try {
       while (fast < 3 && ThreadCounters.cpuNanos() - cpuStart < MAX_NANOS) {
         if (aLowerRankWaits()) {
           yielded = true;
           break;
         }
-        for (int i = 0; i < 64; i++) {
+        for (int i = 0; i < 64 && !yielded; i++) {
           exercise.accept(vector);
           exercise.accept(twin);
+          if (!fair && starved(window)) {
+            turnFair();
+            yielded = true;
+          }
+        }
+        if (yielded) {
+          break;
         }
         runs += 65;
         long a0 = ThreadCounters.allocated();
@@ -347,6 +430,26 @@ public final class JitWarmup<T> {
   }
 
   /**
+   * Whether the low-priority warm-up got less than a quarter of a core over the last {@link
+   * #STARVED_NANOS}; {@code window} holds that window's start, wall clock then this thread's CPU
+   * time, and moves on when the window passes with enough progress. Only on the low thread.
+   */
+  private static boolean starved(long[] window) {
+    long now = System.nanoTime();
+    long wall = now - window[0];
+    if (wall < STARVED_NANOS) {
+      return false;
+    }
+    long cpu = ThreadCounters.cpuNanos();
+    if (ThreadCounters.CPU_KNOWN && cpu - window[1] < wall / 4) {
+      return true;
+    }
+    window[0] = now;
+    window[1] = cpu;
+    return false;
+  }
+
+  /**
    * Whether a lower-ranked family waits for the warm-up thread: this one then gives way to it, and
    * carries on later from where the JIT got (seed model 1's convolutions, 1.2-1.9 s of warm-up, had
    * held back the products that its Dense layer and LSTM ran on the twin or BLAS for all its first
@@ -367,7 +470,7 @@ public final class JitWarmup<T> {
     synchronized (PENDING) {
       PENDING.add(this);
     }
-    WARMER.execute(JitWarmup::warmNext);
+    executor().execute(JitWarmup::warmNext);
   }
 
   /**
@@ -416,7 +519,7 @@ public final class JitWarmup<T> {
       return MX == null ? 0 : MX.getCurrentThreadAllocatedBytes();
     }
 
-    private static final boolean CPU_KNOWN = cpuKnown();
+    static final boolean CPU_KNOWN = cpuKnown();
 
     private static boolean cpuKnown() {
       try {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.tensor.products.ProductVector;
 import java.util.ArrayList;
@@ -110,5 +111,56 @@ class JitWarmupTest {
     CompletableFuture.allOf(otherDone, firstDone).get(60, TimeUnit.SECONDS);
     assertEquals(List.of("first", "other"), order, "the lower rank took the thread");
     assertTrue(other.warmOrStart());
+  }
+
+  @Test
+  void aStarvedLowPriorityWarmUpGoesOnAtTheNormalPriority() throws InterruptedException {
+    assumeTrue(
+        BackgroundPriority.wanted() && BackgroundPriority.niceOfAnyWarmUpThreadCanBeSet(),
+        "needs Linux and renice");
+    // Every core busy at the normal priority: the warm-up thread at nice 19 gets almost nothing.
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> busy = new ArrayList<>();
+    for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+      Thread t =
+          new Thread(
+              () -> {
+                long x = 0;
+                while (!stop.get()) {
+                  x += System.nanoTime() & 1;
+                }
+                if (x == 42) {
+                  System.out.print("");
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+      busy.add(t);
+    }
+    JitWarmup<Object> w =
+        new JitWarmup<>("starved", new Object(), new Object(), o -> burn(1_000_000), true, -2);
+    try {
+      w.get();
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!w.warm() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(w.warm(), "warm within 30 s with every core busy");
+      assertTrue(JitWarmup.fair(), "it went on at the normal priority");
+    } finally {
+      stop.set(true);
+      for (Thread t : busy) {
+        t.join();
+      }
+      JitWarmup.lowAgain();
+    }
+  }
+
+  /** Spends about {@code nanos} of this thread's time. */
+  private static void burn(long nanos) {
+    long end = System.nanoTime() + nanos;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
   }
 }
