@@ -372,6 +372,31 @@ public final class DepthwiseConv2d {
   }
 
   /** The row path on {@link #ROWS}: each output row's valid taps, summed in registers. */
+  /**
+   * Fills the tap tables of output row {@code oh}: for each tap whose input row is inside the
+   * image, that row's offset in its image, the tap's column shift and {@code first} plus the tap's
+   * index times C (its weights, or its accumulators).
+   *
+   * @return the number of taps filled
+   */
+  private static int outputRowTaps(
+      ConvGeometry g, int oh, int first, int[] rowOff, int[] shift, int[] at) {
+    int c = g.channels();
+    int taps = 0;
+    for (int i = 0; i < g.kh(); i++) {
+      int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
+      if (ih < 0 || ih >= g.inH()) {
+        continue;
+      }
+      for (int j = 0; j < g.kw(); j++, taps++) {
+        rowOff[taps] = ih * g.inW() * c;
+        shift[taps] = j * g.dilationW() - g.padLeft();
+        at[taps] = first + (i * g.kw() + j) * c;
+      }
+    }
+    return taps;
+  }
+
   private static void forwardTiles(
       DepthwiseRowKernel kernels,
       Tensor x,
@@ -392,18 +417,7 @@ public final class DepthwiseConv2d {
     for (int r = from; r < to; r++) {
       int n = r / g.outH();
       int oh = r - n * g.outH();
-      int taps = 0;
-      for (int i = 0; i < g.kh(); i++) {
-        int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
-        if (ih < 0 || ih >= g.inH()) {
-          continue;
-        }
-        for (int j = 0; j < g.kw(); j++, taps++) {
-          rowOff[taps] = ih * g.inW() * c;
-          shift[taps] = j * g.dilationW() - g.padLeft();
-          kOff[taps] = kernel.offset() + (i * g.kw() + j) * c;
-        }
-      }
+      int taps = outputRowTaps(g, oh, kernel.offset(), rowOff, shift, kOff);
       kernels.row(
           x.array(),
           x.offset() + n * g.inH() * g.inW() * c,
@@ -695,18 +709,7 @@ public final class DepthwiseConv2d {
     for (int r = from; r < to; r++) {
       int n = r / g.outH();
       int oh = r - n * g.outH();
-      int taps = 0;
-      for (int i = 0; i < g.kh(); i++) {
-        int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
-        if (ih < 0 || ih >= g.inH()) {
-          continue;
-        }
-        for (int j = 0; j < g.kw(); j++, taps++) {
-          rowOff[taps] = ih * g.inW() * c;
-          shift[taps] = j * g.dilationW() - g.padLeft();
-          aOff[taps] = (i * g.kw() + j) * c;
-        }
-      }
+      int taps = outputRowTaps(g, oh, 0, rowOff, shift, aOff);
       kernels.gradientRow(
           x.array(),
           x.offset() + n * g.inH() * g.inW() * c,
