@@ -77,7 +77,8 @@ final class BackgroundPriority {
       if (!renice.waitFor(2, TimeUnit.SECONDS)) {
         renice.destroyForcibly();
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // No process to start (a security manager, a sandbox): the thread keeps its priority.
       LOG.log(System.Logger.Level.DEBUG, "graft-jit-warmup keeps its priority: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

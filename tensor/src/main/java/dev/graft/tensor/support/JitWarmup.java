@@ -60,9 +60,9 @@ public final class JitWarmup<T> {
 
   /**
    * The same at the normal priority, from the moment the low one starved (see {@link #starved}).
-   * Its thread starts with this class, on a caller's thread: Linux gives a new thread its creator's
-   * nice value, so one started from the low thread would be as low. It then waits, parked, for the
-   * rest of the process.
+   * Its thread starts with the first warm-up, on the caller's thread that starts it: Linux gives a
+   * new thread its creator's nice value, so one started from the low thread would be as low. It
+   * then waits, parked, for the rest of the process.
    */
   private static final ThreadPoolExecutor FAIR_WARMER = fairWarmer();
 
@@ -102,7 +102,6 @@ public final class JitWarmup<T> {
               t.setDaemon(true);
               return t;
             });
-    e.prestartCoreThread();
     return e;
   }
 
@@ -241,6 +240,7 @@ public final class JitWarmup<T> {
       }
     }
     BackgroundPriority.wanted();
+    FAIR_WARMER.prestartCoreThread();
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (JitWarmup<?> family : FAMILIES) {
       family.start();
@@ -323,6 +323,7 @@ public final class JitWarmup<T> {
       BackgroundPriority.wanted();
     }
     if (!started.get() && started.compareAndSet(false, true)) {
+      FAIR_WARMER.prestartCoreThread();
       synchronized (PENDING) {
         PENDING.add(this);
       }
