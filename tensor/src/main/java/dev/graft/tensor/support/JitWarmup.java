@@ -60,9 +60,9 @@ public final class JitWarmup<T> {
 
   /**
    * The same at the normal priority, from the moment the low one starved (see {@link #starved}).
-   * Its thread starts with the first warm-up, on the caller's thread that starts it: Linux gives a
-   * new thread its creator's nice value, so one started from the low thread would be as low. It
-   * then waits, parked, for the rest of the process.
+   * Its thread starts with a warm-up, on the caller's thread that starts it (and on callers' later
+   * calls once the low one starved): Linux gives a new thread its creator's nice value, so one
+   * started from the low thread would be as low.
    */
   private static final ThreadPoolExecutor FAIR_WARMER = fairWarmer();
 
@@ -75,6 +75,8 @@ public final class JitWarmup<T> {
 
   private static volatile boolean fair;
 
+  private static final String LOW_NAME = "graft-jit-warmup";
+
   private static ThreadPoolExecutor warmer() {
     return new ThreadPoolExecutor(
         0,
@@ -83,7 +85,7 @@ public final class JitWarmup<T> {
         TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(),
         r -> {
-          Thread t = new Thread(() -> runLow(r), "graft-jit-warmup");
+          Thread t = new Thread(() -> runLow(r), LOW_NAME);
           t.setDaemon(true);
           return t;
         });
@@ -94,14 +96,21 @@ public final class JitWarmup<T> {
         new ThreadPoolExecutor(
             1,
             1,
-            0,
+            30,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
             r -> {
+              // Never from the low thread (its nice value would pass on): tasks it queues wait
+              // for a caller's start() to start the thread.
+              if (Thread.currentThread().getName().equals(LOW_NAME)) {
+                return null;
+              }
               Thread t = new Thread(r, "graft-warmup-fair");
               t.setDaemon(true);
               return t;
             });
+    // Idle for 30 s it ends, so that an undeployed application leaves no thread behind.
+    e.allowCoreThreadTimeOut(true);
     return e;
   }
 
@@ -321,6 +330,10 @@ public final class JitWarmup<T> {
   private void start() {
     if (!started.get()) {
       BackgroundPriority.wanted();
+    }
+    if (fair) {
+      // The low thread may have queued this family on the fair executor with no thread there.
+      FAIR_WARMER.prestartCoreThread();
     }
     if (!started.get() && started.compareAndSet(false, true)) {
       FAIR_WARMER.prestartCoreThread();
