@@ -864,66 +864,40 @@ public final class DepthwiseConv2d {
   private static void exercise(DepthwiseRowKernel k) {
     int c = Problem.C;
     int w = Problem.W;
-    k.row(
-        Exercise.X,
-        0,
-        Problem.ROW_OFF,
-        Problem.SHIFT,
-        Problem.K,
-        Problem.K_OFF,
-        9,
-        w,
-        Problem.K,
-        0,
-        Problem.OUT,
-        0,
-        w,
-        c);
-    k.row(
-        Exercise.X,
-        0,
-        Problem.ROW_OFF,
-        Problem.SHIFT,
-        Problem.K,
-        Problem.K_OFF,
-        6,
-        w,
-        null,
-        0,
-        Problem.OUT,
-        0,
-        w,
-        c);
-    k.gradientRow(
-        Exercise.X,
-        0,
-        Problem.ROW_OFF,
-        Problem.SHIFT,
-        9,
-        w,
-        Problem.OUT,
-        0,
-        w,
-        c,
-        Problem.ACC,
-        Problem.K_OFF,
-        true,
-        9 * c);
-    k.gradientRow(
-        Exercise.X,
-        0,
-        Problem.ROW_OFF,
-        Problem.SHIFT,
-        6,
-        w,
-        Problem.OUT,
-        0,
-        w,
-        c,
-        Problem.ACC,
-        Problem.K_OFF,
-        false,
-        9 * c);
+    // A full chunk of taps with a bias, then a short one without.
+    for (int taps = 9; taps >= 6; taps -= 3) {
+      float[] bias = taps == 9 ? Problem.K : null;
+      k.row(
+          Exercise.X,
+          0,
+          Problem.ROW_OFF,
+          Problem.SHIFT,
+          Problem.K,
+          Problem.K_OFF,
+          taps,
+          w,
+          bias,
+          0,
+          Problem.OUT,
+          0,
+          w,
+          c);
+      k.gradientRow(
+          Exercise.X,
+          0,
+          Problem.ROW_OFF,
+          Problem.SHIFT,
+          taps,
+          w,
+          Problem.OUT,
+          0,
+          w,
+          c,
+          Problem.ACC,
+          Problem.K_OFF,
+          bias != null,
+          9 * c);
+    }
   }
 
   /** The exercise's arrays: three input rows of 14 pixels (source: {@link Exercise#X}). */

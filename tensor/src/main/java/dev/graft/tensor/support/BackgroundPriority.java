@@ -59,14 +59,11 @@ final class BackgroundPriority {
   /**
    * Lowers the calling thread to nice {@value #NICE} where the system lets it (never fails: a
    * thread that cannot be lowered runs as it is).
-   *
-   * @return the thread's nice value afterwards, or {@code Integer.MIN_VALUE} where it cannot be
-   *     read (not Linux)
    */
-  static int lowerThisThread() {
+  static void lowerThisThread() {
     String tid = threadId();
     if (tid == null) {
-      return Integer.MIN_VALUE;
+      return;
     }
     try {
       Process renice =
@@ -83,7 +80,6 @@ final class BackgroundPriority {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return niceOf(THREAD_SELF.resolve("stat"));
   }
 
   /**
@@ -92,7 +88,7 @@ final class BackgroundPriority {
    *
    * @return true if both are there
    */
-  static boolean niceOfAnyWarmUpThreadCanBeSet() {
+  static boolean canLower() {
     if (threadId() == null) {
       return false;
     }

@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
 class BackgroundPriorityTest {
   @Test
   void theWarmUpThreadRunsAtTheLowestPriority() throws Exception {
-    assumeTrue(Files.isSymbolicLink(Path.of("/proc/thread-self")), "Linux only");
-    assumeTrue(onPath("renice"), "renice is not installed");
+    assumeTrue(BackgroundPriority.canLower(), "needs Linux and renice");
     int callerBefore = BackgroundPriority.niceOf(Path.of("/proc/thread-self/stat"));
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -100,14 +99,5 @@ class BackgroundPriorityTest {
       }
     }
     throw new AssertionError("no graft-jit-warmup thread in /proc/self/task");
-  }
-
-  private static boolean onPath(String command) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-        return true;
-      }
-    }
-    return false;
   }
 }
