@@ -290,6 +290,10 @@ public final class VectorConv implements ConvRowKernels {
       boolean gradient,
       int from,
       int to) {
+    if (from >= to) {
+      // A row without border pixels: the geometry's divisions below would be its cost.
+      return;
+    }
     int cin = g.channels();
     int step = g.strideW() * cin;
     for (int i = 0; i < g.kh(); i++) {
