@@ -102,6 +102,17 @@ public abstract class Op {
   }
 
   /**
+   * True if the output is input 0's elements unchanged, in the same order (a reshape): a plan may
+   * then give the output input 0's buffer even while later ops still read that input, since nothing
+   * is written. Implies {@link #canRunInPlace canRunInPlace(0)}.
+   *
+   * @return false by default
+   */
+  public boolean relabelsInput() {
+    return false;
+  }
+
+  /**
    * True for ops run for their effect (optimizer updates): scheduled after everything else.
    *
    * @return false by default; true if the op is run for its effect rather than its output

@@ -261,7 +261,9 @@ public final class Plan {
           onlyOtherUseIsHere = false;
         }
       }
-      if (ownerLastUse[o] == i
+      // A relabelling op writes nothing: its output may share a buffer that is still read.
+      boolean lastReader = ownerLastUse[o] == i || (k == 0 && node.op().relabelsInput());
+      if (lastReader
           && !pinned.get(o)
           && wsSize[o] == 0
           && outSize[o] == outSize[i]
@@ -430,6 +432,16 @@ public final class Plan {
    */
   public Tensor output(int i) {
     return outputs[i];
+  }
+
+  /** The buffer {@code node}'s value lands in: tests check which buffers a plan shares. */
+  Tensor valueOf(Node node) {
+    for (int i = 0; i < order.length; i++) {
+      if (order[i] == node) {
+        return args[i].output();
+      }
+    }
+    throw new IllegalArgumentException(node + " is not run by this plan");
   }
 
   /**

@@ -17,6 +17,8 @@ import dev.graft.autograd.ops.Mul;
 import dev.graft.autograd.ops.Pool;
 import dev.graft.autograd.ops.Reduction;
 import dev.graft.autograd.ops.Relu;
+import dev.graft.autograd.ops.Reshape;
+import dev.graft.autograd.ops.Scale;
 import dev.graft.autograd.ops.Sigmoid;
 import dev.graft.autograd.ops.Square;
 import dev.graft.autograd.optim.Adam;
@@ -215,6 +217,28 @@ class PlanTest {
     }
     long perStep = (bean.getThreadAllocatedBytes(tid) - before) / 20;
     assertTrue(perStep < 64, "allocated " + perStep + " bytes per locked step");
+  }
+
+  @Test
+  void aReshapeSharesTheBufferOfAnInputThatIsStillReadAndNothingOverwritesIt() {
+    Graph g = new Graph();
+    Node x = g.placeholder("x", Shape.of(UNKNOWN, 4, 5));
+    Node relu = Relu.of(x);
+    Node flat = Reshape.of(relu, Shape.of(UNKNOWN, 20));
+    // Would run in place on the shared buffer if only the reshape's own readers counted.
+    Node scaled = Scale.of(flat, -3f);
+    Node squares = Mul.of(relu, relu); // reads the reshape's input after the reshape
+    Plan p = new Program(List.of(scaled, squares)).plan(3);
+    assertSame(p.valueOf(relu).array(), p.valueOf(flat).array(), p.toString());
+    assertNotSame(p.valueOf(flat).array(), p.output(0).array(), p.toString());
+    Tensor in = Tensor.uniform(new Rng(9), -1f, 1f, 3, 4, 5);
+    p.input("x").copyFrom(in);
+    p.run(false);
+    for (int i = 0; i < in.size(); i++) {
+      float r = Math.max(0f, in.getFlat(i));
+      assertEquals(-3f * r, p.output(0).getFlat(i), "scaled " + i);
+      assertEquals(r * r, p.output(1).getFlat(i), "squared " + i);
+    }
   }
 
   @Test

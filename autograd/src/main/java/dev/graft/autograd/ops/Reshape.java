@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * A new shape for the same elements in the same (row-major) order. Target dimensions equal to
  * {@link Shape#UNKNOWN} are inferred: with one such dimension it takes what is left; with several
- * (a batch dimension carried through), each takes the input's dimension at the same axis. Runs in
- * place when it can, so it usually costs nothing.
+ * (a batch dimension carried through), each takes the input's dimension at the same axis. Shares
+ * its input's buffer in a plan (see {@link Op#relabelsInput}), so it usually costs nothing.
  */
 public final class Reshape extends Op {
   private final Shape target;
@@ -87,6 +87,11 @@ public final class Reshape extends Op {
 
   @Override
   public boolean canRunInPlace(int input) {
+    return true;
+  }
+
+  @Override
+  public boolean relabelsInput() {
     return true;
   }
 
