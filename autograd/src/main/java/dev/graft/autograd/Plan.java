@@ -261,11 +261,12 @@ public final class Plan {
           onlyOtherUseIsHere = false;
         }
       }
-      // A relabelling op writes nothing: its output may share a buffer that is still read.
-      boolean lastReader = ownerLastUse[o] == i || (k == 0 && node.op().relabelsInput());
-      if (lastReader
+      // A relabelling op writes nothing: its output may share a buffer that is still read, and
+      // keeps the owner's workspace (e.g. a fused op's pooling taps) alive as long.
+      boolean relabel = k == 0 && node.op().relabelsInput();
+      if ((ownerLastUse[o] == i || relabel)
           && !pinned.get(o)
-          && wsSize[o] == 0
+          && (wsSize[o] == 0 || relabel)
           && outSize[o] == outSize[i]
           && onlyOtherUseIsHere) {
         return j;

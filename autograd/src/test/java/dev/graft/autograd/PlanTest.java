@@ -320,6 +320,64 @@ class PlanTest {
     assertTrue(db.allClose(train.output(1), 1e-4f, 1e-5f), train.output(1) + " vs " + db);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {5, 32})
+  void aReluBetweenAConvolutionAndItsMaxPoolJoinsTheFusedOpWithTheSameValuesAndGradients(
+      int filters) {
+    Graph g = new Graph();
+    Node x = g.placeholder("x", Shape.of(UNKNOWN, 9, 8, 3));
+    Variable kernel =
+        new Variable("k", Tensor.uniform(new Rng(2), -1f, 1f, 3, 3, 3, filters), true);
+    Variable bias = new Variable("b", Tensor.uniform(new Rng(3), -1f, 1f, filters), true);
+    Node conv =
+        Conv2D.of(
+            x, g.read(kernel), g.read(bias), new int[] {1, 1}, new int[] {1, 1}, Padding.VALID);
+    // As a Conv2D layer with activation="relu" and a MaxPooling2D layer build it.
+    Node y =
+        Pool.of(Pool.Kind.MAX, Relu.of(conv), new int[] {2, 2}, new int[] {2, 2}, Padding.VALID);
+    ConvGeometry cg = ConvGeometry.of(9, 8, 3, 3, 3, 1, Padding.VALID);
+    boolean fused = ConvPool.supports(cg, filters);
+    assertEquals(fused ? "conv2d_max_pool2d" : "relu", y.op().kind());
+    Plan predict = new Program(List.of(y)).plan(2);
+    assertEquals(fused ? 1 : 3, predict.opList().size(), predict.opList().toString());
+
+    Tensor in = Tensor.uniform(new Rng(4), -1f, 1f, 2, 9, 8, 3);
+    Tensor convOut = Conv2d.forward(in, kernel.value(), bias.value(), cg);
+    ConvGeometry pg = Pool2d.geometry(convOut.shape());
+    Tensor pooled = Pool2d.maxForward(convOut, pg);
+    Tensor want = pooled.copy();
+    int clamped = 0;
+    for (int i = 0; i < want.size(); i++) {
+      clamped += want.getFlat(i) <= 0 ? 1 : 0;
+      want.setFlat(i, Math.max(0f, want.getFlat(i)));
+    }
+    assertTrue(clamped > 0 && clamped < want.size(), clamped + " of " + want.size());
+    predict.input("x").copyFrom(in);
+    predict.run(false);
+    assertTrue(want.allClose(predict.output(0), 1e-5f, 1e-6f), predict.output(0) + " vs " + want);
+
+    Tensor seed = Tensor.uniform(new Rng(5), -1f, 1f, want.shape().toArray());
+    // Flattened as a Flatten layer would: the reshape shares the fused op's buffer (whose
+    // workspace holds the taps) while the ReLU's gradient still reads it.
+    Node flat = Reshape.of(y, Shape.of(UNKNOWN, want.size() / 2));
+    Tensor flatSeed = Tensor.wrap(seed.array(), 0, Shape.of(2, want.size() / 2));
+    Node loss = Reduction.sum(Mul.of(flat, g.constant(flatSeed)), false);
+    Map<Variable, Node> grads = Gradients.of(loss, List.of(kernel, bias));
+    Plan train = new Program(List.of(grads.get(kernel), grads.get(bias), loss)).plan(2);
+    assertSame(train.valueOf(y).array(), train.valueOf(flat).array(), train.toString());
+    train.input("x").copyFrom(in);
+    train.run(true);
+    Tensor passed = seed.copy();
+    for (int i = 0; i < passed.size(); i++) {
+      passed.setFlat(i, pooled.getFlat(i) > 0 ? passed.getFlat(i) : 0f);
+    }
+    Tensor dConv = Pool2d.maxBackward(convOut, passed, pg, Tensor.zeros(convOut.shape()));
+    Tensor dk = Conv2d.backwardKernel(in, dConv, cg);
+    Tensor db = Conv2d.backwardBias(dConv);
+    assertTrue(dk.allClose(train.output(0), 1e-4f, 1e-5f), train.output(0) + " vs " + dk);
+    assertTrue(db.allClose(train.output(1), 1e-4f, 1e-5f), train.output(1) + " vs " + db);
+  }
+
   @Test
   void stateForGradientsIsKeptOnlyWhenTheGradientRuns() {
     // Conv2D keeps its im2col matrix and max pooling its taps for their gradients: an inference

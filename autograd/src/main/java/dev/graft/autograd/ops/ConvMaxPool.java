@@ -16,17 +16,20 @@ import java.util.List;
  * convolution's output is pooled chunk by chunk while in cache and never stored (see {@link
  * ConvPool}). {@link Pool#of} builds it when it pools a convolution's output and the BLAS back-end
  * multiplies im2col matrices; the convolution node stays in the graph and runs only if something
- * else reads it. Values and gradients are those of the two ops.
+ * else reads it. A ReLU of its output joins it too ({@link Relu#of}). Values and gradients are
+ * those of the separate ops.
  */
 public final class ConvMaxPool extends Op {
   private final ConvGeometry conv;
   private final ConvGeometry pool;
   private final int filters;
+  private final boolean relu;
 
-  private ConvMaxPool(ConvGeometry conv, ConvGeometry pool, int filters) {
+  private ConvMaxPool(ConvGeometry conv, ConvGeometry pool, int filters, boolean relu) {
     this.conv = conv;
     this.pool = pool;
     this.filters = filters;
+    this.relu = relu;
   }
 
   /**
@@ -46,8 +49,22 @@ public final class ConvMaxPool extends Op {
     return convolution
         .graph()
         .apply(
-            new ConvMaxPool(c.geometry(), pool, filters),
+            new ConvMaxPool(c.geometry(), pool, filters, false),
             convolution.inputs().toArray(new Node[0]));
+  }
+
+  /**
+   * {@code relu(pooled)} for a node of this op without a ReLU, as one op: the ReLU runs on each
+   * chunk of pooled rows while in cache ({@link Relu#of} builds it). Null for any other node.
+   */
+  static Node withRelu(Node pooled) {
+    if (!(pooled.op() instanceof ConvMaxPool p) || p.relu) {
+      return null;
+    }
+    return pooled
+        .graph()
+        .apply(
+            new ConvMaxPool(p.conv, p.pool, p.filters, true), pooled.inputs().toArray(new Node[0]));
   }
 
   @Override
@@ -57,7 +74,7 @@ public final class ConvMaxPool extends Op {
 
   @Override
   public String attributes() {
-    return conv + ", pool " + pool;
+    return conv + ", pool " + pool + (relu ? ", relu" : "");
   }
 
   @Override
@@ -102,11 +119,15 @@ public final class ConvMaxPool extends Op {
         pool,
         a.output(),
         s == null ? null : s.taps,
-        s == null ? null : s.columns);
+        s == null ? null : s.columns,
+        relu);
   }
 
   @Override
   public List<Node> gradients(Node self, Node g) {
+    if (relu) {
+      g = ActivationGrad.of(ActivationGrad.Kind.RELU, self, g);
+    }
     Node x = self.input(0);
     Node k = self.input(1);
     List<Node> grads = new ArrayList<>();

@@ -10,13 +10,14 @@ public final class Relu extends Elementwise {
   private static final Relu INSTANCE = new Relu();
 
   /**
-   * {@code relu(x)}.
+   * {@code relu(x)}; of a {@link ConvMaxPool} node, that op with the ReLU in it.
    *
    * @param x the input, any shape
    * @return a node shaped like {@code x}
    */
   public static Node of(Node x) {
-    return x.graph().apply(INSTANCE, x);
+    Node fused = ConvMaxPool.withRelu(x);
+    return fused != null ? fused : x.graph().apply(INSTANCE, x);
   }
 
   @Override

@@ -106,6 +106,36 @@ public final class ConvPool {
       Tensor out,
       Tensor taps,
       Tensor columns) {
+    return forward(x, kernel, bias, conv, pool, out, taps, columns, false);
+  }
+
+  /**
+   * {@link #forward(Tensor, Tensor, Tensor, ConvGeometry, ConvGeometry, Tensor, Tensor, Tensor)},
+   * then, when {@code relu}, {@code max(out, 0)}: each chunk of pooled rows while still in cache,
+   * the floats of a ReLU on the pooled tensor. The taps are those of the pooling alone.
+   *
+   * @param x the input images {@code (N, H, W, Cin)}
+   * @param kernel the kernel {@code (kh, kw, Cin, Cout)}
+   * @param bias the bias {@code (Cout)}, or null for none
+   * @param conv the convolution geometry (its input is {@code x}'s image)
+   * @param pool the pooling geometry over the convolution's output; must tile it ({@link #tiles})
+   * @param out the pooled output {@code (N, pooled H, pooled W, Cout)}, overwritten
+   * @param taps receives each maximum's window tap, of {@code out}'s shape; or null
+   * @param columns receives the im2col matrix (shaped by {@link #columnsShape}), or null
+   * @param relu whether to apply a ReLU to the pooled output
+   * @return {@code out}
+   * @throws IllegalArgumentException if a shape disagrees with the geometries or the others
+   */
+  public static Tensor forward(
+      Tensor x,
+      Tensor kernel,
+      Tensor bias,
+      ConvGeometry conv,
+      ConvGeometry pool,
+      Tensor out,
+      Tensor taps,
+      Tensor columns,
+      boolean relu) {
     String op = "conv2d_max_pool2d";
     int cout = Conv2d.checkKernel(op, kernel, conv);
     int n =
@@ -145,6 +175,10 @@ public final class ConvPool {
                   blas, (r1 - r0) * rows.pixels, cout, k1, cols, at, weights, weightsOff, block, 0);
             }
             PoolLoops.maxTiles(block, r1 - r0, conv.outW(), pool, cout, out, taps, r0);
+            if (relu) {
+              int rowSize = pool.outW() * cout;
+              reluRows(out.array(), out.offset() + r0 * rowSize, (r1 - r0) * rowSize);
+            }
           }
         });
     return out;
@@ -241,6 +275,13 @@ public final class ConvPool {
         });
     ConvGemm.sumParts(partials, parts, len, dKernel.array(), dKernel.offset());
     return dKernel;
+  }
+
+  /** {@code a[from ...] = max(a, 0)} over {@code n} floats, as {@code Unary.relu} computes it. */
+  private static void reluRows(float[] a, int from, int n) {
+    for (int i = from, end = from + n; i < end; i++) {
+      a[i] = Math.max(a[i], 0f);
+    }
   }
 
   private static void checkPool(String op, ConvGeometry conv, ConvGeometry pool, int cout) {
