@@ -240,6 +240,27 @@ class OpGradientTest {
                     ConvGeometry.Padding.VALID),
             r(82, 1, 7, 6, 2), // the last conv row is dropped
             r(83, 2, 2, 2, 2)));
+    // A ReLU joins the fused op; windows other than 2x2 take the plain scatter past its taps.
+    cs.add(
+        c(
+            "conv2d_relu_max_pool_3x2",
+            n ->
+                Pool.of(
+                    Pool.Kind.MAX,
+                    Relu.of(
+                        Conv2D.of(
+                            n.get(0),
+                            n.get(1),
+                            n.get(2),
+                            new int[] {1, 1},
+                            new int[] {1, 1},
+                            ConvGeometry.Padding.SAME)),
+                    new int[] {3, 2},
+                    new int[] {3, 2},
+                    ConvGeometry.Padding.VALID),
+            r(84, 2, 7, 6, 2),
+            r(85, 2, 2, 2, 3),
+            r(86, 3)));
     cs.add(
         c(
             "global_max_pool_of_relu",

@@ -125,9 +125,8 @@ public final class ConvMaxPool extends Op {
 
   @Override
   public List<Node> gradients(Node self, Node g) {
-    if (relu) {
-      g = ActivationGrad.of(ActivationGrad.Kind.RELU, self, g);
-    }
+    // With a ReLU, the forward pass recorded ConvPool.noTap where it passes no gradient: the
+    // gradients from the taps below are the ReLU's and the pooling's together.
     Node x = self.input(0);
     Node k = self.input(1);
     List<Node> grads = new ArrayList<>();

@@ -112,7 +112,9 @@ public final class ConvPool {
   /**
    * {@link #forward(Tensor, Tensor, Tensor, ConvGeometry, ConvGeometry, Tensor, Tensor, Tensor)},
    * then, when {@code relu}, {@code max(out, 0)}: each chunk of pooled rows while still in cache,
-   * the floats of a ReLU on the pooled tensor. The taps are those of the pooling alone.
+   * the floats of a ReLU on the pooled tensor. Where the ReLU passes no gradient (an output not
+   * above 0), the recorded tap is {@link #noTap}, past the window: the gradients from these taps
+   * ({@link #backwardKernel}, {@link Pool2d#maxBackwardFromTaps}) then include the ReLU's.
    *
    * @param x the input images {@code (N, H, W, Cin)}
    * @param kernel the kernel {@code (kh, kw, Cin, Cout)}
@@ -177,7 +179,14 @@ public final class ConvPool {
             PoolLoops.maxTiles(block, r1 - r0, conv.outW(), pool, cout, out, taps, r0);
             if (relu) {
               int rowSize = pool.outW() * cout;
-              reluRows(out.array(), out.offset() + r0 * rowSize, (r1 - r0) * rowSize);
+              int at = r0 * rowSize;
+              int n1 = (r1 - r0) * rowSize;
+              if (taps == null) {
+                reluRows(out.array(), out.offset() + at, n1);
+              } else {
+                reluRows(
+                    out.array(), out.offset() + at, taps.array(), taps.offset() + at, n1, pool);
+              }
             }
           }
         });
@@ -282,6 +291,33 @@ public final class ConvPool {
     for (int i = from, end = from + n; i < end; i++) {
       a[i] = Math.max(a[i], 0f);
     }
+  }
+
+  /**
+   * The same, marking {@link #noTap} where the ReLU's gradient is 0: wherever its output is not
+   * above 0 (as {@code Unary.reluGrad} decides, NaN included).
+   */
+  private static void reluRows(
+      float[] a, int from, float[] taps, int tapsFrom, int n, ConvGeometry pool) {
+    float none = noTap(pool);
+    for (int i = 0; i < n; i++) {
+      float v = a[from + i];
+      if (!(v > 0f)) {
+        a[from + i] = Math.max(v, 0f);
+        taps[tapsFrom + i] = none;
+      }
+    }
+  }
+
+  /**
+   * The tap a {@link #forward} with a ReLU records where the ReLU passes no gradient: one past the
+   * window's last tap ({@code pool.kh() * pool.kw()}); a gradient from taps puts nothing there.
+   *
+   * @param pool the pooling geometry
+   * @return the window's tap count, as a float
+   */
+  public static float noTap(ConvGeometry pool) {
+    return pool.kh() * pool.kw();
   }
 
   private static void checkPool(String op, ConvGeometry conv, ConvGeometry pool, int cout) {

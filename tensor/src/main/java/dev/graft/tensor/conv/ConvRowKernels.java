@@ -123,7 +123,8 @@ public interface ConvRowKernels {
   /**
    * The inverse of {@link #maxTiles2x2} for the gradient: overwrites the {@code rows} pooling rows
    * of {@code block} with each pooled gradient ({@code dOut[dOff ...]}) where its tap points and
-   * zero elsewhere.
+   * zero elsewhere; a tap of 4 ({@link ConvPool#noTap}: a fused ReLU passed no gradient) points
+   * nowhere.
    *
    * @param dOut the pooled output gradient's array
    * @param dOff the index in {@code dOut} of the first pooled gradient

@@ -103,8 +103,9 @@ public final class Pool2d {
 
   /**
    * The gradient of max pooling from the window taps recorded by {@link #maxForwardWithTaps}:
-   * {@code dx} is zero except that each {@code dy} element is added at its tap. Overwrites and
-   * returns {@code dx}.
+   * {@code dx} is zero except that each {@code dy} element is added at its tap; a tap past the
+   * window ({@link ConvPool#noTap}, where a fused ReLU passed no gradient) adds nothing. Overwrites
+   * and returns {@code dx}.
    *
    * @param dy the output gradient, of the pooled output's shape
    * @param taps the window taps {@link #maxForwardWithTaps} recorded, of {@code dy}'s shape

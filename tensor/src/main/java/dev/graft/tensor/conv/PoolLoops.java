@@ -217,6 +217,7 @@ final class PoolLoops {
     Arrays.fill(block, 0, rows * ph * convW * c, 0f);
     // Each tap's offset within a window (the block's rows are convW wide, as pool's input).
     int[] offsets = Pool2d.tapOffsets(pool);
+    int windowTaps = ph * pw;
     float[] g = dy.array();
     float[] t = taps.array();
     for (int q = 0; q < rows; q++) {
@@ -226,7 +227,10 @@ final class PoolLoops {
         int tb = taps.offset() + at;
         int s0 = (q * ph * convW + w * pw) * c;
         for (int ch = 0; ch < c; ch++) {
-          block[s0 + offsets[(int) t[tb + ch]] + ch] = g[gb + ch];
+          int tap = (int) t[tb + ch];
+          if (tap < windowTaps) { // ConvPool.noTap: a ReLU passed no gradient
+            block[s0 + offsets[tap] + ch] = g[gb + ch];
+          }
         }
       }
     }
@@ -253,6 +257,7 @@ final class PoolLoops {
     float[] d = dx.array();
     float[] gy = dy.array();
     float[] t = taps.array();
+    int windowTaps = g.kh() * g.kw();
     Arrays.fill(d, dx.offset() + from * image, dx.offset() + to * image, 0f);
     for (int n = from; n < to; n++) {
       int img = dx.offset() + n * image;
@@ -264,7 +269,10 @@ final class PoolLoops {
           int yb = dy.offset() + r;
           int tb = taps.offset() + r;
           for (int ch = 0; ch < c; ch++) {
-            d[window + tapOffsets[(int) t[tb + ch]] + ch] += gy[yb + ch];
+            int tap = (int) t[tb + ch];
+            if (tap < windowTaps) { // ConvPool.noTap: a ReLU passed no gradient
+              d[window + tapOffsets[tap] + ch] += gy[yb + ch];
+            }
           }
         }
       }

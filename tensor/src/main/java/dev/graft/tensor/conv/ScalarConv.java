@@ -324,7 +324,8 @@ final class ScalarConv implements ConvRowKernels {
         int at = (q * outW + w) * c;
         for (int ch = 0; ch < c; ch++) {
           // The gradient's bits masked in the tap's slot and +0 elsewhere, without branches (the
-          // taps of real data are coin flips); taps are 0 to 3, as maxTiles2x2 writes them.
+          // taps of real data are coin flips); taps are 0 to 3, as maxTiles2x2 writes them, or 4
+          // (ConvPool.noTap), which no slot's mask lets through.
           int g = Float.floatToRawIntBits(dOut[dOff + at + ch]);
           int t = (int) taps[tapsOff + at + ch];
           block[s0 + ch] = Float.intBitsToFloat(g & ((t - 1) >> 31));
