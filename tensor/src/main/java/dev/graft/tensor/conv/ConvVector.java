@@ -258,6 +258,7 @@ final class ConvVector {
     ConvGeometry wide = Problem.WIDE;
     k.forwardRows(x, 0, wide, w, 0, w, 9 * 4 * cout, cout, 0, 0, 1, out, 0);
     k.forwardRows(x, 0, wide, w, 0, null, 0, cout, 0, 1, 1, out, 0);
+    k.forwardRows(x, 0, Problem.TILED, w, 0, w, 9 * 4 * cout, cout, 0, 0, 1, out, 0);
     k.kernelRows(x, 0, g, out, 0, cout, 0, 0, 1, d, 0, true);
     k.kernelRows(x, 0, g, out, 0, cout, 0, 1, 1, d, 0, false);
     for (int convW = 2; convW <= 3; convW++) {
@@ -280,6 +281,14 @@ final class ConvVector {
      */
     static final ConvGeometry WIDE =
         ConvGeometry.of(2, KERNELS.forwardTile() + 3, 4, 3, 3, 1, ConvGeometry.Padding.SAME);
+
+    /**
+     * A 'valid' row of whole tiles, without border or remainder pixels: the layers' usual case,
+     * whose skipped border walks a compiled forward must not have pruned (seen: a trap back to the
+     * interpreter, and ten slower steps, when a second model's convolutions came to it).
+     */
+    static final ConvGeometry TILED =
+        ConvGeometry.of(3, KERNELS.forwardTile() + 2, 4, 3, 3, 1, ConvGeometry.Padding.VALID);
 
     static final int COUT = KERNELS.channelBlock();
     static final float[] W = Exercise.floats(9 * 4 * COUT + COUT);
