@@ -205,20 +205,7 @@ class OpGradientTest {
     cs.add(
         c(
             "conv2d_max_pool_of_relu",
-            n ->
-                Pool.of(
-                    Pool.Kind.MAX,
-                    Relu.of(
-                        Conv2D.of(
-                            n.get(0),
-                            n.get(1),
-                            n.get(2),
-                            new int[] {1, 1},
-                            new int[] {1, 1},
-                            ConvGeometry.Padding.VALID)),
-                    new int[] {2, 2},
-                    new int[] {2, 2},
-                    ConvGeometry.Padding.VALID),
+            n -> convReluMaxPool(n, ConvGeometry.Padding.VALID, new int[] {2, 2}),
             r(79, 2, 6, 7, 2), // conv output 4x5: the last column is dropped
             r(80, 3, 3, 2, 3),
             r(81, 3)));
@@ -244,20 +231,7 @@ class OpGradientTest {
     cs.add(
         c(
             "conv2d_relu_max_pool_3x2",
-            n ->
-                Pool.of(
-                    Pool.Kind.MAX,
-                    Relu.of(
-                        Conv2D.of(
-                            n.get(0),
-                            n.get(1),
-                            n.get(2),
-                            new int[] {1, 1},
-                            new int[] {1, 1},
-                            ConvGeometry.Padding.SAME)),
-                    new int[] {3, 2},
-                    new int[] {3, 2},
-                    ConvGeometry.Padding.VALID),
+            n -> convReluMaxPool(n, ConvGeometry.Padding.SAME, new int[] {3, 2}),
             r(84, 2, 7, 6, 2),
             r(85, 2, 2, 2, 3),
             r(86, 3)));
@@ -427,5 +401,12 @@ class OpGradientTest {
     }
     assertTrue(names.size() > 10, "found only " + names + " in " + dir);
     return names;
+  }
+
+  /** Max pooling (windows = strides, 'valid') of relu(conv2d(x, kernel, bias)), stride 1. */
+  private static Node convReluMaxPool(List<Node> n, ConvGeometry.Padding padding, int[] window) {
+    Node conv =
+        Conv2D.of(n.get(0), n.get(1), n.get(2), new int[] {1, 1}, new int[] {1, 1}, padding);
+    return Pool.of(Pool.Kind.MAX, Relu.of(conv), window, window, ConvGeometry.Padding.VALID);
   }
 }

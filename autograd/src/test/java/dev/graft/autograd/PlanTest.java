@@ -281,26 +281,49 @@ class PlanTest {
     assertTrue(want.allClose(p.output(0), 0, 0), p.output(0) + " vs " + want);
   }
 
+  /** A 3x3 'valid' convolution with bias over (N, 9, 8, 3) inputs, its variables and graph. */
+  private record Pooled(
+      Graph graph, Variable kernel, Variable bias, Node conv, ConvGeometry geometry) {
+    static Pooled of(int filters) {
+      Graph g = new Graph();
+      Node x = g.placeholder("x", Shape.of(UNKNOWN, 9, 8, 3));
+      Variable kernel =
+          new Variable("k", Tensor.uniform(new Rng(2), -1f, 1f, 3, 3, 3, filters), true);
+      Variable bias = new Variable("b", Tensor.uniform(new Rng(3), -1f, 1f, filters), true);
+      Node conv =
+          Conv2D.of(
+              x, g.read(kernel), g.read(bias), new int[] {1, 1}, new int[] {1, 1}, Padding.VALID);
+      return new Pooled(g, kernel, bias, conv, ConvGeometry.of(9, 8, 3, 3, 3, 1, Padding.VALID));
+    }
+
+    /** Two images for the placeholder. */
+    Tensor input() {
+      return Tensor.uniform(new Rng(4), -1f, 1f, 2, 9, 8, 3);
+    }
+
+    /** The convolution of {@link #input}, by the unfused kernel. */
+    Tensor output() {
+      return Conv2d.forward(input(), kernel.value(), bias.value(), geometry);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {5, 32}) // 32 filters take the Vector API kernels when the JVM has them
   void maxPoolOfAConvolutionRunsAsOneOpWithTheSameValuesAndGradients(int filters) {
-    Graph g = new Graph();
-    Node x = g.placeholder("x", Shape.of(UNKNOWN, 9, 8, 3));
-    Variable kernel =
-        new Variable("k", Tensor.uniform(new Rng(2), -1f, 1f, 3, 3, 3, filters), true);
-    Variable bias = new Variable("b", Tensor.uniform(new Rng(3), -1f, 1f, filters), true);
-    Node conv =
-        Conv2D.of(
-            x, g.read(kernel), g.read(bias), new int[] {1, 1}, new int[] {1, 1}, Padding.VALID);
+    Pooled c = Pooled.of(filters);
+    Graph g = c.graph();
+    Variable kernel = c.kernel();
+    Variable bias = c.bias();
+    Node conv = c.conv();
     Node y = Pool.of(Pool.Kind.MAX, conv, new int[] {2, 2}, new int[] {2, 2}, Padding.VALID);
-    ConvGeometry cg = ConvGeometry.of(9, 8, 3, 3, 3, 1, Padding.VALID);
+    ConvGeometry cg = c.geometry();
     boolean fused = ConvPool.supports(cg, filters);
     assertEquals(fused ? "conv2d_max_pool2d" : "max_pool2d", y.op().kind());
     Plan predict = new Program(List.of(y)).plan(2);
     assertEquals(fused ? 1 : 2, predict.opList().size(), predict.opList().toString());
 
-    Tensor in = Tensor.uniform(new Rng(4), -1f, 1f, 2, 9, 8, 3);
-    Tensor convOut = Conv2d.forward(in, kernel.value(), bias.value(), cg);
+    Tensor in = c.input();
+    Tensor convOut = c.output();
     ConvGeometry pg = Pool2d.geometry(convOut.shape());
     Tensor want = Pool2d.maxForward(convOut, pg);
     predict.input("x").copyFrom(in);
@@ -324,25 +347,22 @@ class PlanTest {
   @ValueSource(ints = {5, 32})
   void aReluBetweenAConvolutionAndItsMaxPoolJoinsTheFusedOpWithTheSameValuesAndGradients(
       int filters) {
-    Graph g = new Graph();
-    Node x = g.placeholder("x", Shape.of(UNKNOWN, 9, 8, 3));
-    Variable kernel =
-        new Variable("k", Tensor.uniform(new Rng(2), -1f, 1f, 3, 3, 3, filters), true);
-    Variable bias = new Variable("b", Tensor.uniform(new Rng(3), -1f, 1f, filters), true);
-    Node conv =
-        Conv2D.of(
-            x, g.read(kernel), g.read(bias), new int[] {1, 1}, new int[] {1, 1}, Padding.VALID);
+    Pooled c = Pooled.of(filters);
+    Graph g = c.graph();
+    Variable kernel = c.kernel();
+    Variable bias = c.bias();
+    Node conv = c.conv();
     // As a Conv2D layer with activation="relu" and a MaxPooling2D layer build it.
     Node y =
         Pool.of(Pool.Kind.MAX, Relu.of(conv), new int[] {2, 2}, new int[] {2, 2}, Padding.VALID);
-    ConvGeometry cg = ConvGeometry.of(9, 8, 3, 3, 3, 1, Padding.VALID);
+    ConvGeometry cg = c.geometry();
     boolean fused = ConvPool.supports(cg, filters);
     assertEquals(fused ? "conv2d_max_pool2d" : "relu", y.op().kind());
     Plan predict = new Program(List.of(y)).plan(2);
     assertEquals(fused ? 1 : 3, predict.opList().size(), predict.opList().toString());
 
-    Tensor in = Tensor.uniform(new Rng(4), -1f, 1f, 2, 9, 8, 3);
-    Tensor convOut = Conv2d.forward(in, kernel.value(), bias.value(), cg);
+    Tensor in = c.input();
+    Tensor convOut = c.output();
     ConvGeometry pg = Pool2d.geometry(convOut.shape());
     Tensor pooled = Pool2d.maxForward(convOut, pg);
     Tensor want = pooled.copy();
