@@ -181,10 +181,9 @@ public final class ConvPool {
               int rowSize = pool.outW() * cout;
               int at = r0 * rowSize;
               int n1 = (r1 - r0) * rowSize;
-              if (taps == null) {
-                reluRows(out.array(), out.offset() + at, n1);
-              } else {
-                reluRows(
+              reluRows(out.array(), out.offset() + at, n1);
+              if (taps != null) {
+                markNoTaps(
                     out.array(), out.offset() + at, taps.array(), taps.offset() + at, n1, pool);
               }
             }
@@ -294,16 +293,16 @@ public final class ConvPool {
   }
 
   /**
-   * The same, marking {@link #noTap} where the ReLU's gradient is 0: wherever its output is not
-   * above 0 (as {@code Unary.reluGrad} decides, NaN included).
+   * {@link #noTap} in {@code taps} wherever the ReLU's output in {@code a} is not above 0 (0 or
+   * NaN), where its gradient is 0 as {@code Unary.reluGrad} decides. C2 does not vectorise this
+   * loop (0.6 ms a pass over seed model 3's 460,800 pooled floats, one thread); one loop doing the
+   * ReLU too measured no faster, and the ReLU's own loop is.
    */
-  private static void reluRows(
+  private static void markNoTaps(
       float[] a, int from, float[] taps, int tapsFrom, int n, ConvGeometry pool) {
     float none = noTap(pool);
     for (int i = 0; i < n; i++) {
-      float v = a[from + i];
-      if (!(v > 0f)) {
-        a[from + i] = Math.max(v, 0f);
+      if (!(a[from + i] > 0f)) {
         taps[tapsFrom + i] = none;
       }
     }
