@@ -4,6 +4,7 @@ import dev.graft.dsl.Layer;
 import dev.graft.dsl.LayerCall;
 import dev.graft.dsl.SymbolicTensor;
 import dev.graft.layers.InputLayer;
+import dev.graft.tensor.blas.BlasRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -34,6 +35,9 @@ public final class FunctionalGraph {
     if (inputs.isEmpty() || outputs.isEmpty()) {
       throw new IllegalArgumentException("A model needs at least one input and one output");
     }
+    // A model's first step or prediction needs the BLAS back-end: load it while the application
+    // still builds and reads its data.
+    BlasRegistry.loadInBackground();
     Set<SymbolicTensor> inputSet = Collections.newSetFromMap(new IdentityHashMap<>());
     for (SymbolicTensor t : inputs) {
       if (!(t.producer().layer() instanceof InputLayer)) {

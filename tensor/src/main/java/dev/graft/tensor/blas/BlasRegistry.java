@@ -2,6 +2,7 @@ package dev.graft.tensor.blas;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Resolves back-ends by name and holds the current one. OpenBLAS comes with Graft (its native jar
@@ -14,6 +15,7 @@ public final class BlasRegistry {
   private static final System.Logger LOG = System.getLogger("dev.graft.tensor.blas");
   private static volatile Blas current;
   private static volatile AutoBlas auto;
+  private static final AtomicBoolean BACKGROUND_STARTED = new AtomicBoolean();
 
   private BlasRegistry() {}
 
@@ -44,7 +46,28 @@ public final class BlasRegistry {
     if (blas == null) {
       throw new IllegalArgumentException("Blas.use: blas must not be null");
     }
-    current = blas;
+    // Under the lock of the first choice: a choice still loading (see loadInBackground) would
+    // otherwise overwrite this one when it finishes.
+    synchronized (BlasRegistry.class) {
+      current = blas;
+    }
+  }
+
+  /**
+   * Chooses and loads the current back-end (as {@link #current()} would) on a daemon thread ({@code
+   * graft-blas-load}), once, and returns at once. A model calls it when it is defined: the native
+   * library's load (0.1–0.3 s on a fresh JVM, most of it JavaCPP's) then overlaps the application's
+   * own work, building the rest of the model and reading its data, instead of landing in the first
+   * training step or prediction. A caller of {@link #current()} meanwhile waits for the load to
+   * finish; {@link #use} meanwhile waits too, and wins.
+   */
+  public static void loadInBackground() {
+    if (current != null || !BACKGROUND_STARTED.compareAndSet(false, true)) {
+      return;
+    }
+    Thread t = new Thread(BlasRegistry::current, "graft-blas-load");
+    t.setDaemon(true);
+    t.start();
   }
 
   /**
