@@ -307,11 +307,15 @@ class ConcurrencyTest {
     probe.set(1f, 0, 0);
     probe.set(1f, 1, width - 1);
     AtomicBoolean training = new AtomicBoolean(true);
+    AtomicInteger torn = new AtomicInteger();
+    AtomicInteger probes = new AtomicInteger();
     Thread trainer =
         new Thread(
             () -> {
               try {
-                for (int s = 0; s < 30; s++) {
+                // At least 30 steps, and on until the predictors have overlapped some of them
+                // (30 steps of this model can end before a predicting thread starts).
+                for (int s = 0; s < 30 || (probes.get() < 20 && s < 100_000); s++) {
                   m.trainOnBatch(x, Tensor.rand(data, 8, 128));
                 }
               } finally {
@@ -319,8 +323,6 @@ class ConcurrencyTest {
               }
             });
     trainer.start();
-    AtomicInteger torn = new AtomicInteger();
-    AtomicInteger probes = new AtomicInteger();
     atOnce(
         2,
         () -> {
