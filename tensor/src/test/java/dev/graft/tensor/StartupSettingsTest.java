@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,22 +27,10 @@ class StartupSettingsTest {
 
   private static String child(List<String> properties, List<String> args)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; nothing here is hot
-    cmd.addAll(properties);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Child.class.getName());
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    boolean done = p.waitFor(60, TimeUnit.SECONDS);
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    assertTrue(done && p.exitValue() == 0, "child JVM failed: " + out);
-    return out;
+    List<String> options = new ArrayList<>();
+    options.add("-XX:TieredStopAtLevel=1"); // starts faster; nothing here is hot
+    options.addAll(properties);
+    return ChildJvm.run(options, Child.class, args.toArray(new String[0]));
   }
 
   @Test

@@ -123,9 +123,18 @@ public final class ProductVector {
     return enabled && m % 4 == 0;
   }
 
-  /** Whether {@code A·B} (no transposes) is skinny enough for {@link #skinny}. */
+  /**
+   * Whether {@code A·B} (no transposes) is skinny enough for {@link #skinny}, and takes it now: a
+   * batch of several rows takes BLAS until the vector kernels are compiled, unless seeded (see
+   * {@link #productsNow}); a single row (a request's Dense layer over a flattened image) takes the
+   * twin meanwhile, as fast there as BLAS's Java loops for one row.
+   */
   static boolean suitsSkinny(int m, int n, int k) {
-    return enabled && m <= 64 && k >= 1024 && n % (2 * KERNELS.lanes()) == 0;
+    return enabled
+        && m <= 64
+        && k >= 1024
+        && n % (2 * KERNELS.lanes()) == 0
+        && (m == 1 || productsNow() != null);
   }
 
   /**
