@@ -75,7 +75,9 @@ public final class Trainer {
     Optimizer opt = CompileArgs.optimizer(optimizer);
     List<Loss> ls = CompileArgs.losses(model, losses);
     List<Float> weights = new ArrayList<>(Collections.nCopies(ls.size(), 1f));
-    return new Trainer(model, opt, ls, weights, CompileArgs.metrics(metricArgs, ls));
+    Trainer t = new Trainer(model, opt, ls, weights, CompileArgs.metrics(metricArgs, ls));
+    opt.compileUpdateSoon();
+    return t;
   }
 
   /**

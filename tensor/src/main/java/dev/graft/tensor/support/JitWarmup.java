@@ -259,6 +259,37 @@ public final class JitWarmup<T> {
   }
 
   /**
+   * Runs {@code exercise} once on the warm-up thread, ahead of the families started after it: for a
+   * plain-Java loop that a model's first step would otherwise run in the interpreter, called there
+   * often enough for the JIT to compile it before the model needs it. The exercise must touch only
+   * its own data. Nothing with {@code -Dgraft.warmup=false}; a failure is logged, never thrown.
+   *
+   * @param name what is compiled, for the log
+   * @param exercise the calls that make the JIT compile it
+   */
+  public static void compileSoon(String name, Runnable exercise) {
+    if (!ENABLED) {
+      return;
+    }
+    BackgroundPriority.wanted();
+    executor()
+        .execute(
+            () -> {
+              long start = System.nanoTime();
+              try {
+                exercise.run();
+              } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "graft: exercising " + name + " failed", e);
+              }
+              LOG.log(
+                  System.Logger.Level.DEBUG,
+                  () ->
+                      String.format(
+                          "%s exercised, %.0f ms", name, (System.nanoTime() - start) / 1e6));
+            });
+  }
+
+  /**
    * Every family made so far that had to warm up, by name, and whether it has switched to its
    * vector kernels (for tests and diagnostics).
    *
