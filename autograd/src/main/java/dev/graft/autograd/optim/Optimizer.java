@@ -13,7 +13,8 @@ import java.util.Map;
  * training plan. The optimizer owns its per-variable state (moments, accumulators), so plans for
  * different batch sizes share it. Call {@link #beginStep()} once before each training step.
  *
- * <p>Not thread-safe: a model trains on one thread at a time.
+ * <p>Not thread-safe: a model trains on one thread at a time. The one exception is {@link
+ * #compileUpdateSoon()}, whose background updates touch only arrays of their own.
  */
 public abstract class Optimizer {
   private float learningRate;
@@ -116,15 +117,21 @@ public abstract class Optimizer {
    * ({@code graft-jit-warmup}, at the lowest priority), changing nothing in any model. Otherwise a
    * first step updates its largest layers in the interpreter: Adam over seed model 1's 3.9M-weight
    * Dense kernel took 110–210 ms of its first step and about 50 of its second, against 6–9 ms
-   * compiled. {@code compile} calls it; an optimizer of another package is left alone, since its
-   * update may have effects of its own. Returns at once.
+   * compiled. {@code compile} calls it; once per optimizer class and process, since the compiled
+   * code serves every instance; an optimizer of another package is left alone, since its update may
+   * have effects of its own. Returns at once.
    */
   public void compileUpdateSoon() {
-    if (!getClass().getPackageName().equals(Optimizer.class.getPackageName())) {
+    if (!getClass().getPackageName().equals(Optimizer.class.getPackageName())
+        || !EXERCISED.add(getClass())) {
       return;
     }
     JitWarmup.compileSoon(name() + " update", this::exerciseUpdate);
   }
+
+  /** The optimizer classes whose update has been exercised in this process. */
+  private static final java.util.Set<Class<?>> EXERCISED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private void exerciseUpdate() {
     int n = EXERCISE_WEIGHTS;

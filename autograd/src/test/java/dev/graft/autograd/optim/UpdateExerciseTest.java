@@ -53,6 +53,10 @@ class UpdateExerciseTest {
         Set.of("graft-jit-warmup", "graft-warmup-fair").containsAll(adam.threads),
         "updated on " + adam.threads);
     assertEquals(0, adam.iterations(), "the exercise counted as training steps");
+    CountingAdam another = new CountingAdam();
+    another.compileUpdateSoon();
+    awaitWarmUpThread();
+    assertEquals(0, another.applied.get(), "the class's update was exercised twice");
   }
 
   @Test
