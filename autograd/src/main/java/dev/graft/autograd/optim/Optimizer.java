@@ -4,9 +4,12 @@ import dev.graft.autograd.Node;
 import dev.graft.autograd.Variable;
 import dev.graft.tensor.Tensor;
 import dev.graft.tensor.support.JitWarmup;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A gradient-descent rule applied as fused in-place kernels, one update node per variable in the
@@ -130,8 +133,7 @@ public abstract class Optimizer {
   }
 
   /** The optimizer classes whose update has been exercised in this process. */
-  private static final java.util.Set<Class<?>> EXERCISED =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<Class<?>> EXERCISED = ConcurrentHashMap.newKeySet();
 
   private void exerciseUpdate() {
     int n = EXERCISE_WEIGHTS;
@@ -143,7 +145,7 @@ public abstract class Optimizer {
       g[i] = (i % 5 - 2) * 0.001f;
     }
     for (float[] slot : s) {
-      java.util.Arrays.fill(slot, initialSlotValue());
+      Arrays.fill(slot, initialSlotValue());
     }
     for (int step = 1; step <= EXERCISE_UPDATES; step++) {
       apply(w, 0, g, 0, s, 0, n, 1e-3f, step);

@@ -271,7 +271,8 @@ public final class JitWarmup<T> {
     if (!ENABLED) {
       return;
     }
-    BackgroundPriority.wanted();
+    // No priority check here: a bad -Dgraft.warmupPriority fails the first kernel call, as
+    // documented, not compile; the warm-up thread itself falls back to the normal priority.
     executor()
         .execute(
             () -> {
