@@ -157,6 +157,13 @@ public final class JitWarmup<T> {
   private final AtomicBoolean started = new AtomicBoolean();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile boolean warm;
+
+  /**
+   * Whether a caller got the twin ({@link #get()}) before the switch: only then is the twin worth
+   * compiling alongside.
+   */
+  private volatile boolean twinServes;
+
   private final int rank;
 
   /** Families started and not yet warming up, in the order started. */
@@ -337,6 +344,9 @@ public final class JitWarmup<T> {
     if (warm) {
       return vector;
     }
+    if (!twinServes) {
+      twinServes = true;
+    }
     start();
     return twin;
   }
@@ -407,17 +417,20 @@ public final class JitWarmup<T> {
   }
 
   /**
-   * Runs the vector kernels and the twin (which C1 and C2 compile early) side by side until three
-   * checks in a row, each after 64 more runs, find the vector kernels allocating nothing on the
-   * same problem (where the JVM cannot count a thread's allocations: running at most twice as long
-   * as the twin). Interpreted or compiled by C1, which boxes every vector, they allocate and
-   * measured 30 to 200 times slower; compiled by C2 they allocate nothing and run in a fraction of
-   * the twin's time. Time alone was not enough: with the hot inner loops compiled but an outer
-   * method still in C1, the tiny problem ran fast while a real call allocated 390 KB of vectors.
-   * Nor was time beside allocation: a twin made faster (as the convolutions' register chains made
-   * it) kept compiled kernels waiting for a margin they did not need (20 steps of a small CNN on
-   * the twin). The four-fold margin that remains only guards against compiled code that runs
-   * slowly.
+   * Runs the vector kernels, and the twin when it serves callers (then C1 and C2 compile it early),
+   * until three checks in a row, each after 64 more runs, find the vector kernels allocating
+   * nothing on the same problem (where the JVM cannot count a thread's allocations: running at most
+   * twice as long as the twin). Interpreted or compiled by C1, which boxes every vector, they
+   * allocate and measured 30 to 200 times slower; compiled by C2 they allocate nothing and run in a
+   * fraction of the twin's time. Time alone was not enough: with the hot inner loops compiled but
+   * an outer method still in C1, the tiny problem ran fast while a real call allocated 390 KB of
+   * vectors. Nor was time beside allocation: a twin made faster (as the convolutions' register
+   * chains made it) kept compiled kernels waiting for a margin they did not need (20 steps of a
+   * small CNN on the twin). The four-fold margin that remains only guards against compiled code
+   * that runs slowly. A twin that no caller got (they run BLAS or plain loops meanwhile, as an
+   * unseeded convolution does) runs only in the checks: compiling it alongside took C2 185 ms of a
+   * fresh JVM's first 3 s, when C2 is the bottleneck of the vector kernels' warm-up. Where only
+   * time can be checked, the twin runs every time, so that the time compared is a compiled twin's.
    */
   private void warmUp() {
     long start = System.nanoTime();
@@ -434,7 +447,9 @@ public final class JitWarmup<T> {
         }
         for (int i = 0; i < 64 && !yielded; i++) {
           exercise.accept(vector);
-          exercise.accept(twin);
+          if (twinServes || !ThreadCounters.KNOWN) {
+            exercise.accept(twin);
+          }
           if (!fair && starved(window)) {
             turnFair();
             yielded = true;

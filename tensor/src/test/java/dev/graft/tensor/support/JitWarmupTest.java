@@ -45,6 +45,40 @@ class JitWarmupTest {
   }
 
   @Test
+  void aTwinNoCallerGotRunsOnlyInTheChecks() throws Exception {
+    assertEquals(
+        List.of(3, 195), twinAndVectorRuns(false), "warmOrStart callers: the twin only in checks");
+    assertEquals(
+        List.of(195, 195), twinAndVectorRuns(true), "get() callers: the twin runs every time");
+  }
+
+  /**
+   * Twin and vector runs of a family's warm-up (whose exercise allocates nothing, so three checks,
+   * after 64 runs each, find it compiled), started by {@code get()} or by {@code warmOrStart()}.
+   */
+  private static List<Integer> twinAndVectorRuns(boolean twinServes) throws Exception {
+    Object vector = new Object();
+    Object twin = new Object();
+    AtomicInteger vectorRuns = new AtomicInteger();
+    AtomicInteger twinRuns = new AtomicInteger();
+    JitWarmup<Object> w =
+        new JitWarmup<>(
+            "twin serves " + twinServes,
+            vector,
+            twin,
+            o -> (o == twin ? twinRuns : vectorRuns).incrementAndGet(),
+            true,
+            9);
+    if (twinServes) {
+      assertSame(twin, w.get());
+    } else {
+      assertFalse(w.warmOrStart());
+    }
+    w.whenWarm().get(60, TimeUnit.SECONDS);
+    return List.of(twinRuns.get(), vectorRuns.get());
+  }
+
+  @Test
   void warmupOffHandsOutTheVectorKernelsFromTheFirstCall() {
     Object vector = new Object();
     JitWarmup<Object> w = new JitWarmup<>("test", vector, new Object(), o -> {}, false, 9);
