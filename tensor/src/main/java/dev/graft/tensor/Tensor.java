@@ -250,9 +250,7 @@ public final class Tensor {
    */
   public static Tensor uniform(Rng rng, float lo, float hi, int... dims) {
     Tensor t = zeros(dims);
-    for (int i = 0; i < t.size; i++) {
-      t.data[i] = rng.uniform(lo, hi);
-    }
+    rng.uniform(t.data, 0, t.size, lo, hi);
     return t;
   }
 
@@ -275,9 +273,7 @@ public final class Tensor {
    */
   public static Tensor randn(Rng rng, int... dims) {
     Tensor t = zeros(dims);
-    for (int i = 0; i < t.size; i++) {
-      t.data[i] = (float) rng.nextGaussian();
-    }
+    rng.nextGaussians(t.data, 0, t.size);
     return t;
   }
 

@@ -3,7 +3,6 @@ package dev.graft.autograd.ops;
 import dev.graft.autograd.Args;
 import dev.graft.autograd.Node;
 import dev.graft.autograd.Op;
-import dev.graft.tensor.Rng;
 import dev.graft.tensor.Shape;
 import dev.graft.tensor.elementwise.Binary;
 import java.util.List;
@@ -63,9 +62,9 @@ public final class Dropout extends Elementwise {
     int n = a.workspace().size();
     if (a.training() && rate > 0f) {
       float keep = 1f / (1f - rate);
-      Rng rng = a.rng();
-      for (int i = 0; i < n; i++) {
-        m[off + i] = rng.nextFloat() < rate ? 0f : keep;
+      a.rng().nextFloats(m, off, off + n);
+      for (int i = off; i < off + n; i++) {
+        m[i] = m[i] < rate ? 0f : keep;
       }
     } else {
       java.util.Arrays.fill(m, off, off + n, 1f);

@@ -1,0 +1,69 @@
+package dev.graft.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bulk draws give the values of the one-at-a-time calls, in order, so that a seed keeps giving
+ * the same weights and dropout masks whichever a caller uses.
+ */
+class RngTest {
+  @Test
+  void bulkUniformEqualsOneCallAtATime() {
+    Rng one = new Rng(42);
+    Rng bulk = new Rng(42);
+    float[] expected = new float[1003];
+    for (int i = 3; i < 1003; i++) {
+      expected[i] = one.uniform(-0.7f, 0.3f);
+    }
+    float[] got = new float[1003];
+    bulk.uniform(got, 3, 1003, -0.7f, 0.3f);
+    assertArrayEquals(expected, got);
+    assertEquals(one.nextLong(), bulk.nextLong(), "both generators advanced alike");
+  }
+
+  @Test
+  void bulkFloatsAndGaussiansEqualOneCallAtATime() {
+    Rng one = new Rng(7);
+    Rng bulk = new Rng(7);
+    float[] expected = new float[600];
+    for (int i = 0; i < 300; i++) {
+      expected[i] = one.nextFloat();
+    }
+    for (int i = 300; i < 600; i++) {
+      expected[i] = (float) one.nextGaussian();
+    }
+    float[] got = new float[600];
+    bulk.nextFloats(got, 0, 300);
+    bulk.nextGaussians(got, 300, 600);
+    assertArrayEquals(expected, got);
+    assertEquals(one.nextLong(), bulk.nextLong(), "both generators advanced alike");
+  }
+
+  @Test
+  void tensorFactoriesKeepTheirValues() {
+    Rng one = new Rng(3);
+    Tensor u = Tensor.uniform(new Rng(3), -1f, 1f, 4, 5);
+    Tensor n = Tensor.randn(new Rng(3), 4, 5);
+    Rng other = new Rng(3);
+    for (int i = 0; i < 20; i++) {
+      assertEquals(one.uniform(-1f, 1f), u.getFlat(i));
+      assertEquals((float) other.nextGaussian(), n.getFlat(i));
+    }
+  }
+
+  @Test
+  void aRangeOutsideTheArrayIsRefusedBeforeAnyDraw() {
+    Rng r = new Rng(1);
+    Rng same = new Rng(1);
+    float[] a = new float[4];
+    assertThrows(IndexOutOfBoundsException.class, () -> r.uniform(a, 2, 5, 0f, 1f));
+    assertThrows(IndexOutOfBoundsException.class, () -> r.nextFloats(a, -1, 2));
+    assertThrows(IndexOutOfBoundsException.class, () -> r.nextGaussians(a, 3, 2));
+    assertArrayEquals(new float[4], a);
+    assertEquals(same.nextLong(), r.nextLong(), "nothing drawn");
+  }
+}
