@@ -266,13 +266,13 @@ public final class Initializers {
 
   private static Tensor normal(Shape shape, Rng rng, double mean, double std, boolean truncated) {
     Tensor t = Tensor.zeros(shape);
-    for (int i = 0; i < t.size(); i++) {
-      double z = rng.nextGaussian();
-      while (truncated && Math.abs(z) > 2) {
-        z = rng.nextGaussian();
-      }
-      t.setFlat(i, (float) (mean + std * z));
-    }
+    rng.normal(
+        t.array(),
+        t.offset(),
+        t.offset() + t.size(),
+        mean,
+        std,
+        truncated ? 2 : Double.POSITIVE_INFINITY);
     return t;
   }
 

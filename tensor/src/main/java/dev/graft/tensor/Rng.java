@@ -139,6 +139,36 @@ public final class Rng {
     }
   }
 
+  /**
+   * Fills {@code a[from, to)} with {@code (float) (mean + std * z)}, each {@code z} the next {@link
+   * #nextGaussian()} drawn again while {@code |z| > bound}, in order, under one lock: a normal
+   * initialiser's values ({@code bound} 2 truncates them as Keras's {@code truncated_normal} and
+   * the variance-scaling initialisers do; {@code Double.POSITIVE_INFINITY} never redraws).
+   *
+   * @param a the array to fill
+   * @param from the first index (inclusive)
+   * @param to the last index (exclusive)
+   * @param mean the mean
+   * @param std the standard deviation
+   * @param bound the largest {@code |z|} kept
+   * @throws IndexOutOfBoundsException if {@code [from, to)} is not within {@code a}
+   * @throws IllegalArgumentException if {@code bound} is not positive (no draw could be kept)
+   */
+  public synchronized void normal(
+      float[] a, int from, int to, double mean, double std, double bound) {
+    java.util.Objects.checkFromToIndex(from, to, a.length);
+    if (!(bound > 0)) {
+      throw new IllegalArgumentException("Rng.normal: bound must be > 0; got " + bound);
+    }
+    for (int i = from; i < to; i++) {
+      double z = gaussian();
+      while (Math.abs(z) > bound) {
+        z = gaussian();
+      }
+      a[i] = (float) (mean + std * z);
+    }
+  }
+
   /** The next uniform float in [0, 1); the caller holds the lock. */
   private float unitFloat() {
     return (float) ((random.nextLong() >>> 40) * 0x1.0p-24);

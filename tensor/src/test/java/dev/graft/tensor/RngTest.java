@@ -3,6 +3,7 @@ package dev.graft.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,32 @@ class RngTest {
     bulk.nextGaussians(got, 300, 600);
     assertArrayEquals(expected, got);
     assertEquals(one.nextLong(), bulk.nextLong(), "both generators advanced alike");
+  }
+
+  @Test
+  void bulkNormalsEqualOneCallAtATimeWithRedraws() {
+    Rng one = new Rng(11);
+    Rng bulk = new Rng(11);
+    float[] expected = new float[2000];
+    int redrawn = 0;
+    for (int i = 0; i < 1000; i++) {
+      double z = one.nextGaussian();
+      while (Math.abs(z) > 2) {
+        z = one.nextGaussian();
+        redrawn++;
+      }
+      expected[i] = (float) (0.5 + 0.1 * z);
+    }
+    for (int i = 1000; i < 2000; i++) {
+      expected[i] = (float) (-1 + 3 * one.nextGaussian());
+    }
+    float[] got = new float[2000];
+    bulk.normal(got, 0, 1000, 0.5, 0.1, 2);
+    bulk.normal(got, 1000, 2000, -1, 3, Double.POSITIVE_INFINITY);
+    assertArrayEquals(expected, got);
+    assertTrue(redrawn > 20, "the truncation redrew " + redrawn + " values");
+    assertEquals(one.nextLong(), bulk.nextLong(), "both generators advanced alike");
+    assertThrows(IllegalArgumentException.class, () -> bulk.normal(got, 0, 1, 0, 1, 0));
   }
 
   @Test
