@@ -161,9 +161,7 @@ public final class Noise extends Elementwise {
   private void fillMask(Rng rng, float[] m, int off, Shape shape) {
     int n = shape.size();
     if (!perChannel) {
-      for (int i = 0; i < n; i++) {
-        m[off + i] = draw(rng);
-      }
+      draw(rng, m, off, off + n);
       return;
     }
     int channels = shape.dim(-1);
@@ -171,23 +169,33 @@ public final class Noise extends Elementwise {
     int block = n / batch;
     for (int b = 0; b < batch; b++) {
       int base = off + b * block;
-      for (int c = 0; c < channels; c++) {
-        m[base + c] = draw(rng);
-      }
+      draw(rng, m, base, base + channels);
       for (int p = channels; p < block; p += channels) {
         System.arraycopy(m, base, m, base + p, channels);
       }
     }
   }
 
-  private float draw(Rng rng) {
-    return switch (which) {
-      case DROPOUT -> rng.nextFloat() < amount ? 0f : 1f / (1f - amount);
+  /**
+   * The multipliers of {@code m[from, to)}, drawn in order under one lock of the generator (a lock
+   * per value cost about 25 ns).
+   */
+  private void draw(Rng rng, float[] m, int from, int to) {
+    switch (which) {
+      case DROPOUT -> keepOrDrop(rng, m, from, to, 1f / (1f - amount));
       case GAUSSIAN_DROPOUT ->
-          (float) (1 + Math.sqrt(amount / (1.0 - amount)) * rng.nextGaussian());
-      case ALPHA_DROPOUT -> rng.nextFloat() < amount ? 0f : alphaA;
+          rng.normal(m, from, to, 1, Math.sqrt(amount / (1.0 - amount)), Double.POSITIVE_INFINITY);
+      case ALPHA_DROPOUT -> keepOrDrop(rng, m, from, to, alphaA);
       case GAUSSIAN_NOISE -> throw new IllegalStateException("additive noise has no mask");
-    };
+    }
+  }
+
+  /** {@code m[i] = 0} with probability {@code amount}, else {@code kept}. */
+  private void keepOrDrop(Rng rng, float[] m, int from, int to, float kept) {
+    rng.nextFloats(m, from, to);
+    for (int i = from; i < to; i++) {
+      m[i] = m[i] < amount ? 0f : kept;
+    }
   }
 
   @Override
