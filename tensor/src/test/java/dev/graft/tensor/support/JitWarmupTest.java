@@ -46,15 +46,21 @@ class JitWarmupTest {
 
   @Test
   void aTwinNoCallerGotRunsOnlyInTheChecks() throws Exception {
+    // Each round is 64 runs and a check (one more run of each); at least three checks.
+    List<Integer> checksOnly = twinAndVectorRuns(false);
+    assertTrue(checksOnly.get(0) >= 3, "warmOrStart callers: " + checksOnly);
     assertEquals(
-        List.of(3, 195), twinAndVectorRuns(false), "warmOrStart callers: the twin only in checks");
-    assertEquals(
-        List.of(195, 195), twinAndVectorRuns(true), "get() callers: the twin runs every time");
+        65 * checksOnly.get(0),
+        checksOnly.get(1),
+        "warmOrStart callers: the twin only in checks " + checksOnly);
+    List<Integer> served = twinAndVectorRuns(true);
+    assertTrue(served.get(0) >= 195, "get() callers: " + served);
+    assertEquals(served.get(0), served.get(1), "get() callers: the twin runs every time");
   }
 
   /**
-   * Twin and vector runs of a family's warm-up (whose exercise allocates nothing, so three checks,
-   * after 64 runs each, find it compiled), started by {@code get()} or by {@code warmOrStart()}.
+   * Twin and vector runs of a family's warm-up, started by {@code get()} or by {@code
+   * warmOrStart()}.
    */
   private static List<Integer> twinAndVectorRuns(boolean twinServes) throws Exception {
     Object vector = new Object();
@@ -72,7 +78,8 @@ class JitWarmupTest {
     if (twinServes) {
       assertSame(twin, w.get());
     } else {
-      assertFalse(w.warmOrStart());
+      // Its result may already be true: a warm-up this small can finish before it returns.
+      w.warmOrStart();
     }
     w.whenWarm().get(60, TimeUnit.SECONDS);
     return List.of(twinRuns.get(), vectorRuns.get());
