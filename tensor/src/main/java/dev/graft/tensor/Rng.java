@@ -108,18 +108,30 @@ public final class Rng {
   }
 
   /**
-   * Fills {@code a[from, to)} with the values {@link #nextFloat()} would return one call at a time,
-   * in order, under one lock (a dropout mask's draws, for instance).
+   * A dropout mask in {@code m[from, to)}: 0 where the next {@link #nextFloat()} falls below {@code
+   * dropRate}, else {@code kept}; the draws of one call at a time, in order, under one lock.
    *
-   * @param a the array to fill
+   * @param m the array to fill
    * @param from the first index (inclusive)
    * @param to the last index (exclusive)
-   * @throws IndexOutOfBoundsException if {@code [from, to)} is not within {@code a}
+   * @param dropRate the probability of a 0
+   * @param kept the value of the elements kept (Keras scales them by {@code 1 / (1 - rate)})
+   * @throws IndexOutOfBoundsException if {@code [from, to)} is not within {@code m}
    */
-  public synchronized void nextFloats(float[] a, int from, int to) {
-    java.util.Objects.checkFromToIndex(from, to, a.length);
+  public void keepMask(float[] m, int from, int to, float dropRate, float kept) {
+    java.util.Objects.checkFromToIndex(from, to, m.length);
+    unitFloats(m, from, to);
+    // Apart from the draws, and outside the lock: tested as it is drawn, each value is a coin flip
+    // for the branch predictor (a Dropout step over 2.1M values took 28-30 ms that way, 17-26 in
+    // two loops).
     for (int i = from; i < to; i++) {
-      a[i] = unitFloat();
+      m[i] = m[i] < dropRate ? 0f : kept;
+    }
+  }
+
+  private synchronized void unitFloats(float[] m, int from, int to) {
+    for (int i = from; i < to; i++) {
+      m[i] = unitFloat();
     }
   }
 

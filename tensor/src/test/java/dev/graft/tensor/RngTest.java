@@ -27,18 +27,18 @@ class RngTest {
   }
 
   @Test
-  void bulkFloatsAndGaussiansEqualOneCallAtATime() {
+  void bulkMasksAndGaussiansEqualOneCallAtATime() {
     Rng one = new Rng(7);
     Rng bulk = new Rng(7);
     float[] expected = new float[600];
     for (int i = 0; i < 300; i++) {
-      expected[i] = one.nextFloat();
+      expected[i] = one.nextFloat() < 0.3f ? 0f : 1.5f;
     }
     for (int i = 300; i < 600; i++) {
       expected[i] = (float) one.nextGaussian();
     }
     float[] got = new float[600];
-    bulk.nextFloats(got, 0, 300);
+    bulk.keepMask(got, 0, 300, 0.3f, 1.5f);
     bulk.nextGaussians(got, 300, 600);
     assertArrayEquals(expected, got);
     assertEquals(one.nextLong(), bulk.nextLong(), "both generators advanced alike");
@@ -88,7 +88,7 @@ class RngTest {
     Rng same = new Rng(1);
     float[] a = new float[4];
     assertThrows(IndexOutOfBoundsException.class, () -> r.uniform(a, 2, 5, 0f, 1f));
-    assertThrows(IndexOutOfBoundsException.class, () -> r.nextFloats(a, -1, 2));
+    assertThrows(IndexOutOfBoundsException.class, () -> r.keepMask(a, -1, 2, 0.5f, 2f));
     assertThrows(IndexOutOfBoundsException.class, () -> r.nextGaussians(a, 3, 2));
     assertArrayEquals(new float[4], a);
     assertEquals(same.nextLong(), r.nextLong(), "nothing drawn");

@@ -62,10 +62,7 @@ public final class Dropout extends Elementwise {
     int n = a.workspace().size();
     if (a.training() && rate > 0f) {
       float keep = 1f / (1f - rate);
-      a.rng().nextFloats(m, off, off + n);
-      for (int i = off; i < off + n; i++) {
-        m[i] = m[i] < rate ? 0f : keep;
-      }
+      a.rng().keepMask(m, off, off + n, rate, keep);
     } else {
       java.util.Arrays.fill(m, off, off + n, 1f);
     }

@@ -182,19 +182,11 @@ public final class Noise extends Elementwise {
    */
   private void draw(Rng rng, float[] m, int from, int to) {
     switch (which) {
-      case DROPOUT -> keepOrDrop(rng, m, from, to, 1f / (1f - amount));
+      case DROPOUT -> rng.keepMask(m, from, to, amount, 1f / (1f - amount));
       case GAUSSIAN_DROPOUT ->
           rng.normal(m, from, to, 1, Math.sqrt(amount / (1.0 - amount)), Double.POSITIVE_INFINITY);
-      case ALPHA_DROPOUT -> keepOrDrop(rng, m, from, to, alphaA);
+      case ALPHA_DROPOUT -> rng.keepMask(m, from, to, amount, alphaA);
       case GAUSSIAN_NOISE -> throw new IllegalStateException("additive noise has no mask");
-    }
-  }
-
-  /** {@code m[i] = 0} with probability {@code amount}, else {@code kept}. */
-  private void keepOrDrop(Rng rng, float[] m, int from, int to, float kept) {
-    rng.nextFloats(m, from, to);
-    for (int i = from; i < to; i++) {
-      m[i] = m[i] < amount ? 0f : kept;
     }
   }
 
