@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.graft.tensor.Rng;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,38 +20,7 @@ class LoadingBlasTest {
   void autoDecidesWithoutABackEndStillLoadingAndNeverCallsIt() throws InterruptedException {
     assumeFalse(Rng.seeded(), "a seeded JVM times nothing");
     CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger calls = new AtomicInteger();
-    Blas counting =
-        new Blas() {
-          @Override
-          public String name() {
-            return "counting";
-          }
-
-          @Override
-          public void sgemm(
-              boolean transA,
-              boolean transB,
-              int m,
-              int n,
-              int k,
-              float alpha,
-              float[] a,
-              int aOffset,
-              int lda,
-              float[] b,
-              int bOffset,
-              int ldb,
-              float beta,
-              float[] c,
-              int cOffset,
-              int ldc) {
-            calls.incrementAndGet();
-            JavaBlas.INSTANCE.sgemm(
-                transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset,
-                ldc);
-          }
-        };
+    CountingBlas counting = new CountingBlas(JavaBlas.INSTANCE);
     LoadingBlas loading =
         new LoadingBlas(
             "slow",
@@ -88,9 +56,9 @@ class LoadingBlasTest {
       Thread.sleep(2);
     }
     assertTrue(loading.ready());
-    assertSame(0, calls.get(), "never called while loading");
+    assertSame(0, counting.calls(), "never called while loading");
     loading.sgemm(false, false, 1, 1, 1, 1f, a, 0, 1, a, 0, 1, 0f, c, 0, 1);
-    assertSame(1, calls.get(), "delegates once loaded");
+    assertSame(1, counting.calls(), "delegates once loaded");
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.graft.tensor.ChildJvm;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.Tensor;
 import dev.graft.tensor.blas.Blas;
+import dev.graft.tensor.blas.CountingBlas;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,42 +36,12 @@ class SkinnyRoutingTest {
   public static final class Child {
     private Child() {}
 
-    private static int calls;
+    private static CountingBlas counting;
 
     /** Prints {@code <case>: <n> BLAS call(s), right|wrong} for three products. */
     public static void main(String[] args) {
-      Blas inner = Blas.current();
-      Blas.use(
-          new Blas() {
-            @Override
-            public String name() {
-              return "counting";
-            }
-
-            @Override
-            public void sgemm(
-                boolean transA,
-                boolean transB,
-                int m,
-                int n,
-                int k,
-                float alpha,
-                float[] a,
-                int aOffset,
-                int lda,
-                float[] b,
-                int bOffset,
-                int ldb,
-                float beta,
-                float[] c,
-                int cOffset,
-                int ldc) {
-              calls++;
-              inner.sgemm(
-                  transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c,
-                  cOffset, ldc);
-            }
-          });
+      counting = new CountingBlas(Blas.current());
+      Blas.use(counting);
       Rng rng = new Rng(3);
       Tensor batch = Tensor.rand(rng, 7, 1100);
       Tensor row = Tensor.rand(rng, 1, 1100);
@@ -82,9 +53,9 @@ class SkinnyRoutingTest {
     }
 
     private static void report(String what, Tensor a, Tensor b) {
-      calls = 0;
+      counting.reset();
       float[] got = Gemm.matmul(a, b).array();
-      int used = calls;
+      int used = counting.calls();
       int m = a.shape().dim(0);
       boolean right = true;
       for (int i = 0; i < m && right; i++) {
