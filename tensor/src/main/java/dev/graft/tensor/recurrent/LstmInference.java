@@ -115,50 +115,92 @@ final class LstmInference implements Parallel.RangeBody {
     java.util.Arrays.fill(xh, (k1 - 1) * nb, k1 * nb, 1f);
     transposeIn(h0, r0, nb, xh, in * nb);
     transposeIn(c0, r0, nb, c, 0);
-    float[] xs = x.array();
     for (int s = 0; s < t; s++) {
-      int ts = goBackwards ? t - 1 - s : s;
-      for (int b = 0; b < nb; b++) {
-        int from = x.offset() + ((r0 + b) * t + ts) * in;
-        for (int f = 0; f < in; f++) {
-          xh[f * nb + b] = xs[from + f];
-        }
-      }
-      if (gates != null) {
-        gates.productTransA(g, nb, k1, weights, xh, z);
-      } else {
-        blas.sgemm(true, false, g, nb, k1, 1f, weights, 0, g, xh, 0, nb, 0f, z, 0, nb);
-      }
-      // Gate blocks in Keras order: i, f (sigmoid), g (tanh), o (sigmoid).
-      gate.applyInPlace(z, 0, 2 * cells);
-      tanhInPlace(z, 2 * cells, 3 * cells);
-      gate.applyInPlace(z, 3 * cells, 4 * cells);
-      boolean anyMasked = anyMasked(r0, nb, goBackwards ? t - 1 - s : s);
-      if (anyMasked) {
-        System.arraycopy(c, 0, kept, 0, cells);
-      }
-      for (int q = 0; q < cells; q++) {
-        c[q] = z[cells + q] * c[q] + z[q] * z[2 * cells + q];
-      }
-      System.arraycopy(c, 0, c, cells, cells);
-      tanhInPlace(c, cells, 2 * cells);
-      for (int q = 0; q < cells; q++) {
-        h[q] = z[3 * cells + q] * c[cells + q];
-      }
-      if (anyMasked) {
-        carryMasked(r0, nb, goBackwards ? t - 1 - s : s, kept, c, xh, h);
-      }
-      System.arraycopy(h, 0, xh, in * nb, cells);
-      float[] out = hSeq.array();
-      for (int b = 0; b < nb; b++) {
-        int to = hSeq.offset() + ((r0 + b) * t + s) * u;
-        for (int j = 0; j < u; j++) {
-          out[to + j] = h[j * nb + b];
-        }
-      }
+      step(s, r0, nb, gates, xh, z, c, h, kept);
     }
     transposeOut(h, r0, nb, hLast);
     transposeOut(c, r0, nb, cLast);
+  }
+
+  /**
+   * Time step {@code s} of rows r0..r0+nb. A method of its own, not the body of {@link #run(int,
+   * int)}'s loop: a call runs all 200 steps of the seed's LSTM in one invocation, so the JIT would
+   * compile that loop on-stack, once for each inner loop that got hot first (three compilations of
+   * about 100 ms each in seed model 1's first predictions, while the one optimising compiler thread
+   * held back every other kernel); a step is called often enough to be compiled once.
+   */
+  private void step(
+      int s,
+      int r0,
+      int nb,
+      ProductKernels gates,
+      float[] xh,
+      float[] z,
+      float[] c,
+      float[] h,
+      float[] kept) {
+    int g = 4 * u;
+    int cells = u * nb;
+    int ts = goBackwards ? t - 1 - s : s;
+    gatherInputs(ts, r0, nb, xh);
+    if (gates != null) {
+      gates.productTransA(g, nb, k1, weights, xh, z);
+    } else {
+      blas.sgemm(true, false, g, nb, k1, 1f, weights, 0, g, xh, 0, nb, 0f, z, 0, nb);
+    }
+    // Gate blocks in Keras order: i, f (sigmoid), g (tanh), o (sigmoid).
+    gate.applyInPlace(z, 0, 2 * cells);
+    tanhInPlace(z, 2 * cells, 3 * cells);
+    gate.applyInPlace(z, 3 * cells, 4 * cells);
+    boolean anyMasked = anyMasked(r0, nb, ts);
+    if (anyMasked) {
+      System.arraycopy(c, 0, kept, 0, cells);
+    }
+    updateCells(z, c, cells);
+    System.arraycopy(c, 0, c, cells, cells);
+    tanhInPlace(c, cells, 2 * cells);
+    hiddenStates(z, c, h, cells);
+    if (anyMasked) {
+      carryMasked(r0, nb, ts, kept, c, xh, h);
+    }
+    System.arraycopy(h, 0, xh, in * nb, cells);
+    scatterOutputs(s, r0, nb, h);
+  }
+
+  /** {@code x_t} of rows r0.. into the unit-major top rows of {@code xh}. */
+  private void gatherInputs(int ts, int r0, int nb, float[] xh) {
+    float[] xs = x.array();
+    for (int b = 0; b < nb; b++) {
+      int from = x.offset() + ((r0 + b) * t + ts) * in;
+      for (int f = 0; f < in; f++) {
+        xh[f * nb + b] = xs[from + f];
+      }
+    }
+  }
+
+  /** {@code c = f * c + i * g}, over the first {@code cells} of {@code c}. */
+  private static void updateCells(float[] z, float[] c, int cells) {
+    for (int q = 0; q < cells; q++) {
+      c[q] = z[cells + q] * c[q] + z[q] * z[2 * cells + q];
+    }
+  }
+
+  /** {@code h = o * tanh(c)}, the tanh in the second {@code cells} of {@code c}. */
+  private static void hiddenStates(float[] z, float[] c, float[] h, int cells) {
+    for (int q = 0; q < cells; q++) {
+      h[q] = z[3 * cells + q] * c[cells + q];
+    }
+  }
+
+  /** The unit-major {@code h} of rows r0.. into step {@code s} of the batch-major sequence. */
+  private void scatterOutputs(int s, int r0, int nb, float[] h) {
+    float[] out = hSeq.array();
+    for (int b = 0; b < nb; b++) {
+      int to = hSeq.offset() + ((r0 + b) * t + s) * u;
+      for (int j = 0; j < u; j++) {
+        out[to + j] = h[j * nb + b];
+      }
+    }
   }
 
   /** Whether any of rows r0..r0+nb is masked at time {@code ts}. */
