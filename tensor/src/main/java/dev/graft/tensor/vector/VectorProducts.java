@@ -325,10 +325,22 @@ public final class VectorProducts implements ProductKernels {
         columns4x1(m, n, k, a, i, b, j, c);
       }
     }
-    // The last columns, fewer than a vector (all of them below batch 16, a single request's one):
-    // vectors run down the rows, A's rows being contiguous there; 64 scalar chains of 129 terms
-    // took 20 us a step of an LSTM(64) at batch 1, most of a request.
-    float[] lanes = tail > 0 && n > 1 ? LANES.get() : null;
+    if (tail > 0) {
+      columnTail(m, n, k, a, b, c, tail);
+    }
+  }
+
+  /**
+   * The last columns of {@link #productTransA(int, int, int, float[], float[], float[])}, fewer
+   * than a vector (all of them below batch 16, a single request's one): vectors run down the rows,
+   * A's rows being contiguous there; 64 scalar chains of 129 terms took 20 us a step of an LSTM(64)
+   * at batch 1, most of a request. A method of its own so that when the JIT recompiles it (its
+   * first compilation, profiled on the warm-up's tiny problems, met a case they did not show: one
+   * such recompilation in a fresh JVM's first seconds) it does not recompile the whole product,
+   * 50-120 ms of the one optimising compiler thread.
+   */
+  private static void columnTail(int m, int n, int k, float[] a, float[] b, float[] c, int tail) {
+    float[] lanes = n > 1 ? LANES.get() : null;
     for (int j = n - tail; j < n; j++) {
       int i = 0;
       for (; i + 4 * L <= m; i += 4 * L) {
