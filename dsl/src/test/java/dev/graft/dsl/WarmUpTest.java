@@ -46,6 +46,7 @@ class WarmUpTest {
       for (String family :
           List.of(
               "VectorConv",
+              "VectorConv.pooling",
               "VectorDepthwise",
               "VectorProducts.product",
               "VectorProducts.dots",

@@ -41,6 +41,23 @@ final class ConvVector {
               JitWarmup.RANK_CONVOLUTIONS)
           : null;
 
+  /**
+   * The same kernels' 2x2 pooling and its gradient scatter, a family of their own: small, they
+   * compile long before the convolutions, and until they do {@link PoolLoops}' plain loops pool
+   * every convolution's output, whichever path it took, about 9 times slower (seed model 1's 2x2
+   * pooling over 32 x 62 x 62 x 32: 5.0 ms against 0.55, a third of its kernel threads' samples in
+   * a fresh JVM's first 20 steps and predictions).
+   */
+  private static final JitWarmup<ConvRowKernels> POOLING =
+      PRESENT
+          ? new JitWarmup<>(
+              "VectorConv.pooling",
+              KERNELS,
+              new ScalarConv(KERNELS.channelBlock()),
+              ConvVector::exercisePooling,
+              JitWarmup.RANK_POOLING)
+          : null;
+
   private static volatile boolean enabled = PRESENT && VectorSupport.WANTED;
 
   /** Whether a convolution of geometry {@code g} to {@code cout} channels takes these kernels. */
@@ -205,14 +222,14 @@ final class ConvVector {
   static boolean suitsPooling(int c) {
     // Not the twin while the JIT compiles: the plain loops of PoolLoops give the same bits (a max
     // and a copy round nothing; ConvTwinsTest compares them) with the same branch-free taps.
-    return enabled && c % (KERNELS.channelBlock() / 2) == 0 && WARMUP.warmOrStart();
+    return enabled && c % (KERNELS.channelBlock() / 2) == 0 && POOLING.warmOrStart();
   }
 
   /** {@link ConvRowKernels#maxTiles2x2} on tensors, pooled rows from {@code r0}. */
   static void maxTiles2x2(
       float[] block, int rows, int convW, int c, Tensor out, Tensor taps, int r0) {
     int at = r0 * (convW / 2) * c;
-    WARMUP
+    POOLING
         .get()
         .maxTiles2x2(
             block,
@@ -229,7 +246,7 @@ final class ConvVector {
   static void scatterTiles2x2(
       Tensor dOut, Tensor taps, int r0, int rows, int convW, int c, float[] block) {
     int at = r0 * (convW / 2) * c;
-    WARMUP
+    POOLING
         .get()
         .scatterTiles2x2(
             dOut.array(),
@@ -243,10 +260,10 @@ final class ConvVector {
   }
 
   /**
-   * Every kernel of {@code k} on a 2x3 image of 4 channels (three channels per pass, then one), 3x3
-   * 'same' windows, with and without bias, then 2x2 pooling of even and odd widths: the branches
-   * the layers take, so the compiled code does not trap back to the interpreter. Small, so that the
-   * interpreted runs before compilation cost little.
+   * Every convolution kernel of {@code k} on a 2x3 image of 4 channels (three channels per pass,
+   * then one), 3x3 'same' windows, with and without bias: the branches the layers take, so the
+   * compiled code does not trap back to the interpreter. Small, so that the interpreted runs before
+   * compilation cost little.
    */
   private static void exercise(ConvRowKernels k) {
     int cout = k.channelBlock();
@@ -261,6 +278,13 @@ final class ConvVector {
     k.forwardRows(x, 0, Problem.TILED, w, 0, w, 9 * 4 * cout, cout, 0, 0, 1, out, 0);
     k.kernelRows(x, 0, g, out, 0, cout, 0, 0, 1, d, 0, true);
     k.kernelRows(x, 0, g, out, 0, cout, 0, 1, 1, d, 0, false);
+  }
+
+  /** 2x2 pooling of even and odd widths, with taps and without, and the scatter of its gradient. */
+  private static void exercisePooling(ConvRowKernels k) {
+    int cout = k.channelBlock();
+    float[] out = Problem.OUT;
+    float[] d = Problem.D;
     for (int convW = 2; convW <= 3; convW++) {
       k.maxTiles2x2(out, 1, convW, cout, Problem.POOLED, 0, d, 0);
       k.maxTiles2x2(out, 1, convW, cout, Problem.POOLED, 0, null, 0);
