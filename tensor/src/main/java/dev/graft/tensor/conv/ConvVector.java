@@ -7,6 +7,7 @@ import dev.graft.tensor.blas.Blas;
 import dev.graft.tensor.support.Exercise;
 import dev.graft.tensor.support.JitWarmup;
 import dev.graft.tensor.support.VectorSupport;
+import java.util.function.Consumer;
 
 /**
  * When and how {@link Conv2d} and {@link ConvPool} run the Vector API kernels of {@link
@@ -32,14 +33,7 @@ final class ConvVector {
 
   /** The kernels or, while the JIT compiles them, their plain-Java twin. */
   private static final JitWarmup<ConvRowKernels> WARMUP =
-      PRESENT
-          ? new JitWarmup<>(
-              "VectorConv",
-              KERNELS,
-              new ScalarConv(KERNELS.channelBlock()),
-              ConvVector::exercise,
-              JitWarmup.RANK_CONVOLUTIONS)
-          : null;
+      family("VectorConv", ConvVector::exercise, JitWarmup.RANK_CONVOLUTIONS);
 
   /**
    * The same kernels' 2x2 pooling and its gradient scatter, a family of their own: small, they
@@ -49,14 +43,15 @@ final class ConvVector {
    * a fresh JVM's first 20 steps and predictions).
    */
   private static final JitWarmup<ConvRowKernels> POOLING =
-      PRESENT
-          ? new JitWarmup<>(
-              "VectorConv.pooling",
-              KERNELS,
-              new ScalarConv(KERNELS.channelBlock()),
-              ConvVector::exercisePooling,
-              JitWarmup.RANK_POOLING)
-          : null;
+      family("VectorConv.pooling", ConvVector::exercisePooling, JitWarmup.RANK_POOLING);
+
+  /** A family of these kernels with {@link ScalarConv} as the twin, or null without the module. */
+  private static JitWarmup<ConvRowKernels> family(
+      String name, Consumer<ConvRowKernels> exercise, int rank) {
+    return PRESENT
+        ? new JitWarmup<>(name, KERNELS, new ScalarConv(KERNELS.channelBlock()), exercise, rank)
+        : null;
+  }
 
   private static volatile boolean enabled = PRESENT && VectorSupport.WANTED;
 
