@@ -657,114 +657,135 @@ public final class Lstm {
 
     @Override
     void forwardRows(int r0, int r1) {
+      dropInitial(r0, r1);
+      for (int s = 0; s < t; s++) {
+        forwardStep(s, r0, r1);
+      }
+    }
+
+    /**
+     * Step {@code s} of rows r0..r1. A method of its own rather than the body of {@link
+     * #forwardRows}' loop: one call runs every step of the sequence, so the JIT would compile that
+     * loop on-stack, with the step's products and cells inlined, before compiling it as a method
+     * (seed model 2's first steps, one run: 23 ms and then 19 ms of C2 forward, 65 and 48
+     * backward).
+     */
+    private void forwardStep(int s, int r0, int r1) {
       int g = 4 * u;
       float[] hs = hSeq.array();
       int ho = hSeq.offset();
-      dropInitial(r0, r1);
-      for (int s = 0; s < t; s++) {
-        int a = firstActive(s, r0, r1);
-        int b = lastActive(s, a, r1);
-        if (a < b) {
-          recurrentProduct(s, a, b, 0, g, ws, gates + (a * t + s) * g, t * g);
-        }
-        for (int r = r0; r < r1; r++) {
-          int row = r * t + s;
-          float[] cp = s > 0 ? ws : c0 == null ? null : c0.array();
-          int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
-          if (masked(r, s)) {
-            carryState(s, r, hs, ho + row * u);
-            if (cp == null) {
-              java.util.Arrays.fill(ws, cells + row * u, cells + row * u + u, 0f);
-            } else {
-              System.arraycopy(cp, cpo, ws, cells + row * u, u);
-            }
-            dropOutput(r, s);
-            continue;
+      int a = firstActive(s, r0, r1);
+      int b = lastActive(s, a, r1);
+      if (a < b) {
+        recurrentProduct(s, a, b, 0, g, ws, gates + (a * t + s) * g, t * g);
+      }
+      for (int r = r0; r < r1; r++) {
+        int row = r * t + s;
+        float[] cp = s > 0 ? ws : c0 == null ? null : c0.array();
+        int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
+        if (masked(r, s)) {
+          carryState(s, r, hs, ho + row * u);
+          if (cp == null) {
+            java.util.Arrays.fill(ws, cells + row * u, cells + row * u + u, 0f);
+          } else {
+            System.arraycopy(cp, cpo, ws, cells + row * u, u);
           }
-          cell(
-              ws,
-              gates + row * g,
-              cp,
-              cpo,
-              ws,
-              cells + row * u,
-              ws,
-              tanhCells + row * u,
-              hs,
-              ho + row * u,
-              u,
-              gate);
           dropOutput(r, s);
+          continue;
         }
+        cell(
+            ws,
+            gates + row * g,
+            cp,
+            cpo,
+            ws,
+            cells + row * u,
+            ws,
+            tanhCells + row * u,
+            hs,
+            ho + row * u,
+            u,
+            gate);
+        dropOutput(r, s);
       }
     }
 
     @Override
     void backwardRows(int r0, int r1) {
-      int g = 4 * u;
       boolean vector = gate == GateActivation.SIGMOID && RecurrentVector.suits(u);
       initState(dhLast, dhs, r0, r1);
       initState(dcLast, dcs, r0, r1);
-      float[] dH = dHSeq == null ? null : dHSeq.array();
-      int dHo = dHSeq == null ? 0 : dHSeq.offset();
       for (int s = t - 1; s >= 0; s--) {
-        for (int r = r0; r < r1; r++) {
-          int row = r * t + s;
-          int zo = gates + row * g;
-          int co = tanhCells + row * u;
-          float[] cp = s > 0 ? ws : c0 == null ? null : c0.array();
-          int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
-          int sh = dhs + r * u;
-          int sc = dcs + r * u;
-          if (masked(r, s)) {
-            // Both states pass through unchanged; the step's gates get no gradient.
-            if (dH != null) {
-              for (int j = 0; j < u; j++) {
-                ws[sh + j] += dH[dHo + row * u + j];
-              }
-            }
-            java.util.Arrays.fill(ws, zo, zo + g, 0f);
-            continue;
-          }
-          if (vector) {
-            RecurrentVector.kernels().backward(ws, zo, co, cp, cpo, sh, sc, dH, dHo + row * u, u);
-            continue;
-          }
-          for (int j = 0; j < u; j++) {
-            float dh =
-                RecurrentSupport.flushed(ws[sh + j] + (dH == null ? 0f : dH[dHo + row * u + j]));
-            float i = ws[zo + j];
-            float f = ws[zo + u + j];
-            float gg = ws[zo + 2 * u + j];
-            float o = ws[zo + 3 * u + j];
-            float tcv = ws[co + j];
-            float dc = RecurrentSupport.flushed(ws[sc + j] + dh * o * (1f - tcv * tcv));
-            float cPrev = cp == null ? 0f : cp[cpo + j];
-            ws[zo + j] = dc * gg * gate.slope(i);
-            ws[zo + u + j] = dc * cPrev * gate.slope(f);
-            ws[zo + 2 * u + j] = dc * i * (1f - gg * gg);
-            ws[zo + 3 * u + j] = dh * tcv * gate.slope(o);
-            ws[sc + j] = dc * f;
-          }
-        }
-        if (s > 0 || dh0 != null) {
-          clearCarries(s, r0, r1);
-          // Masked rows' dz is 0: only the rows from the first to the last kept one add anything.
-          int a = firstActive(s, r0, r1);
-          int b = lastActive(s, a, r1);
-          if (a < b && dropState != null) {
-            for (int k = 0; k < 4; k++) {
-              droppedStateGradient(
-                  s, a, b, gates + (a * t + s) * g + k * u, t * g, uT + k * u * u, k);
-            }
-          } else if (a < b) {
-            stepProduct(
-                b - a, u, g, ws, gates + (a * t + s) * g, t * g, ws, uT, u, ws, dhs + a * u, u);
-          }
-        }
+        backwardStep(s, r0, r1, vector);
       }
       copyState(dhs, dh0, r0, r1);
       copyState(dcs, dc0, r0, r1);
+    }
+
+    /** Step {@code s} of rows r0..r1 backward: a method for the reason {@link #forwardStep} is. */
+    private void backwardStep(int s, int r0, int r1, boolean vector) {
+      int g = 4 * u;
+      float[] dH = dHSeq == null ? null : dHSeq.array();
+      int dHo = dHSeq == null ? 0 : dHSeq.offset();
+      for (int r = r0; r < r1; r++) {
+        int row = r * t + s;
+        int zo = gates + row * g;
+        int co = tanhCells + row * u;
+        float[] cp = s > 0 ? ws : c0 == null ? null : c0.array();
+        int cpo = s > 0 ? cells + (row - 1) * u : c0 == null ? 0 : c0.offset() + r * u;
+        int sh = dhs + r * u;
+        int sc = dcs + r * u;
+        if (masked(r, s)) {
+          // Both states pass through unchanged; the step's gates get no gradient.
+          if (dH != null) {
+            for (int j = 0; j < u; j++) {
+              ws[sh + j] += dH[dHo + row * u + j];
+            }
+          }
+          java.util.Arrays.fill(ws, zo, zo + g, 0f);
+          continue;
+        }
+        if (vector) {
+          RecurrentVector.kernels().backward(ws, zo, co, cp, cpo, sh, sc, dH, dHo + row * u, u);
+          continue;
+        }
+        cellBackward(zo, co, cp, cpo, sh, sc, dH, dHo + row * u);
+      }
+      if (s > 0 || dh0 != null) {
+        clearCarries(s, r0, r1);
+        // Masked rows' dz is 0: only the rows from the first to the last kept one add anything.
+        int a = firstActive(s, r0, r1);
+        int b = lastActive(s, a, r1);
+        if (a < b && dropState != null) {
+          for (int k = 0; k < 4; k++) {
+            droppedStateGradient(
+                s, a, b, gates + (a * t + s) * g + k * u, t * g, uT + k * u * u, k);
+          }
+        } else if (a < b) {
+          stepProduct(
+              b - a, u, g, ws, gates + (a * t + s) * g, t * g, ws, uT, u, ws, dhs + a * u, u);
+        }
+      }
+    }
+
+    /** One row's cell backward in plain loops, for gates the vector kernels do not take. */
+    private void cellBackward(
+        int zo, int co, float[] cp, int cpo, int sh, int sc, float[] dH, int dHrow) {
+      for (int j = 0; j < u; j++) {
+        float dh = RecurrentSupport.flushed(ws[sh + j] + (dH == null ? 0f : dH[dHrow + j]));
+        float i = ws[zo + j];
+        float f = ws[zo + u + j];
+        float gg = ws[zo + 2 * u + j];
+        float o = ws[zo + 3 * u + j];
+        float tcv = ws[co + j];
+        float dc = RecurrentSupport.flushed(ws[sc + j] + dh * o * (1f - tcv * tcv));
+        float cPrev = cp == null ? 0f : cp[cpo + j];
+        ws[zo + j] = dc * gg * gate.slope(i);
+        ws[zo + u + j] = dc * cPrev * gate.slope(f);
+        ws[zo + 2 * u + j] = dc * i * (1f - gg * gg);
+        ws[zo + 3 * u + j] = dh * tcv * gate.slope(o);
+        ws[sc + j] = dc * f;
+      }
     }
 
     /**
