@@ -334,10 +334,10 @@ public final class VectorProducts implements ProductKernels {
    * The last columns of {@link #productTransA(int, int, int, float[], float[], float[])}, fewer
    * than a vector (all of them below batch 16, a single request's one): vectors run down the rows,
    * A's rows being contiguous there; 64 scalar chains of 129 terms took 20 us a step of an LSTM(64)
-   * at batch 1, most of a request. A method of its own so that when the JIT recompiles it (its
-   * first compilation, profiled on the warm-up's tiny problems, met a case they did not show: one
-   * such recompilation in a fresh JVM's first seconds) it does not recompile the whole product,
-   * 50-120 ms of the one optimising compiler thread.
+   * at batch 1, most of a request. In a fresh JVM the product's first C2 compilation is undone by a
+   * profile-predicate trap in these loops (the warm-up's tiny problems reach them) and compiled
+   * again, 55-90 ms each time: C2 inlines this method into the product, so being a method of its
+   * own did not prevent that (performance log, twelfth stop).
    */
   private static void columnTail(int m, int n, int k, float[] a, float[] b, float[] c, int tail) {
     float[] lanes = n > 1 ? LANES.get() : null;
