@@ -10,6 +10,7 @@ import dev.graft.tensor.Shape;
 import dev.graft.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A model's inference programs, one per concrete input shape (a model with {@code None} dimensions
@@ -22,6 +23,11 @@ public final class Predictor {
   private final List<String> inputNames;
   private final List<Shape> inputShapes;
   private final ShapeCache<Compiled> compiled = new ShapeCache<>();
+
+  /**
+   * {@link #compile}, made once: a method reference taken in {@link #predict} is an object a call.
+   */
+  private final Function<List<Shape>, Compiled> compiler = this::compile;
 
   /** The forward program for one concrete input shape and its plans, pooled per batch size. */
   private record Compiled(Program program, List<String> fed, PlanPool plans) {}
@@ -46,7 +52,7 @@ public final class Predictor {
   }
 
   private Compiled compiled(List<Shape> shapes) {
-    return compiled.get(shapes, this::compile);
+    return compiled.get(shapes, compiler);
   }
 
   private Compiled compile(List<Shape> shapes) {
@@ -82,8 +88,8 @@ public final class Predictor {
     if (batchSize < 1) {
       throw new IllegalArgumentException("predict: batch_size must be >= 1; got " + batchSize);
     }
-    Compiled c = compiled.forData(x, this::compile);
-    List<Tensor> results = new ArrayList<>();
+    Compiled c = compiled.forData(x, compiler);
+    List<Tensor> results = new ArrayList<>(c.program().outputs().size());
     for (Node o : c.program().outputs()) {
       results.add(Tensor.zeros(o.shape().withBatch(n)));
     }

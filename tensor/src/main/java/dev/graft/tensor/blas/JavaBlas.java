@@ -1,6 +1,7 @@
 package dev.graft.tensor.blas;
 
 import dev.graft.tensor.Parallel;
+import dev.graft.tensor.support.GemmCall;
 
 /**
  * Pure-Java GEMM: no native code, always available, and no JNI copies, which makes it the fastest

@@ -1,6 +1,7 @@
 package dev.graft.tensor.blas;
 
 import dev.graft.tensor.Parallel;
+import dev.graft.tensor.support.GemmCall;
 
 /**
  * A large but thin product (one of m, n, k at most {@link #THIN}) split over the workers of {@link

@@ -153,42 +153,14 @@ public final class ConvPool {
       Conv2d.checkImage(op, "taps", taps, n, pool.outH(), pool.outW(), cout, out);
     }
     checkColumns(op, columns, conv, pool, n, bias != null);
-    Rows rows = new Rows(conv, pool, n);
     Blas blas = Blas.current().singleThreaded();
-    boolean vector = ConvVector.suitsNow(conv, cout, blas);
-    int k = conv.kh() * conv.kw() * conv.channels();
-    int k1 = bias == null ? k : k + 1;
-    float[] weights = vector ? null : ConvGemm.weights(kernel, bias, k, cout);
-    int weightsOff = bias == null ? kernel.offset() : 0;
-    Parallel.forRange(
-        rows.count,
-        rows.minPerWorker,
-        (from, to) -> {
-          float[] cols = vector ? null : rows.columns(columns, k1);
-          float[] block = ConvGemm.scratch(2, rows.perChunk * rows.pixels * cout);
-          for (int r0 = from; r0 < to; r0 += rows.perChunk) {
-            int r1 = Math.min(to, r0 + rows.perChunk);
-            if (vector) {
-              rows.convolve(x, kernel, bias, cout, r0, r1, block);
-            } else {
-              int at = columns != null ? columns.offset() + r0 * rows.pixels * k1 : 0;
-              rows.im2col(x, r0, r1, cols, at, k1);
-              ConvGemm.product(
-                  blas, (r1 - r0) * rows.pixels, cout, k1, cols, at, weights, weightsOff, block, 0);
-            }
-            PoolLoops.maxTiles(block, r1 - r0, conv.outW(), pool, cout, out, taps, r0);
-            if (relu) {
-              int rowSize = pool.outW() * cout;
-              int at = r0 * rowSize;
-              int n1 = (r1 - r0) * rowSize;
-              reluRows(out.array(), out.offset() + at, n1);
-              if (taps != null) {
-                markNoTaps(
-                    out.array(), out.offset() + at, taps.array(), taps.offset() + at, n1, pool);
-              }
-            }
-          }
-        });
+    Forward f = FORWARDS.get();
+    f.set(x, kernel, bias, conv, pool, n, cout, out, taps, columns, relu, blas);
+    try {
+      Parallel.forRange(f.rows.count, f.rows.minPerWorker, f);
+    } finally {
+      f.clear();
+    }
     return out;
   }
 
@@ -358,20 +330,124 @@ public final class ConvPool {
     }
   }
 
+  private static final ThreadLocal<Forward> FORWARDS = ThreadLocal.withInitial(Forward::new);
+
+  /**
+   * {@link #forward}'s loop body, one per calling thread and reused: a lambda capturing the
+   * arguments, with its rows, was two objects a call (a prediction's only allocations besides its
+   * result). The workers read its fields after {@link Parallel#forRange} hands them out.
+   */
+  private static final class Forward implements Parallel.RangeBody {
+    final Rows rows = new Rows();
+    private Tensor x;
+    private Tensor kernel;
+    private Tensor bias;
+    private ConvGeometry conv;
+    private ConvGeometry pool;
+    private int cout;
+    private Tensor out;
+    private Tensor taps;
+    private Tensor columns;
+    private boolean relu;
+    private Blas blas;
+    private boolean vector;
+    private int k1;
+    private float[] weights;
+    private int weightsOff;
+
+    void set(
+        Tensor x,
+        Tensor kernel,
+        Tensor bias,
+        ConvGeometry conv,
+        ConvGeometry pool,
+        int images,
+        int cout,
+        Tensor out,
+        Tensor taps,
+        Tensor columns,
+        boolean relu,
+        Blas blas) {
+      rows.init(conv, pool, images);
+      this.x = x;
+      this.kernel = kernel;
+      this.bias = bias;
+      this.conv = conv;
+      this.pool = pool;
+      this.cout = cout;
+      this.out = out;
+      this.taps = taps;
+      this.columns = columns;
+      this.relu = relu;
+      this.blas = blas;
+      vector = ConvVector.suitsNow(conv, cout, blas);
+      int k = conv.kh() * conv.kw() * conv.channels();
+      k1 = bias == null ? k : k + 1;
+      weights = vector ? null : ConvGemm.weights(kernel, bias, k, cout);
+      weightsOff = bias == null ? kernel.offset() : 0;
+    }
+
+    /** Lets go of the call's tensors, so that a thread's task does not keep them alive. */
+    void clear() {
+      x = null;
+      kernel = null;
+      bias = null;
+      out = null;
+      taps = null;
+      columns = null;
+      weights = null;
+      blas = null;
+    }
+
+    @Override
+    public void run(int from, int to) {
+      float[] cols = vector ? null : rows.columns(columns, k1);
+      float[] block = ConvGemm.scratch(2, rows.perChunk * rows.pixels * cout);
+      for (int r0 = from; r0 < to; r0 += rows.perChunk) {
+        int r1 = Math.min(to, r0 + rows.perChunk);
+        if (vector) {
+          rows.convolve(x, kernel, bias, cout, r0, r1, block);
+        } else {
+          int at = columns != null ? columns.offset() + r0 * rows.pixels * k1 : 0;
+          rows.im2col(x, r0, r1, cols, at, k1);
+          ConvGemm.product(
+              blas, (r1 - r0) * rows.pixels, cout, k1, cols, at, weights, weightsOff, block, 0);
+        }
+        PoolLoops.maxTiles(block, r1 - r0, conv.outW(), pool, cout, out, taps, r0);
+        if (relu) {
+          int rowSize = pool.outW() * cout;
+          int at = r0 * rowSize;
+          int n1 = (r1 - r0) * rowSize;
+          reluRows(out.array(), out.offset() + at, n1);
+          if (taps != null) {
+            markNoTaps(out.array(), out.offset() + at, taps.array(), taps.offset() + at, n1, pool);
+          }
+        }
+      }
+    }
+  }
+
   /**
    * Pooling rows: row r = (image, window row) covers the {@code pool.kh()} convolution rows under
    * one row of windows, {@code pixels} convolution pixels in all.
    */
   private static final class Rows {
-    final ConvGeometry conv;
-    final int windowRows;
-    final int perImage;
-    final int count;
-    final int pixels;
-    final int perChunk;
-    final int minPerWorker;
+    ConvGeometry conv;
+    int windowRows;
+    int perImage;
+    int count;
+    int pixels;
+    int perChunk;
+    int minPerWorker;
+
+    Rows() {}
 
     Rows(ConvGeometry conv, ConvGeometry pool, int images) {
+      init(conv, pool, images);
+    }
+
+    /** These rows for a call of the geometries over {@code images} images (a task reuses them). */
+    void init(ConvGeometry conv, ConvGeometry pool, int images) {
       this.conv = conv;
       windowRows = pool.kh();
       perImage = pool.outH();

@@ -3,6 +3,7 @@ package dev.graft.tensor.products;
 import dev.graft.tensor.Parallel;
 import dev.graft.tensor.Rng;
 import dev.graft.tensor.support.Exercise;
+import dev.graft.tensor.support.GemmCall;
 import dev.graft.tensor.support.JitWarmup;
 import dev.graft.tensor.support.VectorSupport;
 
@@ -158,38 +159,61 @@ public final class ProductVector {
     // The twin until the vector kernels are compiled: called twice a step, this product would
     // otherwise run its first calls uncompiled (about 0.8 s of a fresh JVM's first step of seed
     // model 1; 25-30 ms single requests at batch 1, where the twin takes about 1 ms).
-    ProductKernels kernels = forProducts();
-    int block = 2 * KERNELS.lanes();
-    int units = n / block;
-    Parallel.forRange(
-        units,
-        1,
-        (from, to) -> {
-          int j0 = from * block;
-          int cols = (to - from) * block;
-          for (int i = 0; beta != 1f && i < m; i++) {
-            int row = cOff + i * ldc + j0;
-            for (int j = 0; j < cols; j++) {
-              c[row + j] = beta == 0f ? 0f : beta * c[row + j];
-            }
-          }
-          for (int q = 0; q < k; q += DEPTH_BLOCK) {
-            kernels.product(
-                m,
-                cols,
-                Math.min(DEPTH_BLOCK, k - q),
-                a,
-                aOff + q,
-                lda,
-                b,
-                bOff + q * ldb + j0,
-                ldb,
-                c,
-                cOff + j0,
-                ldc,
-                true);
-          }
-        });
+    Skinny task = SKINNY.get();
+    task.set(false, false, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    task.kernels = forProducts();
+    task.block = 2 * KERNELS.lanes();
+    try {
+      Parallel.forRange(n / task.block, 1, task);
+    } finally {
+      task.clear();
+    }
+  }
+
+  private static final ThreadLocal<Skinny> SKINNY = ThreadLocal.withInitial(Skinny::new);
+
+  /**
+   * {@link #skinny}'s loop body, one per calling thread and reused: as a lambda capturing the
+   * operands it was an object per call, a single request's Dense layer's only allocation. The
+   * workers read its fields after {@link Parallel#forRange} hands them out.
+   */
+  private static final class Skinny extends GemmCall implements Parallel.RangeBody {
+    private ProductKernels kernels;
+    private int block;
+
+    @Override
+    public void clear() {
+      super.clear();
+      kernels = null;
+    }
+
+    @Override
+    public void run(int from, int to) {
+      int j0 = from * block;
+      int cols = (to - from) * block;
+      for (int i = 0; beta != 1f && i < m; i++) {
+        int row = cOffset + i * ldc + j0;
+        for (int j = 0; j < cols; j++) {
+          c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+        }
+      }
+      for (int q = 0; q < k; q += DEPTH_BLOCK) {
+        kernels.product(
+            m,
+            cols,
+            Math.min(DEPTH_BLOCK, k - q),
+            a,
+            aOffset + q,
+            lda,
+            b,
+            bOffset + q * ldb + j0,
+            ldb,
+            c,
+            cOffset + j0,
+            ldc,
+            true);
+      }
+    }
   }
 
   /**

@@ -288,14 +288,14 @@ public final class Lstm {
     int n = x.shape().dim(0);
     int t = x.shape().dim(1);
     int in = x.shape().dim(2);
-    RecurrentSupport.requireShape(op, "kernel", kernel, Shape.of(in, 4 * u), x);
-    RecurrentSupport.optionalShape(op, "bias", bias, Shape.of(4 * u), x);
-    RecurrentSupport.requireShape(op, "hSeq", hSeq, Shape.of(n, t, u), x);
-    Shape state = Shape.of(n, u);
-    RecurrentSupport.optionalShape(op, "h0", h0, state, x);
-    RecurrentSupport.optionalShape(op, "c0", c0, state, x);
-    RecurrentSupport.optionalShape(op, "hLast", hLast, state, x);
-    RecurrentSupport.optionalShape(op, "cLast", cLast, state, x);
+    // Checked by dimension: a prediction's checks then allocate nothing.
+    RecurrentSupport.requireDims(op, "kernel", kernel, x, in, 4 * u);
+    RecurrentSupport.optionalDims(op, "bias", bias, x, 4 * u);
+    RecurrentSupport.requireDims(op, "hSeq", hSeq, x, n, t, u);
+    RecurrentSupport.optionalDims(op, "h0", h0, x, n, u);
+    RecurrentSupport.optionalDims(op, "c0", c0, x, n, u);
+    RecurrentSupport.optionalDims(op, "hLast", hLast, x, n, u);
+    RecurrentSupport.optionalDims(op, "cLast", cLast, x, n, u);
     RecurrentSupport.optionalMask(op, mask, n, t, x);
     LstmInference.run(
         x, kernel, recurrentKernel, bias, h0, c0, goBackwards, hSeq, hLast, cLast, mask, gate);

@@ -106,6 +106,46 @@ final class RecurrentSupport {
     }
   }
 
+  /** {@link #requireShape} against {@code (d0)}, allocating nothing when it fits. */
+  static void requireDims(String op, String name, Tensor t, Tensor input, int d0) {
+    requireNonNull(op, name, t);
+    if (t.rank() != 1 || t.shape().dim(0) != d0) {
+      requireShape(op, name, t, Shape.of(d0), input);
+    }
+  }
+
+  /** {@link #requireShape} against {@code (d0, d1)}, allocating nothing when it fits. */
+  static void requireDims(String op, String name, Tensor t, Tensor input, int d0, int d1) {
+    requireNonNull(op, name, t);
+    Shape s = t.shape();
+    if (s.rank() != 2 || s.dim(0) != d0 || s.dim(1) != d1) {
+      requireShape(op, name, t, Shape.of(d0, d1), input);
+    }
+  }
+
+  /** {@link #requireShape} against {@code (d0, d1, d2)}, allocating nothing when it fits. */
+  static void requireDims(String op, String name, Tensor t, Tensor input, int d0, int d1, int d2) {
+    requireNonNull(op, name, t);
+    Shape s = t.shape();
+    if (s.rank() != 3 || s.dim(0) != d0 || s.dim(1) != d1 || s.dim(2) != d2) {
+      requireShape(op, name, t, Shape.of(d0, d1, d2), input);
+    }
+  }
+
+  /** {@link #requireDims(String, String, Tensor, Tensor, int)} where {@code null} passes. */
+  static void optionalDims(String op, String name, Tensor t, Tensor input, int d0) {
+    if (t != null) {
+      requireDims(op, name, t, input, d0);
+    }
+  }
+
+  /** {@link #requireDims(String, String, Tensor, Tensor, int, int)} where {@code null} passes. */
+  static void optionalDims(String op, String name, Tensor t, Tensor input, int d0, int d1) {
+    if (t != null) {
+      requireDims(op, name, t, input, d0, d1);
+    }
+  }
+
   /** {@link #requireShape} for an optional tensor: {@code null} passes. */
   static void optionalShape(String op, String name, Tensor t, Shape want, Tensor input) {
     if (t != null) {

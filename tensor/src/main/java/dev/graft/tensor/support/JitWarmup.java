@@ -438,6 +438,7 @@ public final class JitWarmup<T> {
   private void warmUp() {
     long start = System.nanoTime();
     long cpuStart = ThreadCounters.cpuNanos();
+    long allocatedStart = ThreadCounters.allocated();
     int fast = 0;
     int runs = 0;
     boolean yielded = false;
@@ -487,10 +488,13 @@ public final class JitWarmup<T> {
     }
     int total = runs;
     double ms = (System.nanoTime() - start) / 1e6;
+    double mb = (ThreadCounters.allocated() - allocatedStart) / 1e6;
     String what = yielded ? "yielded the warm-up thread" : "warm";
     LOG.log(
         System.Logger.Level.DEBUG,
-        () -> String.format("%s %s after %d runs, %.0f ms", name, what, total, ms));
+        () ->
+            String.format(
+                "%s %s after %d runs, %.0f ms, %.0f MB allocated", name, what, total, ms, mb));
   }
 
   /**
