@@ -155,8 +155,8 @@ public final class ConvPool {
     checkColumns(op, columns, conv, pool, n, bias != null);
     Blas blas = Blas.current().singleThreaded();
     Forward f = FORWARDS.get();
-    f.set(x, kernel, bias, conv, pool, n, cout, out, taps, columns, relu, blas);
     try {
+      f.set(x, kernel, bias, conv, pool, n, cout, out, taps, columns, relu, blas);
       Parallel.forRange(f.rows.count, f.rows.minPerWorker, f);
     } finally {
       f.clear();

@@ -160,10 +160,10 @@ public final class ProductVector {
     // otherwise run its first calls uncompiled (about 0.8 s of a fresh JVM's first step of seed
     // model 1; 25-30 ms single requests at batch 1, where the twin takes about 1 ms).
     Skinny task = SKINNY.get();
-    task.set(false, false, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-    task.kernels = forProducts();
-    task.block = 2 * KERNELS.lanes();
     try {
+      task.set(false, false, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      task.kernels = forProducts();
+      task.block = 2 * KERNELS.lanes();
       Parallel.forRange(n / task.block, 1, task);
     } finally {
       task.clear();
