@@ -334,8 +334,8 @@ public final class ConvPool {
 
   /**
    * {@link #forward}'s loop body, one per calling thread and reused: a lambda capturing the
-   * arguments, with its rows, was two objects a call (a prediction's only allocations besides its
-   * result). The workers read its fields after {@link Parallel#forRange} hands them out.
+   * arguments, with its rows, was two objects a call, made by every prediction of a model with a
+   * convolution. The workers read its fields after {@link Parallel#forRange} hands them out.
    */
   private static final class Forward implements Parallel.RangeBody {
     final Rows rows = new Rows();

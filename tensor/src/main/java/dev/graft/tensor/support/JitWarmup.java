@@ -181,7 +181,7 @@ public final class JitWarmup<T> {
   /** 2x2 pooling: cheap to warm up, and nine times faster than the loops that serve meanwhile. */
   public static final int RANK_POOLING = 1;
 
-  /** Convolutions and pooling: OpenBLAS and plain loops serve them well meanwhile. */
+  /** Convolutions: OpenBLAS and plain loops serve them well meanwhile. */
   public static final int RANK_CONVOLUTIONS = 2;
 
   /** The recurrent cells: a small share of a step's work. */
